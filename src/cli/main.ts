@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+
+/**
+ * The firstpass command line. Thin: it parses arguments and calls the pipeline; the
+ * modules behind each command are loaded only when that command runs, so `--version` and
+ * `--help` start fast. Exit status: 0 all good, 1 an invoice failed, 2 bad usage or input.
+ */
+const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+
+function localToday(): string {
+  const now = new Date();
+  const pad = (value: number) => String(value).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+function parseDateOption(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw new CommanderError(2, 'firstpass.usage', `--today must be a date written YYYY-MM-DD, not "${value}"`);
+  }
+  return value;
+}
+
+const program = new Command('firstpass')
+  .description('Get invoices accepted by your customers the first time.')
+  .version(packageJson.version)
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('validate')
+  .description('check invoices against their customers\' profiles and purchase orders')
+  .argument('[paths...]', 'invoice files or folders (.json, .jsonl, .csv)', ['.'])
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .option('--pos <path...>', 'purchase order files or folders')
+  .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
+  .option('--json', 'print one JSON document on stdout')
+  .addOption(new Option('--evaluator <name>', 'rule evaluator').choices(['compiled', 'engine']).default('compiled').hideHelp())
+  .action(async (paths: string[], options: { profiles: string; pos?: string[]; today?: string; json?: boolean; evaluator: 'compiled' | 'engine' }) => {
+    const { runValidate } = await import('./validate-command.js');
+    process.exitCode = await runValidate({
+      paths,
+      profilesDirectory: options.profiles,
+      poPaths: options.pos,
+      today: options.today ?? localToday(),
+      json: options.json === true,
+      evaluator: options.evaluator,
+    });
+  });
+
+const profiles = program.command('profiles').description('check and read customer profiles');
+profiles
+  .command('lint')
+  .description('check every profile in a folder: file, line, column and the expected shape for each problem')
+  .argument('[dir]', 'customer profiles folder', './customer-profiles')
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (directory: string, options: { json?: boolean }) => {
+    const { runProfilesLint } = await import('./profiles-command.js');
+    process.exitCode = await runProfilesLint(directory, options.json === true);
+  });
+profiles
+  .command('show')
+  .description("print a customer's submission procedure, checklist and contacts, and where each setting came from")
+  .argument('<id>', 'customer id')
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (id: string, options: { profiles: string; json?: boolean }) => {
+    const { runProfilesShow } = await import('./profiles-command.js');
+    process.exitCode = await runProfilesShow(options.profiles, id, options.json === true);
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through here with exit code 0.
+      if (error.exitCode !== 0 && error.code === 'firstpass.usage') process.stderr.write(`firstpass: ${error.message}\n`);
+      process.exitCode = error.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    const { reportFault } = await import('./report-fault.js');
+    process.exitCode = reportFault(error);
+  }
+}
+
+await main();

@@ -1,0 +1,89 @@
+import { relative } from 'node:path';
+import pc from 'picocolors';
+import { formatProblem } from '../model/errors.js';
+import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
+import { lintProfiles } from '../pipeline/lint-profiles.js';
+
+/** `firstpass profiles lint [DIR]`: every problem in every profile, exit 2 when there is one. */
+export async function runProfilesLint(directory: string, json: boolean): Promise<number> {
+  const report = await lintProfiles(directory);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ profiles: report.customers, problems: report.problems.map((problem) => ({ ...problem.location, field: problem.field, message: problem.message })) }, null, 2)}\n`);
+  } else {
+    for (const problem of report.problems) process.stdout.write(`${pc.red('✗')} ${formatProblem(problem)}\n`);
+    const verdict = report.problems.length === 0 ? pc.green('no problems') : pc.red(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}`);
+    process.stdout.write(`${report.customers.length} customer profile${report.customers.length === 1 ? '' : 's'} checked in ${directory}: ${verdict}\n`);
+  }
+  return report.problems.length === 0 ? 0 : 2;
+}
+
+/** `firstpass profiles show <id>`: the customer's procedure, checklist, contacts and settings. */
+export async function runProfilesShow(directory: string, id: string, json: boolean): Promise<number> {
+  const resolved = await new ProfileLibrary(directory).profile(id);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ profile: resolved.profile, chain: resolved.chain, origins: Object.fromEntries(resolved.origins) }, null, 2)}\n`);
+  } else {
+    process.stdout.write(describeProfile(resolved, directory));
+  }
+  return 0;
+}
+
+function describeProfile(resolved: ResolvedProfile, directory: string): string {
+  const { profile } = resolved;
+  const name = (file: string) => relative(directory, file) || file;
+  const lines: string[] = [];
+  lines.push(pc.bold(`${profile.name} (${profile.id})`));
+  lines.push(`Profile: ${resolved.chain.map(name).reverse().join(' extends ')}`);
+  lines.push(`Format:  ${profile.format.type}${profile.format.version ? ` ${profile.format.version}` : ''}`);
+  lines.push(`Channel: ${describeChannel(profile.channel as unknown as Record<string, unknown>)}`);
+  lines.push(`Currencies: ${profile.currencies.join(', ')}`);
+  const submission = profile.submission;
+  lines.push('', pc.bold('Submission procedure'));
+  lines.push(submission?.procedure ? indent(submission.procedure.trim()) : '  (none written yet)');
+  lines.push('', pc.bold('Checklist'));
+  lines.push(...(submission?.checklist?.length ? submission.checklist.map((item) => `  [ ] ${item}`) : ['  (none)']));
+  lines.push('', pc.bold('Contacts'));
+  lines.push(...(submission?.contacts?.length
+    ? submission.contacts.map((contact) => `  ${[contact.name, contact.role && `(${contact.role})`, contact.email, contact.phone].filter(Boolean).join('  ')}`)
+    : ['  (none)']));
+  lines.push('', pc.bold('Settings, and the file each comes from'));
+  const origins = [...resolved.origins].filter(([pointer]) => !pointer.startsWith('/submission/'));
+  const width = Math.min(48, Math.max(...origins.map(([pointer]) => pointer.length)));
+  for (const [pointer, file] of origins) {
+    const value = valueAt(profile, pointer);
+    lines.push(`  ${pointer.padEnd(width)}  ${describeSetting(value).padEnd(28)}  ${pc.dim(name(file))}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function describeChannel(channel: Record<string, unknown>): string {
+  switch (channel.type) {
+    case 'portal': return `portal (${String(channel.flavor)}) ${String(channel.url)}`;
+    case 'sftp': return `sftp ${String(channel.username)}@${String(channel.host)}:${String(channel.port ?? 22)}${String(channel.remoteDir)}`;
+    case 'email': return `email to ${[channel.to].flat().join(', ')}`;
+    default: return String(channel.type);
+  }
+}
+
+function describeSetting(value: unknown): string {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const secret = value as { env?: string; file?: string };
+    if (secret.env) return `secret from $${secret.env}`;
+    if (secret.file) return `secret from file ${secret.file}`;
+  }
+  const text = JSON.stringify(value) ?? '';
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function valueAt(root: unknown, pointer: string): unknown {
+  let cursor = root;
+  for (const segment of pointer.slice(1).split('/')) {
+    if (cursor === null || typeof cursor !== 'object') return undefined;
+    cursor = (cursor as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return cursor;
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((line) => `  ${line}`).join('\n');
+}

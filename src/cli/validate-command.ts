@@ -1,0 +1,83 @@
+import pc from 'picocolors';
+import { validateInvoices, type InvoiceResult } from '../pipeline/validate-invoices.js';
+import type { Finding } from '../rules/index.js';
+
+export interface ValidateCommandOptions {
+  readonly paths: readonly string[];
+  readonly profilesDirectory: string;
+  readonly poPaths?: readonly string[] | undefined;
+  readonly today: string;
+  readonly json: boolean;
+  readonly evaluator: 'compiled' | 'engine';
+}
+
+interface Summary {
+  total: number;
+  passed: number;
+  failed: number;
+  warnings: number;
+}
+
+/**
+ * `firstpass validate`: text grouped by invoice (coloured on a terminal), or with --json one
+ * document. Text is written as each invoice is checked; JSON is printed whole at the end, so
+ * a run that stops on bad input leaves no half document on stdout.
+ */
+export async function runValidate(options: ValidateCommandOptions): Promise<number> {
+  const summary: Summary = { total: 0, passed: 0, failed: 0, warnings: 0 };
+  const jsonResults: unknown[] = [];
+  const out = new BufferedWriter();
+  for await (const result of validateInvoices(options)) {
+    summary.total += 1;
+    if (result.ok) summary.passed += 1;
+    else summary.failed += 1;
+    summary.warnings += result.findings.filter((finding) => finding.severity === 'warning').length;
+    if (options.json) jsonResults.push({ file: result.file, ...(result.line !== undefined ? { line: result.line } : {}), invoiceNumber: result.invoiceNumber, customerId: result.customerId, ok: result.ok, findings: result.findings });
+    else await out.write(describeResult(result));
+  }
+  if (options.json) {
+    await out.write(`${JSON.stringify({ invoices: jsonResults, summary }, null, 2)}\n`);
+  } else {
+    await out.write(describeSummary(summary));
+  }
+  await out.flush();
+  return summary.failed > 0 ? 1 : 0;
+}
+
+function describeResult(result: InvoiceResult): string {
+  const where = result.line !== undefined ? `${result.file}:${result.line}` : result.file;
+  const mark = result.ok ? (result.findings.length > 0 ? pc.yellow('!') : pc.green('✓')) : pc.red('✗');
+  let text = `${mark} ${pc.bold(result.invoiceNumber)} ${pc.dim(`(${result.customerId})`)} ${pc.dim(where)}\n`;
+  for (const finding of result.findings) text += describeFinding(finding);
+  return text;
+}
+
+function describeFinding(finding: Finding): string {
+  const severity = finding.severity === 'error' ? pc.red('error  ') : pc.yellow('warning');
+  return `    ${severity} ${pc.cyan(finding.rule)} ${pc.dim(finding.path || '/')}\n            ${finding.message}\n`;
+}
+
+function describeSummary(summary: Summary): string {
+  const failed = summary.failed > 0 ? pc.red(`${summary.failed} failed`) : `${summary.failed} failed`;
+  return `\n${summary.total} invoice${summary.total === 1 ? '' : 's'}: ${pc.green(`${summary.passed} passed`)}, ${failed}, ${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}\n`;
+}
+
+/** Collects output into large writes: one write per invoice would dominate a big batch. */
+class BufferedWriter {
+  private pending: string[] = [];
+  private size = 0;
+
+  async write(text: string): Promise<void> {
+    this.pending.push(text);
+    this.size += text.length;
+    if (this.size > 1 << 16) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.pending.length === 0) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.size = 0;
+    if (!process.stdout.write(text)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * The one error hierarchy of firstpass. Findings about invoices are data, never errors;
+ * these are faults: input that cannot be read, configuration that is wrong, a bug.
+ * Every error carries a stable code and the component that raised it; the CLI maps them to
+ * exit codes (InputError → 2).
+ */
+
+/** Where in a file something is: the basis of every "file:line:column" message. */
+export interface SourceLocation {
+  readonly file: string;
+  /** 1-based line, when known. */
+  readonly line?: number;
+  /** 1-based column, when known. */
+  readonly column?: number;
+}
+
+export type ErrorCode =
+  | 'INPUT_UNREADABLE'
+  | 'INPUT_MALFORMED'
+  | 'INPUT_INVALID'
+  | 'PROFILE_MISSING'
+  | 'PROFILE_INVALID'
+  | 'RULE_INVALID'
+  | 'USAGE'
+  | 'INTERNAL';
+
+export class FirstpassError extends Error {
+  readonly code: ErrorCode;
+  readonly component: string;
+
+  constructor(code: ErrorCode, component: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.component = component;
+  }
+}
+
+/** One problem in an input file, with its position, the field and what was expected. */
+export interface InputProblem {
+  readonly location: SourceLocation;
+  /** JSON Pointer of the field, or a CSV column name. */
+  readonly field?: string;
+  /** What is wrong and what was expected, in words. */
+  readonly message: string;
+}
+
+/** Bad input: unreadable or malformed files, documents that break their schema, bad profiles. */
+export class InputError extends FirstpassError {
+  readonly problems: readonly InputProblem[];
+
+  constructor(code: ErrorCode, component: string, problems: readonly InputProblem[], options?: { cause?: unknown }) {
+    super(code, component, problems.map(formatProblem).join('\n'), options);
+    this.problems = problems;
+  }
+}
+
+export function formatLocation(location: SourceLocation): string {
+  let text = location.file;
+  if (location.line !== undefined) {
+    text += `:${location.line}`;
+    if (location.column !== undefined) text += `:${location.column}`;
+  }
+  return text;
+}
+
+export function formatProblem(problem: InputProblem): string {
+  const field = problem.field ? ` ${problem.field}` : '';
+  return `${formatLocation(problem.location)}:${field} ${problem.message}`;
+}

@@ -1,0 +1,8 @@
+/** The model: invoices, purchase orders, money and the schemas that define them. No I/O but reading input files. */
+export * from './errors.js';
+export type { DocumentSource, Invoice, InvoiceAttachment, InvoiceCharge, InvoiceLine, InvoiceParty, PurchaseOrder, PurchaseOrderLine, Sourced } from './invoice.js';
+export { expandPaths, readAllDocuments, readDocuments, type DocumentKind } from './read-documents.js';
+export { locatePointer, parseJsonText, lineColumnAt } from './json-text.js';
+export { schemaDirectory, schemaValidator } from './schema-check.js';
+export { minorUnits } from './currency.js';
+export { decimal, formatMoney, roundToCurrency, toDecimal, type DecimalValue } from './money.js';

@@ -1,0 +1,134 @@
+import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { InputError, type SourceLocation } from './errors.js';
+
+/**
+ * JSON text read the way firstpass needs it: numbers keep their exact text ("12.50" stays
+ * "12.50", never the float 12.5), and every position can be turned into a line and a column
+ * for messages.
+ */
+
+/** Line and column (both 1-based) of a character offset in a text. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let index = text.indexOf('\n'); index !== -1 && index < offset; index = text.indexOf('\n', index + 1)) {
+    line += 1;
+    lineStart = index + 1;
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * Parse one JSON document. JSON numbers come back as their source text, so a decimal written
+ * as a number (12.50) is read exactly as written. Throws InputError with line and column on a
+ * syntax error. `firstLine` shifts positions for a document that starts inside a larger file
+ * (a JSON Lines record).
+ */
+export function parseJsonText(text: string, file: string, firstLine = 1, numbers: 'as-text' | 'as-numbers' = 'as-text'): unknown {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw syntaxError(text, file, firstLine, cause);
+  }
+  // The common case: decimals written as strings. Only a document that really holds numbers
+  // pays for the second, position-aware parse that recovers their text.
+  return numbers === 'as-text' && containsNumber(value) ? valueWithNumbersAsText(text) : value;
+}
+
+function containsNumber(value: unknown): boolean {
+  if (typeof value === 'number') return true;
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) {
+    for (const item of value) if (containsNumber(item)) return true;
+    return false;
+  }
+  for (const key in value) {
+    if (containsNumber((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
+function valueWithNumbersAsText(text: string): unknown {
+  const root = parseTree(text);
+  if (!root) return undefined;
+  const build = (node: Node): unknown => {
+    switch (node.type) {
+      case 'object': {
+        const object: Record<string, unknown> = {};
+        for (const property of node.children ?? []) {
+          const [keyNode, valueNode] = property.children ?? [];
+          if (keyNode && valueNode) object[String(keyNode.value)] = build(valueNode);
+        }
+        return object;
+      }
+      case 'array':
+        return (node.children ?? []).map(build);
+      case 'number':
+        return text.slice(node.offset, node.offset + node.length);
+      default:
+        return node.value;
+    }
+  };
+  return build(root);
+}
+
+function syntaxError(text: string, file: string, firstLine: number, cause: unknown): InputError {
+  const errors: ParseError[] = [];
+  parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  const first = errors[0];
+  const offset = first?.offset ?? 0;
+  const { line, column } = lineColumnAt(text, offset);
+  const what = first ? describeParseError(printParseErrorCode(first.error)) : 'is not valid JSON';
+  return new InputError('INPUT_MALFORMED', 'model', [
+    { location: { file, line: line + firstLine - 1, column }, message: `malformed JSON: ${what}` },
+  ], { cause });
+}
+
+function describeParseError(code: string): string {
+  const words: Record<string, string> = {
+    InvalidSymbol: 'unexpected character',
+    InvalidNumberFormat: 'invalid number',
+    PropertyNameExpected: 'expected a property name in double quotes',
+    ValueExpected: 'expected a value',
+    ColonExpected: "expected ':' after the property name",
+    CommaExpected: "expected ',' between items",
+    CloseBraceExpected: "expected '}' to close the object",
+    CloseBracketExpected: "expected ']' to close the array",
+    EndOfFileExpected: 'unexpected text after the end of the document',
+    InvalidCommentToken: 'comments are not allowed in JSON',
+    UnexpectedEndOfComment: 'comments are not allowed in JSON',
+    UnexpectedEndOfString: 'unterminated string',
+    UnexpectedEndOfNumber: 'unterminated number',
+    InvalidUnicode: 'invalid unicode escape',
+    InvalidEscapeCharacter: 'invalid escape character',
+    InvalidCharacter: 'invalid character in a string (control characters must be escaped)',
+  };
+  return words[code] ?? code;
+}
+
+/** Turn a JSON Pointer ("/lines/0/quantity") into its segments. */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '' || pointer === '/') return [];
+  return pointer.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/**
+ * Where a JSON Pointer points in a JSON text: the value's position, or the nearest existing
+ * ancestor's when the pointer names something missing.
+ */
+export function locatePointer(text: string, pointer: string, file: string, firstLine = 1): SourceLocation {
+  const root = parseTree(text);
+  if (!root) return { file, line: firstLine, column: 1 };
+  const segments: (string | number)[] = pointerSegments(pointer).map((segment) => (/^\d+$/.test(segment) ? Number(segment) : segment));
+  for (let length = segments.length; length >= 0; length -= 1) {
+    const node = findNodeAtLocation(root, segments.slice(0, length));
+    if (node) {
+      // For a property, point at its key: that is where an editor puts the cursor.
+      const target = node.parent?.type === 'property' && node.parent.children?.[0] ? node.parent.children[0] : node;
+      const { line, column } = lineColumnAt(text, target.offset);
+      return { file, line: line + firstLine - 1, column };
+    }
+  }
+  return { file, line: firstLine, column: 1 };
+}

@@ -1,0 +1,207 @@
+import { createReadStream } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parse as parseCsv } from 'csv-parse';
+import { InputError, type InputProblem } from './errors.js';
+import type { DocumentSource, Invoice, PurchaseOrder, Sourced } from './invoice.js';
+import { locatePointer, parseJsonText } from './json-text.js';
+import { describeSchemaErrors, schemaValidator } from './schema-check.js';
+
+/**
+ * Reading invoices and purchase orders from files: one JSON object, a JSON array, JSON Lines
+ * or CSV (one row per invoice line). Every document is checked against its schema as it is
+ * read, so what comes out is well-formed; a document that is not gives an InputError naming
+ * the file, line, column, field and what was expected. JSON Lines and CSV are streamed, so a
+ * large batch does not have to fit in memory.
+ */
+
+export type DocumentKind = 'invoice' | 'purchase-order';
+type DocumentOf<K extends DocumentKind> = K extends 'invoice' ? Invoice : PurchaseOrder;
+
+const READABLE_EXTENSIONS = new Set(['.json', '.jsonl', '.csv']);
+
+/** The files a list of paths stands for: files as given, directories searched recursively. */
+export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch((cause: unknown) => {
+      throw unreadable(path, cause);
+    });
+    if (info.isDirectory()) files.push(...(await filesUnder(path)));
+    else files.push(path);
+  }
+  return files;
+}
+
+async function filesUnder(directory: string): Promise<string[]> {
+  const entries = await readdir(directory, { withFileTypes: true }).catch((cause: unknown) => {
+    throw unreadable(directory, cause);
+  });
+  const files: string[] = [];
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(directory, entry.name);
+    if (entry.isDirectory()) files.push(...(await filesUnder(path)));
+    else if (READABLE_EXTENSIONS.has(extname(entry.name).toLowerCase())) files.push(path);
+  }
+  return files;
+}
+
+function unreadable(file: string, cause: unknown): InputError {
+  const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : `cannot be read (${(cause as Error).message})`;
+  return new InputError('INPUT_UNREADABLE', 'model', [{ location: { file }, message: reason }], { cause });
+}
+
+/** Every document in the given files and directories, checked against its schema. */
+export async function* readDocuments<K extends DocumentKind>(paths: readonly string[], kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
+  for (const file of await expandPaths(paths)) {
+    yield* readFileDocuments(file, kind);
+  }
+}
+
+/** Read everything at once: for purchase orders, which are looked up by number. */
+export async function readAllDocuments<K extends DocumentKind>(paths: readonly string[], kind: K): Promise<Sourced<DocumentOf<K>>[]> {
+  const documents: Sourced<DocumentOf<K>>[] = [];
+  for await (const document of readDocuments(paths, kind)) documents.push(document);
+  return documents;
+}
+
+async function* readFileDocuments<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
+  switch (extname(file).toLowerCase()) {
+    case '.jsonl':
+      yield* readJsonLines(file, kind);
+      return;
+    case '.csv':
+      yield* readCsv(file, kind);
+      return;
+    default:
+      yield* readJsonFile(file, kind);
+  }
+}
+
+async function* readJsonFile<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
+  const text = await readFile(file, 'utf8').catch((cause: unknown) => {
+    throw unreadable(file, cause);
+  });
+  const value = parseJsonText(text, file);
+  const items = Array.isArray(value) ? value : [value];
+  const prefix = Array.isArray(value) ? (index: number) => `/${index}` : () => '';
+  for (const [index, item] of items.entries()) {
+    const source: DocumentSource = Array.isArray(value) ? { file, index } : { file, index, line: 1 };
+    yield checked(item, kind, source, (pointer) => locatePointer(text, prefix(index) + pointer, file));
+  }
+}
+
+async function* readJsonLines<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
+  const stream = createReadStream(file, { encoding: 'utf8' });
+  const failure = new Promise<never>((_, reject) => stream.once('error', (cause) => reject(unreadable(file, cause))));
+  failure.catch(() => undefined);
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  let lineNumber = 0;
+  let index = 0;
+  const iterator = lines[Symbol.asyncIterator]();
+  for (;;) {
+    const next = await Promise.race([iterator.next(), failure]);
+    if (next.done) break;
+    lineNumber += 1;
+    const text = next.value;
+    if (text.trim() === '') continue;
+    const line = lineNumber;
+    const value = parseJsonText(text, file, line);
+    yield checked(value, kind, { file, index, line }, (pointer) => locatePointer(text, pointer, file, line));
+    index += 1;
+  }
+}
+
+/**
+ * CSV: one row per invoice line. Headers are field names, `line.` before line fields and dots
+ * for nesting (`buyer.address.city`, `attachments.0.file`). Rows with the same invoiceNumber
+ * (purchase orders: poNumber) form one document; invoice-level cells must agree between them.
+ */
+async function* readCsv<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
+  const keyField = kind === 'invoice' ? 'invoiceNumber' : 'poNumber';
+  const linePrefix = 'line.';
+  const groups = new Map<string, { document: Record<string, unknown>; firstLine: number; cells: Map<string, { value: string; line: number }> }>();
+  const parser = parseCsv({ columns: true, info: true, skip_empty_lines: true, trim: true, bom: true });
+  createReadStream(file).on('error', (cause) => parser.destroy(unreadable(file, cause))).pipe(parser);
+  try {
+    for await (const row of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
+      const line = row.info.lines;
+      const key = row.record[keyField]?.trim();
+      if (!key) {
+        throw new InputError('INPUT_INVALID', 'model', [{ location: { file, line }, field: keyField, message: `is empty: every row needs the ${keyField} that groups it` }]);
+      }
+      let group = groups.get(key);
+      if (!group) {
+        group = { document: { lines: [] }, firstLine: line, cells: new Map() };
+        groups.set(key, group);
+      }
+      const lineItem: Record<string, unknown> = {};
+      for (const [column, cell] of Object.entries(row.record)) {
+        if (cell === '') continue;
+        if (column.startsWith(linePrefix)) {
+          setNested(lineItem, column.slice(linePrefix.length).split('.'), cell);
+          continue;
+        }
+        const earlier = group.cells.get(column);
+        if (earlier && earlier.value !== cell) {
+          throw new InputError('INPUT_INVALID', 'model', [{
+            location: { file, line, column: columnIndex(row.record, column) },
+            field: column,
+            message: `is "${cell}" but line ${earlier.line} of ${keyField} ${key} says "${earlier.value}": invoice-level columns must agree on every row of one ${kind === 'invoice' ? 'invoice' : 'purchase order'}`,
+          }]);
+        }
+        if (!earlier) {
+          group.cells.set(column, { value: cell, line });
+          setNested(group.document, column.split('.'), column === 'testMode' ? cell.toLowerCase() === 'true' : cell);
+        }
+      }
+      if (Object.keys(lineItem).length > 0) (group.document.lines as unknown[]).push(lineItem);
+    }
+  } catch (cause) {
+    if (cause instanceof InputError) throw cause;
+    const csvError = cause as { lines?: number; message?: string };
+    throw new InputError('INPUT_MALFORMED', 'model', [{ location: { file, ...(csvError.lines ? { line: csvError.lines } : {}) }, message: `malformed CSV: ${csvError.message ?? String(cause)}` }], { cause });
+  }
+  let index = 0;
+  for (const group of groups.values()) {
+    const firstLine = group.firstLine;
+    yield checked(group.document, kind, { file, index, line: firstLine }, () => ({ file, line: firstLine }));
+    index += 1;
+  }
+}
+
+function columnIndex(record: Record<string, string>, column: string): number {
+  return Object.keys(record).indexOf(column) + 1;
+}
+
+function setNested(target: Record<string, unknown>, segments: readonly string[], value: unknown): void {
+  let cursor: Record<string, unknown> | unknown[] = target;
+  segments.forEach((segment, position) => {
+    const last = position === segments.length - 1;
+    const key: string | number = Array.isArray(cursor) ? Number(segment) : segment;
+    if (last) {
+      (cursor as Record<string | number, unknown>)[key] = value;
+      return;
+    }
+    const nextIsIndex = /^\d+$/.test(segments[position + 1] ?? '');
+    const existing = (cursor as Record<string | number, unknown>)[key];
+    const child = existing ?? (nextIsIndex ? [] : {});
+    (cursor as Record<string | number, unknown>)[key] = child;
+    cursor = child as Record<string, unknown> | unknown[];
+  });
+}
+
+function checked<K extends DocumentKind>(
+  value: unknown,
+  kind: K,
+  source: DocumentSource,
+  locate: (pointer: string) => { file: string; line?: number; column?: number },
+): Sourced<DocumentOf<K>> {
+  const validate = schemaValidator(kind);
+  if (!validate(value)) {
+    const problems: InputProblem[] = describeSchemaErrors(validate.errors ?? [], locate);
+    throw new InputError('INPUT_INVALID', 'model', problems.map((problem) => ({ ...problem, message: `${problem.message} (in ${kind === 'invoice' ? 'an invoice' : 'a purchase order'})` })));
+  }
+  return { document: value as DocumentOf<K>, source };
+}

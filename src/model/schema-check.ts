@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import addErrors from 'ajv-errors';
+import type { InputProblem, SourceLocation } from './errors.js';
+
+/** The folder that holds the JSON Schemas the project ships (schemas/ at the package root). */
+export const schemaDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
+
+export type SchemaName = 'invoice' | 'purchase-order' | 'profile' | 'rule';
+
+let sharedAjv: Ajv2020 | undefined;
+const validators = new Map<SchemaName, ValidateFunction>();
+
+function ajv(): Ajv2020 {
+  if (!sharedAjv) {
+    sharedAjv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, strictTuples: false });
+    addFormats.default(sharedAjv);
+    addErrors.default(sharedAjv);
+    for (const name of ['rule', 'invoice', 'purchase-order', 'profile'] as const) {
+      sharedAjv.addSchema(JSON.parse(readFileSync(join(schemaDirectory, `${name}.schema.json`), 'utf8')) as object);
+    }
+  }
+  return sharedAjv;
+}
+
+/** The compiled validator of one of the shipped schemas (compiled once per process). */
+export function schemaValidator(name: SchemaName): ValidateFunction {
+  let validate = validators.get(name);
+  if (!validate) {
+    validate = ajv().getSchema(`https://firstpass.dev/schemas/${name}.schema.json`);
+    if (!validate) throw new Error(`schema ${name} is not registered`);
+    validators.set(name, validate);
+  }
+  return validate;
+}
+
+/**
+ * ajv's errors as problems a specialist can act on: one per field, the most specific first,
+ * with its position in the file.
+ */
+export function describeSchemaErrors(
+  errors: readonly ErrorObject[],
+  locate: (pointer: string) => SourceLocation,
+): InputProblem[] {
+  const problems: InputProblem[] = [];
+  const seen = new Set<string>();
+  for (const error of usefulErrors(errors)) {
+    const { field, message } = describeError(error);
+    const key = `${field}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ location: locate(error.keyword === 'required' || error.keyword === 'additionalProperties' ? error.instancePath : fieldPointer(error)), field, message });
+  }
+  return problems;
+}
+
+function fieldPointer(error: ErrorObject): string {
+  return error.instancePath;
+}
+
+/**
+ * A oneOf or if/then failure produces an error for every branch that did not match. Keep the
+ * errors that say something concrete: drop the summary errors (oneOf, if, anyOf) when a more
+ * specific error at the same or a deeper path exists.
+ */
+function usefulErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const summaryKeywords = new Set(['oneOf', 'anyOf', 'if', 'allOf']);
+  const specific = errors.filter((error) => !summaryKeywords.has(error.keyword));
+  const chosen: ErrorObject[] = [];
+  for (const error of errors) {
+    if (summaryKeywords.has(error.keyword)) {
+      const covered = specific.some((other) => other.instancePath.startsWith(error.instancePath));
+      if (!covered) chosen.push(error);
+    } else {
+      chosen.push(error);
+    }
+  }
+  return pruneBranchNoise(chosen);
+}
+
+/**
+ * When a value may be one of several shapes (true/false or an object), ajv reports the
+ * mismatch against each shape. A type error beside errors from inside the value is noise:
+ * the value is the object kind, so what is inside it matters.
+ */
+function pruneBranchNoise(errors: ErrorObject[]): ErrorObject[] {
+  return errors.filter((error) => {
+    if (error.keyword !== 'type' && error.keyword !== 'const') return true;
+    return !errors.some((other) => other !== error && other.instancePath.startsWith(error.instancePath) && other.keyword !== 'type' && other.keyword !== 'const' && other.instancePath !== error.instancePath)
+      && !errors.some((other) => other !== error && other.instancePath === error.instancePath && other.keyword !== 'type' && other.keyword !== 'const' && other.keyword !== 'oneOf');
+  });
+}
+
+function describeError(error: ErrorObject): { field: string; message: string } {
+  const at = error.instancePath || '/';
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required': {
+      const property = String(params.missingProperty);
+      return { field: `${error.instancePath}/${property}`, message: `is required but missing` };
+    }
+    case 'additionalProperties': {
+      const property = String(params.additionalProperty);
+      const allowed = allowedProperties(error);
+      return {
+        field: `${error.instancePath}/${property}`,
+        message: `is not a known field here${allowed ? `; expected one of: ${allowed}` : ''}`,
+      };
+    }
+    case 'enum':
+      return { field: at, message: `must be one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}` };
+    case 'const':
+      return { field: at, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'type':
+      return { field: at, message: `must be ${articleFor(String(params.type))}` };
+    default:
+      return { field: at, message: error.message ?? 'is invalid' };
+  }
+}
+
+function allowedProperties(error: ErrorObject): string | undefined {
+  const schema = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+  const names = schema?.properties ? Object.keys(schema.properties).filter((name) => name !== '$schema') : [];
+  return names.length > 0 ? names.join(', ') : undefined;
+}
+
+function articleFor(type: string): string {
+  const words: Record<string, string> = {
+    string: 'a string (in double quotes)',
+    number: 'a number',
+    integer: 'a whole number',
+    boolean: 'true or false',
+    object: 'an object { ... }',
+    array: 'an array [ ... ]',
+    null: 'null',
+  };
+  return type.split(',').map((part) => words[part] ?? part).join(' or ');
+}

@@ -1,0 +1,193 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { InputError, type InputProblem } from '../model/errors.js';
+import { locatePointer, parseJsonText } from '../model/json-text.js';
+import { describeSchemaErrors, schemaValidator } from '../model/schema-check.js';
+import { mergeLayers, type Layer } from './merge-profiles.js';
+import type { CustomerProfile, ResolvedProfile } from './profile.js';
+
+/**
+ * Loading customer profiles from a folder: each `<id>.json` at the top is a customer; files
+ * whose name starts with `_`, and sub-folders, hold shared bases for `extends`. Every file is
+ * checked against the profile schema; problems carry file, line, column, field and the
+ * expected shape. Loading reports problems as data (for `profiles lint`); `loadProfile`
+ * throws them as one InputError (for commands that need a working profile).
+ */
+
+const REQUIRED_SECTIONS = ['id', 'name', 'currencies', 'format', 'channel'] as const;
+
+export interface ProfileLoadResult {
+  readonly profiles: ReadonlyMap<string, ResolvedProfile>;
+  readonly problems: readonly InputProblem[];
+  /** Every file that was read, customers and bases. */
+  readonly files: readonly string[];
+}
+
+export class ProfileLibrary {
+  private readonly files = new Map<string, Promise<{ layer?: Layer; problems: InputProblem[] }>>();
+  private readonly resolved = new Map<string, Promise<ResolvedProfile>>();
+
+  constructor(readonly directory: string) {}
+
+  /** The customer's profile with its bases applied; InputError when it is missing or invalid. */
+  profile(customerId: string): Promise<ResolvedProfile> {
+    let pending = this.resolved.get(customerId);
+    if (!pending) {
+      pending = this.resolveCustomer(customerId);
+      pending.catch(() => undefined);
+      this.resolved.set(customerId, pending);
+    }
+    return pending;
+  }
+
+  /** Every customer profile in the folder, with all problems found in any file. */
+  async loadAll(): Promise<ProfileLoadResult> {
+    const customers = await this.customerFiles();
+    const profiles = new Map<string, ResolvedProfile>();
+    const problems: InputProblem[] = [];
+    for (const file of customers) {
+      const id = basename(file, '.json');
+      try {
+        profiles.set(id, await this.profile(id));
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        problems.push(...error.problems);
+      }
+    }
+    // Bases no customer extends are still checked: a specialist may be preparing one.
+    for (const file of await this.baseFiles()) {
+      const { problems: baseProblems } = await this.readLayer(file);
+      for (const problem of baseProblems) if (!problems.includes(problem)) problems.push(problem);
+    }
+    return { profiles, problems: dedupe(problems), files: [...this.files.keys()] };
+  }
+
+  private async customerFiles(): Promise<string[]> {
+    const entries = await readdir(this.directory, { withFileTypes: true }).catch((cause: unknown) => {
+      throw new InputError('INPUT_UNREADABLE', 'profiles', [{ location: { file: this.directory }, message: `is not a readable profiles folder (${(cause as Error).message})` }], { cause });
+    });
+    return entries
+      .filter((entry) => entry.isFile() && extname(entry.name) === '.json' && !entry.name.startsWith('_'))
+      .map((entry) => join(this.directory, entry.name))
+      .sort();
+  }
+
+  private async baseFiles(): Promise<string[]> {
+    const found: string[] = [];
+    const walk = async (directory: string, nested: boolean): Promise<void> => {
+      for (const entry of await readdir(directory, { withFileTypes: true })) {
+        const path = join(directory, entry.name);
+        if (entry.isDirectory()) await walk(path, true);
+        else if (extname(entry.name) === '.json' && (nested || entry.name.startsWith('_'))) found.push(path);
+      }
+    };
+    await walk(this.directory, false);
+    return found.sort();
+  }
+
+  private async resolveCustomer(customerId: string): Promise<ResolvedProfile> {
+    const file = join(this.directory, `${customerId}.json`);
+    if (customerId.startsWith('_') || customerId.includes('/') || customerId.includes('\\')) {
+      throw missingProfile(customerId, file);
+    }
+    const layers: Layer[] = [];
+    const problems: InputProblem[] = [];
+    await this.collectLayers(file, [], layers, problems, { file: '', message: '' });
+    if (problems.length > 0) throw new InputError('PROFILE_INVALID', 'profiles', dedupe(problems));
+    const own = layers[layers.length - 1];
+    const merged = mergeLayers(layers);
+    const sectionProblems = REQUIRED_SECTIONS.filter((section) => merged.value[section] === undefined).map((section): InputProblem => ({
+      location: { file, line: 1, column: 1 },
+      field: `/${section}`,
+      message: `is required: a customer profile (with its bases) must set ${REQUIRED_SECTIONS.join(', ')}`,
+    }));
+    if (own && merged.value.id !== undefined && merged.value.id !== customerId) {
+      sectionProblems.push({ location: locatePointerIn(own, '/id'), field: '/id', message: `is "${String(merged.value.id)}" but the file is ${customerId}.json: the id must equal the file name` });
+    }
+    if (sectionProblems.length > 0) throw new InputError('PROFILE_INVALID', 'profiles', sectionProblems);
+    return {
+      profile: merged.value as unknown as CustomerProfile,
+      file,
+      chain: layers.map((layer) => layer.file),
+      origins: merged.origins,
+    };
+  }
+
+  private async collectLayers(file: string, stack: string[], layers: Layer[], problems: InputProblem[], from: { file: string; message: string }): Promise<void> {
+    const absolute = resolve(file);
+    if (stack.includes(absolute)) {
+      problems.push({ location: { file: from.file }, field: '/extends', message: `makes a cycle: ${[...stack, absolute].map((path) => relative(this.directory, path)).join(' → ')}` });
+      return;
+    }
+    const { layer, problems: fileProblems } = await this.readLayer(file, stack.length === 0 ? undefined : from);
+    problems.push(...fileProblems);
+    if (!layer) return;
+    const bases = layer.value.extends;
+    for (const base of typeof bases === 'string' ? [bases] : Array.isArray(bases) ? bases : []) {
+      if (typeof base !== 'string') continue;
+      await this.collectLayers(join(dirname(file), base), [...stack, absolute], layers, problems, { file, message: base });
+    }
+    if (!layers.some((existing) => existing.file === layer.file)) layers.push(layer);
+  }
+
+  private readLayer(file: string, referencedFrom?: { file: string; message: string }): Promise<{ layer?: Layer; problems: InputProblem[] }> {
+    let pending = this.files.get(file);
+    if (!pending) {
+      pending = readProfileFile(file, referencedFrom);
+      this.files.set(file, pending);
+    }
+    return pending;
+  }
+}
+
+function missingProfile(customerId: string, file: string): InputError {
+  return new InputError('PROFILE_MISSING', 'profiles', [{ location: { file }, message: `no profile for customer "${customerId}": create ${file} (see customer-profiles/README.md)` }]);
+}
+
+async function readProfileFile(file: string, referencedFrom?: { file: string; message: string }): Promise<{ layer?: Layer; problems: InputProblem[] }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
+    if (!referencedFrom && missing) {
+      throw missingProfile(basename(file, '.json'), file);
+    }
+    const location = referencedFrom ? { file: referencedFrom.file } : { file };
+    const message = referencedFrom
+      ? `extends "${referencedFrom.message}", but ${file} ${missing ? 'does not exist' : 'cannot be read'}`
+      : `cannot be read (${(cause as Error).message})`;
+    return { problems: [{ location, ...(referencedFrom ? { field: '/extends' } : {}), message }] };
+  }
+  let value: unknown;
+  try {
+    value = parseJsonText(text, file, 1, 'as-numbers');
+  } catch (error) {
+    if (error instanceof InputError) return { problems: [...error.problems] };
+    throw error;
+  }
+  const validate = schemaValidator('profile');
+  if (!validate(value)) {
+    return { problems: describeSchemaErrors(validate.errors ?? [], (pointer) => locatePointer(text, pointer, file)) };
+  }
+  const layer: Layer & { text: string } = { file, value: value as Layer['value'], text };
+  return { layer, problems: [] };
+}
+
+function locatePointerIn(layer: Layer, pointer: string) {
+  const text = (layer as Layer & { text?: string }).text;
+  return text ? locatePointer(text, pointer, layer.file) : { file: layer.file };
+}
+
+function dedupe(problems: readonly InputProblem[]): InputProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = JSON.stringify(problem);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The directory profiles are read from when none is given. */
+export const DEFAULT_PROFILES_DIRECTORY = './customer-profiles';

@@ -1,0 +1,23 @@
+import type { ProfileDocument } from '../model/generated/profile.js';
+
+/** A customer profile as a file holds it (a base under _networks/ holds only part of one). */
+export type ProfileFile = ProfileDocument;
+
+/** A customer's profile with every `extends` applied: what rules and renderers work from. */
+export interface CustomerProfile extends ProfileDocument {
+  readonly id: string;
+  readonly name: string;
+  readonly currencies: NonNullable<ProfileDocument['currencies']>;
+  readonly format: NonNullable<ProfileDocument['format']>;
+  readonly channel: NonNullable<ProfileDocument['channel']>;
+}
+
+export interface ResolvedProfile {
+  readonly profile: CustomerProfile;
+  /** The customer's own file. */
+  readonly file: string;
+  /** The files merged into it, base first, the customer's own file last. */
+  readonly chain: readonly string[];
+  /** For each setting (a JSON Pointer to a leaf), the file it came from. */
+  readonly origins: ReadonlyMap<string, string>;
+}

@@ -1,0 +1,299 @@
+import { Decimal } from 'decimal.js';
+import { minorUnits } from '../model/currency.js';
+import type { Invoice, InvoiceCharge, InvoiceLine, PurchaseOrder, PurchaseOrderLine } from '../model/invoice.js';
+import { pointerSegments } from '../model/json-text.js';
+import type { CustomerProfile } from '../profiles/profile.js';
+
+/**
+ * The `computed` fact: the decimal arithmetic and look-ups that rules compare against
+ * (expected line amount, expected tax, remaining PO quantity ...). Code works the values out;
+ * every comparison stays in the rules. Values are decimal strings, like the invoice's own.
+ * Everything here is pure: the date, the history of earlier invoices and what is known of
+ * attachment files come in as inputs.
+ */
+
+/** What firstpass knows of invoices before this one: earlier in the batch or already submitted. */
+export interface InvoiceHistory {
+  /** Why this number is already taken for this customer, or undefined when it is not. */
+  duplicateOf(customerId: string, invoiceNumber: string): string | undefined;
+  /** Net amount invoiced against the PO before this invoice (earlier in this batch). */
+  poAmountInvoiced(customerId: string, poNumber: string): Decimal;
+  /** Quantity invoiced against the PO line before this invoice (earlier in this batch). */
+  poLineQuantityInvoiced(customerId: string, poNumber: string, poLineNumber: string): Decimal;
+}
+
+export const EMPTY_HISTORY: InvoiceHistory = {
+  duplicateOf: () => undefined,
+  poAmountInvoiced: () => new Decimal(0),
+  poLineQuantityInvoiced: () => new Decimal(0),
+};
+
+/** What the pipeline learnt about an attached file (rules do no I/O). */
+export interface AttachmentInfo {
+  readonly bytes: number;
+}
+
+export interface FactInputs {
+  readonly invoice: Invoice;
+  readonly profile: CustomerProfile;
+  readonly po?: PurchaseOrder | undefined;
+  /** Today's date, YYYY-MM-DD: from --today, else the clock. */
+  readonly today: string;
+  readonly history: InvoiceHistory;
+  /** Keyed by the attachment's `file` as the invoice writes it. */
+  readonly attachments: ReadonlyMap<string, AttachmentInfo>;
+  /** Parameters of the rules that computations depend on, by rule id. */
+  readonly ruleParams: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+}
+
+export type ComputedFacts = Record<string, unknown>;
+
+const ZERO = new Decimal(0);
+const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+function dec(text: string | undefined): Decimal | undefined {
+  return text !== undefined && DECIMAL_TEXT.test(text) ? new Decimal(text) : undefined;
+}
+
+function round(amount: Decimal, currency: string): Decimal {
+  return amount.toDecimalPlaces(minorUnits(currency), Decimal.ROUND_HALF_UP);
+}
+
+function money(amount: Decimal, currency: string): string {
+  return amount.toFixed(minorUnits(currency), Decimal.ROUND_HALF_UP);
+}
+
+/** quantity × unitPrice − discount, rounded to the currency; undefined when a factor is missing. */
+export function expectedLineAmount(line: InvoiceLine, currency: string): Decimal | undefined {
+  const quantity = dec(line.quantity);
+  const unitPrice = dec(line.unitPrice);
+  if (!quantity || !unitPrice) return undefined;
+  return round(quantity.times(unitPrice).minus(dec(line.discount) ?? ZERO), currency);
+}
+
+/** A line's net amount as stated, else as computed. */
+function lineNet(line: InvoiceLine, currency: string): Decimal {
+  return dec(line.lineAmount) ?? expectedLineAmount(line, currency) ?? ZERO;
+}
+
+function addDays(date: string, days: number): string {
+  const time = Date.parse(`${date}T00:00:00Z`);
+  return new Date(time + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function termsDays(terms: string | undefined): number | undefined {
+  const match = terms ? /^NET\s*(\d+)$/i.exec(terms.trim()) : null;
+  return match ? Number(match[1]) : undefined;
+}
+
+interface TaxGroup {
+  code: string;
+  rate: Decimal;
+  taxable: Decimal;
+}
+
+/** EN 16931 BR-CO-17 style: per tax code and rate, round(taxable × rate / 100). */
+function taxGroups(invoice: Invoice): TaxGroup[] {
+  const groups = new Map<string, TaxGroup>();
+  const add = (code: string | undefined, rateText: string | undefined, amount: Decimal): void => {
+    const rate = dec(rateText) ?? ZERO;
+    const key = `${code ?? ''}\u0000${rate.toString()}`;
+    const group = groups.get(key);
+    if (group) group.taxable = group.taxable.plus(amount);
+    else groups.set(key, { code: code ?? '', rate, taxable: amount });
+  };
+  for (const line of invoice.lines) add(line.taxCode, line.taxRate, lineNet(line, invoice.currency));
+  for (const charge of invoice.charges ?? []) add(charge.taxCode, charge.taxRate, dec(charge.amount) ?? ZERO);
+  for (const allowance of invoice.allowances ?? []) add(allowance.taxCode, allowance.taxRate, (dec(allowance.amount) ?? ZERO).negated());
+  return [...groups.values()];
+}
+
+function sum(items: readonly InvoiceCharge[] | undefined): Decimal {
+  let total = ZERO;
+  for (const item of items ?? []) total = total.plus(dec(item.amount) ?? ZERO);
+  return total;
+}
+
+/** The invoice-level computed facts. */
+export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
+  const { invoice, profile, po, today, history } = inputs;
+  const currency = invoice.currency;
+  const facts: ComputedFacts = { today };
+
+  let linesTotal = ZERO;
+  for (const line of invoice.lines) linesTotal = linesTotal.plus(lineNet(line, currency));
+  const chargesTotal = sum(invoice.charges);
+  const allowancesTotal = sum(invoice.allowances);
+  const net = linesTotal.plus(chargesTotal).minus(allowancesTotal);
+  facts.linesTotal = money(linesTotal, currency);
+  facts.chargesTotal = money(chargesTotal, currency);
+  facts.allowancesTotal = money(allowancesTotal, currency);
+  facts.netTotal = money(net, currency);
+
+  const statedTax = dec(invoice.taxTotal);
+  if (statedTax) {
+    const groups = taxGroups(invoice);
+    let expectedTax = ZERO;
+    const breakdown: string[] = [];
+    for (const group of groups) {
+      const tax = round(group.taxable.times(group.rate).dividedBy(100), currency);
+      expectedTax = expectedTax.plus(tax);
+      breakdown.push(`${group.code || 'no code'} ${group.rate.toString()}%: ${money(tax, currency)} on ${money(group.taxable, currency)}`);
+    }
+    facts.expectedTaxTotal = money(expectedTax, currency);
+    facts.taxTotalDifference = statedTax.minus(expectedTax).abs().toString();
+    facts.taxBreakdown = breakdown.join('; ');
+  }
+  const statedTotal = dec(invoice.totalAmount);
+  if (statedTotal) {
+    const expectedTotal = net.plus(statedTax ?? ZERO);
+    facts.expectedTotalAmount = money(expectedTotal, currency);
+    facts.totalAmountDifference = statedTotal.minus(expectedTotal).abs().toString();
+  }
+
+  const terms = invoice.paymentTerms ?? profile.contract?.paymentTerms;
+  const days = termsDays(terms);
+  if (terms !== undefined) facts.paymentTerms = terms;
+  if (days !== undefined) facts.expectedDueDate = addDays(invoice.issueDate, days);
+
+  const maxAgeDays = inputs.ruleParams.get('issue-date-valid')?.maxAgeDays;
+  if (typeof maxAgeDays === 'number') facts.earliestIssueDate = addDays(today, -maxAgeDays);
+
+  const missing = missingFields(invoice, inputs.ruleParams.get('required-fields')?.fields);
+  facts.missingRequiredFields = missing;
+  if (missing[0] !== undefined) facts.firstMissingRequiredField = missing[0];
+
+  const disallowed = disallowedValues(invoice, inputs.ruleParams.get('allowed-values')?.checks);
+  facts.disallowedValues = disallowed.map((entry) => entry.text);
+  if (disallowed[0] !== undefined) facts.firstDisallowedField = disallowed[0].pointer;
+
+  facts.attachmentProblems = attachmentProblems(invoice, inputs.attachments, inputs.ruleParams.get('attachments-required'));
+
+  const duplicate = history.duplicateOf(invoice.customerId, invoice.invoiceNumber);
+  if (duplicate !== undefined) facts.duplicateOf = duplicate;
+
+  if (po) {
+    facts.poLineNumbers = po.lines.map((line) => line.poLineNumber);
+    const invoicedOnPo = po.lines.reduce((total, line) => total.plus((dec(line.quantityInvoiced) ?? ZERO).times(dec(line.unitPrice) ?? ZERO)), ZERO);
+    const before = invoicedOnPo.plus(history.poAmountInvoiced(po.customerId, po.poNumber));
+    const thisInvoice = invoice.documentType === 'credit-note' ? ZERO : net;
+    facts.poInvoicedBefore = money(before, currency);
+    facts.poInvoicedAfter = money(before.plus(thisInvoice), currency);
+    const poTotal = dec(po.total);
+    if (poTotal) {
+      const tolerancePercent = dec(String(inputs.ruleParams.get('po-amount-not-exceeded')?.tolerancePercent ?? '0')) ?? ZERO;
+      facts.poLimit = money(poTotal.times(tolerancePercent.plus(100)).dividedBy(100), currency);
+    }
+  }
+  return facts;
+}
+
+/** The computed facts of one line; the invoice's facts remain readable through the prototype. */
+export function computeLineFacts(inputs: FactInputs, invoiceFacts: ComputedFacts, line: InvoiceLine, index: number, poLine: PurchaseOrderLine | undefined): ComputedFacts {
+  const { invoice, profile, po } = inputs;
+  const currency = invoice.currency;
+  const facts: ComputedFacts = Object.create(invoiceFacts) as ComputedFacts;
+  facts.itemLabel = `Line ${line.lineNumber ?? index + 1}`;
+  const expected = expectedLineAmount(line, currency);
+  if (expected) facts.expectedLineAmount = money(expected, currency);
+  if (line.description !== undefined) facts.descriptionLength = [...line.description].length;
+
+  const unitPrice = dec(line.unitPrice);
+  const contractPrice = line.sku !== undefined ? profile.contract?.prices?.[line.sku] : undefined;
+  if (contractPrice !== undefined) {
+    facts.contractPrice = contractPrice;
+    const agreed = dec(contractPrice);
+    if (agreed && unitPrice) facts.contractPriceDifference = unitPrice.minus(agreed).abs().toString();
+  }
+
+  if (po && poLine) {
+    const ordered = dec(poLine.quantity);
+    const quantity = dec(line.quantity);
+    if (ordered) {
+      const earlier = inputs.history.poLineQuantityInvoiced(po.customerId, po.poNumber, poLine.poLineNumber);
+      const remaining = ordered.minus(dec(poLine.quantityInvoiced) ?? ZERO).minus(earlier);
+      facts.poLineRemaining = remaining.toString();
+      if (quantity) facts.quantityBeyondPo = quantity.minus(remaining).toString();
+    }
+    const poPrice = dec(poLine.unitPrice);
+    if (poPrice && unitPrice) facts.poPriceDifference = unitPrice.minus(poPrice).abs().toString();
+  }
+  addAgreedTaxRate(facts, line.taxCode, inputs);
+  return facts;
+}
+
+/** The computed facts of a charge or allowance. */
+export function computeChargeFacts(inputs: FactInputs, invoiceFacts: ComputedFacts, charge: InvoiceCharge, kind: 'charge' | 'allowance', index: number): ComputedFacts {
+  const facts: ComputedFacts = Object.create(invoiceFacts) as ComputedFacts;
+  facts.itemLabel = `${kind === 'charge' ? 'Charge' : 'Allowance'} ${charge.code ?? index + 1}`;
+  addAgreedTaxRate(facts, charge.taxCode, inputs);
+  return facts;
+}
+
+function addAgreedTaxRate(facts: ComputedFacts, taxCode: string | undefined, inputs: FactInputs): void {
+  const rates = inputs.ruleParams.get('tax-rate-matches-code')?.rates as Record<string, string> | undefined;
+  if (rates && taxCode !== undefined && Object.hasOwn(rates, taxCode)) facts.agreedTaxRate = rates[taxCode];
+}
+
+/** Expand a pointer with `*` into the pointers of every array element it stands for. */
+export function expandPointer(root: unknown, pointer: string): { pointer: string; value: unknown }[] {
+  let frontier: { pointer: string; value: unknown }[] = [{ pointer: '', value: root }];
+  for (const segment of pointerSegments(pointer)) {
+    const next: { pointer: string; value: unknown }[] = [];
+    for (const { pointer: at, value } of frontier) {
+      if (segment === '*') {
+        if (Array.isArray(value)) value.forEach((item, index) => next.push({ pointer: `${at}/${index}`, value: item }));
+      } else {
+        const child = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
+        next.push({ pointer: `${at}/${segment}`, value: child });
+      }
+    }
+    frontier = next;
+  }
+  return frontier;
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
+}
+
+function missingFields(invoice: Invoice, fields: unknown): string[] {
+  if (!Array.isArray(fields)) return [];
+  const missing: string[] = [];
+  for (const field of fields as string[]) {
+    for (const { pointer, value } of expandPointer(invoice, field)) if (isBlank(value)) missing.push(pointer);
+  }
+  return missing;
+}
+
+function disallowedValues(invoice: Invoice, checks: unknown): { pointer: string; text: string }[] {
+  if (!Array.isArray(checks)) return [];
+  const found: { pointer: string; text: string }[] = [];
+  for (const check of checks as { field: string; values: string[] }[]) {
+    for (const { pointer, value } of expandPointer(invoice, check.field)) {
+      if (isBlank(value)) continue;
+      if (!check.values.includes(String(value))) found.push({ pointer, text: `${pointer} is "${String(value)}", expected one of ${check.values.join(', ')}` });
+    }
+  }
+  return found;
+}
+
+function attachmentProblems(invoice: Invoice, files: ReadonlyMap<string, AttachmentInfo>, params: Readonly<Record<string, unknown>> | undefined): string[] {
+  if (!params) return [];
+  const types = (params.types as string[] | undefined) ?? [];
+  const extensions = (params.extensions as string[] | undefined)?.map((extension) => extension.toLowerCase());
+  const maxBytes = params.maxBytes as number | undefined;
+  const problems: string[] = [];
+  for (const type of types) {
+    const attached = (invoice.attachments ?? []).filter((attachment) => attachment.type === type);
+    if (attached.length === 0) problems.push(`no ${type} is attached`);
+    for (const attachment of attached) {
+      const extension = /\.[^./\\]+$/.exec(attachment.file)?.[0]?.toLowerCase() ?? '';
+      if (extensions && !extensions.includes(extension)) problems.push(`${type} ${attachment.file} is not one of ${extensions.join(', ')}`);
+      const info = files.get(attachment.file);
+      if (!info) problems.push(`${type} ${attachment.file} cannot be read`);
+      else if (maxBytes !== undefined && info.bytes > maxBytes) problems.push(`${type} ${attachment.file} is ${info.bytes} bytes, over the ${maxBytes} allowed`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,27 @@
+/** The rules stage: a customer's rule book, and checking one invoice against it. */
+export type { ActiveRule, Finding, RuleDefinition, Severity } from './rule.js';
+export { builtInRules, builtInRulesDirectory, ruleProblems } from './load-rules.js';
+export { buildRuleBook, type RuleBook } from './rule-book.js';
+export { EMPTY_HISTORY, expectedLineAmount, type AttachmentInfo, type FactInputs, type InvoiceHistory } from './computed-facts.js';
+export { factRuns, findingsFrom, type RuleEvaluator } from './fact-runs.js';
+export { CompiledEvaluator } from './compiled-evaluator.js';
+export { EngineEvaluator } from './engine-evaluator.js';
+export { ALL_OPERATORS } from './operators.js';
+
+import type { FactInputs } from './computed-facts.js';
+import type { CompiledEvaluator } from './compiled-evaluator.js';
+import { factRuns, findingsFrom, type RuleEvaluator } from './fact-runs.js';
+import type { Finding } from './rule.js';
+import type { RuleBook } from './rule-book.js';
+
+/** Check one invoice: every rule of the book over the invoice, its lines and its charges. */
+export async function checkInvoice(book: RuleBook, inputs: FactInputs, evaluator: RuleEvaluator): Promise<Finding[]> {
+  const runs = factRuns(book, inputs);
+  return findingsFrom(runs, await evaluator.evaluate(book, runs));
+}
+
+/** The same, synchronously, with the compiled evaluator (which never waits). */
+export function checkInvoiceSync(book: RuleBook, inputs: FactInputs, evaluator: CompiledEvaluator): Finding[] {
+  const runs = factRuns(book, inputs);
+  return findingsFrom(runs, evaluator.evaluate(book, runs));
+}

@@ -1,0 +1,91 @@
+import { Decimal } from 'decimal.js';
+
+/**
+ * The operators rules may use. json-rules-engine's built-ins are restated here with exactly
+ * the engine's semantics (a fact-type check, then the comparison) so the compiled evaluator can
+ * run them without the engine; the custom ones are registered on the engine with addOperator.
+ * A differential test holds both evaluators to the same results.
+ */
+export interface OperatorDefinition {
+  /** json-rules-engine's factValueValidator: a fact of the wrong type fails the condition. */
+  readonly accepts: (factValue: unknown) => boolean;
+  readonly test: (factValue: unknown, compareTo: unknown) => boolean;
+}
+
+const always = (): boolean => true;
+const isNumberLike = (value: unknown): boolean => Number.parseFloat(value as string).toString() !== 'NaN';
+
+/** json-rules-engine 7's default operators, same semantics. */
+export const BUILT_IN_OPERATORS: Readonly<Record<string, OperatorDefinition>> = {
+  equal: { accepts: always, test: (a, b) => a === b },
+  notEqual: { accepts: always, test: (a, b) => a !== b },
+  in: { accepts: always, test: (a, b) => (b as unknown[]).indexOf(a) > -1 },
+  notIn: { accepts: always, test: (a, b) => (b as unknown[]).indexOf(a) === -1 },
+  contains: { accepts: Array.isArray, test: (a, b) => (a as unknown[]).indexOf(b) > -1 },
+  doesNotContain: { accepts: Array.isArray, test: (a, b) => (a as unknown[]).indexOf(b) === -1 },
+  lessThan: { accepts: isNumberLike, test: (a, b) => (a as number) < (b as number) },
+  lessThanInclusive: { accepts: isNumberLike, test: (a, b) => (a as number) <= (b as number) },
+  greaterThan: { accepts: isNumberLike, test: (a, b) => (a as number) > (b as number) },
+  greaterThanInclusive: { accepts: isNumberLike, test: (a, b) => (a as number) >= (b as number) },
+};
+
+const regexCache = new Map<string, RegExp>();
+function regex(pattern: string): RegExp {
+  let compiled = regexCache.get(pattern);
+  if (!compiled) {
+    compiled = new RegExp(pattern, 'u');
+    regexCache.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+function isBlank(value: unknown): boolean {
+  if (value === undefined || value === null) return true;
+  if (typeof value === 'string') return value.trim() === '';
+  if (Array.isArray(value)) return value.length === 0;
+  return false;
+}
+
+const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+function asDecimal(value: unknown): Decimal | undefined {
+  if (typeof value === 'string' && DECIMAL_TEXT.test(value)) return new Decimal(value);
+  if (typeof value === 'number' && Number.isFinite(value)) return new Decimal(value);
+  if (value instanceof Decimal) return value;
+  return undefined;
+}
+
+function compareDecimals(a: unknown, b: unknown, accept: (order: number) => boolean): boolean {
+  const left = asDecimal(a);
+  const right = asDecimal(b);
+  return left !== undefined && right !== undefined && accept(left.comparedTo(right));
+}
+
+const normaliseText = (text: string): string => text.trim().replace(/\s+/g, ' ').toLowerCase();
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const isDate = (value: unknown): value is string => typeof value === 'string' && DATE.test(value);
+
+/** firstpass's own operators, for what invoices need: decimals, dates, text, patterns. */
+export const CUSTOM_OPERATORS: Readonly<Record<string, OperatorDefinition>> = {
+  /** value true: present and not blank; value false: absent or blank. */
+  present: { accepts: always, test: (a, b) => isBlank(a) !== (b === true) },
+  /** An empty list (or nothing at all). */
+  empty: { accepts: always, test: (a, b) => isBlank(a) === (b === true) },
+  /** The text matches the pattern; no pattern configured means no constraint. */
+  matches: { accepts: always, test: (a, b) => typeof a === 'string' && (b === undefined || b === null || regex(String(b)).test(a)) },
+  /** The text contains nothing the pattern matches; absent text or no pattern passes. */
+  notMatches: { accepts: always, test: (a, b) => typeof a !== 'string' || b === undefined || b === null || !regex(String(b)).test(a) },
+  decimalEqual: { accepts: always, test: (a, b) => compareDecimals(a, b, (order) => order === 0) },
+  decimalLessThanInclusive: { accepts: always, test: (a, b) => compareDecimals(a, b, (order) => order <= 0) },
+  decimalGreaterThan: { accepts: always, test: (a, b) => compareDecimals(a, b, (order) => order > 0) },
+  decimalGreaterThanInclusive: { accepts: always, test: (a, b) => compareDecimals(a, b, (order) => order >= 0) },
+  /** Calendar dates written YYYY-MM-DD compare as text. */
+  dateOnOrBefore: { accepts: always, test: (a, b) => isDate(a) && isDate(b) && a <= b },
+  dateOnOrAfter: { accepts: always, test: (a, b) => isDate(a) && isDate(b) && a >= b },
+  /** Equal ignoring case and spacing. */
+  sameText: { accepts: always, test: (a, b) => typeof a === 'string' && typeof b === 'string' && normaliseText(a) === normaliseText(b) },
+  /** Text at least / at most this many characters; no bound configured means no constraint. */
+  minLength: { accepts: always, test: (a, b) => typeof a === 'string' && (typeof b !== 'number' || [...a].length >= b) },
+  maxLength: { accepts: always, test: (a, b) => typeof a === 'string' && (typeof b !== 'number' || [...a].length <= b) },
+};
+
+export const ALL_OPERATORS: Readonly<Record<string, OperatorDefinition>> = { ...BUILT_IN_OPERATORS, ...CUSTOM_OPERATORS };
