@@ -16,7 +16,7 @@ const validators = new Map<SchemaName, ValidateFunction>();
 
 function ajv(): Ajv2020 {
   if (!sharedAjv) {
-    sharedAjv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true, strictTuples: false });
+    sharedAjv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, strictTuples: false });
     addFormats.default(sharedAjv);
     addErrors.default(sharedAjv);
     for (const name of ['rule', 'invoice', 'purchase-order', 'profile'] as const) {
@@ -52,13 +52,10 @@ export function describeSchemaErrors(
     const key = `${field}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    problems.push({ location: locate(error.keyword === 'required' || error.keyword === 'additionalProperties' ? error.instancePath : fieldPointer(error)), field, message });
+    // A missing field is shown at the object that lacks it; anything else at the field itself.
+    problems.push({ location: locate(error.keyword === 'required' ? error.instancePath : field), field, message });
   }
   return problems;
-}
-
-function fieldPointer(error: ErrorObject): string {
-  return error.instancePath;
 }
 
 /**
@@ -116,6 +113,18 @@ function describeError(error: ErrorObject): { field: string; message: string } {
       return { field: at, message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'type':
       return { field: at, message: `must be ${articleFor(String(params.type))}` };
+    case 'minItems':
+      return { field: at, message: `must list at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}` };
+    case 'minLength':
+      return { field: at, message: params.limit === 1 ? 'must not be empty' : `must be at least ${String(params.limit)} characters long` };
+    case 'maxLength':
+      return { field: at, message: `must be at most ${String(params.limit)} characters long` };
+    case 'pattern':
+      return { field: at, message: `must match the pattern ${String(params.pattern)}` };
+    case 'format':
+      return { field: at, message: `must be a valid ${String(params.format)}` };
+    case 'uniqueItems':
+      return { field: at, message: `must not list the same item twice (items ${String(params.j)} and ${String(params.i)} are equal)` };
     default:
       return { field: at, message: error.message ?? 'is invalid' };
   }

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { InputError } from '../../src/model/index.js';
+import { ProfileLibrary } from '../../src/profiles/index.js';
+import { lintProfiles } from '../../src/pipeline/lint-profiles.js';
+import { tempFolder } from '../support/temp.js';
+
+const ARIBA_BASE = {
+  format: { type: 'cxml', options: { toDomain: 'NetworkID', toIdentity: 'AN01000000001' } },
+  channel: { type: 'portal', flavor: 'cxml', url: 'https://service.ariba.example/invoice', auth: { type: 'shared-secret', token: { env: 'ARIBA_SHARED_SECRET' } } },
+  rules: { 'po-required': true, 'duplicate-invoice-number': true, 'invoice-number-format': { pattern: '^[A-Z0-9-]{1,16}$' } },
+  submission: { checklist: ['The PO is in the Ariba network'] },
+};
+
+function customer(overrides: Record<string, unknown> = {}) {
+  return {
+    $schema: '../schemas/profile.schema.json',
+    extends: '_networks/ariba.json',
+    id: 'globex',
+    name: 'Globex',
+    currencies: ['USD'],
+    rules: { 'invoice-number-format': { pattern: '^GX-\\d{6}$' }, 'duplicate-invoice-number': false },
+    ...overrides,
+  };
+}
+
+test('extends: the base gives defaults, the customer overrides key by key, and each setting knows its file', async () => {
+  const root = tempFolder({ '_networks/ariba.json': ARIBA_BASE, 'globex.json': customer() });
+  const resolved = await new ProfileLibrary(root).profile('globex');
+  const { profile } = resolved;
+  assert.equal(profile.format.type, 'cxml');
+  assert.deepEqual(profile.rules, { 'po-required': true, 'duplicate-invoice-number': false, 'invoice-number-format': { pattern: '^GX-\\d{6}$' } });
+  assert.deepEqual(resolved.chain, [join(root, '_networks/ariba.json'), join(root, 'globex.json')]);
+  assert.equal(resolved.origins.get('/rules/po-required'), join(root, '_networks/ariba.json'));
+  assert.equal(resolved.origins.get('/rules/invoice-number-format/pattern'), join(root, 'globex.json'));
+  assert.equal(resolved.origins.get('/channel/auth/token/env'), join(root, '_networks/ariba.json'));
+  assert.equal(resolved.origins.get('/name'), join(root, 'globex.json'));
+});
+
+test('a secret written in plain text is refused with its position and the accepted forms', async () => {
+  const text = JSON.stringify(customer({ extends: undefined, format: { type: 'pdf' }, channel: { type: 'email', to: 'ap@globex.example', from: 'billing@seller.example', smtp: { host: 'smtp.seller.example', password: 'hunter2' } } }), null, 2);
+  const root = tempFolder({ 'globex.json': text });
+  const { problems } = await new ProfileLibrary(root).loadAll();
+  const problem = problems.find((entry) => entry.field === '/channel/smtp/password');
+  assert.ok(problem, JSON.stringify(problems));
+  assert.match(problem.message, /\{ "env": "VARIABLE_NAME" \} or \{ "file": "path" \}/);
+  assert.equal(problem.location.line, text.split('\n').findIndex((line) => line.includes('"password"')) + 1);
+  assert.ok(!JSON.stringify(problems).includes('hunter2'), 'the secret itself is never repeated');
+});
+
+test('lint reports every problem in every file with file, line, column, field and the expected shape', async () => {
+  const badRule = '{\n  "id": "initech",\n  "name": "Initech",\n  "currencies": ["usd"],\n  "format": { "type": "x12" },\n  "channel": { "type": "email", "to": "ap@initech.example", "from": "b@s.example", "smtp": { "host": "h" } },\n  "rules": { "po-requried": true, "tax-code-allowed": { "codes": [] } }\n}\n';
+  const root = tempFolder({ 'initech.json': badRule, 'globex.json': customer({ extends: '_networks/missing.json' }) });
+  const report = await lintProfiles(root);
+  const described = report.problems.map((problem) => `${problem.location.file.slice(root.length + 1)}:${problem.location.line ?? '-'}:${problem.location.column ?? '-'} ${problem.field} ${problem.message}`);
+  const expectOne = (pattern: RegExp) => assert.ok(described.some((line) => pattern.test(line)), `${pattern} not in\n${described.join('\n')}`);
+  expectOne(/^initech\.json:4:18 \/currencies\/0 must be an ISO 4217 code such as USD$/);
+  expectOne(/^initech\.json:5:15 \/format\/type must be one of "x12-810", "edifact-invoic", "ubl", "cxml", "pdf"$/);
+  expectOne(/^initech\.json:7:14 \/rules\/po-requried is not a known field here; expected one of: po-required, po-format/);
+  expectOne(/^initech\.json:7:57 \/rules\/tax-code-allowed\/codes must list at least 1 item$/);
+  expectOne(/^globex\.json:-:- \/extends extends "_networks\/missing\.json", but .* does not exist$/);
+});
+
+test('a malformed profile names its line and column', async () => {
+  const root = tempFolder({ 'acme.json': '{\n  "id": "acme",\n  "name": "Acme"\n  "currencies": ["USD"]\n}\n' });
+  await assert.rejects(new ProfileLibrary(root).profile('acme'), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.match(error.message, /acme\.json:4:3: malformed JSON: expected ',' between items/);
+    return true;
+  });
+});
+
+test('a customer without a profile is named, with the file that was expected', async () => {
+  const root = tempFolder({});
+  await assert.rejects(new ProfileLibrary(root).profile('hooli'), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.equal(error.code, 'PROFILE_MISSING');
+    assert.match(error.message, /no profile for customer "hooli": create .*hooli\.json/);
+    return true;
+  });
+});
+
+test('the id must equal the file name, and a customer needs its essential sections', async () => {
+  const root = tempFolder({ 'acme.json': { id: 'acme-corp', name: 'Acme' } });
+  await assert.rejects(new ProfileLibrary(root).profile('acme'), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.match(error.message, /\/currencies is required/);
+    assert.match(error.message, /\/format is required/);
+    assert.match(error.message, /\/channel is required/);
+    return true;
+  });
+  const named = tempFolder({ 'acme.json': { ...customer({ extends: undefined, id: 'acme-corp' }), format: { type: 'pdf' }, channel: ARIBA_BASE.channel } });
+  await assert.rejects(new ProfileLibrary(named).profile('acme'), /is "acme-corp" but the file is acme\.json/);
+});
+
+test('an extends cycle is reported, not followed forever', async () => {
+  const root = tempFolder({ '_a.json': { extends: '_b.json' }, '_b.json': { extends: '_a.json' }, 'acme.json': customer({ extends: '_a.json' }) });
+  const report = await lintProfiles(root);
+  assert.ok(report.problems.some((problem) => /makes a cycle: acme\.json → _a\.json → _b\.json → _a\.json/.test(problem.message)), JSON.stringify(report.problems));
+});
+
+test('a custom rule with an unknown operator or a built-in id is reported by lint', async () => {
+  const root = tempFolder({
+    'globex.json': customer({
+      customRules: [
+        { id: 'globex-terms', scope: 'invoice', severity: 'error', message: 'NET60 only', path: '/paymentTerms', conditions: { all: [{ fact: 'invoice', path: '$.paymentTerms', operator: 'equals', value: 'NET60' }] } },
+        { id: 'po-required', scope: 'invoice', severity: 'error', message: 'x', path: '/poNumber', conditions: { all: [{ fact: 'invoice', path: '$.poNumber', operator: 'present', value: true }] } },
+      ],
+    }),
+    '_networks/ariba.json': ARIBA_BASE,
+  });
+  const report = await lintProfiles(root);
+  const messages = report.problems.map((problem) => `${problem.field} ${problem.message}`);
+  assert.ok(messages.some((line) => /^\/customRules\/0\/conditions\/all\/0\/operator "equals" is not an operator firstpass knows; expected one of .*equal/.test(line)), messages.join('\n'));
+  assert.ok(messages.some((line) => /^\/customRules\/1\/id "po-required" is already the id of a built-in rule/.test(line)), messages.join('\n'));
+});
