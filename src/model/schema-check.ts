@@ -47,7 +47,7 @@ export function describeSchemaErrors(
 ): InputProblem[] {
   const problems: InputProblem[] = [];
   const seen = new Set<string>();
-  for (const error of usefulErrors(errors)) {
+  for (const error of mergeAlternatives(usefulErrors(errors))) {
     const { field, message } = describeError(error);
     const key = `${field}\u0000${message}`;
     if (seen.has(key)) continue;
@@ -91,6 +91,34 @@ function pruneBranchNoise(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
+/**
+ * A value that may take several shapes ("true or false, or an object") fails each shape with
+ * its own type error; say them as one: "must be true or false or an object { ... }".
+ */
+function mergeAlternatives(errors: ErrorObject[]): ErrorObject[] {
+  const merged: ErrorObject[] = [];
+  for (const error of errors) {
+    const previous = merged.find((other) => other.instancePath === error.instancePath && isShapeError(other));
+    if (previous && isShapeError(error)) {
+      previous.message = `${shapeText(previous)} or ${shapeText(error)}`;
+      previous.keyword = 'shape';
+      continue;
+    }
+    merged.push({ ...error });
+  }
+  return merged;
+}
+
+function isShapeError(error: ErrorObject): boolean {
+  return error.keyword === 'type' || error.keyword === 'const' || error.keyword === 'shape';
+}
+
+function shapeText(error: ErrorObject): string {
+  if (error.keyword === 'shape') return error.message ?? '';
+  if (error.keyword === 'const') return JSON.stringify((error.params as { allowedValue: unknown }).allowedValue);
+  return articleFor(String((error.params as { type: unknown }).type));
+}
+
 function describeError(error: ErrorObject): { field: string; message: string } {
   const at = error.instancePath || '/';
   const params = error.params as Record<string, unknown>;
@@ -113,6 +141,8 @@ function describeError(error: ErrorObject): { field: string; message: string } {
       return { field: at, message: `must be ${JSON.stringify(params.allowedValue)}` };
     case 'type':
       return { field: at, message: `must be ${articleFor(String(params.type))}` };
+    case 'shape':
+      return { field: at, message: `must be ${error.message ?? ''}` };
     case 'minItems':
       return { field: at, message: `must list at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}` };
     case 'minLength':

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { invoiceWith, profileWith, purchaseOrder } from '../support/check.js';
+import { firstpass } from '../support/cli.js';
+import { tempFolder } from '../support/temp.js';
+
+const ARITHMETIC = { 'po-required': true, 'line-amount-arithmetic': true, 'tax-total-arithmetic': true, 'invoice-total-arithmetic': true };
+
+function workspace(files: Record<string, string | object> = {}, rules: Record<string, unknown> = ARITHMETIC) {
+  return tempFolder({ 'profiles/acme.json': profileWith(rules), ...files });
+}
+
+function validate(root: string, ...args: string[]) {
+  return firstpass(['validate', ...args, '--profiles', join(root, 'profiles'), '--today', '2026-11-20'], { cwd: root });
+}
+
+test('a clean invoice: exit 0 and a summary that says so', () => {
+  const root = workspace({ 'in/inv.json': invoiceWith() });
+  const result = validate(root, 'in');
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /✓ INV-1001 \(acme\) in\/inv\.json:1/);
+  assert.match(result.stdout, /1 invoice: 1 passed, 0 failed, 0 warnings/);
+});
+
+test('a failing invoice: exit 1, the finding grouped under its invoice with rule, path and expectation', () => {
+  const root = workspace({ 'in/inv.json': invoiceWith({ totalAmount: '50.00' }) });
+  const result = validate(root, 'in');
+  assert.equal(result.status, 1, result.stderr);
+  assert.match(result.stdout, /✗ INV-1001 \(acme\)/);
+  assert.match(result.stdout, /error\s+invoice-total-arithmetic \/totalAmount\n\s+Total 50\.00 is not lines \+ charges − allowances \+ tax: expected 48\.71 USD/);
+  assert.match(result.stdout, /1 invoice: 0 passed, 1 failed, 0 warnings/);
+});
+
+test('warnings alone do not hold an invoice back: exit 0', () => {
+  const root = workspace({ 'in/inv.json': invoiceWith({ totalAmount: '50.00' }) }, { 'invoice-total-arithmetic': { severity: 'warning' } });
+  const result = validate(root, 'in');
+  assert.equal(result.status, 0, result.stderr);
+  assert.match(result.stdout, /! INV-1001/);
+  assert.match(result.stdout, /1 invoice: 1 passed, 0 failed, 1 warning\n/);
+});
+
+test('--json prints one JSON document with every invoice and the summary, nothing else', () => {
+  const root = workspace({ 'in/a.json': invoiceWith(), 'in/b.json': invoiceWith({ invoiceNumber: 'INV-1002', poNumber: ' ' }) });
+  const result = validate(root, 'in', '--json');
+  assert.equal(result.status, 1, result.stderr);
+  const report = JSON.parse(result.stdout) as { invoices: { file: string; invoiceNumber: string; customerId: string; ok: boolean; findings: { rule: string; severity: string; message: string; path: string }[] }[]; summary: unknown };
+  assert.deepEqual(report.summary, { total: 2, passed: 1, failed: 1, warnings: 0 });
+  assert.deepEqual(report.invoices.map((invoice) => [invoice.file, invoice.invoiceNumber, invoice.customerId, invoice.ok]), [['in/a.json', 'INV-1001', 'acme', true], ['in/b.json', 'INV-1002', 'acme', false]]);
+  assert.deepEqual(report.invoices[1]?.findings.map((finding) => [finding.rule, finding.severity, finding.path]), [['po-required', 'error', '/poNumber']]);
+});
+
+test('the same invoice number twice in one batch: the second is a duplicate, naming where the first was', () => {
+  const root = workspace({ 'in/batch.jsonl': `${JSON.stringify(invoiceWith())}\n${JSON.stringify(invoiceWith())}\n` }, { 'duplicate-invoice-number': true });
+  const result = validate(root, 'in', '--json');
+  const report = JSON.parse(result.stdout) as { invoices: { ok: boolean; findings: { rule: string; message: string }[] }[] };
+  assert.deepEqual(report.invoices.map((invoice) => invoice.ok), [true, false]);
+  assert.match(report.invoices[1]?.findings[0]?.message ?? '', /already used for acme \(earlier in this batch, at in\/batch\.jsonl:1\)/);
+});
+
+test('invoices earlier in a batch use up their PO: the next one exceeds the PO line quantity', () => {
+  const root = workspace({
+    'in/batch.jsonl': `${JSON.stringify(invoiceWith())}\n${JSON.stringify(invoiceWith({ invoiceNumber: 'INV-1002' }))}\n`,
+    'pos/po.json': purchaseOrder({ total: '1000.00', lines: [{ poLineNumber: '1', sku: 'W-1', description: 'Widget', quantity: '5', unitOfMeasure: 'EA', unitPrice: '10.00', quantityInvoiced: '0' }, { poLineNumber: '2', sku: 'G-2', description: 'Gadget', quantity: '4', unitOfMeasure: 'EA', unitPrice: '7.50', quantityInvoiced: '0' }] }),
+  }, { 'po-line-match': true, 'po-exists': true });
+  const result = validate(root, 'in', '--pos', 'pos', '--json');
+  const report = JSON.parse(result.stdout) as { invoices: { ok: boolean; findings: { rule: string; message: string; path: string }[] }[] };
+  assert.deepEqual(report.invoices.map((invoice) => invoice.ok), [true, false]);
+  assert.deepEqual(report.invoices[1]?.findings.map((finding) => finding.path), ['/lines/0']);
+  assert.match(report.invoices[1]?.findings[0]?.message ?? '', /quantity 3 exceeds the 2 EA still open on PO line 1/);
+});
+
+test('bad input: malformed JSON stops the run with exit 2, file, line and column, and no JSON on stdout', () => {
+  const root = workspace({ 'in/a.json': invoiceWith(), 'in/b.json': '{\n  "invoiceNumber": "X"\n  "customerId": "acme"\n}\n' });
+  const result = validate(root, 'in', '--json');
+  assert.equal(result.status, 2);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /in\/b\.json:3:3: malformed JSON: expected ',' between items/);
+});
+
+test('bad input: an invoice for a customer without a profile is exit 2, naming invoice, customer and expected file', () => {
+  const root = workspace({ 'in/a.json': invoiceWith({ customerId: 'hooli' }) });
+  const result = validate(root, 'in');
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /in\/a\.json:1: \/customerId names customer "hooli" \(invoice INV-1001\), which has no profile: expected .*profiles\/hooli\.json/);
+});
+
+test('bad input: an invalid profile is exit 2 with its file, line and column', () => {
+  const root = tempFolder({ 'profiles/acme.json': { ...profileWith({ 'po-required': 'yes' }) }, 'in/a.json': invoiceWith() });
+  const result = validate(root, 'in');
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /profiles\/acme\.json:\d+:\d+: \/rules\/po-required must be true or false or an object/);
+});
+
+test('bad input: an attachment that cannot be read is exit 2, naming the invoice, the field and the path looked at', () => {
+  const root = workspace({ 'in/a.json': invoiceWith({ attachments: [{ type: 'timesheet', file: 'timesheets/week-45.pdf' }] }) });
+  const result = validate(root, 'in');
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /in\/a\.json:1: \/attachments\/0\/file invoice INV-1001 attaches its timesheet "timesheets\/week-45\.pdf", which does not exist: expected a readable file at .*in\/timesheets\/week-45\.pdf/);
+});
+
+test('bad usage: an unknown option, an unknown command and a malformed --today are exit 2', () => {
+  const root = workspace({ 'in/a.json': invoiceWith() });
+  assert.equal(validate(root, 'in', '--bogus').status, 2);
+  assert.equal(firstpass(['frobnicate']).status, 2);
+  const badDate = firstpass(['validate', 'in', '--today', '20/11/2026'], { cwd: root });
+  assert.equal(badDate.status, 2);
+  assert.match(badDate.stderr, /--today must be a date written YYYY-MM-DD, not "20\/11\/2026"/);
+});
+
+test('--version prints the package version', () => {
+  const result = firstpass(['--version']);
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /^\d+\.\d+\.\d+\n$/);
+});
