@@ -1,5 +1,4 @@
-import { constants } from 'node:fs';
-import { access, stat } from 'node:fs/promises';
+import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../model/errors.js';
 import type { Invoice, PurchaseOrder, Sourced } from '../model/invoice.js';
@@ -53,6 +52,7 @@ export async function* validateInvoices(options: ValidateOptions): AsyncGenerato
   const evaluator: RuleEvaluator = options.evaluator === 'engine' ? new EngineEvaluator() : new CompiledEvaluator();
   const history = new BatchHistory(options.submitted);
   const rules = builtInRules();
+  const attachmentFiles = new Map<string, AttachmentInfo | string>();
 
   for await (const { document: invoice, source } of readDocuments(options.paths, 'invoice')) {
     const resolved = await profileFor(profiles, invoice, source.file, source.line);
@@ -68,7 +68,7 @@ export async function* validateInvoices(options: ValidateOptions): AsyncGenerato
       po,
       today: options.today,
       history,
-      attachments: await inspectAttachments(invoice, source.file, source.line),
+      attachments: inspectAttachments(invoice, source.file, source.line, attachmentFiles),
       ruleParams: book.params,
     };
     const runs = factRuns(book, inputs);
@@ -126,28 +126,42 @@ async function loadPurchaseOrders(paths: readonly string[]): Promise<Map<string,
  * What the attachment rule needs to know of each attached file: how big it is. An attachment
  * the invoice lists but that cannot be read is bad input: the run stops with exit status 2.
  */
-async function inspectAttachments(invoice: Invoice, invoiceFile: string, line: number | undefined): Promise<Map<string, AttachmentInfo>> {
+function inspectAttachments(invoice: Invoice, invoiceFile: string, line: number | undefined, known: Map<string, AttachmentInfo | string>): Map<string, AttachmentInfo> {
   const found = new Map<string, AttachmentInfo>();
   for (const [index, attachment] of (invoice.attachments ?? []).entries()) {
     const path = resolve(dirname(invoiceFile), attachment.file);
-    let problem: string;
-    try {
-      const info = await stat(path);
-      if (info.isFile()) {
-        await access(path, constants.R_OK);
-        found.set(attachment.file, { bytes: info.size });
-        continue;
-      }
-      problem = 'is not a file';
-    } catch (cause) {
-      const code = (cause as NodeJS.ErrnoException).code;
-      problem = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(cause)})`;
+    let info = known.get(path);
+    if (info === undefined) {
+      info = inspectFile(path);
+      if (known.size >= 10_000) known.clear();
+      known.set(path, info);
+    }
+    if (typeof info !== 'string') {
+      found.set(attachment.file, info);
+      continue;
     }
     throw new InputError('INPUT_UNREADABLE', 'pipeline', [{
       location: { file: invoiceFile, ...(line !== undefined ? { line } : {}) },
       field: `/attachments/${index}/file`,
-      message: `invoice ${invoice.invoiceNumber} attaches its ${attachment.type} "${attachment.file}", which ${problem}: expected a readable file at ${path}`,
+      message: `invoice ${invoice.invoiceNumber} attaches its ${attachment.type} "${attachment.file}", which ${info}: expected a readable file at ${path}`,
     }]);
   }
   return found;
+}
+
+/**
+ * Synchronous on purpose: one stat per attachment, in a command-line run that has nothing
+ * else to do meanwhile; the asynchronous round trip through the thread pool cost more than
+ * the whole rule evaluation.
+ */
+function inspectFile(path: string): AttachmentInfo | string {
+  try {
+    const info = statSync(path);
+    if (!info.isFile()) return 'is not a file';
+    accessSync(path, constants.R_OK);
+    return { bytes: info.size };
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(cause)})`;
+  }
 }

@@ -1,5 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { minorUnits } from '../model/currency.js';
+import { characterCount, toDecimal } from './decimal-text.js';
 import type { Invoice, InvoiceCharge, InvoiceLine, PurchaseOrder, PurchaseOrderLine } from '../model/invoice.js';
 import { pointerSegments } from '../model/json-text.js';
 import type { CustomerProfile } from '../profiles/profile.js';
@@ -49,10 +50,9 @@ export interface FactInputs {
 export type ComputedFacts = Record<string, unknown>;
 
 const ZERO = new Decimal(0);
-const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
 
 function dec(text: string | undefined): Decimal | undefined {
-  return text !== undefined && DECIMAL_TEXT.test(text) ? new Decimal(text) : undefined;
+  return toDecimal(text);
 }
 
 function round(amount: Decimal, currency: string): Decimal {
@@ -196,7 +196,7 @@ export function computeLineFacts(inputs: FactInputs, invoiceFacts: ComputedFacts
   facts.itemLabel = `Line ${line.lineNumber ?? index + 1}`;
   const expected = expectedLineAmount(line, currency);
   if (expected) facts.expectedLineAmount = money(expected, currency);
-  if (line.description !== undefined) facts.descriptionLength = [...line.description].length;
+  if (line.description !== undefined) facts.descriptionLength = characterCount(line.description);
 
   const unitPrice = dec(line.unitPrice);
   const contractPrice = line.sku !== undefined ? profile.contract?.prices?.[line.sku] : undefined;

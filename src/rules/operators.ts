@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { characterCount, compareDecimals } from './decimal-text.js';
 
 /**
  * The operators rules may use. json-rules-engine's built-ins are restated here with exactly
@@ -46,18 +46,9 @@ function isBlank(value: unknown): boolean {
   return false;
 }
 
-const DECIMAL_TEXT = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
-function asDecimal(value: unknown): Decimal | undefined {
-  if (typeof value === 'string' && DECIMAL_TEXT.test(value)) return new Decimal(value);
-  if (typeof value === 'number' && Number.isFinite(value)) return new Decimal(value);
-  if (value instanceof Decimal) return value;
-  return undefined;
-}
-
-function compareDecimals(a: unknown, b: unknown, accept: (order: number) => boolean): boolean {
-  const left = asDecimal(a);
-  const right = asDecimal(b);
-  return left !== undefined && right !== undefined && accept(left.comparedTo(right));
+function compareAsDecimals(a: unknown, b: unknown, accept: (order: number) => boolean): boolean {
+  const order = compareDecimals(a, b);
+  return order !== undefined && accept(order);
 }
 
 const normaliseText = (text: string): string => text.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -74,18 +65,18 @@ export const CUSTOM_OPERATORS: Readonly<Record<string, OperatorDefinition>> = {
   matches: { accepts: always, test: (a, b) => typeof a === 'string' && (b === undefined || b === null || regex(String(b)).test(a)) },
   /** The text contains nothing the pattern matches; absent text or no pattern passes. */
   notMatches: { accepts: always, test: (a, b) => typeof a !== 'string' || b === undefined || b === null || !regex(String(b)).test(a) },
-  decimalEqual: { accepts: always, test: (a, b) => compareDecimals(a, b, (order) => order === 0) },
-  decimalLessThanInclusive: { accepts: always, test: (a, b) => compareDecimals(a, b, (order) => order <= 0) },
-  decimalGreaterThan: { accepts: always, test: (a, b) => compareDecimals(a, b, (order) => order > 0) },
-  decimalGreaterThanInclusive: { accepts: always, test: (a, b) => compareDecimals(a, b, (order) => order >= 0) },
+  decimalEqual: { accepts: always, test: (a, b) => compareAsDecimals(a, b, (order) => order === 0) },
+  decimalLessThanInclusive: { accepts: always, test: (a, b) => compareAsDecimals(a, b, (order) => order <= 0) },
+  decimalGreaterThan: { accepts: always, test: (a, b) => compareAsDecimals(a, b, (order) => order > 0) },
+  decimalGreaterThanInclusive: { accepts: always, test: (a, b) => compareAsDecimals(a, b, (order) => order >= 0) },
   /** Calendar dates written YYYY-MM-DD compare as text. */
   dateOnOrBefore: { accepts: always, test: (a, b) => isDate(a) && isDate(b) && a <= b },
   dateOnOrAfter: { accepts: always, test: (a, b) => isDate(a) && isDate(b) && a >= b },
   /** Equal ignoring case and spacing. */
   sameText: { accepts: always, test: (a, b) => typeof a === 'string' && typeof b === 'string' && normaliseText(a) === normaliseText(b) },
   /** Text at least / at most this many characters; no bound configured means no constraint. */
-  minLength: { accepts: always, test: (a, b) => typeof a === 'string' && (typeof b !== 'number' || [...a].length >= b) },
-  maxLength: { accepts: always, test: (a, b) => typeof a === 'string' && (typeof b !== 'number' || [...a].length <= b) },
+  minLength: { accepts: always, test: (a, b) => typeof a === 'string' && (typeof b !== 'number' || characterCount(a) >= b) },
+  maxLength: { accepts: always, test: (a, b) => typeof a === 'string' && (typeof b !== 'number' || characterCount(a) <= b) },
 };
 
 export const ALL_OPERATORS: Readonly<Record<string, OperatorDefinition>> = { ...BUILT_IN_OPERATORS, ...CUSTOM_OPERATORS };
