@@ -94,23 +94,25 @@ async function* readJsonFile<K extends DocumentKind>(file: string, kind: K): Asy
 
 async function* readJsonLines<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
   const stream = createReadStream(file, { encoding: 'utf8' });
-  const failure = new Promise<never>((_, reject) => stream.once('error', (cause) => reject(unreadable(file, cause))));
-  failure.catch(() => undefined);
   const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  // A read error ends the line iterator; it is rethrown after the loop. (Racing every line
+  // against a promise of the error kept every line alive: memory grew with the file.)
+  let readError: unknown;
+  stream.once('error', (cause) => {
+    readError = cause;
+    lines.close();
+  });
   let lineNumber = 0;
   let index = 0;
-  const iterator = lines[Symbol.asyncIterator]();
-  for (;;) {
-    const next = await Promise.race([iterator.next(), failure]);
-    if (next.done) break;
+  for await (const text of lines) {
     lineNumber += 1;
-    const text = next.value;
     if (text.trim() === '') continue;
     const line = lineNumber;
     const value = parseJsonText(text, file, line);
     yield checked(value, kind, { file, index, line }, (pointer) => locatePointer(text, pointer, file, line));
     index += 1;
   }
+  if (readError !== undefined) throw unreadable(file, readError);
 }
 
 /**

@@ -55,22 +55,32 @@ function compileCondition(node: ConditionNode, params: Readonly<Record<string, u
   if (node.all) {
     const children = node.all.map((child) => compileCondition(child, params));
     return (facts, explains) => {
+      const inner: string[] = [];
       let holds = true;
-      for (const child of children) if (!child(facts, explains)) holds = false;
+      for (const child of children) if (!child(facts, inner)) holds = false;
+      if (!holds) explains.push(...inner);
       return holds;
     };
   }
   if (node.any) {
     const children = node.any.map((child) => compileCondition(child, params));
     return (facts, explains) => {
+      const inner: string[] = [];
       let holds = false;
-      for (const child of children) if (child(facts, explains)) holds = true;
+      for (const child of children) if (child(facts, inner)) holds = true;
+      // A group that holds explains nothing: its failed branches were only alternatives.
+      if (!holds) explains.push(...inner);
       return holds;
     };
   }
   if (node.not) {
-    const inner = compileCondition(node.not, params);
-    return (facts, explains) => !inner(facts, explains);
+    const negated = compileCondition(node.not, params);
+    return (facts, explains) => {
+      const inner: string[] = [];
+      const holds = !negated(facts, inner);
+      if (!holds) explains.push(...inner);
+      return holds;
+    };
   }
   const operator = ALL_OPERATORS[node.operator ?? ''];
   if (!operator) throw new Error(`unknown operator ${String(node.operator)}`);

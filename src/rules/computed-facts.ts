@@ -146,7 +146,7 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
   }
   const statedTotal = dec(invoice.totalAmount);
   if (statedTotal) {
-    const expectedTotal = net.plus(statedTax ?? ZERO);
+    const expectedTotal = round(net.plus(statedTax ?? ZERO), currency);
     facts.expectedTotalAmount = money(expectedTotal, currency);
     facts.totalAmountDifference = statedTotal.minus(expectedTotal).abs().toString();
   }
@@ -165,20 +165,23 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
 
   const disallowed = disallowedValues(invoice, inputs.ruleParams.get('allowed-values')?.checks);
   facts.disallowedValues = disallowed.map((entry) => entry.text);
+  facts.disallowedValuesText = disallowed.map((entry) => entry.text).join('; ');
   if (disallowed[0] !== undefined) facts.firstDisallowedField = disallowed[0].pointer;
 
-  facts.attachmentProblems = attachmentProblems(invoice, inputs.attachments, inputs.ruleParams.get('attachments-required'));
+  const attachmentFindings = attachmentProblems(invoice, inputs.attachments, inputs.ruleParams.get('attachments-required'));
+  facts.attachmentProblems = attachmentFindings;
+  facts.attachmentProblemsText = attachmentFindings.join('; ');
 
   const duplicate = history.duplicateOf(invoice.customerId, invoice.invoiceNumber);
   if (duplicate !== undefined) facts.duplicateOf = duplicate;
 
-  if (po) {
-    facts.poLineNumbers = po.lines.map((line) => line.poLineNumber);
+  if (po) facts.poLineNumbers = po.lines.map((line) => line.poLineNumber);
+  // A credit note takes nothing from its PO, so the PO amount rule has nothing to say about it.
+  if (po && invoice.documentType !== 'credit-note') {
     const invoicedOnPo = po.lines.reduce((total, line) => total.plus((dec(line.quantityInvoiced) ?? ZERO).times(dec(line.unitPrice) ?? ZERO)), ZERO);
     const before = invoicedOnPo.plus(history.poAmountInvoiced(po.customerId, po.poNumber));
-    const thisInvoice = invoice.documentType === 'credit-note' ? ZERO : net;
     facts.poInvoicedBefore = money(before, currency);
-    facts.poInvoicedAfter = money(before.plus(thisInvoice), currency);
+    facts.poInvoicedAfter = money(before.plus(net), currency);
     const poTotal = dec(po.total);
     if (poTotal) {
       const tolerancePercent = dec(String(inputs.ruleParams.get('po-amount-not-exceeded')?.tolerancePercent ?? '0')) ?? ZERO;

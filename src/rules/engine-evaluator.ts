@@ -74,9 +74,12 @@ interface EvaluatedCondition extends ConditionNode {
   result?: boolean;
 }
 
-/** The explain texts of the leaf conditions that did not hold, in the order they are written. */
+/**
+ * The explain texts of the leaf conditions that did not hold, in the order they are written,
+ * looking only inside groups that failed: a group that holds explains nothing.
+ */
 function failedExplains(node: EvaluatedCondition | undefined, found: string[] = []): string[] {
-  if (!node) return found;
+  if (!node || node.result === true) return found;
   for (const child of node.all ?? node.any ?? []) failedExplains(child, found);
   if (node.not) failedExplains(node.not, found);
   if (node.operator !== undefined && node.fact !== undefined && node.result === false && node.explain) found.push(node.explain);

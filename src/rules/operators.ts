@@ -33,7 +33,8 @@ const regexCache = new Map<string, RegExp>();
 function regex(pattern: string): RegExp {
   let compiled = regexCache.get(pattern);
   if (!compiled) {
-    compiled = new RegExp(pattern, 'u');
+    // No 'u' flag: the profile schema checks patterns as plain JavaScript regular expressions.
+    compiled = new RegExp(pattern);
     regexCache.set(pattern, compiled);
   }
   return compiled;

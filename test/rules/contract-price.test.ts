@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Invoice } from '../../src/model/index.js';
+import { check, invoiceWith, profileWith } from '../support/check.js';
+import { findingsAt, omit, onlyFinding, withField } from './support.js';
+
+const RULE = 'contract-price';
+const contract = { prices: { 'W-1': '10.00', 'G-2': '7.50' } };
+const on = profileWith({ [RULE]: true }, { contract });
+
+function firstLinePrice(unitPrice: string | undefined, sku = 'W-1'): Invoice {
+  const [one, two] = invoiceWith().lines;
+  return invoiceWith({ lines: [withField({ ...one!, sku }, 'unitPrice', unitPrice), two!] });
+}
+
+test('lines billed at the contract price pass', async () => {
+  assert.deepEqual(await check(on, invoiceWith()), []);
+});
+
+test('a price above the contract price is rejected at the unit price, stating the contract price', async () => {
+  const finding = onlyFinding(await check(on, firstLinePrice('10.50')), RULE);
+  assert.equal(finding.severity, 'error');
+  assert.equal(finding.path, '/lines/0/unitPrice');
+  assert.equal(finding.message, 'Line 1 bills W-1 at 10.50 USD: the contract price is 10.00.');
+});
+
+test('a price below the contract price is rejected too', async () => {
+  const finding = onlyFinding(await check(on, firstLinePrice('9.99')), RULE);
+  assert.match(finding.message, /the contract price is 10\.00/);
+});
+
+test('prices compare as decimals (10 and 10.000 equal 10.00)', async () => {
+  assert.deepEqual(await check(on, firstLinePrice('10')), []);
+  assert.deepEqual(await check(on, firstLinePrice('10.000')), []);
+});
+
+test('a price tolerance accepts differences up to the tolerance', async () => {
+  const profile = profileWith({ [RULE]: { tolerance: '0.005' } }, { contract });
+  assert.deepEqual(await check(profile, firstLinePrice('10.005')), []);
+  assert.deepEqual(await check(profile, firstLinePrice('9.995')), []);
+  onlyFinding(await check(profile, firstLinePrice('10.006')), RULE);
+});
+
+test('a sku without a contract price is not checked', async () => {
+  assert.deepEqual(await check(on, firstLinePrice('99.00', 'X-9')), []);
+});
+
+test('a line without a sku is not checked', async () => {
+  const [one, two] = invoiceWith().lines;
+  const invoice = invoiceWith({ lines: [omit({ ...one!, unitPrice: '99.00' }, 'sku'), two!] });
+  assert.deepEqual(await check(on, invoice), []);
+});
+
+test('a profile without a contract checks nothing', async () => {
+  assert.deepEqual(await check(profileWith({ [RULE]: true }), firstLinePrice('99.00')), []);
+});
+
+test('each line off its contract price gets its own finding', async () => {
+  const [one, two] = invoiceWith().lines;
+  const invoice = invoiceWith({ lines: [{ ...one!, unitPrice: '11.00' }, { ...two!, unitPrice: '8.00' }] });
+  const [first, second] = findingsAt(await check(on, invoice), RULE, ['/lines/0/unitPrice', '/lines/1/unitPrice']);
+  assert.match(first!.message, /bills W-1 at 11\.00 USD: the contract price is 10\.00/);
+  assert.match(second!.message, /bills G-2 at 8\.00 USD: the contract price is 7\.50/);
+});
+
+test('a line with a contract sku but no unit price is rejected, stating the contract price', async () => {
+  const finding = onlyFinding(await check(on, firstLinePrice(undefined)), RULE);
+  assert.equal(finding.path, '/lines/0/unitPrice');
+  assert.match(finding.message, /the contract price is 10\.00/);
+});
+
+test('the message for a line without a unit price says it has none', { todo: 'reads: Line 1 bills W-1 at (none) USD: the contract price is 10.00.' }, async () => {
+  const finding = onlyFinding(await check(on, firstLinePrice(undefined)), RULE);
+  assert.doesNotMatch(finding.message, /\(none\)/);
+});
+
+test('the profile can lower a price mismatch to a warning', async () => {
+  const finding = onlyFinding(await check(profileWith({ [RULE]: { severity: 'warning' } }, { contract }), firstLinePrice('10.50')), RULE);
+  assert.equal(finding.severity, 'warning');
+});
