@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import type { Invoice } from '../src/model/index.js';
+import { InvoiceChecker } from '../src/pipeline/invoice-checker.js';
 import { validateInvoices } from '../src/pipeline/validate-invoices.js';
-import type { ResolvedProfile } from '../src/profiles/index.js';
-import { BatchHistory } from '../src/pipeline/batch-history.js';
-import { buildRuleBook, builtInRules, CompiledEvaluator, EngineEvaluator, factRuns, findingsFrom } from '../src/rules/index.js';
+import { ProfileLibrary } from '../src/profiles/index.js';
+import { buildRuleBook, builtInRules } from '../src/rules/index.js';
+import { tempFolder } from './support/temp.js';
 import { ALL_RULES_PROFILE, CORPUS_PURCHASE_ORDERS, generateInvoice, seededRandom } from './support/corpus.js';
 
 /**
@@ -14,31 +14,28 @@ import { ALL_RULES_PROFILE, CORPUS_PURCHASE_ORDERS, generateInvoice, seededRando
  */
 
 const CORPUS_SIZE = 3000;
+const ATTACHMENTS = [['ts.pdf', { bytes: 1200 }], ['ts.csv', { bytes: 300 }], ['big.pdf', { bytes: 900_000 }]] as const;
 
 test(`compiled and json-rules-engine agree on a generated corpus of ${CORPUS_SIZE} invoices with every rule on`, async () => {
-  const resolved: ResolvedProfile = { profile: ALL_RULES_PROFILE, file: 'omni.json', chain: ['omni.json'], origins: new Map() };
-  const { book, problems } = buildRuleBook(resolved, builtInRules());
-  assert.deepEqual(problems, []);
-  const engine = new EngineEvaluator();
-  const compiled = new CompiledEvaluator();
+  const profiles = new ProfileLibrary(tempFolder({ 'omni.json': ALL_RULES_PROFILE }));
+  const engine = new InvoiceChecker(profiles, CORPUS_PURCHASE_ORDERS, { today: '2026-11-20', evaluator: 'engine' });
+  const compiled = new InvoiceChecker(profiles, CORPUS_PURCHASE_ORDERS, { today: '2026-11-20', evaluator: 'compiled' });
   const random = seededRandom(20261123);
-  const history = new BatchHistory();
-  const attachments = new Map([['ts.pdf', { bytes: 1200 }], ['ts.csv', { bytes: 300 }], ['big.pdf', { bytes: 900_000 }]]);
+  const numbers = new Set<string>();
   const rulesSeen = new Set<string>();
   let findingsCompared = 0;
   for (let index = 0; index < CORPUS_SIZE; index += 1) {
     const { invoice } = generateInvoice(random, index);
-    const po = CORPUS_PURCHASE_ORDERS.find((order) => order.poNumber === invoice.poNumber);
-    const inputs = { invoice, profile: ALL_RULES_PROFILE, po, today: '2026-11-20', history, attachments, ruleParams: book.params };
-    const runs = factRuns(book, inputs);
-    const expected = findingsFrom(runs, await engine.evaluate(book, runs));
-    const actual = findingsFrom(runs, compiled.evaluate(book, runs));
+    const task = { invoice, duplicateOf: numbers.has(invoice.invoiceNumber) ? 'earlier in this batch' : undefined, attachments: ATTACHMENTS };
+    numbers.add(invoice.invoiceNumber);
+    const expected = await engine.check(task);
+    const actual = await compiled.check(task);
     assert.deepEqual(actual, expected, `invoice #${index}: ${JSON.stringify(invoice)}`);
-    for (const finding of expected) rulesSeen.add(finding.rule);
-    findingsCompared += expected.length;
-    history.record(invoice as Invoice, `#${index}`, !expected.some((finding) => finding.severity === 'error'), undefined);
+    for (const finding of expected.findings) rulesSeen.add(finding.rule);
+    findingsCompared += expected.findings.length;
   }
   // The corpus is only a proof if it makes every rule fail somewhere.
+  const { book } = buildRuleBook({ profile: ALL_RULES_PROFILE, file: 'omni.json', chain: [], origins: new Map() }, builtInRules());
   const silent = book.rules.map((rule) => rule.id).filter((id) => !rulesSeen.has(id));
   assert.deepEqual(silent, [], `rules that never failed in the corpus: ${silent.join(', ')}`);
   assert.ok(findingsCompared > CORPUS_SIZE, `only ${findingsCompared} findings compared`);

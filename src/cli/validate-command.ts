@@ -32,7 +32,7 @@ export async function runValidate(options: ValidateCommandOptions): Promise<numb
     if (result.ok) summary.passed += 1;
     else summary.failed += 1;
     summary.warnings += result.findings.filter((finding) => finding.severity === 'warning').length;
-    if (options.json) jsonResults.push({ file: result.file, ...(result.line !== undefined ? { line: result.line } : {}), invoiceNumber: result.invoiceNumber, customerId: result.customerId, ok: result.ok, findings: result.findings });
+    if (options.json) jsonResults.push({ file: result.file, ...(result.line !== undefined ? { line: result.line } : {}), index: result.index, invoiceNumber: result.invoiceNumber, customerId: result.customerId, ok: result.ok, findings: result.findings });
     else await out.write(describeResult(result));
   }
   if (options.json) {

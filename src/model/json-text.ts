@@ -107,10 +107,16 @@ function describeParseError(code: string): string {
   return words[code] ?? code;
 }
 
-/** Turn a JSON Pointer ("/lines/0/quantity") into its segments. */
-export function pointerSegments(pointer: string): string[] {
-  if (pointer === '' || pointer === '/') return [];
-  return pointer.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+const segmentCache = new Map<string, readonly string[]>();
+
+/** Turn a JSON Pointer ("/lines/0/quantity") into its segments (cached: rules reuse a few). */
+export function pointerSegments(pointer: string): readonly string[] {
+  let segments = segmentCache.get(pointer);
+  if (!segments) {
+    segments = pointer === '' || pointer === '/' ? [] : pointer.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (segmentCache.size < 1000) segmentCache.set(pointer, segments);
+  }
+  return segments;
 }
 
 /**

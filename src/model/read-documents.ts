@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parse as parseCsv } from 'csv-parse';
@@ -54,8 +54,25 @@ function unreadable(file: string, cause: unknown): InputError {
 
 /** Every document in the given files and directories, checked against its schema. */
 export async function* readDocuments<K extends DocumentKind>(paths: readonly string[], kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
+  const named = new Set(paths);
   for (const file of await expandPaths(paths)) {
+    // A CSV found in a folder without the column that groups documents is not an ERP export
+    // (a timesheet attached to an invoice, say): it is left alone. Named explicitly, it is read.
+    if (!named.has(file) && extname(file).toLowerCase() === '.csv' && !(await csvHasColumn(file, kind === 'invoice' ? 'invoiceNumber' : 'poNumber'))) continue;
     yield* readFileDocuments(file, kind);
+  }
+}
+
+async function csvHasColumn(file: string, column: string): Promise<boolean> {
+  const handle = await open(file, 'r').catch((cause: unknown) => {
+    throw unreadable(file, cause);
+  });
+  try {
+    const { buffer, bytesRead } = await handle.read(Buffer.alloc(8192), 0, 8192, 0);
+    const header = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+    return header.split(',').some((cell) => cell.trim().replace(/^"|"$/g, '') === column);
+  } finally {
+    await handle.close();
   }
 }
 

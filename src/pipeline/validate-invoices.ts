@@ -4,19 +4,8 @@ import { InputError } from '../model/errors.js';
 import type { Invoice, PurchaseOrder, Sourced } from '../model/invoice.js';
 import { readAllDocuments, readDocuments } from '../model/read-documents.js';
 import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
-import {
-  buildRuleBook,
-  builtInRules,
-  CompiledEvaluator,
-  EngineEvaluator,
-  factRuns,
-  findingsFrom,
-  type AttachmentInfo,
-  type Finding,
-  type RuleBook,
-  type RuleEvaluator,
-} from '../rules/index.js';
-import { BatchHistory } from './batch-history.js';
+import { buildRuleBook, builtInRules, type AttachmentInfo, type Finding } from '../rules/index.js';
+import { InvoiceChecker, purchaseOrderKey } from './invoice-checker.js';
 
 /**
  * Plan step 1: read invoices, find each one's profile and PO, run its customer's rules.
@@ -37,6 +26,8 @@ export interface ValidateOptions {
 export interface InvoiceResult {
   readonly file: string;
   readonly line?: number;
+  /** Position of the invoice in its file (0-based): tells apart the entries of one array. */
+  readonly index: number;
   readonly invoiceNumber: string;
   readonly customerId: string;
   /** No finding of severity error: the invoice may be sent. */
@@ -45,39 +36,45 @@ export interface InvoiceResult {
   readonly invoice: Invoice;
 }
 
+/**
+ * Invoices are checked one after another, in input order: duplicates and what earlier
+ * invoices took from a PO depend on that order. (Worker threads were tried, partitioned by
+ * customer and PO: no faster on these 2-vCPU machines; see branch experiment/validate-workers.)
+ */
 export async function* validateInvoices(options: ValidateOptions): AsyncGenerator<InvoiceResult> {
   const purchaseOrders = await loadPurchaseOrders(options.poPaths ?? []);
   const profiles = new ProfileLibrary(options.profilesDirectory);
-  const books = new Map<string, RuleBook>();
-  const evaluator: RuleEvaluator = options.evaluator === 'engine' ? new EngineEvaluator() : new CompiledEvaluator();
-  const history = new BatchHistory(options.submitted);
-  const rules = builtInRules();
+  const checker = new InvoiceChecker(profiles, purchaseOrders, { today: options.today, evaluator: options.evaluator ?? 'compiled' });
+  const numbers = new InvoiceNumbers(options.submitted);
   const attachmentFiles = new Map<string, AttachmentInfo | string>();
-
   for await (const { document: invoice, source } of readDocuments(options.paths, 'invoice')) {
+    // Everything that makes the run fail as bad input is found before the rules run.
     const resolved = await profileFor(profiles, invoice, source.file, source.line);
-    let book = books.get(invoice.customerId);
-    if (!book) {
-      book = ruleBookFor(resolved, rules);
-      books.set(invoice.customerId, book);
-    }
-    const po = invoice.poNumber !== undefined ? purchaseOrders.get(poKey(invoice.customerId, invoice.poNumber)) : undefined;
-    const inputs = {
-      invoice,
-      profile: resolved.profile,
-      po,
-      today: options.today,
-      history,
-      attachments: inspectAttachments(invoice, source.file, source.line, attachmentFiles),
-      ruleParams: book.params,
-    };
-    const runs = factRuns(book, inputs);
-    const failures = evaluator.evaluate(book, runs);
-    const findings = findingsFrom(runs, failures instanceof Promise ? await failures : failures);
-    const ok = !findings.some((finding) => finding.severity === 'error');
+    ruleBookProblems(resolved);
+    const attachments = [...inspectAttachments(invoice, source.file, source.line, attachmentFiles)];
     const where = source.line !== undefined ? `${source.file}:${source.line}` : `${source.file} #${source.index + 1}`;
-    history.record(invoice, where, ok, runs[0]?.facts.computed ? String((runs[0].facts.computed as Record<string, unknown>).netTotal) : undefined);
-    yield { file: source.file, ...(source.line !== undefined ? { line: source.line } : {}), invoiceNumber: invoice.invoiceNumber, customerId: invoice.customerId, ok, findings, invoice };
+    const task = { invoice, duplicateOf: numbers.duplicateOf(invoice.customerId, invoice.invoiceNumber), attachments };
+    numbers.record(invoice, where);
+    const outcome = await checker.check(task);
+    yield { file: source.file, ...(source.line !== undefined ? { line: source.line } : {}), index: source.index, invoiceNumber: invoice.invoiceNumber, customerId: invoice.customerId, invoice, ...outcome };
+  }
+}
+
+/** Invoice numbers seen so far in this run (and, through the store, submitted before). */
+class InvoiceNumbers {
+  private readonly seen = new Map<string, string>();
+
+  constructor(private readonly submitted: (customerId: string, invoiceNumber: string) => boolean = () => false) {}
+
+  duplicateOf(customerId: string, invoiceNumber: string): string | undefined {
+    const earlier = this.seen.get(`${customerId}\u0000${invoiceNumber}`);
+    if (earlier !== undefined) return `earlier in this batch, at ${earlier}`;
+    return this.submitted(customerId, invoiceNumber) ? 'already submitted' : undefined;
+  }
+
+  record(invoice: Invoice, where: string): void {
+    const key = `${invoice.customerId}\u0000${invoice.invoiceNumber}`;
+    if (!this.seen.has(key)) this.seen.set(key, where);
   }
 }
 
@@ -96,22 +93,22 @@ async function profileFor(profiles: ProfileLibrary, invoice: Invoice, file: stri
   }
 }
 
-function ruleBookFor(resolved: ResolvedProfile, rules: ReturnType<typeof builtInRules>): RuleBook {
-  const { book, problems } = buildRuleBook(resolved, rules);
+const checkedProfiles = new WeakSet<ResolvedProfile>();
+
+/** A profile's custom rules that clash with built-in ids are bad input, found before any check. */
+function ruleBookProblems(resolved: ResolvedProfile): void {
+  if (checkedProfiles.has(resolved)) return;
+  const { problems } = buildRuleBook(resolved, builtInRules());
   if (problems.length > 0) throw new InputError('PROFILE_INVALID', 'pipeline', problems);
-  return book;
+  checkedProfiles.add(resolved);
 }
 
-function poKey(customerId: string, poNumber: string): string {
-  return `${customerId}\u0000${poNumber}`;
-}
-
-async function loadPurchaseOrders(paths: readonly string[]): Promise<Map<string, PurchaseOrder>> {
+async function loadPurchaseOrders(paths: readonly string[]): Promise<PurchaseOrder[]> {
   const orders = new Map<string, PurchaseOrder>();
   const where = new Map<string, Sourced<PurchaseOrder>['source']>();
-  if (paths.length === 0) return orders;
+  if (paths.length === 0) return [];
   for (const { document, source } of await readAllDocuments(paths, 'purchase-order')) {
-    const key = poKey(document.customerId, document.poNumber);
+    const key = purchaseOrderKey(document.customerId, document.poNumber);
     const earlier = where.get(key);
     if (earlier) {
       throw new InputError('INPUT_INVALID', 'pipeline', [{ location: { file: source.file, ...(source.line !== undefined ? { line: source.line } : {}) }, field: '/poNumber', message: `PO ${document.poNumber} of ${document.customerId} is also in ${earlier.file}: each purchase order may be given once` }]);
@@ -119,7 +116,7 @@ async function loadPurchaseOrders(paths: readonly string[]): Promise<Map<string,
     orders.set(key, document);
     where.set(key, source);
   }
-  return orders;
+  return [...orders.values()];
 }
 
 /**

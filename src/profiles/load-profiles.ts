@@ -104,6 +104,7 @@ export class ProfileLibrary {
     if (own && merged.value.id !== undefined && merged.value.id !== customerId) {
       sectionProblems.push({ location: locatePointerIn(own, '/id'), field: '/id', message: `is "${String(merged.value.id)}" but the file is ${customerId}.json: the id must equal the file name` });
     }
+    if (sectionProblems.length === 0 && layers.length > 1) sectionProblems.push(...mergedProblems(merged.value, merged.origins, file));
     if (sectionProblems.length > 0) throw new InputError('PROFILE_INVALID', 'profiles', sectionProblems);
     return {
       profile: merged.value as unknown as CustomerProfile,
@@ -140,6 +141,20 @@ export class ProfileLibrary {
   }
 }
 
+/** The merged profile against the full schema: what neither the customer nor its bases set. */
+function mergedProblems(value: unknown, origins: ReadonlyMap<string, string>, customerFile: string): InputProblem[] {
+  const validate = schemaValidator('profile');
+  if (validate(value)) return [];
+  const fileOf = (pointer: string): string => {
+    for (const [setting, file] of origins) if (setting.startsWith(`${pointer}/`) || setting === pointer) return file;
+    return customerFile;
+  };
+  return describeSchemaErrors(validate.errors ?? [], (pointer) => ({ file: fileOf(pointer) })).map((problem) => ({
+    ...problem,
+    message: `${problem.message} (in the profile merged from its bases)`,
+  }));
+}
+
 function missingProfile(customerId: string, file: string): InputError {
   return new InputError('PROFILE_MISSING', 'profiles', [{ location: { file }, message: `no profile for customer "${customerId}": create ${file} (see customer-profiles/README.md)` }]);
 }
@@ -168,7 +183,11 @@ async function readProfileFile(file: string, referencedFrom?: { file: string; me
   }
   const validate = schemaValidator('profile');
   if (!validate(value)) {
-    return { problems: describeSchemaErrors(validate.errors ?? [], (pointer) => locatePointer(text, pointer, file)) };
+    // A base, or a profile that extends one, holds only part of a profile: what it lacks may
+    // come from elsewhere, so only the merged profile is held to the required fields.
+    const partial = referencedFrom !== undefined || (value as { extends?: unknown }).extends !== undefined;
+    const errors = (validate.errors ?? []).filter((error) => !partial || (error.keyword !== 'required' && error.keyword !== 'if'));
+    if (errors.length > 0) return { problems: describeSchemaErrors(errors, (pointer) => locatePointer(text, pointer, file)) };
   }
   const layer: Layer & { text: string } = { file, value: value as Layer['value'], text };
   return { layer, problems: [] };

@@ -1,6 +1,6 @@
 import { Decimal } from 'decimal.js';
 import { minorUnits } from '../model/currency.js';
-import { characterCount, toDecimal } from './decimal-text.js';
+import { characterCount, compareDecimals, toDecimal } from './decimal-text.js';
 import type { Invoice, InvoiceCharge, InvoiceLine, PurchaseOrder, PurchaseOrderLine } from '../model/invoice.js';
 import { pointerSegments } from '../model/json-text.js';
 import type { CustomerProfile } from '../profiles/profile.js';
@@ -93,19 +93,31 @@ interface TaxGroup {
 }
 
 /** EN 16931 BR-CO-17 style: per tax code and rate, round(taxable × rate / 100). */
-function taxGroups(invoice: Invoice): TaxGroup[] {
+function taxGroups(invoice: Invoice, lineNets: readonly Decimal[]): TaxGroup[] {
   const groups = new Map<string, TaxGroup>();
   const add = (code: string | undefined, rateText: string | undefined, amount: Decimal): void => {
     const rate = dec(rateText) ?? ZERO;
-    const key = `${code ?? ''}\u0000${rate.toString()}`;
+    const key = `${code ?? ''}\u0000${canonicalRate(rateText, rate)}`;
     const group = groups.get(key);
     if (group) group.taxable = group.taxable.plus(amount);
     else groups.set(key, { code: code ?? '', rate, taxable: amount });
   };
-  for (const line of invoice.lines) add(line.taxCode, line.taxRate, lineNet(line, invoice.currency));
+  invoice.lines.forEach((line, index) => add(line.taxCode, line.taxRate, lineNets[index] ?? ZERO));
   for (const charge of invoice.charges ?? []) add(charge.taxCode, charge.taxRate, dec(charge.amount) ?? ZERO);
   for (const allowance of invoice.allowances ?? []) add(allowance.taxCode, allowance.taxRate, (dec(allowance.amount) ?? ZERO).negated());
   return [...groups.values()];
+}
+
+const canonicalRates = new Map<string, string>();
+/** "19", "19.0" and "19.00" are one rate: the grouping key, cached per spelling. */
+function canonicalRate(text: string | undefined, rate: Decimal): string {
+  if (text === undefined) return '0';
+  let canonical = canonicalRates.get(text);
+  if (canonical === undefined) {
+    canonical = rate.toString();
+    if (canonicalRates.size < 1000) canonicalRates.set(text, canonical);
+  }
+  return canonical;
 }
 
 function sum(items: readonly InvoiceCharge[] | undefined): Decimal {
@@ -120,8 +132,9 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
   const currency = invoice.currency;
   const facts: ComputedFacts = { today };
 
+  const lineNets = invoice.lines.map((line) => lineNet(line, currency));
   let linesTotal = ZERO;
-  for (const line of invoice.lines) linesTotal = linesTotal.plus(lineNet(line, currency));
+  for (const amount of lineNets) linesTotal = linesTotal.plus(amount);
   const chargesTotal = sum(invoice.charges);
   const allowancesTotal = sum(invoice.allowances);
   const net = linesTotal.plus(chargesTotal).minus(allowancesTotal);
@@ -132,7 +145,7 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
 
   const statedTax = dec(invoice.taxTotal);
   if (statedTax) {
-    const groups = taxGroups(invoice);
+    const groups = taxGroups(invoice, lineNets);
     let expectedTax = ZERO;
     const breakdown: string[] = [];
     for (const group of groups) {
@@ -151,10 +164,12 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
     facts.totalAmountDifference = statedTotal.minus(expectedTotal).abs().toString();
   }
 
-  const terms = invoice.paymentTerms ?? profile.contract?.paymentTerms;
+  // The contract's terms are what the customer agreed to; an invoice's own terms count only
+  // where the contract names none. A credit note is not paid, so it has no due date to check.
+  const terms = profile.contract?.paymentTerms ?? invoice.paymentTerms;
   const days = termsDays(terms);
   if (terms !== undefined) facts.paymentTerms = terms;
-  if (days !== undefined) facts.expectedDueDate = addDays(invoice.issueDate, days);
+  if (days !== undefined && invoice.documentType !== 'credit-note') facts.expectedDueDate = addDays(invoice.issueDate, days);
 
   const maxAgeDays = inputs.ruleParams.get('issue-date-valid')?.maxAgeDays;
   if (typeof maxAgeDays === 'number') facts.earliestIssueDate = addDays(today, -maxAgeDays);
@@ -175,11 +190,11 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
   const duplicate = history.duplicateOf(invoice.customerId, invoice.invoiceNumber);
   if (duplicate !== undefined) facts.duplicateOf = duplicate;
 
-  if (po) facts.poLineNumbers = po.lines.map((line) => line.poLineNumber);
+  const order = po ? purchaseOrderFigures(po) : undefined;
+  if (order) facts.poLineNumbers = order.lineNumbers;
   // A credit note takes nothing from its PO, so the PO amount rule has nothing to say about it.
   if (po && invoice.documentType !== 'credit-note') {
-    const invoicedOnPo = po.lines.reduce((total, line) => total.plus((dec(line.quantityInvoiced) ?? ZERO).times(dec(line.unitPrice) ?? ZERO)), ZERO);
-    const before = invoicedOnPo.plus(history.poAmountInvoiced(po.customerId, po.poNumber));
+    const before = (order?.invoiced ?? ZERO).plus(history.poAmountInvoiced(po.customerId, po.poNumber));
     facts.poInvoicedBefore = money(before, currency);
     facts.poInvoicedAfter = money(before.plus(net), currency);
     const poTotal = dec(po.total);
@@ -189,6 +204,29 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
     }
   }
   return facts;
+}
+
+interface PurchaseOrderFigures {
+  readonly lineNumbers: readonly string[];
+  /** What the PO itself records as invoiced: Σ quantityInvoiced × unitPrice. */
+  readonly invoiced: Decimal;
+  readonly lines: ReadonlyMap<string, PurchaseOrderLine>;
+}
+
+const orderFigures = new WeakMap<PurchaseOrder, PurchaseOrderFigures>();
+
+/** Figures of a purchase order that every invoice against it needs: worked out once per PO. */
+export function purchaseOrderFigures(po: PurchaseOrder): PurchaseOrderFigures {
+  let figures = orderFigures.get(po);
+  if (!figures) {
+    figures = {
+      lineNumbers: po.lines.map((line) => line.poLineNumber),
+      invoiced: po.lines.reduce((total, line) => total.plus((dec(line.quantityInvoiced) ?? ZERO).times(dec(line.unitPrice) ?? ZERO)), ZERO),
+      lines: new Map(po.lines.map((line) => [line.poLineNumber, line])),
+    };
+    orderFigures.set(po, figures);
+  }
+  return figures;
 }
 
 /** The computed facts of one line; the invoice's facts remain readable through the prototype. */
@@ -206,23 +244,25 @@ export function computeLineFacts(inputs: FactInputs, invoiceFacts: ComputedFacts
   if (contractPrice !== undefined) {
     facts.contractPrice = contractPrice;
     const agreed = dec(contractPrice);
-    if (agreed && unitPrice) facts.contractPriceDifference = unitPrice.minus(agreed).abs().toString();
+    if (agreed && unitPrice) facts.contractPriceDifference = difference(line.unitPrice, contractPrice, unitPrice, agreed);
   }
 
   if (po && poLine) {
     const ordered = dec(poLine.quantity);
-    const quantity = dec(line.quantity);
     if (ordered) {
-      const earlier = inputs.history.poLineQuantityInvoiced(po.customerId, po.poNumber, poLine.poLineNumber);
-      const remaining = ordered.minus(dec(poLine.quantityInvoiced) ?? ZERO).minus(earlier);
-      facts.poLineRemaining = remaining.toString();
-      if (quantity) facts.quantityBeyondPo = quantity.minus(remaining).toString();
+      const taken = (dec(poLine.quantityInvoiced) ?? ZERO).plus(inputs.history.poLineQuantityInvoiced(po.customerId, po.poNumber, poLine.poLineNumber));
+      facts.poLineRemaining = taken.isZero() ? poLine.quantity : ordered.minus(taken).toString();
     }
     const poPrice = dec(poLine.unitPrice);
-    if (poPrice && unitPrice) facts.poPriceDifference = unitPrice.minus(poPrice).abs().toString();
+    if (poPrice && unitPrice) facts.poPriceDifference = difference(line.unitPrice, poLine.unitPrice, unitPrice, poPrice);
   }
   addAgreedTaxRate(facts, line.taxCode, inputs);
   return facts;
+}
+
+/** |a − b| as a decimal string; equal values (the usual case) cost no arithmetic. */
+function difference(aText: string | undefined, bText: string | undefined, a: Decimal, b: Decimal): string {
+  return compareDecimals(aText, bText) === 0 ? '0' : a.minus(b).abs().toString();
 }
 
 /** The computed facts of a charge or allowance. */

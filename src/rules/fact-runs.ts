@@ -1,5 +1,4 @@
-import type { PurchaseOrderLine } from '../model/invoice.js';
-import { computeChargeFacts, computeInvoiceFacts, computeLineFacts, type FactInputs } from './computed-facts.js';
+import { computeChargeFacts, computeInvoiceFacts, computeLineFacts, purchaseOrderFigures, type FactInputs } from './computed-facts.js';
 import { fillTemplate } from './messages.js';
 import type { ActiveRule, Finding } from './rule.js';
 import type { RuleBook } from './rule-book.js';
@@ -33,7 +32,7 @@ export function factRuns(book: RuleBook, inputs: FactInputs): RuleRun[] {
   const runs: RuleRun[] = [];
   if (book.invoiceRules.length > 0) runs.push({ rules: book.invoiceRules, facts: { invoice, profile, po, computed }, itemPath: '' });
   if (book.lineRules.length > 0) {
-    const poLines = po ? new Map<string, PurchaseOrderLine>(po.lines.map((line) => [line.poLineNumber, line])) : undefined;
+    const poLines = po ? purchaseOrderFigures(po).lines : undefined;
     invoice.lines.forEach((line, index) => {
       const poLine = line.poLineNumber !== undefined ? poLines?.get(line.poLineNumber) : undefined;
       runs.push({

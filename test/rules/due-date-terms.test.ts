@@ -38,9 +38,15 @@ test('an invoice without terms is checked against the contract\'s payment terms'
   assert.match(finding.message, /the terms NET45 from issue date 2026-11-10 give 2026-12-25/);
 });
 
-test('the invoice\'s own terms take precedence over the contract\'s', async () => {
+test('the contract\'s terms take precedence over terms the invoice states', async () => {
   const profile = profileWith({ [RULE]: true }, { contract: { paymentTerms: 'NET45' } });
-  assert.deepEqual(await check(profile, invoiceWith({ paymentTerms: 'NET30', dueDate: '2026-12-10' })), []);
+  const findings = await check(profile, invoiceWith({ paymentTerms: 'NET30', dueDate: '2026-12-10' }));
+  assert.deepEqual(findings.map((finding) => [finding.rule, finding.path]), [[RULE, '/dueDate']]);
+  assert.match(findings[0]?.message ?? '', /the terms NET45 from issue date 2026-11-10 give 2026-12-25/);
+});
+
+test('a credit note has no due date to check', async () => {
+  assert.deepEqual(await check(on, omit(invoiceWith({ documentType: 'credit-note', billingReference: 'INV-0999' }), 'dueDate')), []);
 });
 
 test('without terms on the invoice or in the contract there is nothing to check', async () => {

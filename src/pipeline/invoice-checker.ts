@@ -1,0 +1,111 @@
+import { Decimal } from 'decimal.js';
+import type { Invoice, PurchaseOrder } from '../model/invoice.js';
+import { InputError } from '../model/errors.js';
+import type { ProfileLibrary } from '../profiles/index.js';
+import {
+  buildRuleBook,
+  builtInRules,
+  CompiledEvaluator,
+  EngineEvaluator,
+  factRuns,
+  findingsFrom,
+  type AttachmentInfo,
+  type Finding,
+  type InvoiceHistory,
+  type RuleBook,
+  type RuleEvaluator,
+} from '../rules/index.js';
+
+/**
+ * The evaluation half of validation: one invoice, already read and checked for bad input,
+ * through its customer's rules. It keeps the one piece of state rules need from earlier
+ * invoices that only it can know: what invoices that will be sent took from each PO.
+ * It runs in the main thread or, for large batches, in worker threads (each owning the POs
+ * routed to it, so the PO ledger stays exact).
+ */
+export interface CheckTask {
+  readonly invoice: Invoice;
+  /** Why the invoice number is already taken, worked out in input order by the reader. */
+  readonly duplicateOf?: string | undefined;
+  readonly attachments: readonly (readonly [string, AttachmentInfo])[];
+}
+
+export interface CheckOutcome {
+  readonly ok: boolean;
+  readonly findings: Finding[];
+}
+
+export interface CheckerSettings {
+  readonly today: string;
+  readonly evaluator: 'compiled' | 'engine';
+}
+
+export class InvoiceChecker {
+  private readonly books = new Map<string, RuleBook>();
+  private readonly evaluator: RuleEvaluator;
+  private readonly ledger = new PurchaseOrderLedger();
+  private readonly purchaseOrders: ReadonlyMap<string, PurchaseOrder>;
+
+  constructor(private readonly profiles: ProfileLibrary, purchaseOrders: readonly PurchaseOrder[], private readonly settings: CheckerSettings) {
+    this.evaluator = settings.evaluator === 'engine' ? new EngineEvaluator() : new CompiledEvaluator();
+    this.purchaseOrders = new Map(purchaseOrders.map((po) => [purchaseOrderKey(po.customerId, po.poNumber), po]));
+  }
+
+  async check(task: CheckTask): Promise<CheckOutcome> {
+    const { invoice } = task;
+    const resolved = await this.profiles.profile(invoice.customerId);
+    let book = this.books.get(invoice.customerId);
+    if (!book) {
+      const built = buildRuleBook(resolved, builtInRules());
+      if (built.problems.length > 0) throw new InputError('PROFILE_INVALID', 'pipeline', built.problems);
+      book = built.book;
+      this.books.set(invoice.customerId, book);
+    }
+    const po = invoice.poNumber !== undefined ? this.purchaseOrders.get(purchaseOrderKey(invoice.customerId, invoice.poNumber)) : undefined;
+    const history: InvoiceHistory = {
+      duplicateOf: () => task.duplicateOf,
+      poAmountInvoiced: (customerId, poNumber) => this.ledger.amount(customerId, poNumber),
+      poLineQuantityInvoiced: (customerId, poNumber, poLineNumber) => this.ledger.quantity(customerId, poNumber, poLineNumber),
+    };
+    const inputs = { invoice, profile: resolved.profile, po, today: this.settings.today, history, attachments: new Map(task.attachments), ruleParams: book.params };
+    const runs = factRuns(book, inputs);
+    const failures = this.evaluator.evaluate(book, runs);
+    const findings = findingsFrom(runs, failures instanceof Promise ? await failures : failures);
+    const ok = !findings.some((finding) => finding.severity === 'error');
+    if (ok) this.ledger.record(invoice, (runs[0]?.facts.computed as { netTotal?: string } | undefined)?.netTotal);
+    return { ok, findings };
+  }
+}
+
+export function purchaseOrderKey(customerId: string, poNumber: string): string {
+  return `${customerId}\u0000${poNumber}`;
+}
+
+/**
+ * What the invoices of this run that will be sent take from each purchase order: the amount,
+ * and the quantity per PO line. Invoices are checked in input order, so it is the same on
+ * every run.
+ */
+class PurchaseOrderLedger {
+  private readonly amounts = new Map<string, Decimal>();
+  private readonly quantities = new Map<string, Decimal>();
+
+  amount(customerId: string, poNumber: string): Decimal {
+    return this.amounts.get(purchaseOrderKey(customerId, poNumber)) ?? new Decimal(0);
+  }
+
+  quantity(customerId: string, poNumber: string, poLineNumber: string): Decimal {
+    return this.quantities.get(`${purchaseOrderKey(customerId, poNumber)}\u0000${poLineNumber}`) ?? new Decimal(0);
+  }
+
+  record(invoice: Invoice, netAmount: string | undefined): void {
+    if (invoice.documentType === 'credit-note' || !invoice.poNumber) return;
+    const key = purchaseOrderKey(invoice.customerId, invoice.poNumber);
+    if (netAmount !== undefined) this.amounts.set(key, this.amount(invoice.customerId, invoice.poNumber).plus(netAmount));
+    for (const line of invoice.lines) {
+      if (line.poLineNumber === undefined || line.quantity === undefined) continue;
+      const lineKey = `${key}\u0000${line.poLineNumber}`;
+      this.quantities.set(lineKey, (this.quantities.get(lineKey) ?? new Decimal(0)).plus(line.quantity));
+    }
+  }
+}
