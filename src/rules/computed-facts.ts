@@ -126,6 +126,22 @@ function sum(items: readonly InvoiceCharge[] | undefined): Decimal {
   return total;
 }
 
+/**
+ * A fact worked out only when something reads it, then kept. Defined on `facts` itself, so a
+ * line's facts (whose prototype is the invoice's) share the one value.
+ */
+function lazy(facts: ComputedFacts, name: string, compute: () => unknown): void {
+  Object.defineProperty(facts, name, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value = compute();
+      Object.defineProperty(facts, name, { value, enumerable: true, writable: true, configurable: true });
+      return value;
+    },
+  });
+}
+
 /** The invoice-level computed facts. */
 export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
   const { invoice, profile, po, today, history } = inputs;
@@ -138,29 +154,26 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
   const chargesTotal = sum(invoice.charges);
   const allowancesTotal = sum(invoice.allowances);
   const net = linesTotal.plus(chargesTotal).minus(allowancesTotal);
-  facts.linesTotal = money(linesTotal, currency);
-  facts.chargesTotal = money(chargesTotal, currency);
-  facts.allowancesTotal = money(allowancesTotal, currency);
-  facts.netTotal = money(net, currency);
+  // Values that only messages show are formatted when a message asks for them.
+  lazy(facts, 'linesTotal', () => money(linesTotal, currency));
+  lazy(facts, 'chargesTotal', () => money(chargesTotal, currency));
+  lazy(facts, 'allowancesTotal', () => money(allowancesTotal, currency));
+  lazy(facts, 'netTotal', () => money(net, currency));
 
   const statedTax = dec(invoice.taxTotal);
   if (statedTax) {
     const groups = taxGroups(invoice, lineNets);
     let expectedTax = ZERO;
-    const breakdown: string[] = [];
-    for (const group of groups) {
-      const tax = round(group.taxable.times(group.rate).dividedBy(100), currency);
-      expectedTax = expectedTax.plus(tax);
-      breakdown.push(`${group.code || 'no code'} ${group.rate.toString()}%: ${money(tax, currency)} on ${money(group.taxable, currency)}`);
-    }
-    facts.expectedTaxTotal = money(expectedTax, currency);
+    const taxes = groups.map((group) => round(group.taxable.times(group.rate).dividedBy(100), currency));
+    for (const tax of taxes) expectedTax = expectedTax.plus(tax);
+    lazy(facts, 'expectedTaxTotal', () => money(expectedTax, currency));
     facts.taxTotalDifference = statedTax.minus(expectedTax).abs().toString();
-    facts.taxBreakdown = breakdown.join('; ');
+    lazy(facts, 'taxBreakdown', () => groups.map((group, index) => `${group.code || 'no code'} ${group.rate.toString()}%: ${money(taxes[index] ?? ZERO, currency)} on ${money(group.taxable, currency)}`).join('; '));
   }
   const statedTotal = dec(invoice.totalAmount);
   if (statedTotal) {
     const expectedTotal = round(net.plus(statedTax ?? ZERO), currency);
-    facts.expectedTotalAmount = money(expectedTotal, currency);
+    lazy(facts, 'expectedTotalAmount', () => money(expectedTotal, currency));
     facts.totalAmountDifference = statedTotal.minus(expectedTotal).abs().toString();
   }
 
@@ -195,7 +208,7 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
   // A credit note takes nothing from its PO, so the PO amount rule has nothing to say about it.
   if (po && invoice.documentType !== 'credit-note') {
     const before = (order?.invoiced ?? ZERO).plus(history.poAmountInvoiced(po.customerId, po.poNumber));
-    facts.poInvoicedBefore = money(before, currency);
+    lazy(facts, 'poInvoicedBefore', () => money(before, currency));
     facts.poInvoicedAfter = money(before.plus(net), currency);
     const poTotal = dec(po.total);
     if (poTotal) {

@@ -19,11 +19,22 @@ interface DecimalParts {
 }
 
 function parts(text: string): DecimalParts {
-  let negative = text.startsWith('-');
-  const unsigned = text.startsWith('-') || text.startsWith('+') ? text.slice(1) : text;
-  const dot = unsigned.indexOf('.');
-  const integer = (dot < 0 ? unsigned : unsigned.slice(0, dot)).replace(/^0+/, '');
-  const fraction = dot < 0 ? '' : unsigned.slice(dot + 1).replace(/0+$/, '');
+  let start = 0;
+  let negative = false;
+  if (text.charCodeAt(0) === 45 /* - */) {
+    negative = true;
+    start = 1;
+  } else if (text.charCodeAt(0) === 43 /* + */) {
+    start = 1;
+  }
+  const dot = text.indexOf('.', start);
+  let integerStart = start;
+  const integerEnd = dot < 0 ? text.length : dot;
+  while (integerStart < integerEnd && text.charCodeAt(integerStart) === 48 /* 0 */) integerStart += 1;
+  let fractionEnd = text.length;
+  if (dot >= 0) while (fractionEnd > dot + 1 && text.charCodeAt(fractionEnd - 1) === 48) fractionEnd -= 1;
+  const integer = text.slice(integerStart, integerEnd);
+  const fraction = dot < 0 ? '' : text.slice(dot + 1, fractionEnd);
   if (integer === '' && fraction === '') negative = false;
   return { negative, integer, fraction };
 }
@@ -39,6 +50,7 @@ function compareMagnitude(a: DecimalParts, b: DecimalParts): number {
 
 /** −1, 0 or 1 as a is less than, equal to or greater than b; undefined when either is no decimal. */
 export function compareDecimals(a: unknown, b: unknown): number | undefined {
+  if (typeof a === 'string' && a === b) return isDecimalText(a) ? 0 : undefined;
   if (isDecimalText(a) && isDecimalText(b)) {
     const left = parts(a);
     const right = parts(b);
