@@ -197,8 +197,9 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
   if (disallowed[0] !== undefined) facts.firstDisallowedField = disallowed[0].pointer;
 
   const attachmentFindings = attachmentProblems(invoice, inputs.attachments, inputs.ruleParams.get('attachments-required'));
-  facts.attachmentProblems = attachmentFindings;
-  facts.attachmentProblemsText = attachmentFindings.join('; ');
+  facts.attachmentProblems = attachmentFindings.map((problem) => problem.text);
+  facts.attachmentProblemsText = attachmentFindings.map((problem) => problem.text).join('; ');
+  if (attachmentFindings[0] !== undefined) facts.attachmentProblemPath = attachmentFindings[0].pointer;
 
   const duplicate = history.duplicateOf(invoice.customerId, invoice.invoiceNumber);
   if (duplicate !== undefined) facts.duplicateOf = duplicate;
@@ -334,22 +335,24 @@ function disallowedValues(invoice: Invoice, checks: unknown): { pointer: string;
   return found;
 }
 
-function attachmentProblems(invoice: Invoice, files: ReadonlyMap<string, AttachmentInfo>, params: Readonly<Record<string, unknown>> | undefined): string[] {
+function attachmentProblems(invoice: Invoice, files: ReadonlyMap<string, AttachmentInfo>, params: Readonly<Record<string, unknown>> | undefined): { pointer: string; text: string }[] {
   if (!params) return [];
   const types = (params.types as string[] | undefined) ?? [];
   const extensions = (params.extensions as string[] | undefined)?.map((extension) => extension.toLowerCase());
   const maxBytes = params.maxBytes as number | undefined;
-  const problems: string[] = [];
+  const problems: { pointer: string; text: string }[] = [];
+  const attachments = invoice.attachments ?? [];
   for (const type of types) {
-    const attached = (invoice.attachments ?? []).filter((attachment) => attachment.type === type);
-    if (attached.length === 0) problems.push(`no ${type} is attached`);
-    for (const attachment of attached) {
+    if (!attachments.some((attachment) => attachment.type === type)) problems.push({ pointer: '/attachments', text: `no ${type} is attached` });
+    attachments.forEach((attachment, index) => {
+      if (attachment.type !== type) return;
+      const pointer = `/attachments/${index}/file`;
       const extension = /\.[^./\\]+$/.exec(attachment.file)?.[0]?.toLowerCase() ?? '';
-      if (extensions && !extensions.includes(extension)) problems.push(`${type} ${attachment.file} is not one of ${extensions.join(', ')}`);
+      if (extensions && !extensions.includes(extension)) problems.push({ pointer, text: `${type} ${attachment.file} is not one of ${extensions.join(', ')}` });
       const info = files.get(attachment.file);
-      if (!info) problems.push(`${type} ${attachment.file} cannot be read`);
-      else if (maxBytes !== undefined && info.bytes > maxBytes) problems.push(`${type} ${attachment.file} is ${info.bytes} bytes, over the ${maxBytes} allowed`);
-    }
+      if (!info) problems.push({ pointer, text: `${type} ${attachment.file} cannot be read` });
+      else if (maxBytes !== undefined && info.bytes > maxBytes) problems.push({ pointer, text: `${type} ${attachment.file} is ${info.bytes} bytes, over the ${maxBytes} allowed` });
+    });
   }
   return problems;
 }

@@ -77,7 +77,7 @@ test('every missing type and every bad file is listed in one finding', async () 
   );
 });
 
-test('a problem with one attached file points at that attachment', { todo: 'the rule always blames /attachments, never /attachments/N of the offending file' }, async () => {
+test('a problem with one attached file points at that attachment', async () => {
   const invoice = invoiceWith({ attachments: [{ type: 'receipt', file: 'receipt.pdf' }, { type: 'timesheet', file: 'hours.xlsx' }] });
   const finding = onlyFinding(await check(on, invoice, { attachments: readable([['receipt.pdf', 100], ['hours.xlsx', 100]]) }), RULE);
   assert.equal(finding.path, '/attachments/1/file');

@@ -64,7 +64,7 @@ test('a line with an agreed code but no rate is rejected', async () => {
   assert.match(finding.message, /the agreed rate is 8\.25%/);
 });
 
-test('the message for a line without a rate says it states none', { todo: 'reads: Line 1 charges (none)% under tax code S' }, async () => {
+test('the message for a line without a rate says it states none', async () => {
   const finding = onlyFinding(await check(on, firstLineTax('S', undefined)), RULE);
   assert.doesNotMatch(finding.message, /\(none\)%/);
 });
