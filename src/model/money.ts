@@ -5,20 +5,14 @@ import { minorUnits } from './currency.js';
  * Decimal arithmetic for money, quantities and rates. Values arrive as decimal strings and
  * stay decimal: no binary float ever holds an amount.
  */
-const Money = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -30, toExpPos: 40 });
+/**
+ * The one Decimal of firstpass: 40 significant digits (a quantity × price never loses a
+ * digit), half-up rounding, never exponent notation in text.
+ */
+export const Money = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -30, toExpPos: 40 });
 export type DecimalValue = InstanceType<typeof Money>;
 
 export const ZERO: DecimalValue = new Money(0);
-
-/** The decimal a string holds, or undefined when the string is absent or not a decimal. */
-export function toDecimal(text: string | undefined): DecimalValue | undefined {
-  if (text === undefined || text === '') return undefined;
-  try {
-    return new Money(text);
-  } catch {
-    return undefined;
-  }
-}
 
 export function decimal(value: string | number): DecimalValue {
   return new Money(value);

@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { ZERO, type DecimalValue } from '../model/money.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { InputError } from '../model/errors.js';
 import type { ProfileLibrary } from '../profiles/index.js';
@@ -87,15 +87,15 @@ export function purchaseOrderKey(customerId: string, poNumber: string): string {
  * every run.
  */
 class PurchaseOrderLedger {
-  private readonly amounts = new Map<string, Decimal>();
-  private readonly quantities = new Map<string, Decimal>();
+  private readonly amounts = new Map<string, DecimalValue>();
+  private readonly quantities = new Map<string, DecimalValue>();
 
-  amount(customerId: string, poNumber: string): Decimal {
-    return this.amounts.get(purchaseOrderKey(customerId, poNumber)) ?? new Decimal(0);
+  amount(customerId: string, poNumber: string): DecimalValue {
+    return this.amounts.get(purchaseOrderKey(customerId, poNumber)) ?? ZERO;
   }
 
-  quantity(customerId: string, poNumber: string, poLineNumber: string): Decimal {
-    return this.quantities.get(`${purchaseOrderKey(customerId, poNumber)}\u0000${poLineNumber}`) ?? new Decimal(0);
+  quantity(customerId: string, poNumber: string, poLineNumber: string): DecimalValue {
+    return this.quantities.get(`${purchaseOrderKey(customerId, poNumber)}\u0000${poLineNumber}`) ?? ZERO;
   }
 
   record(invoice: Invoice, netAmount: string | undefined): void {
@@ -105,7 +105,7 @@ class PurchaseOrderLedger {
     for (const line of invoice.lines) {
       if (line.poLineNumber === undefined || line.quantity === undefined) continue;
       const lineKey = `${key}\u0000${line.poLineNumber}`;
-      this.quantities.set(lineKey, (this.quantities.get(lineKey) ?? new Decimal(0)).plus(line.quantity));
+      this.quantities.set(lineKey, (this.quantities.get(lineKey) ?? ZERO).plus(line.quantity));
     }
   }
 }

@@ -1,6 +1,6 @@
-import { Decimal } from 'decimal.js';
-import { minorUnits } from '../model/currency.js';
-import { characterCount, compareDecimals, toDecimal } from './decimal-text.js';
+import { characterCount, compareDecimals, toDecimal } from '../model/decimal-text.js';
+import { expectedLineAmount, lineNetAmount, moneyText, roundHalfUp, sumOfAmounts, taxGroups, taxOfGroup } from '../model/invoice-totals.js';
+import { ZERO, type DecimalValue } from '../model/money.js';
 import type { Invoice, InvoiceCharge, InvoiceLine, PurchaseOrder, PurchaseOrderLine } from '../model/invoice.js';
 import { pointerSegments } from '../model/json-text.js';
 import type { CustomerProfile } from '../profiles/profile.js';
@@ -18,15 +18,15 @@ export interface InvoiceHistory {
   /** Why this number is already taken for this customer, or undefined when it is not. */
   duplicateOf(customerId: string, invoiceNumber: string): string | undefined;
   /** Net amount invoiced against the PO before this invoice (earlier in this batch). */
-  poAmountInvoiced(customerId: string, poNumber: string): Decimal;
+  poAmountInvoiced(customerId: string, poNumber: string): DecimalValue;
   /** Quantity invoiced against the PO line before this invoice (earlier in this batch). */
-  poLineQuantityInvoiced(customerId: string, poNumber: string, poLineNumber: string): Decimal;
+  poLineQuantityInvoiced(customerId: string, poNumber: string, poLineNumber: string): DecimalValue;
 }
 
 export const EMPTY_HISTORY: InvoiceHistory = {
   duplicateOf: () => undefined,
-  poAmountInvoiced: () => new Decimal(0),
-  poLineQuantityInvoiced: () => new Decimal(0),
+  poAmountInvoiced: () => ZERO,
+  poLineQuantityInvoiced: () => ZERO,
 };
 
 /** What the pipeline learnt about an attached file (rules do no I/O). */
@@ -49,33 +49,6 @@ export interface FactInputs {
 
 export type ComputedFacts = Record<string, unknown>;
 
-const ZERO = new Decimal(0);
-
-function dec(text: string | undefined): Decimal | undefined {
-  return toDecimal(text);
-}
-
-function round(amount: Decimal, currency: string): Decimal {
-  return amount.toDecimalPlaces(minorUnits(currency), Decimal.ROUND_HALF_UP);
-}
-
-function money(amount: Decimal, currency: string): string {
-  return amount.toFixed(minorUnits(currency), Decimal.ROUND_HALF_UP);
-}
-
-/** quantity × unitPrice − discount, rounded to the currency; undefined when a factor is missing. */
-export function expectedLineAmount(line: InvoiceLine, currency: string): Decimal | undefined {
-  const quantity = dec(line.quantity);
-  const unitPrice = dec(line.unitPrice);
-  if (!quantity || !unitPrice) return undefined;
-  return round(quantity.times(unitPrice).minus(dec(line.discount) ?? ZERO), currency);
-}
-
-/** A line's net amount as stated, else as computed. */
-function lineNet(line: InvoiceLine, currency: string): Decimal {
-  return dec(line.lineAmount) ?? expectedLineAmount(line, currency) ?? ZERO;
-}
-
 function addDays(date: string, days: number): string {
   const time = Date.parse(`${date}T00:00:00Z`);
   return new Date(time + days * 86_400_000).toISOString().slice(0, 10);
@@ -84,46 +57,6 @@ function addDays(date: string, days: number): string {
 function termsDays(terms: string | undefined): number | undefined {
   const match = terms ? /^NET\s*(\d+)$/i.exec(terms.trim()) : null;
   return match ? Number(match[1]) : undefined;
-}
-
-interface TaxGroup {
-  code: string;
-  rate: Decimal;
-  taxable: Decimal;
-}
-
-/** EN 16931 BR-CO-17 style: per tax code and rate, round(taxable × rate / 100). */
-function taxGroups(invoice: Invoice, lineNets: readonly Decimal[]): TaxGroup[] {
-  const groups = new Map<string, TaxGroup>();
-  const add = (code: string | undefined, rateText: string | undefined, amount: Decimal): void => {
-    const rate = dec(rateText) ?? ZERO;
-    const key = `${code ?? ''}\u0000${canonicalRate(rateText, rate)}`;
-    const group = groups.get(key);
-    if (group) group.taxable = group.taxable.plus(amount);
-    else groups.set(key, { code: code ?? '', rate, taxable: amount });
-  };
-  invoice.lines.forEach((line, index) => add(line.taxCode, line.taxRate, lineNets[index] ?? ZERO));
-  for (const charge of invoice.charges ?? []) add(charge.taxCode, charge.taxRate, dec(charge.amount) ?? ZERO);
-  for (const allowance of invoice.allowances ?? []) add(allowance.taxCode, allowance.taxRate, (dec(allowance.amount) ?? ZERO).negated());
-  return [...groups.values()];
-}
-
-const canonicalRates = new Map<string, string>();
-/** "19", "19.0" and "19.00" are one rate: the grouping key, cached per spelling. */
-function canonicalRate(text: string | undefined, rate: Decimal): string {
-  if (text === undefined) return '0';
-  let canonical = canonicalRates.get(text);
-  if (canonical === undefined) {
-    canonical = rate.toString();
-    if (canonicalRates.size < 1000) canonicalRates.set(text, canonical);
-  }
-  return canonical;
-}
-
-function sum(items: readonly InvoiceCharge[] | undefined): Decimal {
-  let total = ZERO;
-  for (const item of items ?? []) total = total.plus(dec(item.amount) ?? ZERO);
-  return total;
 }
 
 /**
@@ -148,32 +81,32 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
   const currency = invoice.currency;
   const facts: ComputedFacts = { today };
 
-  const lineNets = invoice.lines.map((line) => lineNet(line, currency));
+  const lineNets = invoice.lines.map((line) => lineNetAmount(line, currency));
   let linesTotal = ZERO;
   for (const amount of lineNets) linesTotal = linesTotal.plus(amount);
-  const chargesTotal = sum(invoice.charges);
-  const allowancesTotal = sum(invoice.allowances);
+  const chargesTotal = sumOfAmounts(invoice.charges);
+  const allowancesTotal = sumOfAmounts(invoice.allowances);
   const net = linesTotal.plus(chargesTotal).minus(allowancesTotal);
   // Values that only messages show are formatted when a message asks for them.
-  lazy(facts, 'linesTotal', () => money(linesTotal, currency));
-  lazy(facts, 'chargesTotal', () => money(chargesTotal, currency));
-  lazy(facts, 'allowancesTotal', () => money(allowancesTotal, currency));
-  lazy(facts, 'netTotal', () => money(net, currency));
+  lazy(facts, 'linesTotal', () => moneyText(linesTotal, currency));
+  lazy(facts, 'chargesTotal', () => moneyText(chargesTotal, currency));
+  lazy(facts, 'allowancesTotal', () => moneyText(allowancesTotal, currency));
+  lazy(facts, 'netTotal', () => moneyText(net, currency));
 
-  const statedTax = dec(invoice.taxTotal);
+  const statedTax = toDecimal(invoice.taxTotal);
   if (statedTax) {
     const groups = taxGroups(invoice, lineNets);
     let expectedTax = ZERO;
-    const taxes = groups.map((group) => round(group.taxable.times(group.rate).dividedBy(100), currency));
+    const taxes = groups.map((group) => taxOfGroup(group, currency));
     for (const tax of taxes) expectedTax = expectedTax.plus(tax);
-    lazy(facts, 'expectedTaxTotal', () => money(expectedTax, currency));
+    lazy(facts, 'expectedTaxTotal', () => moneyText(expectedTax, currency));
     facts.taxTotalDifference = statedTax.minus(expectedTax).abs().toString();
-    lazy(facts, 'taxBreakdown', () => groups.map((group, index) => `${group.code || 'no code'} ${group.rate.toString()}%: ${money(taxes[index] ?? ZERO, currency)} on ${money(group.taxable, currency)}`).join('; '));
+    lazy(facts, 'taxBreakdown', () => groups.map((group, index) => `${group.code || 'no code'} ${group.rate.toString()}%: ${moneyText(taxes[index] ?? ZERO, currency)} on ${moneyText(group.taxable, currency)}`).join('; '));
   }
-  const statedTotal = dec(invoice.totalAmount);
+  const statedTotal = toDecimal(invoice.totalAmount);
   if (statedTotal) {
-    const expectedTotal = round(net.plus(statedTax ?? ZERO), currency);
-    lazy(facts, 'expectedTotalAmount', () => money(expectedTotal, currency));
+    const expectedTotal = roundHalfUp(net.plus(statedTax ?? ZERO), currency);
+    lazy(facts, 'expectedTotalAmount', () => moneyText(expectedTotal, currency));
     facts.totalAmountDifference = statedTotal.minus(expectedTotal).abs().toString();
   }
 
@@ -209,12 +142,12 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
   // A credit note takes nothing from its PO, so the PO amount rule has nothing to say about it.
   if (po && invoice.documentType !== 'credit-note') {
     const before = (order?.invoiced ?? ZERO).plus(history.poAmountInvoiced(po.customerId, po.poNumber));
-    lazy(facts, 'poInvoicedBefore', () => money(before, currency));
-    facts.poInvoicedAfter = money(before.plus(net), currency);
-    const poTotal = dec(po.total);
+    lazy(facts, 'poInvoicedBefore', () => moneyText(before, currency));
+    facts.poInvoicedAfter = moneyText(before.plus(net), currency);
+    const poTotal = toDecimal(po.total);
     if (poTotal) {
-      const tolerancePercent = dec(String(inputs.ruleParams.get('po-amount-not-exceeded')?.tolerancePercent ?? '0')) ?? ZERO;
-      facts.poLimit = money(poTotal.times(tolerancePercent.plus(100)).dividedBy(100), currency);
+      const tolerancePercent = toDecimal(String(inputs.ruleParams.get('po-amount-not-exceeded')?.tolerancePercent ?? '0')) ?? ZERO;
+      facts.poLimit = moneyText(poTotal.times(tolerancePercent.plus(100)).dividedBy(100), currency);
     }
   }
   return facts;
@@ -223,7 +156,7 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
 interface PurchaseOrderFigures {
   readonly lineNumbers: readonly string[];
   /** What the PO itself records as invoiced: Σ quantityInvoiced × unitPrice. */
-  readonly invoiced: Decimal;
+  readonly invoiced: DecimalValue;
   readonly lines: ReadonlyMap<string, PurchaseOrderLine>;
 }
 
@@ -235,7 +168,7 @@ export function purchaseOrderFigures(po: PurchaseOrder): PurchaseOrderFigures {
   if (!figures) {
     figures = {
       lineNumbers: po.lines.map((line) => line.poLineNumber),
-      invoiced: po.lines.reduce((total, line) => total.plus((dec(line.quantityInvoiced) ?? ZERO).times(dec(line.unitPrice) ?? ZERO)), ZERO),
+      invoiced: po.lines.reduce((total, line) => total.plus((toDecimal(line.quantityInvoiced) ?? ZERO).times(toDecimal(line.unitPrice) ?? ZERO)), ZERO),
       lines: new Map(po.lines.map((line) => [line.poLineNumber, line])),
     };
     orderFigures.set(po, figures);
@@ -250,24 +183,24 @@ export function computeLineFacts(inputs: FactInputs, invoiceFacts: ComputedFacts
   const facts: ComputedFacts = Object.create(invoiceFacts) as ComputedFacts;
   facts.itemLabel = `Line ${line.lineNumber ?? index + 1}`;
   const expected = expectedLineAmount(line, currency);
-  if (expected) facts.expectedLineAmount = money(expected, currency);
+  if (expected) facts.expectedLineAmount = moneyText(expected, currency);
   if (line.description !== undefined) facts.descriptionLength = characterCount(line.description);
 
-  const unitPrice = dec(line.unitPrice);
+  const unitPrice = toDecimal(line.unitPrice);
   const contractPrice = line.sku !== undefined ? profile.contract?.prices?.[line.sku] : undefined;
   if (contractPrice !== undefined) {
     facts.contractPrice = contractPrice;
-    const agreed = dec(contractPrice);
+    const agreed = toDecimal(contractPrice);
     if (agreed && unitPrice) facts.contractPriceDifference = difference(line.unitPrice, contractPrice, unitPrice, agreed);
   }
 
   if (po && poLine) {
-    const ordered = dec(poLine.quantity);
+    const ordered = toDecimal(poLine.quantity);
     if (ordered) {
-      const taken = (dec(poLine.quantityInvoiced) ?? ZERO).plus(inputs.history.poLineQuantityInvoiced(po.customerId, po.poNumber, poLine.poLineNumber));
+      const taken = (toDecimal(poLine.quantityInvoiced) ?? ZERO).plus(inputs.history.poLineQuantityInvoiced(po.customerId, po.poNumber, poLine.poLineNumber));
       facts.poLineRemaining = taken.isZero() ? poLine.quantity : ordered.minus(taken).toString();
     }
-    const poPrice = dec(poLine.unitPrice);
+    const poPrice = toDecimal(poLine.unitPrice);
     if (poPrice && unitPrice) facts.poPriceDifference = difference(line.unitPrice, poLine.unitPrice, unitPrice, poPrice);
   }
   addAgreedTaxRate(facts, line.taxCode, inputs);
@@ -275,7 +208,7 @@ export function computeLineFacts(inputs: FactInputs, invoiceFacts: ComputedFacts
 }
 
 /** |a − b| as a decimal string; equal values (the usual case) cost no arithmetic. */
-function difference(aText: string | undefined, bText: string | undefined, a: Decimal, b: Decimal): string {
+function difference(aText: string | undefined, bText: string | undefined, a: DecimalValue, b: DecimalValue): string {
   return compareDecimals(aText, bText) === 0 ? '0' : a.minus(b).abs().toString();
 }
 

@@ -2,7 +2,7 @@
 export type { ActiveRule, Finding, RuleDefinition, Severity } from './rule.js';
 export { builtInRules, builtInRulesDirectory, ruleProblems } from './load-rules.js';
 export { buildRuleBook, type RuleBook } from './rule-book.js';
-export { EMPTY_HISTORY, expectedLineAmount, type AttachmentInfo, type FactInputs, type InvoiceHistory } from './computed-facts.js';
+export { EMPTY_HISTORY, type AttachmentInfo, type FactInputs, type InvoiceHistory } from './computed-facts.js';
 export { factRuns, findingsFrom, type RuleEvaluator } from './fact-runs.js';
 export { CompiledEvaluator } from './compiled-evaluator.js';
 export { EngineEvaluator } from './engine-evaluator.js';

@@ -1,4 +1,4 @@
-import { characterCount, compareDecimals } from './decimal-text.js';
+import { characterCount, compareDecimals } from '../model/decimal-text.js';
 
 /**
  * The operators rules may use. json-rules-engine's built-ins are restated here with exactly

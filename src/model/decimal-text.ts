@@ -1,4 +1,4 @@
-import { Decimal } from 'decimal.js';
+import { Money, type DecimalValue } from './money.js';
 
 /**
  * Decimals as the rules meet them: strings such as "30.00". Comparing two of them needs no
@@ -64,18 +64,18 @@ export function compareDecimals(a: unknown, b: unknown): number | undefined {
 }
 
 const CACHE_LIMIT = 10_000;
-const cache = new Map<string, Decimal>();
+const cache = new Map<string, DecimalValue>();
 
 /** The Decimal a decimal string (or finite number, or Decimal) holds, else undefined. */
-export function toDecimal(value: unknown): Decimal | undefined {
-  if (value instanceof Decimal) return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? new Decimal(value) : undefined;
+export function toDecimal(value: unknown): DecimalValue | undefined {
+  if (value instanceof Money) return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? new Money(value) : undefined;
   if (!isDecimalText(value)) return undefined;
   let parsed = cache.get(value);
   if (!parsed) {
     // Bounded so that memory stays flat over a long batch of distinct amounts.
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    parsed = new Decimal(value);
+    parsed = new Money(value);
     cache.set(value, parsed);
   }
   return parsed;

@@ -1,0 +1,119 @@
+import { minorUnits } from './currency.js';
+import { toDecimal } from './decimal-text.js';
+import type { Invoice, InvoiceCharge, InvoiceLine } from './invoice.js';
+import { Money, ZERO, type DecimalValue } from './money.js';
+
+/**
+ * The invoice's arithmetic, in one place for rules (which compare it with what the ERP
+ * stated) and renderers (which write it): line net amounts, sums, and tax per tax code and
+ * rate (EN 16931 BR-CO-17: round(taxable × rate / 100) per category).
+ */
+
+export function roundHalfUp(amount: DecimalValue, currency: string): DecimalValue {
+  return amount.toDecimalPlaces(minorUnits(currency), Money.ROUND_HALF_UP);
+}
+
+export function moneyText(amount: DecimalValue, currency: string): string {
+  return amount.toFixed(minorUnits(currency), Money.ROUND_HALF_UP);
+}
+
+/** quantity × unitPrice − discount, rounded to the currency; undefined when a factor is missing. */
+export function expectedLineAmount(line: InvoiceLine, currency: string): DecimalValue | undefined {
+  const quantity = toDecimal(line.quantity);
+  const unitPrice = toDecimal(line.unitPrice);
+  if (!quantity || !unitPrice) return undefined;
+  const discount = toDecimal(line.discount);
+  return roundHalfUp(discount ? quantity.times(unitPrice).minus(discount) : quantity.times(unitPrice), currency);
+}
+
+/** A line's net amount as stated, else as computed (else zero). */
+export function lineNetAmount(line: InvoiceLine, currency: string): DecimalValue {
+  return toDecimal(line.lineAmount) ?? expectedLineAmount(line, currency) ?? ZERO;
+}
+
+export function sumOfAmounts(items: readonly InvoiceCharge[] | undefined): DecimalValue {
+  let total = ZERO;
+  for (const item of items ?? []) total = total.plus(toDecimal(item.amount) ?? ZERO);
+  return total;
+}
+
+export interface TaxGroup {
+  /** The tax code as the invoice writes it ('' when none). */
+  readonly code: string;
+  readonly rate: DecimalValue;
+  /** Lines + charges − allowances of this code and rate. */
+  taxable: DecimalValue;
+}
+
+/** Lines, charges and allowances grouped by tax code and rate, in order of first appearance. */
+export function taxGroups(invoice: Invoice, lineNets: readonly DecimalValue[]): TaxGroup[] {
+  const groups = new Map<string, TaxGroup>();
+  const add = (code: string | undefined, rateText: string | undefined, amount: DecimalValue): void => {
+    const rate = toDecimal(rateText) ?? ZERO;
+    const key = `${code ?? ''}\u0000${canonicalRate(rateText, rate)}`;
+    const group = groups.get(key);
+    if (group) group.taxable = group.taxable.plus(amount);
+    else groups.set(key, { code: code ?? '', rate, taxable: amount });
+  };
+  invoice.lines.forEach((line, index) => add(line.taxCode, line.taxRate, lineNets[index] ?? ZERO));
+  for (const charge of invoice.charges ?? []) add(charge.taxCode, charge.taxRate, toDecimal(charge.amount) ?? ZERO);
+  for (const allowance of invoice.allowances ?? []) add(allowance.taxCode, allowance.taxRate, (toDecimal(allowance.amount) ?? ZERO).negated());
+  return [...groups.values()];
+}
+
+export function taxOfGroup(group: TaxGroup, currency: string): DecimalValue {
+  return roundHalfUp(group.taxable.times(group.rate).dividedBy(100), currency);
+}
+
+const canonicalRates = new Map<string, string>();
+/** "19", "19.0" and "19.00" are one rate: the grouping key, cached per spelling. */
+function canonicalRate(text: string | undefined, rate: DecimalValue): string {
+  if (text === undefined) return '0';
+  let canonical = canonicalRates.get(text);
+  if (canonical === undefined) {
+    canonical = rate.toString();
+    if (canonicalRates.size < 1000) canonicalRates.set(text, canonical);
+  }
+  return canonical;
+}
+
+/** The totals a document shows, as decimal strings with the currency's decimals. */
+export interface InvoiceTotals {
+  /** Net amount of each line, in line order. */
+  readonly lineNets: readonly string[];
+  readonly linesTotal: string;
+  readonly chargesTotal: string;
+  readonly allowancesTotal: string;
+  /** Lines + charges − allowances. */
+  readonly taxExclusive: string;
+  readonly taxSubtotals: readonly { readonly code: string; readonly rate: string; readonly taxable: string; readonly tax: string }[];
+  /** The tax total as stated, else as computed. */
+  readonly taxTotal: string;
+  /** Tax exclusive + tax: the total as stated, else as computed. */
+  readonly payable: string;
+}
+
+export function invoiceTotals(invoice: Invoice): InvoiceTotals {
+  const currency = invoice.currency;
+  const nets = invoice.lines.map((line) => lineNetAmount(line, currency));
+  let linesTotal = ZERO;
+  for (const net of nets) linesTotal = linesTotal.plus(net);
+  const charges = sumOfAmounts(invoice.charges);
+  const allowances = sumOfAmounts(invoice.allowances);
+  const taxExclusive = linesTotal.plus(charges).minus(allowances);
+  const groups = taxGroups(invoice, nets);
+  const taxes = groups.map((group) => taxOfGroup(group, currency));
+  const computedTax = taxes.reduce((total, tax) => total.plus(tax), ZERO);
+  const taxTotal = toDecimal(invoice.taxTotal) ?? computedTax;
+  const payable = toDecimal(invoice.totalAmount) ?? taxExclusive.plus(taxTotal);
+  return {
+    lineNets: nets.map((net) => moneyText(net, currency)),
+    linesTotal: moneyText(linesTotal, currency),
+    chargesTotal: moneyText(charges, currency),
+    allowancesTotal: moneyText(allowances, currency),
+    taxExclusive: moneyText(taxExclusive, currency),
+    taxSubtotals: groups.map((group, index) => ({ code: group.code, rate: group.rate.toString(), taxable: moneyText(group.taxable, currency), tax: moneyText(taxes[index] ?? ZERO, currency) })),
+    taxTotal: moneyText(taxTotal, currency),
+    payable: moneyText(payable, currency),
+  };
+}
