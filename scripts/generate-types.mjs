@@ -13,6 +13,7 @@ export const generatedTypes = [
   { schema: 'purchase-order.schema.json', output: 'purchase-order.ts', name: 'PurchaseOrderDocument' },
   { schema: 'profile.schema.json', output: 'profile.ts', name: 'ProfileDocument' },
   { schema: 'rule.schema.json', output: 'rule.ts', name: 'RuleDocument' },
+  { schema: 'template.schema.json', output: 'template.ts', name: 'TemplateDocument' },
 ];
 
 export async function renderTypes(entry) {

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'PROFILE_MISSING'
   | 'PROFILE_INVALID'
   | 'RULE_INVALID'
+  | 'TEMPLATE_INVALID'
+  | 'RENDER_REFUSED'
   | 'USAGE'
   | 'INTERNAL';
 
@@ -67,4 +69,19 @@ export function formatLocation(location: SourceLocation): string {
 export function formatProblem(problem: InputProblem): string {
   const field = problem.field ? ` ${problem.field}` : '';
   return `${formatLocation(problem.location)}:${field} ${problem.message}`;
+}
+
+/**
+ * An invoice that cannot be written in the customer's format as it stands (a separator
+ * character in X12 data, a value longer than the element allows): bad input, exit status 2.
+ */
+export class RenderError extends FirstpassError {
+  constructor(
+    readonly invoiceNumber: string,
+    /** Where in the document: "BIG02", "IT1 (line 3) element 7", "/Invoice/cbc:ID". */
+    readonly where: string,
+    message: string,
+  ) {
+    super('RENDER_REFUSED', 'render', `invoice ${invoiceNumber}: ${where}: ${message}`);
+  }
 }

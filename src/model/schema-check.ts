@@ -9,7 +9,7 @@ import type { InputProblem, SourceLocation } from './errors.js';
 /** The folder that holds the JSON Schemas the project ships (schemas/ at the package root). */
 export const schemaDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
 
-export type SchemaName = 'invoice' | 'purchase-order' | 'profile' | 'rule';
+export type SchemaName = 'invoice' | 'purchase-order' | 'profile' | 'rule' | 'template';
 
 let sharedAjv: Ajv2020 | undefined;
 const validators = new Map<SchemaName, ValidateFunction>();
@@ -19,7 +19,7 @@ function ajv(): Ajv2020 {
     sharedAjv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, strictTuples: false });
     addFormats.default(sharedAjv);
     addErrors.default(sharedAjv);
-    for (const name of ['rule', 'invoice', 'purchase-order', 'profile'] as const) {
+    for (const name of ['rule', 'invoice', 'purchase-order', 'profile', 'template'] as const) {
       sharedAjv.addSchema(JSON.parse(readFileSync(join(schemaDirectory, `${name}.schema.json`), 'utf8')) as object);
     }
   }

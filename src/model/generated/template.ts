@@ -1,0 +1,111 @@
+/* Generated from schemas/template.schema.json by scripts/generate-types.mjs. Do not edit. */
+
+export type SegmentNode =
+  | {
+      tag: string;
+      /**
+       * Names an optional segment that a profile may leave out with options.omit
+       */
+      id?: string;
+      when?: Condition;
+      /**
+       * Starts a segment counter with this name; {{counts.<name>}} is the number of segments from here to the current one inclusive
+       */
+      count?: string;
+      elements: Element[];
+    }
+  | {
+      /**
+       * A path to an array: invoice.lines
+       */
+      each: string;
+      as: string;
+      id?: string;
+      when?: Condition;
+      segments: SegmentNode[];
+    }
+  | {
+      id?: string;
+      when?: Condition;
+      group: SegmentNode[];
+    };
+/**
+ * Holds when its value is present and not blank: {{invoice.poNumber}}
+ */
+export type Condition = string;
+export type Element =
+  | string
+  | null
+  | string[]
+  | {
+      value: string;
+      min?: number;
+      max?: number;
+      /**
+       * e.g. BIG02, for messages
+       */
+      name?: string;
+    };
+export type XmlNode =
+  | {
+      name: string;
+      id?: string;
+      when?: Condition;
+      attributes?: {
+        [k: string]: string | undefined;
+      };
+      text?: string;
+      /**
+       * Write the element even when it ends up with no text, attributes or children
+       */
+      keepEmpty?: boolean;
+      children?: XmlNode[];
+    }
+  | {
+      each: string;
+      as: string;
+      id?: string;
+      when?: Condition;
+      children: XmlNode[];
+    };
+
+/**
+ * How one document format is written from an invoice: segments (X12, EDIFACT), an XML tree (UBL, cXML) or a page layout (PDF). Strings may hold {{ path | filter:arg }} expressions over the scope: invoice, totals, profile, options, control, now, and loop variables.
+ */
+export interface TemplateDocument {
+  $schema?: string;
+  format: "x12-810" | "edifact-invoic" | "ubl" | "cxml" | "pdf";
+  kind: "segments" | "xml" | "pdf";
+  description?: string;
+  /**
+   * Document types this template writes (default: both)
+   */
+  documentTypes?: ("invoice" | "credit-note")[];
+  /**
+   * Defaults for the profile's format.options (separators, identifiers, versions ...); the profile's values win
+   */
+  options?: {};
+  /**
+   * Code lists for the map filter: { list: { ourCode: theirCode, '*': fallback } }
+   */
+  codes?: {
+    [k: string]:
+      | {
+          [k: string]: string | undefined;
+        }
+      | undefined;
+  };
+  segments?: SegmentNode[];
+  xml?: {
+    doctype?: {
+      name: string;
+      systemId?: string;
+      publicId?: string;
+    };
+    root: XmlNode;
+  };
+  /**
+   * Page layout of a PDF document (see src/render/pdf-renderer.ts)
+   */
+  pdf?: {};
+}

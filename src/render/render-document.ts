@@ -1,0 +1,117 @@
+import type { Invoice, PurchaseOrder } from '../model/invoice.js';
+import { invoiceTotals } from '../model/invoice-totals.js';
+import type { CustomerProfile } from '../profiles/profile.js';
+import type { CodeLists, Scope } from './expressions.js';
+import { writeSegments, type SegmentSyntax } from './segment-writer.js';
+import { loadTemplate, templateNameFor, type FormatName, type Template } from './template.js';
+import { writeXml } from './xml-writer.js';
+
+/**
+ * Rendering is pure: the invoice, its customer's profile, and the values that would make it
+ * impure (control numbers, the clock) come in; a document comes out. The pipeline allocates
+ * control numbers from the store and writes or sends the result.
+ */
+export interface ControlNumbers {
+  /** X12 ISA13 / EDIFACT UNB interchange reference. */
+  readonly interchange: number;
+  /** X12 GS06 group control number. */
+  readonly group: number;
+  /** X12 ST02 / EDIFACT UNH message reference. */
+  readonly transaction: number;
+}
+
+export interface RenderRequest {
+  readonly invoice: Invoice;
+  readonly profile: CustomerProfile;
+  /** Default: the profile's format. */
+  readonly format?: FormatName | undefined;
+  readonly controlNumbers: ControlNumbers;
+  /** When the document is made (ISO timestamp): interchange dates, payload ids. */
+  readonly now: string;
+  /** The PO the invoice bills, when known (its date goes into some formats). */
+  readonly purchaseOrder?: PurchaseOrder | undefined;
+}
+
+export interface RenderedDocument {
+  readonly format: FormatName;
+  readonly fileName: string;
+  readonly mediaType: string;
+  readonly content: string | Uint8Array;
+}
+
+/** What each format is written as: one writer per kind of template, one row per format. */
+export interface FormatEntry {
+  readonly extension: string;
+  readonly mediaType: string;
+}
+
+export const FORMATS: Readonly<Record<FormatName, FormatEntry>> = {
+  'x12-810': { extension: 'x12', mediaType: 'application/EDI-X12' },
+  'edifact-invoic': { extension: 'edi', mediaType: 'application/EDIFACT' },
+  ubl: { extension: 'xml', mediaType: 'application/xml' },
+  cxml: { extension: 'xml', mediaType: 'application/xml' },
+  pdf: { extension: 'pdf', mediaType: 'application/pdf' },
+};
+
+/** A writer for one kind of template: segments, xml or pdf. */
+export type TemplateWriter = (template: Template, scope: Scope, context: WriterContext) => string | Uint8Array | Promise<string | Uint8Array>;
+
+export interface WriterContext {
+  readonly codes: CodeLists;
+  readonly omit: ReadonlySet<string>;
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly invoiceNumber: string;
+}
+
+const writers = new Map<Template['kind'], TemplateWriter>([
+  ['segments', (template, scope, context) => writeSegments({ segments: template.segments ?? [], syntax: segmentSyntax(context.options), scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber })],
+  ['xml', (template, scope, context) => {
+    if (!template.xml) throw new Error(`template for ${template.format} has no xml tree`);
+    return writeXml({ xml: template.xml, scope, codes: context.codes, omit: context.omit });
+  }],
+]);
+
+/** Add the writer of a kind of template (the PDF writer registers itself this way). */
+export function registerWriter(kind: Template['kind'], writer: TemplateWriter): void {
+  writers.set(kind, writer);
+}
+
+export async function renderDocument(request: RenderRequest): Promise<RenderedDocument> {
+  const { invoice, profile } = request;
+  const format = request.format ?? profile.format.type;
+  const profileFormat = profile.format.type === format ? profile.format : undefined;
+  const template = loadTemplate(format, templateNameFor(format, invoice.documentType ?? 'invoice', profileFormat?.template));
+  const options: Record<string, unknown> = { ...(template.options ?? {}), ...(profileFormat?.version ? { version: profileFormat.version } : {}), ...((profileFormat?.options as Record<string, unknown> | undefined) ?? {}) };
+  const writer = writers.get(template.kind);
+  if (!writer) throw new Error(`no writer for ${template.kind} templates`);
+  const scope: Scope = {
+    invoice,
+    totals: invoiceTotals(invoice),
+    profile,
+    options,
+    control: request.controlNumbers,
+    now: { iso: request.now, date: request.now.slice(0, 10), time: request.now.slice(11, 19) },
+    po: request.purchaseOrder,
+  };
+  const omit = new Set(Array.isArray(options.omit) ? (options.omit as string[]) : []);
+  const content = await writer(template, scope, { codes: (template.codes ?? {}) as CodeLists, omit, options, invoiceNumber: invoice.invoiceNumber });
+  const entry = FORMATS[format];
+  return { format, fileName: `${safeFileName(invoice.invoiceNumber)}.${format}.${entry.extension}`, mediaType: entry.mediaType, content };
+}
+
+function segmentSyntax(options: Readonly<Record<string, unknown>>): SegmentSyntax {
+  const text = (name: string, fallback: string) => (typeof options[name] === 'string' ? (options[name] as string) : fallback);
+  return {
+    elementSeparator: text('elementSeparator', '*'),
+    componentSeparator: text('componentSeparator', text('subElementSeparator', '>')),
+    segmentTerminator: text('segmentTerminator', '~'),
+    repetitionSeparator: typeof options.repetitionSeparator === 'string' ? options.repetitionSeparator : undefined,
+    escape: options.escape === 'release' ? 'release' : 'refuse',
+    releaseCharacter: typeof options.releaseCharacter === 'string' ? options.releaseCharacter : undefined,
+    lineBreak: text('lineBreak', '\n'),
+  };
+}
+
+function safeFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+}

@@ -1,0 +1,47 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../model/errors.js';
+import type { Element, SegmentNode, TemplateDocument, XmlNode } from '../model/generated/template.js';
+import { locatePointer, parseJsonText } from '../model/json-text.js';
+import { describeSchemaErrors, schemaValidator } from '../model/schema-check.js';
+
+export type Template = TemplateDocument;
+export type { Element, SegmentNode, XmlNode };
+export type FormatName = TemplateDocument['format'];
+
+/** edi-templates/ at the package root. */
+export const templateDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'edi-templates');
+
+const cache = new Map<string, Template>();
+
+/**
+ * A template by format and name: edi-templates/<format>/<name>.json, checked against the
+ * template schema once per process.
+ */
+export function loadTemplate(format: FormatName, name: string, directory = templateDirectory): Template {
+  const file = join(directory, format, `${name}.json`);
+  let template = cache.get(file);
+  if (template) return template;
+  if (!existsSync(file)) {
+    throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file }, message: `no template "${name}" for format ${format}` }]);
+  }
+  const text = readFileSync(file, 'utf8');
+  const value = parseJsonText(text, file, 1, 'as-numbers');
+  const validate = schemaValidator('template');
+  if (!validate(value)) {
+    throw new InputError('TEMPLATE_INVALID', 'render', describeSchemaErrors(validate.errors ?? [], (pointer) => locatePointer(text, pointer, file)));
+  }
+  template = value as Template;
+  if (template.format !== format) {
+    throw new InputError('TEMPLATE_INVALID', 'render', [{ location: locatePointer(text, '/format', file), field: '/format', message: `is ${template.format}, but the template is in the ${format} folder` }]);
+  }
+  cache.set(file, template);
+  return template;
+}
+
+/** Which template to use: the profile's choice, else one for the document type, else `invoice`. */
+export function templateNameFor(format: FormatName, documentType: string, chosen: string | undefined, directory = templateDirectory): string {
+  if (chosen) return chosen;
+  return existsSync(join(directory, format, `${documentType}.json`)) ? documentType : 'invoice';
+}

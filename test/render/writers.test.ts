@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { RenderError } from '../../src/model/errors.js';
+import { writeSegments, type SegmentSyntax } from '../../src/render/segment-writer.js';
+import { writeXml } from '../../src/render/xml-writer.js';
+
+const X12: SegmentSyntax = { elementSeparator: '*', componentSeparator: '>', segmentTerminator: '~', repetitionSeparator: '^', escape: 'refuse', lineBreak: '\n' };
+const EDIFACT: SegmentSyntax = { elementSeparator: '+', componentSeparator: ':', segmentTerminator: "'", escape: 'release', releaseCharacter: '?', lineBreak: '' };
+
+const lines = [{ description: 'Widget', quantity: '3' }, { description: 'Gadget', quantity: '2' }];
+
+test('segments: loops, conditions, counters, and trailing empty elements left out', () => {
+  const text = writeSegments({
+    segments: [
+      { tag: 'ST', count: 'set', elements: ['810', '{{control.transaction | padStart:4:\'0\'}}'] },
+      { tag: 'REF', when: '{{invoice.poNumber}}', elements: ['PO', '{{invoice.poNumber}}'] },
+      { each: 'invoice.lines', as: 'line', segments: [{ tag: 'IT1', elements: ['{{lineNumber}}', '{{line.quantity}}', null, ''] }] },
+      { tag: 'SE', elements: ['{{counts.set}}', '{{control.transaction | padStart:4:\'0\'}}'] },
+    ],
+    syntax: X12,
+    scope: { invoice: { lines }, control: { transaction: 7 } },
+    codes: {},
+    omit: new Set(),
+    invoiceNumber: 'INV-1',
+  });
+  assert.equal(text, 'ST*810*0007~\nIT1*1*3~\nIT1*2*2~\nSE*4*0007~\n');
+});
+
+test('X12 refuses data that holds a separator, naming the element and the character', () => {
+  assert.throws(
+    () => writeSegments({ segments: [{ tag: 'PID', elements: ['F', null, null, null, '{{text}}'] }], syntax: X12, scope: { text: 'Bolt ~ 10mm' }, codes: {}, omit: new Set(), invoiceNumber: 'INV-9' }),
+    (error: unknown) => error instanceof RenderError && /invoice INV-9: PID05: "Bolt ~ 10mm" contains "~"/.test(error.message),
+  );
+});
+
+test('EDIFACT escapes separators and the release character itself with "?"', () => {
+  const text = writeSegments({ segments: [{ tag: 'IMD', elements: ['F', null, [null as unknown as string, null as unknown as string, null as unknown as string, '{{text}}'].map((c) => c ?? '')] }], syntax: EDIFACT, scope: { text: "O'Brien: 5+5? yes" }, codes: {}, omit: new Set(), invoiceNumber: 'INV-2' });
+  assert.equal(text, "IMD+F++:::O?'Brien?: 5?+5?? yes'");
+});
+
+test('an element longer than its maximum is refused', () => {
+  assert.throws(
+    () => writeSegments({ segments: [{ tag: 'BIG', elements: ['20261110', { value: '{{n}}', max: 22, name: 'BIG02' }] }], syntax: X12, scope: { n: 'X'.repeat(23) }, codes: {}, omit: new Set(), invoiceNumber: 'INV-3' }),
+    /BIG02: .* is 23 characters, more than the 22 the standard allows/,
+  );
+});
+
+test('a profile may leave out an optional segment by its id', () => {
+  const text = writeSegments({ segments: [{ tag: 'CUR', id: 'currency', elements: ['SE', 'USD'] }, { tag: 'BIG', elements: ['1'] }], syntax: X12, scope: {}, codes: {}, omit: new Set(['currency']), invoiceNumber: 'INV-4' });
+  assert.equal(text, 'BIG*1~\n');
+});
+
+test('XML: prefixed names, escaped text, attributes, and empty elements left out', () => {
+  const xml = writeXml({
+    xml: {
+      root: {
+        name: 'Invoice',
+        attributes: { xmlns: 'urn:oasis:names:specification:ubl:schema:xsd:Invoice-2', 'xmlns:cbc': 'urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2' },
+        children: [
+          { name: 'cbc:ID', text: '{{invoice.invoiceNumber}}' },
+          { name: 'cbc:Note', text: '{{invoice.note}}' },
+          { name: 'cbc:DueDate', text: '{{invoice.dueDate}}' },
+          { each: 'invoice.lines', as: 'line', children: [{ name: 'cbc:Line', attributes: { unitCode: '{{line.unit | map:\'uom\'}}' }, text: '{{line.description}}' }] },
+        ],
+      },
+    },
+    scope: { invoice: { invoiceNumber: 'A&B<1>', note: 'ctrl\u0001char', lines: [{ description: 'Bolts "M8"', unit: 'EA' }] } },
+    codes: { uom: { EA: 'C62' } },
+    omit: new Set(),
+  });
+  assert.match(xml, /<cbc:ID>A&amp;B&lt;1&gt;<\/cbc:ID>/);
+  assert.doesNotMatch(xml, /DueDate/);
+  assert.match(xml, /<cbc:Line unitCode="C62">Bolts "M8"<\/cbc:Line>/);
+  assert.doesNotMatch(xml, /\u0001/);
+});
