@@ -49,6 +49,29 @@ program
     });
   });
 
+program
+  .command('render')
+  .description("write each invoice in its customer's format (or --format), numbered from the store")
+  .argument('<invoices...>', 'invoice files or folders')
+  .option('--out <dir>', 'folder to write the documents to', '.')
+  .addOption(new Option('--format <format>', 'another format than the customer\'s').choices(['x12-810', 'edifact-invoic', 'ubl', 'cxml', 'pdf']))
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .option('--pos <path...>', 'purchase order files or folders')
+  .option('--db <url>', 'database for control numbers: sqlite:<file> or postgres://… (default: $FIRSTPASS_DB or sqlite:firstpass.sqlite)')
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (paths: string[], options: { out: string; format?: 'x12-810' | 'edifact-invoic' | 'ubl' | 'cxml' | 'pdf'; profiles: string; pos?: string[]; db?: string; json?: boolean }) => {
+    const { runRender } = await import('./render-command.js');
+    process.exitCode = await runRender({
+      paths,
+      profilesDirectory: options.profiles,
+      poPaths: options.pos,
+      format: options.format,
+      outDirectory: options.out,
+      database: options.db ?? process.env.FIRSTPASS_DB ?? 'sqlite:firstpass.sqlite',
+      json: options.json === true,
+    });
+  });
+
 const profiles = program.command('profiles').description('check and read customer profiles');
 profiles
   .command('lint')

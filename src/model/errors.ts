@@ -24,6 +24,14 @@ export type ErrorCode =
   | 'TEMPLATE_INVALID'
   | 'RENDER_REFUSED'
   | 'USAGE'
+  /** A --db / FIRSTPASS_DB value firstpass cannot use (unknown scheme, malformed): bad usage. */
+  | 'STORE_URL_INVALID'
+  /** The database cannot be opened, reached or brought up to date. */
+  | 'STORE_UNAVAILABLE'
+  /** A read or write failed (busy past the timeout, connection lost, store closed). */
+  | 'STORE_FAILED'
+  /** A control number sequence reached its largest value: issuing more would repeat numbers. */
+  | 'CONTROL_NUMBERS_EXHAUSTED'
   | 'INTERNAL';
 
 export class FirstpassError extends Error {

@@ -1,6 +1,7 @@
 import { minorUnits } from '../model/currency.js';
-import { toDecimal } from '../model/decimal-text.js';
+import { isDecimalText, toDecimal } from '../model/decimal-text.js';
 import { Money } from '../model/money.js';
+import { RenderError } from '../model/errors.js';
 
 /**
  * The little expression language of edi-templates/: `{{ path | filter:arg }}` inside a string.
@@ -166,6 +167,99 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   join: (value, [separator = ', ']) => (Array.isArray(value) ? value.map(text).join(separator) : value),
   /** The value when the condition path is present, else nothing: {{ 'ON' | if:invoice.poNumber }}. */
   if: (value, [path = ''], context) => (holds(`{{${path}}}`, context) ? value : undefined),
+  /** Implied decimals that never round (X12 N2): impliedExact:2:'TDS01' gives "1234.50" → "123450"; an amount with more decimals (KWD 12.345) is refused, naming the element. */
+  impliedExact: (value, [places = '2', element = 'amount'], context) => {
+    const amount = decimalOf(value);
+    if (!amount) return undefined;
+    const scaled = amount.times(new Money(10).pow(Number(places)));
+    if (!scaled.isInteger()) throw new RenderError(String(lookup(context.scope, 'invoice.invoiceNumber') ?? ''), element, `${amount.toFixed()} has more decimals than the ${places} this amount element carries; it cannot be written without rounding`);
+    return scaled.toFixed(0);
+  },
+  /** Line N (0-based) of the text word-wrapped at a width (X12 NTE02 holds 80): wrap:80:0; wrap:80:4:'rest' gives line 4 and all after it, for a last element whose length check then refuses what does not fit. */
+  wrap: (value, [width = '80', index = '0', rest]) => {
+    if (typeof value !== 'string') return value;
+    const lines = wrapText(value, Number(width));
+    const picked = rest === 'rest' ? lines.slice(Number(index)).join(' ') : lines[Number(index)];
+    return picked === undefined || picked === '' ? undefined : picked;
+  },
+  /** The value when the condition path is absent, else nothing (UBL: a fallback after a preferred element): {{ invoice.buyer.gln | unless:options.endpointId }}. */
+  unless: (value, [path = ''], context) => (holds(`{{${path}}}`, context) ? undefined : value),
+  /** The value when its text matches the regular expression, else nothing (UBL: a VAT id has a country prefix): matches:'^[A-Z][A-Z]'. */
+  matches: (value, [pattern = '']) => (value !== undefined && value !== null && cachedRegExp(pattern).test(String(value)) ? value : undefined),
+  /** The item at this index of the array at the path (UBL: a line's net amount): {{ lineIndex | at:totals.lineNets }}. */
+  at: (value, [path = ''], context) => {
+    const items = lookup(context.scope, path);
+    return Array.isArray(items) && value !== undefined && value !== null ? items[Number(value)] : undefined;
+  },
+  /** value × rate / 100 to the currency's decimals, the rate a path or a number, absent = 0 (cXML: a line's tax): {{ net | percent:line.taxRate }}. */
+  percent: (value, [rate = '0'], context) => decimalOf(value)?.times(decimalOf(isDecimalText(rate) ? rate : lookup(context.scope, rate)) ?? 0).dividedBy(100).toFixed(minorUnits(currencyOf(context, [])), Money.ROUND_HALF_UP),
+  /** value + the values at these paths (absent = 0) (cXML GrossAmount): {{ totals.payable | plus:totals.allowancesTotal }}. */
+  plus: (value, paths, context) => paths.reduce((sum, path) => sum?.plus(decimalOf(lookup(context.scope, path)) ?? 0), decimalOf(value))?.toFixed(),
+  /** The items whose field equals a value, through a code list when named (cXML: freight vs other charges): where:'code':'shipping':'chargeKind'. */
+  where: (value, [field = '', wanted = '', list], context) => (Array.isArray(value) ? value.filter((item) => { const own = (item as Record<string, unknown> | null)?.[field]; const table = list === undefined ? undefined : context.codes[list]; return String((table ? table[String(own)] ?? table['*'] : undefined) ?? own) === wanted; }) : undefined),
+  /** The sum of a field over a list (cXML ShippingAmount): {{ invoice.charges | sum:'amount' }}. */
+  sum: (value, [field = '']) => (Array.isArray(value) ? value.reduce((total: ReturnType<typeof decimalOf>, item) => total?.plus(decimalOf((item as Record<string, unknown> | null)?.[field]) ?? 0), decimalOf('0'))?.toFixed() : undefined),
+  /** Characters start..end of the text, nothing when that is empty (EDIFACT: a description cut into 35-character components, slice:0:35 and slice:35:70; "D96A" with slice:1 is "96A"). */
+  slice: (value, [start = '0', end]) => (value === undefined || value === null ? value : [...String(value)].slice(Number(start), end === undefined ? undefined : Number(end)).join('') || undefined),
+  /** Text an EDIFACT character repertoire can carry, named by a path or literally (UNOA, UNOB, UNOC; others unchanged): typographic dashes and quotes become ASCII, missing accents are dropped, anything else is "?": repertoire:options.syntaxIdentifier. */
+  repertoire: (value, [name = ''], context) => (typeof value === 'string' ? toRepertoire(value, String(lookup(context.scope, name) ?? name)) : value),
 };
 
 export const FILTER_NAMES = Object.keys(FILTERS);
+
+const regExps = new Map<string, RegExp>();
+/** Template patterns are few and fixed: compiled once each. */
+function cachedRegExp(pattern: string): RegExp {
+  let compiled = regExps.get(pattern);
+  if (!compiled) {
+    compiled = new RegExp(pattern);
+    regExps.set(pattern, compiled);
+  }
+  return compiled;
+}
+
+/** Words packed greedily into lines of at most `width` characters; a longer word is cut. */
+function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (let word of text.split(/\s+/).filter((piece) => piece !== '')) {
+    while (word.length > width) {
+      if (current !== '') lines.push(current);
+      lines.push(word.slice(0, width));
+      word = word.slice(width);
+      current = '';
+    }
+    if (current === '') current = word;
+    else if (current.length + 1 + word.length <= width) current += ` ${word}`;
+    else {
+      lines.push(current);
+      current = word;
+    }
+  }
+  if (current !== '') lines.push(current);
+  return lines;
+}
+
+/** ISO 9735 character repertoires: level A (upper case), level B (with lower case), C (ISO 8859-1). */
+const REPERTOIRES: Readonly<Record<string, RegExp>> = {
+  UNOA: /^[A-Z0-9 .,\-()/='+:?!"%&*;<>]$/,
+  UNOB: /^[A-Za-z0-9 .,\-()/='+:?!"%&*;<>]$/,
+  UNOC: /^[\u0020-\u007e\u00a0-\u00ff]$/,
+};
+const TYPOGRAPHIC: Readonly<Record<string, string>> = { '\u00a0': ' ', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-', '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u2026': '...', '\u20ac': 'EUR', '\u00df': 'ss', '\u00e6': 'ae', '\u00c6': 'AE', '\u0153': 'oe', '\u0152': 'OE', '\u00f8': 'o', '\u00d8': 'O', '\u0142': 'l', '\u0141': 'L', '\u0111': 'd', '\u0110': 'D' };
+
+function toRepertoire(value: string, name: string): string {
+  const allowed = REPERTOIRES[name];
+  if (!allowed) return value;
+  const fits = (candidate: string) => candidate !== '' && [...candidate].every((character) => allowed.test(character));
+  let result = '';
+  for (const character of name === 'UNOA' ? value.toUpperCase() : value) {
+    if (allowed.test(character)) result += character;
+    else {
+      const typographic = TYPOGRAPHIC[character];
+      const bare = character.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+      result += typographic !== undefined && fits(typographic) ? typographic : fits(bare) ? bare : '?';
+    }
+  }
+  return result;
+}

@@ -2,6 +2,7 @@ import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { invoiceTotals } from '../model/invoice-totals.js';
 import type { CustomerProfile } from '../profiles/profile.js';
 import type { CodeLists, Scope } from './expressions.js';
+import { writePdf } from './pdf-writer.js';
 import { writeSegments, type SegmentSyntax } from './segment-writer.js';
 import { loadTemplate, templateNameFor, type FormatName, type Template } from './template.js';
 import { writeXml } from './xml-writer.js';
@@ -48,8 +49,8 @@ export interface FormatEntry {
 export const FORMATS: Readonly<Record<FormatName, FormatEntry>> = {
   'x12-810': { extension: 'x12', mediaType: 'application/EDI-X12' },
   'edifact-invoic': { extension: 'edi', mediaType: 'application/EDIFACT' },
-  ubl: { extension: 'xml', mediaType: 'application/xml' },
-  cxml: { extension: 'xml', mediaType: 'application/xml' },
+  ubl: { extension: 'ubl.xml', mediaType: 'application/xml' },
+  cxml: { extension: 'cxml.xml', mediaType: 'application/xml' },
   pdf: { extension: 'pdf', mediaType: 'application/pdf' },
 };
 
@@ -69,9 +70,10 @@ const writers = new Map<Template['kind'], TemplateWriter>([
     if (!template.xml) throw new Error(`template for ${template.format} has no xml tree`);
     return writeXml({ xml: template.xml, scope, codes: context.codes, omit: context.omit });
   }],
+  ['pdf', writePdf],
 ]);
 
-/** Add the writer of a kind of template (the PDF writer registers itself this way). */
+/** Add or replace the writer of a kind of template. */
 export function registerWriter(kind: Template['kind'], writer: TemplateWriter): void {
   writers.set(kind, writer);
 }
@@ -96,7 +98,7 @@ export async function renderDocument(request: RenderRequest): Promise<RenderedDo
   const omit = new Set(Array.isArray(options.omit) ? (options.omit as string[]) : []);
   const content = await writer(template, scope, { codes: (template.codes ?? {}) as CodeLists, omit, options, invoiceNumber: invoice.invoiceNumber });
   const entry = FORMATS[format];
-  return { format, fileName: `${safeFileName(invoice.invoiceNumber)}.${format}.${entry.extension}`, mediaType: entry.mediaType, content };
+  return { format, fileName: `${safeFileName(invoice.invoiceNumber)}.${entry.extension}`, mediaType: entry.mediaType, content };
 }
 
 function segmentSyntax(options: Readonly<Record<string, unknown>>): SegmentSyntax {

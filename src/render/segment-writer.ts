@@ -52,7 +52,7 @@ export function writeSegments(input: SegmentWriteInput): string {
         visit(node.group, scope);
       } else {
         if (node.count !== undefined) counterStarts.set(node.count, lines.length);
-        lines.push(writeSegment(node.tag, node.elements, context, input));
+        lines.push(node.tag === 'UNA' ? serviceStringAdvice(input.syntax) : writeSegment(node.tag, node.elements, context, input));
       }
     }
   };
@@ -73,9 +73,25 @@ function writeSegment(tag: string, elements: readonly Element[], context: Expres
     const template = typeof element === 'string' ? element : element.value;
     const value = text(fill(template, context));
     if (typeof element === 'object') checkLength(value, element.min, element.max, name, input.invoiceNumber);
+    if (declaresSeparator(tag, index, value, syntax)) return value;
     return escape(value, name, input);
   });
   return [tag, ...trimTrailingEmpty(values)].join(syntax.elementSeparator);
+}
+
+/**
+ * X12's ISA carries the interchange's own separators as data: ISA16 the component separator
+ * and, from version 00402, ISA11 the repetition separator. There, and only with exactly that
+ * character, a separator is written as it is instead of refused.
+ */
+function declaresSeparator(tag: string, index: number, value: string, syntax: SegmentSyntax): boolean {
+  if (tag !== 'ISA' || syntax.escape !== 'refuse' || value === '') return false;
+  return (index === 15 && value === syntax.componentSeparator) || (index === 10 && value === syntax.repetitionSeparator);
+}
+
+/** EDIFACT UNA is not data: it spells out the separators themselves ("." decimal mark, space reserved), unescaped; its template elements are ignored. */
+function serviceStringAdvice(syntax: SegmentSyntax): string {
+  return `UNA${syntax.componentSeparator}${syntax.elementSeparator}.${syntax.releaseCharacter ?? '?'}${syntax.repetitionSeparator ?? ' '}`;
 }
 
 function elementName(tag: string, index: number, element: Element): string {

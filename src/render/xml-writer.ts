@@ -1,6 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { fill, holds, lookup, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
+import { fill, fillText, holds, lookup, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
 import type { Template, XmlNode } from './template.js';
 
 /**
@@ -28,7 +28,10 @@ export function writeXml(input: XmlWriteInput): string {
   if (!root) throw new Error('the template root was left out');
   const document = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
   if (input.xml.doctype) {
-    document.dtd({ name: input.xml.doctype.name, ...(input.xml.doctype.systemId ? { sysID: input.xml.doctype.systemId } : {}), ...(input.xml.doctype.publicId ? { pubID: input.xml.doctype.publicId } : {}) });
+    // The identifiers are template strings too (cXML: the DTD version is an option).
+    const context: ExpressionContext = { scope: input.scope, codes: input.codes };
+    const { name, systemId, publicId } = input.xml.doctype;
+    document.dtd({ name, ...(systemId ? { sysID: fillText(systemId, context) } : {}), ...(publicId ? { pubID: fillText(publicId, context) } : {}) });
   }
   emit(document, root);
   return document.end({ prettyPrint: true });

@@ -105,7 +105,7 @@ export interface TemplateDocument {
     root: XmlNode;
   };
   /**
-   * Page layout of a PDF document (see src/render/pdf-renderer.ts)
+   * Page layout of a PDF document (see src/render/pdf-writer.ts)
    */
   pdf?: {};
 }

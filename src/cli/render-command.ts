@@ -1,0 +1,43 @@
+import { renderInvoices } from '../pipeline/render-invoices.js';
+import type { FormatName } from '../render/index.js';
+import { openStore, type Store } from '../store/index.js';
+
+export interface RenderCommandOptions {
+  readonly paths: readonly string[];
+  readonly profilesDirectory: string;
+  readonly poPaths?: readonly string[] | undefined;
+  readonly format?: FormatName | undefined;
+  readonly outDirectory: string;
+  readonly database: string;
+  readonly json: boolean;
+}
+
+/** `firstpass render`: the customer's document for each invoice, written to --out. */
+export async function runRender(options: RenderCommandOptions): Promise<number> {
+  // The store is opened only when the first control number is needed, which is after every
+  // invoice has been read and rendered once: a run that stops on bad input writes nothing.
+  let store: Store | undefined;
+  try {
+    const written = await renderInvoices({
+      paths: options.paths,
+      profilesDirectory: options.profilesDirectory,
+      poPaths: options.poPaths,
+      format: options.format,
+      outDirectory: options.outDirectory,
+      now: new Date().toISOString(),
+      allocate: async (partner, kinds) => {
+        store ??= await openStore(options.database);
+        return store.controlNumbers.next(partner, kinds);
+      },
+    });
+    if (options.json) {
+      process.stdout.write(`${JSON.stringify({ documents: written }, null, 2)}\n`);
+    } else {
+      for (const document of written) process.stdout.write(`${document.invoiceNumber} (${document.customerId}) → ${document.file}\n`);
+      process.stdout.write(`${written.length} document${written.length === 1 ? '' : 's'} written to ${options.outDirectory}\n`);
+    }
+    return 0;
+  } finally {
+    await store?.close();
+  }
+}

@@ -1,0 +1,7 @@
+import { controlNumbers } from './001-control-numbers.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+/** Every step of the schema, oldest first. Add new steps at the end, never edit old ones. */
+export const MIGRATIONS: readonly Migration[] = [controlNumbers];

@@ -1,0 +1,39 @@
+import { postgresDriver } from './drivers/postgres.js';
+import { sqliteDriver } from './drivers/sqlite.js';
+import type { StoreDriver } from './sql-database.js';
+import { openSqlStore } from './sql-store.js';
+import type { OpenStoreOptions, Store, StoreDialect } from './store.js';
+import { maskUrl, secretsOf, storeError } from './store-url.js';
+
+/** The database the CLI uses when neither --db nor FIRSTPASS_DB names one. */
+export const DEFAULT_STORE_URL = 'sqlite:firstpass.sqlite';
+
+/** Every store driver, by name. A new database is one file under drivers/ and one line here. */
+export const STORE_DRIVERS: Readonly<Record<StoreDialect, StoreDriver>> = {
+  sqlite: sqliteDriver,
+  postgres: postgresDriver,
+};
+
+/** The driver for a URL's scheme, if any. */
+export function storeDriverFor(url: string): StoreDriver | undefined {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*:)/.exec(url.trim())?.[1]?.toLowerCase();
+  if (scheme === undefined) return undefined;
+  return Object.values(STORE_DRIVERS).find((driver) => driver.schemes.includes(scheme));
+}
+
+/**
+ * Opens the store at `url` (`sqlite:<file>`, `postgres://…`), bringing its schema up to date.
+ * Faults: STORE_URL_INVALID (bad usage), STORE_UNAVAILABLE (cannot connect or migrate); no
+ * message ever shows the URL's password.
+ */
+export async function openStore(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const secrets = secretsOf(url);
+  const driver = storeDriverFor(url);
+  if (driver === undefined) {
+    const forms = Object.values(STORE_DRIVERS).flatMap((known) => known.forms);
+    const given = url.trim() === '' ? 'no database URL was given' : `cannot use the database URL "${maskUrl(url.trim())}"`;
+    throw storeError('STORE_URL_INVALID', `${given} (--db or FIRSTPASS_DB). Accepted forms:\n${forms.map((form) => `  ${form}`).join('\n')}`, secrets);
+  }
+  const db = await driver.connect(url, options, secrets);
+  return openSqlStore(db, secrets, options.logger);
+}

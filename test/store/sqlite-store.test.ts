@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { openStore } from '../../src/store/index.js';
+import { tempFolder } from '../support/temp.js';
+import { storeSuite } from './store-suite.js';
+
+const folders: string[] = [];
+
+storeSuite({
+  dialect: 'sqlite',
+  storesPerProcess: 1,
+  async fresh() {
+    const folder = tempFolder();
+    folders.push(folder);
+    return { url: `sqlite:${join(folder, 'store.sqlite')}`, options: {} };
+  },
+  async cleanup() {
+    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+  },
+});
+
+/** better-sqlite3 opened directly, to look at the file the store left behind. */
+interface RawDatabase {
+  pragma(source: string, options: { simple: true }): unknown;
+  close(): void;
+}
+const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string, options?: { readonly?: boolean }) => RawDatabase;
+
+test('sqlite: a relative path is a file in the working directory, kept in WAL mode', async () => {
+  const folder = tempFolder();
+  const previous = process.cwd();
+  process.chdir(folder);
+  try {
+    const store = await openStore('sqlite:firstpass.sqlite');
+    assert.equal(store.location, `sqlite:${join(process.cwd(), 'firstpass.sqlite')}`);
+    assert.deepEqual(await store.controlNumbers.next('acme', ['interchange']), { interchange: 1 });
+    await store.close();
+  } finally {
+    process.chdir(previous);
+  }
+  assert.ok(existsSync(join(folder, 'firstpass.sqlite')));
+  const raw = new Database(join(folder, 'firstpass.sqlite'), { readonly: true });
+  try {
+    assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(raw.pragma('user_version', { simple: true }), 0);
+  } finally {
+    raw.close();
+  }
+  rmSync(folder, { recursive: true, force: true });
+});
+
+test('sqlite: sqlite:///absolute/path and sqlite::memory: work too', async () => {
+  const folder = tempFolder();
+  const absolute = await openStore(`sqlite://${join(folder, 'abs.sqlite')}`);
+  assert.equal(absolute.location, `sqlite:${join(folder, 'abs.sqlite')}`);
+  await absolute.controlNumbers.next('acme', ['group']);
+  await absolute.close();
+  assert.ok(existsSync(join(folder, 'abs.sqlite')));
+  const memory = await openStore('sqlite::memory:');
+  assert.deepEqual(await memory.controlNumbers.next('acme', ['group']), { group: 1 });
+  await memory.close();
+  rmSync(folder, { recursive: true, force: true });
+});
