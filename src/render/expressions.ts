@@ -199,7 +199,7 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   where: (value, [field = '', wanted = '', list], context) => (Array.isArray(value) ? value.filter((item) => { const own = (item as Record<string, unknown> | null)?.[field]; const table = list === undefined ? undefined : context.codes[list]; return String((table ? table[String(own)] ?? table['*'] : undefined) ?? own) === wanted; }) : undefined),
   /** The sum of a field over a list (cXML ShippingAmount): {{ invoice.charges | sum:'amount' }}. */
   sum: (value, [field = '']) => (Array.isArray(value) ? value.reduce((total: ReturnType<typeof decimalOf>, item) => total?.plus(decimalOf((item as Record<string, unknown> | null)?.[field]) ?? 0), decimalOf('0'))?.toFixed() : undefined),
-  /** Characters start..end of the text, nothing when that is empty (EDIFACT: a description cut into 35-character components, slice:0:35 and slice:35:70; "D96A" with slice:1 is "96A"). */
+  /** Characters start..end of the text (end optional), nothing when that is empty (EDIFACT UNH: the directory "D96A" with slice:1 is the release "96A"). */
   slice: (value, [start = '0', end]) => (value === undefined || value === null ? value : [...String(value)].slice(Number(start), end === undefined ? undefined : Number(end)).join('') || undefined),
   /** Text an EDIFACT character repertoire can carry, named by a path or literally (UNOA, UNOB, UNOC; others unchanged): typographic dashes and quotes become ASCII, missing accents are dropped, anything else is "?": repertoire:options.syntaxIdentifier. */
   repertoire: (value, [name = ''], context) => (typeof value === 'string' ? toRepertoire(value, String(lookup(context.scope, name) ?? name)) : value),
