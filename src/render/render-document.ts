@@ -96,7 +96,8 @@ export async function renderDocument(request: RenderRequest): Promise<RenderedDo
     po: request.purchaseOrder,
   };
   const omit = new Set(Array.isArray(options.omit) ? (options.omit as string[]) : []);
-  const content = await writer(template, scope, { codes: (template.codes ?? {}) as CodeLists, omit, options, invoiceNumber: invoice.invoiceNumber });
+  const written = await writer(template, scope, { codes: (template.codes ?? {}) as CodeLists, omit, options, invoiceNumber: invoice.invoiceNumber });
+  const content = typeof written === 'string' ? encode(written, options) : written;
   const entry = FORMATS[format];
   return { format, fileName: `${safeFileName(invoice.invoiceNumber)}.${entry.extension}`, mediaType: entry.mediaType, content };
 }
@@ -112,6 +113,17 @@ function segmentSyntax(options: Readonly<Record<string, unknown>>): SegmentSynta
     releaseCharacter: typeof options.releaseCharacter === 'string' ? options.releaseCharacter : undefined,
     lineBreak: text('lineBreak', '\n'),
   };
+}
+
+/**
+ * Text in the character set the document declares: EDIFACT's UNOA, UNOB and UNOC are ISO 8859-1
+ * (UNOA and UNOB are subsets of it); everything else here is UTF-8, kept as a string.
+ */
+const LATIN1_SYNTAX = new Set(['UNOA', 'UNOB', 'UNOC']);
+
+function encode(text: string, options: Readonly<Record<string, unknown>>): string | Uint8Array {
+  const syntax = typeof options.syntaxIdentifier === 'string' ? options.syntaxIdentifier : undefined;
+  return syntax !== undefined && LATIN1_SYNTAX.has(syntax) ? Buffer.from(text, 'latin1') : text;
 }
 
 function safeFileName(name: string): string {

@@ -56,3 +56,13 @@ test('a malformed --db is bad usage (exit 2) and the password is not repeated', 
   assert.doesNotMatch(result.stderr, /s3cr3t/);
   assert.match(result.stderr, /sqlite:|postgres:/);
 });
+
+test('EDIFACT declared UNOC is written in ISO 8859-1: "ß" is one byte, not UTF-8', () => {
+  const root = tempFolder();
+  const result = firstpass(['render', 'examples/invoices/kessler-automotive/CG-2026-10117.json', '--out', join(root, 'out'), '--db', `sqlite:${join(root, 'fp.sqlite')}`]);
+  assert.equal(result.status, 0, result.stderr);
+  const bytes = readFileSync(join(root, 'out', 'CG-2026-10117.edi'));
+  assert.match(bytes.toString('latin1'), /^UNA:\+\.\? 'UNB\+UNOC:3\+/);
+  assert.ok(bytes.includes(0xdf), 'ß as the single byte 0xDF');
+  assert.equal(bytes.includes(Buffer.from('ß', 'utf8')), false);
+});

@@ -150,6 +150,12 @@ async function renderEdifact(invoice: Invoice, profile: CustomerProfile, purchas
   assert.equal(document.format, 'edifact-invoic');
   assert.equal(document.mediaType, 'application/EDIFACT');
   assert.match(document.fileName, /\.edi$/);
+  // UNOA, UNOB and UNOC are ISO 8859-1: the document comes as bytes in that character set.
+  const declared = /^UNA.{6}UNB\+(UNO[A-Z])/.exec(Buffer.from(document.content).toString('latin1'))?.[1];
+  if (declared === 'UNOA' || declared === 'UNOB' || declared === 'UNOC') {
+    assert.ok(document.content instanceof Uint8Array, `${declared} content must be bytes`);
+    return Buffer.from(document.content).toString('latin1');
+  }
   assert.equal(typeof document.content, 'string');
   return document.content as string;
 }
