@@ -63,9 +63,16 @@ function splitOutsideQuotes(text: string, separator: string): string[] {
   return parts;
 }
 
+const pathCache = new Map<string, readonly string[]>();
+
 export function lookup(scope: Scope, path: string): unknown {
+  let segments = pathCache.get(path);
+  if (!segments) {
+    segments = path.split('.');
+    pathCache.set(path, segments);
+  }
   let cursor: unknown = scope;
-  for (const segment of path.split('.')) {
+  for (const segment of segments) {
     if (cursor === null || cursor === undefined) return undefined;
     cursor = (cursor as Record<string, unknown>)[segment];
   }
@@ -79,12 +86,28 @@ function evaluate(source: string, context: ExpressionContext): unknown {
   return value;
 }
 
+type CompiledTemplate = (context: ExpressionContext) => unknown;
+const compiledTemplates = new Map<string, CompiledTemplate>();
+
 /** A template string's value: the raw value of a lone expression, else the filled-in text. */
 export function fill(template: string, context: ExpressionContext): unknown {
+  let compiled = compiledTemplates.get(template);
+  if (!compiled) {
+    compiled = compileTemplate(template);
+    compiledTemplates.set(template, compiled);
+  }
+  return compiled(context);
+}
+
+/** Templates are few and used for every document: each is parsed once. */
+function compileTemplate(template: string): CompiledTemplate {
   const single = SINGLE_EXPRESSION.exec(template);
-  if (single && !template.slice(2).includes('{{')) return evaluate(single[1] ?? '', context);
-  if (!template.includes('{{')) return template;
-  return template.replace(EXPRESSION, (_, source: string) => text(evaluate(source, context)));
+  if (single && !template.slice(2).includes('{{')) {
+    const source = single[1] ?? '';
+    return (context) => evaluate(source, context);
+  }
+  if (!template.includes('{{')) return () => template;
+  return (context) => template.replace(EXPRESSION, (_, source: string) => text(evaluate(source, context)));
 }
 
 /** The same, always as text ('' for nothing). */

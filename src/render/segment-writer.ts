@@ -40,9 +40,9 @@ export function writeSegments(input: SegmentWriteInput): string {
   });
 
   const visit = (nodes: readonly SegmentNode[], scope: Scope): void => {
+    const context: ExpressionContext = { scope: { ...scope, counts: countsView }, codes: input.codes };
     for (const node of nodes) {
       if ('id' in node && node.id !== undefined && input.omit.has(node.id)) continue;
-      const context: ExpressionContext = { scope: { ...scope, counts: countsView }, codes: input.codes };
       if (!holds(node.when, context)) continue;
       if ('each' in node) {
         const items = lookup(scope, node.each);
