@@ -15,6 +15,7 @@ import { Dictionary, ValidatorImpl, type ElementEntry, type SegmentEntry } from 
 import { invoiceTotals, minorUnits, Money, readAllDocuments, RenderError, type Invoice, type PurchaseOrder } from '../../src/model/index.js';
 import { ProfileLibrary, type CustomerProfile } from '../../src/profiles/index.js';
 import { renderDocument } from '../../src/render/index.js';
+import { passingExamples } from '../support/examples.js';
 
 /**
  * UN/EDIFACT INVOIC, D.96A (and D.01B as an option). Every rendered interchange is read by
@@ -160,18 +161,6 @@ async function renderEdifact(invoice: Invoice, profile: CustomerProfile, purchas
   return document.content as string;
 }
 
-/** The passing examples, by invoice number (a batch may hold a failing duplicate, which is not taken). */
-async function passingExamples(): Promise<{ label: string; invoice: Invoice }[]> {
-  const expected = (JSON.parse(readFileSync(join(ROOT, 'examples', 'expected-results.json'), 'utf8')) as { invoices: { file: string; position?: number; invoiceNumber: string; ok: boolean }[] }).invoices.filter((result) => result.ok);
-  const files = [...new Set(expected.map((result) => join(ROOT, result.file)))];
-  const documents = await readAllDocuments(files, 'invoice');
-  return expected.map((result) => {
-    const found = documents.find((document) => document.source.file === join(ROOT, result.file) && document.source.index === (result.position ?? 1) - 1);
-    assert.ok(found, `${result.file} #${result.position ?? 1} not read`);
-    assert.equal(found.document.invoiceNumber, result.invoiceNumber);
-    return { label: `${result.file}${result.position ? ` #${result.position}` : ''} (${result.invoiceNumber})`, invoice: found.document };
-  });
-}
 
 /** Everything a reader of the interchange can check against the invoice it came from. */
 function assertSays(interchange: Interchange, invoice: Invoice, profile: CustomerProfile, purchaseOrder: PurchaseOrder | undefined, label: string): void {

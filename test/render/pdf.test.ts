@@ -9,6 +9,7 @@ import { ProfileLibrary, type CustomerProfile } from '../../src/profiles/index.j
 import { renderDocument } from '../../src/render/index.js';
 import { writePdf } from '../../src/render/pdf-writer.js';
 import type { Template } from '../../src/render/template.js';
+import { passingExamples } from '../support/examples.js';
 
 /**
  * PDF invoices, read back the way a person reads them: pdfjs-dist (Mozilla's PDF reader, which
@@ -227,24 +228,7 @@ function assertReadsAsInvoice(pdf: ReadPdf, invoice: Invoice, what: string): voi
 
 // --- the examples --------------------------------------------------------------------------
 
-interface ExpectedResult {
-  readonly file: string;
-  readonly position?: number;
-  readonly invoiceNumber: string;
-  readonly ok: boolean;
-}
 
-async function passingExamples(): Promise<{ label: string; invoice: Invoice }[]> {
-  const expected = (JSON.parse(readFileSync(join(ROOT, 'examples', 'expected-results.json'), 'utf8')) as { invoices: ExpectedResult[] }).invoices.filter((result) => result.ok);
-  const files = [...new Set(expected.map((result) => join(ROOT, result.file)))];
-  const documents = await readAllDocuments(files, 'invoice');
-  return expected.map((result) => {
-    const found = documents.find((document) => document.source.file === join(ROOT, result.file) && document.source.index === (result.position ?? 1) - 1);
-    assert.ok(found, `${result.file} #${result.position ?? 1} not read`);
-    assert.equal(found.document.invoiceNumber, result.invoiceNumber);
-    return { label: `${result.file}${result.position ? ` #${result.position}` : ''} (${result.invoiceNumber})`, invoice: found.document };
-  });
-}
 
 async function profileOf(invoice: Invoice): Promise<CustomerProfile> {
   return (await profiles.profile(invoice.customerId)).profile;

@@ -9,6 +9,7 @@ import { create } from 'xmlbuilder2';
 import { invoiceTotals, minorUnits, Money, readAllDocuments, type DecimalValue, type Invoice } from '../../src/model/index.js';
 import { ProfileLibrary, type CustomerProfile } from '../../src/profiles/index.js';
 import { renderDocument } from '../../src/render/index.js';
+import { passingExamples } from '../support/examples.js';
 
 /**
  * UBL 2.1 Invoice / CreditNote after Peppol BIS Billing 3.0. Every example invoice that passes
@@ -28,12 +29,6 @@ const CONTROL = { interchange: 1001, group: 2001, transaction: 3001 };
 const TAX_CATEGORY: Readonly<Record<string, string>> = { S: 'S', sales: 'S', Z: 'Z', E: 'E', EXEMPT: 'E', AE: 'AE', '': 'O' };
 const UNIT: Readonly<Record<string, string>> = { EA: 'EA', H87: 'H87', HUR: 'HUR', HR: 'HUR', PCE: 'H87', CA: 'XCS' };
 
-interface ExpectedResult {
-  readonly file: string;
-  readonly position?: number;
-  readonly invoiceNumber: string;
-  readonly ok: boolean;
-}
 
 interface RenderedExample {
   readonly label: string;
@@ -53,18 +48,6 @@ async function renderUbl(invoice: Invoice, profile: CustomerProfile, format: 'ub
   return { fileName: document.fileName, xml: document.content as string };
 }
 
-/** The examples that pass our rules, found by file and position (a batch may also hold a failing duplicate). */
-async function passingExamples(): Promise<{ label: string; invoice: Invoice }[]> {
-  const expected = (JSON.parse(readFileSync(join(ROOT, 'examples', 'expected-results.json'), 'utf8')) as { invoices: ExpectedResult[] }).invoices.filter((result) => result.ok);
-  const files = [...new Set(expected.map((result) => join(ROOT, result.file)))];
-  const documents = await readAllDocuments(files, 'invoice');
-  return expected.map((result) => {
-    const found = documents.find((document) => document.source.file === join(ROOT, result.file) && document.source.index === (result.position ?? 1) - 1);
-    assert.ok(found, `${result.file} #${result.position ?? 1} not read`);
-    assert.equal(found.document.invoiceNumber, result.invoiceNumber);
-    return { label: `${result.file}${result.position ? ` #${result.position}` : ''} (${result.invoiceNumber})`, invoice: found.document };
-  });
-}
 
 /**
  * An invoice that takes every path of the template the examples do not: a line discount, zero

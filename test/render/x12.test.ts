@@ -9,6 +9,7 @@ import { validateInvoices } from '../../src/pipeline/validate-invoices.js';
 import { ProfileLibrary, type CustomerProfile } from '../../src/profiles/index.js';
 import { renderDocument } from '../../src/render/index.js';
 import { check } from '../support/check.js';
+import { passingExamples } from '../support/examples.js';
 
 /**
  * ANSI X12 810 version 004010. Every example invoice that passes our rules is rendered as an 810
@@ -305,24 +306,7 @@ async function assertReadsAsInvoice(text: string, invoice: Invoice, profile: Cus
   });
 }
 
-interface ExpectedResult {
-  readonly file: string;
-  readonly position?: number;
-  readonly invoiceNumber: string;
-  readonly ok: boolean;
-}
 
-async function passingExamples(): Promise<{ label: string; invoice: Invoice }[]> {
-  const expected = (JSON.parse(readFileSync(join(ROOT, 'examples', 'expected-results.json'), 'utf8')) as { invoices: ExpectedResult[] }).invoices.filter((result) => result.ok);
-  const files = [...new Set(expected.map((result) => join(ROOT, result.file)))];
-  const documents = await readAllDocuments(files, 'invoice');
-  return expected.map((result) => {
-    const found = documents.find((document) => document.source.file === join(ROOT, result.file) && document.source.index === (result.position ?? 1) - 1);
-    assert.ok(found, `${result.file} #${result.position ?? 1} not read`);
-    assert.equal(found.document.invoiceNumber, result.invoiceNumber);
-    return { label: `${result.file}${result.position ? ` #${result.position}` : ''} (${result.invoiceNumber})`, invoice: found.document };
-  });
-}
 
 async function exampleInvoice(file: string, invoiceNumber: string): Promise<Invoice> {
   const found = (await readAllDocuments([join(ROOT, 'examples', 'invoices', file)], 'invoice')).find(({ document }) => document.invoiceNumber === invoiceNumber);
