@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { create } from 'xmlbuilder2';
-import { invoiceTotals, minorUnits, Money, readAllDocuments, type DecimalValue, type Invoice } from '../../src/model/index.js';
+import { invoiceTotals, minorUnits, Money, type DecimalValue, type Invoice } from '../../src/model/index.js';
 import { ProfileLibrary, type CustomerProfile } from '../../src/profiles/index.js';
 import { renderDocument } from '../../src/render/index.js';
 import { passingExamples } from '../support/examples.js';
