@@ -68,7 +68,7 @@ const writers = new Map<Template['kind'], TemplateWriter>([
   ['segments', (template, scope, context) => writeSegments({ segments: template.segments ?? [], syntax: segmentSyntax(context.options), scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber })],
   ['xml', (template, scope, context) => {
     if (!template.xml) throw new Error(`template for ${template.format} has no xml tree`);
-    return writeXml({ xml: template.xml, scope, codes: context.codes, omit: context.omit });
+    return writeXml({ xml: template.xml, scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber });
   }],
   ['pdf', writePdf],
 ]);

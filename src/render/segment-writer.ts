@@ -72,7 +72,10 @@ function writeSegment(tag: string, elements: readonly Element[], context: Expres
     }
     const template = typeof element === 'string' ? element : element.value;
     const value = text(fill(template, context));
-    if (typeof element === 'object') checkLength(value, element.min, element.max, name, input.invoiceNumber);
+    if (typeof element === 'object') {
+      if (element.required && value === '') throw new RenderError(input.invoiceNumber, name, 'is mandatory in this standard, but the invoice has no value for it');
+      checkLength(value, element.min, element.max, name, input.invoiceNumber);
+    }
     if (declaresSeparator(tag, index, value, syntax)) return value;
     return escape(value, name, input);
   });

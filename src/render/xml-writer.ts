@@ -1,6 +1,7 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { fill, fillText, holds, lookup, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
+import { RenderError } from '../model/errors.js';
 import type { Template, XmlNode } from './template.js';
 
 /**
@@ -11,6 +12,8 @@ import type { Template, XmlNode } from './template.js';
  */
 export interface XmlWriteInput {
   readonly xml: NonNullable<Template['xml']>;
+  /** For messages: which invoice could not be written. */
+  readonly invoiceNumber: string;
   readonly scope: Scope;
   readonly codes: CodeLists;
   readonly omit: ReadonlySet<string>;
@@ -65,6 +68,7 @@ function build(nodes: readonly XmlNode[], scope: Scope, input: XmlWriteInput): B
     const text = textValue === undefined || textValue === null || textValue === '' ? undefined : String(textValue);
     const children = build(node.children ?? [], scope, input);
     const hasContent = text !== undefined || children.length > 0 || (node.text === undefined && Object.keys(attributes).length > 0);
+    if (!hasContent && node.required) throw new RenderError(input.invoiceNumber, node.name, 'is mandatory in this standard, but the invoice has nothing to put in it');
     if (!hasContent && !node.keepEmpty) continue;
     built.push({ name: node.name, attributes, ...(text !== undefined ? { text } : {}), children });
   }

@@ -67,9 +67,21 @@ test('XML: prefixed names, escaped text, attributes, and empty elements left out
     scope: { invoice: { invoiceNumber: 'A&B<1>', note: 'ctrl\u0001char', lines: [{ description: 'Bolts "M8"', unit: 'EA' }] } },
     codes: { uom: { EA: 'C62' } },
     omit: new Set(),
+    invoiceNumber: 'A&B<1>',
   });
   assert.match(xml, /<cbc:ID>A&amp;B&lt;1&gt;<\/cbc:ID>/);
   assert.doesNotMatch(xml, /DueDate/);
   assert.match(xml, /<cbc:Line unitCode="C62">Bolts "M8"<\/cbc:Line>/);
   assert.doesNotMatch(xml, /\u0001/);
+});
+
+test('a mandatory element without a value is refused, naming it, rather than silently left out', () => {
+  assert.throws(
+    () => writeSegments({ segments: [{ tag: 'IT1', elements: ['1', '3', { value: '{{line.unit}}', required: true, name: 'IT103' }, '10.00'] }], syntax: X12, scope: { line: {} }, codes: {}, omit: new Set(), invoiceNumber: 'INV-5' }),
+    /invoice INV-5: IT103: is mandatory in this standard, but the invoice has no value for it/,
+  );
+  assert.throws(
+    () => writeXml({ xml: { root: { name: 'Invoice', children: [{ name: 'cbc:ID', text: '{{invoice.invoiceNumber}}' }, { name: 'cbc:IssueDate', required: true, text: '{{invoice.issueDate}}' }] } }, scope: { invoice: { invoiceNumber: 'INV-6' } }, codes: {}, omit: new Set(), invoiceNumber: 'INV-6' }),
+    /invoice INV-6: cbc:IssueDate: is mandatory/,
+  );
 });

@@ -45,6 +45,10 @@ export type Element =
        * e.g. BIG02, for messages
        */
       name?: string;
+      /**
+       * Mandatory in the standard: an invoice without a value here is refused with a RenderError naming the element, instead of a document that leaves it out
+       */
+      required?: boolean;
     };
 export type XmlNode =
   | {
@@ -60,6 +64,10 @@ export type XmlNode =
        */
       keepEmpty?: boolean;
       children?: XmlNode[];
+      /**
+       * Mandatory in the standard: refused with a RenderError when it would be left out for lack of content
+       */
+      required?: boolean;
     }
   | {
       each: string;
