@@ -80,7 +80,10 @@ export function lookup(scope: Scope, path: string): unknown {
 }
 
 function evaluate(source: string, context: ExpressionContext): unknown {
-  const expression = parseExpression(source);
+  return evaluateParsed(parseExpression(source), context);
+}
+
+function evaluateParsed(expression: ParsedExpression, context: ExpressionContext): unknown {
   let value: unknown = expression.literal !== undefined ? expression.literal : lookup(context.scope, expression.path);
   for (const filter of expression.filters) value = (FILTERS[filter.name] as Filter)(value, filter.args, context);
   return value;
@@ -99,15 +102,26 @@ export function fill(template: string, context: ExpressionContext): unknown {
   return compiled(context);
 }
 
-/** Templates are few and used for every document: each is parsed once. */
+/** Templates are few and used for every document: each is parsed once, into text and expressions. */
 function compileTemplate(template: string): CompiledTemplate {
   const single = SINGLE_EXPRESSION.exec(template);
   if (single && !template.slice(2).includes('{{')) {
-    const source = single[1] ?? '';
-    return (context) => evaluate(source, context);
+    const expression = parseExpression(single[1] ?? '');
+    return (context) => evaluateParsed(expression, context);
   }
   if (!template.includes('{{')) return () => template;
-  return (context) => template.replace(EXPRESSION, (_, source: string) => text(evaluate(source, context)));
+  const parts: (string | ParsedExpression)[] = [];
+  let last = 0;
+  for (const match of template.matchAll(EXPRESSION)) {
+    parts.push(template.slice(last, match.index), parseExpression(match[1] ?? ''));
+    last = (match.index ?? 0) + match[0].length;
+  }
+  parts.push(template.slice(last));
+  return (context) => {
+    let result = '';
+    for (const part of parts) result += typeof part === 'string' ? part : text(evaluateParsed(part, context));
+    return result;
+  };
 }
 
 /** The same, always as text ('' for nothing). */

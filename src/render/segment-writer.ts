@@ -40,14 +40,14 @@ export function writeSegments(input: SegmentWriteInput): string {
   });
 
   const visit = (nodes: readonly SegmentNode[], scope: Scope): void => {
-    const context: ExpressionContext = { scope: { ...scope, counts: countsView }, codes: input.codes };
+    const context: ExpressionContext = { scope, codes: input.codes };
     for (const node of nodes) {
       if ('id' in node && node.id !== undefined && input.omit.has(node.id)) continue;
       if (!holds(node.when, context)) continue;
       if ('each' in node) {
         const items = lookup(scope, node.each);
         if (!Array.isArray(items)) continue;
-        items.forEach((item, index) => visit(node.segments, { ...scope, [node.as]: item, [`${node.as}Index`]: index, [`${node.as}Number`]: index + 1 }));
+        items.forEach((item, index) => visit(node.segments, loopScope(scope, node.as, item, index)));
       } else if ('group' in node) {
         visit(node.group, scope);
       } else {
@@ -56,9 +56,18 @@ export function writeSegments(input: SegmentWriteInput): string {
       }
     }
   };
-  visit(input.segments, input.scope);
+  visit(input.segments, { ...input.scope, counts: countsView });
   const { segmentTerminator, lineBreak } = input.syntax;
   return lines.map((line) => `${line}${segmentTerminator}${lineBreak}`).join('');
+}
+
+/** A loop's scope: the enclosing one (through the prototype: no copying) plus the item. */
+export function loopScope(scope: Scope, name: string, item: unknown, index: number): Scope {
+  const inner = Object.create(scope) as Record<string, unknown>;
+  inner[name] = item;
+  inner[`${name}Index`] = index;
+  inner[`${name}Number`] = index + 1;
+  return inner;
 }
 
 function writeSegment(tag: string, elements: readonly Element[], context: ExpressionContext, input: SegmentWriteInput): string {

@@ -41,7 +41,15 @@ export function loadTemplate(format: FormatName, name: string, directory = templ
 }
 
 /** Which template to use: the profile's choice, else one for the document type, else `invoice`. */
+const templateExists = new Map<string, boolean>();
+
 export function templateNameFor(format: FormatName, documentType: string, chosen: string | undefined, directory = templateDirectory): string {
   if (chosen) return chosen;
-  return existsSync(join(directory, format, `${documentType}.json`)) ? documentType : 'invoice';
+  const file = join(directory, format, `${documentType}.json`);
+  let exists = templateExists.get(file);
+  if (exists === undefined) {
+    exists = existsSync(file);
+    templateExists.set(file, exists);
+  }
+  return exists ? documentType : 'invoice';
 }

@@ -2,6 +2,7 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { fill, fillText, holds, lookup, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
 import { RenderError } from '../model/errors.js';
+import { loopScope } from './segment-writer.js';
 import type { Template, XmlNode } from './template.js';
 
 /**
@@ -55,7 +56,7 @@ function build(nodes: readonly XmlNode[], scope: Scope, input: XmlWriteInput): B
     if ('each' in node) {
       const items = lookup(scope, node.each);
       if (!Array.isArray(items)) continue;
-      items.forEach((item, index) => built.push(...build(node.children, { ...scope, [node.as]: item, [`${node.as}Index`]: index, [`${node.as}Number`]: index + 1 }, input)));
+      items.forEach((item, index) => built.push(...build(node.children, loopScope(scope, node.as, item, index), input)));
       continue;
     }
     const attributes: Record<string, string> = {};
