@@ -9,6 +9,7 @@ import { convert } from 'xmlbuilder2';
 import { minorUnits, Money, readAllDocuments, type Invoice, type PurchaseOrder } from '../../src/model/index.js';
 import { ProfileLibrary, type CustomerProfile } from '../../src/profiles/index.js';
 import { renderDocument } from '../../src/render/index.js';
+import { conformanceTool, conformanceToolAvailable } from '../support/conformance.js';
 
 /**
  * cXML InvoiceDetailRequest. Every example invoice that passes our rules is rendered as cXML
@@ -18,7 +19,7 @@ import { renderDocument } from '../../src/render/index.js';
  */
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const VALIDATOR = join(ROOT, '..', 'shared', 'conformance', 'validate-cxml');
+const VALIDATOR = conformanceTool('validate-cxml');
 const GOLDEN = join(ROOT, 'test', 'golden', 'cxml');
 const NOW = '2026-11-20T10:00:00Z';
 const CONTROL = { interchange: 1001, group: 2001, transaction: 3001 };
@@ -99,12 +100,8 @@ async function renderAll(folderPrefix: string, profileFor: (example: Example) =>
 let corpus: ReturnType<typeof renderAll> | undefined;
 const renderCorpus = () => (corpus ??= renderAll('firstpass-cxml-'));
 
-/** Whether the conformance validators are here; without them a local run skips visibly, CI fails. */
 function validatorAvailable(t: TestContext): boolean {
-  if (existsSync(VALIDATOR)) return true;
-  if (process.env.CI === 'true') assert.fail(`${VALIDATOR} is missing: cXML output cannot be checked against the cXML DTDs`);
-  t.skip(`no conformance validators at ${VALIDATOR}: cXML output NOT checked against the InvoiceDetail DTD`);
-  return false;
+  return conformanceToolAvailable(t, VALIDATOR, 'cXML output against the InvoiceDetail DTD');
 }
 
 /** validate-cxml over all files in one call: its exit status and, per file, the DTD it accepted the file against. */
