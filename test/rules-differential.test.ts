@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { InvoiceChecker } from '../src/pipeline/invoice-checker.js';
+import { purchaseOrderKey } from '../src/pipeline/inputs.js';
 import { validateInvoices } from '../src/pipeline/validate-invoices.js';
 import { ProfileLibrary } from '../src/profiles/index.js';
 import { buildRuleBook, builtInRules } from '../src/rules/index.js';
@@ -14,12 +15,13 @@ import { ALL_RULES_PROFILE, CORPUS_PURCHASE_ORDERS, generateInvoice, seededRando
  */
 
 const CORPUS_SIZE = 3000;
-const ATTACHMENTS = [['ts.pdf', { bytes: 1200 }], ['ts.csv', { bytes: 300 }], ['big.pdf', { bytes: 900_000 }]] as const;
+const ATTACHMENTS = new Map([['ts.pdf', { bytes: 1200 }], ['ts.csv', { bytes: 300 }], ['big.pdf', { bytes: 900_000 }]]);
 
 test(`compiled and json-rules-engine agree on a generated corpus of ${CORPUS_SIZE} invoices with every rule on`, async () => {
   const profiles = new ProfileLibrary(tempFolder({ 'omni.json': ALL_RULES_PROFILE }));
-  const engine = new InvoiceChecker(profiles, CORPUS_PURCHASE_ORDERS, { today: '2026-11-20', evaluator: 'engine' });
-  const compiled = new InvoiceChecker(profiles, CORPUS_PURCHASE_ORDERS, { today: '2026-11-20', evaluator: 'compiled' });
+  const orders = new Map(CORPUS_PURCHASE_ORDERS.map((po) => [purchaseOrderKey(po.customerId, po.poNumber), po]));
+  const engine = new InvoiceChecker(profiles, orders, { today: '2026-11-20', evaluator: 'engine' });
+  const compiled = new InvoiceChecker(profiles, orders, { today: '2026-11-20', evaluator: 'compiled' });
   const random = seededRandom(20261123);
   const numbers = new Set<string>();
   const rulesSeen = new Set<string>();

@@ -25,3 +25,9 @@ test('every built-in rule says which rejection codes it predicts', () => {
     assert.ok(rule.predicts.length > 0, `${name} predicts no rejection code`);
   }
 });
+
+test('the rule schema offers exactly the operators the evaluators know, so a typo is caught when the profile is read', async () => {
+  const { ALL_OPERATORS } = await import('../src/rules/operators.js');
+  const ruleSchema = JSON.parse(readFileSync('schemas/rule.schema.json', 'utf8')) as { $defs: { condition: { properties: { operator: { enum: string[] } } } } };
+  assert.deepEqual([...ruleSchema.$defs.condition.properties.operator.enum].sort(), Object.keys(ALL_OPERATORS).sort());
+});

@@ -16,7 +16,9 @@ function localToday(): string {
 }
 
 function parseDateOption(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+  // Date.parse rolls 2026-02-31 over to March; a real date reads back as itself.
+  const parsed = Date.parse(`${value}T00:00:00Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(parsed) || new Date(parsed).toISOString().slice(0, 10) !== value) {
     throw new CommanderError(2, 'firstpass.usage', `--today must be a date written YYYY-MM-DD, not "${value}"`);
   }
   return value;

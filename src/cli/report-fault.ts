@@ -1,17 +1,37 @@
-import { FirstpassError, InputError } from '../model/errors.js';
+import { FirstpassError, InputError, type ErrorCode } from '../model/errors.js';
 
-/** Faults that are the user's to fix (a wrong --db, data a format cannot carry): exit status 2. */
-const BAD_USAGE_OR_INPUT: ReadonlySet<string> = new Set(['USAGE', 'STORE_URL_INVALID', 'RENDER_REFUSED', 'TEMPLATE_INVALID']);
+/**
+ * Every error code and its exit status: 2 for what the user can fix (bad usage, bad input,
+ * data a format cannot carry), 3 for faults of the machine or the program (a database that is
+ * down, a bug). The contract's 0 and 1 are the pipeline's results, never errors. Exhaustive, so
+ * a new code must be classified here.
+ */
+const EXIT_STATUS: Readonly<Record<ErrorCode, 2 | 3>> = {
+  INPUT_UNREADABLE: 2,
+  INPUT_MALFORMED: 2,
+  INPUT_INVALID: 2,
+  PROFILE_MISSING: 2,
+  PROFILE_INVALID: 2,
+  RULE_INVALID: 2,
+  TEMPLATE_INVALID: 2,
+  RENDER_REFUSED: 2,
+  USAGE: 2,
+  STORE_URL_INVALID: 2,
+  STORE_UNAVAILABLE: 3,
+  STORE_FAILED: 3,
+  CONTROL_NUMBERS_EXHAUSTED: 3,
+  INTERNAL: 3,
+};
 
 /** The one place that turns a thrown fault into words on stderr and an exit status. */
 export function reportFault(error: unknown): number {
   if (error instanceof InputError) {
     process.stderr.write(`firstpass: ${error.problems.length === 1 ? 'bad input' : `${error.problems.length} problems in the input`}\n${error.message}\n`);
-    return 2;
+    return EXIT_STATUS[error.code];
   }
   if (error instanceof FirstpassError) {
     process.stderr.write(`firstpass: ${error.message} [${error.code}, ${error.component}]\n`);
-    return BAD_USAGE_OR_INPUT.has(error.code) ? 2 : 3;
+    return EXIT_STATUS[error.code];
   }
   process.stderr.write(`firstpass: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 3;

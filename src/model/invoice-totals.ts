@@ -37,6 +37,13 @@ export function sumOfAmounts(items: readonly InvoiceCharge[] | undefined): Decim
   return total;
 }
 
+/** Lines + charges − allowances: what an invoice takes from its purchase order. */
+export function netAmount(invoice: Invoice): DecimalValue {
+  let total = ZERO;
+  for (const line of invoice.lines) total = total.plus(lineNetAmount(line, invoice.currency));
+  return total.plus(sumOfAmounts(invoice.charges)).minus(sumOfAmounts(invoice.allowances));
+}
+
 export interface TaxGroup {
   /** The tax code as the invoice writes it ('' when none). */
   readonly code: string;

@@ -1,4 +1,6 @@
 import { ZERO, type DecimalValue } from '../model/money.js';
+import { netAmount } from '../model/invoice-totals.js';
+import { purchaseOrderKey } from './inputs.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { InputError } from '../model/errors.js';
 import type { ProfileLibrary } from '../profiles/index.js';
@@ -20,14 +22,12 @@ import {
  * The evaluation half of validation: one invoice, already read and checked for bad input,
  * through its customer's rules. It keeps the one piece of state rules need from earlier
  * invoices that only it can know: what invoices that will be sent took from each PO.
- * It runs in the main thread or, for large batches, in worker threads (each owning the POs
- * routed to it, so the PO ledger stays exact).
  */
 export interface CheckTask {
   readonly invoice: Invoice;
   /** Why the invoice number is already taken, worked out in input order by the reader. */
   readonly duplicateOf?: string | undefined;
-  readonly attachments: readonly (readonly [string, AttachmentInfo])[];
+  readonly attachments: ReadonlyMap<string, AttachmentInfo>;
 }
 
 export interface CheckOutcome {
@@ -44,11 +44,13 @@ export class InvoiceChecker {
   private readonly books = new Map<string, RuleBook>();
   private readonly evaluator: RuleEvaluator;
   private readonly ledger = new PurchaseOrderLedger();
-  private readonly purchaseOrders: ReadonlyMap<string, PurchaseOrder>;
-
-  constructor(private readonly profiles: ProfileLibrary, purchaseOrders: readonly PurchaseOrder[], private readonly settings: CheckerSettings) {
+  constructor(
+    private readonly profiles: ProfileLibrary,
+    /** By customer and PO number (see purchaseOrderKey). */
+    private readonly purchaseOrders: ReadonlyMap<string, PurchaseOrder>,
+    private readonly settings: CheckerSettings,
+  ) {
     this.evaluator = settings.evaluator === 'engine' ? new EngineEvaluator() : new CompiledEvaluator();
-    this.purchaseOrders = new Map(purchaseOrders.map((po) => [purchaseOrderKey(po.customerId, po.poNumber), po]));
   }
 
   async check(task: CheckTask): Promise<CheckOutcome> {
@@ -67,18 +69,14 @@ export class InvoiceChecker {
       poAmountInvoiced: (customerId, poNumber) => this.ledger.amount(customerId, poNumber),
       poLineQuantityInvoiced: (customerId, poNumber, poLineNumber) => this.ledger.quantity(customerId, poNumber, poLineNumber),
     };
-    const inputs = { invoice, profile: resolved.profile, po, today: this.settings.today, history, attachments: new Map(task.attachments), ruleParams: book.params };
+    const inputs = { invoice, profile: resolved.profile, po, today: this.settings.today, history, attachments: task.attachments, ruleParams: book.params };
     const runs = factRuns(book, inputs);
     const failures = this.evaluator.evaluate(book, runs);
     const findings = findingsFrom(runs, failures instanceof Promise ? await failures : failures);
     const ok = !findings.some((finding) => finding.severity === 'error');
-    if (ok) this.ledger.record(invoice, (runs[0]?.facts.computed as { netTotal?: string } | undefined)?.netTotal);
+    if (ok) this.ledger.record(invoice);
     return { ok, findings };
   }
-}
-
-export function purchaseOrderKey(customerId: string, poNumber: string): string {
-  return `${customerId}\u0000${poNumber}`;
 }
 
 /**
@@ -98,10 +96,10 @@ class PurchaseOrderLedger {
     return this.quantities.get(`${purchaseOrderKey(customerId, poNumber)}\u0000${poLineNumber}`) ?? ZERO;
   }
 
-  record(invoice: Invoice, netAmount: string | undefined): void {
+  record(invoice: Invoice): void {
     if (invoice.documentType === 'credit-note' || !invoice.poNumber) return;
     const key = purchaseOrderKey(invoice.customerId, invoice.poNumber);
-    if (netAmount !== undefined) this.amounts.set(key, this.amount(invoice.customerId, invoice.poNumber).plus(netAmount));
+    this.amounts.set(key, this.amount(invoice.customerId, invoice.poNumber).plus(netAmount(invoice)));
     for (const line of invoice.lines) {
       if (line.poLineNumber === undefined || line.quantity === undefined) continue;
       const lineKey = `${key}\u0000${line.poLineNumber}`;

@@ -1,11 +1,10 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InputError } from '../model/errors.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { readAllDocuments } from '../model/read-documents.js';
 import { ProfileLibrary, type CustomerProfile } from '../profiles/index.js';
 import { renderDocument, type ControlNumbers, type FormatName, type RenderedDocument } from '../render/index.js';
-import { purchaseOrderKey } from './invoice-checker.js';
+import { loadPurchaseOrders, profileFor, purchaseOrderKey } from './inputs.js';
 
 /**
  * `firstpass render`: plan, then apply. The plan reads every invoice, finds its profile and PO
@@ -78,21 +77,10 @@ function requestOf(planned: PlannedDocument, now: string) {
 /** Read and render everything once, with placeholder numbers: every fault shows here. */
 async function planDocuments(options: RenderOptions): Promise<PlannedDocument[]> {
   const profiles = new ProfileLibrary(options.profilesDirectory);
-  const orders = new Map<string, PurchaseOrder>();
-  if (options.poPaths && options.poPaths.length > 0) {
-    for (const { document } of await readAllDocuments(options.poPaths, 'purchase-order')) orders.set(purchaseOrderKey(document.customerId, document.poNumber), document);
-  }
+  const orders = await loadPurchaseOrders(options.poPaths ?? []);
   const plan: PlannedDocument[] = [];
   for (const { document: invoice, source } of await readAllDocuments(options.paths, 'invoice')) {
-    let profile: CustomerProfile;
-    try {
-      profile = (await profiles.profile(invoice.customerId)).profile;
-    } catch (error) {
-      if (error instanceof InputError && error.code === 'PROFILE_MISSING') {
-        throw new InputError('PROFILE_MISSING', 'pipeline', [{ location: { file: source.file, ...(source.line !== undefined ? { line: source.line } : {}) }, field: '/customerId', message: `names customer "${invoice.customerId}", which has no profile in ${options.profilesDirectory}` }], { cause: error });
-      }
-      throw error;
-    }
+    const { profile } = await profileFor(profiles, invoice, source);
     const planned: PlannedDocument = {
       invoice,
       profile,

@@ -1,11 +1,12 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { InputError } from '../model/errors.js';
-import type { Invoice, PurchaseOrder, Sourced } from '../model/invoice.js';
-import { readAllDocuments, readDocuments } from '../model/read-documents.js';
-import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
-import { buildRuleBook, builtInRules, type AttachmentInfo, type Finding } from '../rules/index.js';
-import { InvoiceChecker, purchaseOrderKey } from './invoice-checker.js';
+import type { Invoice } from '../model/invoice.js';
+import { readDocuments } from '../model/read-documents.js';
+import { ProfileLibrary } from '../profiles/index.js';
+import type { AttachmentInfo, Finding } from '../rules/index.js';
+import { InvoiceChecker } from './invoice-checker.js';
+import { loadPurchaseOrders, profileFor } from './inputs.js';
 
 /**
  * Plan step 1: read invoices, find each one's profile and PO, run its customer's rules.
@@ -49,9 +50,8 @@ export async function* validateInvoices(options: ValidateOptions): AsyncGenerato
   const attachmentFiles = new Map<string, AttachmentInfo | string>();
   for await (const { document: invoice, source } of readDocuments(options.paths, 'invoice')) {
     // Everything that makes the run fail as bad input is found before the rules run.
-    const resolved = await profileFor(profiles, invoice, source.file, source.line);
-    ruleBookProblems(resolved);
-    const attachments = [...inspectAttachments(invoice, source.file, source.line, attachmentFiles)];
+    await profileFor(profiles, invoice, source);
+    const attachments = inspectAttachments(invoice, source.file, source.line, attachmentFiles);
     const where = source.line !== undefined ? `${source.file}:${source.line}` : `${source.file} #${source.index + 1}`;
     const task = { invoice, duplicateOf: numbers.duplicateOf(invoice.customerId, invoice.invoiceNumber), attachments };
     numbers.record(invoice, where);
@@ -76,47 +76,6 @@ class InvoiceNumbers {
     const key = `${invoice.customerId}\u0000${invoice.invoiceNumber}`;
     if (!this.seen.has(key)) this.seen.set(key, where);
   }
-}
-
-async function profileFor(profiles: ProfileLibrary, invoice: Invoice, file: string, line: number | undefined): Promise<ResolvedProfile> {
-  try {
-    return await profiles.profile(invoice.customerId);
-  } catch (error) {
-    if (error instanceof InputError && error.code === 'PROFILE_MISSING') {
-      throw new InputError('PROFILE_MISSING', 'pipeline', [{
-        location: { file, ...(line !== undefined ? { line } : {}) },
-        field: '/customerId',
-        message: `names customer "${invoice.customerId}" (invoice ${invoice.invoiceNumber}), which has no profile: expected ${resolve(profiles.directory, `${invoice.customerId}.json`)}`,
-      }], { cause: error });
-    }
-    throw error;
-  }
-}
-
-const checkedProfiles = new WeakSet<ResolvedProfile>();
-
-/** A profile's custom rules that clash with built-in ids are bad input, found before any check. */
-function ruleBookProblems(resolved: ResolvedProfile): void {
-  if (checkedProfiles.has(resolved)) return;
-  const { problems } = buildRuleBook(resolved, builtInRules());
-  if (problems.length > 0) throw new InputError('PROFILE_INVALID', 'pipeline', problems);
-  checkedProfiles.add(resolved);
-}
-
-async function loadPurchaseOrders(paths: readonly string[]): Promise<PurchaseOrder[]> {
-  const orders = new Map<string, PurchaseOrder>();
-  const where = new Map<string, Sourced<PurchaseOrder>['source']>();
-  if (paths.length === 0) return [];
-  for (const { document, source } of await readAllDocuments(paths, 'purchase-order')) {
-    const key = purchaseOrderKey(document.customerId, document.poNumber);
-    const earlier = where.get(key);
-    if (earlier) {
-      throw new InputError('INPUT_INVALID', 'pipeline', [{ location: { file: source.file, ...(source.line !== undefined ? { line: source.line } : {}) }, field: '/poNumber', message: `PO ${document.poNumber} of ${document.customerId} is also in ${earlier.file}: each purchase order may be given once` }]);
-    }
-    orders.set(key, document);
-    where.set(key, source);
-  }
-  return [...orders.values()];
 }
 
 /**

@@ -79,10 +79,6 @@ export function lookup(scope: Scope, path: string): unknown {
   return cursor;
 }
 
-function evaluate(source: string, context: ExpressionContext): unknown {
-  return evaluateParsed(parseExpression(source), context);
-}
-
 function evaluateParsed(expression: ParsedExpression, context: ExpressionContext): unknown {
   let value: unknown = expression.literal !== undefined ? expression.literal : lookup(context.scope, expression.path);
   for (const filter of expression.filters) value = (FILTERS[filter.name] as Filter)(value, filter.args, context);
@@ -141,7 +137,6 @@ function text(value: unknown): string {
   return String(value);
 }
 
-const pad2 = (value: number) => String(value).padStart(2, '0');
 
 /** A date (YYYY-MM-DD) or timestamp written in a pattern of CCYY, YY, MM, DD, HH, mm, ss. */
 function formatDate(value: unknown, pattern: string): string | undefined {

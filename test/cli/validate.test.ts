@@ -113,3 +113,18 @@ test('--version prints the package version', () => {
   assert.equal(result.status, 0);
   assert.match(result.stdout, /^\d+\.\d+\.\d+\n$/);
 });
+
+test('bad input: a custom rule with a mistyped operator is exit 2 naming the profile, not a crash', () => {
+  const rule = { id: 'acme-terms', scope: 'invoice', severity: 'error', message: 'NET30 only', path: '/paymentTerms', conditions: { all: [{ fact: 'invoice', path: '$.paymentTerms', operator: 'equalz', value: 'NET30' }] } };
+  const root = tempFolder({ 'profiles/acme.json': profileWith({}, { customRules: [rule] } as never), 'in/a.json': invoiceWith() });
+  const result = validate(root, 'in');
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, /profiles\/acme\.json:\d+:\d+: \/customRules\/0\/conditions\/all\/0\/operator must be one of "equal"/);
+});
+
+test('bad usage: --today must be a real calendar date', () => {
+  const root = workspace({ 'in/a.json': invoiceWith() });
+  const result = firstpass(['validate', 'in', '--today', '2026-02-31'], { cwd: root });
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /--today must be a date written YYYY-MM-DD, not "2026-02-31"/);
+});

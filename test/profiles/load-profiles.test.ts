@@ -100,18 +100,21 @@ test('an extends cycle is reported, not followed forever', async () => {
   assert.ok(report.problems.some((problem) => /makes a cycle: acme\.json → _a\.json → _b\.json → _a\.json/.test(problem.message)), JSON.stringify(report.problems));
 });
 
-test('a custom rule with an unknown operator or a built-in id is reported by lint', async () => {
-  const root = tempFolder({
-    'globex.json': customer({
-      customRules: [
-        { id: 'globex-terms', scope: 'invoice', severity: 'error', message: 'NET60 only', path: '/paymentTerms', conditions: { all: [{ fact: 'invoice', path: '$.paymentTerms', operator: 'equals', value: 'NET60' }] } },
-        { id: 'po-required', scope: 'invoice', severity: 'error', message: 'x', path: '/poNumber', conditions: { all: [{ fact: 'invoice', path: '$.poNumber', operator: 'present', value: true }] } },
-      ],
-    }),
-    '_networks/ariba.json': ARIBA_BASE,
-  });
+const BAD_OPERATOR = { id: 'globex-terms', scope: 'invoice', severity: 'error', message: 'NET60 only', path: '/paymentTerms', conditions: { all: [{ fact: 'invoice', path: '$.paymentTerms', operator: 'equals', value: 'NET60' }] } };
+const BUILT_IN_ID = { id: 'po-required', scope: 'invoice', severity: 'error', message: 'x', path: '/poNumber', conditions: { all: [{ fact: 'invoice', path: '$.poNumber', operator: 'present', value: true }] } };
+
+test('a custom rule with an unknown operator is reported by lint with its position and the operators there are', async () => {
+  const text = JSON.stringify(customer({ customRules: [BAD_OPERATOR] }), null, 2);
+  const root = tempFolder({ 'globex.json': text, '_networks/ariba.json': ARIBA_BASE });
   const report = await lintProfiles(root);
-  const messages = report.problems.map((problem) => `${problem.field} ${problem.message}`);
-  assert.ok(messages.some((line) => /^\/customRules\/0\/conditions\/all\/0\/operator "equals" is not an operator firstpass knows; expected one of .*equal/.test(line)), messages.join('\n'));
-  assert.ok(messages.some((line) => /^\/customRules\/1\/id "po-required" is already the id of a built-in rule/.test(line)), messages.join('\n'));
+  const problem = report.problems.find((entry) => entry.field === '/customRules/0/conditions/all/0/operator');
+  assert.ok(problem, JSON.stringify(report.problems));
+  assert.match(problem.message, /must be one of "equal", "notEqual", .*"sameText"/);
+  assert.equal(problem.location.line, text.split('\n').findIndex((line) => line.includes('"equals"')) + 1);
+});
+
+test('a custom rule that reuses a built-in id is reported by lint', async () => {
+  const root = tempFolder({ 'globex.json': customer({ customRules: [BUILT_IN_ID] }), '_networks/ariba.json': ARIBA_BASE });
+  const report = await lintProfiles(root);
+  assert.ok(report.problems.some((problem) => problem.field === '/customRules/0/id' && /"po-required" is already the id of a built-in rule/.test(problem.message)), JSON.stringify(report.problems));
 });

@@ -49,7 +49,33 @@ export type TopCondition = {
   not?: Condition;
   fact?: string;
   path?: string;
-  operator?: string;
+  /**
+   * json-rules-engine's built-in operators, and firstpass's own for decimals, dates, text and patterns (src/rules/operators.ts)
+   */
+  operator?:
+    | "equal"
+    | "notEqual"
+    | "in"
+    | "notIn"
+    | "contains"
+    | "doesNotContain"
+    | "lessThan"
+    | "lessThanInclusive"
+    | "greaterThan"
+    | "greaterThanInclusive"
+    | "present"
+    | "empty"
+    | "matches"
+    | "notMatches"
+    | "decimalEqual"
+    | "decimalLessThanInclusive"
+    | "decimalGreaterThan"
+    | "decimalGreaterThanInclusive"
+    | "dateOnOrBefore"
+    | "dateOnOrAfter"
+    | "sameText"
+    | "minLength"
+    | "maxLength";
   value?: unknown;
   /**
    * Said in the finding when this condition fails
@@ -71,7 +97,33 @@ export type Condition = {
   not?: Condition;
   fact?: string;
   path?: string;
-  operator?: string;
+  /**
+   * json-rules-engine's built-in operators, and firstpass's own for decimals, dates, text and patterns (src/rules/operators.ts)
+   */
+  operator?:
+    | "equal"
+    | "notEqual"
+    | "in"
+    | "notIn"
+    | "contains"
+    | "doesNotContain"
+    | "lessThan"
+    | "lessThanInclusive"
+    | "greaterThan"
+    | "greaterThanInclusive"
+    | "present"
+    | "empty"
+    | "matches"
+    | "notMatches"
+    | "decimalEqual"
+    | "decimalLessThanInclusive"
+    | "decimalGreaterThan"
+    | "decimalGreaterThanInclusive"
+    | "dateOnOrBefore"
+    | "dateOnOrAfter"
+    | "sameText"
+    | "minLength"
+    | "maxLength";
   value?: unknown;
   /**
    * Said in the finding when this condition fails
