@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
 import pc from 'picocolors';
 import { formatProblem } from '../model/errors.js';
+import { pointerSegments } from '../model/json-text.js';
 import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
 import { lintProfiles } from '../pipeline/lint-profiles.js';
 
@@ -77,9 +78,9 @@ function describeSetting(value: unknown): string {
 
 function valueAt(root: unknown, pointer: string): unknown {
   let cursor = root;
-  for (const segment of pointer.slice(1).split('/')) {
+  for (const segment of pointerSegments(pointer)) {
     if (cursor === null || typeof cursor !== 'object') return undefined;
-    cursor = (cursor as Record<string, unknown>)[segment.replace(/~1/g, '/').replace(/~0/g, '~')];
+    cursor = (cursor as Record<string, unknown>)[segment];
   }
   return cursor;
 }

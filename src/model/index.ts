@@ -5,6 +5,7 @@ export { expandPaths, readAllDocuments, readDocuments, type DocumentKind } from 
 export { locatePointer, parseJsonText, lineColumnAt } from './json-text.js';
 export { schemaDirectory, schemaValidator } from './schema-check.js';
 export { minorUnits } from './currency.js';
-export { decimal, formatMoney, Money, roundToCurrency, ZERO, type DecimalValue } from './money.js';
+export { Money, ZERO, type DecimalValue } from './money.js';
+export type { CustomerProfile, ProfileFile, ResolvedProfile } from './profile.js';
 export { compareDecimals, isDecimalText, toDecimal } from './decimal-text.js';
 export { expectedLineAmount, invoiceTotals, lineNetAmount, moneyText, roundHalfUp, taxGroups, taxOfGroup, type InvoiceTotals, type TaxGroup } from './invoice-totals.js';

@@ -107,6 +107,11 @@ function describeParseError(code: string): string {
   return words[code] ?? code;
 }
 
+/** A pointer one level deeper: `key` escaped as RFC 6901 says ("~" → "~0", "/" → "~1"). */
+export function appendPointer(pointer: string, key: string | number): string {
+  return `${pointer}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
 const segmentCache = new Map<string, readonly string[]>();
 
 /** Turn a JSON Pointer ("/lines/0/quantity") into its segments (cached: rules reuse a few). */

@@ -5,6 +5,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 import addFormats from 'ajv-formats';
 import addErrors from 'ajv-errors';
 import type { InputProblem, SourceLocation } from './errors.js';
+import { appendPointer } from './json-text.js';
 
 /** The folder that holds the JSON Schemas the project ships (schemas/ at the package root). */
 export const schemaDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
@@ -125,13 +126,13 @@ function describeError(error: ErrorObject): { field: string; message: string } {
   switch (error.keyword) {
     case 'required': {
       const property = String(params.missingProperty);
-      return { field: `${error.instancePath}/${property}`, message: `is required but missing` };
+      return { field: appendPointer(error.instancePath, property), message: `is required but missing` };
     }
     case 'additionalProperties': {
       const property = String(params.additionalProperty);
       const allowed = allowedProperties(error);
       return {
-        field: `${error.instancePath}/${property}`,
+        field: appendPointer(error.instancePath, property),
         message: `is not a known field here${allowed ? `; expected one of: ${allowed}` : ''}`,
       };
     }

@@ -9,8 +9,7 @@ import {
   builtInRules,
   CompiledEvaluator,
   EngineEvaluator,
-  factRuns,
-  findingsFrom,
+  checkInvoice,
   type AttachmentInfo,
   type Finding,
   type InvoiceHistory,
@@ -70,9 +69,7 @@ export class InvoiceChecker {
       poLineQuantityInvoiced: (customerId, poNumber, poLineNumber) => this.ledger.quantity(customerId, poNumber, poLineNumber),
     };
     const inputs = { invoice, profile: resolved.profile, po, today: this.settings.today, history, attachments: task.attachments, ruleParams: book.params };
-    const runs = factRuns(book, inputs);
-    const failures = this.evaluator.evaluate(book, runs);
-    const findings = findingsFrom(runs, failures instanceof Promise ? await failures : failures);
+    const findings = await checkInvoice(book, inputs, this.evaluator);
     const ok = !findings.some((finding) => finding.severity === 'error');
     if (ok) this.ledger.record(invoice);
     return { ok, findings };

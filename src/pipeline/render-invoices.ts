@@ -1,4 +1,6 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { InputError } from '../model/errors.js';
 import { join } from 'node:path';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { readAllDocuments } from '../model/read-documents.js';
@@ -51,6 +53,7 @@ interface PlannedDocument {
 
 export async function renderInvoices(options: RenderOptions): Promise<WrittenDocument[]> {
   const plan = await planDocuments(options);
+  await ensureWritableDirectory(options.outDirectory);
   const rendered: { planned: PlannedDocument; document: RenderedDocument; numbers?: ControlNumbers }[] = [];
   for (const planned of plan) {
     const numbered = NUMBERED_FORMATS.has(planned.format);
@@ -58,16 +61,30 @@ export async function renderInvoices(options: RenderOptions): Promise<WrittenDoc
     const document = await renderDocument({ ...requestOf(planned, options.now), controlNumbers: numbers ?? PLACEHOLDER_NUMBERS });
     rendered.push({ planned, document, ...(numbers ? { numbers } : {}) });
   }
-  await mkdir(options.outDirectory, { recursive: true });
   const written: WrittenDocument[] = [];
   for (const { planned, document, numbers } of rendered) {
     const file = join(options.outDirectory, document.fileName);
     const temporary = `${file}.${process.pid}.partial`;
-    await writeFile(temporary, document.content);
-    await rename(temporary, file);
+    try {
+      await writeFile(temporary, document.content);
+      await rename(temporary, file);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw error;
+    }
     written.push({ invoiceNumber: planned.invoice.invoiceNumber, customerId: planned.invoice.customerId, format: document.format, file, ...(numbers ? { controlNumbers: numbers } : {}) });
   }
   return written;
+}
+
+/** The output folder exists and can be written, before any control number is taken. */
+async function ensureWritableDirectory(directory: string): Promise<void> {
+  try {
+    await mkdir(directory, { recursive: true });
+    await access(directory, constants.W_OK);
+  } catch (cause) {
+    throw new InputError('INPUT_UNREADABLE', 'pipeline', [{ location: { file: directory }, message: `is not a folder the documents can be written to (${(cause as NodeJS.ErrnoException).code ?? String(cause)})` }], { cause });
+  }
 }
 
 function requestOf(planned: PlannedDocument, now: string) {

@@ -4,7 +4,7 @@ import { InputError, type InputProblem } from '../model/errors.js';
 import { locatePointer, parseJsonText } from '../model/json-text.js';
 import { describeSchemaErrors, schemaValidator } from '../model/schema-check.js';
 import { mergeLayers, type Layer } from './merge-profiles.js';
-import type { CustomerProfile, ResolvedProfile } from './profile.js';
+import type { CustomerProfile, ResolvedProfile } from '../model/profile.js';
 
 /**
  * Loading customer profiles from a folder: each `<id>.json` at the top is a customer; files
@@ -207,6 +207,3 @@ function dedupe(problems: readonly InputProblem[]): InputProblem[] {
     return true;
   });
 }
-
-/** The directory profiles are read from when none is given. */
-export const DEFAULT_PROFILES_DIRECTORY = './customer-profiles';

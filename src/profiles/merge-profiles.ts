@@ -1,3 +1,5 @@
+import { appendPointer } from '../model/json-text.js';
+
 /**
  * `extends`: a profile takes everything from its bases and overrides it key by key.
  * Objects merge recursively; arrays and plain values are replaced whole; `false` for a rule
@@ -40,7 +42,7 @@ function mergeObject(
 ): { [key: string]: Json } {
   const result: { [key: string]: Json } = { ...base };
   for (const [key, value] of Object.entries(override)) {
-    const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const at = appendPointer(pointer, key);
     const existing = result[key];
     if (isObject(existing) && isObject(value)) {
       result[key] = mergeObject(existing, value, at, file, origins);
@@ -61,7 +63,7 @@ function forgetOrigins(origins: Map<string, string>, pointer: string): void {
 
 function recordOrigins(value: Json, pointer: string, file: string, origins: Map<string, string>): void {
   if (isObject(value) && Object.keys(value).length > 0) {
-    for (const [key, child] of Object.entries(value)) recordOrigins(child, `${pointer}/${key}`, file, origins);
+    for (const [key, child] of Object.entries(value)) recordOrigins(child, appendPointer(pointer, key), file, origins);
   } else {
     origins.set(pointer, file);
   }

@@ -88,6 +88,15 @@ function evaluateParsed(expression: ParsedExpression, context: ExpressionContext
 type CompiledTemplate = (context: ExpressionContext) => unknown;
 const compiledTemplates = new Map<string, CompiledTemplate>();
 
+/** A loop's scope: the enclosing one (through the prototype: no copying) plus the item. */
+export function loopScope(scope: Scope, name: string, item: unknown, index: number): Scope {
+  const inner = Object.create(scope) as Record<string, unknown>;
+  inner[name] = item;
+  inner[`${name}Index`] = index;
+  inner[`${name}Number`] = index + 1;
+  return inner;
+}
+
 /** A template string's value: the raw value of a lone expression, else the filled-in text. */
 export function fill(template: string, context: ExpressionContext): unknown {
   let compiled = compiledTemplates.get(template);
@@ -237,7 +246,6 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   repertoire: (value, [name = ''], context) => (typeof value === 'string' ? toRepertoire(value, String(lookup(context.scope, name) ?? name)) : value),
 };
 
-export const FILTER_NAMES = Object.keys(FILTERS);
 
 const regExps = new Map<string, RegExp>();
 /** Template patterns are few and fixed: compiled once each. */

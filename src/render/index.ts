@@ -1,4 +1,4 @@
 /** The render stage: an invoice in its customer's format, from declarative templates in edi-templates/. */
-export { FORMATS, registerWriter, renderDocument, type ControlNumbers, type RenderedDocument, type RenderRequest, type TemplateWriter, type WriterContext } from './render-document.js';
+export { FORMATS, renderDocument, type ControlNumbers, type RenderedDocument, type RenderRequest, type TemplateWriter, type WriterContext } from './render-document.js';
 export { loadTemplate, templateDirectory, type FormatName, type Template } from './template.js';
-export { fill, fillText, holds, FILTER_NAMES, type Scope } from './expressions.js';
+export { fill, fillText, holds, type Scope } from './expressions.js';

@@ -1,5 +1,5 @@
 import { InputError } from '../model/errors.js';
-import { fill, holds, lookup, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
+import { loopScope, fill, holds, lookup, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
 import type { WriterContext } from './render-document.js';
 import type { Template } from './template.js';
 
@@ -456,9 +456,6 @@ function columnWidths(columns: readonly ColumnSpec[], total: number): number[] {
   return widths;
 }
 
-function loopScope(scope: Scope, as: string, item: unknown, index: number): Scope {
-  return { ...scope, [as]: item, [`${as}Index`]: index, [`${as}Number`]: index + 1 };
-}
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

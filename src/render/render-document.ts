@@ -1,6 +1,6 @@
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { invoiceTotals } from '../model/invoice-totals.js';
-import type { CustomerProfile } from '../profiles/profile.js';
+import type { CustomerProfile } from '../model/profile.js';
 import type { CodeLists, Scope } from './expressions.js';
 import { writePdf } from './pdf-writer.js';
 import { writeSegments, type SegmentSyntax } from './segment-writer.js';
@@ -72,11 +72,6 @@ const writers = new Map<Template['kind'], TemplateWriter>([
   }],
   ['pdf', writePdf],
 ]);
-
-/** Add or replace the writer of a kind of template. */
-export function registerWriter(kind: Template['kind'], writer: TemplateWriter): void {
-  writers.set(kind, writer);
-}
 
 export async function renderDocument(request: RenderRequest): Promise<RenderedDocument> {
   const { invoice, profile } = request;

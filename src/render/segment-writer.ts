@@ -1,5 +1,5 @@
 import { RenderError } from '../model/errors.js';
-import { fill, holds, lookup, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
+import { fill, holds, lookup, loopScope, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
 import type { Element, SegmentNode } from './template.js';
 
 /**
@@ -59,15 +59,6 @@ export function writeSegments(input: SegmentWriteInput): string {
   visit(input.segments, { ...input.scope, counts: countsView });
   const { segmentTerminator, lineBreak } = input.syntax;
   return lines.map((line) => `${line}${segmentTerminator}${lineBreak}`).join('');
-}
-
-/** A loop's scope: the enclosing one (through the prototype: no copying) plus the item. */
-export function loopScope(scope: Scope, name: string, item: unknown, index: number): Scope {
-  const inner = Object.create(scope) as Record<string, unknown>;
-  inner[name] = item;
-  inner[`${name}Index`] = index;
-  inner[`${name}Number`] = index + 1;
-  return inner;
 }
 
 function writeSegment(tag: string, elements: readonly Element[], context: ExpressionContext, input: SegmentWriteInput): string {

@@ -1,8 +1,7 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { fill, fillText, holds, lookup, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
+import { fill, fillText, holds, lookup, loopScope, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
 import { RenderError } from '../model/errors.js';
-import { loopScope } from './segment-writer.js';
 import type { Template, XmlNode } from './template.js';
 
 /**

@@ -2,8 +2,8 @@ import { characterCount, compareDecimals, toDecimal } from '../model/decimal-tex
 import { expectedLineAmount, lineNetAmount, moneyText, roundHalfUp, sumOfAmounts, taxGroups, taxOfGroup } from '../model/invoice-totals.js';
 import { ZERO, type DecimalValue } from '../model/money.js';
 import type { Invoice, InvoiceCharge, InvoiceLine, PurchaseOrder, PurchaseOrderLine } from '../model/invoice.js';
-import { pointerSegments } from '../model/json-text.js';
-import type { CustomerProfile } from '../profiles/profile.js';
+import { appendPointer, pointerSegments } from '../model/json-text.js';
+import type { CustomerProfile } from '../model/profile.js';
 
 /**
  * The `computed` fact: the decimal arithmetic and look-ups that rules compare against
@@ -232,10 +232,10 @@ export function expandPointer(root: unknown, pointer: string): { pointer: string
     const next: { pointer: string; value: unknown }[] = [];
     for (const { pointer: at, value } of frontier) {
       if (segment === '*') {
-        if (Array.isArray(value)) value.forEach((item, index) => next.push({ pointer: `${at}/${index}`, value: item }));
+        if (Array.isArray(value)) value.forEach((item, index) => next.push({ pointer: appendPointer(at, index), value: item }));
       } else {
         const child = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
-        next.push({ pointer: `${at}/${segment}`, value: child });
+        next.push({ pointer: appendPointer(at, segment), value: child });
       }
     }
     frontier = next;

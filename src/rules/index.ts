@@ -9,7 +9,6 @@ export { EngineEvaluator } from './engine-evaluator.js';
 export { ALL_OPERATORS } from './operators.js';
 
 import type { FactInputs } from './computed-facts.js';
-import type { CompiledEvaluator } from './compiled-evaluator.js';
 import { factRuns, findingsFrom, type RuleEvaluator } from './fact-runs.js';
 import type { Finding } from './rule.js';
 import type { RuleBook } from './rule-book.js';
@@ -18,10 +17,4 @@ import type { RuleBook } from './rule-book.js';
 export async function checkInvoice(book: RuleBook, inputs: FactInputs, evaluator: RuleEvaluator): Promise<Finding[]> {
   const runs = factRuns(book, inputs);
   return findingsFrom(runs, await evaluator.evaluate(book, runs));
-}
-
-/** The same, synchronously, with the compiled evaluator (which never waits). */
-export function checkInvoiceSync(book: RuleBook, inputs: FactInputs, evaluator: CompiledEvaluator): Finding[] {
-  const runs = factRuns(book, inputs);
-  return findingsFrom(runs, evaluator.evaluate(book, runs));
 }

@@ -3,20 +3,13 @@
  * `{{computed.expectedLineAmount}}`, `{{explain}}`. A value that is not there reads
  * "(none)" in a message and nothing in a path.
  */
+import { resolvePath } from './path-resolver.js';
+
 const PLACEHOLDER = /\{\{\s*([A-Za-z0-9_.$-]+)\s*\}\}/g;
 
 export function fillTemplate(template: string, context: Readonly<Record<string, unknown>>, missing = '(none)'): string {
   if (!template.includes('{{')) return template;
-  return template.replace(PLACEHOLDER, (_, path: string) => describeValue(lookup(context, path), missing));
-}
-
-function lookup(context: Readonly<Record<string, unknown>>, path: string): unknown {
-  let cursor: unknown = context;
-  for (const segment of path.split('.')) {
-    if (cursor === null || cursor === undefined) return undefined;
-    cursor = (cursor as Record<string, unknown>)[segment];
-  }
-  return cursor;
+  return template.replace(PLACEHOLDER, (_, path: string) => describeValue(resolvePath(context, path), missing));
 }
 
 function describeValue(value: unknown, missing: string): string {

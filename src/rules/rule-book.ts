@@ -1,5 +1,5 @@
 import type { InputProblem } from '../model/errors.js';
-import type { ResolvedProfile } from '../profiles/profile.js';
+import type { ResolvedProfile } from '../model/profile.js';
 import type { ActiveRule, RuleDefinition, Severity } from './rule.js';
 
 /**

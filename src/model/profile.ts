@@ -1,4 +1,4 @@
-import type { ProfileDocument } from '../model/generated/profile.js';
+import type { ProfileDocument } from './generated/profile.js';
 
 /** A customer profile as a file holds it (a base under _networks/ holds only part of one). */
 export type ProfileFile = ProfileDocument;
