@@ -189,13 +189,12 @@ async function readProfileFile(file: string, referencedFrom?: { file: string; me
     const errors = (validate.errors ?? []).filter((error) => !partial || (error.keyword !== 'required' && error.keyword !== 'if'));
     if (errors.length > 0) return { problems: describeSchemaErrors(errors, (pointer) => locatePointer(text, pointer, file)) };
   }
-  const layer: Layer & { text: string } = { file, value: value as Layer['value'], text };
+  const layer: Layer = { file, value: value as Layer['value'], text };
   return { layer, problems: [] };
 }
 
 function locatePointerIn(layer: Layer, pointer: string) {
-  const text = (layer as Layer & { text?: string }).text;
-  return text ? locatePointer(text, pointer, layer.file) : { file: layer.file };
+  return layer.text !== undefined ? locatePointer(layer.text, pointer, layer.file) : { file: layer.file };
 }
 
 function dedupe(problems: readonly InputProblem[]): InputProblem[] {

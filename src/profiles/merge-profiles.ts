@@ -12,6 +12,8 @@ type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export interface Layer {
   readonly file: string;
   readonly value: Record<string, Json>;
+  /** The file's text, for positions in messages. */
+  readonly text?: string;
 }
 
 export interface Merged {

@@ -14,14 +14,13 @@ import type { RuleEvaluator, RuleFailure, RuleRun } from './fact-runs.js';
  */
 export class EngineEvaluator implements RuleEvaluator {
   readonly name = 'json-rules-engine';
-  private readonly engines = new WeakMap<readonly ActiveRule[], Engine>();
+  private readonly engines = new WeakMap<readonly ActiveRule[], { engine: Engine; byId: ReadonlyMap<string, ActiveRule> }>();
 
   async evaluate(_book: RuleBook, runs: readonly RuleRun[]): Promise<RuleFailure[][]> {
     const failures: RuleFailure[][] = [];
     for (const run of runs) {
-      const engine = this.engineFor(run.rules);
+      const { engine, byId } = this.engineFor(run.rules);
       const { failureResults } = await engine.run({ ...run.facts });
-      const byId = new Map(run.rules.map((rule) => [rule.id, rule]));
       const failed: RuleFailure[] = failureResults.map((result) => ({
         rule: byId.get(result.name as string) as ActiveRule,
         explains: failedExplains(result.conditions as unknown as EvaluatedCondition),
@@ -32,10 +31,10 @@ export class EngineEvaluator implements RuleEvaluator {
     return failures;
   }
 
-  private engineFor(rules: readonly ActiveRule[]): Engine {
-    let engine = this.engines.get(rules);
-    if (!engine) {
-      engine = new Engine([], { allowUndefinedFacts: true, pathResolver: resolvePath });
+  private engineFor(rules: readonly ActiveRule[]): { engine: Engine; byId: ReadonlyMap<string, ActiveRule> } {
+    let entry = this.engines.get(rules);
+    if (!entry) {
+      const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: resolvePath });
       for (const [name, operator] of Object.entries(CUSTOM_OPERATORS)) {
         engine.addOperator(name, (factValue: unknown, compareTo: unknown) => operator.accepts(factValue) && operator.test(factValue, compareTo));
       }
@@ -48,9 +47,10 @@ export class EngineEvaluator implements RuleEvaluator {
         };
         engine.addRule(new Rule(properties));
       }
-      this.engines.set(rules, engine);
+      entry = { engine, byId: new Map(rules.map((rule) => [rule.id, rule])) };
+      this.engines.set(rules, entry);
     }
-    return engine;
+    return entry;
   }
 }
 
