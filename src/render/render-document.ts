@@ -5,7 +5,7 @@ import type { CodeLists, Scope } from './expressions.js';
 import { writePdf } from './pdf-writer.js';
 import { writeSegments, type SegmentSyntax } from './segment-writer.js';
 import { loadTemplate, templateNameFor, type FormatName, type Template } from './template.js';
-import { writeXml } from './xml-writer.js';
+import { writeXml, type XmlSerializer } from './xml-writer.js';
 
 /**
  * Rendering is pure: the invoice, its customer's profile, and the values that would make it
@@ -31,6 +31,8 @@ export interface RenderRequest {
   readonly now: string;
   /** The PO the invoice bills, when known (its date goes into some formats). */
   readonly purchaseOrder?: PurchaseOrder | undefined;
+  /** XML only: `xmlbuilder2`, the reference serializer, for tests that hold the fast one to it. */
+  readonly xmlSerializer?: XmlSerializer | undefined;
 }
 
 export interface RenderedDocument {
@@ -58,6 +60,7 @@ export const FORMATS: Readonly<Record<FormatName, FormatEntry>> = {
 export type TemplateWriter = (template: Template, scope: Scope, context: WriterContext) => string | Uint8Array | Promise<string | Uint8Array>;
 
 export interface WriterContext {
+  readonly xmlSerializer?: XmlSerializer | undefined;
   readonly codes: CodeLists;
   readonly omit: ReadonlySet<string>;
   readonly options: Readonly<Record<string, unknown>>;
@@ -68,7 +71,7 @@ const writers = new Map<Template['kind'], TemplateWriter>([
   ['segments', (template, scope, context) => writeSegments({ segments: template.segments ?? [], syntax: segmentSyntax(context.options), scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber })],
   ['xml', (template, scope, context) => {
     if (!template.xml) throw new Error(`template for ${template.format} has no xml tree`);
-    return writeXml({ xml: template.xml, scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber });
+    return writeXml({ xml: template.xml, scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber }, context.xmlSerializer ?? 'fast');
   }],
   ['pdf', writePdf],
 ]);
@@ -91,7 +94,7 @@ export async function renderDocument(request: RenderRequest): Promise<RenderedDo
     po: request.purchaseOrder,
   };
   const omit = new Set(Array.isArray(options.omit) ? (options.omit as string[]) : []);
-  const written = await writer(template, scope, { codes: (template.codes ?? {}) as CodeLists, omit, options, invoiceNumber: invoice.invoiceNumber });
+  const written = await writer(template, scope, { codes: (template.codes ?? {}) as CodeLists, omit, options, invoiceNumber: invoice.invoiceNumber, xmlSerializer: request.xmlSerializer });
   const content = typeof written === 'string' ? encode(written, options) : written;
   const entry = FORMATS[format];
   return { format, fileName: `${safeFileName(invoice.invoiceNumber)}.${entry.extension}`, mediaType: entry.mediaType, content };
