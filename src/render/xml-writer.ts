@@ -92,7 +92,11 @@ function hasMixedContent(node: Built): boolean {
 /** Characters XML 1.0 cannot hold at all become U+FFFD, as xmlbuilder2's invalidCharReplacement does. */
 const INVALID_XML_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+/** Anything that needs escaping or replacing; most text has none and is returned as it is. */
+const NEEDS_ESCAPE = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
+
 function escapeText(text: string): string {
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(INVALID_XML_CHARACTER, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -106,31 +110,37 @@ function emit(parent: XMLBuilder, node: Built): void {
   for (const child of node.children) emit(element, child);
 }
 
-function build(nodes: readonly XmlNode[], scope: Scope, input: XmlWriteInput): Built[] {
-  const built: Built[] = [];
+function build(nodes: readonly XmlNode[], scope: Scope, input: XmlWriteInput, built: Built[] = []): Built[] {
+  const context: ExpressionContext = { scope, codes: input.codes };
   for (const node of nodes) {
     if (node.id !== undefined && input.omit.has(node.id)) continue;
-    const context: ExpressionContext = { scope, codes: input.codes };
-    if (!holds(node.when, context)) continue;
+    if (node.when !== undefined && !holds(node.when, context)) continue;
     if ('each' in node) {
       const items = lookup(scope, node.each);
       if (!Array.isArray(items)) continue;
-      items.forEach((item, index) => built.push(...build(node.children, loopScope(scope, node.as, item, index), input)));
+      items.forEach((item, index) => build(node.children, loopScope(scope, node.as, item, index), input, built));
       continue;
     }
     const attributes: Record<string, string> = {};
-    for (const [name, template] of Object.entries(node.attributes ?? {})) {
-      if (template === undefined) continue;
-      const value = fill(template, context);
-      if (value !== undefined && value !== null && value !== '') attributes[name] = String(value);
+    let attributeCount = 0;
+    if (node.attributes) {
+      for (const name in node.attributes) {
+        const template = node.attributes[name];
+        if (template === undefined) continue;
+        const value = fill(template, context);
+        if (value !== undefined && value !== null && value !== '') {
+          attributes[name] = String(value);
+          attributeCount += 1;
+        }
+      }
     }
     const textValue = node.text !== undefined ? fill(node.text, context) : undefined;
     const text = textValue === undefined || textValue === null || textValue === '' ? undefined : String(textValue);
-    const children = build(node.children ?? [], scope, input);
-    const hasContent = text !== undefined || children.length > 0 || (node.text === undefined && Object.keys(attributes).length > 0);
+    const children = node.children ? build(node.children, scope, input) : [];
+    const hasContent = text !== undefined || children.length > 0 || (node.text === undefined && attributeCount > 0);
     if (!hasContent && node.required) throw new RenderError(input.invoiceNumber, node.name, 'is mandatory in this standard, but the invoice has nothing to put in it');
     if (!hasContent && !node.keepEmpty) continue;
-    built.push({ name: node.name, attributes, ...(text !== undefined ? { text } : {}), children });
+    built.push(text !== undefined ? { name: node.name, attributes, text, children } : { name: node.name, attributes, children });
   }
   return built;
 }
