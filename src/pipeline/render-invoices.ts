@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { readAllDocuments } from '../model/read-documents.js';
 import { ProfileLibrary, type CustomerProfile } from '../profiles/index.js';
-import { renderDocument, type ControlNumbers, type FormatName, type RenderedDocument } from '../render/index.js';
+import type { ControlNumberKind, ControlNumbers } from '../model/control-numbers.js';
+import { renderDocument, type FormatName, type RenderedDocument } from '../render/index.js';
 import { loadPurchaseOrders, profileFor, purchaseOrderKey } from './inputs.js';
 
 /**
@@ -15,7 +16,6 @@ import { loadPurchaseOrders, profileFor, purchaseOrderKey } from './inputs.js';
  * the real numbers are allocated (they never repeat for a trading partner) and the documents
  * are written, each to a temporary name first and renamed, so no half-written file is left.
  */
-export type ControlNumberKind = keyof ControlNumbers;
 
 /** Takes the next control numbers of a trading partner from the store. */
 export type AllocateControlNumbers = (partner: string, kinds: readonly ControlNumberKind[]) => Promise<ControlNumbers>;

@@ -1,3 +1,4 @@
+import type { ControlNumbers } from '../model/control-numbers.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { invoiceTotals } from '../model/invoice-totals.js';
 import type { CustomerProfile } from '../model/profile.js';
@@ -12,14 +13,7 @@ import { writeXml, type XmlSerializer } from './xml-writer.js';
  * impure (control numbers, the clock) come in; a document comes out. The pipeline allocates
  * control numbers from the store and writes or sends the result.
  */
-export interface ControlNumbers {
-  /** X12 ISA13 / EDIFACT UNB interchange reference. */
-  readonly interchange: number;
-  /** X12 GS06 group control number. */
-  readonly group: number;
-  /** X12 ST02 / EDIFACT UNH message reference. */
-  readonly transaction: number;
-}
+export type { ControlNumbers };
 
 export interface RenderRequest {
   readonly invoice: Invoice;

@@ -14,20 +14,9 @@
  * `transaction(fn)` that hands `fn` the same repositories bound to one transaction.
  */
 
-/** The three envelope numbers of an EDI document. */
-export type ControlNumberKind = 'interchange' | 'group' | 'transaction';
+import type { ControlNumberKind, ControlNumbers } from '../model/control-numbers.js';
 
-export const CONTROL_NUMBER_KINDS: readonly ControlNumberKind[] = ['interchange', 'group', 'transaction'];
-
-/** Structurally the render stage's `ControlNumbers` (the store does not import render). */
-export interface ControlNumbers {
-  /** X12 ISA13 / EDIFACT UNB interchange reference. */
-  readonly interchange: number;
-  /** X12 GS06 group control number. */
-  readonly group: number;
-  /** X12 ST02 / EDIFACT UNH message reference. */
-  readonly transaction: number;
-}
+export { CONTROL_NUMBER_KINDS, type ControlNumberKind, type ControlNumbers } from '../model/control-numbers.js';
 
 /**
  * The largest control number issued: X12 ISA13 has exactly 9 digits (GS06 and ST02 at most 9),
