@@ -1,16 +1,11 @@
-import { renderInvoices } from '../pipeline/render-invoices.js';
-import type { FormatName } from '../render/index.js';
+import { renderInvoices, type RenderOptions } from '../pipeline/render-invoices.js';
 import { openStore, type Store } from '../store/index.js';
 
-export interface RenderCommandOptions {
-  readonly paths: readonly string[];
-  readonly profilesDirectory: string;
-  readonly poPaths?: readonly string[] | undefined;
-  readonly format?: FormatName | undefined;
-  readonly outDirectory: string;
+export type RenderCommandOptions = Omit<RenderOptions, 'now' | 'allocate'> & {
+  /** The database for control numbers: sqlite:<file> or postgres://… */
   readonly database: string;
   readonly json: boolean;
-}
+};
 
 /** `firstpass render`: the customer's document for each invoice, written to --out. */
 export async function runRender(options: RenderCommandOptions): Promise<number> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test, type TestContext } from 'node:test';
@@ -10,6 +10,7 @@ import { minorUnits, Money, readAllDocuments, type Invoice, type PurchaseOrder }
 import { ProfileLibrary, type CustomerProfile } from '../../src/profiles/index.js';
 import { renderDocument } from '../../src/render/index.js';
 import { conformanceTool, conformanceToolAvailable } from '../support/conformance.js';
+import { assertGolden } from '../support/golden.js';
 
 /**
  * cXML InvoiceDetailRequest. Every example invoice that passes our rules is rendered as cXML
@@ -349,12 +350,6 @@ test('golden files: one invoice and one credit memo, byte for byte (UPDATE_GOLDE
     const example = all.find((candidate) => candidate.invoice.invoiceNumber === invoiceNumber);
     assert.ok(example, invoiceNumber);
     const { fileName, xml } = await renderCxml(example);
-    const golden = join(GOLDEN, fileName);
-    if (process.env.UPDATE_GOLDEN === '1') {
-      mkdirSync(GOLDEN, { recursive: true });
-      writeFileSync(golden, xml);
-    }
-    assert.ok(existsSync(golden), `${golden} is missing: run with UPDATE_GOLDEN=1 to write it`);
-    assert.equal(xml, readFileSync(golden, 'utf8'), `${fileName} differs from its golden file (UPDATE_GOLDEN=1 rewrites it)`);
+    assertGolden(join(GOLDEN, fileName), xml);
   }
 });

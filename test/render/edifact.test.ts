@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -16,6 +16,7 @@ import { invoiceTotals, minorUnits, Money, readAllDocuments, RenderError, type I
 import { ProfileLibrary, type CustomerProfile } from '../../src/profiles/index.js';
 import { renderDocument } from '../../src/render/index.js';
 import { passingExamples } from '../support/examples.js';
+import { assertGolden } from '../support/golden.js';
 
 /**
  * UN/EDIFACT INVOIC, D.96A (and D.01B as an option). Every rendered interchange is read by
@@ -452,12 +453,6 @@ test('golden files: Kessler Automotive invoices as EDIFACT INVOIC D96A, and one 
     const profile = version ? ({ ...kessler, format: { ...kessler.format, version } } as CustomerProfile) : kessler;
     const text = await renderEdifact(invoice, profile, orders.find((order) => order.poNumber === invoice.poNumber));
     readInterchange(text);
-    const path = join(GOLDEN, golden);
-    if (process.env.UPDATE_GOLDEN === '1') {
-      mkdirSync(GOLDEN, { recursive: true });
-      writeFileSync(path, text);
-    }
-    assert.ok(existsSync(path), `${path} missing: run with UPDATE_GOLDEN=1`);
-    assert.equal(text, readFileSync(path, 'utf8'), `${golden} differs from the golden file (UPDATE_GOLDEN=1 rewrites it)`);
+    assertGolden(join(GOLDEN, golden), text);
   }
 });
