@@ -97,6 +97,27 @@ export function loopScope(scope: Scope, name: string, item: unknown, index: numb
   return inner;
 }
 
+/**
+ * What is wrong with the expressions of one template string, found when the template is
+ * loaded rather than when a document is rendered: unknown filters, code lists the template
+ * does not have.
+ */
+export function expressionProblems(template: string, codes: CodeLists): string[] {
+  const problems: string[] = [];
+  for (const match of template.matchAll(EXPRESSION)) {
+    const source = match[1] ?? '';
+    try {
+      for (const filter of parseExpression(source).filters) {
+        const list = filter.args[0];
+        if (filter.name === 'map' && (list === undefined || !Object.hasOwn(codes, list))) problems.push(`{{ ${source} }} maps through the code list "${list ?? ''}", which the template's codes do not have`);
+      }
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  return problems;
+}
+
 /** A template string's value: the raw value of a lone expression, else the filled-in text. */
 export function fill(template: string, context: ExpressionContext): unknown {
   let compiled = compiledTemplates.get(template);

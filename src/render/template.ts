@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../model/errors.js';
 import type { Element, SegmentNode, TemplateDocument, XmlNode } from '../model/generated/template.js';
-import { locatePointer, parseJsonText } from '../model/json-text.js';
+import { appendPointer, locatePointer, parseJsonText } from '../model/json-text.js';
+import { expressionProblems, type CodeLists } from './expressions.js';
 import { describeSchemaErrors, schemaValidator } from '../model/schema-check.js';
 
 export type Template = TemplateDocument;
@@ -36,8 +37,29 @@ export function loadTemplate(format: FormatName, name: string, directory = templ
   if (template.format !== format) {
     throw new InputError('TEMPLATE_INVALID', 'render', [{ location: locatePointer(text, '/format', file), field: '/format', message: `is ${template.format}, but the template is in the ${format} folder` }]);
   }
+  const problems = templateExpressionProblems(template).map(({ pointer, message }) => ({ location: locatePointer(text, pointer, file), field: pointer, message }));
+  if (problems.length > 0) throw new InputError('TEMPLATE_INVALID', 'render', problems);
   cache.set(file, template);
   return template;
+}
+
+/** Every expression of the template's segments, XML tree and page layout, checked once. */
+function templateExpressionProblems(template: Template): { pointer: string; message: string }[] {
+  const found: { pointer: string; message: string }[] = [];
+  const codes = (template.codes ?? {}) as CodeLists;
+  const visit = (value: unknown, pointer: string): void => {
+    if (typeof value === 'string') {
+      if (value.includes('{{')) for (const message of expressionProblems(value, codes)) found.push({ pointer, message });
+    } else if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(item, appendPointer(pointer, index)));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) visit(child, appendPointer(pointer, key));
+    }
+  };
+  visit(template.segments, '/segments');
+  visit(template.xml, '/xml');
+  visit(template.pdf, '/pdf');
+  return found;
 }
 
 /** Which template to use: the profile's choice, else one for the document type, else `invoice`. */

@@ -85,3 +85,18 @@ test('a mandatory element without a value is refused, naming it, rather than sil
     /invoice INV-6: cbc:IssueDate: is mandatory/,
   );
 });
+
+test('a template with an unknown filter or a missing code list is refused when loaded, with file, line and column', async () => {
+  const { loadTemplate } = await import('../../src/render/template.js');
+  const { InputError } = await import('../../src/model/errors.js');
+  const { tempFolder } = await import('../support/temp.js');
+  const text = JSON.stringify({ format: 'x12-810', kind: 'segments', codes: { unit: { EA: 'EA' } }, segments: [{ tag: 'BIG', elements: ['{{ invoice.issueDate | dat:\'CCYYMMDD\' }}', '{{ line.unitOfMeasure | map:\'units\' }}'] }] }, null, 2);
+  const root = tempFolder({ 'x12-810/broken.json': text });
+  assert.throws(() => loadTemplate('x12-810', 'broken', root), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.equal(error.code, 'TEMPLATE_INVALID');
+    assert.match(error.message, /broken\.json:\d+:\d+: \/segments\/0\/elements\/0 unknown filter "dat"/);
+    assert.match(error.message, /\/segments\/0\/elements\/1 \{\{ line\.unitOfMeasure \| map:'units' \}\} maps through the code list "units", which the template's codes do not have/);
+    return true;
+  });
+});
