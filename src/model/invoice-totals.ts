@@ -17,6 +17,14 @@ export function moneyText(amount: DecimalValue, currency: string): string {
   return amount.toFixed(minorUnits(currency), Money.ROUND_HALF_UP);
 }
 
+/** Non-negative amounts written exactly as toFixed writes them, by number of decimals. */
+const CANONICAL_MONEY: readonly RegExp[] = [0, 1, 2, 3, 4].map((places) => new RegExp(places === 0 ? '^(0|[1-9]\\d*)$' : `^(0|[1-9]\\d*)\\.\\d{${places}}$`));
+
+/** The text itself when it already is the amount written with the currency's decimals. */
+export function canonicalMoneyText(text: string | undefined, currency: string): string | undefined {
+  return text !== undefined && CANONICAL_MONEY[minorUnits(currency)]?.test(text) ? text : undefined;
+}
+
 /** quantity × unitPrice − discount, rounded to the currency; undefined when a factor is missing. */
 export function expectedLineAmount(line: InvoiceLine, currency: string): DecimalValue | undefined {
   const quantity = toDecimal(line.quantity);
@@ -114,7 +122,7 @@ export function invoiceTotals(invoice: Invoice): InvoiceTotals {
   const taxTotal = toDecimal(invoice.taxTotal) ?? computedTax;
   const payable = toDecimal(invoice.totalAmount) ?? taxExclusive.plus(taxTotal);
   return {
-    lineNets: nets.map((net) => moneyText(net, currency)),
+    lineNets: nets.map((net, index) => canonicalMoneyText(invoice.lines[index]?.lineAmount, currency) ?? moneyText(net, currency)),
     linesTotal: moneyText(linesTotal, currency),
     chargesTotal: moneyText(charges, currency),
     allowancesTotal: moneyText(allowances, currency),

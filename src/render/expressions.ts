@@ -1,6 +1,7 @@
 import { minorUnits } from '../model/currency.js';
 import { isDecimalText, toDecimal } from '../model/decimal-text.js';
 import { Money } from '../model/money.js';
+import { canonicalMoneyText, moneyText } from '../model/invoice-totals.js';
 import { RenderError } from '../model/errors.js';
 
 /**
@@ -192,20 +193,17 @@ function currencyOf(context: ExpressionContext, args: readonly string[]): string
   return args[0] ?? String(lookup(context.scope, 'invoice.currency') ?? 'USD');
 }
 
-/** Non-negative amounts written exactly as toFixed(places) writes them, by number of places. */
-const CANONICAL_MONEY: readonly RegExp[] = [0, 1, 2, 3, 4].map((places) => new RegExp(places === 0 ? '^(0|[1-9]\\d*)$' : `^(0|[1-9]\\d*)\\.\\d{${places}}$`));
-const NEVER = /(?!)/;
-
 const FILTERS: Readonly<Record<string, Filter>> = {
   /** date:'CCYYMMDD' — see formatDate. */
   date: (value, [pattern = 'CCYY-MM-DD']) => formatDate(value, pattern),
   /** The amount with the currency's decimals (money:'EUR' for another currency). */
   money: (value, args, context) => {
-    const places = minorUnits(currencyOf(context, args));
+    const currency = currencyOf(context, args);
     // Most amounts already have the currency's decimals ("12.50"): they are written as they are.
-    if (typeof value === 'string' && (CANONICAL_MONEY[places] ?? NEVER).test(value)) return value;
+    const canonical = typeof value === 'string' ? canonicalMoneyText(value, currency) : undefined;
+    if (canonical !== undefined) return canonical;
     const amount = decimalOf(value);
-    return amount ? amount.toFixed(places, Money.ROUND_HALF_UP) : undefined;
+    return amount ? moneyText(amount, currency) : undefined;
   },
   /** A decimal without trailing zeros or exponent: "12.50" → "12.5" (X12 R, EDIFACT n). */
   decimal: (value) => decimalOf(value)?.toFixed(),
