@@ -73,8 +73,20 @@ const GAP = 14;
 
 type Doc = PDFKit.PDFDocument;
 
+/** A template's layout, checked and filled with defaults once (templates are cached and never change). */
+const layouts = new WeakMap<Template, PdfLayout>();
+
+function layoutOf(template: Template): PdfLayout {
+  let layout = layouts.get(template);
+  if (!layout) {
+    layout = parseLayout(template.pdf);
+    layouts.set(template, layout);
+  }
+  return layout;
+}
+
 export async function writePdf(template: Template, scope: Scope, context: WriterContext): Promise<Uint8Array> {
-  const layout = parseLayout(template.pdf);
+  const layout = layoutOf(template);
   const created = new Date(String(lookup(scope, 'now.iso') ?? ''));
   if (Number.isNaN(created.getTime())) throw new Error(`renderDocument: now is not a timestamp: ${String(lookup(scope, 'now.iso'))}`);
   const codes = context.codes;
