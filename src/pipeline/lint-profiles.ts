@@ -1,6 +1,7 @@
-import type { InputProblem } from '../model/errors.js';
-import { ProfileLibrary } from '../profiles/index.js';
-import { buildRuleBook, builtInRules, ruleProblems } from '../rules/index.js';
+import { InputError, type InputProblem } from '../model/errors.js';
+import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
+import { loadTemplate } from '../render/index.js';
+import { buildRuleBook, builtInRules } from '../rules/index.js';
 
 export interface LintReport {
   readonly customers: readonly string[];
@@ -8,8 +9,9 @@ export interface LintReport {
 }
 
 /**
- * Every problem in a profiles folder: schema problems of every file (customers and bases),
- * broken `extends`, custom rules that break the rule schema or reuse a built-in id.
+ * Every problem in a profiles folder: schema problems of every file (customers and bases,
+ * custom rules included), broken `extends`, custom rules that reuse a built-in id, and a
+ * `format.template` that does not exist or does not load.
  */
 export async function lintProfiles(directory: string): Promise<LintReport> {
   const library = new ProfileLibrary(directory);
@@ -17,11 +19,21 @@ export async function lintProfiles(directory: string): Promise<LintReport> {
   const found: InputProblem[] = [...problems];
   const rules = builtInRules();
   for (const resolved of profiles.values()) {
-    for (const [index, rule] of (resolved.profile.customRules ?? []).entries()) {
-      const file = resolved.origins.get('/customRules') ?? resolved.file;
-      found.push(...ruleProblems(rule, (pointer) => ({ file, field: `/customRules/${index}${pointer}` })).map((problem) => ({ ...problem, field: `/customRules/${index}${problem.field ?? ''}` })));
-    }
     found.push(...buildRuleBook(resolved, rules).problems);
+    found.push(...templateProblems(resolved));
   }
   return { customers: [...profiles.keys()], problems: found };
+}
+
+function templateProblems(resolved: ResolvedProfile): InputProblem[] {
+  const { format } = resolved.profile;
+  if (format.template === undefined) return [];
+  try {
+    loadTemplate(format.type, format.template);
+    return [];
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const file = resolved.origins.get('/format/template') ?? resolved.file;
+    return error.problems.map((problem) => ({ ...problem, location: problem.location.line !== undefined ? problem.location : { file }, field: problem.field ?? '/format/template' }));
+  }
 }

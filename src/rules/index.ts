@@ -1,6 +1,6 @@
 /** The rules stage: a customer's rule book, and checking one invoice against it. */
 export type { ActiveRule, Finding, RuleDefinition, Severity } from './rule.js';
-export { builtInRules, builtInRulesDirectory, ruleProblems } from './load-rules.js';
+export { builtInRules } from './load-rules.js';
 export { buildRuleBook, type RuleBook } from './rule-book.js';
 export { EMPTY_HISTORY, type AttachmentInfo, type FactInputs, type InvoiceHistory } from './computed-facts.js';
 export { factRuns, findingsFrom, type RuleEvaluator } from './fact-runs.js';

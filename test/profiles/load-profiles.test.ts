@@ -118,3 +118,12 @@ test('a custom rule that reuses a built-in id is reported by lint', async () => 
   const report = await lintProfiles(root);
   assert.ok(report.problems.some((problem) => problem.field === '/customRules/0/id' && /"po-required" is already the id of a built-in rule/.test(problem.message)), JSON.stringify(report.problems));
 });
+
+test('lint reports a format.template that does not exist, at the profile that names it', async () => {
+  const root = tempFolder({ 'globex.json': customer({ format: { type: 'cxml', template: 'ariba-special' } }), '_networks/ariba.json': ARIBA_BASE });
+  const report = await lintProfiles(root);
+  const problem = report.problems.find((entry) => /no template "ariba-special" for format cxml/.test(entry.message));
+  assert.ok(problem, JSON.stringify(report.problems));
+  assert.equal(problem.location.file, join(root, 'globex.json'));
+  assert.equal(problem.field, '/format/template');
+});
