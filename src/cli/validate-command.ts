@@ -1,3 +1,9 @@
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import pc from 'picocolors';
 import { validateInvoices, type InvoiceResult } from '../pipeline/validate-invoices.js';
 import type { Finding } from '../rules/index.js';
@@ -25,23 +31,66 @@ interface Summary {
  */
 export async function runValidate(options: ValidateCommandOptions): Promise<number> {
   const summary: Summary = { total: 0, passed: 0, failed: 0, warnings: 0 };
-  const jsonResults: unknown[] = [];
   const out = new BufferedWriter();
-  for await (const result of validateInvoices(options)) {
-    summary.total += 1;
-    if (result.ok) summary.passed += 1;
-    else summary.failed += 1;
-    summary.warnings += result.findings.filter((finding) => finding.severity === 'warning').length;
-    if (options.json) jsonResults.push({ file: result.file, ...(result.line !== undefined ? { line: result.line } : {}), index: result.index, invoiceNumber: result.invoiceNumber, customerId: result.customerId, ok: result.ok, findings: result.findings });
-    else await out.write(describeResult(result));
+  const spool = options.json ? await JsonSpool.open() : undefined;
+  try {
+    for await (const result of validateInvoices(options)) {
+      summary.total += 1;
+      if (result.ok) summary.passed += 1;
+      else summary.failed += 1;
+      summary.warnings += result.findings.filter((finding) => finding.severity === 'warning').length;
+      if (spool) await spool.add({ file: result.file, ...(result.line !== undefined ? { line: result.line } : {}), index: result.index, invoiceNumber: result.invoiceNumber, customerId: result.customerId, ok: result.ok, findings: result.findings });
+      else await out.write(describeResult(result));
+    }
+    if (spool) await spool.copyTo(process.stdout, summary);
+    else await out.write(describeSummary(summary));
+    await out.flush();
+  } finally {
+    await spool?.discard();
   }
-  if (options.json) {
-    await out.write(`${JSON.stringify({ invoices: jsonResults, summary }, null, 2)}\n`);
-  } else {
-    await out.write(describeSummary(summary));
-  }
-  await out.flush();
   return summary.failed > 0 ? 1 : 0;
+}
+
+/**
+ * The --json document is one JSON document, printed only when the run completes (a run that
+ * stops on bad input leaves nothing on stdout). The invoices' entries wait in a temporary file
+ * rather than in memory, so memory stays flat however many invoices there are.
+ */
+class JsonSpool {
+  private count = 0;
+
+  private constructor(
+    private readonly directory: string,
+    private readonly file: string,
+    private readonly stream: WriteStream,
+  ) {}
+
+  static async open(): Promise<JsonSpool> {
+    const directory = await mkdtemp(join(tmpdir(), 'firstpass-validate-'));
+    const file = join(directory, 'invoices.json');
+    return new JsonSpool(directory, file, createWriteStream(file));
+  }
+
+  async add(entry: unknown): Promise<void> {
+    const text = `${this.count === 0 ? '' : ',\n'}    ${JSON.stringify(entry)}`;
+    this.count += 1;
+    if (!this.stream.write(text)) await once(this.stream, 'drain');
+  }
+
+  async copyTo(target: NodeJS.WritableStream, summary: Summary): Promise<void> {
+    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    const write = async (text: string) => {
+      if (!target.write(text)) await once(target, 'drain');
+    };
+    await write('{\n  "invoices": [\n');
+    await pipeline(createReadStream(this.file), target, { end: false });
+    await write(`${this.count === 0 ? '' : '\n'}  ],\n  "summary": ${JSON.stringify(summary)}\n}\n`);
+  }
+
+  async discard(): Promise<void> {
+    this.stream.destroy();
+    await rm(this.directory, { recursive: true, force: true });
+  }
 }
 
 function describeResult(result: InvoiceResult): string {
