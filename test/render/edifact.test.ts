@@ -164,6 +164,12 @@ async function renderEdifact(invoice: Invoice, profile: CustomerProfile, purchas
 
 
 /** Everything a reader of the interchange can check against the invoice it came from. */
+/** The seller's NAD qualifier: SU unless the profile names another (Kessler asks for SE). */
+function sellerQualifierOf(profile: CustomerProfile): string {
+  const options = profile.format.type === 'edifact-invoic' ? (profile.format.options as { sellerPartyQualifier?: string } | undefined) : undefined;
+  return options?.sellerPartyQualifier ?? 'SU';
+}
+
 function assertSays(interchange: Interchange, invoice: Invoice, profile: CustomerProfile, purchaseOrder: PurchaseOrder | undefined, label: string): void {
   const { segments } = interchange;
   const totals = invoiceTotals(invoice);
@@ -208,7 +214,7 @@ function assertSays(interchange: Interchange, invoice: Invoice, profile: Custome
   }
   if (invoice.billingReference) assert.equal(value(only(segments, 'RFF', 'IV'), 0, 1), invoice.billingReference, label);
   else assert.equal(qualified(segments, 'RFF', 'IV').length, 0, label);
-  const parties: [string, Invoice['buyer'] | undefined][] = [['BY', invoice.buyer], ['SU', invoice.seller], ['DP', invoice.shipTo], ['PE', invoice.remitTo]];
+  const parties: [string, Invoice['buyer'] | undefined][] = [['BY', invoice.buyer], [sellerQualifierOf(profile), invoice.seller], ['DP', invoice.shipTo], ['PE', invoice.remitTo]];
   for (const [qualifier, party] of parties) {
     if (!party) {
       assert.equal(qualified(segments, 'NAD', qualifier).length, 0, `${label}: NAD+${qualifier}`);
@@ -369,7 +375,7 @@ test('data holding + : \' ? is released with "?" and reads back from ts-edifact 
   const { segments } = interchange;
   assert.equal(value(only(segments, 'BGM'), 1), SEPARATORS.invoiceNumber);
   assert.deepEqual(only(segments, 'LIN').elements[2], ['CPS:FLN+0880', 'SA']);
-  const seller = only(segments, 'NAD', 'SU');
+  const seller = only(segments, 'NAD', sellerQualifierOf(profile));
   assert.equal(joined(seller.elements[3] ?? []), SEPARATORS.seller?.name);
   assert.deepEqual(seller.elements[4], ["Hof 2 + 3 'Nord'"]);
   assert.equal(value(only(segments, 'COM', '+49 711 555 4400'), 0, 1), 'TE');
