@@ -45,11 +45,24 @@ export function sumOfAmounts(items: readonly InvoiceCharge[] | undefined): Decim
   return total;
 }
 
-/** Lines + charges − allowances: what an invoice takes from its purchase order. */
-export function netAmount(invoice: Invoice): DecimalValue {
-  let total = ZERO;
-  for (const line of invoice.lines) total = total.plus(lineNetAmount(line, invoice.currency));
-  return total.plus(sumOfAmounts(invoice.charges)).minus(sumOfAmounts(invoice.allowances));
+/** The invoice's amounts before tax, as decimals: what rules compare and documents show. */
+export interface InvoiceAmounts {
+  /** Net amount of each line (as stated, else computed), in line order. */
+  readonly lineNets: readonly DecimalValue[];
+  readonly linesTotal: DecimalValue;
+  readonly chargesTotal: DecimalValue;
+  readonly allowancesTotal: DecimalValue;
+  /** Lines + charges − allowances: also what an invoice takes from its purchase order. */
+  readonly taxExclusive: DecimalValue;
+}
+
+export function invoiceAmounts(invoice: Invoice): InvoiceAmounts {
+  const lineNets = invoice.lines.map((line) => lineNetAmount(line, invoice.currency));
+  let linesTotal = ZERO;
+  for (const net of lineNets) linesTotal = linesTotal.plus(net);
+  const chargesTotal = sumOfAmounts(invoice.charges);
+  const allowancesTotal = sumOfAmounts(invoice.allowances);
+  return { lineNets, linesTotal, chargesTotal, allowancesTotal, taxExclusive: linesTotal.plus(chargesTotal).minus(allowancesTotal) };
 }
 
 export interface TaxGroup {
@@ -110,12 +123,7 @@ export interface InvoiceTotals {
 
 export function invoiceTotals(invoice: Invoice): InvoiceTotals {
   const currency = invoice.currency;
-  const nets = invoice.lines.map((line) => lineNetAmount(line, currency));
-  let linesTotal = ZERO;
-  for (const net of nets) linesTotal = linesTotal.plus(net);
-  const charges = sumOfAmounts(invoice.charges);
-  const allowances = sumOfAmounts(invoice.allowances);
-  const taxExclusive = linesTotal.plus(charges).minus(allowances);
+  const { lineNets: nets, linesTotal, chargesTotal: charges, allowancesTotal: allowances, taxExclusive } = invoiceAmounts(invoice);
   const groups = taxGroups(invoice, nets);
   const taxes = groups.map((group) => taxOfGroup(group, currency));
   const computedTax = taxes.reduce((total, tax) => total.plus(tax), ZERO);

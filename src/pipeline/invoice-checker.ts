@@ -1,5 +1,5 @@
 import { ZERO, type DecimalValue } from '../model/money.js';
-import { netAmount } from '../model/invoice-totals.js';
+import { invoiceAmounts } from '../model/invoice-totals.js';
 import { purchaseOrderKey } from './inputs.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { InputError } from '../model/errors.js';
@@ -96,7 +96,7 @@ class PurchaseOrderLedger {
   record(invoice: Invoice): void {
     if (invoice.documentType === 'credit-note' || !invoice.poNumber) return;
     const key = purchaseOrderKey(invoice.customerId, invoice.poNumber);
-    this.amounts.set(key, this.amount(invoice.customerId, invoice.poNumber).plus(netAmount(invoice)));
+    this.amounts.set(key, this.amount(invoice.customerId, invoice.poNumber).plus(invoiceAmounts(invoice).taxExclusive));
     for (const line of invoice.lines) {
       if (line.poLineNumber === undefined || line.quantity === undefined) continue;
       const lineKey = `${key}\u0000${line.poLineNumber}`;

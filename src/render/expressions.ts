@@ -1,6 +1,7 @@
 import { minorUnits } from '../model/currency.js';
 import { isDecimalText, toDecimal } from '../model/decimal-text.js';
 import { Money } from '../model/money.js';
+import { cachedRegExp } from '../model/regexp-cache.js';
 import { canonicalMoneyText, moneyText } from '../model/invoice-totals.js';
 import { RenderError } from '../model/errors.js';
 
@@ -273,16 +274,6 @@ const FILTERS: Readonly<Record<string, Filter>> = {
 };
 
 
-const regExps = new Map<string, RegExp>();
-/** Template patterns are few and fixed: compiled once each. */
-function cachedRegExp(pattern: string): RegExp {
-  let compiled = regExps.get(pattern);
-  if (!compiled) {
-    compiled = new RegExp(pattern);
-    regExps.set(pattern, compiled);
-  }
-  return compiled;
-}
 
 /** Words packed greedily into lines of at most `width` characters; a longer word is cut. */
 function wrapText(text: string, width: number): string[] {

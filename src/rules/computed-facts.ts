@@ -1,5 +1,5 @@
 import { characterCount, compareDecimals, toDecimal } from '../model/decimal-text.js';
-import { expectedLineAmount, lineNetAmount, moneyText, roundHalfUp, sumOfAmounts, taxGroups, taxOfGroup } from '../model/invoice-totals.js';
+import { expectedLineAmount, invoiceAmounts, moneyText, roundHalfUp, taxGroups, taxOfGroup } from '../model/invoice-totals.js';
 import { ZERO, type DecimalValue } from '../model/money.js';
 import type { Invoice, InvoiceCharge, InvoiceLine, PurchaseOrder, PurchaseOrderLine } from '../model/invoice.js';
 import { appendPointer, pointerSegments } from '../model/json-text.js';
@@ -81,12 +81,7 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
   const currency = invoice.currency;
   const facts: ComputedFacts = { today };
 
-  const lineNets = invoice.lines.map((line) => lineNetAmount(line, currency));
-  let linesTotal = ZERO;
-  for (const amount of lineNets) linesTotal = linesTotal.plus(amount);
-  const chargesTotal = sumOfAmounts(invoice.charges);
-  const allowancesTotal = sumOfAmounts(invoice.allowances);
-  const net = linesTotal.plus(chargesTotal).minus(allowancesTotal);
+  const { lineNets, linesTotal, chargesTotal, allowancesTotal, taxExclusive: net } = invoiceAmounts(invoice);
   // Values that only messages show are formatted when a message asks for them.
   lazy(facts, 'linesTotal', () => moneyText(linesTotal, currency));
   lazy(facts, 'chargesTotal', () => moneyText(chargesTotal, currency));

@@ -1,4 +1,5 @@
 import { characterCount, compareDecimals } from '../model/decimal-text.js';
+import { cachedRegExp } from '../model/regexp-cache.js';
 
 /**
  * The operators rules may use. json-rules-engine's built-ins are restated here with exactly
@@ -29,16 +30,6 @@ export const BUILT_IN_OPERATORS: Readonly<Record<string, OperatorDefinition>> = 
   greaterThanInclusive: { accepts: isNumberLike, test: (a, b) => (a as number) >= (b as number) },
 };
 
-const regexCache = new Map<string, RegExp>();
-function regex(pattern: string): RegExp {
-  let compiled = regexCache.get(pattern);
-  if (!compiled) {
-    // No 'u' flag: the profile schema checks patterns as plain JavaScript regular expressions.
-    compiled = new RegExp(pattern);
-    regexCache.set(pattern, compiled);
-  }
-  return compiled;
-}
 
 function isBlank(value: unknown): boolean {
   if (value === undefined || value === null) return true;
@@ -63,9 +54,9 @@ export const CUSTOM_OPERATORS: Readonly<Record<string, OperatorDefinition>> = {
   /** An empty list (or nothing at all). */
   empty: { accepts: always, test: (a, b) => isBlank(a) === (b === true) },
   /** The text matches the pattern; no pattern configured means no constraint. */
-  matches: { accepts: always, test: (a, b) => typeof a === 'string' && (b === undefined || b === null || regex(String(b)).test(a)) },
+  matches: { accepts: always, test: (a, b) => typeof a === 'string' && (b === undefined || b === null || cachedRegExp(String(b)).test(a)) },
   /** The text contains nothing the pattern matches; absent text or no pattern passes. */
-  notMatches: { accepts: always, test: (a, b) => typeof a !== 'string' || b === undefined || b === null || !regex(String(b)).test(a) },
+  notMatches: { accepts: always, test: (a, b) => typeof a !== 'string' || b === undefined || b === null || !cachedRegExp(String(b)).test(a) },
   decimalEqual: { accepts: always, test: (a, b) => compareAsDecimals(a, b, (order) => order === 0) },
   decimalLessThanInclusive: { accepts: always, test: (a, b) => compareAsDecimals(a, b, (order) => order <= 0) },
   decimalGreaterThan: { accepts: always, test: (a, b) => compareAsDecimals(a, b, (order) => order > 0) },
