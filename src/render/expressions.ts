@@ -1,4 +1,5 @@
 import { minorUnits } from '../model/currency.js';
+import { impliedDecimal, paddedDecimal, plainDecimal } from '../model/decimal-notation.js';
 import { isDecimalText, toDecimal } from '../model/decimal-text.js';
 import { Money } from '../model/money.js';
 import { cachedRegExp } from '../model/regexp-cache.js';
@@ -18,9 +19,44 @@ export interface ExpressionContext {
   readonly scope: Scope;
   /** Code lists of the template, for the `map` filter. */
   readonly codes: CodeLists;
+  /**
+   * The enclosing loops' items and indexes, for expressions compiled with loop bindings
+   * (compileExpressionText): a writer sets the slots as it walks a loop, so no scope object is
+   * made per item.
+   */
+  readonly loops?: unknown[] | undefined;
 }
 
-type Filter = (value: unknown, args: readonly string[], context: ExpressionContext) => unknown;
+/** An expression compiled once: its value in a context. */
+export type Getter = (context: ExpressionContext) => unknown;
+
+/**
+ * A filter: the value so far, its arguments as written, and each argument compiled as a path
+ * (for the filters whose argument names a value: if, unless, at, percent, plus).
+ */
+type Filter = (value: unknown, args: readonly string[], context: ExpressionContext, argumentPaths: readonly Getter[]) => unknown;
+
+/**
+ * The loop variables an expression can see, known when a template is compiled: `as: "line"`
+ * binds line, lineIndex and lineNumber to a slot of ExpressionContext.loops.
+ */
+export interface LoopBindings {
+  readonly names: ReadonlyMap<string, { readonly slot: number; readonly part: 'item' | 'index' | 'number' }>;
+  /** Slots taken by the enclosing loops: two each, the item and its index. */
+  readonly slots: number;
+}
+
+export const NO_LOOPS: LoopBindings = { names: new Map(), slots: 0 };
+
+/** The bindings inside a loop over `name`: the item in the next free slot, its index in the one after. */
+export function bindLoop(bindings: LoopBindings, name: string): LoopBindings {
+  const slot = bindings.slots;
+  const names = new Map(bindings.names);
+  names.set(name, { slot, part: 'item' });
+  names.set(`${name}Index`, { slot: slot + 1, part: 'index' });
+  names.set(`${name}Number`, { slot: slot + 1, part: 'number' });
+  return { names, slots: slot + 2 };
+}
 
 const EXPRESSION = /\{\{\s*(.*?)\s*\}\}/g;
 const SINGLE_EXPRESSION = /^\{\{\s*(.*?)\s*\}\}$/;
@@ -65,30 +101,68 @@ function splitOutsideQuotes(text: string, separator: string): string[] {
   return parts;
 }
 
-const pathCache = new Map<string, readonly string[]>();
-
+/** The value at a dotted path of a scope (undefined as soon as a step is missing). */
 export function lookup(scope: Scope, path: string): unknown {
-  let segments = pathCache.get(path);
-  if (!segments) {
-    segments = path.split('.');
-    pathCache.set(path, segments);
-  }
-  let cursor: unknown = scope;
-  for (const segment of segments) {
-    if (cursor === null || cursor === undefined) return undefined;
-    cursor = (cursor as Record<string, unknown>)[segment];
-  }
-  return cursor;
+  return compiledPath(path)({ scope, codes: NO_CODES });
 }
 
-function evaluateParsed(expression: ParsedExpression, context: ExpressionContext): unknown {
-  let value: unknown = expression.literal !== undefined ? expression.literal : lookup(context.scope, expression.path);
-  for (const filter of expression.filters) value = (FILTERS[filter.name] as Filter)(value, filter.args, context);
-  return value;
+const NO_CODES: CodeLists = {};
+const rootPaths = new Map<string, Getter>();
+
+function compiledPath(path: string): Getter {
+  let getter = rootPaths.get(path);
+  if (!getter) {
+    getter = compilePath(path, NO_LOOPS);
+    rootPaths.set(path, getter);
+  }
+  return getter;
 }
 
-type CompiledTemplate = (context: ExpressionContext) => unknown;
-const compiledTemplates = new Map<string, CompiledTemplate>();
+/**
+ * A dotted path as a function: its first step from a loop slot when it names a loop variable,
+ * else from the scope; the following steps read properties. Paths are compiled once per
+ * template, so a document costs only the property reads.
+ */
+export function compilePath(path: string, bindings: LoopBindings): Getter {
+  const [head = '', ...rest] = path.split('.');
+  const bound = bindings.names.get(head);
+  const start: Getter =
+    bound === undefined ? (context) => context.scope[head]
+    : bound.part === 'item' ? (context) => context.loops?.[bound.slot]
+    : bound.part === 'index' ? (context) => context.loops?.[bound.slot]
+    : (context) => (context.loops?.[bound.slot] as number) + 1;
+  if (rest.length === 0) return start;
+  if (rest.length === 1) {
+    const [key = ''] = rest;
+    return (context) => (start(context) as Record<string, unknown> | null | undefined)?.[key];
+  }
+  return (context) => {
+    let cursor = start(context);
+    for (const key of rest) {
+      if (cursor === null || cursor === undefined) return undefined;
+      cursor = (cursor as Record<string, unknown>)[key];
+    }
+    return cursor;
+  };
+}
+
+/** One expression: its start (a literal or a path) through its filters. */
+function compileExpression(source: string, bindings: LoopBindings): Getter {
+  const parsed = parseExpression(source);
+  const literal = parsed.literal;
+  const start: Getter = literal !== undefined ? () => literal : compilePath(parsed.path, bindings);
+  const filters = parsed.filters.map(({ name, args }) => {
+    const filter = FILTERS[name] as Filter;
+    const argumentPaths = args.map((argument) => compilePath(argument, bindings));
+    return (value: unknown, context: ExpressionContext) => filter(value, args, context, argumentPaths);
+  });
+  if (filters.length === 0) return start;
+  return (context) => {
+    let value = start(context);
+    for (const filter of filters) value = filter(value, context);
+    return value;
+  };
+}
 
 /** A loop's scope: the enclosing one (through the prototype: no copying) plus the item. */
 export function loopScope(scope: Scope, name: string, item: unknown, index: number): Scope {
@@ -120,34 +194,38 @@ export function expressionProblems(template: string, codes: CodeLists): string[]
   return problems;
 }
 
+const interpreted = new Map<string, Getter>();
+
 /** A template string's value: the raw value of a lone expression, else the filled-in text. */
 export function fill(template: string, context: ExpressionContext): unknown {
-  let compiled = compiledTemplates.get(template);
+  let compiled = interpreted.get(template);
   if (!compiled) {
-    compiled = compileTemplate(template);
-    compiledTemplates.set(template, compiled);
+    compiled = compileExpressionText(template, NO_LOOPS);
+    interpreted.set(template, compiled);
   }
   return compiled(context);
 }
 
-/** Templates are few and used for every document: each is parsed once, into text and expressions. */
-function compileTemplate(template: string): CompiledTemplate {
+/**
+ * A template string compiled once into a function of the context: a lone expression yields
+ * its value as it is, text without expressions is a constant, anything else is the text with
+ * the expressions' values filled in. Loop variables named in `bindings` are read from the
+ * context's loop slots; other paths from its scope.
+ */
+export function compileExpressionText(template: string, bindings: LoopBindings): Getter {
   const single = SINGLE_EXPRESSION.exec(template);
-  if (single && !template.slice(2).includes('{{')) {
-    const expression = parseExpression(single[1] ?? '');
-    return (context) => evaluateParsed(expression, context);
-  }
+  if (single && !template.slice(2).includes('{{')) return compileExpression(single[1] ?? '', bindings);
   if (!template.includes('{{')) return () => template;
-  const parts: (string | ParsedExpression)[] = [];
+  const parts: (string | Getter)[] = [];
   let last = 0;
   for (const match of template.matchAll(EXPRESSION)) {
-    parts.push(template.slice(last, match.index), parseExpression(match[1] ?? ''));
+    parts.push(template.slice(last, match.index), compileExpression(match[1] ?? '', bindings));
     last = (match.index ?? 0) + match[0].length;
   }
   parts.push(template.slice(last));
   return (context) => {
     let result = '';
-    for (const part of parts) result += typeof part === 'string' ? part : text(evaluateParsed(part, context));
+    for (const part of parts) result += typeof part === 'string' ? part : text(part(context));
     return result;
   };
 }
@@ -159,8 +237,11 @@ export function fillText(template: string, context: ExpressionContext): string {
 
 /** Whether a `when` condition holds: its value is present, not blank, not false, not empty. */
 export function holds(template: string | undefined, context: ExpressionContext): boolean {
-  if (template === undefined) return true;
-  const value = fill(template, context);
+  return template === undefined || present(fill(template, context));
+}
+
+/** What a condition's value means: present, not blank, not false, not an empty list. */
+export function present(value: unknown): boolean {
   return !(value === undefined || value === null || value === false || value === '' || (Array.isArray(value) && value.length === 0));
 }
 
@@ -173,6 +254,18 @@ function text(value: unknown): string {
 /** A date (YYYY-MM-DD) or timestamp written in a pattern of CCYY, YY, MM, DD, HH, mm, ss. */
 function formatDate(value: unknown, pattern: string): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
+  // The same few dates (now, the issue date) are written many times a document: remembered, within bounds.
+  const key = `${pattern}\u0000${value}`;
+  if (formattedDates.has(key)) return formattedDates.get(key);
+  if (formattedDates.size >= 1000) formattedDates.clear();
+  const formatted = formatDateOnce(value, pattern);
+  formattedDates.set(key, formatted);
+  return formatted;
+}
+
+const formattedDates = new Map<string, string | undefined>();
+
+function formatDateOnce(value: string, pattern: string): string | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(value);
   if (!match) return undefined;
   const [, year = '', month = '', day = '', hour = '00', minute = '00', second = '00'] = match;
@@ -190,8 +283,10 @@ function decimalOf(value: unknown) {
   return toDecimal(value);
 }
 
+const invoiceCurrency = compilePath('invoice.currency', NO_LOOPS);
+
 function currencyOf(context: ExpressionContext, args: readonly string[]): string {
-  return args[0] ?? String(lookup(context.scope, 'invoice.currency') ?? 'USD');
+  return args[0] ?? String(invoiceCurrency(context) ?? 'USD');
 }
 
 const FILTERS: Readonly<Record<string, Filter>> = {
@@ -207,9 +302,9 @@ const FILTERS: Readonly<Record<string, Filter>> = {
     return amount ? moneyText(amount, currency) : undefined;
   },
   /** A decimal without trailing zeros or exponent: "12.50" → "12.5" (X12 R, EDIFACT n). */
-  decimal: (value) => decimalOf(value)?.toFixed(),
+  decimal: (value) => plainDecimal(value) ?? decimalOf(value)?.toFixed(),
   /** A decimal with exactly N places: fixed:2. */
-  fixed: (value, [places = '2']) => decimalOf(value)?.toFixed(Number(places), Money.ROUND_HALF_UP),
+  fixed: (value, [places = '2']) => paddedDecimal(value, Number(places)) ?? decimalOf(value)?.toFixed(Number(places), Money.ROUND_HALF_UP),
   /** Implied decimals (X12 N2): "12.50" with implied:2 → "1250". */
   implied: (value, [places = '2']) => decimalOf(value)?.times(new Money(10).pow(Number(places))).toDecimalPlaces(0, Money.ROUND_HALF_UP).toFixed(),
   abs: (value) => decimalOf(value)?.abs().toFixed(),
@@ -234,9 +329,11 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   count: (value) => (Array.isArray(value) ? value.length : 0),
   join: (value, [separator = ', ']) => (Array.isArray(value) ? value.map(text).join(separator) : value),
   /** The value when the condition path is present, else nothing: {{ 'ON' | if:invoice.poNumber }}. */
-  if: (value, [path = ''], context) => (holds(`{{${path}}}`, context) ? value : undefined),
+  if: (value, _, context, [condition]) => (condition && present(condition(context)) ? value : undefined),
   /** Implied decimals that never round (X12 N2): impliedExact:2:'TDS01' gives "1234.50" → "123450"; an amount with more decimals (KWD 12.345) is refused, naming the element. */
   impliedExact: (value, [places = '2', element = 'amount'], context) => {
+    const implied = impliedDecimal(value, Number(places));
+    if (implied !== undefined && implied !== 'inexact') return implied;
     const amount = decimalOf(value);
     if (!amount) return undefined;
     const scaled = amount.times(new Money(10).pow(Number(places)));
@@ -246,23 +343,23 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   /** Line N (0-based) of the text word-wrapped at a width (X12 NTE02 holds 80): wrap:80:0; wrap:80:4:'rest' gives line 4 and all after it, for a last element whose length check then refuses what does not fit. */
   wrap: (value, [width = '80', index = '0', rest]) => {
     if (typeof value !== 'string') return value;
-    const lines = wrapText(value, Number(width));
+    const lines = wrappedLines(value, Number(width));
     const picked = rest === 'rest' ? lines.slice(Number(index)).join(' ') : lines[Number(index)];
     return picked === undefined || picked === '' ? undefined : picked;
   },
   /** The value when the condition path is absent, else nothing (UBL: a fallback after a preferred element): {{ invoice.buyer.gln | unless:options.endpointId }}. */
-  unless: (value, [path = ''], context) => (holds(`{{${path}}}`, context) ? undefined : value),
+  unless: (value, _, context, [condition]) => (condition && present(condition(context)) ? undefined : value),
   /** The value when its text matches the regular expression, else nothing (UBL: a VAT id has a country prefix): matches:'^[A-Z][A-Z]'. */
   matches: (value, [pattern = '']) => (value !== undefined && value !== null && cachedRegExp(pattern).test(String(value)) ? value : undefined),
   /** The item at this index of the array at the path (UBL: a line's net amount): {{ lineIndex | at:totals.lineNets }}. */
-  at: (value, [path = ''], context) => {
-    const items = lookup(context.scope, path);
+  at: (value, _, context, [list]) => {
+    const items = list?.(context);
     return Array.isArray(items) && value !== undefined && value !== null ? items[Number(value)] : undefined;
   },
   /** value × rate / 100 to the currency's decimals, the rate a path or a number, absent = 0 (cXML: a line's tax): {{ net | percent:line.taxRate }}. */
-  percent: (value, [rate = '0'], context) => decimalOf(value)?.times(decimalOf(isDecimalText(rate) ? rate : lookup(context.scope, rate)) ?? 0).dividedBy(100).toFixed(minorUnits(currencyOf(context, [])), Money.ROUND_HALF_UP),
+  percent: (value, [rate = '0'], context, [ratePath]) => decimalOf(value)?.times(decimalOf(isDecimalText(rate) ? rate : ratePath?.(context)) ?? 0).dividedBy(100).toFixed(minorUnits(currencyOf(context, [])), Money.ROUND_HALF_UP),
   /** value + the values at these paths (absent = 0) (cXML GrossAmount): {{ totals.payable | plus:totals.allowancesTotal }}. */
-  plus: (value, paths, context) => paths.reduce((sum, path) => sum?.plus(decimalOf(lookup(context.scope, path)) ?? 0), decimalOf(value))?.toFixed(),
+  plus: (value, _, context, paths) => paths.reduce((sum, path) => sum?.plus(decimalOf(path(context)) ?? 0), decimalOf(value))?.toFixed(),
   /** The items whose field equals a value, through a code list when named (cXML: freight vs other charges): where:'code':'shipping':'chargeKind'. */
   where: (value, [field = '', wanted = '', list], context) => (Array.isArray(value) ? value.filter((item) => { const own = (item as Record<string, unknown> | null)?.[field]; const table = list === undefined ? undefined : context.codes[list]; return String((table ? table[String(own)] ?? table['*'] : undefined) ?? own) === wanted; }) : undefined),
   /** The sum of a field over a list (cXML ShippingAmount): {{ invoice.charges | sum:'amount' }}. */
@@ -270,10 +367,22 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   /** Characters start..end of the text (end optional), nothing when that is empty (EDIFACT UNH: the directory "D96A" with slice:1 is the release "96A"). */
   slice: (value, [start = '0', end]) => (value === undefined || value === null ? value : [...String(value)].slice(Number(start), end === undefined ? undefined : Number(end)).join('') || undefined),
   /** Text an EDIFACT character repertoire can carry, named by a path or literally (UNOA, UNOB, UNOC; others unchanged): typographic dashes and quotes become ASCII, missing accents are dropped, anything else is "?": repertoire:options.syntaxIdentifier. */
-  repertoire: (value, [name = ''], context) => (typeof value === 'string' ? toRepertoire(value, String(lookup(context.scope, name) ?? name)) : value),
+  repertoire: (value, [name = ''], context, [namePath]) => (typeof value === 'string' ? toRepertoire(value, String(namePath?.(context) ?? name)) : value),
 };
 
 
+
+/** Text that wrapping leaves as it is: one line of single-spaced words. */
+const NEEDS_WRAPPING = /\s\s|^\s|\s$|[^\S ]/;
+
+/** The last text wrapped: a template takes its lines one by one (wrap:35:0, wrap:35:1, ...). */
+let lastWrapped: { readonly text: string; readonly width: number; readonly lines: readonly string[] } | undefined;
+
+function wrappedLines(text: string, width: number): readonly string[] {
+  if (text.length <= width && !NEEDS_WRAPPING.test(text)) return text === '' ? [] : [text];
+  if (lastWrapped?.text !== text || lastWrapped.width !== width) lastWrapped = { text, width, lines: wrapText(text, width) };
+  return lastWrapped.lines;
+}
 
 /** Words packed greedily into lines of at most `width` characters; a longer word is cut. */
 function wrapText(text: string, width: number): string[] {
@@ -305,12 +414,17 @@ const REPERTOIRES: Readonly<Record<string, RegExp>> = {
 };
 const TYPOGRAPHIC: Readonly<Record<string, string>> = { '\u00a0': ' ', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-', '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u2026': '...', '\u20ac': 'EUR', '\u00df': 'ss', '\u00e6': 'ae', '\u00c6': 'AE', '\u0153': 'oe', '\u0152': 'OE', '\u00f8': 'o', '\u00d8': 'O', '\u0142': 'l', '\u0141': 'L', '\u0111': 'd', '\u0110': 'D' };
 
+/** The same repertoires, for a whole text: most text fits and is returned as it is. */
+const WHOLLY_IN_REPERTOIRE: Readonly<Record<string, RegExp>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, new RegExp(`^${pattern.source.slice(1, -1)}*$`)]));
+
 function toRepertoire(value: string, name: string): string {
   const allowed = REPERTOIRES[name];
   if (!allowed) return value;
+  const cased = name === 'UNOA' ? value.toUpperCase() : value;
+  if (WHOLLY_IN_REPERTOIRE[name]?.test(cased)) return cased;
   const fits = (candidate: string) => candidate !== '' && [...candidate].every((character) => allowed.test(character));
   let result = '';
-  for (const character of name === 'UNOA' ? value.toUpperCase() : value) {
+  for (const character of cased) {
     if (allowed.test(character)) result += character;
     else {
       const typographic = TYPOGRAPHIC[character];

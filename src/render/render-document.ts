@@ -62,7 +62,7 @@ export interface WriterContext {
 }
 
 const writers = new Map<Template['kind'], TemplateWriter>([
-  ['segments', (template, scope, context) => writeSegments({ segments: template.segments ?? [], syntax: segmentSyntax(context.options), scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber })],
+  ['segments', (template, scope, context) => writeSegments({ segments: template.segments ?? [], syntax: syntaxOf(context.options), scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber })],
   ['xml', (template, scope, context) => {
     if (!template.xml) throw new Error(`template for ${template.format} has no xml tree`);
     return writeXml({ xml: template.xml, scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber }, context.xmlSerializer ?? 'fast');
@@ -73,11 +73,7 @@ const writers = new Map<Template['kind'], TemplateWriter>([
 export async function renderDocument(request: RenderRequest): Promise<RenderedDocument> {
   const { invoice, profile } = request;
   const format = request.format ?? profile.format.type;
-  const profileFormat = profile.format.type === format ? profile.format : undefined;
-  const template = loadTemplate(format, templateNameFor(format, invoice.documentType ?? 'invoice', profileFormat?.template));
-  const options: Record<string, unknown> = { ...(template.options ?? {}), ...(profileFormat?.version ? { version: profileFormat.version } : {}), ...((profileFormat?.options as Record<string, unknown> | undefined) ?? {}) };
-  const writer = writers.get(template.kind);
-  if (!writer) throw new Error(`no writer for ${template.kind} templates`);
+  const { template, writer, options, context } = preparedRendering(profile, format, invoice.documentType ?? 'invoice');
   const scope: Scope = {
     invoice,
     totals: invoiceTotals(invoice),
@@ -87,11 +83,58 @@ export async function renderDocument(request: RenderRequest): Promise<RenderedDo
     now: { iso: request.now, date: request.now.slice(0, 10), time: request.now.slice(11, 19) },
     po: request.purchaseOrder,
   };
-  const omit = new Set(Array.isArray(options.omit) ? (options.omit as string[]) : []);
-  const written = await writer(template, scope, { codes: (template.codes ?? {}) as CodeLists, omit, options, invoiceNumber: invoice.invoiceNumber, xmlSerializer: request.xmlSerializer });
+  const written = await writer(template, scope, { ...context, invoiceNumber: invoice.invoiceNumber, xmlSerializer: request.xmlSerializer });
   const content = typeof written === 'string' ? encode(written, options) : written;
   const entry = FORMATS[format];
   return { format, fileName: `${safeFileName(invoice.invoiceNumber)}.${entry.extension}`, mediaType: entry.mediaType, content };
+}
+
+/** What every document of one customer, format and document type shares: worked out once per profile. */
+interface PreparedRendering {
+  readonly template: Template;
+  readonly writer: TemplateWriter;
+  /** The template's options, then the profile's version and options over them. */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly context: Omit<WriterContext, 'invoiceNumber' | 'xmlSerializer'>;
+}
+
+const preparedByProfile = new WeakMap<CustomerProfile, Map<string, PreparedRendering>>();
+
+function preparedRendering(profile: CustomerProfile, format: FormatName, documentType: string): PreparedRendering {
+  let prepared = preparedByProfile.get(profile);
+  if (!prepared) {
+    prepared = new Map();
+    preparedByProfile.set(profile, prepared);
+  }
+  const key = `${format}\u0000${documentType}`;
+  let rendering = prepared.get(key);
+  if (!rendering) {
+    rendering = prepareRendering(profile, format, documentType);
+    prepared.set(key, rendering);
+  }
+  return rendering;
+}
+
+function prepareRendering(profile: CustomerProfile, format: FormatName, documentType: string): PreparedRendering {
+  const profileFormat = profile.format.type === format ? profile.format : undefined;
+  const template = loadTemplate(format, templateNameFor(format, documentType, profileFormat?.template));
+  const options: Record<string, unknown> = { ...(template.options ?? {}), ...(profileFormat?.version ? { version: profileFormat.version } : {}), ...((profileFormat?.options as Record<string, unknown> | undefined) ?? {}) };
+  const writer = writers.get(template.kind);
+  if (!writer) throw new Error(`no writer for ${template.kind} templates`);
+  const omit = new Set(Array.isArray(options.omit) ? (options.omit as string[]) : []);
+  return { template, writer, options, context: { codes: (template.codes ?? {}) as CodeLists, omit, options } };
+}
+
+const syntaxes = new WeakMap<Readonly<Record<string, unknown>>, SegmentSyntax>();
+
+/** The separators and escaping the options ask for, once per options object. */
+function syntaxOf(options: Readonly<Record<string, unknown>>): SegmentSyntax {
+  let syntax = syntaxes.get(options);
+  if (!syntax) {
+    syntax = segmentSyntax(options);
+    syntaxes.set(options, syntax);
+  }
+  return syntax;
 }
 
 function segmentSyntax(options: Readonly<Record<string, unknown>>): SegmentSyntax {

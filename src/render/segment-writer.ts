@@ -1,5 +1,5 @@
 import { RenderError } from '../model/errors.js';
-import { fill, holds, lookup, loopScope, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
+import { bindLoop, compileExpressionText, compilePath, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import type { Element, SegmentNode } from './template.js';
 
 /**
@@ -7,6 +7,10 @@ import type { Element, SegmentNode } from './template.js';
  * separators, and what happens to a separator inside data: X12 has no escape, so such data is
  * refused with a clear error; EDIFACT escapes it with its release character. Trailing empty
  * elements and components are left out, as both standards require.
+ *
+ * A template is compiled once into a tree of small functions (which segments, which elements,
+ * each expression with its paths and filters resolved); a document then costs only the reads
+ * and the text. Loops keep their item in a slot of the context instead of a new scope.
  */
 export interface SegmentSyntax {
   readonly elementSeparator: string;
@@ -32,54 +36,157 @@ export interface SegmentWriteInput {
 }
 
 export function writeSegments(input: SegmentWriteInput): string {
-  const lines: string[] = [];
-  const counterStarts = new Map<string, number>();
-  const counts: Record<string, number> = {};
-  const countsView = new Proxy(counts, {
-    get: (_, name: string) => (counterStarts.has(name) ? lines.length - (counterStarts.get(name) ?? 0) + 1 : undefined),
-  });
-
-  const visit = (nodes: readonly SegmentNode[], scope: Scope): void => {
-    const context: ExpressionContext = { scope, codes: input.codes };
-    for (const node of nodes) {
-      if ('id' in node && node.id !== undefined && input.omit.has(node.id)) continue;
-      if (!holds(node.when, context)) continue;
-      if ('each' in node) {
-        const items = lookup(scope, node.each);
-        if (!Array.isArray(items)) continue;
-        items.forEach((item, index) => visit(node.segments, loopScope(scope, node.as, item, index)));
-      } else if ('group' in node) {
-        visit(node.group, scope);
-      } else {
-        if (node.count !== undefined) counterStarts.set(node.count, lines.length);
-        lines.push(node.tag === 'UNA' ? serviceStringAdvice(input.syntax) : writeSegment(node.tag, node.elements, context, input));
-      }
-    }
-  };
-  visit(input.segments, { ...input.scope, counts: countsView });
-  const { segmentTerminator, lineBreak } = input.syntax;
-  return lines.map((line) => `${line}${segmentTerminator}${lineBreak}`).join('');
+  const document = new SegmentDocument(prepareSyntax(input.syntax), input.omit, input.invoiceNumber);
+  const context: ExpressionContext = { scope: { ...input.scope, counts: document.counts }, codes: input.codes, loops: [] };
+  for (const step of compiledSegments(input.segments)) step(context, document);
+  return document.text;
 }
 
-function writeSegment(tag: string, elements: readonly Element[], context: ExpressionContext, input: SegmentWriteInput): string {
-  const { syntax } = input;
-  const values = elements.map((element, index) => {
-    const name = elementName(tag, index, element);
-    if (element === null) return '';
-    if (Array.isArray(element)) {
-      const components = element.map((component, position) => escape(text(fill(component, context)), `${name}-${position + 1}`, input));
-      return trimTrailingEmpty(components).join(syntax.componentSeparator);
+/** The document being written: its text so far, its segment count and the counters the template started. */
+class SegmentDocument {
+  text = '';
+  segmentCount = 0;
+  private readonly counterStarts = new Map<string, number>();
+  /** `counts.SE` in a template: segments from the one that started the counter to the one being written, both included. */
+  readonly counts: Readonly<Record<string, number | undefined>>;
+
+  constructor(
+    readonly syntax: PreparedSyntax,
+    readonly omit: ReadonlySet<string>,
+    readonly invoiceNumber: string,
+  ) {
+    this.counts = new Proxy({}, { get: (_, name: string) => this.countSince(name) });
+  }
+
+  startCounter(name: string): void {
+    this.counterStarts.set(name, this.segmentCount);
+  }
+
+  private countSince(name: string): number | undefined {
+    const start = this.counterStarts.get(name);
+    return start === undefined ? undefined : this.segmentCount - start + 1;
+  }
+
+  append(segment: string): void {
+    this.text += segment + this.syntax.segmentEnd;
+    this.segmentCount += 1;
+  }
+}
+
+/** One compiled template node: writes its segments (or none) into the document. */
+type Step = (context: ExpressionContext, document: SegmentDocument) => void;
+
+const compiled = new WeakMap<readonly SegmentNode[], readonly Step[]>();
+
+function compiledSegments(nodes: readonly SegmentNode[]): readonly Step[] {
+  let steps = compiled.get(nodes);
+  if (!steps) {
+    steps = compileNodes(nodes, NO_LOOPS);
+    compiled.set(nodes, steps);
+  }
+  return steps;
+}
+
+function compileNodes(nodes: readonly SegmentNode[], bindings: LoopBindings): Step[] {
+  return nodes.map((node) => guarded(node, compileNode(node, bindings), bindings));
+}
+
+/** A node's own step behind what may leave it out: the profile's omit list and its `when`. */
+function guarded(node: SegmentNode, step: Step, bindings: LoopBindings): Step {
+  const id = 'id' in node ? node.id : undefined;
+  const when = node.when === undefined ? undefined : compileExpressionText(node.when, bindings);
+  if (id === undefined && when === undefined) return step;
+  return (context, document) => {
+    if (id !== undefined && document.omit.has(id)) return;
+    if (when !== undefined && !present(when(context))) return;
+    step(context, document);
+  };
+}
+
+function compileNode(node: SegmentNode, bindings: LoopBindings): Step {
+  if ('each' in node) {
+    const items = compilePath(node.each, bindings);
+    const inner = bindLoop(bindings, node.as);
+    const steps = compileNodes(node.segments, inner);
+    const slot = bindings.slots;
+    return (context, document) => {
+      const list = items(context);
+      if (!Array.isArray(list)) return;
+      const loops = context.loops as unknown[];
+      for (let index = 0; index < list.length; index += 1) {
+        loops[slot] = list[index];
+        loops[slot + 1] = index;
+        for (const step of steps) step(context, document);
+      }
+    };
+  }
+  if ('group' in node) {
+    const steps = compileNodes(node.group, bindings);
+    return (context, document) => {
+      for (const step of steps) step(context, document);
+    };
+  }
+  const counter = node.count;
+  if (node.tag === 'UNA') {
+    return (_, document) => {
+      if (counter !== undefined) document.startCounter(counter);
+      document.append(document.syntax.serviceStringAdvice);
+    };
+  }
+  const tag = node.tag;
+  const elements = node.elements.map((element, index) => compileElement(tag, index, element, bindings));
+  return (context, document) => {
+    if (counter !== undefined) document.startCounter(counter);
+    let segment = tag;
+    let separators = '';
+    for (const element of elements) {
+      separators += document.syntax.elementSeparator;
+      const value = element(context, document);
+      if (value === '') continue;
+      segment += separators + value;
+      separators = '';
     }
-    const template = typeof element === 'string' ? element : element.value;
-    const value = text(fill(template, context));
-    if (typeof element === 'object') {
-      if (element.required && value === '') throw new RenderError(input.invoiceNumber, name, 'is mandatory in this standard, but the invoice has no value for it');
-      checkLength(value, element.min, element.max, name, input.invoiceNumber);
+    document.append(segment);
+  };
+}
+
+/** One element compiled: its text, escaped, or '' when empty. */
+type ElementWriter = (context: ExpressionContext, document: SegmentDocument) => string;
+
+function compileElement(tag: string, index: number, element: Element, bindings: LoopBindings): ElementWriter {
+  if (element === null) return () => '';
+  const name = elementName(tag, index, element);
+  if (Array.isArray(element)) {
+    const components = element.map((component, position) => ({ value: compileExpressionText(component, bindings), name: `${name}-${position + 1}` }));
+    // Empty components are written only when a later one has a value: their separators wait.
+    return (context, document) => {
+      let written = '';
+      let separators = '';
+      for (const component of components) {
+        const value = escape(text(component.value(context)), component.name, document);
+        if (value !== '') {
+          written += separators + value;
+          separators = '';
+        }
+        separators += document.syntax.componentSeparator;
+      }
+      return written;
+    };
+  }
+  const value = compileExpressionText(typeof element === 'string' ? element : element.value, bindings);
+  const carriesSeparator = tag === 'ISA' && (index === 10 || index === 15);
+  if (typeof element === 'string' && !carriesSeparator) return (context, document) => escape(text(value(context)), name, document);
+  const { required, min, max } = typeof element === 'string' ? { required: false, min: undefined, max: undefined } : element;
+  return (context, document) => {
+    const written = text(value(context));
+    if (written === '') {
+      if (required) throw new RenderError(document.invoiceNumber, name, 'is mandatory in this standard, but the invoice has no value for it');
+      return '';
     }
-    if (declaresSeparator(tag, index, value, syntax)) return value;
-    return escape(value, name, input);
-  });
-  return [tag, ...trimTrailingEmpty(values)].join(syntax.elementSeparator);
+    checkLength(written, min, max, name, document.invoiceNumber);
+    if (carriesSeparator && declaresSeparator(index, written, document.syntax)) return written;
+    return escape(written, name, document);
+  };
 }
 
 /**
@@ -87,14 +194,45 @@ function writeSegment(tag: string, elements: readonly Element[], context: Expres
  * and, from version 00402, ISA11 the repetition separator. There, and only with exactly that
  * character, a separator is written as it is instead of refused.
  */
-function declaresSeparator(tag: string, index: number, value: string, syntax: SegmentSyntax): boolean {
-  if (tag !== 'ISA' || syntax.escape !== 'refuse' || value === '') return false;
+function declaresSeparator(index: number, value: string, syntax: PreparedSyntax): boolean {
+  if (syntax.escape !== 'refuse') return false;
   return (index === 15 && value === syntax.componentSeparator) || (index === 10 && value === syntax.repetitionSeparator);
 }
 
-/** EDIFACT UNA is not data: it spells out the separators themselves ("." decimal mark, space reserved), unescaped; its template elements are ignored. */
-function serviceStringAdvice(syntax: SegmentSyntax): string {
-  return `UNA${syntax.componentSeparator}${syntax.elementSeparator}.${syntax.releaseCharacter ?? '?'}${syntax.repetitionSeparator ?? ' '}`;
+/** A syntax with what every element needs worked out once: the characters data must not hold, and the text after each segment. */
+interface PreparedSyntax extends SegmentSyntax {
+  readonly specials: readonly string[];
+  /** Any of the specials; and the same, global, for replacing them all. */
+  readonly special: RegExp;
+  readonly everySpecial: RegExp;
+  readonly segmentEnd: string;
+  /** EDIFACT UNA is not data: it spells out the separators themselves ("." decimal mark, space reserved), unescaped; its template elements are ignored. */
+  readonly serviceStringAdvice: string;
+}
+
+const preparedSyntaxes = new WeakMap<SegmentSyntax, PreparedSyntax>();
+
+function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
+  let prepared = preparedSyntaxes.get(syntax);
+  if (!prepared) {
+    const specials = [syntax.elementSeparator, syntax.componentSeparator, syntax.segmentTerminator, syntax.repetitionSeparator, syntax.escape === 'release' ? syntax.releaseCharacter : undefined]
+      .filter((character): character is string => character !== undefined && character !== '');
+    prepared = {
+      ...syntax,
+      specials,
+      special: anyOf(specials, ''),
+      everySpecial: anyOf(specials, 'g'),
+      segmentEnd: `${syntax.segmentTerminator}${syntax.lineBreak}`,
+      serviceStringAdvice: `UNA${syntax.componentSeparator}${syntax.elementSeparator}.${syntax.releaseCharacter ?? '?'}${syntax.repetitionSeparator ?? ' '}`,
+    };
+    preparedSyntaxes.set(syntax, prepared);
+  }
+  return prepared;
+}
+
+/** A pattern matching any of these strings (none: never matches). */
+function anyOf(strings: readonly string[], flags: string): RegExp {
+  return new RegExp(strings.map((piece) => piece.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')).join('|') || '(?!)', flags);
 }
 
 function elementName(tag: string, index: number, element: Element): string {
@@ -103,30 +241,19 @@ function elementName(tag: string, index: number, element: Element): string {
 }
 
 function checkLength(value: string, min: number | undefined, max: number | undefined, name: string, invoiceNumber: string): void {
-  if (value === '') return;
   if (max !== undefined && value.length > max) throw new RenderError(invoiceNumber, name, `"${value}" is ${value.length} characters, more than the ${max} the standard allows`);
   if (min !== undefined && value.length < min) throw new RenderError(invoiceNumber, name, `"${value}" is ${value.length} characters, fewer than the ${min} the standard requires`);
 }
 
-function escape(value: string, name: string, input: SegmentWriteInput): string {
-  const { syntax } = input;
-  const specials = [syntax.elementSeparator, syntax.componentSeparator, syntax.segmentTerminator, syntax.repetitionSeparator, syntax.escape === 'release' ? syntax.releaseCharacter : undefined]
-    .filter((character): character is string => character !== undefined && character !== '');
-  if (!specials.some((character) => value.includes(character))) return value;
+function escape(value: string, name: string, document: SegmentDocument): string {
+  const { syntax } = document;
+  if (value === '' || !syntax.special.test(value)) return value;
   if (syntax.escape === 'refuse') {
-    const found = specials.filter((character) => value.includes(character)).map((character) => `"${character}"`).join(', ');
-    throw new RenderError(input.invoiceNumber, name, `"${value}" contains ${found}, a separator of this document, which the standard cannot carry inside data; change the data (the profile's line-description-pattern rule catches this before sending)`);
+    const found = syntax.specials.filter((character) => value.includes(character)).map((character) => `"${character}"`).join(', ');
+    throw new RenderError(document.invoiceNumber, name, `"${value}" contains ${found}, a separator of this document, which the standard cannot carry inside data; change the data (the profile's line-description-pattern rule catches this before sending)`);
   }
   const release = syntax.releaseCharacter ?? '?';
-  let escaped = '';
-  for (const character of value) escaped += specials.includes(character) ? `${release}${character}` : character;
-  return escaped;
-}
-
-function trimTrailingEmpty(values: string[]): string[] {
-  let end = values.length;
-  while (end > 0 && values[end - 1] === '') end -= 1;
-  return values.slice(0, end);
+  return value.replace(syntax.everySpecial, (character) => `${release}${character}`);
 }
 
 function text(value: unknown): string {
