@@ -1,6 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { fill, fillText, holds, lookup, loopScope, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
+import { bindLoop, compileExpressionText, compilePath, fillText, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { RenderError } from '../model/errors.js';
 import type { Template, XmlNode } from './template.js';
 
@@ -21,7 +21,8 @@ export interface XmlWriteInput {
 
 interface Built {
   readonly name: string;
-  readonly attributes: Record<string, string>;
+  /** Names and values, alternating, in template order (cheaper to build and walk than an object). */
+  readonly attributes: readonly string[];
   readonly text?: string;
   readonly children: Built[];
 }
@@ -30,7 +31,10 @@ interface Built {
 export type XmlSerializer = 'fast' | 'xmlbuilder2';
 
 export function writeXml(input: XmlWriteInput, serializer: XmlSerializer = 'fast'): string {
-  const [root] = build([input.xml.root], input.scope, input);
+  const tree = compiledTree(input.xml.root);
+  const built: Built[] = [];
+  tree.root({ scope: input.scope, codes: input.codes, loops: [] }, built, input);
+  const [root] = built;
   if (!root) throw new Error('the template root was left out');
   let doctype: Doctype | undefined;
   if (input.xml.doctype) {
@@ -39,7 +43,7 @@ export function writeXml(input: XmlWriteInput, serializer: XmlSerializer = 'fast
     const { name, systemId, publicId } = input.xml.doctype;
     doctype = { name, ...(systemId ? { systemId: fillText(systemId, context) } : {}), ...(publicId ? { publicId: fillText(publicId, context) } : {}) };
   }
-  return serializer === 'fast' && !hasMixedContent(root) ? serializeFast(root, doctype) : serializeWithXmlbuilder2(root, doctype);
+  return serializer === 'fast' && !(tree.mayMixContent && hasMixedContent(root)) ? serializeFast(root, doctype) : serializeWithXmlbuilder2(root, doctype);
 }
 
 interface Doctype {
@@ -62,26 +66,35 @@ function serializeWithXmlbuilder2(root: Built, doctype: Doctype | undefined): st
 
 /** The same text as xmlbuilder2's pretty print, written straight from the built tree. */
 function serializeFast(root: Built, doctype: Doctype | undefined): string {
-  const parts: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
+  let text = '<?xml version="1.0" encoding="UTF-8"?>';
   if (doctype) {
     const identifiers = doctype.publicId ? ` PUBLIC "${doctype.publicId}" "${doctype.systemId ?? ''}"` : doctype.systemId ? ` SYSTEM "${doctype.systemId}"` : '';
-    parts.push(`\n<!DOCTYPE ${doctype.name}${identifiers}>`);
+    text += `\n<!DOCTYPE ${doctype.name}${identifiers}>`;
   }
-  const write = (node: Built, indent: string): void => {
-    let open = `\n${indent}<${node.name}`;
-    for (const name in node.attributes) open += ` ${name}="${escapeAttribute(node.attributes[name] ?? '')}"`;
+  const write = (node: Built, depth: number): void => {
+    const newLine = lineStart(depth);
+    text += `${newLine}<${node.name}`;
+    const attributes = node.attributes;
+    for (let index = 0; index < attributes.length; index += 2) text += ` ${attributes[index]}="${escapeAttribute(attributes[index + 1] ?? '')}"`;
     if (node.children.length > 0) {
-      parts.push(`${open}>`);
-      for (const child of node.children) write(child, `${indent}  `);
-      parts.push(`\n${indent}</${node.name}>`);
+      text += '>';
+      for (const child of node.children) write(child, depth + 1);
+      text += `${newLine}</${node.name}>`;
     } else if (node.text !== undefined) {
-      parts.push(`${open}>${escapeText(node.text)}</${node.name}>`);
+      text += `>${escapeText(node.text)}</${node.name}>`;
     } else {
-      parts.push(`${open}/>`);
+      text += '/>';
     }
   };
-  write(root, '');
-  return parts.join('');
+  write(root, 0);
+  return text;
+}
+
+/** A new line indented two spaces per level, as xmlbuilder2's pretty print writes it. */
+const lineStarts: string[] = [];
+
+function lineStart(depth: number): string {
+  return (lineStarts[depth] ??= `\n${'  '.repeat(depth)}`);
 }
 
 /** An element with both text and child elements: written by the reference serializer. */
@@ -105,42 +118,90 @@ function escapeAttribute(value: string): string {
 }
 
 function emit(parent: XMLBuilder, node: Built): void {
-  const element = parent.ele(node.name, node.attributes);
+  const attributes: Record<string, string> = {};
+  for (let index = 0; index < node.attributes.length; index += 2) attributes[node.attributes[index] ?? ''] = node.attributes[index + 1] ?? '';
+  const element = parent.ele(node.name, attributes);
   if (node.text !== undefined) element.txt(node.text);
   for (const child of node.children) emit(element, child);
 }
 
-function build(nodes: readonly XmlNode[], scope: Scope, input: XmlWriteInput, built: Built[] = []): Built[] {
-  const context: ExpressionContext = { scope, codes: input.codes };
-  for (const node of nodes) {
-    if (node.id !== undefined && input.omit.has(node.id)) continue;
-    if (node.when !== undefined && !holds(node.when, context)) continue;
-    if ('each' in node) {
-      const items = lookup(scope, node.each);
-      if (!Array.isArray(items)) continue;
-      items.forEach((item, index) => build(node.children, loopScope(scope, node.as, item, index), input, built));
-      continue;
-    }
-    const attributes: Record<string, string> = {};
-    let attributeCount = 0;
-    if (node.attributes) {
-      for (const name in node.attributes) {
-        const template = node.attributes[name];
-        if (template === undefined) continue;
-        const value = fill(template, context);
-        if (value !== undefined && value !== null && value !== '') {
-          attributes[name] = String(value);
-          attributeCount += 1;
-        }
-      }
-    }
-    const textValue = node.text !== undefined ? fill(node.text, context) : undefined;
-    const text = textValue === undefined || textValue === null || textValue === '' ? undefined : String(textValue);
-    const children = node.children ? build(node.children, scope, input) : [];
-    const hasContent = text !== undefined || children.length > 0 || (node.text === undefined && attributeCount > 0);
-    if (!hasContent && node.required) throw new RenderError(input.invoiceNumber, node.name, 'is mandatory in this standard, but the invoice has nothing to put in it');
-    if (!hasContent && !node.keepEmpty) continue;
-    built.push(text !== undefined ? { name: node.name, attributes, text, children } : { name: node.name, attributes, children });
+/** One compiled template node: adds its element (or elements, or none) to the built list. */
+type Step = (context: ExpressionContext, built: Built[], input: XmlWriteInput) => void;
+
+interface CompiledXml {
+  readonly root: Step;
+  /** Whether some element may have both text and children (written by the reference serializer). */
+  readonly mayMixContent: boolean;
+}
+
+const compiledTrees = new WeakMap<XmlNode, CompiledXml>();
+
+/** The template's tree compiled once into functions: expressions with their paths and filters resolved, loop items in slots. */
+function compiledTree(root: XmlNode): CompiledXml {
+  let compiled = compiledTrees.get(root);
+  if (!compiled) {
+    compiled = { root: compileNode(root, NO_LOOPS), mayMixContent: mixesContent(root) };
+    compiledTrees.set(root, compiled);
   }
-  return built;
+  return compiled;
+}
+
+function mixesContent(node: XmlNode): boolean {
+  const children = ('children' in node ? node.children : undefined) ?? [];
+  return ('text' in node && node.text !== undefined && 'name' in node && children.length > 0) || children.some(mixesContent);
+}
+
+function compileNodes(nodes: readonly XmlNode[], bindings: LoopBindings): Step[] {
+  return nodes.map((node) => compileNode(node, bindings));
+}
+
+/** A node's own step behind what may leave it out: the profile's omit list and its `when`. */
+function compileNode(node: XmlNode, bindings: LoopBindings): Step {
+  const step = 'each' in node ? compileLoop(node, bindings) : compileElement(node, bindings);
+  const id = node.id;
+  const when = node.when === undefined ? undefined : compileExpressionText(node.when, bindings);
+  if (id === undefined && when === undefined) return step;
+  return (context, built, input) => {
+    if (id !== undefined && input.omit.has(id)) return;
+    if (when !== undefined && !present(when(context))) return;
+    step(context, built, input);
+  };
+}
+
+function compileLoop(node: Extract<XmlNode, { each: string }>, bindings: LoopBindings): Step {
+  const items = compilePath(node.each, bindings);
+  const steps = compileNodes(node.children, bindLoop(bindings, node.as));
+  const slot = bindings.slots;
+  return (context, built, input) => {
+    const list = items(context);
+    if (!Array.isArray(list)) return;
+    const loops = context.loops as unknown[];
+    for (let index = 0; index < list.length; index += 1) {
+      loops[slot] = list[index];
+      loops[slot + 1] = index;
+      for (const step of steps) step(context, built, input);
+    }
+  };
+}
+
+function compileElement(node: Exclude<XmlNode, { each: string }>, bindings: LoopBindings): Step {
+  const { name, required, keepEmpty } = node;
+  const attributes = Object.entries(node.attributes ?? {}).flatMap(([attribute, template]) => (template === undefined ? [] : [{ name: attribute, value: compileExpressionText(template, bindings) }]));
+  const textValue = node.text === undefined ? undefined : compileExpressionText(node.text, bindings);
+  const children = node.children ? compileNodes(node.children, bindings) : [];
+  return (context, built, input) => {
+    const written: string[] = [];
+    for (const attribute of attributes) {
+      const value = attribute.value(context);
+      if (value !== undefined && value !== null && value !== '') written.push(attribute.name, String(value));
+    }
+    const value = textValue?.(context);
+    const text = value === undefined || value === null || value === '' ? undefined : String(value);
+    const childElements: Built[] = [];
+    for (const child of children) child(context, childElements, input);
+    const hasContent = text !== undefined || childElements.length > 0 || (textValue === undefined && written.length > 0);
+    if (!hasContent && required) throw new RenderError(input.invoiceNumber, name, 'is mandatory in this standard, but the invoice has nothing to put in it');
+    if (!hasContent && !keepEmpty) return;
+    built.push(text !== undefined ? { name, attributes: written, text, children: childElements } : { name, attributes: written, children: childElements });
+  };
 }
