@@ -406,13 +406,24 @@ function wrapText(text: string, width: number): string[] {
   return lines;
 }
 
-/** ISO 9735 character repertoires: level A (upper case), level B (with lower case), C (ISO 8859-1). */
+/**
+ * Character sets of the segment standards, one character each: ISO 9735 level A (upper case),
+ * level B (with lower case), C (ISO 8859-1); X12's basic and extended sets together (printable
+ * ASCII; other "select language" characters need a partner agreement).
+ */
 const REPERTOIRES: Readonly<Record<string, RegExp>> = {
+  X12: /^[\u0020-\u007e]$/,
   UNOA: /^[A-Z0-9 .,\-()/='+:?!"%&*;<>]$/,
   UNOB: /^[A-Za-z0-9 .,\-()/='+:?!"%&*;<>]$/,
   UNOC: /^[\u0020-\u007e\u00a0-\u00ff]$/,
 };
 const TYPOGRAPHIC: Readonly<Record<string, string>> = { '\u00a0': ' ', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-', '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u2026': '...', '\u20ac': 'EUR', '\u00df': 'ss', '\u00e6': 'ae', '\u00c6': 'AE', '\u0153': 'oe', '\u0152': 'OE', '\u00f8': 'o', '\u00d8': 'O', '\u0142': 'l', '\u0141': 'L', '\u0111': 'd', '\u0110': 'D' };
+
+/** A pattern finding the first character outside a repertoire; undefined for one we do not know. */
+export function charactersOutside(name: string): RegExp | undefined {
+  const pattern = REPERTOIRES[name];
+  return pattern === undefined ? undefined : new RegExp(`[^${pattern.source.slice(2, -2)}]`, 'u');
+}
 
 /** The same repertoires, for a whole text: most text fits and is returned as it is. */
 const WHOLLY_IN_REPERTOIRE: Readonly<Record<string, RegExp>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, new RegExp(`^${pattern.source.slice(1, -1)}*$`)]));

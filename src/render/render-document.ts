@@ -147,6 +147,8 @@ function segmentSyntax(options: Readonly<Record<string, unknown>>): SegmentSynta
     escape: options.escape === 'release' ? 'release' : 'refuse',
     releaseCharacter: typeof options.releaseCharacter === 'string' ? options.releaseCharacter : undefined,
     lineBreak: text('lineBreak', '\n'),
+    // X12 names its set in the options; EDIFACT's is the syntax identifier of UNB (UNOA, UNOB, UNOC).
+    characterSet: typeof options.characterSet === 'string' ? options.characterSet : typeof options.syntaxIdentifier === 'string' ? options.syntaxIdentifier : undefined,
   };
 }
 

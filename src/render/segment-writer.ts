@@ -1,6 +1,6 @@
 import { RenderError } from '../model/errors.js';
-import { bindLoop, compileExpressionText, compilePath, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
-import type { Element, SegmentNode } from './template.js';
+import { bindLoop, charactersOutside, compileExpressionText, compilePath, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import type { DataElement, Element, SegmentNode } from './template.js';
 
 /**
  * Writes segment-based documents (X12, EDIFACT) from a template. The syntax is data:
@@ -23,6 +23,8 @@ export interface SegmentSyntax {
   readonly releaseCharacter?: string | undefined;
   /** Written after each terminator, for people reading the file: "\n" or "". */
   readonly lineBreak: string;
+  /** The characters data may use: X12, UNOA, UNOB or UNOC (others: not checked). */
+  readonly characterSet?: string | undefined;
 }
 
 export interface SegmentWriteInput {
@@ -150,41 +152,49 @@ function compileNode(node: SegmentNode, bindings: LoopBindings): Step {
   };
 }
 
-/** One element compiled: its text, escaped, or '' when empty. */
-type ElementWriter = (context: ExpressionContext, document: SegmentDocument) => string;
+/** One element or component compiled: its text, checked and escaped, or '' when empty. */
+type DataWriter = (context: ExpressionContext, document: SegmentDocument) => string;
 
-function compileElement(tag: string, index: number, element: Element, bindings: LoopBindings): ElementWriter {
+function compileElement(tag: string, index: number, element: Element, bindings: LoopBindings): DataWriter {
   if (element === null) return () => '';
   const name = elementName(tag, index, element);
-  if (Array.isArray(element)) {
-    const components = element.map((component, position) => ({ value: compileExpressionText(component, bindings), name: `${name}-${position + 1}` }));
-    // Empty components are written only when a later one has a value: their separators wait.
-    return (context, document) => {
-      let written = '';
-      let separators = '';
-      for (const component of components) {
-        const value = escape(text(component.value(context)), component.name, document);
-        if (value !== '') {
-          written += separators + value;
-          separators = '';
-        }
-        separators += document.syntax.componentSeparator;
+  if (!Array.isArray(element)) return compileData(element, name, bindings, tag === 'ISA' && (index === 10 || index === 15) ? index : undefined);
+  const components = element.map((component, position) => compileData(component, typeof component === 'object' && component.name ? component.name : `${name}-${position + 1}`, bindings));
+  // Empty components are written only when a later one has a value: their separators wait.
+  return (context, document) => {
+    let written = '';
+    let separators = '';
+    for (const component of components) {
+      const value = component(context, document);
+      if (value !== '') {
+        written += separators + value;
+        separators = '';
       }
-      return written;
-    };
-  }
-  const value = compileExpressionText(typeof element === 'string' ? element : element.value, bindings);
-  const carriesSeparator = tag === 'ISA' && (index === 10 || index === 15);
-  if (typeof element === 'string' && !carriesSeparator) return (context, document) => escape(text(value(context)), name, document);
-  const { required, min, max } = typeof element === 'string' ? { required: false, min: undefined, max: undefined } : element;
+      separators += document.syntax.componentSeparator;
+    }
+    return written;
+  };
+}
+
+/**
+ * A value of the document: filled in, then held to what the template says the standard allows
+ * (mandatory, lengths, codes) and to the document's character set, then escaped.
+ * `isaSeparatorIndex`: the ISA element that declares a separator (see declaresSeparator).
+ */
+function compileData(data: string | DataElement, name: string, bindings: LoopBindings, isaSeparatorIndex?: number): DataWriter {
+  const { value: template, required = false, min, max, codes, numeric = false } = typeof data === 'string' ? { value: data } : data;
+  const value = compileExpressionText(template, bindings);
+  const allowed = codes === undefined ? undefined : new Set(codes);
   return (context, document) => {
     const written = text(value(context));
     if (written === '') {
       if (required) throw new RenderError(document.invoiceNumber, name, 'is mandatory in this standard, but the invoice has no value for it');
       return '';
     }
-    checkLength(written, min, max, name, document.invoiceNumber);
-    if (carriesSeparator && declaresSeparator(index, written, document.syntax)) return written;
+    if (min !== undefined || max !== undefined) checkLength(written, numeric, min, max, name, document.invoiceNumber);
+    if (allowed !== undefined && !allowed.has(written)) throw new RenderError(document.invoiceNumber, name, `"${written}" is not a code this standard allows here; allowed: ${[...allowed].join(', ')}`);
+    if (isaSeparatorIndex !== undefined && declaresSeparator(isaSeparatorIndex, written, document.syntax)) return written;
+    checkCharacters(written, name, document);
     return escape(written, name, document);
   };
 }
@@ -206,6 +216,8 @@ interface PreparedSyntax extends SegmentSyntax {
   readonly special: RegExp;
   readonly everySpecial: RegExp;
   readonly segmentEnd: string;
+  /** A character outside the character set, when the set is one we know. */
+  readonly outsideCharacterSet: RegExp | undefined;
   /** EDIFACT UNA is not data: it spells out the separators themselves ("." decimal mark, space reserved), unescaped; its template elements are ignored. */
   readonly serviceStringAdvice: string;
 }
@@ -223,6 +235,7 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
       special: anyOf(specials, ''),
       everySpecial: anyOf(specials, 'g'),
       segmentEnd: `${syntax.segmentTerminator}${syntax.lineBreak}`,
+      outsideCharacterSet: syntax.characterSet === undefined ? undefined : charactersOutside(syntax.characterSet),
       serviceStringAdvice: `UNA${syntax.componentSeparator}${syntax.elementSeparator}.${syntax.releaseCharacter ?? '?'}${syntax.repetitionSeparator ?? ' '}`,
     };
     preparedSyntaxes.set(syntax, prepared);
@@ -240,9 +253,24 @@ function elementName(tag: string, index: number, element: Element): string {
   return `${tag}${String(index + 1).padStart(2, '0')}`;
 }
 
-function checkLength(value: string, min: number | undefined, max: number | undefined, name: string, invoiceNumber: string): void {
-  if (max !== undefined && value.length > max) throw new RenderError(invoiceNumber, name, `"${value}" is ${value.length} characters, more than the ${max} the standard allows`);
-  if (min !== undefined && value.length < min) throw new RenderError(invoiceNumber, name, `"${value}" is ${value.length} characters, fewer than the ${min} the standard requires`);
+/** A number's length counts its digits only (X12 R and N, EDIFACT n): not the sign, not the decimal mark. */
+function checkLength(value: string, numeric: boolean, min: number | undefined, max: number | undefined, name: string, invoiceNumber: string): void {
+  const length = numeric ? value.replace(/[^0-9]/g, '').length : value.length;
+  const unit = numeric ? 'digits' : 'characters';
+  if (max !== undefined && length > max) throw new RenderError(invoiceNumber, name, `"${value}" is ${length} ${unit}, more than the ${max} the standard allows`);
+  if (min !== undefined && length < min) throw new RenderError(invoiceNumber, name, `"${value}" is ${length} ${unit}, fewer than the ${min} the standard requires`);
+}
+
+/**
+ * Data in the document's character set (X12's basic and extended sets, EDIFACT's UNOA/UNOB/UNOC):
+ * free text is made to fit by the template's repertoire filter; what still does not fit (an
+ * identifier, a reference) is refused rather than written as bytes the receiver cannot read.
+ */
+function checkCharacters(value: string, name: string, document: SegmentDocument): void {
+  const outside = document.syntax.outsideCharacterSet;
+  if (outside === undefined) return;
+  const found = outside.exec(value);
+  if (found) throw new RenderError(document.invoiceNumber, name, `"${value}" contains "${found[0]}" (U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}), which the ${document.syntax.characterSet ?? ''} character set of this document cannot carry; change the data`);
 }
 
 function escape(value: string, name: string, document: SegmentDocument): string {

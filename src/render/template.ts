@@ -2,13 +2,13 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../model/errors.js';
-import type { Element, SegmentNode, TemplateDocument, XmlNode } from '../model/generated/template.js';
+import type { DataElement, Element, SegmentNode, TemplateDocument, XmlNode } from '../model/generated/template.js';
 import { appendPointer, locatePointer, parseJsonText } from '../model/json-text.js';
 import { expressionProblems, type CodeLists } from './expressions.js';
 import { describeSchemaErrors, schemaValidator } from '../model/schema-check.js';
 
 export type Template = TemplateDocument;
-export type { Element, SegmentNode, XmlNode };
+export type { DataElement, Element, SegmentNode, XmlNode };
 export type FormatName = TemplateDocument['format'];
 
 /** edi-templates/ at the package root. */

@@ -37,8 +37,10 @@ const SPECS = join(dirname(createRequire(import.meta.url).resolve('ts-edifact/li
 
 /** What the template must make of the examples' codes (UNCL 5153/5305, UN/ECE rec. 20). */
 const TAX_TYPE: Readonly<Record<string, string>> = { S: 'VAT', Z: 'VAT', E: 'VAT', AE: 'VAT', sales: 'STT', EXEMPT: 'VAT' };
-const TAX_CATEGORY: Readonly<Record<string, string>> = { S: 'S', Z: 'Z', E: 'E', AE: 'AE', sales: 'S', EXEMPT: 'E' };
-const UNIT: Readonly<Record<string, string>> = { EA: 'PCE', PCE: 'PCE', H87: 'H87', HUR: 'HUR', HR: 'HUR', CA: 'CS' };
+/** Our tax codes in UNCL 5305 as D96A (and D01B) list it: A B C E G H O S Z. Reverse charge (AE) and intra-community supply (K) came later; for these directories they are exempt (E). */
+const TAX_CATEGORY: Readonly<Record<string, string>> = { S: 'S', Z: 'Z', E: 'E', AE: 'E', K: 'E', sales: 'S', EXEMPT: 'E' };
+const D96A_TAX_CATEGORIES = ['A', 'B', 'C', 'E', 'G', 'H', 'O', 'S', 'Z'];
+const UNIT: Readonly<Record<string, string>> = { EA: 'PCE', PCE: 'PCE', H87: 'PCE', HUR: 'HUR', HR: 'HUR', CA: 'CS' };
 
 interface Segment {
   readonly tag: string;
@@ -272,7 +274,9 @@ function assertSays(interchange: Interchange, invoice: Invoice, profile: Custome
     assert.equal(value(pri, 0), line.discount ? 'AAB' : 'AAA', where);
     sameDecimal(value(pri, 0, 1), line.unitPrice, `${where}: price`);
     if (/^-?\d+(\.\d+)?$/.test(line.unitPrice ?? '')) assert.equal(value(pri, 0, 1), line.unitPrice, `${where}: price as the invoice writes it`);
-    if (line.poLineNumber) assert.deepEqual(only(group, 'RFF', 'ON').elements[0], ['ON', invoice.poNumber ?? '', line.poLineNumber], `${where}: PO line`);
+    // A PO line is referenced only with the PO it belongs to (C506 1154 with 1156).
+    if (line.poLineNumber && invoice.poNumber) assert.deepEqual(only(group, 'RFF', 'ON').elements[0], ['ON', invoice.poNumber, line.poLineNumber], `${where}: PO line`);
+    else assert.equal(qualified(group, 'RFF', 'ON').length, 0, `${where}: no PO, no PO line reference`);
     if (line.taxCode) {
       const tax = only(group, 'TAX', '7');
       assert.equal(value(tax, 1), TAX_TYPE[line.taxCode], where);
@@ -293,6 +297,7 @@ function assertSays(interchange: Interchange, invoice: Invoice, profile: Custome
   sameAmount(amount('77'), invoice.totalAmount ?? totals.payable, currency, `${label}: invoice amount`);
   if (invoice.charges?.length || invoice.allowances?.length) sameDecimal(amount('131'), new Money(totals.chargesTotal).minus(totals.allowancesTotal).toFixed(), `${label}: charges − allowances`);
   const taxes = qualified(summary, 'TAX', '7');
+  for (const tax of qualified(segments, 'TAX', '7')) assert.ok(D96A_TAX_CATEGORIES.includes(value(tax, 5) ?? ''), `${label}: TAX category ${value(tax, 5)} is not in the D96A list of 5305`);
   const subtotals = totals.taxSubtotals.filter((subtotal) => subtotal.code !== '');
   assert.equal(taxes.length, subtotals.length, `${label}: tax subtotals`);
   subtotals.forEach((subtotal, index) => {

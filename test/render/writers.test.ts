@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RenderError } from '../../src/model/errors.js';
 import { writeSegments, type SegmentSyntax } from '../../src/render/segment-writer.js';
+import type { Element } from '../../src/render/template.js';
 import { writeXml } from '../../src/render/xml-writer.js';
 
 const X12: SegmentSyntax = { elementSeparator: '*', componentSeparator: '>', segmentTerminator: '~', repetitionSeparator: '^', escape: 'refuse', lineBreak: '\n' };
@@ -99,4 +100,34 @@ test('a template with an unknown filter or a missing code list is refused when l
     assert.match(error.message, /\/segments\/0\/elements\/1 \{\{ line\.unitOfMeasure \| map:'units' \}\} maps through the code list "units", which the template's codes do not have/);
     return true;
   });
+});
+
+/** One segment written with these elements, data and syntax. */
+const segment = (elements: Element[], scope: Record<string, unknown>, syntax: SegmentSyntax = X12) =>
+  writeSegments({ segments: [{ tag: 'TST', elements }], syntax, scope, codes: {}, omit: new Set(), invoiceNumber: 'INV-7' });
+
+test('an element that allows only certain codes refuses any other, listing the allowed ones', () => {
+  const category = { value: '{{code}}', codes: ['E', 'S', 'Z'], name: 'TAX 5305' };
+  assert.equal(segment(['7', category], { code: 'S' }, EDIFACT), "TST+7+S'");
+  assert.throws(() => segment(['7', category], { code: 'AE' }, EDIFACT), /invoice INV-7: TAX 5305: "AE" is not a code this standard allows here; allowed: E, S, Z/);
+});
+
+test('a numeric element counts digits only: the sign and decimal mark do not take up its length', () => {
+  const quantity = { value: '{{q}}', max: 9, numeric: true, name: 'TXI08' };
+  assert.equal(segment([quantity], { q: '-12345678.9' }), 'TST*-12345678.9~\n');
+  assert.throws(() => segment([quantity], { q: '1234567890' }), /TXI08: "1234567890" is 10 digits, more than the 9 the standard allows/);
+});
+
+test('components are held to their lengths too, and named in the message', () => {
+  const name = ['{{a}}', { value: '{{b}}', max: 35, name: 'NAD C080 3036' }];
+  assert.equal(segment(['BY', name], { a: 'Short', b: 'Also short' }, EDIFACT), "TST+BY+Short:Also short'");
+  assert.throws(() => segment(['BY', name], { a: 'Short', b: 'x'.repeat(36) }, EDIFACT), /NAD C080 3036: .* is 36 characters, more than the 35/);
+});
+
+test('data outside the character set of the document is refused, naming the element and the character', () => {
+  assert.equal(segment(['{{t}}'], { t: 'Plain ASCII, (c) 2026' }, { ...X12, characterSet: 'X12' }), 'TST*Plain ASCII, (c) 2026~\n');
+  assert.throws(() => segment(['{{t}}'], { t: 'Straße' }, { ...X12, characterSet: 'X12' }), /TST01: "Straße" contains "ß" \(U\+00DF\), which the X12 character set/);
+  // UNOC is ISO 8859-1: "ß" fits, an en dash or the euro sign does not.
+  assert.equal(segment(['{{t}}'], { t: 'Straße' }, { ...EDIFACT, characterSet: 'UNOC' }), "TST+Straße'");
+  assert.throws(() => segment(['{{t}}'], { t: 'PO–1' }, { ...EDIFACT, characterSet: 'UNOC' }), /TST01: "PO–1" contains "–" \(U\+2013\), which the UNOC character set/);
 });

@@ -33,23 +33,7 @@ export type SegmentNode =
  * Holds when its value is present and not blank: {{invoice.poNumber}}
  */
 export type Condition = string;
-export type Element =
-  | string
-  | null
-  | string[]
-  | {
-      value: string;
-      min?: number;
-      max?: number;
-      /**
-       * e.g. BIG02, for messages
-       */
-      name?: string;
-      /**
-       * Mandatory in the standard: an invoice without a value here is refused with a RenderError naming the element, instead of a document that leaves it out
-       */
-      required?: boolean;
-    };
+export type Element = string | null | (string | DataElement)[] | DataElement;
 export type XmlNode =
   | {
       name: string;
@@ -116,4 +100,30 @@ export interface TemplateDocument {
    * Page layout of a PDF document (see src/render/pdf-writer.ts)
    */
   pdf?: {};
+}
+/**
+ * An element (or component) with what the standard says of it: lengths, whether it is mandatory, which codes it allows
+ */
+export interface DataElement {
+  value: string;
+  min?: number;
+  max?: number;
+  /**
+   * e.g. BIG02, for messages
+   */
+  name?: string;
+  /**
+   * Mandatory in the standard: an invoice without a value here is refused with a RenderError naming the element, instead of a document that leaves it out
+   */
+  required?: boolean;
+  /**
+   * The only values the standard (or the directory) allows here, e.g. a D96A code list: any other value is refused with a RenderError naming the element
+   *
+   * @minItems 1
+   */
+  codes?: [string, ...string[]];
+  /**
+   * A number (X12 R/N, EDIFACT n): its length counts digits only, not the sign or decimal mark
+   */
+  numeric?: boolean;
 }
