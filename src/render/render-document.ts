@@ -80,13 +80,21 @@ export async function renderDocument(request: RenderRequest): Promise<RenderedDo
     profile,
     options,
     control: request.controlNumbers,
-    now: { iso: request.now, date: request.now.slice(0, 10), time: request.now.slice(11, 19) },
+    now: momentOf(request.now),
     po: request.purchaseOrder,
   };
   const written = await writer(template, scope, { ...context, invoiceNumber: invoice.invoiceNumber, xmlSerializer: request.xmlSerializer });
   const content = typeof written === 'string' ? encode(written, options) : written;
   const entry = FORMATS[format];
   return { format, fileName: `${safeFileName(invoice.invoiceNumber)}.${entry.extension}`, mediaType: entry.mediaType, content };
+}
+
+/** `now` as templates read it; a run renders many documents at the same moment, so the last one is kept. */
+let lastMoment: { readonly iso: string; readonly date: string; readonly time: string } | undefined;
+
+function momentOf(iso: string): { readonly iso: string; readonly date: string; readonly time: string } {
+  if (lastMoment?.iso !== iso) lastMoment = { iso, date: iso.slice(0, 10), time: iso.slice(11, 19) };
+  return lastMoment;
 }
 
 /** What every document of one customer, format and document type shares: worked out once per profile. */

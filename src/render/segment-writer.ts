@@ -194,6 +194,7 @@ function compileData(data: string | DataElement, name: string, bindings: LoopBin
     if (min !== undefined || max !== undefined) checkLength(written, numeric, min, max, name, document.invoiceNumber);
     if (allowed !== undefined && !allowed.has(written)) throw new RenderError(document.invoiceNumber, name, `"${written}" is not a code this standard allows here; allowed: ${[...allowed].join(', ')}`);
     if (isaSeparatorIndex !== undefined && declaresSeparator(isaSeparatorIndex, written, document.syntax)) return written;
+    if (!document.syntax.needsCare.test(written)) return written;
     checkCharacters(written, name, document);
     return escape(written, name, document);
   };
@@ -218,6 +219,8 @@ interface PreparedSyntax extends SegmentSyntax {
   readonly segmentEnd: string;
   /** A character outside the character set, when the set is one we know. */
   readonly outsideCharacterSet: RegExp | undefined;
+  /** Either of the two: most data has neither and is written as it is after one test. */
+  readonly needsCare: RegExp;
   /** EDIFACT UNA is not data: it spells out the separators themselves ("." decimal mark, space reserved), unescaped; its template elements are ignored. */
   readonly serviceStringAdvice: string;
 }
@@ -229,13 +232,16 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
   if (!prepared) {
     const specials = [syntax.elementSeparator, syntax.componentSeparator, syntax.segmentTerminator, syntax.repetitionSeparator, syntax.escape === 'release' ? syntax.releaseCharacter : undefined]
       .filter((character): character is string => character !== undefined && character !== '');
+    const outsideCharacterSet = syntax.characterSet === undefined ? undefined : charactersOutside(syntax.characterSet);
+    const special = anyOf(specials, '');
     prepared = {
       ...syntax,
+      outsideCharacterSet,
+      needsCare: outsideCharacterSet === undefined ? special : new RegExp(`${outsideCharacterSet.source}|${special.source}`),
       specials,
-      special: anyOf(specials, ''),
+      special,
       everySpecial: anyOf(specials, 'g'),
       segmentEnd: `${syntax.segmentTerminator}${syntax.lineBreak}`,
-      outsideCharacterSet: syntax.characterSet === undefined ? undefined : charactersOutside(syntax.characterSet),
       serviceStringAdvice: `UNA${syntax.componentSeparator}${syntax.elementSeparator}.${syntax.releaseCharacter ?? '?'}${syntax.repetitionSeparator ?? ' '}`,
     };
     preparedSyntaxes.set(syntax, prepared);
