@@ -230,6 +230,54 @@ export function compileExpressionText(template: string, bindings: LoopBindings):
   };
 }
 
+/**
+ * Generated code keeps what it calls (compiled filters, constants) in a table and names each
+ * entry by its reference, e.g. `v[3]`.
+ */
+export interface CodeValues {
+  reference(value: unknown): string;
+}
+
+/**
+ * A template string as a JavaScript expression, for templates compiled to functions: the same
+ * value as compileExpressionText gives. The code reads `S` (the scope), `context`, and for
+ * loop variables the locals `L<slot>` (item) and `I<slot>` (index), which the generated loop
+ * declares. Nothing of the template becomes code but names quoted as JSON string literals;
+ * filters are called through `values`.
+ */
+export function expressionTextCode(template: string, bindings: LoopBindings, values: CodeValues): string {
+  const single = SINGLE_EXPRESSION.exec(template);
+  if (single && !template.slice(2).includes('{{')) return expressionCode(single[1] ?? '', bindings, values);
+  if (!template.includes('{{')) return JSON.stringify(template);
+  const parts: string[] = [];
+  let last = 0;
+  for (const match of template.matchAll(EXPRESSION)) {
+    parts.push(JSON.stringify(template.slice(last, match.index)), `${values.reference(text)}(${expressionCode(match[1] ?? '', bindings, values)})`);
+    last = (match.index ?? 0) + match[0].length;
+  }
+  parts.push(JSON.stringify(template.slice(last)));
+  return `(${parts.join(' + ')})`;
+}
+
+function expressionCode(source: string, bindings: LoopBindings, values: CodeValues): string {
+  const parsed = parseExpression(source);
+  let code = parsed.literal !== undefined ? JSON.stringify(parsed.literal) : pathCode(parsed.path, bindings);
+  for (const { name, args } of parsed.filters) {
+    const filter = FILTERS[name] as Filter;
+    const argumentPaths = args.map((argument) => compilePath(argument, bindings));
+    code = `${values.reference((value: unknown, context: ExpressionContext) => filter(value, args, context, argumentPaths))}(${code}, context)`;
+  }
+  return code;
+}
+
+export function pathCode(path: string, bindings: LoopBindings): string {
+  const [head = '', ...rest] = path.split('.');
+  const bound = bindings.names.get(head);
+  let code = bound === undefined ? `S[${JSON.stringify(head)}]` : bound.part === 'item' ? `L${bound.slot}` : bound.part === 'index' ? `I${bound.slot}` : `(I${bound.slot} + 1)`;
+  for (const key of rest) code += `?.[${JSON.stringify(key)}]`;
+  return code;
+}
+
 /** The same, always as text ('' for nothing). */
 export function fillText(template: string, context: ExpressionContext): string {
   return text(fill(template, context));
@@ -428,11 +476,25 @@ export function charactersOutside(name: string): RegExp | undefined {
 /** The same repertoires, for a whole text: most text fits and is returned as it is. */
 const WHOLLY_IN_REPERTOIRE: Readonly<Record<string, RegExp>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, new RegExp(`^${pattern.source.slice(1, -1)}*$`)]));
 
+/** Texts already made to fit, per repertoire: names and addresses repeat from invoice to invoice. */
+const fitted = new Map<string, string>();
+
 function toRepertoire(value: string, name: string): string {
   const allowed = REPERTOIRES[name];
   if (!allowed) return value;
   const cased = name === 'UNOA' ? value.toUpperCase() : value;
   if (WHOLLY_IN_REPERTOIRE[name]?.test(cased)) return cased;
+  const key = `${name}\u0000${cased}`;
+  let result = fitted.get(key);
+  if (result === undefined) {
+    result = fitCharacters(cased, allowed);
+    if (fitted.size >= 1000) fitted.clear();
+    fitted.set(key, result);
+  }
+  return result;
+}
+
+function fitCharacters(cased: string, allowed: RegExp): string {
   const fits = (candidate: string) => candidate !== '' && [...candidate].every((character) => allowed.test(character));
   let result = '';
   for (const character of cased) {

@@ -1,5 +1,5 @@
 import { RenderError } from '../model/errors.js';
-import { bindLoop, charactersOutside, compileExpressionText, compilePath, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { bindLoop, charactersOutside, expressionTextCode, NO_LOOPS, pathCode, present, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import type { DataElement, Element, SegmentNode } from './template.js';
 
 /**
@@ -8,9 +8,7 @@ import type { DataElement, Element, SegmentNode } from './template.js';
  * refused with a clear error; EDIFACT escapes it with its release character. Trailing empty
  * elements and components are left out, as both standards require.
  *
- * A template is compiled once into a tree of small functions (which segments, which elements,
- * each expression with its paths and filters resolved); a document then costs only the reads
- * and the text. Loops keep their item in a slot of the context instead of a new scope.
+ * A template is compiled once into a JavaScript function (see compileProgram).
  */
 export interface SegmentSyntax {
   readonly elementSeparator: string;
@@ -40,13 +38,11 @@ export interface SegmentWriteInput {
 export function writeSegments(input: SegmentWriteInput): string {
   const document = new SegmentDocument(prepareSyntax(input.syntax), input.omit, input.invoiceNumber);
   const context: ExpressionContext = { scope: { ...input.scope, counts: document.counts }, codes: input.codes, loops: [] };
-  for (const step of compiledSegments(input.segments)) step(context, document);
-  return document.text;
+  return compiledSegments(input.segments)(context, document);
 }
 
 /** The document being written: its text so far, its segment count and the counters the template started. */
 class SegmentDocument {
-  text = '';
   segmentCount = 0;
   private readonly counterStarts = new Map<string, number>();
   /** `counts.SE` in a template: segments from the one that started the counter to the one being written, both included. */
@@ -69,135 +65,136 @@ class SegmentDocument {
     return start === undefined ? undefined : this.segmentCount - start + 1;
   }
 
-  append(segment: string): void {
-    this.text += segment + this.syntax.segmentEnd;
-    this.segmentCount += 1;
-  }
 }
 
-/** One compiled template node: writes its segments (or none) into the document. */
-type Step = (context: ExpressionContext, document: SegmentDocument) => void;
+/** A template compiled: writes the whole document. */
+type SegmentProgram = (context: ExpressionContext, document: SegmentDocument) => string;
 
-const compiled = new WeakMap<readonly SegmentNode[], readonly Step[]>();
+const compiled = new WeakMap<readonly SegmentNode[], SegmentProgram>();
 
-function compiledSegments(nodes: readonly SegmentNode[]): readonly Step[] {
-  let steps = compiled.get(nodes);
-  if (!steps) {
-    steps = compileNodes(nodes, NO_LOOPS);
-    compiled.set(nodes, steps);
+function compiledSegments(nodes: readonly SegmentNode[]): SegmentProgram {
+  let program = compiled.get(nodes);
+  if (!program) {
+    program = compileProgram(nodes);
+    compiled.set(nodes, program);
   }
-  return steps;
-}
-
-function compileNodes(nodes: readonly SegmentNode[], bindings: LoopBindings): Step[] {
-  return nodes.map((node) => guarded(node, compileNode(node, bindings), bindings));
-}
-
-/** A node's own step behind what may leave it out: the profile's omit list and its `when`. */
-function guarded(node: SegmentNode, step: Step, bindings: LoopBindings): Step {
-  const id = 'id' in node ? node.id : undefined;
-  const when = node.when === undefined ? undefined : compileExpressionText(node.when, bindings);
-  if (id === undefined && when === undefined) return step;
-  return (context, document) => {
-    if (id !== undefined && document.omit.has(id)) return;
-    if (when !== undefined && !present(when(context))) return;
-    step(context, document);
-  };
-}
-
-function compileNode(node: SegmentNode, bindings: LoopBindings): Step {
-  if ('each' in node) {
-    const items = compilePath(node.each, bindings);
-    const inner = bindLoop(bindings, node.as);
-    const steps = compileNodes(node.segments, inner);
-    const slot = bindings.slots;
-    return (context, document) => {
-      const list = items(context);
-      if (!Array.isArray(list)) return;
-      const loops = context.loops as unknown[];
-      for (let index = 0; index < list.length; index += 1) {
-        loops[slot] = list[index];
-        loops[slot + 1] = index;
-        for (const step of steps) step(context, document);
-      }
-    };
-  }
-  if ('group' in node) {
-    const steps = compileNodes(node.group, bindings);
-    return (context, document) => {
-      for (const step of steps) step(context, document);
-    };
-  }
-  const counter = node.count;
-  if (node.tag === 'UNA') {
-    return (_, document) => {
-      if (counter !== undefined) document.startCounter(counter);
-      document.append(document.syntax.serviceStringAdvice);
-    };
-  }
-  const tag = node.tag;
-  const elements = node.elements.map((element, index) => compileElement(tag, index, element, bindings));
-  return (context, document) => {
-    if (counter !== undefined) document.startCounter(counter);
-    let segment = tag;
-    let separators = '';
-    for (const element of elements) {
-      separators += document.syntax.elementSeparator;
-      const value = element(context, document);
-      if (value === '') continue;
-      segment += separators + value;
-      separators = '';
-    }
-    document.append(segment);
-  };
-}
-
-/** One element or component compiled: its text, checked and escaped, or '' when empty. */
-type DataWriter = (context: ExpressionContext, document: SegmentDocument) => string;
-
-function compileElement(tag: string, index: number, element: Element, bindings: LoopBindings): DataWriter {
-  if (element === null) return () => '';
-  const name = elementName(tag, index, element);
-  if (!Array.isArray(element)) return compileData(element, name, bindings, tag === 'ISA' && (index === 10 || index === 15) ? index : undefined);
-  const components = element.map((component, position) => compileData(component, typeof component === 'object' && component.name ? component.name : `${name}-${position + 1}`, bindings));
-  // Empty components are written only when a later one has a value: their separators wait.
-  return (context, document) => {
-    let written = '';
-    let separators = '';
-    for (const component of components) {
-      const value = component(context, document);
-      if (value !== '') {
-        written += separators + value;
-        separators = '';
-      }
-      separators += document.syntax.componentSeparator;
-    }
-    return written;
-  };
+  return program;
 }
 
 /**
- * A value of the document: filled in, then held to what the template says the standard allows
- * (mandatory, lengths, codes) and to the document's character set, then escaped.
- * `isaSeparatorIndex`: the ISA element that declares a separator (see declaresSeparator).
+ * A template is compiled once into one JavaScript function, as template engines do: its
+ * segments, loops and conditions become straight-line code, each path a property read, each
+ * element its checks in line, so that a document costs little more than its text. Nothing of
+ * the template's text becomes code except quoted as JSON string literals (tags, names, paths);
+ * filters and other helpers are called from a table (`v[i]`).
  */
-function compileData(data: string | DataElement, name: string, bindings: LoopBindings, isaSeparatorIndex?: number): DataWriter {
-  const { value: template, required = false, min, max, codes, numeric = false } = typeof data === 'string' ? { value: data } : data;
-  const value = compileExpressionText(template, bindings);
-  const allowed = codes === undefined ? undefined : new Set(codes);
-  return (context, document) => {
-    const written = text(value(context));
-    if (written === '') {
-      if (required) throw new RenderError(document.invoiceNumber, name, 'is mandatory in this standard, but the invoice has no value for it');
-      return '';
+function compileProgram(nodes: readonly SegmentNode[]): SegmentProgram {
+  const code = new ProgramCode();
+  const body = code.nodes(nodes, NO_LOOPS);
+  const source = `"use strict";
+return function writeDocument(context, document) {
+  const S = context.scope, loops = context.loops, syntax = document.syntax;
+  const C = syntax.componentSeparator, needsCare = syntax.needsCare, separators = syntax.elementSeparators, end = syntax.segmentEnd;
+  let x, t = '';
+${body}
+  return t;
+};`;
+  return new Function('v', 'h', source)(code.values, HELPERS) as SegmentProgram;
+}
+
+/** What generated code calls by name (`h.`): the checks, with their messages. */
+const HELPERS = {
+  present,
+  text,
+  careful: (value: string, name: string, document: SegmentDocument): string => {
+    checkCharacters(value, name, document);
+    return escape(value, name, document);
+  },
+  checkLength,
+  declaresSeparator,
+  missing: (name: string, document: SegmentDocument): never => {
+    throw new RenderError(document.invoiceNumber, name, 'is mandatory in this standard, but the invoice has no value for it');
+  },
+  notAllowed: (value: string, allowed: ReadonlySet<string>, name: string, document: SegmentDocument): never => {
+    throw new RenderError(document.invoiceNumber, name, `"${value}" is not a code this standard allows here; allowed: ${[...allowed].join(', ')}`);
+  },
+};
+
+class ProgramCode implements CodeValues {
+  /** What the code calls or reads by reference: compiled filters, code sets, names. */
+  readonly values: unknown[] = [];
+
+  reference(value: unknown): string {
+    this.values.push(value);
+    return `v[${this.values.length - 1}]`;
+  }
+
+  nodes(nodes: readonly SegmentNode[], bindings: LoopBindings): string {
+    return nodes.map((node) => this.node(node, bindings)).join('\n');
+  }
+
+  /** A node's code behind what may leave it out: the profile's omit list and its `when`. */
+  private node(node: SegmentNode, bindings: LoopBindings): string {
+    const conditions: string[] = [];
+    if ('id' in node && node.id !== undefined) conditions.push(`!document.omit.has(${JSON.stringify(node.id)})`);
+    if (node.when !== undefined) conditions.push(`h.present(${expressionTextCode(node.when, bindings, this)})`);
+    const body = 'each' in node ? this.loop(node, bindings) : 'group' in node ? this.nodes(node.group, bindings) : this.segment(node, bindings);
+    return conditions.length === 0 ? `{\n${body}\n}` : `if (${conditions.join(' && ')}) {\n${body}\n}`;
+  }
+
+  /** The item in a local (L<slot>) for the code, and in the context's loop slots for filters that read paths. */
+  private loop(node: Extract<SegmentNode, { each: string }>, bindings: LoopBindings): string {
+    const slot = bindings.slots;
+    const [item, index, list] = [`L${slot}`, `I${slot + 1}`, `list${slot}`];
+    const body = this.nodes(node.segments, bindLoop(bindings, node.as));
+    return `const ${list} = ${pathCode(node.each, bindings)};
+if (Array.isArray(${list})) for (let ${index} = 0; ${index} < ${list}.length; ${index} += 1) {
+const ${item} = ${list}[${index}];
+loops[${slot}] = ${item}; loops[${slot + 1}] = ${index};
+${body}
+}`;
+  }
+
+  /** Elements join with their separators; an empty one waits, so trailing empty ones are left out. */
+  private segment(node: Extract<SegmentNode, { tag: string }>, bindings: LoopBindings): string {
+    const counter = node.count === undefined ? '' : `document.startCounter(${JSON.stringify(node.count)});\n`;
+    if (node.tag === 'UNA') return `${counter}t += syntax.serviceStringAdvice + end;\ndocument.segmentCount += 1;`;
+    const elements = node.elements.map((element, index) => `n += 1;\n${this.element(node.tag, index, element, bindings)}`);
+    return `${counter}t += ${JSON.stringify(node.tag)};\nlet n = 0;\n${elements.join('\n')}\nt += end;\ndocument.segmentCount += 1;`;
+  }
+
+  private element(tag: string, index: number, element: Element, bindings: LoopBindings): string {
+    if (element === null) return '';
+    const name = elementName(tag, index, element);
+    if (!Array.isArray(element)) return this.data(element, name, bindings, 't += separators[n] + x; n = 0;', tag === 'ISA' && (index === 10 || index === 15) ? index : undefined);
+    // Empty components are written only when a later one has a value: their separators wait.
+    const components = element.map((component, position) => `${this.data(component, typeof component === 'object' && component.name ? component.name : `${name}-${position + 1}`, bindings, 'c += q + x; q = \'\';')}\nq += C;`);
+    return `{\nlet c = '', q = '';\n${components.join('\n')}\nif (c !== '') { t += separators[n] + c; n = 0; }\n}`;
+  }
+
+  /**
+   * A value of the document: filled in, then held to what the template says the standard
+   * allows (mandatory, lengths, codes) and to the document's character set, then escaped.
+   * `isaSeparatorIndex`: the ISA element that declares a separator (see declaresSeparator).
+   */
+  private data(data: string | DataElement, name: string, bindings: LoopBindings, append: string, isaSeparatorIndex?: number): string {
+    const { value, required = false, min, max, codes, numeric = false } = typeof data === 'string' ? { value: data } : data;
+    const quotedName = JSON.stringify(name);
+    const checks: string[] = [];
+    const tooLong = [...(max !== undefined ? [`x.length > ${max}`] : []), ...(min !== undefined ? [`x.length < ${min}`] : [])];
+    if (tooLong.length > 0) checks.push(`if (${numeric ? 'true' : tooLong.join(' || ')}) h.checkLength(x, ${numeric}, ${min ?? 'undefined'}, ${max ?? 'undefined'}, ${quotedName}, document.invoiceNumber);`);
+    if (codes !== undefined) {
+      const allowed = this.reference(new Set(codes));
+      checks.push(`if (!${allowed}.has(x)) h.notAllowed(x, ${allowed}, ${quotedName}, document);`);
     }
-    if (min !== undefined || max !== undefined) checkLength(written, numeric, min, max, name, document.invoiceNumber);
-    if (allowed !== undefined && !allowed.has(written)) throw new RenderError(document.invoiceNumber, name, `"${written}" is not a code this standard allows here; allowed: ${[...allowed].join(', ')}`);
-    if (isaSeparatorIndex !== undefined && declaresSeparator(isaSeparatorIndex, written, document.syntax)) return written;
-    if (!document.syntax.needsCare.test(written)) return written;
-    checkCharacters(written, name, document);
-    return escape(written, name, document);
-  };
+    const care = `if (needsCare.test(x)) x = h.careful(x, ${quotedName}, document);`;
+    checks.push(isaSeparatorIndex === undefined ? care : `if (!h.declaresSeparator(${isaSeparatorIndex}, x, syntax)) { ${care} }`);
+    return `x = h.text(${expressionTextCode(value, bindings, this)});
+if (x !== '') {
+${checks.join('\n')}
+${append}
+}${required ? ` else h.missing(${quotedName}, document);` : ''}`;
+  }
 }
 
 /**
@@ -217,6 +214,8 @@ interface PreparedSyntax extends SegmentSyntax {
   readonly special: RegExp;
   readonly everySpecial: RegExp;
   readonly segmentEnd: string;
+  /** n element separators, for n up to the longest run a segment has (X12 SAC15: 15). */
+  readonly elementSeparators: readonly string[];
   /** A character outside the character set, when the set is one we know. */
   readonly outsideCharacterSet: RegExp | undefined;
   /** Either of the two: most data has neither and is written as it is after one test. */
@@ -242,6 +241,7 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
       special,
       everySpecial: anyOf(specials, 'g'),
       segmentEnd: `${syntax.segmentTerminator}${syntax.lineBreak}`,
+      elementSeparators: Array.from({ length: 100 }, (_, count) => syntax.elementSeparator.repeat(count)),
       serviceStringAdvice: `UNA${syntax.componentSeparator}${syntax.elementSeparator}.${syntax.releaseCharacter ?? '?'}${syntax.repetitionSeparator ?? ' '}`,
     };
     preparedSyntaxes.set(syntax, prepared);
