@@ -90,13 +90,22 @@ function compiledSegments(nodes: readonly SegmentNode[]): SegmentProgram {
  */
 function compileProgram(nodes: readonly SegmentNode[]): SegmentProgram {
   const code = new ProgramCode();
-  const body = code.nodes(nodes, NO_LOOPS);
-  const source = `"use strict";
-return function writeDocument(context, document) {
+  // One function per top-level node: V8 optimizes only functions of moderate size (a whole
+  // EDIFACT template in one function is ~68 KB of bytecode, past its 60 KB limit, and ran interpreted).
+  const parts = nodes.map(
+    (node, index) => `function part${index}(context, document, t) {
   const S = context.scope, loops = context.loops, syntax = document.syntax;
   const C = syntax.componentSeparator, needsCare = syntax.needsCare, separators = syntax.elementSeparators, end = syntax.segmentEnd;
-  let x, t = '';
-${body}
+  let x;
+${code.nodes([node], NO_LOOPS)}
+  return t;
+}`,
+  );
+  const source = `"use strict";
+${parts.join('\n')}
+return function writeDocument(context, document) {
+  let t = '';
+${nodes.map((_, index) => `  t = part${index}(context, document, t);`).join('\n')}
   return t;
 };`;
   return new Function('v', 'h', source)(code.values, HELPERS) as SegmentProgram;
