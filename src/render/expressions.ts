@@ -1,6 +1,7 @@
 import { minorUnits } from '../model/currency.js';
 import { impliedDecimal, paddedDecimal, plainDecimal } from '../model/decimal-notation.js';
 import { isDecimalText, toDecimal } from '../model/decimal-text.js';
+import { minorUnitsText, scaledRate, taxInMinorUnits, toMinorUnits } from '../model/minor-units.js';
 import { Money } from '../model/money.js';
 import { cachedRegExp } from '../model/regexp-cache.js';
 import { canonicalMoneyText, moneyText } from '../model/invoice-totals.js';
@@ -337,6 +338,15 @@ function currencyOf(context: ExpressionContext, args: readonly string[]): string
   return args[0] ?? String(invoiceCurrency(context) ?? 'USD');
 }
 
+/** value × rate / 100 in whole minor units, when both are plain decimals that fit (see minor-units.ts); else undefined. */
+function percentInMinorUnits(value: unknown, rate: unknown, places: number): string | undefined {
+  const amount = toMinorUnits(value, places);
+  const scaled = rate === undefined || rate === null ? ([0, 0] as const) : typeof rate === 'string' ? scaledRate(rate) : undefined;
+  if (amount === undefined || scaled === undefined) return undefined;
+  const tax = taxInMinorUnits(amount, scaled);
+  return tax === undefined ? undefined : minorUnitsText(tax, places);
+}
+
 const FILTERS: Readonly<Record<string, Filter>> = {
   /** date:'CCYYMMDD' — see formatDate. */
   date: (value, [pattern = 'CCYY-MM-DD']) => formatDate(value, pattern),
@@ -405,7 +415,11 @@ const FILTERS: Readonly<Record<string, Filter>> = {
     return Array.isArray(items) && value !== undefined && value !== null ? items[Number(value)] : undefined;
   },
   /** value × rate / 100 to the currency's decimals, the rate a path or a number, absent = 0 (cXML: a line's tax): {{ net | percent:line.taxRate }}. */
-  percent: (value, [rate = '0'], context, [ratePath]) => decimalOf(value)?.times(decimalOf(isDecimalText(rate) ? rate : ratePath?.(context)) ?? 0).dividedBy(100).toFixed(minorUnits(currencyOf(context, [])), Money.ROUND_HALF_UP),
+  percent: (value, [rate = '0'], context, [ratePath]) => {
+    const rateValue = isDecimalText(rate) ? rate : ratePath?.(context);
+    const places = minorUnits(currencyOf(context, []));
+    return percentInMinorUnits(value, rateValue, places) ?? decimalOf(value)?.times(decimalOf(rateValue) ?? 0).dividedBy(100).toFixed(places, Money.ROUND_HALF_UP);
+  },
   /** value + the values at these paths (absent = 0) (cXML GrossAmount): {{ totals.payable | plus:totals.allowancesTotal }}. */
   plus: (value, _, context, paths) => paths.reduce((sum, path) => sum?.plus(decimalOf(path(context)) ?? 0), decimalOf(value))?.toFixed(),
   /** The items whose field equals a value, through a code list when named (cXML: freight vs other charges): where:'code':'shipping':'chargeKind'. */

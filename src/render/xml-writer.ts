@@ -1,6 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { bindLoop, compileExpressionText, compilePath, fillText, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { bindLoop, compileExpressionText, compilePath, expressionTextCode, fillText, NO_LOOPS, pathCode, present, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { RenderError } from '../model/errors.js';
 import type { Template, XmlNode } from './template.js';
 
@@ -32,18 +32,31 @@ export type XmlSerializer = 'fast' | 'xmlbuilder2';
 
 export function writeXml(input: XmlWriteInput, serializer: XmlSerializer = 'fast'): string {
   const tree = compiledTree(input.xml.root);
-  const built: Built[] = [];
-  tree.root({ scope: input.scope, codes: input.codes, loops: [] }, built, input);
-  const [root] = built;
-  if (!root) throw new Error('the template root was left out');
+  const context: ExpressionContext = { scope: input.scope, codes: input.codes, loops: [] };
   let doctype: Doctype | undefined;
   if (input.xml.doctype) {
     // The identifiers are template strings too (cXML: the DTD version is an option).
-    const context: ExpressionContext = { scope: input.scope, codes: input.codes };
     const { name, systemId, publicId } = input.xml.doctype;
     doctype = { name, ...(systemId ? { systemId: fillText(systemId, context) } : {}), ...(publicId ? { publicId: fillText(publicId, context) } : {}) };
   }
-  return serializer === 'fast' && !(tree.mayMixContent && hasMixedContent(root)) ? serializeFast(root, doctype) : serializeWithXmlbuilder2(root, doctype);
+  if (serializer === 'fast' && tree.program !== undefined) {
+    const body = tree.program(context, input);
+    if (body === '') throw new Error('the template root was left out');
+    return `${prolog(doctype)}${body}`;
+  }
+  const built: Built[] = [];
+  tree.root(context, built, input);
+  const [root] = built;
+  if (!root) throw new Error('the template root was left out');
+  return serializeWithXmlbuilder2(root, doctype);
+}
+
+/** The XML declaration and the document type, as xmlbuilder2 writes them. */
+function prolog(doctype: Doctype | undefined): string {
+  const declaration = '<?xml version="1.0" encoding="UTF-8"?>';
+  if (!doctype) return declaration;
+  const identifiers = doctype.publicId ? ` PUBLIC "${doctype.publicId}" "${doctype.systemId ?? ''}"` : doctype.systemId ? ` SYSTEM "${doctype.systemId}"` : '';
+  return `${declaration}\n<!DOCTYPE ${doctype.name}${identifiers}>`;
 }
 
 interface Doctype {
@@ -53,8 +66,9 @@ interface Doctype {
 }
 
 /**
- * The reference: xmlbuilder2 builds a DOM and serializes it. Correct, but its DOM nodes cost
- * ~3 µs each (measured: ~1,000 UBL documents/s), so documents are written by serializeFast,
+ * The reference: the template's tree built as objects, and xmlbuilder2 building a DOM from them
+ * and serializing it. Correct, but its DOM nodes cost ~3 µs each (measured: ~1,000 UBL
+ * documents/s), so documents are written by the template's generated program (XmlProgramCode),
  * which a test holds to byte-identical output on every example.
  */
 function serializeWithXmlbuilder2(root: Built, doctype: Doctype | undefined): string {
@@ -62,44 +76,6 @@ function serializeWithXmlbuilder2(root: Built, doctype: Doctype | undefined): st
   if (doctype) document.dtd({ name: doctype.name, ...(doctype.systemId ? { sysID: doctype.systemId } : {}), ...(doctype.publicId ? { pubID: doctype.publicId } : {}) });
   emit(document, root);
   return document.end({ prettyPrint: true });
-}
-
-/** The same text as xmlbuilder2's pretty print, written straight from the built tree. */
-function serializeFast(root: Built, doctype: Doctype | undefined): string {
-  let text = '<?xml version="1.0" encoding="UTF-8"?>';
-  if (doctype) {
-    const identifiers = doctype.publicId ? ` PUBLIC "${doctype.publicId}" "${doctype.systemId ?? ''}"` : doctype.systemId ? ` SYSTEM "${doctype.systemId}"` : '';
-    text += `\n<!DOCTYPE ${doctype.name}${identifiers}>`;
-  }
-  const write = (node: Built, depth: number): void => {
-    const newLine = lineStart(depth);
-    text += `${newLine}<${node.name}`;
-    const attributes = node.attributes;
-    for (let index = 0; index < attributes.length; index += 2) text += ` ${attributes[index]}="${escapeAttribute(attributes[index + 1] ?? '')}"`;
-    if (node.children.length > 0) {
-      text += '>';
-      for (const child of node.children) write(child, depth + 1);
-      text += `${newLine}</${node.name}>`;
-    } else if (node.text !== undefined) {
-      text += `>${escapeText(node.text)}</${node.name}>`;
-    } else {
-      text += '/>';
-    }
-  };
-  write(root, 0);
-  return text;
-}
-
-/** A new line indented two spaces per level, as xmlbuilder2's pretty print writes it. */
-const lineStarts: string[] = [];
-
-function lineStart(depth: number): string {
-  return (lineStarts[depth] ??= `\n${'  '.repeat(depth)}`);
-}
-
-/** An element with both text and child elements: written by the reference serializer. */
-function hasMixedContent(node: Built): boolean {
-  return (node.text !== undefined && node.children.length > 0) || node.children.some(hasMixedContent);
 }
 
 /** Characters XML 1.0 cannot hold at all become U+FFFD, as xmlbuilder2's invalidCharReplacement does. */
@@ -114,6 +90,7 @@ function escapeText(text: string): string {
 }
 
 function escapeAttribute(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   return escapeText(value).replace(/"/g, '&quot;');
 }
 
@@ -129,10 +106,14 @@ function emit(parent: XMLBuilder, node: Built): void {
 type Step = (context: ExpressionContext, built: Built[], input: XmlWriteInput) => void;
 
 interface CompiledXml {
+  /** The reference: builds the element tree for xmlbuilder2. */
   readonly root: Step;
-  /** Whether some element may have both text and children (written by the reference serializer). */
-  readonly mayMixContent: boolean;
+  /** Writes the document's text; none when some element may have both text and children (only the reference writes those). */
+  readonly program: XmlProgram | undefined;
 }
+
+/** A template compiled to one function: the root element's text, as xmlbuilder2's pretty print writes it. */
+type XmlProgram = (context: ExpressionContext, input: XmlWriteInput) => string;
 
 const compiledTrees = new WeakMap<XmlNode, CompiledXml>();
 
@@ -140,7 +121,7 @@ const compiledTrees = new WeakMap<XmlNode, CompiledXml>();
 function compiledTree(root: XmlNode): CompiledXml {
   let compiled = compiledTrees.get(root);
   if (!compiled) {
-    compiled = { root: compileNode(root, NO_LOOPS), mayMixContent: mixesContent(root) };
+    compiled = { root: compileNode(root, NO_LOOPS), program: mixesContent(root) ? undefined : compileProgram(root) };
     compiledTrees.set(root, compiled);
   }
   return compiled;
@@ -204,4 +185,117 @@ function compileElement(node: Exclude<XmlNode, { each: string }>, bindings: Loop
     if (!hasContent && !keepEmpty) return;
     built.push(text !== undefined ? { name, attributes: written, text, children: childElements } : { name, attributes: written, children: childElements });
   };
+}
+
+/**
+ * The template compiled to JavaScript, as for segment templates (segment-writer.ts): each
+ * element writes its own text, its indentation known from its depth; element and attribute
+ * names enter the code only as JSON string literals, expressions through expressionTextCode.
+ * Large elements become functions of their own, since V8 optimizes only moderate ones.
+ */
+function compileProgram(root: XmlNode): XmlProgram {
+  const code = new XmlProgramCode();
+  const body = code.node(root, NO_LOOPS, 0);
+  const source = `"use strict";
+${code.functions.join('\n')}
+return function writeDocument(context, input) {
+  const S = context.scope, loops = context.loops;
+  let x, t = '';
+${body}
+  return t;
+};`;
+  return new Function('v', 'h', source)(code.values, XML_HELPERS) as XmlProgram;
+}
+
+const XML_HELPERS = {
+  present,
+  escapeText,
+  escapeAttribute,
+  missing: (name: string, input: XmlWriteInput): never => {
+    throw new RenderError(input.invoiceNumber, name, 'is mandatory in this standard, but the invoice has nothing to put in it');
+  },
+};
+
+/** Template nodes under an element beyond which it is written by a function of its own. */
+const OWN_FUNCTION_SIZE = 25;
+
+class XmlProgramCode implements CodeValues {
+  readonly values: unknown[] = [];
+  readonly functions: string[] = [];
+
+  reference(value: unknown): string {
+    this.values.push(value);
+    return `v[${this.values.length - 1}]`;
+  }
+
+  nodes(nodes: readonly XmlNode[], bindings: LoopBindings, depth: number): string {
+    return nodes.map((node) => this.node(node, bindings, depth)).join('\n');
+  }
+
+  /** A node's code behind what may leave it out: the profile's omit list and its `when`. */
+  node(node: XmlNode, bindings: LoopBindings, depth: number): string {
+    const conditions: string[] = [];
+    if (node.id !== undefined) conditions.push(`!input.omit.has(${JSON.stringify(node.id)})`);
+    if (node.when !== undefined) conditions.push(`h.present(${expressionTextCode(node.when, bindings, this)})`);
+    const body = 'each' in node ? this.loop(node, bindings, depth) : this.elementOrCall(node, bindings, depth);
+    return conditions.length === 0 ? `{\n${body}\n}` : `if (${conditions.join(' && ')}) {\n${body}\n}`;
+  }
+
+  private loop(node: Extract<XmlNode, { each: string }>, bindings: LoopBindings, depth: number): string {
+    const slot = bindings.slots;
+    const [item, index, list] = [`L${slot}`, `I${slot + 1}`, `list${slot}`];
+    const body = this.nodes(node.children, bindLoop(bindings, node.as), depth);
+    return `const ${list} = ${pathCode(node.each, bindings)};
+if (Array.isArray(${list})) for (let ${index} = 0; ${index} < ${list}.length; ${index} += 1) {
+const ${item} = ${list}[${index}];
+loops[${slot}] = ${item}; loops[${slot + 1}] = ${index};
+${body}
+}`;
+  }
+
+  /** A large element as a call to a function of its own, which reads the enclosing loops' items from their slots. */
+  private elementOrCall(node: Exclude<XmlNode, { each: string }>, bindings: LoopBindings, depth: number): string {
+    if (depth === 0 || templateSize(node) <= OWN_FUNCTION_SIZE) return this.element(node, bindings, depth);
+    const name = `element${this.functions.length}`;
+    this.functions.push(''); // the place is taken first: functions within this one come after it
+    const at = this.functions.length - 1;
+    const locals = [...bindings.names.values()].filter(({ part }) => part !== 'number').map(({ slot, part }) => `${part === 'item' ? 'L' : 'I'}${slot} = loops[${slot}]`);
+    this.functions[at] = `function ${name}(context, input, t) {
+  const S = context.scope, loops = context.loops${locals.map((local) => `, ${local}`).join('')};
+  let x;
+${this.element(node, bindings, depth)}
+  return t;
+}`;
+    return `t = ${name}(context, input, t);`;
+  }
+
+  /** An element with no text, no attributes and no children is left out, unless it must be kept (or is mandatory: refused). */
+  private element(node: Exclude<XmlNode, { each: string }>, bindings: LoopBindings, depth: number): string {
+    const open = JSON.stringify(`\n${'  '.repeat(depth)}<${node.name}`);
+    const close = JSON.stringify(`\n${'  '.repeat(depth)}</${node.name}>`);
+    const closeInline = JSON.stringify(`</${node.name}>`);
+    const lines: string[] = ["let a = '';"];
+    for (const [attribute, template] of Object.entries(node.attributes ?? {})) {
+      if (template === undefined) continue;
+      lines.push(`x = ${expressionTextCode(template, bindings, this)};`, `if (x !== undefined && x !== null && x !== '') a += ${JSON.stringify(` ${attribute}="`)} + h.escapeAttribute(String(x)) + '"';`);
+    }
+    const hasText = node.text !== undefined;
+    const hasChildren = (node.children ?? []).length > 0;
+    if (hasText) lines.push(`let text = ${expressionTextCode(node.text ?? '', bindings, this)};`, "text = text === undefined || text === null || text === '' ? undefined : String(text);");
+    if (hasChildren) lines.push("const outer = t;\nt = '';", this.nodes(node.children ?? [], bindings, depth + 1), 'const inner = t;\nt = outer;');
+    const content = [...(hasText ? ['text !== undefined'] : []), ...(hasChildren ? ["inner !== ''"] : []), ...(hasText ? [] : ["a !== ''"])].join(' || ');
+    const written = [
+      ...(hasChildren ? [`if (inner !== '') t += ${open} + a + '>' + inner + ${close};`] : []),
+      ...(hasText ? [`${hasChildren ? 'else ' : ''}if (text !== undefined) t += ${open} + a + '>' + h.escapeText(text) + ${closeInline};`] : []),
+      `${hasChildren || hasText ? 'else ' : ''}t += ${open} + a + '/>';`,
+    ].join('\n');
+    const empty = node.required ? `h.missing(${JSON.stringify(node.name)}, input);` : node.keepEmpty ? `t += ${open} + a + '/>';` : '';
+    lines.push(`if (${content}) {\n${written}\n}${empty === '' ? '' : ` else {\n${empty}\n}`}`);
+    return lines.join('\n');
+  }
+}
+
+/** How many template nodes an element holds, itself included. */
+function templateSize(node: XmlNode): number {
+  return 1 + (node.children ?? []).reduce((total, child) => total + templateSize(child), 0);
 }
