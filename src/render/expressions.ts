@@ -3,6 +3,7 @@ import { impliedDecimal, paddedDecimal, plainDecimal } from '../model/decimal-no
 import { isDecimalText, toDecimal } from '../model/decimal-text.js';
 import { minorUnitsText, scaledRate, taxInMinorUnits, toMinorUnits } from '../model/minor-units.js';
 import { Money } from '../model/money.js';
+import { PairCache } from '../model/bounded-cache.js';
 import { cachedRegExp } from '../model/regexp-cache.js';
 import { canonicalMoneyText, moneyText } from '../model/invoice-totals.js';
 import { RenderError } from '../model/errors.js';
@@ -303,18 +304,13 @@ function text(value: unknown): string {
 /** A date (YYYY-MM-DD) or timestamp written in a pattern of CCYY, YY, MM, DD, HH, mm, ss. */
 function formatDate(value: unknown, pattern: string): string | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
-  // The same few dates (now, the issue date) are written many times a document: remembered, within bounds.
-  const key = `${pattern}\u0000${value}`;
-  if (formattedDates.has(key)) return formattedDates.get(key);
-  if (formattedDates.size >= 1000) formattedDates.clear();
-  const formatted = formatDateOnce(value, pattern);
-  formattedDates.set(key, formatted);
-  return formatted;
+  // The same few dates (now, the issue date) are written many times a document.
+  return formattedDates.get(pattern, value, formatDateOnce);
 }
 
-const formattedDates = new Map<string, string | undefined>();
+const formattedDates = new PairCache<string | undefined>();
 
-function formatDateOnce(value: string, pattern: string): string | undefined {
+function formatDateOnce(pattern: string, value: string): string | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(value);
   if (!match) return undefined;
   const [, year = '', month = '', day = '', hour = '00', minute = '00', second = '00'] = match;
@@ -491,24 +487,19 @@ export function charactersOutside(name: string): RegExp | undefined {
 const WHOLLY_IN_REPERTOIRE: Readonly<Record<string, RegExp>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, new RegExp(`^${pattern.source.slice(1, -1)}*$`)]));
 
 /** Texts already made to fit, per repertoire: names and addresses repeat from invoice to invoice. */
-const fitted = new Map<string, string>();
+const fitted = new PairCache<string>();
 
 function toRepertoire(value: string, name: string): string {
   const allowed = REPERTOIRES[name];
   if (!allowed) return value;
   const cased = name === 'UNOA' ? value.toUpperCase() : value;
   if (WHOLLY_IN_REPERTOIRE[name]?.test(cased)) return cased;
-  const key = `${name}\u0000${cased}`;
-  let result = fitted.get(key);
-  if (result === undefined) {
-    result = fitCharacters(cased, allowed);
-    if (fitted.size >= 1000) fitted.clear();
-    fitted.set(key, result);
-  }
-  return result;
+  return fitted.get(name, cased, fitCharacters);
 }
 
-function fitCharacters(cased: string, allowed: RegExp): string {
+/** Each character the repertoire lacks as its typographic or unaccented spelling, else '?'. */
+function fitCharacters(name: string, cased: string): string {
+  const allowed = REPERTOIRES[name] ?? /^$/;
   const fits = (candidate: string) => candidate !== '' && [...candidate].every((character) => allowed.test(character));
   let result = '';
   for (const character of cased) {

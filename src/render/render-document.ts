@@ -83,7 +83,7 @@ export async function renderDocument(request: RenderRequest): Promise<RenderedDo
     now: momentOf(request.now),
     po: request.purchaseOrder,
   };
-  const written = await writer(template, scope, { ...context, invoiceNumber: invoice.invoiceNumber, xmlSerializer: request.xmlSerializer });
+  const written = await writer(template, scope, { codes: context.codes, omit: context.omit, options: context.options, invoiceNumber: invoice.invoiceNumber, xmlSerializer: request.xmlSerializer });
   const content = typeof written === 'string' ? encode(written, options) : written;
   const entry = FORMATS[format];
   return { format, fileName: `${safeFileName(invoice.invoiceNumber)}.${entry.extension}`, mediaType: entry.mediaType, content };
@@ -171,6 +171,9 @@ function encode(text: string, options: Readonly<Record<string, unknown>>): strin
   return syntax !== undefined && LATIN1_SYNTAX.has(syntax) ? Buffer.from(text, 'latin1') : text;
 }
 
+const UNSAFE_IN_FILE_NAME = /[^A-Za-z0-9._-]/g;
+
 function safeFileName(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]/g, '_');
+  UNSAFE_IN_FILE_NAME.lastIndex = 0;
+  return UNSAFE_IN_FILE_NAME.test(name) ? name.replace(UNSAFE_IN_FILE_NAME, '_') : name;
 }

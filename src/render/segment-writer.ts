@@ -190,8 +190,9 @@ ${body}
     const { value, required = false, min, max, codes, numeric = false } = typeof data === 'string' ? { value: data } : data;
     const quotedName = JSON.stringify(name);
     const checks: string[] = [];
-    const tooLong = [...(max !== undefined ? [`x.length > ${max}`] : []), ...(min !== undefined ? [`x.length < ${min}`] : [])];
-    if (tooLong.length > 0) checks.push(`if (${numeric ? 'true' : tooLong.join(' || ')}) h.checkLength(x, ${numeric}, ${min ?? 'undefined'}, ${max ?? 'undefined'}, ${quotedName}, document.invoiceNumber);`);
+    // Cheap tests on the length first; a number has at most two characters that are no digits (sign, decimal mark).
+    const outOfRange = [...(max !== undefined ? [`x.length > ${max}`] : []), ...(min !== undefined ? [`x.length < ${numeric ? min + 2 : min}`] : [])];
+    if (outOfRange.length > 0) checks.push(`if (${outOfRange.join(' || ')}) h.checkLength(x, ${numeric}, ${min ?? 'undefined'}, ${max ?? 'undefined'}, ${quotedName}, document.invoiceNumber);`);
     if (codes !== undefined) {
       const allowed = this.reference(new Set(codes));
       checks.push(`if (!${allowed}.has(x)) h.notAllowed(x, ${allowed}, ${quotedName}, document);`);
