@@ -258,7 +258,7 @@ export function expressionTextCode(template: string, bindings: LoopBindings, val
     last = (match.index ?? 0) + match[0].length;
   }
   parts.push(JSON.stringify(template.slice(last)));
-  return `(${parts.join(' + ')})`;
+  return `(${parts.filter((part) => part !== '""').join(' + ')})`;
 }
 
 function expressionCode(source: string, bindings: LoopBindings, values: CodeValues): string {
@@ -437,8 +437,10 @@ const NEEDS_WRAPPING = /\s\s|^\s|\s$|[^\S ]/;
 let lastWrapped: { readonly text: string; readonly width: number; readonly lines: readonly string[] } | undefined;
 
 function wrappedLines(text: string, width: number): readonly string[] {
-  if (text.length <= width && !NEEDS_WRAPPING.test(text)) return text === '' ? [] : [text];
-  if (lastWrapped?.text !== text || lastWrapped.width !== width) lastWrapped = { text, width, lines: wrapText(text, width) };
+  if (lastWrapped?.text !== text || lastWrapped.width !== width) {
+    const lines = text.length <= width && !NEEDS_WRAPPING.test(text) ? (text === '' ? [] : [text]) : wrapText(text, width);
+    lastWrapped = { text, width, lines };
+  }
   return lastWrapped.lines;
 }
 
@@ -489,7 +491,17 @@ const WHOLLY_IN_REPERTOIRE: Readonly<Record<string, RegExp>> = Object.fromEntrie
 /** Texts already made to fit, per repertoire: names and addresses repeat from invoice to invoice. */
 const fitted = new PairCache<string>();
 
+/** The last text fitted: a template fits the same text for each piece it takes of it. */
+let lastFitted: { readonly value: string; readonly name: string; readonly result: string } | undefined;
+
 function toRepertoire(value: string, name: string): string {
+  if (lastFitted?.value === value && lastFitted.name === name) return lastFitted.result;
+  const result = fitRepertoire(value, name);
+  lastFitted = { value, name, result };
+  return result;
+}
+
+function fitRepertoire(value: string, name: string): string {
   const allowed = REPERTOIRES[name];
   if (!allowed) return value;
   const cased = name === 'UNOA' ? value.toUpperCase() : value;
