@@ -131,3 +131,12 @@ test('data outside the character set of the document is refused, naming the elem
   assert.equal(segment(['{{t}}'], { t: 'Straße' }, { ...EDIFACT, characterSet: 'UNOC' }), "TST+Straße'");
   assert.throws(() => segment(['{{t}}'], { t: 'PO–1' }, { ...EDIFACT, characterSet: 'UNOC' }), /TST01: "PO–1" contains "–" \(U\+2013\), which the UNOC character set/);
 });
+
+test('templates are compiled to code, but their text never becomes code: quotes and code-like text are written as data', () => {
+  const sneaky = `"); throw new Error("escaped"); ("\`\${1}\\`;
+  const text = segment(['{{v}}', `${sneaky}{{v}}`, `{{ '${sneaky.replaceAll("'", '')}' }}`], { v: 'ok' }, { ...EDIFACT, escape: 'release', releaseCharacter: '?' });
+  assert.match(text, /^TST\+ok\+.*throw new Error.*ok\+.*throw new Error/);
+  const xml = writeXml({ xml: { root: { name: 'R', attributes: { 'a-b': sneaky }, children: [{ name: 'T', text: sneaky }] } }, scope: {}, codes: {}, omit: new Set(), invoiceNumber: 'INV-8' });
+  assert.match(xml, /<R a-b="&quot;\); throw new Error\(&quot;escaped&quot;\); \(&quot;`\$\{1\}\\">/);
+  assert.match(xml, /<T>"\); throw new Error\("escaped"\); \("`\$\{1\}\\<\/T>/);
+});
