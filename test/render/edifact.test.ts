@@ -36,7 +36,8 @@ const CONTROL = { interchange: 1001, group: 2001, transaction: 3001 };
 const SPECS = join(dirname(createRequire(import.meta.url).resolve('ts-edifact/lib/parser.js')), 'messageSpec');
 
 /** What the template must make of the examples' codes (UNCL 5153/5305, UN/ECE rec. 20). */
-const TAX_TYPE: Readonly<Record<string, string>> = { S: 'VAT', Z: 'VAT', E: 'VAT', AE: 'VAT', sales: 'STT', EXEMPT: 'VAT' };
+/** US sales tax, taxable or exempt, is STT; every other code here is VAT. */
+const TAX_TYPE: Readonly<Record<string, string>> = { S: 'VAT', Z: 'VAT', E: 'VAT', AE: 'VAT', sales: 'STT', EXEMPT: 'STT' };
 /** Our tax codes in UNCL 5305 as D96A (and D01B) list it: A B C E G H O S Z. Reverse charge (AE) and intra-community supply (K) came later; for these directories they are exempt (E). */
 const TAX_CATEGORY: Readonly<Record<string, string>> = { S: 'S', Z: 'Z', E: 'E', AE: 'E', K: 'E', sales: 'S', EXEMPT: 'E' };
 const D96A_TAX_CATEGORIES = ['A', 'B', 'C', 'E', 'G', 'H', 'O', 'S', 'Z'];
@@ -447,6 +448,16 @@ test('a too long city is refused with the element named, not cut', async () => {
   const profile = (await profiles.profile('kessler-automotive')).profile;
   const invoice = { ...SEPARATORS, buyer: { ...SEPARATORS.buyer, address: { lines: ['Austraße 40'], city: 'X'.repeat(36), postalCode: '74076', country: 'DE' } } } as Invoice;
   await assert.rejects(renderEdifact(invoice, profile), (error: unknown) => error instanceof RenderError && /NAD\+BY city/.test(error.message));
+});
+
+test('what D96A cannot carry is refused naming the element: a long party name piece, a character outside UNOC, syntax version 4', async () => {
+  const profile = (await profiles.profile('kessler-automotive')).profile;
+  const refused = async (invoice: Invoice, element: RegExp, usingProfile: CustomerProfile = profile) =>
+    assert.rejects(renderEdifact(invoice, usingProfile), (error: unknown) => error instanceof RenderError && element.test(error.message));
+  await refused({ ...SEPARATORS, buyer: { ...SEPARATORS.buyer, name: `${'Abcdefghij '.repeat(16)}${'X'.repeat(40)}` } } as Invoice, /NAD C080 3036 party name: .* more than the 35/);
+  await refused({ ...SEPARATORS, poNumber: 'PO\u20131' } as Invoice, /RFF.*"PO–1" contains "–" \(U\+2013\), which the UNOC character set/);
+  const withOptions = (options: Record<string, unknown>) => ({ ...profile, format: { ...profile.format, options: { ...((profile.format as { options?: object }).options ?? {}), ...options } } }) as CustomerProfile;
+  await refused(SEPARATORS as Invoice, /UNB S001 0002 syntax version .*: "4" is not a code this standard allows here/, withOptions({ syntaxVersion: '4' }));
 });
 
 const GOLDEN_CASES: { file: string; golden: string; version?: string }[] = [
