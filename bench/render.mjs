@@ -71,6 +71,13 @@ async function main() {
   const formats = formatArguments.length > 0 ? formatArguments : Object.keys(TARGETS).filter((format) => existsSync(join(root, 'edi-templates', format, 'invoice.json')));
   const invoices = Array.from({ length: count }, (_, index) => invoice(index));
   console.log(`node ${process.version}; ${count.toLocaleString('en')} invoices of 10 lines, one process, one core`);
+  // A yardstick for the machine: the same invoices through JSON.stringify, so that figures from
+  // machines of different speed (or one machine on a busy day) can be compared.
+  for (let index = 0; index < Math.min(200, count); index += 1) JSON.stringify(invoices[index]);
+  const yardstickStart = process.hrtime.bigint();
+  for (const each of invoices) JSON.stringify(each);
+  const yardstick = count / (Number(process.hrtime.bigint() - yardstickStart) / 1e9);
+  console.log(`yardstick: JSON.stringify of the same invoices, ${Math.round(yardstick).toLocaleString('en')}/s`);
   console.log('format            seconds   documents/s   target');
   for (const format of formats) {
     const profile = { id: 'bench', name: 'Bench Buyer', currencies: ['EUR'], format: { type: format }, channel: { type: 'email', to: 'ap@bench.example', from: 'billing@seller.example', smtp: { host: 'localhost' } } };

@@ -188,11 +188,12 @@ ${body}
    */
   private data(data: string | DataElement, name: string, bindings: LoopBindings, append: string, isaSeparatorIndex?: number): string {
     const { value, required = false, min, max, codes, numeric = false } = typeof data === 'string' ? { value: data } : data;
+    for (const [bound, limit] of [['min', min], ['max', max]] as const) if (limit !== undefined && !Number.isInteger(limit)) throw new Error(`${name}: ${bound} ${String(limit)} is not a whole number`);
     const quotedName = JSON.stringify(name);
     const checks: string[] = [];
     // Cheap tests on the length first; a number has at most two characters that are no digits (sign, decimal mark).
     const outOfRange = [...(max !== undefined ? [`x.length > ${max}`] : []), ...(min !== undefined ? [`x.length < ${numeric ? min + 2 : min}`] : [])];
-    if (outOfRange.length > 0) checks.push(`if (${outOfRange.join(' || ')}) h.checkLength(x, ${numeric}, ${min ?? 'undefined'}, ${max ?? 'undefined'}, ${quotedName}, document.invoiceNumber);`);
+    if (outOfRange.length > 0) checks.push(`if (${outOfRange.join(' || ')}) h.checkLength(x, ${numeric ? 'true' : 'false'}, ${min ?? 'undefined'}, ${max ?? 'undefined'}, ${quotedName}, document.invoiceNumber);`);
     if (codes !== undefined) {
       const allowed = this.reference(new Set(codes));
       checks.push(`if (!${allowed}.has(x)) h.notAllowed(x, ${allowed}, ${quotedName}, document);`);
