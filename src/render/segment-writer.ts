@@ -1,5 +1,6 @@
 import { RenderError } from '../model/errors.js';
-import { bindLoop, charactersOutside, expressionTextCode, NO_LOOPS, pathCode, present, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { charactersOutside, expressionTextCode, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { TemplateCode } from './template-code.js';
 import type { DataElement, Element, SegmentNode } from './template.js';
 
 /**
@@ -82,14 +83,12 @@ function compiledSegments(nodes: readonly SegmentNode[]): SegmentProgram {
 }
 
 /**
- * A template is compiled once into one JavaScript function, as template engines do: its
- * segments, loops and conditions become straight-line code, each path a property read, each
- * element its checks in line, so that a document costs little more than its text. Nothing of
- * the template's text becomes code except quoted as JSON string literals (tags, names, paths);
- * filters and other helpers are called from a table (`v[i]`).
+ * A template is compiled once into JavaScript (see TemplateCode): its segments, loops and
+ * conditions become straight-line code, each path a property read, each element its checks in
+ * line, so that a document costs little more than its text.
  */
 function compileProgram(nodes: readonly SegmentNode[]): SegmentProgram {
-  const code = new ProgramCode();
+  const code = new SegmentCode();
   // One function per top-level node: V8 optimizes only functions of moderate size (a whole
   // EDIFACT template in one function is ~68 KB of bytecode, past its 60 KB limit, and ran interpreted).
   const parts = nodes.map(
@@ -101,14 +100,12 @@ ${code.nodes([node], NO_LOOPS)}
   return t;
 }`,
   );
-  const source = `"use strict";
-${parts.join('\n')}
+  return code.program<SegmentProgram>(`${parts.join('\n')}
 return function writeDocument(context, document) {
   let t = '';
 ${nodes.map((_, index) => `  t = part${index}(context, document, t);`).join('\n')}
   return t;
-};`;
-  return new Function('v', 'h', source)(code.values, HELPERS) as SegmentProgram;
+};`);
 }
 
 /** What generated code calls by name (`h.`): the checks, with their messages. */
@@ -129,39 +126,21 @@ const HELPERS = {
   },
 };
 
-class ProgramCode implements CodeValues {
-  /** What the code calls or reads by reference: compiled filters, code sets, names. */
-  readonly values: unknown[] = [];
-
-  reference(value: unknown): string {
-    this.values.push(value);
-    return `v[${this.values.length - 1}]`;
+class SegmentCode extends TemplateCode {
+  program<Program>(source: string): Program {
+    return this.build<Program>(source, HELPERS);
   }
 
   nodes(nodes: readonly SegmentNode[], bindings: LoopBindings): string {
     return nodes.map((node) => this.node(node, bindings)).join('\n');
   }
 
-  /** A node's code behind what may leave it out: the profile's omit list and its `when`. */
   private node(node: SegmentNode, bindings: LoopBindings): string {
-    const conditions: string[] = [];
-    if ('id' in node && node.id !== undefined) conditions.push(`!document.omit.has(${JSON.stringify(node.id)})`);
-    if (node.when !== undefined) conditions.push(`h.present(${expressionTextCode(node.when, bindings, this)})`);
-    const body = 'each' in node ? this.loop(node, bindings) : 'group' in node ? this.nodes(node.group, bindings) : this.segment(node, bindings);
-    return conditions.length === 0 ? `{\n${body}\n}` : `if (${conditions.join(' && ')}) {\n${body}\n}`;
-  }
-
-  /** The item in a local (L<slot>) for the code, and in the context's loop slots for filters that read paths. */
-  private loop(node: Extract<SegmentNode, { each: string }>, bindings: LoopBindings): string {
-    const slot = bindings.slots;
-    const [item, index, list] = [`L${slot}`, `I${slot + 1}`, `list${slot}`];
-    const body = this.nodes(node.segments, bindLoop(bindings, node.as));
-    return `const ${list} = ${pathCode(node.each, bindings)};
-if (Array.isArray(${list})) for (let ${index} = 0; ${index} < ${list}.length; ${index} += 1) {
-const ${item} = ${list}[${index}];
-loops[${slot}] = ${item}; loops[${slot + 1}] = ${index};
-${body}
-}`;
+    const body =
+      'each' in node ? this.loop(node.each, node.as, bindings, (inner) => this.nodes(node.segments, inner))
+      : 'group' in node ? this.nodes(node.group, bindings)
+      : this.segment(node, bindings);
+    return this.guarded(body, { id: 'id' in node ? node.id : undefined, when: node.when, omitted: 'document.omit' }, bindings);
   }
 
   /** Elements join with their separators; an empty one waits, so trailing empty ones are left out. */

@@ -1,6 +1,7 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { bindLoop, compileExpressionText, compilePath, expressionTextCode, fillText, NO_LOOPS, pathCode, present, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { bindLoop, compileExpressionText, compilePath, expressionTextCode, fillText, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { TemplateCode } from './template-code.js';
 import { RenderError } from '../model/errors.js';
 import type { Template, XmlNode } from './template.js';
 
@@ -188,23 +189,20 @@ function compileElement(node: Exclude<XmlNode, { each: string }>, bindings: Loop
 }
 
 /**
- * The template compiled to JavaScript, as for segment templates (segment-writer.ts): each
- * element writes its own text, its indentation known from its depth; element and attribute
- * names enter the code only as JSON string literals, expressions through expressionTextCode.
- * Large elements become functions of their own, since V8 optimizes only moderate ones.
+ * The template compiled to JavaScript (see TemplateCode): each element writes its own text,
+ * its indentation known from its depth. Large elements become functions of their own, since
+ * V8 optimizes only moderate ones.
  */
 function compileProgram(root: XmlNode): XmlProgram {
-  const code = new XmlProgramCode();
+  const code = new XmlCode();
   const body = code.node(root, NO_LOOPS, 0);
-  const source = `"use strict";
-${code.functions.join('\n')}
+  return code.program<XmlProgram>(`${code.functions.join('\n')}
 return function writeDocument(context, input) {
   const S = context.scope, loops = context.loops;
   let x, t = '';
 ${body}
   return t;
-};`;
-  return new Function('v', 'h', source)(code.values, XML_HELPERS) as XmlProgram;
+};`);
 }
 
 const XML_HELPERS = {
@@ -219,38 +217,21 @@ const XML_HELPERS = {
 /** Template nodes under an element beyond which it is written by a function of its own. */
 const OWN_FUNCTION_SIZE = 25;
 
-class XmlProgramCode implements CodeValues {
-  readonly values: unknown[] = [];
+class XmlCode extends TemplateCode {
+  /** Functions of their own for large elements, declared before the program. */
   readonly functions: string[] = [];
 
-  reference(value: unknown): string {
-    this.values.push(value);
-    return `v[${this.values.length - 1}]`;
+  program<Program>(source: string): Program {
+    return this.build<Program>(source, XML_HELPERS);
   }
 
   nodes(nodes: readonly XmlNode[], bindings: LoopBindings, depth: number): string {
     return nodes.map((node) => this.node(node, bindings, depth)).join('\n');
   }
 
-  /** A node's code behind what may leave it out: the profile's omit list and its `when`. */
   node(node: XmlNode, bindings: LoopBindings, depth: number): string {
-    const conditions: string[] = [];
-    if (node.id !== undefined) conditions.push(`!input.omit.has(${JSON.stringify(node.id)})`);
-    if (node.when !== undefined) conditions.push(`h.present(${expressionTextCode(node.when, bindings, this)})`);
-    const body = 'each' in node ? this.loop(node, bindings, depth) : this.elementOrCall(node, bindings, depth);
-    return conditions.length === 0 ? `{\n${body}\n}` : `if (${conditions.join(' && ')}) {\n${body}\n}`;
-  }
-
-  private loop(node: Extract<XmlNode, { each: string }>, bindings: LoopBindings, depth: number): string {
-    const slot = bindings.slots;
-    const [item, index, list] = [`L${slot}`, `I${slot + 1}`, `list${slot}`];
-    const body = this.nodes(node.children, bindLoop(bindings, node.as), depth);
-    return `const ${list} = ${pathCode(node.each, bindings)};
-if (Array.isArray(${list})) for (let ${index} = 0; ${index} < ${list}.length; ${index} += 1) {
-const ${item} = ${list}[${index}];
-loops[${slot}] = ${item}; loops[${slot + 1}] = ${index};
-${body}
-}`;
+    const body = 'each' in node ? this.loop(node.each, node.as, bindings, (inner) => this.nodes(node.children, inner, depth)) : this.elementOrCall(node, bindings, depth);
+    return this.guarded(body, { id: node.id, when: node.when, omitted: 'input.omit' }, bindings);
   }
 
   /** A large element as a call to a function of its own, which reads the enclosing loops' items from their slots. */
