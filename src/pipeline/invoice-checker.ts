@@ -1,4 +1,4 @@
-import { ZERO, type DecimalValue } from '../model/money.js';
+import { ScaledDecimal } from '../model/scaled-decimal.js';
 import { invoiceAmounts } from '../model/invoice-totals.js';
 import { purchaseOrderKey } from './inputs.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
@@ -82,15 +82,15 @@ export class InvoiceChecker {
  * every run.
  */
 class PurchaseOrderLedger {
-  private readonly amounts = new Map<string, DecimalValue>();
-  private readonly quantities = new Map<string, DecimalValue>();
+  private readonly amounts = new Map<string, ScaledDecimal>();
+  private readonly quantities = new Map<string, ScaledDecimal>();
 
-  amount(customerId: string, poNumber: string): DecimalValue {
-    return this.amounts.get(purchaseOrderKey(customerId, poNumber)) ?? ZERO;
+  amount(customerId: string, poNumber: string): ScaledDecimal {
+    return this.amounts.get(purchaseOrderKey(customerId, poNumber)) ?? ScaledDecimal.ZERO;
   }
 
-  quantity(customerId: string, poNumber: string, poLineNumber: string): DecimalValue {
-    return this.quantities.get(`${purchaseOrderKey(customerId, poNumber)}\u0000${poLineNumber}`) ?? ZERO;
+  quantity(customerId: string, poNumber: string, poLineNumber: string): ScaledDecimal {
+    return this.quantities.get(`${purchaseOrderKey(customerId, poNumber)}\u0000${poLineNumber}`) ?? ScaledDecimal.ZERO;
   }
 
   record(invoice: Invoice): void {
@@ -100,7 +100,7 @@ class PurchaseOrderLedger {
     for (const line of invoice.lines) {
       if (line.poLineNumber === undefined || line.quantity === undefined) continue;
       const lineKey = `${key}\u0000${line.poLineNumber}`;
-      this.quantities.set(lineKey, (this.quantities.get(lineKey) ?? ZERO).plus(line.quantity));
+      this.quantities.set(lineKey, (this.quantities.get(lineKey) ?? ScaledDecimal.ZERO).plus(ScaledDecimal.from(line.quantity) ?? ScaledDecimal.ZERO));
     }
   }
 }

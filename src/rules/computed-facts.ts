@@ -1,6 +1,6 @@
-import { characterCount, compareDecimals, toDecimal } from '../model/decimal-text.js';
+import { characterCount, compareDecimals } from '../model/decimal-text.js';
 import { expectedLineAmount, invoiceAmounts, moneyText, roundHalfUp, taxGroups, taxOfGroup } from '../model/invoice-totals.js';
-import { ZERO, type DecimalValue } from '../model/money.js';
+import { ScaledDecimal } from '../model/scaled-decimal.js';
 import type { Invoice, InvoiceCharge, InvoiceLine, PurchaseOrder, PurchaseOrderLine } from '../model/invoice.js';
 import { appendPointer, pointerSegments } from '../model/json-text.js';
 import type { CustomerProfile } from '../model/profile.js';
@@ -13,14 +13,17 @@ import type { CustomerProfile } from '../model/profile.js';
  * attachment files come in as inputs.
  */
 
+const ZERO = ScaledDecimal.ZERO;
+const HUNDRED = ScaledDecimal.from('100') as ScaledDecimal;
+
 /** What firstpass knows of invoices before this one: earlier in the batch or already submitted. */
 export interface InvoiceHistory {
   /** Why this number is already taken for this customer, or undefined when it is not. */
   duplicateOf(customerId: string, invoiceNumber: string): string | undefined;
   /** Net amount invoiced against the PO before this invoice (earlier in this batch). */
-  poAmountInvoiced(customerId: string, poNumber: string): DecimalValue;
+  poAmountInvoiced(customerId: string, poNumber: string): ScaledDecimal;
   /** Quantity invoiced against the PO line before this invoice (earlier in this batch). */
-  poLineQuantityInvoiced(customerId: string, poNumber: string, poLineNumber: string): DecimalValue;
+  poLineQuantityInvoiced(customerId: string, poNumber: string, poLineNumber: string): ScaledDecimal;
 }
 
 export const EMPTY_HISTORY: InvoiceHistory = {
@@ -88,7 +91,7 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
   lazy(facts, 'allowancesTotal', () => moneyText(allowancesTotal, currency));
   lazy(facts, 'netTotal', () => moneyText(net, currency));
 
-  const statedTax = toDecimal(invoice.taxTotal);
+  const statedTax = ScaledDecimal.from(invoice.taxTotal);
   if (statedTax) {
     const groups = taxGroups(invoice, lineNets);
     let expectedTax = ZERO;
@@ -98,7 +101,7 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
     facts.taxTotalDifference = statedTax.minus(expectedTax).abs().toString();
     lazy(facts, 'taxBreakdown', () => groups.map((group, index) => `${group.code || 'no code'} ${group.rate.toString()}%: ${moneyText(taxes[index] ?? ZERO, currency)} on ${moneyText(group.taxable, currency)}`).join('; '));
   }
-  const statedTotal = toDecimal(invoice.totalAmount);
+  const statedTotal = ScaledDecimal.from(invoice.totalAmount);
   if (statedTotal) {
     const expectedTotal = roundHalfUp(net.plus(statedTax ?? ZERO), currency);
     lazy(facts, 'expectedTotalAmount', () => moneyText(expectedTotal, currency));
@@ -139,10 +142,10 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
     const before = (order?.invoiced ?? ZERO).plus(history.poAmountInvoiced(po.customerId, po.poNumber));
     lazy(facts, 'poInvoicedBefore', () => moneyText(before, currency));
     facts.poInvoicedAfter = moneyText(before.plus(net), currency);
-    const poTotal = toDecimal(po.total);
+    const poTotal = ScaledDecimal.from(po.total);
     if (poTotal) {
-      const tolerancePercent = toDecimal(String(inputs.ruleParams.get('po-amount-not-exceeded')?.tolerancePercent ?? '0')) ?? ZERO;
-      facts.poLimit = moneyText(poTotal.times(tolerancePercent.plus(100)).dividedBy(100), currency);
+      const tolerancePercent = ScaledDecimal.from(String(inputs.ruleParams.get('po-amount-not-exceeded')?.tolerancePercent ?? '0')) ?? ZERO;
+      facts.poLimit = moneyText(poTotal.times(tolerancePercent.plus(HUNDRED)).dividedByPowerOfTen(2), currency);
     }
   }
   return facts;
@@ -151,7 +154,7 @@ export function computeInvoiceFacts(inputs: FactInputs): ComputedFacts {
 interface PurchaseOrderFigures {
   readonly lineNumbers: readonly string[];
   /** What the PO itself records as invoiced: Σ quantityInvoiced × unitPrice. */
-  readonly invoiced: DecimalValue;
+  readonly invoiced: ScaledDecimal;
   readonly lines: ReadonlyMap<string, PurchaseOrderLine>;
 }
 
@@ -163,7 +166,7 @@ export function purchaseOrderFigures(po: PurchaseOrder): PurchaseOrderFigures {
   if (!figures) {
     figures = {
       lineNumbers: po.lines.map((line) => line.poLineNumber),
-      invoiced: po.lines.reduce((total, line) => total.plus((toDecimal(line.quantityInvoiced) ?? ZERO).times(toDecimal(line.unitPrice) ?? ZERO)), ZERO),
+      invoiced: po.lines.reduce((total, line) => total.plus((ScaledDecimal.from(line.quantityInvoiced) ?? ZERO).times(ScaledDecimal.from(line.unitPrice) ?? ZERO)), ZERO),
       lines: new Map(po.lines.map((line) => [line.poLineNumber, line])),
     };
     orderFigures.set(po, figures);
@@ -181,21 +184,21 @@ export function computeLineFacts(inputs: FactInputs, invoiceFacts: ComputedFacts
   if (expected) facts.expectedLineAmount = moneyText(expected, currency);
   if (line.description !== undefined) facts.descriptionLength = characterCount(line.description);
 
-  const unitPrice = toDecimal(line.unitPrice);
+  const unitPrice = ScaledDecimal.from(line.unitPrice);
   const contractPrice = line.sku !== undefined ? profile.contract?.prices?.[line.sku] : undefined;
   if (contractPrice !== undefined) {
     facts.contractPrice = contractPrice;
-    const agreed = toDecimal(contractPrice);
+    const agreed = ScaledDecimal.from(contractPrice);
     if (agreed && unitPrice) facts.contractPriceDifference = difference(line.unitPrice, contractPrice, unitPrice, agreed);
   }
 
   if (po && poLine) {
-    const ordered = toDecimal(poLine.quantity);
+    const ordered = ScaledDecimal.from(poLine.quantity);
     if (ordered) {
-      const taken = (toDecimal(poLine.quantityInvoiced) ?? ZERO).plus(inputs.history.poLineQuantityInvoiced(po.customerId, po.poNumber, poLine.poLineNumber));
+      const taken = (ScaledDecimal.from(poLine.quantityInvoiced) ?? ZERO).plus(inputs.history.poLineQuantityInvoiced(po.customerId, po.poNumber, poLine.poLineNumber));
       facts.poLineRemaining = taken.isZero() ? poLine.quantity : ordered.minus(taken).toString();
     }
-    const poPrice = toDecimal(poLine.unitPrice);
+    const poPrice = ScaledDecimal.from(poLine.unitPrice);
     if (poPrice && unitPrice) facts.poPriceDifference = difference(line.unitPrice, poLine.unitPrice, unitPrice, poPrice);
   }
   addAgreedTaxRate(facts, line.taxCode, inputs);
@@ -203,7 +206,7 @@ export function computeLineFacts(inputs: FactInputs, invoiceFacts: ComputedFacts
 }
 
 /** |a − b| as a decimal string; equal values (the usual case) cost no arithmetic. */
-function difference(aText: string | undefined, bText: string | undefined, a: DecimalValue, b: DecimalValue): string {
+function difference(aText: string | undefined, bText: string | undefined, a: ScaledDecimal, b: ScaledDecimal): string {
   return compareDecimals(aText, bText) === 0 ? '0' : a.minus(b).abs().toString();
 }
 
