@@ -82,25 +82,30 @@ export class InvoiceChecker {
  * every run.
  */
 class PurchaseOrderLedger {
-  private readonly amounts = new Map<string, ScaledDecimal>();
-  private readonly quantities = new Map<string, ScaledDecimal>();
+  /** By purchaseOrderKey: the net amount taken from the PO, and the quantity taken per PO line. */
+  private readonly orders = new Map<string, { amount: ScaledDecimal; readonly quantities: Map<string, ScaledDecimal> }>();
 
   amount(customerId: string, poNumber: string): ScaledDecimal {
-    return this.amounts.get(purchaseOrderKey(customerId, poNumber)) ?? ScaledDecimal.ZERO;
+    return this.orders.get(purchaseOrderKey(customerId, poNumber))?.amount ?? ScaledDecimal.ZERO;
   }
 
   quantity(customerId: string, poNumber: string, poLineNumber: string): ScaledDecimal {
-    return this.quantities.get(`${purchaseOrderKey(customerId, poNumber)}\u0000${poLineNumber}`) ?? ScaledDecimal.ZERO;
+    return this.orders.get(purchaseOrderKey(customerId, poNumber))?.quantities.get(poLineNumber) ?? ScaledDecimal.ZERO;
   }
 
   record(invoice: Invoice): void {
     if (invoice.documentType === 'credit-note' || !invoice.poNumber) return;
     const key = purchaseOrderKey(invoice.customerId, invoice.poNumber);
-    this.amounts.set(key, this.amount(invoice.customerId, invoice.poNumber).plus(invoiceAmounts(invoice).taxExclusive));
+    let order = this.orders.get(key);
+    if (!order) {
+      order = { amount: ScaledDecimal.ZERO, quantities: new Map() };
+      this.orders.set(key, order);
+    }
+    order.amount = order.amount.plus(invoiceAmounts(invoice).taxExclusive);
     for (const line of invoice.lines) {
       if (line.poLineNumber === undefined || line.quantity === undefined) continue;
-      const lineKey = `${key}\u0000${line.poLineNumber}`;
-      this.quantities.set(lineKey, (this.quantities.get(lineKey) ?? ScaledDecimal.ZERO).plus(ScaledDecimal.from(line.quantity) ?? ScaledDecimal.ZERO));
+      const taken = order.quantities.get(line.poLineNumber) ?? ScaledDecimal.ZERO;
+      order.quantities.set(line.poLineNumber, taken.plus(ScaledDecimal.from(line.quantity) ?? ScaledDecimal.ZERO));
     }
   }
 }

@@ -333,7 +333,9 @@ export function expandPointer(root: unknown, pointer: string): { pointer: string
     const next: { pointer: string; value: unknown }[] = [];
     for (const { pointer: at, value } of frontier) {
       if (segment === '*') {
-        if (Array.isArray(value)) value.forEach((item, index) => next.push({ pointer: appendPointer(at, index), value: item }));
+        if (!Array.isArray(value)) continue;
+        // A loop rather than forEach (no callback per array), skipping holes as forEach does.
+        for (let index = 0; index < value.length; index += 1) if (index in value) next.push({ pointer: appendPointer(at, index), value: value[index] });
       } else {
         const child = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
         next.push({ pointer: appendPointer(at, segment), value: child });
