@@ -210,9 +210,10 @@ function roundedUnits(units: number, drop: number): number {
 
 /** A non-negative safe integer written with `places` decimals: (14999, 2) → "149.99". */
 function plainDigits(magnitude: number, places: number): string {
-  const digits = String(magnitude);
-  if (places === 0) return digits;
-  const padded = digits.length > places ? digits : '0'.repeat(places - digits.length + 1) + digits;
-  const point = padded.length - places;
-  return `${padded.slice(0, point)}.${padded.slice(point)}`;
+  if (places === 0) return String(magnitude);
+  // Whole part and decimals apart: two short conversions, no slicing of the digits.
+  const divisor = POWERS_OF_TEN[places] as number;
+  const fraction = magnitude % divisor;
+  const fractionDigits = String(fraction);
+  return `${(magnitude - fraction) / divisor}.${fractionDigits.length < places ? '0'.repeat(places - fractionDigits.length) + fractionDigits : fractionDigits}`;
 }

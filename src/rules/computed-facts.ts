@@ -65,19 +65,26 @@ const INVOICE_FACT_NAMES = [
 export type InvoiceFacts = { readonly [Name in (typeof INVOICE_FACT_NAMES)[number]]: unknown };
 
 /**
- * Dates plus or minus a number of days. Issue dates and terms repeat across a batch, so the
- * answers are kept (bounded, so that memory stays flat over any batch).
+ * Dates plus or minus a number of days, by number of days, then date. Issue dates and terms
+ * repeat across a batch, so the answers are kept (bounded, so memory stays flat over any batch).
  */
-const shiftedDates = new Map<string, string>();
+const shiftedDates = new Map<number, Map<string, string>>();
+let shiftedDateCount = 0;
 
 function addDays(date: string, days: number): string {
-  const key = `${date}\u0000${days}`;
-  let shifted = shiftedDates.get(key);
+  let byDate = shiftedDates.get(days);
+  let shifted = byDate?.get(date);
   if (shifted === undefined) {
     const time = Date.parse(`${date}T00:00:00Z`);
     shifted = new Date(time + days * 86_400_000).toISOString().slice(0, 10);
-    if (shiftedDates.size >= 10_000) shiftedDates.clear();
-    shiftedDates.set(key, shifted);
+    if (shiftedDateCount >= 10_000) {
+      shiftedDates.clear();
+      shiftedDateCount = 0;
+      byDate = undefined;
+    }
+    if (!byDate) shiftedDates.set(days, (byDate = new Map()));
+    byDate.set(date, shifted);
+    shiftedDateCount += 1;
   }
   return shifted;
 }
@@ -326,24 +333,41 @@ function agreedTaxRate(taxCode: string | undefined, inputs: FactInputs): string 
   return rates && taxCode !== undefined && Object.hasOwn(rates, taxCode) ? rates[taxCode] : undefined;
 }
 
-/** Expand a pointer with `*` into the pointers of every array element it stands for. */
-export function expandPointer(root: unknown, pointer: string): { pointer: string; value: unknown }[] {
-  let frontier: { pointer: string; value: unknown }[] = [{ pointer: '', value: root }];
-  for (const segment of pointerSegments(pointer)) {
-    const next: { pointer: string; value: unknown }[] = [];
-    for (const { pointer: at, value } of frontier) {
-      if (segment === '*') {
-        if (!Array.isArray(value)) continue;
-        // A loop rather than forEach (no callback per array), skipping holes as forEach does.
-        for (let index = 0; index < value.length; index += 1) if (index in value) next.push({ pointer: appendPointer(at, index), value: value[index] });
-      } else {
-        const child = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined;
-        next.push({ pointer: appendPointer(at, segment), value: child });
-      }
-    }
-    frontier = next;
+/**
+ * Calls `visit` with every value a pointer with `*` stands for, in document order, and the
+ * array positions its `*`s took (an array that `visit` must not keep). Writing the value's
+ * pointer is left to pointerAt, for the few values a message names.
+ */
+function forEachPointed(root: unknown, segments: readonly string[], visit: (value: unknown, positions: readonly number[]) => void): void {
+  walkPointed(root, segments, 0, [], visit);
+}
+
+function walkPointed(value: unknown, segments: readonly string[], depth: number, positions: number[], visit: (value: unknown, positions: readonly number[]) => void): void {
+  if (depth === segments.length) {
+    visit(value, positions);
+    return;
   }
-  return frontier;
+  const segment = segments[depth] as string;
+  if (segment !== '*') {
+    walkPointed(value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined, segments, depth + 1, positions, visit);
+    return;
+  }
+  if (!Array.isArray(value)) return;
+  // Holes are skipped, as forEach skips them.
+  for (let index = 0; index < value.length; index += 1) {
+    if (!(index in value)) continue;
+    positions.push(index);
+    walkPointed(value[index], segments, depth + 1, positions, visit);
+    positions.pop();
+  }
+}
+
+/** The pointer of a value forEachPointed visited: its segments, each `*` replaced by its position. */
+function pointerAt(segments: readonly string[], positions: readonly number[]): string {
+  let pointer = '';
+  let next = 0;
+  for (const segment of segments) pointer = appendPointer(pointer, segment === '*' ? (positions[next++] as number) : segment);
+  return pointer;
 }
 
 function isBlank(value: unknown): boolean {
@@ -354,7 +378,10 @@ function missingFields(invoice: Invoice, fields: unknown): string[] {
   if (!Array.isArray(fields)) return [];
   const missing: string[] = [];
   for (const field of fields as string[]) {
-    for (const { pointer, value } of expandPointer(invoice, field)) if (isBlank(value)) missing.push(pointer);
+    const segments = pointerSegments(field);
+    forEachPointed(invoice, segments, (value, positions) => {
+      if (isBlank(value)) missing.push(pointerAt(segments, positions));
+    });
   }
   return missing;
 }
@@ -363,10 +390,12 @@ function disallowedValues(invoice: Invoice, checks: unknown): { pointer: string;
   if (!Array.isArray(checks)) return [];
   const found: { pointer: string; text: string }[] = [];
   for (const check of checks as { field: string; values: string[] }[]) {
-    for (const { pointer, value } of expandPointer(invoice, check.field)) {
-      if (isBlank(value)) continue;
-      if (!check.values.includes(String(value))) found.push({ pointer, text: `${pointer} is "${String(value)}", expected one of ${check.values.join(', ')}` });
-    }
+    const segments = pointerSegments(check.field);
+    forEachPointed(invoice, segments, (value, positions) => {
+      if (isBlank(value) || check.values.includes(String(value))) return;
+      const pointer = pointerAt(segments, positions);
+      found.push({ pointer, text: `${pointer} is "${String(value)}", expected one of ${check.values.join(', ')}` });
+    });
   }
   return found;
 }
