@@ -141,6 +141,17 @@ export class ScaledDecimal {
     return this.isNegative() ? this.negated() : this;
   }
 
+  /** −1, 0 or 1 as this is less than, equal to or greater than other (decimal.js comparedTo). */
+  compareTo(other: ScaledDecimal): number {
+    if (this.big === undefined && other.big === undefined) {
+      const scale = Math.max(this.scale, other.scale);
+      const left = alignedUnits(this.units, this.scale, scale);
+      const right = alignedUnits(other.units, other.scale, scale);
+      if (fits(left) && fits(right)) return left === right ? 0 : left < right ? -1 : 1;
+    }
+    return this.toDecimal().comparedTo(other.toDecimal());
+  }
+
   /** Rounded to `places` decimals, half away from zero (decimal.js ROUND_HALF_UP). */
   roundHalfUp(places: number): ScaledDecimal {
     if (this.big !== undefined) return ScaledDecimal.ofBig(this.big.toDecimalPlaces(places, Money.ROUND_HALF_UP));

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Decimal } from 'decimal.js';
-import { isDecimalText, Money, toDecimal } from '../../src/model/index.js';
+import { compareDecimals, isDecimalText, Money, toDecimal } from '../../src/model/index.js';
 import { ScaledDecimal } from '../../src/model/scaled-decimal.js';
 import { seededRandom } from '../support/corpus.js';
 
@@ -104,4 +104,29 @@ test('reads decimal.js values (of any Decimal class) and numbers as toDecimal do
   }
   for (const value of [0, 12.5, -3, 0.1, 1e21]) assertSameValue(ScaledDecimal.from(value)!, toDecimal(value)!, String(value));
   for (const value of [Number.NaN, Number.POSITIVE_INFINITY, null, undefined, {}, [], true]) assert.equal(ScaledDecimal.from(value), undefined, String(value));
+});
+
+test('isDecimalText accepts exactly what the decimal pattern of the schemas accepts', () => {
+  const pattern = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+  const random = seededRandom(4);
+  const alphabet = ['0', '1', '9', '.', '-', '+', ' ', 'e', '\n', '٣', ','];
+  const scrambled = Array.from({ length: 5000 }, () => Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
+  for (const text of [...EDGE_CASES, '1\n', '\n1', '-.', '+.', '..1', '1..', ...scrambled]) {
+    assert.equal(isDecimalText(text), pattern.test(text), JSON.stringify(text));
+  }
+  for (const value of [1, null, undefined, {}, ['1']]) assert.equal(isDecimalText(value), false);
+});
+
+test('compareDecimals and compareTo order decimals as decimal.js does, fitting or not', () => {
+  const random = seededRandom(5);
+  const values = [...EDGE_CASES, ...Array.from({ length: 400 }, () => randomDecimalText(random))];
+  for (let index = 0; index < 20_000; index += 1) {
+    const a = values[Math.floor(random() * values.length)] as string;
+    const b = random() < 0.1 ? a : (values[Math.floor(random() * values.length)] as string);
+    const expected = isDecimalText(a) && isDecimalText(b) ? new Money(a).comparedTo(b) : undefined;
+    assert.equal(compareDecimals(a, b), expected, `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+    if (expected !== undefined) assert.equal(ScaledDecimal.from(a)!.compareTo(ScaledDecimal.from(b)!), expected, `${a} compareTo ${b}`);
+  }
+  assert.equal(compareDecimals(5, '5.00'), 0);
+  assert.equal(compareDecimals('abc', 'abc'), undefined);
 });
