@@ -83,14 +83,23 @@ export class InvoiceChecker {
  */
 class PurchaseOrderLedger {
   /** By purchaseOrderKey: the net amount taken from the PO, and the quantity taken per PO line. */
-  private readonly orders = new Map<string, { amount: ScaledDecimal; readonly quantities: Map<string, ScaledDecimal> }>();
+  private readonly orders = new Map<string, TakenFromOrder>();
+  /** The PO asked for last: an invoice asks for its PO once per line. */
+  private last: { readonly customerId: string; readonly poNumber: string; readonly order: TakenFromOrder | undefined } | undefined;
 
   amount(customerId: string, poNumber: string): ScaledDecimal {
-    return this.orders.get(purchaseOrderKey(customerId, poNumber))?.amount ?? ScaledDecimal.ZERO;
+    return this.order(customerId, poNumber)?.amount ?? ScaledDecimal.ZERO;
   }
 
   quantity(customerId: string, poNumber: string, poLineNumber: string): ScaledDecimal {
-    return this.orders.get(purchaseOrderKey(customerId, poNumber))?.quantities.get(poLineNumber) ?? ScaledDecimal.ZERO;
+    return this.order(customerId, poNumber)?.quantities.get(poLineNumber) ?? ScaledDecimal.ZERO;
+  }
+
+  private order(customerId: string, poNumber: string): TakenFromOrder | undefined {
+    if (this.last?.customerId !== customerId || this.last.poNumber !== poNumber) {
+      this.last = { customerId, poNumber, order: this.orders.get(purchaseOrderKey(customerId, poNumber)) };
+    }
+    return this.last.order;
   }
 
   record(invoice: Invoice): void {
@@ -100,6 +109,7 @@ class PurchaseOrderLedger {
     if (!order) {
       order = { amount: ScaledDecimal.ZERO, quantities: new Map() };
       this.orders.set(key, order);
+      this.last = undefined;
     }
     order.amount = order.amount.plus(invoiceAmounts(invoice).taxExclusive);
     for (const line of invoice.lines) {
@@ -108,4 +118,9 @@ class PurchaseOrderLedger {
       order.quantities.set(line.poLineNumber, taken.plus(ScaledDecimal.from(line.quantity) ?? ScaledDecimal.ZERO));
     }
   }
+}
+
+interface TakenFromOrder {
+  amount: ScaledDecimal;
+  readonly quantities: Map<string, ScaledDecimal>;
 }

@@ -227,6 +227,25 @@ export function purchaseOrderFigures(po: PurchaseOrder): PurchaseOrderFigures {
   return figures;
 }
 
+interface PurchaseOrderLineFigures {
+  readonly ordered: ScaledDecimal | undefined;
+  /** What the PO line itself records as invoiced (zero when it says nothing). */
+  readonly invoiced: ScaledDecimal;
+  readonly unitPrice: ScaledDecimal | undefined;
+}
+
+const orderLineFigures = new WeakMap<PurchaseOrderLine, PurchaseOrderLineFigures>();
+
+/** A PO line's quantities and price as decimals: read once, not once per invoice line. */
+function purchaseOrderLineFigures(poLine: PurchaseOrderLine): PurchaseOrderLineFigures {
+  let figures = orderLineFigures.get(poLine);
+  if (!figures) {
+    figures = { ordered: ScaledDecimal.from(poLine.quantity), invoiced: ScaledDecimal.from(poLine.quantityInvoiced) ?? ZERO, unitPrice: ScaledDecimal.from(poLine.unitPrice) };
+    orderLineFigures.set(poLine, figures);
+  }
+  return figures;
+}
+
 /**
  * The computed facts of one line: its own, and the invoice's, read through (see ItemFacts).
  */
@@ -241,12 +260,11 @@ export function computeLineFacts(inputs: FactInputs, invoiceFacts: InvoiceFacts,
   let poLineRemaining: string | undefined;
   let poPriceDifference: string | undefined;
   if (po && poLine) {
-    const ordered = ScaledDecimal.from(poLine.quantity);
+    const { ordered, invoiced, unitPrice: poPrice } = purchaseOrderLineFigures(poLine);
     if (ordered) {
-      const taken = (ScaledDecimal.from(poLine.quantityInvoiced) ?? ZERO).plus(inputs.history.poLineQuantityInvoiced(po.customerId, po.poNumber, poLine.poLineNumber));
+      const taken = invoiced.plus(inputs.history.poLineQuantityInvoiced(po.customerId, po.poNumber, poLine.poLineNumber));
       poLineRemaining = taken.isZero() ? poLine.quantity : ordered.minus(taken).toString();
     }
-    const poPrice = ScaledDecimal.from(poLine.unitPrice);
     if (poPrice && unitPrice) poPriceDifference = difference(line.unitPrice, poLine.unitPrice, unitPrice, poPrice);
   }
   return new ItemFacts(invoiceFacts, {
