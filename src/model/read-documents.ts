@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { parse as parseCsv } from 'csv-parse';
 import { InputError, type InputProblem } from './errors.js';
 import type { DocumentSource, Invoice, PurchaseOrder, Sourced } from './invoice.js';
 import { locatePointer, parseJsonText } from './json-text.js';
@@ -174,6 +173,8 @@ async function* readCsv<K extends DocumentKind>(file: string, kind: K): AsyncGen
   const keyField = kind === 'invoice' ? 'invoiceNumber' : 'poNumber';
   const linePrefix = 'line.';
   const groups = new Map<string, { document: Record<string, unknown>; firstLine: number; cells: Map<string, { value: string; line: number }> }>();
+  // Loaded here, not at start-up: most runs read no CSV.
+  const { parse: parseCsv } = await import('csv-parse');
   const parser = parseCsv({ columns: true, info: true, skip_empty_lines: true, trim: true, bom: true });
   createReadStream(file).on('error', (cause) => parser.destroy(unreadable(file, cause))).pipe(parser);
   try {

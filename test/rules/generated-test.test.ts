@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { EngineEvaluator, type ActiveRule, type RuleDefinition } from '../../src/rules/index.js';
+import type { ActiveRule, RuleDefinition } from '../../src/rules/index.js';
+import { EngineEvaluator } from '../../src/rules/engine-evaluator.js';
 import { generateRuleTest } from '../../src/rules/generated-test.js';
 import type { RuleBook } from '../../src/rules/rule-book.js';
 import type { ConditionNode } from '../../src/rules/rule.js';
