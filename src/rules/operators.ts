@@ -39,9 +39,12 @@ function isBlank(value: unknown): boolean {
   return false;
 }
 
-function compareAsDecimals(a: unknown, b: unknown, accept: (order: number) => boolean): boolean {
-  const order = compareDecimals(a, b);
-  return order !== undefined && accept(order);
+/**
+ * The order of two decimals, NaN when either is no decimal: every comparison with NaN is false,
+ * so each decimal operator is one comparison (no callback to share between them).
+ */
+function decimalOrder(a: unknown, b: unknown): number {
+  return compareDecimals(a, b) ?? Number.NaN;
 }
 
 const normaliseText = (text: string): string => text.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -58,10 +61,10 @@ export const CUSTOM_OPERATORS: Readonly<Record<string, OperatorDefinition>> = {
   matches: { accepts: acceptsAnyFact, test: (a, b) => typeof a === 'string' && (b === undefined || b === null || cachedRegExp(String(b)).test(a)) },
   /** The text contains nothing the pattern matches; absent text or no pattern passes. */
   notMatches: { accepts: acceptsAnyFact, test: (a, b) => typeof a !== 'string' || b === undefined || b === null || !cachedRegExp(String(b)).test(a) },
-  decimalEqual: { accepts: acceptsAnyFact, test: (a, b) => compareAsDecimals(a, b, (order) => order === 0) },
-  decimalLessThanInclusive: { accepts: acceptsAnyFact, test: (a, b) => compareAsDecimals(a, b, (order) => order <= 0) },
-  decimalGreaterThan: { accepts: acceptsAnyFact, test: (a, b) => compareAsDecimals(a, b, (order) => order > 0) },
-  decimalGreaterThanInclusive: { accepts: acceptsAnyFact, test: (a, b) => compareAsDecimals(a, b, (order) => order >= 0) },
+  decimalEqual: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) === 0 },
+  decimalLessThanInclusive: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) <= 0 },
+  decimalGreaterThan: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) > 0 },
+  decimalGreaterThanInclusive: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) >= 0 },
   /** Calendar dates written YYYY-MM-DD compare as text. */
   dateOnOrBefore: { accepts: acceptsAnyFact, test: (a, b) => isDate(a) && isDate(b) && a <= b },
   dateOnOrAfter: { accepts: acceptsAnyFact, test: (a, b) => isDate(a) && isDate(b) && a >= b },
