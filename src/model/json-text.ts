@@ -109,7 +109,9 @@ function describeParseError(code: string): string {
 
 /** A pointer one level deeper: `key` escaped as RFC 6901 says ("~" → "~0", "/" → "~1"). */
 export function appendPointer(pointer: string, key: string | number): string {
-  return `${pointer}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+  // Indices and plain names (nearly every key) need no escaping: no regular expression for them.
+  if (typeof key === 'number' || (!key.includes('~') && !key.includes('/'))) return `${pointer}/${key}`;
+  return `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
 const segmentCache = new Map<string, readonly string[]>();

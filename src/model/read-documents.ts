@@ -1,8 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { parse as parseCsv } from 'csv-parse';
 import { InputError, type InputProblem } from './errors.js';
 import type { DocumentSource, Invoice, PurchaseOrder, Sourced } from './invoice.js';
 import { locatePointer, parseJsonText } from './json-text.js';
@@ -83,16 +81,15 @@ export async function readAllDocuments<K extends DocumentKind>(paths: readonly s
   return documents;
 }
 
-async function* readFileDocuments<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
+/** A plain function, not a generator of its own: each level of yield* costs every document a few promise hops. */
+function readFileDocuments<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
   switch (extname(file).toLowerCase()) {
     case '.jsonl':
-      yield* readJsonLines(file, kind);
-      return;
+      return readJsonLines(file, kind);
     case '.csv':
-      yield* readCsv(file, kind);
-      return;
+      return readCsv(file, kind);
     default:
-      yield* readJsonFile(file, kind);
+      return readJsonFile(file, kind);
   }
 }
 
@@ -110,26 +107,61 @@ async function* readJsonFile<K extends DocumentKind>(file: string, kind: K): Asy
 }
 
 async function* readJsonLines<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
-  const stream = createReadStream(file, { encoding: 'utf8' });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  // A read error ends the line iterator; it is rethrown after the loop. (Racing every line
-  // against a promise of the error kept every line alive: memory grew with the file.)
-  let readError: unknown;
-  stream.once('error', (cause) => {
-    readError = cause;
-    lines.close();
-  });
   let lineNumber = 0;
   let index = 0;
-  for await (const text of lines) {
-    lineNumber += 1;
-    if (text.trim() === '') continue;
-    const line = lineNumber;
-    const value = parseJsonText(text, file, line);
-    yield checked(value, kind, { file, index, line }, (pointer) => locatePointer(text, pointer, file, line));
-    index += 1;
+  for await (const lines of textLines(file)) {
+    for (const text of lines) {
+      lineNumber += 1;
+      if (text.trim() === '') continue;
+      const line = lineNumber;
+      const value = parseJsonText(text, file, line);
+      yield checked(value, kind, { file, index, line }, (pointer) => locatePointer(text, pointer, file, line));
+      index += 1;
+    }
   }
-  if (readError !== undefined) throw unreadable(file, readError);
+}
+
+/**
+ * The lines of a text file, split as readline splits them with crlfDelay: Infinity ("\n",
+ * "\r\n" and a lone "\r" end a line; text after the last line end is a last line), a chunk's
+ * lines at a time: readline's async iterator cost more per line than parsing the JSON did.
+ * Read in chunks, so memory stays flat however large the file; a read error is bad input.
+ */
+async function* textLines(file: string): AsyncGenerator<string[]> {
+  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  /** Text after the last line end seen so far. */
+  let partial = '';
+  /** The previous chunk ended with "\r": a "\n" opening this chunk belongs to it. */
+  let afterReturn = false;
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      const lines: string[] = [];
+      let start = afterReturn && chunk.charCodeAt(0) === 10 ? 1 : 0;
+      afterReturn = false;
+      let newline = chunk.indexOf('\n', start);
+      let carriageReturn = chunk.indexOf('\r', start);
+      while (newline !== -1 || carriageReturn !== -1) {
+        if (carriageReturn !== -1 && (newline === -1 || carriageReturn < newline)) {
+          lines.push(partial + chunk.slice(start, carriageReturn));
+          start = carriageReturn + 1;
+          if (start === chunk.length) afterReturn = true;
+          else if (chunk.charCodeAt(start) === 10) start += 1;
+          carriageReturn = chunk.indexOf('\r', start);
+          if (newline !== -1 && newline < start) newline = chunk.indexOf('\n', start);
+        } else {
+          lines.push(partial + chunk.slice(start, newline));
+          start = newline + 1;
+          newline = chunk.indexOf('\n', start);
+        }
+        partial = '';
+      }
+      partial += chunk.slice(start);
+      yield lines;
+    }
+  } catch (cause) {
+    throw unreadable(file, cause);
+  }
+  if (partial.length > 0) yield [partial];
 }
 
 /**
@@ -141,6 +173,8 @@ async function* readCsv<K extends DocumentKind>(file: string, kind: K): AsyncGen
   const keyField = kind === 'invoice' ? 'invoiceNumber' : 'poNumber';
   const linePrefix = 'line.';
   const groups = new Map<string, { document: Record<string, unknown>; firstLine: number; cells: Map<string, { value: string; line: number }> }>();
+  // Loaded here, not at start-up: most runs read no CSV.
+  const { parse: parseCsv } = await import('csv-parse');
   const parser = parseCsv({ columns: true, info: true, skip_empty_lines: true, trim: true, bom: true });
   createReadStream(file).on('error', (cause) => parser.destroy(unreadable(file, cause))).pipe(parser);
   try {

@@ -50,10 +50,11 @@ export async function* validateInvoices(options: ValidateOptions): AsyncGenerato
   const checker = new InvoiceChecker(profiles, purchaseOrders, { today: options.today, evaluator: options.evaluator ?? 'compiled' });
   const numbers = new InvoiceNumbers(options.submitted);
   const attachmentFiles = new Map<string, AttachmentInfo | string>();
+  const attachmentPaths = new AttachmentPaths();
   for await (const { document: invoice, source } of readDocuments(options.paths, 'invoice')) {
     // Everything that makes the run fail as bad input is found before the rules run.
     await profileFor(profiles, invoice, source);
-    const attachments = inspectAttachments(invoice, source.file, source.line, attachmentFiles);
+    const attachments = inspectAttachments(invoice, source.file, source.line, attachmentFiles, attachmentPaths);
     const where = source.line !== undefined ? `${source.file}:${source.line}` : `${source.file} #${source.index + 1}`;
     const task = { invoice, duplicateOf: numbers.duplicateOf(invoice.customerId, invoice.invoiceNumber), attachments };
     numbers.record(invoice, where);
@@ -84,10 +85,10 @@ class InvoiceNumbers {
  * What the attachment rule needs to know of each attached file: how big it is. An attachment
  * the invoice lists but that cannot be read is bad input: the run stops with exit status 2.
  */
-function inspectAttachments(invoice: Invoice, invoiceFile: string, line: number | undefined, known: Map<string, AttachmentInfo | string>): Map<string, AttachmentInfo> {
+function inspectAttachments(invoice: Invoice, invoiceFile: string, line: number | undefined, known: Map<string, AttachmentInfo | string>, paths: AttachmentPaths): Map<string, AttachmentInfo> {
   const found = new Map<string, AttachmentInfo>();
   for (const [index, attachment] of (invoice.attachments ?? []).entries()) {
-    const path = resolve(dirname(invoiceFile), attachment.file);
+    const path = paths.resolve(invoiceFile, attachment.file);
     let info = known.get(path);
     if (info === undefined) {
       info = inspectFile(path);
@@ -105,6 +106,26 @@ function inspectAttachments(invoice: Invoice, invoiceFile: string, line: number 
     }]);
   }
   return found;
+}
+
+/**
+ * Where an attachment is: its path resolved against the invoice file's folder. Batches attach
+ * the same few files again and again, so each invoice file keeps its answers (bounded).
+ */
+class AttachmentPaths {
+  private readonly byInvoiceFile = new Map<string, Map<string, string>>();
+
+  resolve(invoiceFile: string, attachmentFile: string): string {
+    let paths = this.byInvoiceFile.get(invoiceFile);
+    if (!paths) this.byInvoiceFile.set(invoiceFile, (paths = new Map()));
+    let path = paths.get(attachmentFile);
+    if (path === undefined) {
+      path = resolve(dirname(invoiceFile), attachmentFile);
+      if (paths.size >= 10_000) paths.clear();
+      paths.set(attachmentFile, path);
+    }
+    return path;
+  }
 }
 
 /**

@@ -1,8 +1,6 @@
 import { minorUnits } from '../model/currency.js';
-import { impliedDecimal, paddedDecimal, plainDecimal } from '../model/decimal-notation.js';
-import { isDecimalText, toDecimal } from '../model/decimal-text.js';
-import { minorUnitsText, scaledRate, taxInMinorUnits, toMinorUnits } from '../model/minor-units.js';
-import { Money } from '../model/money.js';
+import { isDecimalText } from '../model/decimal-text.js';
+import { ScaledDecimal } from '../model/scaled-decimal.js';
 import { PairCache } from '../model/bounded-cache.js';
 import { cachedRegExp } from '../model/regexp-cache.js';
 import { canonicalMoneyText, moneyText } from '../model/invoice-totals.js';
@@ -324,23 +322,28 @@ function formatDateOnce(pattern: string, value: string): string | undefined {
     .replace('ss', second);
 }
 
-function decimalOf(value: unknown) {
-  return toDecimal(value);
+/** Amounts in filters: exact decimals (ScaledDecimal, decimal.js where a value does not fit). */
+function decimalOf(value: unknown): ScaledDecimal | undefined {
+  return ScaledDecimal.from(value);
+}
+
+const ZERO = ScaledDecimal.ZERO;
+const powersOfTen = new Map<string, ScaledDecimal>();
+
+/** 10^places, for implied decimals: "2" → 100. */
+function powerOfTen(places: string): ScaledDecimal {
+  let power = powersOfTen.get(places);
+  if (power === undefined) {
+    power = ScaledDecimal.from(`1${'0'.repeat(Number(places))}`) ?? ZERO;
+    powersOfTen.set(places, power);
+  }
+  return power;
 }
 
 const invoiceCurrency = compilePath('invoice.currency', NO_LOOPS);
 
 function currencyOf(context: ExpressionContext, args: readonly string[]): string {
   return args[0] ?? String(invoiceCurrency(context) ?? 'USD');
-}
-
-/** value × rate / 100 in whole minor units, when both are plain decimals that fit (see minor-units.ts); else undefined. */
-function percentInMinorUnits(value: unknown, rate: unknown, places: number): string | undefined {
-  const amount = toMinorUnits(value, places);
-  const scaled = rate === undefined || rate === null ? ([0, 0] as const) : typeof rate === 'string' ? scaledRate(rate) : undefined;
-  if (amount === undefined || scaled === undefined) return undefined;
-  const tax = taxInMinorUnits(amount, scaled);
-  return tax === undefined ? undefined : minorUnitsText(tax, places);
 }
 
 const FILTERS: Readonly<Record<string, Filter>> = {
@@ -356,13 +359,13 @@ const FILTERS: Readonly<Record<string, Filter>> = {
     return amount ? moneyText(amount, currency) : undefined;
   },
   /** A decimal without trailing zeros or exponent: "12.50" → "12.5" (X12 R, EDIFACT n). */
-  decimal: (value) => plainDecimal(value) ?? decimalOf(value)?.toFixed(),
+  decimal: (value) => decimalOf(value)?.toString(),
   /** A decimal with exactly N places: fixed:2. */
-  fixed: (value, [places = '2']) => paddedDecimal(value, Number(places)) ?? decimalOf(value)?.toFixed(Number(places), Money.ROUND_HALF_UP),
+  fixed: (value, [places = '2']) => decimalOf(value)?.toFixed(Number(places)),
   /** Implied decimals (X12 N2): "12.50" with implied:2 → "1250". */
-  implied: (value, [places = '2']) => decimalOf(value)?.times(new Money(10).pow(Number(places))).toDecimalPlaces(0, Money.ROUND_HALF_UP).toFixed(),
-  abs: (value) => decimalOf(value)?.abs().toFixed(),
-  negate: (value) => decimalOf(value)?.negated().toFixed(),
+  implied: (value, [places = '2']) => decimalOf(value)?.times(powerOfTen(places)).roundHalfUp(0).toString(),
+  abs: (value) => decimalOf(value)?.abs().toString(),
+  negate: (value) => decimalOf(value)?.negated().toString(),
   upper: (value) => (typeof value === 'string' ? value.toUpperCase() : value),
   lower: (value) => (typeof value === 'string' ? value.toLowerCase() : value),
   trim: (value) => (typeof value === 'string' ? value.trim() : value),
@@ -386,13 +389,11 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   if: (value, _, context, [condition]) => (condition && present(condition(context)) ? value : undefined),
   /** Implied decimals that never round (X12 N2): impliedExact:2:'TDS01' gives "1234.50" → "123450"; an amount with more decimals (KWD 12.345) is refused, naming the element. */
   impliedExact: (value, [places = '2', element = 'amount'], context) => {
-    const implied = impliedDecimal(value, Number(places));
-    if (implied !== undefined && implied !== 'inexact') return implied;
     const amount = decimalOf(value);
     if (!amount) return undefined;
-    const scaled = amount.times(new Money(10).pow(Number(places)));
-    if (!scaled.isInteger()) throw new RenderError(String(lookup(context.scope, 'invoice.invoiceNumber') ?? ''), element, `${amount.toFixed()} has more decimals than the ${places} this amount element carries; it cannot be written without rounding`);
-    return scaled.toFixed(0);
+    const scaled = amount.times(powerOfTen(places));
+    if (scaled.roundHalfUp(0).compareTo(scaled) !== 0) throw new RenderError(String(lookup(context.scope, 'invoice.invoiceNumber') ?? ''), element, `${amount.toString()} has more decimals than the ${places} this amount element carries; it cannot be written without rounding`);
+    return scaled.toString();
   },
   /** Line N (0-based) of the text word-wrapped at a width (X12 NTE02 holds 80): wrap:80:0; wrap:80:4:'rest' gives line 4 and all after it, for a last element whose length check then refuses what does not fit. */
   wrap: (value, [width = '80', index = '0', rest]) => {
@@ -414,14 +415,14 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   percent: (value, [rate = '0'], context, [ratePath]) => {
     const rateValue = isDecimalText(rate) ? rate : ratePath?.(context);
     const places = minorUnits(currencyOf(context, []));
-    return percentInMinorUnits(value, rateValue, places) ?? decimalOf(value)?.times(decimalOf(rateValue) ?? 0).dividedBy(100).toFixed(places, Money.ROUND_HALF_UP);
+    return decimalOf(value)?.times(decimalOf(rateValue) ?? ZERO).dividedByPowerOfTen(2).toFixed(places);
   },
   /** value + the values at these paths (absent = 0) (cXML GrossAmount): {{ totals.payable | plus:totals.allowancesTotal }}. */
-  plus: (value, _, context, paths) => paths.reduce((sum, path) => sum?.plus(decimalOf(path(context)) ?? 0), decimalOf(value))?.toFixed(),
+  plus: (value, _, context, paths) => paths.reduce((sum, path) => sum?.plus(decimalOf(path(context)) ?? ZERO), decimalOf(value))?.toString(),
   /** The items whose field equals a value, through a code list when named (cXML: freight vs other charges): where:'code':'shipping':'chargeKind'. */
   where: (value, [field = '', wanted = '', list], context) => (Array.isArray(value) ? value.filter((item) => { const own = (item as Record<string, unknown> | null)?.[field]; const table = list === undefined ? undefined : context.codes[list]; return String((table ? table[String(own)] ?? table['*'] : undefined) ?? own) === wanted; }) : undefined),
   /** The sum of a field over a list (cXML ShippingAmount): {{ invoice.charges | sum:'amount' }}. */
-  sum: (value, [field = '']) => (Array.isArray(value) ? value.reduce((total: ReturnType<typeof decimalOf>, item) => total?.plus(decimalOf((item as Record<string, unknown> | null)?.[field]) ?? 0), decimalOf('0'))?.toFixed() : undefined),
+  sum: (value, [field = '']) => (Array.isArray(value) ? value.reduce((total: ScaledDecimal, item) => total.plus(decimalOf((item as Record<string, unknown> | null)?.[field]) ?? ZERO), ZERO).toString() : undefined),
   /** Characters start..end of the text (end optional), nothing when that is empty (EDIFACT UNH: the directory "D96A" with slice:1 is the release "96A"). */
   slice: (value, [start = '0', end]) => (value === undefined || value === null ? value : [...String(value)].slice(Number(start), end === undefined ? undefined : Number(end)).join('') || undefined),
   /** Text an EDIFACT character repertoire can carry, named by a path or literally (UNOA, UNOB, UNOC; others unchanged): typographic dashes and quotes become ASCII, missing accents are dropped, anything else is "?": repertoire:options.syntaxIdentifier. */

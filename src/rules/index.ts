@@ -5,7 +5,7 @@ export { buildRuleBook, type RuleBook } from './rule-book.js';
 export { EMPTY_HISTORY, type AttachmentInfo, type FactInputs, type InvoiceHistory } from './computed-facts.js';
 export { factRuns, findingsFrom, type RuleEvaluator } from './fact-runs.js';
 export { CompiledEvaluator } from './compiled-evaluator.js';
-export { EngineEvaluator } from './engine-evaluator.js';
+// EngineEvaluator is imported from './engine-evaluator.js' where it is needed: it loads json-rules-engine.
 export { ALL_OPERATORS } from './operators.js';
 
 import type { FactInputs } from './computed-facts.js';

@@ -13,15 +13,16 @@ export interface OperatorDefinition {
   readonly test: (factValue: unknown, compareTo: unknown) => boolean;
 }
 
-const always = (): boolean => true;
+/** The factValueValidator of operators that take a fact of any type. */
+export const acceptsAnyFact = (): boolean => true;
 const isNumberLike = (value: unknown): boolean => Number.parseFloat(value as string).toString() !== 'NaN';
 
 /** json-rules-engine 7's default operators, same semantics. */
 export const BUILT_IN_OPERATORS: Readonly<Record<string, OperatorDefinition>> = {
-  equal: { accepts: always, test: (a, b) => a === b },
-  notEqual: { accepts: always, test: (a, b) => a !== b },
-  in: { accepts: always, test: (a, b) => (b as unknown[]).indexOf(a) > -1 },
-  notIn: { accepts: always, test: (a, b) => (b as unknown[]).indexOf(a) === -1 },
+  equal: { accepts: acceptsAnyFact, test: (a, b) => a === b },
+  notEqual: { accepts: acceptsAnyFact, test: (a, b) => a !== b },
+  in: { accepts: acceptsAnyFact, test: (a, b) => (b as unknown[]).indexOf(a) > -1 },
+  notIn: { accepts: acceptsAnyFact, test: (a, b) => (b as unknown[]).indexOf(a) === -1 },
   contains: { accepts: Array.isArray, test: (a, b) => (a as unknown[]).indexOf(b) > -1 },
   doesNotContain: { accepts: Array.isArray, test: (a, b) => (a as unknown[]).indexOf(b) === -1 },
   lessThan: { accepts: isNumberLike, test: (a, b) => (a as number) < (b as number) },
@@ -38,9 +39,12 @@ function isBlank(value: unknown): boolean {
   return false;
 }
 
-function compareAsDecimals(a: unknown, b: unknown, accept: (order: number) => boolean): boolean {
-  const order = compareDecimals(a, b);
-  return order !== undefined && accept(order);
+/**
+ * The order of two decimals, NaN when either is no decimal: every comparison with NaN is false,
+ * so each decimal operator is one comparison (no callback to share between them).
+ */
+function decimalOrder(a: unknown, b: unknown): number {
+  return compareDecimals(a, b) ?? Number.NaN;
 }
 
 const normaliseText = (text: string): string => text.trim().replace(/\s+/g, ' ').toLowerCase();
@@ -50,25 +54,25 @@ const isDate = (value: unknown): value is string => typeof value === 'string' &&
 /** firstpass's own operators, for what invoices need: decimals, dates, text, patterns. */
 export const CUSTOM_OPERATORS: Readonly<Record<string, OperatorDefinition>> = {
   /** value true: present and not blank; value false: absent or blank. */
-  present: { accepts: always, test: (a, b) => isBlank(a) !== (b === true) },
+  present: { accepts: acceptsAnyFact, test: (a, b) => isBlank(a) !== (b === true) },
   /** An empty list (or nothing at all). */
-  empty: { accepts: always, test: (a, b) => isBlank(a) === (b === true) },
+  empty: { accepts: acceptsAnyFact, test: (a, b) => isBlank(a) === (b === true) },
   /** The text matches the pattern; no pattern configured means no constraint. */
-  matches: { accepts: always, test: (a, b) => typeof a === 'string' && (b === undefined || b === null || cachedRegExp(String(b)).test(a)) },
+  matches: { accepts: acceptsAnyFact, test: (a, b) => typeof a === 'string' && (b === undefined || b === null || cachedRegExp(String(b)).test(a)) },
   /** The text contains nothing the pattern matches; absent text or no pattern passes. */
-  notMatches: { accepts: always, test: (a, b) => typeof a !== 'string' || b === undefined || b === null || !cachedRegExp(String(b)).test(a) },
-  decimalEqual: { accepts: always, test: (a, b) => compareAsDecimals(a, b, (order) => order === 0) },
-  decimalLessThanInclusive: { accepts: always, test: (a, b) => compareAsDecimals(a, b, (order) => order <= 0) },
-  decimalGreaterThan: { accepts: always, test: (a, b) => compareAsDecimals(a, b, (order) => order > 0) },
-  decimalGreaterThanInclusive: { accepts: always, test: (a, b) => compareAsDecimals(a, b, (order) => order >= 0) },
+  notMatches: { accepts: acceptsAnyFact, test: (a, b) => typeof a !== 'string' || b === undefined || b === null || !cachedRegExp(String(b)).test(a) },
+  decimalEqual: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) === 0 },
+  decimalLessThanInclusive: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) <= 0 },
+  decimalGreaterThan: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) > 0 },
+  decimalGreaterThanInclusive: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) >= 0 },
   /** Calendar dates written YYYY-MM-DD compare as text. */
-  dateOnOrBefore: { accepts: always, test: (a, b) => isDate(a) && isDate(b) && a <= b },
-  dateOnOrAfter: { accepts: always, test: (a, b) => isDate(a) && isDate(b) && a >= b },
+  dateOnOrBefore: { accepts: acceptsAnyFact, test: (a, b) => isDate(a) && isDate(b) && a <= b },
+  dateOnOrAfter: { accepts: acceptsAnyFact, test: (a, b) => isDate(a) && isDate(b) && a >= b },
   /** Equal ignoring case and spacing. */
-  sameText: { accepts: always, test: (a, b) => typeof a === 'string' && typeof b === 'string' && normaliseText(a) === normaliseText(b) },
+  sameText: { accepts: acceptsAnyFact, test: (a, b) => typeof a === 'string' && typeof b === 'string' && (a === b || normaliseText(a) === normaliseText(b)) },
   /** Text at least / at most this many characters; no bound configured means no constraint. */
-  minLength: { accepts: always, test: (a, b) => typeof a === 'string' && (typeof b !== 'number' || characterCount(a) >= b) },
-  maxLength: { accepts: always, test: (a, b) => typeof a === 'string' && (typeof b !== 'number' || characterCount(a) <= b) },
+  minLength: { accepts: acceptsAnyFact, test: (a, b) => typeof a === 'string' && (typeof b !== 'number' || characterCount(a) >= b) },
+  maxLength: { accepts: acceptsAnyFact, test: (a, b) => typeof a === 'string' && (typeof b !== 'number' || characterCount(a) <= b) },
 };
 
 export const ALL_OPERATORS: Readonly<Record<string, OperatorDefinition>> = { ...BUILT_IN_OPERATORS, ...CUSTOM_OPERATORS };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { chmodSync } from 'node:fs';
+import { chmodSync, createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { InputError, readAllDocuments, type Invoice } from '../../src/model/index.js';
@@ -32,6 +33,32 @@ test('reads one object, an array and JSON Lines, in file order, from a folder re
   assert.deepEqual(documents.map((entry) => entry.document.invoiceNumber), ['B-1', 'B-2', 'A-1', 'C-1', 'C-2']);
   const jsonLines = documents.filter((entry) => entry.source.file.endsWith('stream.jsonl'));
   assert.deepEqual(jsonLines.map((entry) => entry.source.line), [1, 3]);
+});
+
+test('JSON Lines are split as readline splits them: LF, CR LF and a lone CR end a line, also across read chunks', async () => {
+  const endings = ['\n', '\r\n', '\r', '\n\n', '\r\n\r\n', '\n  \n', '\r\r\n'];
+  const records = Array.from({ length: 400 }, (_, index) => JSON.stringify(invoiceWith({ invoiceNumber: `INV-${index}`, note: 'x'.repeat(index * 7) })));
+  let text = '';
+  records.forEach((record, index) => {
+    text += record + endings[index % endings.length];
+  });
+  // A "\r\n" across the 1 MiB boundary where the reader's chunks end, and a last record with no line end.
+  const padding = 2 ** 20 - 1 - Buffer.byteLength(text) - 1;
+  assert.ok(padding > 0, 'the records should fill less than a chunk');
+  text += `${' '.repeat(padding)}\n\r\n${records[0]?.replace('INV-0', 'INV-LAST')}`;
+  const root = tempFolder({ 'mixed.jsonl': text });
+  const file = join(root, 'mixed.jsonl');
+
+  const expected: [number, string][] = [];
+  let lineNumber = 0;
+  for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
+    lineNumber += 1;
+    if (line.trim() !== '') expected.push([lineNumber, (JSON.parse(line) as Invoice).invoiceNumber]);
+  }
+  const documents = await readInvoices(file);
+  assert.deepEqual(documents.map((entry) => [entry.source.line, entry.document.invoiceNumber]), expected);
+  assert.equal(expected.length, 401);
+  assert.deepEqual(documents.map((entry) => entry.source.index), expected.map((_, index) => index));
 });
 
 test('JSON numbers are read through their text, never as binary floats', async () => {

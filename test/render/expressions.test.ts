@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { fill } from '../../src/render/expressions.js';
 import { Money } from '../../src/model/money.js';
 
-/** Filters with a fast path on plain decimal text give what decimal.js gives. */
-test('percent: value × rate / 100 rounded half up to the currency, the same with or without its minor-units path', () => {
+/** Filters compute with ScaledDecimal; decimal.js is the reference they are held to. */
+test('percent: value × rate / 100 rounded half up to the currency, as decimal.js computes it', () => {
   const cases: [string, string | undefined, string][] = [
     ['1052.50', '19', 'EUR'], ['-1052.50', '19', 'EUR'], ['0.05', '50', 'EUR'], ['0.05', '10', 'EUR'], ['-0.05', '10', 'EUR'],
     ['12345', '8.25', 'JPY'], ['12.345', '5', 'KWD'], ['12.3456', '19', 'EUR'], ['100.00', '7.125', 'USD'], ['100.00', undefined, 'EUR'], ['100', 'abc', 'EUR'],

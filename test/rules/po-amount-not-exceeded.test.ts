@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Decimal } from 'decimal.js';
+import { ScaledDecimal } from '../../src/model/index.js';
 import { EMPTY_HISTORY, type InvoiceHistory } from '../../src/rules/index.js';
 import { check, invoiceWith, profileWith, purchaseOrder } from '../support/check.js';
 import { omit, onlyFinding } from './support.js';
@@ -20,7 +20,7 @@ function poLines(invoicedWidgets: string, invoicedGadgets = '0') {
 }
 
 function historyWithPoAmount(amount: string): InvoiceHistory {
-  return { ...EMPTY_HISTORY, poAmountInvoiced: (customerId, poNumber) => (customerId === 'acme' && poNumber === 'PO-10001' ? new Decimal(amount) : new Decimal(0)) };
+  return { ...EMPTY_HISTORY, poAmountInvoiced: (customerId, poNumber) => (customerId === 'acme' && poNumber === 'PO-10001' ? ScaledDecimal.from(amount)! : ScaledDecimal.ZERO) };
 }
 
 test('an invoice well within the PO total passes', async () => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Decimal } from 'decimal.js';
-import type { Invoice, PurchaseOrder } from '../../src/model/index.js';
+import { ScaledDecimal, type Invoice, type PurchaseOrder } from '../../src/model/index.js';
 import { EMPTY_HISTORY, type InvoiceHistory } from '../../src/rules/index.js';
 import { check, invoiceWith, profileWith, purchaseOrder } from '../support/check.js';
 import { findingsAt, omit, onlyFinding } from './support.js';
@@ -50,7 +49,7 @@ test('fractional quantities compare as decimals (2.5 hours open, 2.50 billed)', 
 test('quantities invoiced earlier in the batch reduce what is open on the PO line', async () => {
   const history: InvoiceHistory = {
     ...EMPTY_HISTORY,
-    poLineQuantityInvoiced: (customerId, poNumber, poLineNumber) => (customerId === 'acme' && poNumber === 'PO-10001' && poLineNumber === '1' ? new Decimal(8) : new Decimal(0)),
+    poLineQuantityInvoiced: (customerId, poNumber, poLineNumber) => (customerId === 'acme' && poNumber === 'PO-10001' && poLineNumber === '1' ? ScaledDecimal.from('8')! : ScaledDecimal.ZERO),
   };
   const finding = onlyFinding(await check(on, invoiceWith(), { po: purchaseOrder(), history }), RULE);
   assert.match(finding.message, /quantity 3 exceeds the 2 EA still open on PO line 1/);

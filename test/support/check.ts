@@ -7,11 +7,11 @@ import {
   checkInvoice,
   CompiledEvaluator,
   EMPTY_HISTORY,
-  EngineEvaluator,
   type AttachmentInfo,
   type Finding,
   type InvoiceHistory,
 } from '../../src/rules/index.js';
+import { EngineEvaluator } from '../../src/rules/engine-evaluator.js';
 
 /** A profile with only the given rules on, and otherwise plausible settings. */
 export function profileWith(rules: Record<string, unknown>, extra: Partial<CustomerProfile> = {}): CustomerProfile {
