@@ -128,9 +128,8 @@ export function compilePath(path: string, bindings: LoopBindings): Getter {
   const bound = bindings.names.get(head);
   const start: Getter =
     bound === undefined ? (context) => context.scope[head]
-    : bound.part === 'item' ? (context) => context.loops?.[bound.slot]
-    : bound.part === 'index' ? (context) => context.loops?.[bound.slot]
-    : (context) => (context.loops?.[bound.slot] as number) + 1;
+    : bound.part === 'number' ? (context) => (context.loops?.[bound.slot] as number) + 1
+    : (context) => context.loops?.[bound.slot];
   if (rest.length === 0) return start;
   if (rest.length === 1) {
     const [key = ''] = rest;
@@ -425,7 +424,7 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   sum: (value, [field = '']) => (Array.isArray(value) ? value.reduce((total: ScaledDecimal, item) => total.plus(decimalOf((item as Record<string, unknown> | null)?.[field]) ?? ZERO), ZERO).toString() : undefined),
   /** Characters start..end of the text (end optional), nothing when that is empty (EDIFACT UNH: the directory "D96A" with slice:1 is the release "96A"). */
   slice: (value, [start = '0', end]) => (value === undefined || value === null ? value : [...String(value)].slice(Number(start), end === undefined ? undefined : Number(end)).join('') || undefined),
-  /** Text an EDIFACT character repertoire can carry, named by a path or literally (UNOA, UNOB, UNOC; others unchanged): typographic dashes and quotes become ASCII, missing accents are dropped, anything else is "?": repertoire:options.syntaxIdentifier. */
+  /** Text a character set can carry, named by a path or literally (EDIFACT's UNOA, UNOB, UNOC; X12's; others unchanged): typographic dashes and quotes become ASCII, missing accents are dropped, anything else is "?": repertoire:options.syntaxIdentifier. */
   repertoire: (value, [name = ''], context, [namePath]) => (typeof value === 'string' ? toRepertoire(value, String(namePath?.(context) ?? name)) : value),
 };
 
