@@ -1,15 +1,15 @@
 /**
- * Results remembered per pair of texts (a date and its pattern, a name and its repertoire),
- * without building a key string per lookup; cleared when it holds `limit` results, so memory
- * stays flat over a long batch of distinct values.
+ * Results remembered per pair of keys (a date and its pattern, a name and its repertoire, a date
+ * and a number of days), without building a key string per lookup; cleared when it holds
+ * `limit` results, so memory stays flat over a long batch of distinct values.
  */
-export class PairCache<Value> {
-  private readonly byFirst = new Map<string, Map<string, Value>>();
+export class PairCache<First, Second, Value> {
+  private readonly byFirst = new Map<First, Map<Second, Value>>();
   private size = 0;
 
   constructor(private readonly limit = 1000) {}
 
-  get(first: string, second: string, compute: (first: string, second: string) => Value): Value {
+  get(first: First, second: Second, compute: (first: First, second: Second) => Value): Value {
     let inner = this.byFirst.get(first);
     if (inner === undefined) {
       inner = new Map();

@@ -1,5 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { PairCache } from '../model/bounded-cache.js';
 import { InputError } from '../model/errors.js';
 import type { Invoice } from '../model/invoice.js';
 import { readDocuments } from '../model/read-documents.js';
@@ -113,19 +114,15 @@ function inspectAttachments(invoice: Invoice, invoiceFile: string, line: number 
  * the same few files again and again, so each invoice file keeps its answers (bounded).
  */
 class AttachmentPaths {
-  private readonly byInvoiceFile = new Map<string, Map<string, string>>();
+  private readonly paths = new PairCache<string, string, string>(10_000);
 
   resolve(invoiceFile: string, attachmentFile: string): string {
-    let paths = this.byInvoiceFile.get(invoiceFile);
-    if (!paths) this.byInvoiceFile.set(invoiceFile, (paths = new Map()));
-    let path = paths.get(attachmentFile);
-    if (path === undefined) {
-      path = resolve(dirname(invoiceFile), attachmentFile);
-      if (paths.size >= 10_000) paths.clear();
-      paths.set(attachmentFile, path);
-    }
-    return path;
+    return this.paths.get(invoiceFile, attachmentFile, resolveAttachment);
   }
+}
+
+function resolveAttachment(invoiceFile: string, attachmentFile: string): string {
+  return resolve(dirname(invoiceFile), attachmentFile);
 }
 
 /**

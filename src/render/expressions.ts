@@ -305,7 +305,7 @@ function formatDate(value: unknown, pattern: string): string | undefined {
   return formattedDates.get(pattern, value, formatDateOnce);
 }
 
-const formattedDates = new PairCache<string | undefined>();
+const formattedDates = new PairCache<string, string, string | undefined>();
 
 function formatDateOnce(pattern: string, value: string): string | undefined {
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(value);
@@ -489,7 +489,7 @@ export function charactersOutside(name: string): RegExp | undefined {
 const WHOLLY_IN_REPERTOIRE: Readonly<Record<string, RegExp>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, new RegExp(`^${pattern.source.slice(1, -1)}*$`)]));
 
 /** Texts already made to fit, per repertoire: names and addresses repeat from invoice to invoice. */
-const fitted = new PairCache<string>();
+const fitted = new PairCache<string, string, string>();
 
 /** The last text fitted: a template fits the same text for each piece it takes of it. */
 let lastFitted: { readonly value: string; readonly name: string; readonly result: string } | undefined;

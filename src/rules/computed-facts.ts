@@ -1,5 +1,6 @@
 import { characterCount, compareDecimals } from '../model/decimal-text.js';
 import { expectedLineAmount, invoiceAmounts, moneyText, roundHalfUp, taxGroups, taxOfGroup } from '../model/invoice-totals.js';
+import { PairCache } from '../model/bounded-cache.js';
 import { ScaledDecimal } from '../model/scaled-decimal.js';
 import type { Invoice, InvoiceCharge, InvoiceLine, PurchaseOrder, PurchaseOrderLine } from '../model/invoice.js';
 import { appendPointer, pointerSegments } from '../model/json-text.js';
@@ -68,25 +69,14 @@ export type InvoiceFacts = { readonly [Name in (typeof INVOICE_FACT_NAMES)[numbe
  * Dates plus or minus a number of days, by number of days, then date. Issue dates and terms
  * repeat across a batch, so the answers are kept (bounded, so memory stays flat over any batch).
  */
-const shiftedDates = new Map<number, Map<string, string>>();
-let shiftedDateCount = 0;
+const shiftedDates = new PairCache<number, string, string>(10_000);
 
 function addDays(date: string, days: number): string {
-  let byDate = shiftedDates.get(days);
-  let shifted = byDate?.get(date);
-  if (shifted === undefined) {
-    const time = Date.parse(`${date}T00:00:00Z`);
-    shifted = new Date(time + days * 86_400_000).toISOString().slice(0, 10);
-    if (shiftedDateCount >= 10_000) {
-      shiftedDates.clear();
-      shiftedDateCount = 0;
-      byDate = undefined;
-    }
-    if (!byDate) shiftedDates.set(days, (byDate = new Map()));
-    byDate.set(date, shifted);
-    shiftedDateCount += 1;
-  }
-  return shifted;
+  return shiftedDates.get(days, date, shiftDate);
+}
+
+function shiftDate(days: number, date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
 function termsDays(terms: string | undefined): number | undefined {
