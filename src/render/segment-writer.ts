@@ -42,7 +42,7 @@ export function writeSegments(input: SegmentWriteInput): string {
   return compiledSegments(input.segments)(context, document);
 }
 
-/** The document being written: its text so far, its segment count and the counters the template started. */
+/** The document being written: its segment count and the counters the template started (its text is the program's). */
 class SegmentDocument {
   segmentCount = 0;
   private readonly counterStarts = new Map<string, number>();
@@ -65,7 +65,6 @@ class SegmentDocument {
     const start = this.counterStarts.get(name);
     return start === undefined ? undefined : this.segmentCount - start + 1;
   }
-
 }
 
 /** A template compiled: writes the whole document. */
@@ -118,6 +117,7 @@ const HELPERS = {
   },
   checkLength,
   declaresSeparator,
+  separators: (syntax: PreparedSyntax, count: number): string => syntax.elementSeparator.repeat(count),
   missing: (name: string, document: SegmentDocument): never => {
     throw new RenderError(document.invoiceNumber, name, 'is mandatory in this standard, but the invoice has no value for it');
   },
@@ -154,10 +154,10 @@ class SegmentCode extends TemplateCode {
   private element(tag: string, index: number, element: Element, bindings: LoopBindings): string {
     if (element === null) return '';
     const name = elementName(tag, index, element);
-    if (!Array.isArray(element)) return this.data(element, name, bindings, 't += separators[n] + x; n = 0;', tag === 'ISA' && (index === 10 || index === 15) ? index : undefined);
+    if (!Array.isArray(element)) return this.data(element, name, bindings, 't += (separators[n] ?? h.separators(syntax, n)) + x; n = 0;', tag === 'ISA' && (index === 10 || index === 15) ? index : undefined);
     // Empty components are written only when a later one has a value: their separators wait.
     const components = element.map((component, position) => `${this.data(component, typeof component === 'object' && component.name ? component.name : `${name}-${position + 1}`, bindings, 'c += q + x; q = \'\';')}\nq += C;`);
-    return `{\nlet c = '', q = '';\n${components.join('\n')}\nif (c !== '') { t += separators[n] + c; n = 0; }\n}`;
+    return `{\nlet c = '', q = '';\n${components.join('\n')}\nif (c !== '') { t += (separators[n] ?? h.separators(syntax, n)) + c; n = 0; }\n}`;
   }
 
   /**
@@ -204,7 +204,7 @@ interface PreparedSyntax extends SegmentSyntax {
   readonly special: RegExp;
   readonly everySpecial: RegExp;
   readonly segmentEnd: string;
-  /** n element separators, for n up to the longest run a segment has (X12 SAC15: 15). */
+  /** n element separators, made once for n below 100 (the longest run in our templates is 15, before X12 SAC15). */
   readonly elementSeparators: readonly string[];
   /** A character outside the character set, when the set is one we know. */
   readonly outsideCharacterSet: RegExp | undefined;

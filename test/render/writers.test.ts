@@ -140,3 +140,8 @@ test('templates are compiled to code, but their text never becomes code: quotes 
   assert.match(xml, /<R a-b="&quot;\); throw new Error\(&quot;escaped&quot;\); \(&quot;`\$\{1\}\\">/);
   assert.match(xml, /<T>"\); throw new Error\("escaped"\); \("`\$\{1\}\\<\/T>/);
 });
+
+test('a segment with a value after a hundred empty elements still gets every separator', () => {
+  const elements: Element[] = [...Array.from({ length: 120 }, () => null), 'X'];
+  assert.equal(segment(elements, {}), `TST${'*'.repeat(121)}X~\n`);
+});
