@@ -269,6 +269,22 @@ function expressionCode(source: string, bindings: LoopBindings, values: CodeValu
   return code;
 }
 
+/** Filters whose result, when there is one, is a number: digits, a sign, a decimal mark. */
+const NUMBER_FILTERS = new Set(['decimal', 'fixed', 'implied', 'impliedExact', 'money', 'digits', 'count', 'abs', 'negate', 'percent', 'plus', 'sum']);
+
+/**
+ * What characters a template string can produce, known before any document: `number` (a lone
+ * expression ending in a number filter), `plain` (fixed text of letters, digits and spaces),
+ * else `any`. Writers skip tests the characters cannot fail.
+ */
+export function characterKind(template: string): 'number' | 'plain' | 'any' {
+  if (!template.includes('{{')) return /^[A-Za-z0-9 ]*$/.test(template) ? 'plain' : 'any';
+  const single = SINGLE_EXPRESSION.exec(template);
+  if (!single || template.slice(2).includes('{{')) return 'any';
+  const last = parseExpression(single[1] ?? '').filters.at(-1);
+  return last !== undefined && NUMBER_FILTERS.has(last.name) ? 'number' : 'any';
+}
+
 export function pathCode(path: string, bindings: LoopBindings): string {
   const [head = '', ...rest] = path.split('.');
   const bound = bindings.names.get(head);

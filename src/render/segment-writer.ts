@@ -1,5 +1,5 @@
 import { RenderError } from '../model/errors.js';
-import { charactersOutside, expressionTextCode, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { characterKind, charactersOutside, expressionTextCode, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { TemplateCode } from './template-code.js';
 import type { DataElement, Element, SegmentNode } from './template.js';
 
@@ -177,7 +177,10 @@ class SegmentCode extends TemplateCode {
       const allowed = this.reference(new Set(codes));
       checks.push(`if (!${allowed}.has(x)) h.notAllowed(x, ${allowed}, ${quotedName}, document);`);
     }
-    const care = `if (needsCare.test(x)) x = h.careful(x, ${quotedName}, document);`;
+    // Numbers and plain fixed text meet separators or the character set only in odd syntaxes (a digit as separator).
+    const kind = characterKind(value);
+    const worthTesting = kind === 'number' ? 'syntax.numbersNeedCare && ' : kind === 'plain' ? 'syntax.plainTextNeedsCare && ' : '';
+    const care = `if (${worthTesting}needsCare.test(x)) x = h.careful(x, ${quotedName}, document);`;
     checks.push(isaSeparatorIndex === undefined ? care : `if (!h.declaresSeparator(${isaSeparatorIndex}, x, syntax)) { ${care} }`);
     return `x = h.text(${expressionTextCode(value, bindings, this)});
 if (x !== '') {
@@ -210,6 +213,9 @@ interface PreparedSyntax extends SegmentSyntax {
   readonly outsideCharacterSet: RegExp | undefined;
   /** Either of the two: most data has neither and is written as it is after one test. */
   readonly needsCare: RegExp;
+  /** Whether a number (digits, "-", ".") or plain text (letters, digits, space) could need care at all. */
+  readonly numbersNeedCare: boolean;
+  readonly plainTextNeedsCare: boolean;
   /** EDIFACT UNA is not data: it spells out the separators themselves ("." decimal mark, space reserved), unescaped; its template elements are ignored. */
   readonly serviceStringAdvice: string;
 }
@@ -223,10 +229,14 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
       .filter((character): character is string => character !== undefined && character !== '');
     const outsideCharacterSet = syntax.characterSet === undefined ? undefined : charactersOutside(syntax.characterSet);
     const special = anyOf(specials, '');
+    const needsCare = outsideCharacterSet === undefined ? special : new RegExp(`${outsideCharacterSet.source}|${special.source}`);
+    const canNeedCare = (characters: string) => [...characters].some((character) => needsCare.test(character));
     prepared = {
       ...syntax,
       outsideCharacterSet,
-      needsCare: outsideCharacterSet === undefined ? special : new RegExp(`${outsideCharacterSet.source}|${special.source}`),
+      needsCare,
+      numbersNeedCare: canNeedCare('0123456789-.'),
+      plainTextNeedsCare: canNeedCare('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '),
       specials,
       special,
       everySpecial: anyOf(specials, 'g'),

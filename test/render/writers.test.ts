@@ -145,3 +145,10 @@ test('a segment with a value after a hundred empty elements still gets every sep
   const elements: Element[] = [...Array.from({ length: 120 }, () => null), 'X'];
   assert.equal(segment(elements, {}), `TST${'*'.repeat(121)}X~\n`);
 });
+
+test('numbers and plain text are still escaped when the syntax makes one of their characters a separator', () => {
+  const dotted: SegmentSyntax = { ...EDIFACT, componentSeparator: '.' };
+  assert.equal(segment(['{{ v | decimal }}', 'A B'], { v: '12.50' }, dotted), "TST+12?.5+A B'");
+  assert.equal(segment(['{{ v | decimal }}', 'A B'], { v: '12.50' }, { ...EDIFACT, elementSeparator: ' ' }), "TST 12.5 A? B'");
+  assert.throws(() => segment(['{{ v | money }}'], { v: '-3.00', invoice: { currency: 'EUR' } }, { ...X12, elementSeparator: '-' }), /TST01: "-3.00" contains "-"/);
+});
