@@ -508,13 +508,17 @@ const WHOLLY_IN_REPERTOIRE: Readonly<Record<string, RegExp>> = Object.fromEntrie
 const fitted = new PairCache<string, string, string>();
 
 /** The last text fitted: a template fits the same text for each piece it takes of it. */
-let lastFitted: { readonly value: string; readonly name: string; readonly result: string } | undefined;
+let lastFittedValue: string | undefined;
+let lastFittedName: string | undefined;
+let lastFittedResult = '';
 
 function toRepertoire(value: string, name: string): string {
-  if (lastFitted?.value === value && lastFitted.name === name) return lastFitted.result;
-  const result = fitRepertoire(value, name);
-  lastFitted = { value, name, result };
-  return result;
+  if (lastFittedValue !== value || lastFittedName !== name) {
+    lastFittedResult = fitRepertoire(value, name);
+    lastFittedValue = value;
+    lastFittedName = name;
+  }
+  return lastFittedResult;
 }
 
 function fitRepertoire(value: string, name: string): string {

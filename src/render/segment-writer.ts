@@ -261,10 +261,19 @@ function elementName(tag: string, index: number, element: Element): string {
 
 /** A number's length counts its digits only (X12 R and N, EDIFACT n): not the sign, not the decimal mark. */
 function checkLength(value: string, numeric: boolean, min: number | undefined, max: number | undefined, name: string, invoiceNumber: string): void {
-  const length = numeric ? value.replace(/[^0-9]/g, '').length : value.length;
+  const length = numeric ? digitCount(value) : value.length;
   const unit = numeric ? 'digits' : 'characters';
   if (max !== undefined && length > max) throw new RenderError(invoiceNumber, name, `"${value}" is ${length} ${unit}, more than the ${max} the standard allows`);
   if (min !== undefined && length < min) throw new RenderError(invoiceNumber, name, `"${value}" is ${length} ${unit}, fewer than the ${min} the standard requires`);
+}
+
+function digitCount(value: string): number {
+  let count = 0;
+  for (let index = 0; index < value.length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code >= 48 && code <= 57) count += 1;
+  }
+  return count;
 }
 
 /**
