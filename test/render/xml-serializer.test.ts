@@ -7,9 +7,9 @@ import { passingExamples, PROJECT_ROOT } from '../support/examples.js';
 import { join } from 'node:path';
 
 /**
- * XML is written by a fast serializer straight from the built tree; xmlbuilder2 is the
- * reference. Both must give the same bytes, on every example in both XML formats and on text
- * that needs escaping.
+ * XML is written by the template compiled to a program that writes text; the template's tree
+ * built as objects and serialized by xmlbuilder2 is the reference. Both must give the same
+ * bytes, on every example in both XML formats and on text that needs escaping.
  */
 const NOW = '2026-11-20T10:00:00Z';
 const CONTROL = { interchange: 1001, group: 2001, transaction: 3001 };
