@@ -285,6 +285,35 @@ export function characterKind(template: string): 'number' | 'plain' | 'any' {
   return last !== undefined && NUMBER_FILTERS.has(last.name) ? 'number' : 'any';
 }
 
+/** Filters that read more than their value and arguments: the invoice's currency. */
+const FILTERS_READING_THE_INVOICE = new Set(['money', 'percent']);
+
+/**
+ * Whether a template string's value depends only on these parts of the scope (say options,
+ * profile and now, which are the same for every document of a run): every path and every
+ * argument of a filter starts with one of them, no loop variable is read, no filter reads
+ * anything else. A literal argument (wrap:80) is read as a path here, so it counts as
+ * depending on more: the answer errs towards "no".
+ */
+export function dependsOnlyOn(template: string, heads: ReadonlySet<string>, bindings: LoopBindings): boolean {
+  const reads = (path: string) => {
+    const head = path.split('.')[0] ?? '';
+    return heads.has(head) && !bindings.names.has(head);
+  };
+  for (const match of template.matchAll(EXPRESSION)) {
+    const parsed = parseExpression(match[1] ?? '');
+    if (parsed.literal === undefined && !reads(parsed.path)) return false;
+    for (const { name, args } of parsed.filters) {
+      if (FILTERS_READING_THE_INVOICE.has(name)) return false;
+      if (PATH_ARGUMENT_FILTERS.has(name) && !args.every(reads)) return false;
+    }
+  }
+  return true;
+}
+
+/** Filters whose arguments name paths of the scope. */
+const PATH_ARGUMENT_FILTERS = new Set(['if', 'unless', 'at', 'percent', 'plus', 'repertoire']);
+
 export function pathCode(path: string, bindings: LoopBindings): string {
   const [head = '', ...rest] = path.split('.');
   const bound = bindings.names.get(head);

@@ -1,5 +1,5 @@
 import { RenderError } from '../model/errors.js';
-import { characterKind, charactersOutside, expressionTextCode, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { TemplateCode } from './template-code.js';
 import type { DataElement, Element, SegmentNode } from './template.js';
 
@@ -99,8 +99,15 @@ ${code.nodes([node], NO_LOOPS)}
   return t;
 }`,
   );
-  return code.program<SegmentProgram>(`${parts.join('\n')}
+  return code.program<SegmentProgram>(`let run = [], runOptions, runProfile, runNow, runSyntax, runCodes;
+${parts.join('\n')}
 return function writeDocument(context, document) {
+  const S = context.scope;
+  // A new run (another profile, moment, syntax or code lists): what was the same for the last one is worked out anew.
+  if (S.options !== runOptions || S.profile !== runProfile || S.now !== runNow || document.syntax !== runSyntax || context.codes !== runCodes) {
+    run = [];
+    runOptions = S.options; runProfile = S.profile; runNow = S.now; runSyntax = document.syntax; runCodes = context.codes;
+  }
   let t = '';
 ${nodes.map((_, index) => `  t = part${index}(context, document, t);`).join('\n')}
   return t;
@@ -126,7 +133,13 @@ const HELPERS = {
   },
 };
 
+/** What is the same for every document of a run: the profile, its format options, the moment. */
+const SAME_FOR_A_RUN: ReadonlySet<string> = new Set(['options', 'profile', 'now']);
+
 class SegmentCode extends TemplateCode {
+  /** Values the same for a whole run (see SAME_FOR_A_RUN), each with a slot in the run's cache. */
+  runConstants = 0;
+
   program<Program>(source: string): Program {
     return this.build<Program>(source, HELPERS);
   }
@@ -182,11 +195,19 @@ class SegmentCode extends TemplateCode {
     const worthTesting = kind === 'number' ? 'syntax.numbersNeedCare && ' : kind === 'plain' ? 'syntax.plainTextNeedsCare && ' : '';
     const care = `if (${worthTesting}needsCare.test(x)) x = h.careful(x, ${quotedName}, document);`;
     checks.push(isaSeparatorIndex === undefined ? care : `if (!h.declaresSeparator(${isaSeparatorIndex}, x, syntax)) { ${care} }`);
-    return `x = h.text(${expressionTextCode(value, bindings, this)});
-if (x !== '') {
-${checks.join('\n')}
-${append}
-}${required ? ` else h.missing(${quotedName}, document);` : ''}`;
+    const evaluate = `x = h.text(${expressionTextCode(value, bindings, this)});`;
+    const missing = required ? ` else h.missing(${quotedName}, document);` : '';
+    if (!dependsOnlyOn(value, SAME_FOR_A_RUN, bindings)) return `${evaluate}\nif (x !== '') {\n${checks.join('\n')}\n${append}\n}${missing}`;
+    // The same for every document of a run: worked out and checked once, then written from the run's cache.
+    const slot = this.runConstants;
+    this.runConstants += 1;
+    return `x = run[${slot}];
+if (x === undefined) {
+${evaluate}
+if (x !== '') {\n${checks.join('\n')}\n}${missing}
+run[${slot}] = x;
+}
+if (x !== '') { ${append} }`;
   }
 }
 

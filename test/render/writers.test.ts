@@ -152,3 +152,19 @@ test('numbers and plain text are still escaped when the syntax makes one of thei
   assert.equal(segment(['{{ v | decimal }}', 'A B'], { v: '12.50' }, { ...EDIFACT, elementSeparator: ' ' }), "TST 12.5 A? B'");
   assert.throws(() => segment(['{{ v | money }}'], { v: '-3.00', invoice: { currency: 'EUR' } }, { ...X12, elementSeparator: '-' }), /TST01: "-3.00" contains "-"/);
 });
+
+test('what is the same for a whole run (options, profile, now) is worked out once, and anew when the run changes', () => {
+  const segments = [{ tag: 'ISA', elements: ['{{ options.id | padEnd:5 }}', '{{ now.iso | date:\'YYMMDD\' }}', '{{ invoice.number }}'] }, { tag: 'REF', elements: [{ value: '{{ options.vendor }}', max: 3, name: 'REF02' }] }];
+  const write = (options: Record<string, unknown>, now: Record<string, unknown>, number: string) =>
+    writeSegments({ segments, syntax: X12, scope: { options, now, invoice: { number } }, codes: {}, omit: new Set(), invoiceNumber: number });
+  const [a, b] = [{ id: 'A', vendor: 'V1' }, { id: 'B', vendor: 'V22' }];
+  const [monday, tuesday] = [{ iso: '2026-11-23T10:00:00Z' }, { iso: '2026-11-24T10:00:00Z' }];
+  assert.equal(write(a, monday, '1'), 'ISA*A    *261123*1~\nREF*V1~\n');
+  assert.equal(write(a, monday, '2'), 'ISA*A    *261123*2~\nREF*V1~\n');
+  assert.equal(write(b, monday, '3'), 'ISA*B    *261123*3~\nREF*V22~\n');
+  assert.equal(write(b, tuesday, '4'), 'ISA*B    *261124*4~\nREF*V22~\n');
+  assert.equal(write(a, monday, '5'), 'ISA*A    *261123*5~\nREF*V1~\n');
+  // A value the standard refuses is refused for every document of the run, not only the first.
+  const tooLong = { id: 'C', vendor: 'V333' };
+  for (const number of ['6', '7']) assert.throws(() => write(tooLong, monday, number), new RegExp(`invoice ${number}: REF02: "V333" is 4 characters`));
+});
