@@ -124,43 +124,26 @@ function compiledPath(path: string): Getter {
  * template, so a document costs only the property reads.
  */
 export function compilePath(path: string, bindings: LoopBindings): Getter {
-  const [head = '', ...rest] = path.split('.');
-  const bound = bindings.names.get(head);
-  const start: Getter =
-    bound === undefined ? (context) => context.scope[head]
-    : bound.part === 'number' ? (context) => (context.loops?.[bound.slot] as number) + 1
-    : (context) => context.loops?.[bound.slot];
-  if (rest.length === 0) return start;
-  if (rest.length === 1) {
-    const [key = ''] = rest;
-    return (context) => (start(context) as Record<string, unknown> | null | undefined)?.[key];
-  }
-  return (context) => {
-    let cursor = start(context);
-    for (const key of rest) {
-      if (cursor === null || cursor === undefined) return undefined;
-      cursor = (cursor as Record<string, unknown>)[key];
-    }
-    return cursor;
-  };
+  return compiledGetter(() => pathCode(path, bindings), bindings);
 }
 
-/** One expression: its start (a literal or a path) through its filters. */
-function compileExpression(source: string, bindings: LoopBindings): Getter {
-  const parsed = parseExpression(source);
-  const literal = parsed.literal;
-  const start: Getter = literal !== undefined ? () => literal : compilePath(parsed.path, bindings);
-  const filters = parsed.filters.map(({ name, args }) => {
-    const filter = FILTERS[name] as Filter;
-    const argumentPaths = args.map((argument) => compilePath(argument, bindings));
-    return (value: unknown, context: ExpressionContext) => filter(value, args, context, argumentPaths);
-  });
-  if (filters.length === 0) return start;
-  return (context) => {
-    let value = start(context);
-    for (const filter of filters) value = filter(value, context);
-    return value;
-  };
+/**
+ * A getter made from generated code (expressionTextCode, pathCode): the one way expressions
+ * are compiled, whether a writer's program has them in line or a filter, the XML reference
+ * writer or the PDF writer calls them as functions. The loop variables the bindings name are
+ * read from the context's loop slots into the locals the code expects.
+ */
+function compiledGetter(code: (values: CodeValues) => string, bindings: LoopBindings): Getter {
+  const values: unknown[] = [];
+  const expression = code({ reference: (value) => `v[${values.push(value) - 1}]` });
+  const locals = loopLocals(bindings).map((local) => `, ${local}`).join('');
+  const source = `"use strict";\nreturn function getter(context) {\n  const S = context.scope, loops = context.loops${locals};\n  return ${expression};\n};`;
+  return new Function('v', source)(values) as Getter;
+}
+
+/** The locals (L<slot> = loops[slot], I<slot> = ...) that code compiled with these bindings reads its loop variables from. */
+export function loopLocals(bindings: LoopBindings): string[] {
+  return [...bindings.names.values()].filter(({ part }) => part !== 'number').map(({ slot, part }) => `${part === 'item' ? 'L' : 'I'}${slot} = loops[${slot}]`);
 }
 
 /** A loop's scope: the enclosing one (through the prototype: no copying) plus the item. */
@@ -212,21 +195,8 @@ export function fill(template: string, context: ExpressionContext): unknown {
  * context's loop slots; other paths from its scope.
  */
 export function compileExpressionText(template: string, bindings: LoopBindings): Getter {
-  const single = SINGLE_EXPRESSION.exec(template);
-  if (single && !template.slice(2).includes('{{')) return compileExpression(single[1] ?? '', bindings);
   if (!template.includes('{{')) return () => template;
-  const parts: (string | Getter)[] = [];
-  let last = 0;
-  for (const match of template.matchAll(EXPRESSION)) {
-    parts.push(template.slice(last, match.index), compileExpression(match[1] ?? '', bindings));
-    last = (match.index ?? 0) + match[0].length;
-  }
-  parts.push(template.slice(last));
-  return (context) => {
-    let result = '';
-    for (const part of parts) result += typeof part === 'string' ? part : text(part(context));
-    return result;
-  };
+  return compiledGetter((values) => expressionTextCode(template, bindings, values), bindings);
 }
 
 /**

@@ -1,6 +1,6 @@
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { bindLoop, compileExpressionText, compilePath, expressionTextCode, fillText, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { bindLoop, compileExpressionText, compilePath, expressionTextCode, fillText, loopLocals, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { TemplateCode } from './template-code.js';
 import { RenderError } from '../model/errors.js';
 import type { Template, XmlNode } from './template.js';
@@ -241,7 +241,7 @@ class XmlCode extends TemplateCode {
     const name = `element${this.functions.length}`;
     this.functions.push(''); // the place is taken first: functions within this one come after it
     const at = this.functions.length - 1;
-    const locals = [...bindings.names.values()].filter(({ part }) => part !== 'number').map(({ slot, part }) => `${part === 'item' ? 'L' : 'I'}${slot} = loops[${slot}]`);
+    const locals = loopLocals(bindings);
     this.functions[at] = `function ${name}(context, input, t) {
   const S = context.scope, loops = context.loops${locals.map((local) => `, ${local}`).join('')};
   let x;
