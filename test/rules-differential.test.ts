@@ -20,8 +20,9 @@ const ATTACHMENTS = new Map([['ts.pdf', { bytes: 1200 }], ['ts.csv', { bytes: 30
 test(`compiled and json-rules-engine agree on a generated corpus of ${CORPUS_SIZE} invoices with every rule on`, async () => {
   const profiles = new ProfileLibrary(tempFolder({ 'omni.json': ALL_RULES_PROFILE }));
   const orders = new Map(CORPUS_PURCHASE_ORDERS.map((po) => [purchaseOrderKey(po.customerId, po.poNumber), po]));
-  const engine = new InvoiceChecker(profiles, orders, { today: '2026-11-20', evaluator: 'engine' });
-  const compiled = new InvoiceChecker(profiles, orders, { today: '2026-11-20', evaluator: 'compiled' });
+  const engine = new InvoiceChecker(orders, { today: '2026-11-20', evaluator: 'engine' });
+  const compiled = new InvoiceChecker(orders, { today: '2026-11-20', evaluator: 'compiled' });
+  const profile = await profiles.profile('omni');
   const random = seededRandom(20261123);
   const numbers = new Set<string>();
   const rulesSeen = new Set<string>();
@@ -30,8 +31,8 @@ test(`compiled and json-rules-engine agree on a generated corpus of ${CORPUS_SIZ
     const { invoice } = generateInvoice(random, index);
     const task = { invoice, duplicateOf: numbers.has(invoice.invoiceNumber) ? 'earlier in this batch' : undefined, attachments: ATTACHMENTS };
     numbers.add(invoice.invoiceNumber);
-    const expected = await engine.check(task);
-    const actual = await compiled.check(task);
+    const expected = await engine.check(task, profile);
+    const actual = await compiled.check(task, profile);
     assert.deepEqual(actual, expected, `invoice #${index}: ${JSON.stringify(invoice)}`);
     for (const finding of expected.findings) rulesSeen.add(finding.rule);
     findingsCompared += expected.findings.length;

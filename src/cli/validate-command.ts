@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pc from 'picocolors';
-import { validateInvoices, type InvoiceResult } from '../pipeline/validate-invoices.js';
+import { validateInvoiceBatches, type InvoiceResult } from '../pipeline/validate-invoices.js';
 import type { Finding } from '../rules/index.js';
 
 export interface ValidateCommandOptions {
@@ -34,16 +34,20 @@ export async function runValidate(options: ValidateCommandOptions): Promise<numb
   const out = new BufferedWriter();
   const spool = options.json ? await JsonSpool.open() : undefined;
   try {
-    for await (const result of validateInvoices(options)) {
-      summary.total += 1;
-      if (result.ok) summary.passed += 1;
-      else summary.failed += 1;
-      summary.warnings += result.findings.filter((finding) => finding.severity === 'warning').length;
-      if (spool) await spool.add({ file: result.file, ...(result.line !== undefined ? { line: result.line } : {}), index: result.index, invoiceNumber: result.invoiceNumber, customerId: result.customerId, ok: result.ok, findings: result.findings });
-      else await out.write(describeResult(result));
+    for await (const results of validateInvoiceBatches(options)) {
+      for (const result of results) {
+        summary.total += 1;
+        if (result.ok) summary.passed += 1;
+        else summary.failed += 1;
+        for (const finding of result.findings) if (finding.severity === 'warning') summary.warnings += 1;
+        if (spool) spool.add({ file: result.file, ...(result.line !== undefined ? { line: result.line } : {}), index: result.index, invoiceNumber: result.invoiceNumber, customerId: result.customerId, ok: result.ok, findings: result.findings });
+        else out.write(describeResult(result));
+      }
+      // Once per batch, not per invoice: waiting for a slow reader of stdout (or disk) here keeps memory flat.
+      await (spool ?? out).drained();
     }
     if (spool) await spool.copyTo(process.stdout, summary);
-    else await out.write(describeSummary(summary));
+    else out.write(describeSummary(summary));
     await out.flush();
   } finally {
     await spool?.discard();
@@ -58,6 +62,7 @@ export async function runValidate(options: ValidateCommandOptions): Promise<numb
  */
 class JsonSpool {
   private count = 0;
+  private full = false;
 
   private constructor(
     private readonly directory: string,
@@ -71,10 +76,17 @@ class JsonSpool {
     return new JsonSpool(directory, file, createWriteStream(file));
   }
 
-  async add(entry: unknown): Promise<void> {
+  add(entry: unknown): void {
     const text = `${this.count === 0 ? '' : ',\n'}    ${JSON.stringify(entry)}`;
     this.count += 1;
-    if (!this.stream.write(text)) await once(this.stream, 'drain');
+    if (!this.stream.write(text)) this.full = true;
+  }
+
+  /** Resolves when the file has taken what was added (at once unless the stream asked to wait). */
+  async drained(): Promise<void> {
+    if (!this.full) return;
+    this.full = false;
+    await once(this.stream, 'drain');
   }
 
   async copyTo(target: NodeJS.WritableStream, summary: Summary): Promise<void> {
@@ -116,9 +128,13 @@ class BufferedWriter {
   private pending: string[] = [];
   private size = 0;
 
-  async write(text: string): Promise<void> {
+  write(text: string): void {
     this.pending.push(text);
     this.size += text.length;
+  }
+
+  /** Writes what has collected once it is large, waiting if stdout asks to. */
+  async drained(): Promise<void> {
     if (this.size > 1 << 16) await this.flush();
   }
 

@@ -52,12 +52,23 @@ function unreadable(file: string, cause: unknown): InputError {
 
 /** Every document in the given files and directories, checked against its schema. */
 export async function* readDocuments<K extends DocumentKind>(paths: readonly string[], kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
+  for await (const batch of readDocumentBatches(paths, kind)) yield* batch;
+}
+
+/**
+ * The same documents, a piece of input at a time (a chunk of JSON Lines, a JSON file, a CSV
+ * file). Each batch is read lazily, document by document, so a bad document still stops the
+ * run at its place in the input; a caller that checks thousands of documents a second takes
+ * them from a batch without a promise per document. Take every document of a batch before
+ * asking for the next batch.
+ */
+export async function* readDocumentBatches<K extends DocumentKind>(paths: readonly string[], kind: K): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
   const named = new Set(paths);
   for (const file of await expandPaths(paths)) {
     // A CSV found in a folder without the column that groups documents is not an ERP export
     // (a timesheet attached to an invoice, say): it is left alone. Named explicitly, it is read.
     if (!named.has(file) && extname(file).toLowerCase() === '.csv' && !(await csvHasColumn(file, kind === 'invoice' ? 'invoiceNumber' : 'poNumber'))) continue;
-    yield* readFileDocuments(file, kind);
+    yield* readFileBatches(file, kind);
   }
 }
 
@@ -81,8 +92,8 @@ export async function readAllDocuments<K extends DocumentKind>(paths: readonly s
   return documents;
 }
 
-/** A plain function, not a generator of its own: each level of yield* costs every document a few promise hops. */
-function readFileDocuments<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
+/** A plain function, not a generator of its own: each level of yield* costs a few promise hops. */
+function readFileBatches<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
   switch (extname(file).toLowerCase()) {
     case '.jsonl':
       return readJsonLines(file, kind);
@@ -93,10 +104,14 @@ function readFileDocuments<K extends DocumentKind>(file: string, kind: K): Async
   }
 }
 
-async function* readJsonFile<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
+async function* readJsonFile<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
   const text = await readFile(file, 'utf8').catch((cause: unknown) => {
     throw unreadable(file, cause);
   });
+  yield jsonFileDocuments(text, file, kind);
+}
+
+function* jsonFileDocuments<K extends DocumentKind>(text: string, file: string, kind: K): Generator<Sourced<DocumentOf<K>>> {
   const value = parseJsonText(text, file);
   const items = Array.isArray(value) ? value : [value];
   const prefix = Array.isArray(value) ? (index: number) => `/${index}` : () => '';
@@ -106,18 +121,20 @@ async function* readJsonFile<K extends DocumentKind>(file: string, kind: K): Asy
   }
 }
 
-async function* readJsonLines<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
-  let lineNumber = 0;
-  let index = 0;
-  for await (const lines of textLines(file)) {
-    for (const text of lines) {
-      lineNumber += 1;
-      if (text.trim() === '') continue;
-      const line = lineNumber;
-      const value = parseJsonText(text, file, line);
-      yield checked(value, kind, { file, index, line }, (pointer) => locatePointer(text, pointer, file, line));
-      index += 1;
-    }
+async function* readJsonLines<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
+  const position = { lineNumber: 0, index: 0 };
+  for await (const lines of textLines(file)) yield jsonLinesDocuments(lines, file, kind, position);
+}
+
+/** The documents of a chunk's lines; `position` carries the line number and document index across chunks. */
+function* jsonLinesDocuments<K extends DocumentKind>(lines: readonly string[], file: string, kind: K, position: { lineNumber: number; index: number }): Generator<Sourced<DocumentOf<K>>> {
+  for (const text of lines) {
+    position.lineNumber += 1;
+    if (text.trim() === '') continue;
+    const line = position.lineNumber;
+    const value = parseJsonText(text, file, line);
+    yield checked(value, kind, { file, index: position.index, line }, (pointer) => locatePointer(text, pointer, file, line));
+    position.index += 1;
   }
 }
 
@@ -169,7 +186,7 @@ async function* textLines(file: string): AsyncGenerator<string[]> {
  * for nesting (`buyer.address.city`, `attachments.0.file`). Rows with the same invoiceNumber
  * (purchase orders: poNumber) form one document; invoice-level cells must agree between them.
  */
-async function* readCsv<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Sourced<DocumentOf<K>>> {
+async function* readCsv<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
   const keyField = kind === 'invoice' ? 'invoiceNumber' : 'poNumber';
   const linePrefix = 'line.';
   const groups = new Map<string, { document: Record<string, unknown>; firstLine: number; cells: Map<string, { value: string; line: number }> }>();
@@ -216,8 +233,12 @@ async function* readCsv<K extends DocumentKind>(file: string, kind: K): AsyncGen
     const csvError = cause as { lines?: number; message?: string };
     throw new InputError('INPUT_MALFORMED', 'model', [{ location: { file, ...(csvError.lines ? { line: csvError.lines } : {}) }, message: `malformed CSV: ${csvError.message ?? String(cause)}` }], { cause });
   }
+  yield csvDocuments(groups.values(), file, kind);
+}
+
+function* csvDocuments<K extends DocumentKind>(groups: Iterable<{ document: Record<string, unknown>; firstLine: number }>, file: string, kind: K): Generator<Sourced<DocumentOf<K>>> {
   let index = 0;
-  for (const group of groups.values()) {
+  for (const group of groups) {
     const firstLine = group.firstLine;
     yield checked(group.document, kind, { file, index, line: firstLine }, () => ({ file, line: firstLine }));
     index += 1;

@@ -3,7 +3,7 @@ import { invoiceAmounts } from '../model/invoice-totals.js';
 import { purchaseOrderKey } from './inputs.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { InputError } from '../model/errors.js';
-import type { ProfileLibrary } from '../profiles/index.js';
+import type { ResolvedProfile } from '../profiles/index.js';
 import {
   buildRuleBook,
   builtInRules,
@@ -44,7 +44,6 @@ export class InvoiceChecker {
   private readonly evaluator: RuleEvaluator;
   private readonly ledger = new PurchaseOrderLedger();
   constructor(
-    private readonly profiles: ProfileLibrary,
     /** By customer and PO number (see purchaseOrderKey). */
     private readonly purchaseOrders: ReadonlyMap<string, PurchaseOrder>,
     private readonly settings: CheckerSettings,
@@ -52,16 +51,13 @@ export class InvoiceChecker {
     this.evaluator = settings.evaluator === 'engine' ? new DeferredEngineEvaluator() : new CompiledEvaluator();
   }
 
-  async check(task: CheckTask): Promise<CheckOutcome> {
+  /**
+   * Check one invoice against its customer's profile (already resolved by the caller, which
+   * reports a missing one at the invoice). Synchronous with the compiled evaluator.
+   */
+  check(task: CheckTask, resolved: ResolvedProfile): CheckOutcome | Promise<CheckOutcome> {
     const { invoice } = task;
-    const resolved = await this.profiles.profile(invoice.customerId);
-    let book = this.books.get(invoice.customerId);
-    if (!book) {
-      const built = buildRuleBook(resolved, builtInRules());
-      if (built.problems.length > 0) throw new InputError('PROFILE_INVALID', 'pipeline', built.problems);
-      book = built.book;
-      this.books.set(invoice.customerId, book);
-    }
+    const book = this.bookFor(invoice.customerId, resolved);
     const po = invoice.poNumber !== undefined ? this.purchaseOrders.get(purchaseOrderKey(invoice.customerId, invoice.poNumber)) : undefined;
     const history: InvoiceHistory = {
       duplicateOf: () => task.duplicateOf,
@@ -69,7 +65,23 @@ export class InvoiceChecker {
       poLineQuantityInvoiced: (customerId, poNumber, poLineNumber) => this.ledger.quantity(customerId, poNumber, poLineNumber),
     };
     const inputs = { invoice, profile: resolved.profile, po, today: this.settings.today, history, attachments: task.attachments, ruleParams: book.params };
-    const findings = await checkInvoice(book, inputs, this.evaluator);
+    const findings = checkInvoice(book, inputs, this.evaluator);
+    return Array.isArray(findings) ? this.outcome(invoice, findings) : findings.then((settled) => this.outcome(invoice, settled));
+  }
+
+  private bookFor(customerId: string, resolved: ResolvedProfile): RuleBook {
+    let book = this.books.get(customerId);
+    if (!book) {
+      const built = buildRuleBook(resolved, builtInRules());
+      if (built.problems.length > 0) throw new InputError('PROFILE_INVALID', 'pipeline', built.problems);
+      book = built.book;
+      this.books.set(customerId, book);
+    }
+    return book;
+  }
+
+  /** An invoice with no error will be sent: what it takes from its PO counts for the invoices after it. */
+  private outcome(invoice: Invoice, findings: Finding[]): CheckOutcome {
     const ok = !findings.some((finding) => finding.severity === 'error');
     if (ok) this.ledger.record(invoice);
     return { ok, findings };

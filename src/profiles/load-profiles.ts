@@ -26,6 +26,8 @@ export interface ProfileLoadResult {
 export class ProfileLibrary {
   private readonly files = new Map<string, Promise<{ layer?: Layer; problems: InputProblem[] }>>();
   private readonly resolved = new Map<string, Promise<ResolvedProfile>>();
+  /** Profiles already resolved, for callers that check thousands of invoices a second (see loaded). */
+  private readonly settled = new Map<string, ResolvedProfile>();
 
   constructor(readonly directory: string) {}
 
@@ -34,10 +36,18 @@ export class ProfileLibrary {
     let pending = this.resolved.get(customerId);
     if (!pending) {
       pending = this.resolveCustomer(customerId);
-      pending.catch(() => undefined);
+      pending.then((resolved) => this.settled.set(customerId, resolved), () => undefined);
       this.resolved.set(customerId, pending);
     }
     return pending;
+  }
+
+  /**
+   * The customer's profile if `profile` has already resolved it, else undefined: lets a batch
+   * of invoices for known customers be checked without a promise per invoice.
+   */
+  loaded(customerId: string): ResolvedProfile | undefined {
+    return this.settled.get(customerId);
   }
 
   /** Every customer profile in the folder, with all problems found in any file. */

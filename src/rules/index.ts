@@ -13,8 +13,12 @@ import { factRuns, findingsFrom, type RuleEvaluator } from './fact-runs.js';
 import type { Finding } from './rule.js';
 import type { RuleBook } from './rule-book.js';
 
-/** Check one invoice: every rule of the book over the invoice, its lines and its charges. */
-export async function checkInvoice(book: RuleBook, inputs: FactInputs, evaluator: RuleEvaluator): Promise<Finding[]> {
+/**
+ * Check one invoice: every rule of the book over the invoice, its lines and its charges.
+ * Synchronous when the evaluator is (the compiled one): a batch then needs no promise per invoice.
+ */
+export function checkInvoice(book: RuleBook, inputs: FactInputs, evaluator: RuleEvaluator): Finding[] | Promise<Finding[]> {
   const runs = factRuns(book, inputs);
-  return findingsFrom(runs, await evaluator.evaluate(book, runs));
+  const failures = evaluator.evaluate(book, runs);
+  return Array.isArray(failures) ? findingsFrom(runs, failures) : failures.then((settled) => findingsFrom(runs, settled));
 }
