@@ -127,3 +127,18 @@ test('lint reports a format.template that does not exist, at the profile that na
   assert.equal(problem.location.file, join(root, 'globex.json'));
   assert.equal(problem.field, '/format/template');
 });
+
+test('an X12 repetition separator is refused for 004010, where ISA11 must be U, and accepted from 004020 on', async () => {
+  const x12 = (format: Record<string, unknown>) => customer({ extends: undefined, format: { type: 'x12-810', ...format }, channel: { type: 'email', to: 'ap@globex.example' } });
+  const refused = await lintProfiles(tempFolder({ 'globex.json': JSON.stringify(x12({ options: { repetitionSeparator: '^' } }), null, 2) }));
+  const problem = refused.problems.find((entry) => /repetitionSeparator/.test(entry.message));
+  assert.ok(problem, JSON.stringify(refused.problems));
+  assert.equal(problem.field, '/format');
+  assert.match(problem.message, /only from version 004020 on .*ISA11 is the control standards identifier U/);
+  const stillOld = await lintProfiles(tempFolder({ 'globex.json': x12({ version: '005010', options: { repetitionSeparator: '^', version: '004010' } }) }));
+  assert.ok(stillOld.problems.some((entry) => /repetitionSeparator/.test(entry.message)), 'options.version 004010 wins over format.version');
+  for (const format of [{ version: '004030', options: { repetitionSeparator: '^' } }, { options: { repetitionSeparator: '^', version: '005010' } }, { version: '004010' }]) {
+    const accepted = await lintProfiles(tempFolder({ 'globex.json': x12(format) }));
+    assert.deepEqual(accepted.problems.filter((entry) => /repetitionSeparator/.test(entry.message)), [], JSON.stringify(format));
+  }
+});
