@@ -35,7 +35,8 @@ export interface InvoiceResult {
   /** No finding of severity error: the invoice may be sent. */
   readonly ok: boolean;
   readonly findings: readonly Finding[];
-  readonly invoice: Invoice;
+  // Not the invoice itself: a batch's results live until the batch is done, and holding the
+  // invoices with them pushed them out of V8's young generation, doubling the time spent in GC.
 }
 
 /**
@@ -73,7 +74,7 @@ export async function* validateInvoiceBatches(options: ValidateOptions): AsyncGe
       const task = { invoice, duplicateOf: numbers.claim(invoice, source), attachments };
       const checked = checker.check(task, resolved);
       const outcome = 'ok' in checked ? checked : await checked;
-      results.push({ file: source.file, ...(source.line !== undefined ? { line: source.line } : {}), index: source.index, invoiceNumber: invoice.invoiceNumber, customerId: invoice.customerId, invoice, ...outcome });
+      results.push({ file: source.file, ...(source.line !== undefined ? { line: source.line } : {}), index: source.index, invoiceNumber: invoice.invoiceNumber, customerId: invoice.customerId, ...outcome });
     }
     yield results;
   }

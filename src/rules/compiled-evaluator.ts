@@ -1,4 +1,4 @@
-import { generateRuleTest, type RuleTest } from './generated-test.js';
+import { generateRuleListTest, type RuleListTest } from './generated-test.js';
 import { ALL_OPERATORS } from './operators.js';
 import { pathSegments, resolvePath } from './path-resolver.js';
 import type { ActiveRule, ConditionNode } from './rule.js';
@@ -18,43 +18,44 @@ import type { RuleEvaluator, RuleFailure, RuleRun } from './fact-runs.js';
 type Facts = Readonly<Record<string, unknown>>;
 type CompiledCondition = (facts: Facts, explains: string[]) => boolean;
 
-interface CompiledRule {
-  readonly rule: ActiveRule;
-  /** Short-circuiting: most rules hold, and for them this is all that runs. */
-  readonly holds: RuleTest;
-  /** Every condition, as json-rules-engine evaluates them: run only for a rule that failed, for its explain texts. */
-  readonly explain: CompiledCondition;
+/** A list of rules (a book's invoice, line or charge rules) ready to run. */
+interface CompiledRules {
+  readonly rules: readonly ActiveRule[];
+  /** Short-circuiting, one function for the list: most rules hold, and for them this is all that runs. */
+  readonly firstFailure: RuleListTest;
+  /** Each rule's conditions, as json-rules-engine evaluates them: run only for a rule that failed, for its explain texts. */
+  readonly explain: readonly CompiledCondition[];
 }
 
 export class CompiledEvaluator implements RuleEvaluator {
   readonly name = 'compiled';
   /** By the rule list of a run (a book's invoice, line or charge rules), in its order. */
-  private readonly compiled = new WeakMap<readonly ActiveRule[], readonly CompiledRule[]>();
+  private readonly compiled = new WeakMap<readonly ActiveRule[], CompiledRules>();
 
   evaluate(_book: RuleBook, runs: readonly RuleRun[]): RuleFailure[][] {
     const failures: RuleFailure[][] = [];
     for (const run of runs) {
-      const compiled = this.compiledRules(run.rules);
+      const { rules, firstFailure, explain } = this.compiledRules(run.rules);
       const failed: RuleFailure[] = [];
-      for (let index = 0; index < compiled.length; index += 1) {
-        const rule = compiled[index] as CompiledRule;
-        if (rule.holds(run.facts)) continue;
+      for (let index = firstFailure(run.facts, 0); index < rules.length; index = firstFailure(run.facts, index + 1)) {
         const explains: string[] = [];
-        rule.explain(run.facts, explains);
-        failed.push({ rule: rule.rule, explains });
+        (explain[index] as CompiledCondition)(run.facts, explains);
+        failed.push({ rule: rules[index] as ActiveRule, explains });
       }
       failures.push(failed);
     }
     return failures;
   }
 
-  private compiledRules(rules: readonly ActiveRule[]): readonly CompiledRule[] {
+  private compiledRules(rules: readonly ActiveRule[]): CompiledRules {
     let compiled = this.compiled.get(rules);
     if (!compiled) {
-      compiled = rules.map((rule) => {
-        const conditions = rule.definition.conditions as ConditionNode;
-        return { rule, holds: generateRuleTest(conditions, rule.params), explain: compileCondition(conditions, rule.params) };
-      });
+      const tested = rules.map((rule) => ({ conditions: rule.definition.conditions as ConditionNode, params: rule.params }));
+      compiled = {
+        rules,
+        firstFailure: generateRuleListTest(tested),
+        explain: tested.map(({ conditions, params }) => compileCondition(conditions, params)),
+      };
       this.compiled.set(rules, compiled);
     }
     return compiled;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ActiveRule, RuleDefinition } from '../../src/rules/index.js';
 import { EngineEvaluator } from '../../src/rules/engine-evaluator.js';
-import { generateRuleTest } from '../../src/rules/generated-test.js';
+import { generateRuleListTest, generateRuleTest } from '../../src/rules/generated-test.js';
 import type { RuleBook } from '../../src/rules/rule-book.js';
 import type { ConditionNode } from '../../src/rules/rule.js';
 
@@ -62,7 +62,22 @@ test('generated rule tests decide every condition as json-rules-engine does', as
       const holds = generateRuleTest(rule.definition.conditions as ConditionNode, rule.params)(facts);
       assert.equal(holds, !failed.has(rule.id), `${rule.id} ${JSON.stringify(rule.definition.conditions)} on fact set ${factIndex}`);
     }
+    // The whole list as one function, walked from failure to failure as the evaluator walks it.
+    const firstFailure = generateRuleListTest(rules.map((rule) => ({ conditions: rule.definition.conditions as ConditionNode, params: rule.params })));
+    const listFailed: string[] = [];
+    for (let index = firstFailure(facts, 0); index < rules.length; index = firstFailure(facts, index + 1)) listFailed.push(rules[index]?.id ?? `#${index}`);
+    assert.deepEqual(listFailed, rules.filter((rule) => failed.has(rule.id)).map((rule) => rule.id), `fact set ${factIndex}`);
   }
+});
+
+test("a rule list test reads each rule's own parameters", () => {
+  const conditions: ConditionNode = { all: [{ fact: 'amount', operator: 'decimalLessThanInclusive', value: { fact: 'params', path: '$.limit' } }] };
+  const firstFailure = generateRuleListTest([{ conditions, params: { limit: '5' } }, { conditions, params: { limit: '50' } }, { conditions, params: { limit: '500' } }]);
+  assert.equal(firstFailure({ amount: '10' }, 0), 0);
+  assert.equal(firstFailure({ amount: '10' }, 1), 3);
+  assert.equal(firstFailure({ amount: '100' }, 1), 1);
+  assert.equal(firstFailure({ amount: '100' }, 2), 3);
+  assert.equal(firstFailure({ amount: '1' }, 0), 3);
 });
 
 test('fact names and path segments are data, never code', () => {
