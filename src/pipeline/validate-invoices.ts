@@ -1,6 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { PairCache } from '../model/bounded-cache.js';
+import { SeenKeys, type SeenAt } from '../model/seen-keys.js';
 import { InputError } from '../model/errors.js';
 import type { DocumentSource, Invoice } from '../model/invoice.js';
 import { readDocumentBatches } from '../model/read-documents.js';
@@ -82,12 +83,15 @@ export async function* validateInvoiceBatches(options: ValidateOptions): AsyncGe
 
 /**
  * Invoice numbers seen so far in this run (and, through the store, submitted before). A run
- * must remember every number it has seen, so each costs as little as it can: the number, and
- * where it was (the source the reader made anyway; the text is written only for a duplicate).
+ * must remember every number it has seen to its end, so they are kept compactly (SeenKeys),
+ * with where each was: the file's number and the line (or the position in a JSON array), the
+ * text written only for a duplicate. What a run keeps then grows by some 40 bytes an invoice.
  */
 class InvoiceNumbers {
-  /** By customer, then invoice number. */
-  private readonly seen = new Map<string, Map<string, DocumentSource>>();
+  /** By customer. */
+  private readonly seen = new Map<string, SeenKeys>();
+  private readonly files: string[] = [];
+  private readonly fileNumbers = new Map<string, number>();
 
   constructor(private readonly submitted: (customerId: string, invoiceNumber: string) => boolean = () => false) {}
 
@@ -95,18 +99,32 @@ class InvoiceNumbers {
   claim(invoice: Invoice, source: DocumentSource): string | undefined {
     let numbers = this.seen.get(invoice.customerId);
     if (!numbers) {
-      numbers = new Map();
+      numbers = new SeenKeys();
       this.seen.set(invoice.customerId, numbers);
     }
-    const earlier = numbers.get(invoice.invoiceNumber);
-    if (earlier !== undefined) return `earlier in this batch, at ${whereIs(earlier)}`;
-    numbers.set(invoice.invoiceNumber, source);
+    // A line number, or for an entry of a JSON array (no line) its position, stored negative.
+    const position = source.line ?? -(source.index + 1);
+    const earlier = numbers.claim(invoice.invoiceNumber, this.fileNumber(source.file), position);
+    if (earlier !== undefined) return `earlier in this batch, at ${this.whereIs(earlier)}`;
     return this.submitted(invoice.customerId, invoice.invoiceNumber) ? 'already submitted' : undefined;
   }
-}
 
-function whereIs(source: DocumentSource): string {
-  return source.line !== undefined ? `${source.file}:${source.line}` : `${source.file} #${source.index + 1}`;
+  private fileNumber(file: string): number {
+    // Invoices come file after file: the last one is nearly always the one asked for.
+    const last = this.files.length - 1;
+    if (this.files[last] === file) return last;
+    let number = this.fileNumbers.get(file);
+    if (number === undefined) {
+      number = this.files.push(file) - 1;
+      this.fileNumbers.set(file, number);
+    }
+    return number;
+  }
+
+  private whereIs({ first: fileNumber, second: position }: SeenAt): string {
+    const file = this.files[fileNumber] as string;
+    return position > 0 ? `${file}:${position}` : `${file} #${-position}`;
+  }
 }
 
 /**

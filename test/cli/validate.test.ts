@@ -58,6 +58,19 @@ test('the same invoice number twice in one batch: the second is a duplicate, nam
   assert.match(report.invoices[1]?.findings[0]?.message ?? '', /already used for acme \(earlier in this batch, at in\/batch\.jsonl:1\)/);
 });
 
+test('a duplicate across files names the file and line, or the position in a JSON array, of the first', () => {
+  const root = workspace({
+    'in/a-array.json': [invoiceWith({ invoiceNumber: 'INV-7' }), invoiceWith({ invoiceNumber: 'INV-8' })],
+    'in/b.jsonl': `${JSON.stringify(invoiceWith({ invoiceNumber: 'INV-9' }))}\n\n${JSON.stringify(invoiceWith({ invoiceNumber: 'INV-8' }))}\n`,
+    'in/c.json': invoiceWith({ invoiceNumber: 'INV-9' }),
+  }, { 'duplicate-invoice-number': true });
+  const result = validate(root, 'in', '--json');
+  const report = JSON.parse(result.stdout) as { invoices: { invoiceNumber: string; ok: boolean; findings: { message: string }[] }[] };
+  assert.deepEqual(report.invoices.map((invoice) => [invoice.invoiceNumber, invoice.ok]), [['INV-7', true], ['INV-8', true], ['INV-9', true], ['INV-8', false], ['INV-9', false]]);
+  assert.match(report.invoices[3]?.findings[0]?.message ?? '', /\(earlier in this batch, at in\/a-array\.json #2\)/);
+  assert.match(report.invoices[4]?.findings[0]?.message ?? '', /\(earlier in this batch, at in\/b\.jsonl:1\)/);
+});
+
 test('invoices earlier in a batch use up their PO: the next one exceeds the PO line quantity', () => {
   const root = workspace({
     'in/batch.jsonl': `${JSON.stringify(invoiceWith())}\n${JSON.stringify(invoiceWith({ invoiceNumber: 'INV-1002' }))}\n`,
