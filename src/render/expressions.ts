@@ -31,10 +31,13 @@ export interface ExpressionContext {
 export type Getter = (context: ExpressionContext) => unknown;
 
 /**
- * A filter: the value so far, its arguments as written, and each argument compiled as a path
- * (for the filters whose argument names a value: if, unless, at, percent, plus).
+ * A filter, bound to its arguments as written once, when a template is compiled (a pattern
+ * compiled, a number read): the bound filter takes the value so far, the context and, for the
+ * filters whose arguments name values (PATH_ARGUMENT_FILTERS: if, unless, at, percent, plus,
+ * repertoire), the values at those paths, which the generated code reads in line.
  */
-type Filter = (value: unknown, args: readonly string[], context: ExpressionContext, argumentPaths: readonly Getter[]) => unknown;
+type Filter = (args: readonly string[]) => BoundFilter;
+type BoundFilter = (value: unknown, context: ExpressionContext, ...pathValues: unknown[]) => unknown;
 
 /**
  * The loop variables an expression can see, known when a template is compiled: `as: "line"`
@@ -232,11 +235,25 @@ function expressionCode(source: string, bindings: LoopBindings, values: CodeValu
   const parsed = parseExpression(source);
   let code = parsed.literal !== undefined ? JSON.stringify(parsed.literal) : pathCode(parsed.path, bindings);
   for (const { name, args } of parsed.filters) {
-    const filter = FILTERS[name] as Filter;
-    const argumentPaths = args.map((argument) => compilePath(argument, bindings));
-    code = `${values.reference((value: unknown, context: ExpressionContext) => filter(value, args, context, argumentPaths))}(${code}, context)`;
+    const bound = boundFilter(name, args);
+    // Arguments that name values are read by the code itself: the filter gets the values.
+    const pathValues = PATH_ARGUMENT_FILTERS.has(name) ? args.map((argument) => `, ${pathCode(argument, bindings)}`).join('') : '';
+    code = `${values.reference(bound)}(${code}, context${pathValues})`;
   }
   return code;
+}
+
+/** Filters bound to the same arguments are one function: templates repeat them (repertoire:'X12', map:'unit'). */
+const boundFilters = new Map<string, BoundFilter>();
+
+function boundFilter(name: string, args: readonly string[]): BoundFilter {
+  const key = JSON.stringify([name, ...args]);
+  let bound = boundFilters.get(key);
+  if (bound === undefined) {
+    bound = (FILTERS[name] as Filter)(args);
+    boundFilters.set(key, bound);
+  }
+  return bound;
 }
 
 /** Filters whose result, when there is one, is a number: digits, a sign, a decimal mark. */
@@ -338,8 +355,22 @@ function formatDateOnce(pattern: string, value: string): string | undefined {
 
 /** Amounts in filters: exact decimals (ScaledDecimal, decimal.js where a value does not fit). */
 function decimalOf(value: unknown): ScaledDecimal | undefined {
-  return ScaledDecimal.from(value);
+  return value === undefined || value === null ? undefined : ScaledDecimal.from(value);
 }
+
+/**
+ * A decimal as its shortest plain writing (ScaledDecimal's toString). Most values already are
+ * written so ("3", "19", "55.45": no sign but minus, no leading or trailing zeros) and are
+ * returned as they are, without being read and written again.
+ */
+function decimalText(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.length <= SHORT_DECIMAL && SHORTEST_DECIMAL.test(value) && value !== '-0') return value;
+  return decimalOf(value)?.toString();
+}
+
+/** A decimal written as toString writes it; of at most 15 characters, so that it surely fits ScaledDecimal's exact range. */
+const SHORTEST_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
+const SHORT_DECIMAL = 15;
 
 const ZERO = ScaledDecimal.ZERO;
 const powersOfTen = new Map<string, ScaledDecimal>();
@@ -354,18 +385,24 @@ function powerOfTen(places: string): ScaledDecimal {
   return power;
 }
 
-const invoiceCurrency = compilePath('invoice.currency', NO_LOOPS);
+/** The invoice's currency, or the one a filter names (money:'EUR'). */
+function currencyOf(context: ExpressionContext, named: string | undefined): string {
+  if (named !== undefined) return named;
+  const invoice = context.scope.invoice as { readonly currency?: unknown } | undefined | null;
+  return String(invoice?.currency ?? 'USD');
+}
 
-function currencyOf(context: ExpressionContext, args: readonly string[]): string {
-  return args[0] ?? String(invoiceCurrency(context) ?? 'USD');
+/** A whole number written as a filter argument ("2" in fixed:2). */
+function wholeNumber(argument: string): number {
+  return Number(argument);
 }
 
 const FILTERS: Readonly<Record<string, Filter>> = {
   /** date:'CCYYMMDD' — see formatDate. */
-  date: (value, [pattern = 'CCYY-MM-DD']) => formatDate(value, pattern),
+  date: ([pattern = 'CCYY-MM-DD']) => (value) => formatDate(value, pattern),
   /** The amount with the currency's decimals (money:'EUR' for another currency). */
-  money: (value, args, context) => {
-    const currency = currencyOf(context, args);
+  money: ([named]) => (value, context) => {
+    const currency = currencyOf(context, named);
     // Most amounts already have the currency's decimals ("12.50"): they are written as they are.
     const canonical = typeof value === 'string' ? canonicalMoneyText(value, currency) : undefined;
     if (canonical !== undefined) return canonical;
@@ -373,77 +410,97 @@ const FILTERS: Readonly<Record<string, Filter>> = {
     return amount ? moneyText(amount, currency) : undefined;
   },
   /** A decimal without trailing zeros or exponent: "12.50" → "12.5" (X12 R, EDIFACT n). */
-  decimal: (value) => decimalOf(value)?.toString(),
+  decimal: () => (value) => decimalText(value),
   /** A decimal with exactly N places: fixed:2. */
-  fixed: (value, [places = '2']) => decimalOf(value)?.toFixed(Number(places)),
+  fixed: ([places = '2']) => {
+    const decimals = wholeNumber(places);
+    return (value) => decimalOf(value)?.toFixed(decimals);
+  },
   /** Implied decimals (X12 N2): "12.50" with implied:2 → "1250". */
-  implied: (value, [places = '2']) => decimalOf(value)?.times(powerOfTen(places)).roundHalfUp(0).toString(),
-  abs: (value) => decimalOf(value)?.abs().toString(),
-  negate: (value) => decimalOf(value)?.negated().toString(),
-  upper: (value) => (typeof value === 'string' ? value.toUpperCase() : value),
-  lower: (value) => (typeof value === 'string' ? value.toLowerCase() : value),
-  trim: (value) => (typeof value === 'string' ? value.trim() : value),
-  truncate: (value, [length = '0']) => (typeof value === 'string' ? value.slice(0, Number(length)) : value),
+  implied: ([places = '2']) => (value) => decimalOf(value)?.times(powerOfTen(places)).roundHalfUp(0).toString(),
+  abs: () => (value) => decimalOf(value)?.abs().toString(),
+  negate: () => (value) => decimalOf(value)?.negated().toString(),
+  upper: () => (value) => (typeof value === 'string' ? value.toUpperCase() : value),
+  lower: () => (value) => (typeof value === 'string' ? value.toLowerCase() : value),
+  trim: () => (value) => (typeof value === 'string' ? value.trim() : value),
+  truncate: ([length = '0']) => {
+    const characters = wholeNumber(length);
+    return (value) => (typeof value === 'string' ? value.slice(0, characters) : value);
+  },
   /** Right-pad with spaces to a fixed width (X12 ISA): padEnd:15. */
-  padEnd: (value, [length = '0', fillWith = ' ']) => text(value).padEnd(Number(length), fillWith),
+  padEnd: ([length = '0', fillWith = ' ']) => {
+    const width = wholeNumber(length);
+    return (value) => text(value).padEnd(width, fillWith);
+  },
   /** Left-pad (control numbers): padStart:9:'0'. */
-  padStart: (value, [length = '0', fillWith = ' ']) => text(value).padStart(Number(length), fillWith),
+  padStart: ([length = '0', fillWith = ' ']) => {
+    const width = wholeNumber(length);
+    return (value) => text(value).padStart(width, fillWith);
+  },
   /** A code from the template's code lists, or the value itself when the list has none. */
-  map: (value, [list = ''], context) => {
+  map: ([list = '']) => (value, context) => {
     if (value === undefined || value === null) return value;
     const table = context.codes[list];
     if (!table) throw new Error(`the template has no code list "${list}"`);
-    return table[String(value)] ?? table['*'] ?? value;
+    return table[typeof value === 'string' ? value : String(value)] ?? table['*'] ?? value;
   },
-  default: (value, [fallback = '']) => (value === undefined || value === null || value === '' ? fallback : value),
-  digits: (value) => (value === undefined || value === null ? value : String(value).replace(/\D/g, '')),
-  count: (value) => (Array.isArray(value) ? value.length : 0),
-  join: (value, [separator = ', ']) => (Array.isArray(value) ? value.map(text).join(separator) : value),
+  default: ([fallback = '']) => (value) => (value === undefined || value === null || value === '' ? fallback : value),
+  digits: () => (value) => (value === undefined || value === null ? value : String(value).replace(/\D/g, '')),
+  count: () => (value) => (Array.isArray(value) ? value.length : 0),
+  join: ([separator = ', ']) => (value) => (Array.isArray(value) ? value.map(text).join(separator) : value),
   /** The value when the condition path is present, else nothing: {{ 'ON' | if:invoice.poNumber }}. */
-  if: (value, _, context, [condition]) => (condition && present(condition(context)) ? value : undefined),
+  if: () => (value, _, condition) => (present(condition) ? value : undefined),
   /** Implied decimals that never round (X12 N2): impliedExact:2:'TDS01' gives "1234.50" → "123450"; an amount with more decimals (KWD 12.345) is refused, naming the element. */
-  impliedExact: (value, [places = '2', element = 'amount'], context) => {
-    const amount = decimalOf(value);
-    if (!amount) return undefined;
-    const scaled = amount.times(powerOfTen(places));
-    if (scaled.roundHalfUp(0).compareTo(scaled) !== 0) throw new RenderError(String(lookup(context.scope, 'invoice.invoiceNumber') ?? ''), element, `${amount.toString()} has more decimals than the ${places} this amount element carries; it cannot be written without rounding`);
-    return scaled.toString();
+  impliedExact: ([places = '2', element = 'amount']) => {
+    return (value, context) => {
+      const amount = decimalOf(value);
+      if (!amount) return undefined;
+      const scaled = amount.times(powerOfTen(places));
+      if (scaled.roundHalfUp(0).compareTo(scaled) !== 0) throw new RenderError(String(lookup(context.scope, 'invoice.invoiceNumber') ?? ''), element, `${amount.toString()} has more decimals than the ${places} this amount element carries; it cannot be written without rounding`);
+      return scaled.toString();
+    };
   },
   /** Line N (0-based) of the text word-wrapped at a width (X12 NTE02 holds 80): wrap:80:0; wrap:80:4:'rest' gives line 4 and all after it, for a last element whose length check then refuses what does not fit. */
-  wrap: (value, [width = '80', index = '0', rest]) => {
-    if (typeof value !== 'string') return value;
-    const lines = wrappedLines(value, Number(width));
-    const picked = rest === 'rest' ? lines.slice(Number(index)).join(' ') : lines[Number(index)];
-    return picked === undefined || picked === '' ? undefined : picked;
+  wrap: ([width = '80', index = '0', rest]) => {
+    const [columns, line] = [wholeNumber(width), wholeNumber(index)];
+    return (value) => {
+      if (typeof value !== 'string') return value;
+      const lines = wrappedLines(value, columns);
+      const picked = rest === 'rest' ? lines.slice(line).join(' ') : lines[line];
+      return picked === undefined || picked === '' ? undefined : picked;
+    };
   },
   /** The value when the condition path is absent, else nothing (UBL: a fallback after a preferred element): {{ invoice.buyer.gln | unless:options.endpointId }}. */
-  unless: (value, _, context, [condition]) => (condition && present(condition(context)) ? undefined : value),
+  unless: () => (value, _, condition) => (present(condition) ? undefined : value),
   /** The value when its text matches the regular expression, else nothing (UBL: a VAT id has a country prefix): matches:'^[A-Z][A-Z]'. */
-  matches: (value, [pattern = '']) => (value !== undefined && value !== null && cachedRegExp(pattern).test(String(value)) ? value : undefined),
-  /** The item at this index of the array at the path (UBL: a line's net amount): {{ lineIndex | at:totals.lineNets }}. */
-  at: (value, _, context, [list]) => {
-    const items = list?.(context);
-    return Array.isArray(items) && value !== undefined && value !== null ? items[Number(value)] : undefined;
+  matches: ([pattern = '']) => {
+    const regexp = cachedRegExp(pattern);
+    return (value) => (value !== undefined && value !== null && regexp.test(typeof value === 'string' ? value : String(value)) ? value : undefined);
   },
+  /** The item at this index of the array at the path (UBL: a line's net amount): {{ lineIndex | at:totals.lineNets }}. */
+  at: () => (value, _, items) => (Array.isArray(items) && value !== undefined && value !== null ? items[Number(value)] : undefined),
   /** value × rate / 100 to the currency's decimals, the rate a path or a number, absent = 0 (cXML: a line's tax): {{ net | percent:line.taxRate }}. */
-  percent: (value, [rate = '0'], context, [ratePath]) => {
-    const rateValue = isDecimalText(rate) ? rate : ratePath?.(context);
-    const places = minorUnits(currencyOf(context, []));
-    return decimalOf(value)?.times(decimalOf(rateValue) ?? ZERO).dividedByPowerOfTen(2).toFixed(places);
+  percent: ([rate = '0']) => {
+    const literal = isDecimalText(rate) ? rate : undefined;
+    return (value, context, rateAtPath) => {
+      const places = minorUnits(currencyOf(context, undefined));
+      return decimalOf(value)?.times(decimalOf(literal ?? rateAtPath) ?? ZERO).dividedByPowerOfTen(2).toFixed(places);
+    };
   },
   /** value + the values at these paths (absent = 0) (cXML GrossAmount): {{ totals.payable | plus:totals.allowancesTotal }}. */
-  plus: (value, _, context, paths) => paths.reduce((sum, path) => sum?.plus(decimalOf(path(context)) ?? ZERO), decimalOf(value))?.toString(),
+  plus: () => (value, _, ...addends) => addends.reduce((sum: ScaledDecimal | undefined, addend) => sum?.plus(decimalOf(addend) ?? ZERO), decimalOf(value))?.toString(),
   /** The items whose field equals a value, through a code list when named (cXML: freight vs other charges): where:'code':'shipping':'chargeKind'. */
-  where: (value, [field = '', wanted = '', list], context) => (Array.isArray(value) ? value.filter((item) => { const own = (item as Record<string, unknown> | null)?.[field]; const table = list === undefined ? undefined : context.codes[list]; return String((table ? table[String(own)] ?? table['*'] : undefined) ?? own) === wanted; }) : undefined),
+  where: ([field = '', wanted = '', list]) => (value, context) => (Array.isArray(value) ? value.filter((item) => { const own = (item as Record<string, unknown> | null)?.[field]; const table = list === undefined ? undefined : context.codes[list]; return String((table ? table[String(own)] ?? table['*'] : undefined) ?? own) === wanted; }) : undefined),
   /** The sum of a field over a list (cXML ShippingAmount): {{ invoice.charges | sum:'amount' }}. */
-  sum: (value, [field = '']) => (Array.isArray(value) ? value.reduce((total: ScaledDecimal, item) => total.plus(decimalOf((item as Record<string, unknown> | null)?.[field]) ?? ZERO), ZERO).toString() : undefined),
+  sum: ([field = '']) => (value) => (Array.isArray(value) ? value.reduce((total: ScaledDecimal, item) => total.plus(decimalOf((item as Record<string, unknown> | null)?.[field]) ?? ZERO), ZERO).toString() : undefined),
   /** Characters start..end of the text (end optional), nothing when that is empty (EDIFACT UNH: the directory "D96A" with slice:1 is the release "96A"). */
-  slice: (value, [start = '0', end]) => (value === undefined || value === null ? value : [...String(value)].slice(Number(start), end === undefined ? undefined : Number(end)).join('') || undefined),
+  slice: ([start = '0', end]) => {
+    const [from, to] = [wholeNumber(start), end === undefined ? undefined : wholeNumber(end)];
+    return (value) => (value === undefined || value === null ? value : [...String(value)].slice(from, to).join('') || undefined);
+  },
   /** Text a character set can carry, named by a path or literally (EDIFACT's UNOA, UNOB, UNOC; X12's; others unchanged): typographic dashes and quotes become ASCII, missing accents are dropped, anything else is "?": repertoire:options.syntaxIdentifier. */
-  repertoire: (value, [name = ''], context, [namePath]) => (typeof value === 'string' ? toRepertoire(value, String(namePath?.(context) ?? name)) : value),
+  repertoire: ([name = '']) => (value, _, nameAtPath) => (typeof value === 'string' ? toRepertoire(value, String(nameAtPath ?? name)) : value),
 };
-
-
 
 /** Text that wrapping leaves as it is: one line of single-spaced words. */
 const NEEDS_WRAPPING = /\s\s|^\s|\s$|[^\S ]/;
