@@ -62,7 +62,7 @@ export interface InvoiceAmounts {
 }
 
 export function invoiceAmounts(invoice: Invoice): InvoiceAmounts {
-  const lineNets = invoice.lines.map((line) => lineNetAmount(line, invoice.currency));
+  const lineNets = packed(invoice.lines, (line) => lineNetAmount(line, invoice.currency));
   let linesTotal = ZERO;
   for (const net of lineNets) linesTotal = linesTotal.plus(net);
   const chargesTotal = sumOfAmounts(invoice.charges);
@@ -81,12 +81,22 @@ export interface TaxGroup {
 /** Lines, charges and allowances grouped by tax code and rate, in order of first appearance. */
 export function taxGroups(invoice: Invoice, lineNets: readonly ScaledDecimal[]): TaxGroup[] {
   const groups = new Map<string, TaxGroup>();
+  // Lines in a row mostly share their code and rate as written: the same text is the same group.
+  let last: { readonly code: string | undefined; readonly rateText: string | undefined; readonly group: TaxGroup } | undefined;
   const add = (code: string | undefined, rateText: string | undefined, amount: ScaledDecimal): void => {
+    if (last !== undefined && last.code === code && last.rateText === rateText) {
+      last.group.taxable = last.group.taxable.plus(amount);
+      return;
+    }
     const rate = ScaledDecimal.from(rateText) ?? ZERO;
     const key = `${code ?? ''}\u0000${canonicalRate(rateText, rate)}`;
-    const group = groups.get(key);
+    let group = groups.get(key);
     if (group) group.taxable = group.taxable.plus(amount);
-    else groups.set(key, { code: code ?? '', rate, taxable: amount });
+    else {
+      group = { code: code ?? '', rate, taxable: amount };
+      groups.set(key, group);
+    }
+    last = { code, rateText, group };
   };
   invoice.lines.forEach((line, index) => add(line.taxCode, line.taxRate, lineNets[index] ?? ZERO));
   for (const charge of invoice.charges ?? []) add(charge.taxCode, charge.taxRate, ScaledDecimal.from(charge.amount) ?? ZERO);
@@ -130,18 +140,30 @@ export function invoiceTotals(invoice: Invoice): InvoiceTotals {
   const currency = invoice.currency;
   const { lineNets: nets, linesTotal, chargesTotal: charges, allowancesTotal: allowances, taxExclusive } = invoiceAmounts(invoice);
   const groups = taxGroups(invoice, nets);
-  const taxes = groups.map((group) => taxOfGroup(group, currency));
+  const taxes = packed(groups, (group) => taxOfGroup(group, currency));
   const computedTax = taxes.reduce((total, tax) => total.plus(tax), ZERO);
   const taxTotal = ScaledDecimal.from(invoice.taxTotal) ?? computedTax;
   const payable = ScaledDecimal.from(invoice.totalAmount) ?? taxExclusive.plus(taxTotal);
   return {
-    lineNets: nets.map((net, index) => canonicalMoneyText(invoice.lines[index]?.lineAmount, currency) ?? moneyText(net, currency)),
+    lineNets: packed(nets, (net, index) => canonicalMoneyText(invoice.lines[index]?.lineAmount, currency) ?? moneyText(net, currency)),
     linesTotal: moneyText(linesTotal, currency),
     chargesTotal: moneyText(charges, currency),
     allowancesTotal: moneyText(allowances, currency),
     taxExclusive: moneyText(taxExclusive, currency),
-    taxSubtotals: groups.map((group, index) => ({ code: group.code, rate: group.rate.toString(), taxable: moneyText(group.taxable, currency), tax: moneyText(taxes[index] ?? ZERO, currency) })),
+    taxSubtotals: packed(groups, (group, index) => ({ code: group.code, rate: group.rate.toString(), taxable: moneyText(group.taxable, currency), tax: moneyText(taxes[index] ?? ZERO, currency) })),
     taxTotal: moneyText(taxTotal, currency),
     payable: moneyText(payable, currency),
   };
+}
+
+/**
+ * items.map(each), as an array of the kind V8 makes with push. Array.prototype.map gives an
+ * array of another kind once V8 has optimized the calling function than before, and code
+ * optimized for one kind is thrown away (deoptimized) on meeting the other: the totals are made
+ * for every invoice and read by the optimized writers.
+ */
+function packed<Item, Result>(items: readonly Item[], each: (item: Item, index: number) => Result): Result[] {
+  const results: Result[] = [];
+  for (let index = 0; index < items.length; index += 1) results.push(each(items[index] as Item, index));
+  return results;
 }

@@ -177,7 +177,7 @@ function checked(value: unknown, rule: DataRule, document: SegmentDocument): str
   const { syntax } = document;
   if (rule.isaSeparatorIndex !== -1 && declaresSeparator(rule.isaSeparatorIndex, text, syntax)) return text;
   if (rule.characters === 'number' ? !syntax.numbersNeedCare : rule.characters === 'plain' ? !syntax.plainTextNeedsCare : false) return text;
-  if (!syntax.needsCare(text)) return text;
+  if (!needsCare(text, syntax)) return text;
   checkCharacters(text, rule.name, document);
   return escape(text, rule.name, document);
 }
@@ -368,8 +368,10 @@ interface PreparedSyntax extends SegmentSyntax {
   readonly elementSeparators: readonly string[];
   /** A character outside the character set, when the set is one we know. */
   readonly outsideCharacterSet: RegExp | undefined;
-  /** Whether a text has either of the two: most data has neither and is written as it is after this test. */
-  readonly needsCare: (text: string) => boolean;
+  /** Either of the two: most data has neither and is written as it is after one test (see needsCare). */
+  readonly carePattern: RegExp;
+  /** For each character up to U+00FF, 1 when carePattern matches it; undefined when a separator has more than one character. */
+  readonly careTable: Uint8Array | undefined;
   /** n component separators, as elementSeparators. */
   readonly componentSeparators: readonly string[];
   /** Whether a number (digits, "-", ".") or plain text (letters, digits, space) could need care at all. */
@@ -390,10 +392,19 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
     const special = anyOf(specials, '');
     const needsCare = outsideCharacterSet === undefined ? special : new RegExp(`${outsideCharacterSet.source}|${special.source}`);
     const canNeedCare = (characters: string) => [...characters].some((character) => needsCare.test(character));
+    // Every field named, in one order: prepared syntaxes then share one shape, and the helpers' optimized code serves X12 and EDIFACT alike.
     prepared = {
-      ...syntax,
+      elementSeparator: syntax.elementSeparator,
+      componentSeparator: syntax.componentSeparator,
+      segmentTerminator: syntax.segmentTerminator,
+      repetitionSeparator: syntax.repetitionSeparator,
+      escape: syntax.escape,
+      releaseCharacter: syntax.releaseCharacter,
+      lineBreak: syntax.lineBreak,
+      characterSet: syntax.characterSet,
       outsideCharacterSet,
-      needsCare: careTest(needsCare, specials),
+      carePattern: needsCare,
+      careTable: specials.some((character) => character.length !== 1) ? undefined : Uint8Array.from({ length: 256 }, (_, code) => (needsCare.test(String.fromCharCode(code)) ? 1 : 0)),
       numbersNeedCare: canNeedCare('0123456789-.'),
       plainTextNeedsCare: canNeedCare('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '),
       specials,
@@ -410,22 +421,21 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
 }
 
 /**
- * The test of `pattern` (characters outside the set, separators) as a scan of the text's
- * characters against a table of the first 256, which is what nearly all data is made of: a
- * regular expression costs a call into the engine per element, the scan a few comparisons.
- * Anything past U+00FF, or a separator of more than one character, is left to the pattern.
+ * Whether a text has a character outside the character set or a separator (carePattern), as a
+ * scan of its characters against a table of the first 256, which is what nearly all data is
+ * made of: the regular expression costs a call into the engine per element, the scan a few
+ * comparisons. Anything past U+00FF, or a separator of more than one character, is left to the
+ * pattern.
  */
-function careTest(pattern: RegExp, specials: readonly string[]): (text: string) => boolean {
-  if (specials.some((special) => special.length !== 1)) return (text) => pattern.test(text);
-  const latin1 = Uint8Array.from({ length: 256 }, (_, code) => (pattern.test(String.fromCharCode(code)) ? 1 : 0));
-  return (text) => {
-    for (let index = 0; index < text.length; index += 1) {
-      const code = text.charCodeAt(index);
-      if (code > 255) return pattern.test(text);
-      if (latin1[code] === 1) return true;
-    }
-    return false;
-  };
+function needsCare(text: string, syntax: PreparedSyntax): boolean {
+  const table = syntax.careTable;
+  if (table === undefined) return syntax.carePattern.test(text);
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code > 255) return syntax.carePattern.test(text);
+    if (table[code] === 1) return true;
+  }
+  return false;
 }
 
 /** A pattern matching any of these strings (none: never matches). */
