@@ -47,6 +47,12 @@ export interface LoopBindings {
   readonly names: ReadonlyMap<string, { readonly slot: number; readonly part: 'item' | 'index' | 'number' }>;
   /** Slots taken by the enclosing loops: two each, the item and its index. */
   readonly slots: number;
+  /**
+   * Segment templates: the generated code's name for the document, whose segment counters
+   * `counts.<name>` reads (`document.countSince("<name>")`), so that no scope is made per
+   * document to hold them.
+   */
+  readonly counters?: string | undefined;
 }
 
 export const NO_LOOPS: LoopBindings = { names: new Map(), slots: 0 };
@@ -58,7 +64,7 @@ export function bindLoop(bindings: LoopBindings, name: string): LoopBindings {
   names.set(name, { slot, part: 'item' });
   names.set(`${name}Index`, { slot: slot + 1, part: 'index' });
   names.set(`${name}Number`, { slot: slot + 1, part: 'number' });
-  return { names, slots: slot + 2 };
+  return { names, slots: slot + 2, counters: bindings.counters };
 }
 
 const EXPRESSION = /\{\{\s*(.*?)\s*\}\}/g;
@@ -304,6 +310,10 @@ const PATH_ARGUMENT_FILTERS = new Set(['if', 'unless', 'at', 'percent', 'plus', 
 export function pathCode(path: string, bindings: LoopBindings): string {
   const [head = '', ...rest] = path.split('.');
   const bound = bindings.names.get(head);
+  if (bound === undefined && head === 'counts' && bindings.counters !== undefined && rest.length > 0) {
+    const [counter = '', ...further] = rest;
+    return further.reduce((code, key) => `${code}?.[${JSON.stringify(key)}]`, `${bindings.counters}.countSince(${JSON.stringify(counter)})`);
+  }
   let code = bound === undefined ? `S[${JSON.stringify(head)}]` : bound.part === 'item' ? `L${bound.slot}` : bound.part === 'index' ? `I${bound.slot}` : `(I${bound.slot} + 1)`;
   for (const key of rest) code += `?.[${JSON.stringify(key)}]`;
   return code;

@@ -38,7 +38,7 @@ export interface SegmentWriteInput {
 
 export function writeSegments(input: SegmentWriteInput): string {
   const document = new SegmentDocument(prepareSyntax(input.syntax), input.omit, input.invoiceNumber);
-  const context: ExpressionContext = { scope: { ...input.scope, counts: document.counts }, codes: input.codes, loops: [] };
+  const context: ExpressionContext = { scope: input.scope, codes: input.codes, loops: [] };
   return compiledSegments(input.segments)(context, document);
 }
 
@@ -57,22 +57,19 @@ class SegmentDocument {
   compositeGap = 0;
   compositeWritten = false;
   private readonly counterStarts = new Map<string, number>();
-  /** `counts.SE` in a template: segments from the one that started the counter to the one being written, both included. */
-  readonly counts: Readonly<Record<string, number | undefined>>;
 
   constructor(
     readonly syntax: PreparedSyntax,
     readonly omit: ReadonlySet<string>,
     readonly invoiceNumber: string,
-  ) {
-    this.counts = new Proxy({}, { get: (_, name: string) => this.countSince(name) });
-  }
+  ) {}
 
   startCounter(name: string): void {
     this.counterStarts.set(name, this.segmentCount);
   }
 
-  private countSince(name: string): number | undefined {
+  /** `counts.SE` in a template (see LoopBindings.counters): segments from the one that started the counter to the one being written, both included. */
+  countSince(name: string): number | undefined {
     const start = this.counterStarts.get(name);
     return start === undefined ? undefined : this.segmentCount - start + 1;
   }
@@ -108,7 +105,7 @@ function compileProgram(nodes: readonly SegmentNode[]): SegmentProgram {
   const parts = nodes.map(
     (node, index) => `function part${index}(context, document, t) {
   const S = context.scope, loops = context.loops;
-${code.nodes([node], NO_LOOPS)}
+${code.nodes([node], TOP_BINDINGS)}
   return t;
 }`,
   );
@@ -256,6 +253,9 @@ const HELPERS = {
     return t + document.syntax.serviceStringAdvice + document.syntax.segmentEnd;
   },
 };
+
+/** Where generated code finds the names it does not read from the scope: `counts` from the document. */
+const TOP_BINDINGS: LoopBindings = { ...NO_LOOPS, counters: 'document' };
 
 /** What is the same for every document of a run: the profile, its format options, the moment. */
 const SAME_FOR_A_RUN: ReadonlySet<string> = new Set(['options', 'profile', 'now']);
