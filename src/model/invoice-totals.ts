@@ -136,24 +136,91 @@ export interface InvoiceTotals {
   readonly payable: string;
 }
 
+/**
+ * The totals of an invoice as a document shows them. Each figure is worked out when it is first
+ * read, and kept: a template reads a few of them (X12 only the payable amount and the tax
+ * subtotals), and the totals are made for every document rendered.
+ */
 export function invoiceTotals(invoice: Invoice): InvoiceTotals {
-  const currency = invoice.currency;
-  const { lineNets: nets, linesTotal, chargesTotal: charges, allowancesTotal: allowances, taxExclusive } = invoiceAmounts(invoice);
-  const groups = taxGroups(invoice, nets);
-  const taxes = packed(groups, (group) => taxOfGroup(group, currency));
-  const computedTax = taxes.reduce((total, tax) => total.plus(tax), ZERO);
-  const taxTotal = ScaledDecimal.from(invoice.taxTotal) ?? computedTax;
-  const payable = ScaledDecimal.from(invoice.totalAmount) ?? taxExclusive.plus(taxTotal);
-  return {
-    lineNets: packed(nets, (net, index) => canonicalMoneyText(invoice.lines[index]?.lineAmount, currency) ?? moneyText(net, currency)),
-    linesTotal: moneyText(linesTotal, currency),
-    chargesTotal: moneyText(charges, currency),
-    allowancesTotal: moneyText(allowances, currency),
-    taxExclusive: moneyText(taxExclusive, currency),
-    taxSubtotals: packed(groups, (group, index) => ({ code: group.code, rate: group.rate.toString(), taxable: moneyText(group.taxable, currency), tax: moneyText(taxes[index] ?? ZERO, currency) })),
-    taxTotal: moneyText(taxTotal, currency),
-    payable: moneyText(payable, currency),
-  };
+  return new LazyInvoiceTotals(invoice);
+}
+
+interface TaxFigures {
+  readonly groups: readonly TaxGroup[];
+  readonly taxes: readonly ScaledDecimal[];
+  readonly computedTax: ScaledDecimal;
+}
+
+class LazyInvoiceTotals implements InvoiceTotals {
+  private amountsKept: InvoiceAmounts | undefined;
+  private taxKept: TaxFigures | undefined;
+  private lineNetsKept: readonly string[] | undefined;
+  private taxSubtotalsKept: InvoiceTotals['taxSubtotals'] | undefined;
+  private taxTotalKept: ScaledDecimal | undefined;
+
+  constructor(private readonly invoice: Invoice) {}
+
+  private get currency(): string {
+    return this.invoice.currency;
+  }
+
+  private get amounts(): InvoiceAmounts {
+    return (this.amountsKept ??= invoiceAmounts(this.invoice));
+  }
+
+  private get tax(): TaxFigures {
+    if (this.taxKept === undefined) {
+      const groups = taxGroups(this.invoice, this.amounts.lineNets);
+      const taxes = packed(groups, (group) => taxOfGroup(group, this.currency));
+      this.taxKept = { groups, taxes, computedTax: taxes.reduce((total, tax) => total.plus(tax), ZERO) };
+    }
+    return this.taxKept;
+  }
+
+  /** The tax total as stated, else as computed. */
+  private get taxTotalAmount(): ScaledDecimal {
+    return (this.taxTotalKept ??= ScaledDecimal.from(this.invoice.taxTotal) ?? this.tax.computedTax);
+  }
+
+  get lineNets(): readonly string[] {
+    // A net amount stated with the currency's decimals is written as it is; only the others need the line's arithmetic.
+    return (this.lineNetsKept ??= packed(this.invoice.lines, (line, index) => canonicalMoneyText(line.lineAmount, this.currency) ?? moneyText(this.amounts.lineNets[index] ?? ZERO, this.currency)));
+  }
+
+  get linesTotal(): string {
+    return moneyText(this.amounts.linesTotal, this.currency);
+  }
+
+  get chargesTotal(): string {
+    return moneyText(this.amounts.chargesTotal, this.currency);
+  }
+
+  get allowancesTotal(): string {
+    return moneyText(this.amounts.allowancesTotal, this.currency);
+  }
+
+  get taxExclusive(): string {
+    return moneyText(this.amounts.taxExclusive, this.currency);
+  }
+
+  get taxSubtotals(): InvoiceTotals['taxSubtotals'] {
+    if (this.taxSubtotalsKept === undefined) {
+      const { groups, taxes } = this.tax;
+      this.taxSubtotalsKept = packed(groups, (group, index) => ({ code: group.code, rate: group.rate.toString(), taxable: moneyText(group.taxable, this.currency), tax: moneyText(taxes[index] ?? ZERO, this.currency) }));
+    }
+    return this.taxSubtotalsKept;
+  }
+
+  get taxTotal(): string {
+    return canonicalMoneyText(this.invoice.taxTotal, this.currency) ?? moneyText(this.taxTotalAmount, this.currency);
+  }
+
+  get payable(): string {
+    // A stated total with the currency's decimals is that total as moneyText writes it.
+    const stated = canonicalMoneyText(this.invoice.totalAmount, this.currency);
+    if (stated !== undefined) return stated;
+    return moneyText(ScaledDecimal.from(this.invoice.totalAmount) ?? this.amounts.taxExclusive.plus(this.taxTotalAmount), this.currency);
+  }
 }
 
 /**
