@@ -111,6 +111,7 @@ ${code.nodes([node], TOP_BINDINGS)}
   );
   return code.program<SegmentProgram>(`let run = [], runOptions, runProfile, runNow, runSyntax, runCodes;
 ${parts.join('\n')}
+${code.runConstants.join('\n')}
 return function writeDocument(context, document) {
   const S = context.scope;
   // A new run (another profile, moment, syntax or code lists): what was the same for the last one is worked out anew.
@@ -261,8 +262,8 @@ const TOP_BINDINGS: LoopBindings = { ...NO_LOOPS, counters: 'document' };
 const SAME_FOR_A_RUN: ReadonlySet<string> = new Set(['options', 'profile', 'now']);
 
 class SegmentCode extends TemplateCode {
-  /** Values the same for a whole run (see SAME_FOR_A_RUN), each with a slot in the run's cache. */
-  runConstants = 0;
+  /** Values the same for a whole run (see SAME_FOR_A_RUN), each with a slot in the run's cache and a function that works it out. */
+  readonly runConstants: string[] = [];
 
   program<Program>(source: string): Program {
     return this.build<Program>(source, HELPERS);
@@ -333,10 +334,17 @@ class SegmentCode extends TemplateCode {
     return `t = h.writtenComponent(t, ${this.runConstant(value, rule, bindings)}, ${rule}, document);`;
   }
 
+  /**
+   * A value worked out once per run, by a function of its own: called once, it stays out of
+   * the code V8 optimizes for every document (the ISA, GS and UNB segments are mostly such values).
+   */
   private runConstant(value: string, rule: string, bindings: LoopBindings): string {
-    const slot = this.runConstants;
-    this.runConstants += 1;
-    return `(run[${slot}] ??= h.checked(${expressionTextCode(value, bindings, this)}, ${rule}, document))`;
+    const slot = this.runConstants.length;
+    this.runConstants.push(`function constant${slot}(context, document) {
+  const S = context.scope;
+  return h.checked(${expressionTextCode(value, bindings, this)}, ${rule}, document);
+}`);
+    return `(run[${slot}] ??= constant${slot}(context, document))`;
   }
 
   /** The rule of a value as the template states it, for generated code (a reference into the value table). */
