@@ -476,6 +476,7 @@ const FILTERS: Readonly<Record<string, Filter>> = {
     return (value) => {
       if (typeof value !== 'string') return value;
       const lines = wrappedLines(value, columns);
+      if (line >= lines.length) return undefined;
       const picked = rest === 'rest' ? lines.slice(line).join(' ') : lines[line];
       return picked === undefined || picked === '' ? undefined : picked;
     };
@@ -515,12 +516,29 @@ const FILTERS: Readonly<Record<string, Filter>> = {
 /** Text that wrapping leaves as it is: one line of single-spaced words. */
 const NEEDS_WRAPPING = /\s\s|^\s|\s$|[^\S ]/;
 
+/** NEEDS_WRAPPING's test as one scan of the text (a text of ASCII, as most are), without the regular expression engine. */
+function needsWrapping(text: string): boolean {
+  let afterSpace = true;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 128) return NEEDS_WRAPPING.test(text);
+    if (code === 32) {
+      // A space at the start or after another.
+      if (afterSpace) return true;
+      afterSpace = true;
+    } else if (code >= 9 && code <= 13) return true;
+    else afterSpace = false;
+  }
+  // A space at the end.
+  return afterSpace && text.length > 0;
+}
+
 /** The last text wrapped: a template takes its lines one by one (wrap:35:0, wrap:35:1, ...). */
 let lastWrapped: { readonly text: string; readonly width: number; readonly lines: readonly string[] } | undefined;
 
 function wrappedLines(text: string, width: number): readonly string[] {
   if (lastWrapped?.text !== text || lastWrapped.width !== width) {
-    const lines = text.length <= width && !NEEDS_WRAPPING.test(text) ? (text === '' ? [] : [text]) : wrapText(text, width);
+    const lines = text.length <= width && !needsWrapping(text) ? (text === '' ? [] : [text]) : wrapText(text, width);
     lastWrapped = { text, width, lines };
   }
   return lastWrapped.lines;
@@ -567,8 +585,19 @@ export function charactersOutside(name: string): RegExp | undefined {
   return pattern === undefined ? undefined : new RegExp(`[^${pattern.source.slice(2, -2)}]`, 'u');
 }
 
-/** The same repertoires, for a whole text: most text fits and is returned as it is. */
-const WHOLLY_IN_REPERTOIRE: Readonly<Record<string, RegExp>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, new RegExp(`^${pattern.source.slice(1, -1)}*$`)]));
+/**
+ * The same repertoires as tables of the first 256 characters (all they hold), for testing a
+ * whole text in one scan: most text fits and is returned as it is.
+ */
+const REPERTOIRE_TABLES: Readonly<Record<string, Uint8Array>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, Uint8Array.from({ length: 256 }, (_, code) => (pattern.test(String.fromCharCode(code)) ? 1 : 0))]));
+
+function whollyIn(table: Uint8Array, text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code > 255 || table[code] === 0) return false;
+  }
+  return true;
+}
 
 /** Texts already made to fit, per repertoire: names and addresses repeat from invoice to invoice. */
 const fitted = new PairCache<string, string, string>();
@@ -591,7 +620,8 @@ function fitRepertoire(value: string, name: string): string {
   const allowed = REPERTOIRES[name];
   if (!allowed) return value;
   const cased = name === 'UNOA' ? value.toUpperCase() : value;
-  if (WHOLLY_IN_REPERTOIRE[name]?.test(cased)) return cased;
+  const table = REPERTOIRE_TABLES[name];
+  if (table !== undefined && whollyIn(table, cased)) return cased;
   return fitted.get(name, cased, fitCharacters);
 }
 
