@@ -214,6 +214,11 @@ export function compileExpressionText(template: string, bindings: LoopBindings):
  */
 export interface CodeValues {
   reference(value: unknown): string;
+  /**
+   * Optional: a local the generated function declares at its start for this code (a path into
+   * the scope, such as `S["invoice"]?.["seller"]`), so that paths sharing it read it once.
+   */
+  hoisted?(code: string): string;
 }
 
 /**
@@ -239,11 +244,11 @@ export function expressionTextCode(template: string, bindings: LoopBindings, val
 
 function expressionCode(source: string, bindings: LoopBindings, values: CodeValues): string {
   const parsed = parseExpression(source);
-  let code = parsed.literal !== undefined ? JSON.stringify(parsed.literal) : pathCode(parsed.path, bindings);
+  let code = parsed.literal !== undefined ? JSON.stringify(parsed.literal) : pathCode(parsed.path, bindings, values);
   for (const { name, args } of parsed.filters) {
     const bound = boundFilter(name, args);
     // Arguments that name values are read by the code itself: the filter gets the values.
-    const pathValues = PATH_ARGUMENT_FILTERS.has(name) ? args.map((argument) => `, ${pathCode(argument, bindings)}`).join('') : '';
+    const pathValues = PATH_ARGUMENT_FILTERS.has(name) ? args.map((argument) => `, ${pathCode(argument, bindings, values)}`).join('') : '';
     code = `${values.reference(bound)}(${code}, context${pathValues})`;
   }
   return code;
@@ -307,12 +312,24 @@ export function dependsOnlyOn(template: string, heads: ReadonlySet<string>, bind
 /** Filters whose arguments name paths of the scope. */
 const PATH_ARGUMENT_FILTERS = new Set(['if', 'unless', 'at', 'percent', 'plus', 'repertoire']);
 
-export function pathCode(path: string, bindings: LoopBindings): string {
+/**
+ * A dotted path as code: property reads from the scope (`S`) or a loop variable, undefined as
+ * soon as a step is missing. With `values` that hoist, a path into the scope and its prefixes
+ * are locals of the generated function (`invoice`, then `invoice.seller`, ...), read once at
+ * its start: rendering does not change the data (segment counters, which change, are read from
+ * the document), and a part of a template reads the same party or options dozens of times.
+ */
+export function pathCode(path: string, bindings: LoopBindings, values?: CodeValues): string {
   const [head = '', ...rest] = path.split('.');
   const bound = bindings.names.get(head);
   if (bound === undefined && head === 'counts' && bindings.counters !== undefined && rest.length > 0) {
     const [counter = '', ...further] = rest;
     return further.reduce((code, key) => `${code}?.[${JSON.stringify(key)}]`, `${bindings.counters}.countSince(${JSON.stringify(counter)})`);
+  }
+  if (bound === undefined && values?.hoisted !== undefined) {
+    let code = values.hoisted(`S[${JSON.stringify(head)}]`);
+    for (const key of rest) code = values.hoisted(`${code}?.[${JSON.stringify(key)}]`);
+    return code;
   }
   let code = bound === undefined ? `S[${JSON.stringify(head)}]` : bound.part === 'item' ? `L${bound.slot}` : bound.part === 'index' ? `I${bound.slot}` : `(I${bound.slot} + 1)`;
   for (const key of rest) code += `?.[${JSON.stringify(key)}]`;

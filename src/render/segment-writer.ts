@@ -1,5 +1,5 @@
 import { RenderError } from '../model/errors.js';
-import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { TemplateCode } from './template-code.js';
 import type { DataElement, Element, SegmentNode } from './template.js';
 
@@ -102,13 +102,15 @@ function compileProgram(nodes: readonly SegmentNode[]): SegmentProgram {
   const code = new SegmentCode();
   // One function per top-level node: V8 optimizes a function as a whole, and the smaller each
   // is, the sooner its optimized code is ready.
-  const parts = nodes.map(
-    (node, index) => `function part${index}(context, document, t) {
+  const parts = nodes.map((node, index) => {
+    const body = code.nodes([node], TOP_BINDINGS);
+    return `function part${index}(context, document, t) {
   const S = context.scope, loops = context.loops;
-${code.nodes([node], TOP_BINDINGS)}
+${code.takeHoisted()}
+${body}
   return t;
-}`,
-  );
+}`;
+  });
   return code.program<SegmentProgram>(`let run = [], runOptions, runProfile, runNow, runSyntax, runCodes;
 ${parts.join('\n')}
 ${code.runConstants.join('\n')}
@@ -269,6 +271,27 @@ class SegmentCode extends TemplateCode {
     return this.build<Program>(source, HELPERS);
   }
 
+  /** Paths into the scope read at the start of the function being generated (see pathCode), by their code: the local's name. */
+  private hoistedPaths = new Map<string, string>();
+  private hoistedCount = 0;
+
+  hoisted(code: string): string {
+    let local = this.hoistedPaths.get(code);
+    if (local === undefined) {
+      local = `P${this.hoistedCount}`;
+      this.hoistedCount += 1;
+      this.hoistedPaths.set(code, local);
+    }
+    return local;
+  }
+
+  /** The declarations of the locals hoisted for the function just generated; the next one starts with none. */
+  takeHoisted(): string {
+    const declarations = [...this.hoistedPaths].map(([code, local]) => `const ${local} = ${code};`).join('\n');
+    this.hoistedPaths = new Map();
+    return declarations;
+  }
+
   nodes(nodes: readonly SegmentNode[], bindings: LoopBindings): string {
     return nodes.map((node) => this.node(node, bindings)).join('\n');
   }
@@ -340,9 +363,11 @@ class SegmentCode extends TemplateCode {
    */
   private runConstant(value: string, rule: string, bindings: LoopBindings): string {
     const slot = this.runConstants.length;
+    // Its own function reads its paths where it uses them (no hoisted locals).
+    const values: CodeValues = { reference: (referenced) => this.reference(referenced) };
     this.runConstants.push(`function constant${slot}(context, document) {
   const S = context.scope;
-  return h.checked(${expressionTextCode(value, bindings, this)}, ${rule}, document);
+  return h.checked(${expressionTextCode(value, bindings, values)}, ${rule}, document);
 }`);
     return `(run[${slot}] ??= constant${slot}(context, document))`;
   }
