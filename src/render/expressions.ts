@@ -235,7 +235,8 @@ export function expressionTextCode(template: string, bindings: LoopBindings, val
   const parts: string[] = [];
   let last = 0;
   for (const match of template.matchAll(EXPRESSION)) {
-    parts.push(JSON.stringify(template.slice(last, match.index)), `${values.reference(text)}(${expressionCode(match[1] ?? '', bindings, values)})`);
+    // text(value): '' for nothing, else the value as a string.
+    parts.push(JSON.stringify(template.slice(last, match.index)), `String(${expressionCode(match[1] ?? '', bindings, values)} ?? '')`);
     last = (match.index ?? 0) + match[0].length;
   }
   parts.push(JSON.stringify(template.slice(last)));
@@ -245,7 +246,17 @@ export function expressionTextCode(template: string, bindings: LoopBindings, val
 function expressionCode(source: string, bindings: LoopBindings, values: CodeValues): string {
   const parsed = parseExpression(source);
   let code = parsed.literal !== undefined ? JSON.stringify(parsed.literal) : pathCode(parsed.path, bindings, values);
+  // Whether the code so far only reads (a literal, a path, conditions of those): it cannot throw, so it need not be worked out when a condition drops it.
+  let onlyReads = true;
   for (const { name, args } of parsed.filters) {
+    // if and unless on what only reads are conditions in line: the commonest filters in the segment templates, and the cheapest as code.
+    const condition = CONDITION_FILTERS.get(name);
+    if (condition !== undefined && onlyReads) {
+      const holds = `${values.reference(present)}(${args[0] === undefined ? 'undefined' : pathCode(args[0], bindings, values)})`;
+      code = condition === 'if' ? `(${holds} ? ${code} : undefined)` : `(${holds} ? undefined : ${code})`;
+      continue;
+    }
+    onlyReads = false;
     const bound = boundFilter(name, args);
     // Arguments that name values are read by the code itself: the filter gets the values.
     const pathValues = PATH_ARGUMENT_FILTERS.has(name) ? args.map((argument) => `, ${pathCode(argument, bindings, values)}`).join('') : '';
@@ -253,6 +264,12 @@ function expressionCode(source: string, bindings: LoopBindings, values: CodeValu
   }
   return code;
 }
+
+/** Filters written as conditions in the generated code; the same as FILTERS.if and FILTERS.unless. */
+const CONDITION_FILTERS: ReadonlyMap<string, 'if' | 'unless'> = new Map([
+  ['if', 'if'],
+  ['unless', 'unless'],
+]);
 
 /** Filters bound to the same arguments are one function: templates repeat them (repertoire:'X12', map:'unit'). */
 const boundFilters = new Map<string, BoundFilter>();
