@@ -100,17 +100,14 @@ function compiledSegments(nodes: readonly SegmentNode[]): SegmentProgram {
  */
 function compileProgram(nodes: readonly SegmentNode[]): SegmentProgram {
   const code = new SegmentCode();
-  // One function per top-level node: V8 optimizes a function as a whole, and the smaller each
-  // is, the sooner its optimized code is ready.
-  const parts = nodes.map((node, index) => {
-    const body = code.nodes([node], TOP_BINDINGS);
-    return `function part${index}(context, document, t) {
+  const parts = partsOf(nodes.map((node) => code.topLevelNode(node))).map(
+    ({ body, hoisted }, index) => `function part${index}(context, document, t) {
   const S = context.scope, loops = context.loops;
-${code.takeHoisted()}
+${hoisted}
 ${body}
   return t;
-}`;
-  });
+}`,
+  );
   return code.program<SegmentProgram>(`let run = [], runOptions, runProfile, runNow, runSyntax, runCodes;
 ${parts.join('\n')}
 ${code.runConstants.join('\n')}
@@ -122,10 +119,40 @@ return function writeDocument(context, document) {
     runOptions = S.options; runProfile = S.profile; runNow = S.now; runSyntax = document.syntax; runCodes = context.codes;
   }
   let t = '';
-${nodes.map((_, index) => `  t = part${index}(context, document, t);`).join('\n')}
+${parts.map((_, index) => `  t = part${index}(context, document, t);`).join('\n')}
   return t;
 };`);
 }
+
+/**
+ * The code of consecutive top-level nodes, put together into functions of about PART_SIZE
+ * characters. V8 optimizes a function as a whole and only up to 60 KB of bytecode (a whole
+ * EDIFACT template in one function ran interpreted); and it optimizes a function once it has
+ * run some amount of its own code, about 450 calls for a large function but 900 for one of a
+ * single segment: each part is called once per document, so parts of moderate size are
+ * optimized soonest.
+ */
+function partsOf(nodeCode: readonly NodeCode[]): NodeCode[] {
+  const parts: NodeCode[] = [];
+  let part: NodeCode = { body: '', hoisted: '' };
+  nodeCode.forEach((each, index) => {
+    part = { body: `${part.body}${each.body}\n`, hoisted: `${part.hoisted}${each.hoisted}\n` };
+    const next = nodeCode[index + 1];
+    if (next === undefined || part.body.length + next.body.length > PART_SIZE) {
+      parts.push(part);
+      part = { body: '', hoisted: '' };
+    }
+  });
+  return parts;
+}
+
+/** A top-level node's code, and the declarations of the paths it reads once (see SegmentCode.hoisted). */
+interface NodeCode {
+  readonly body: string;
+  readonly hoisted: string;
+}
+
+const PART_SIZE = 6000;
 
 /**
  * What the template says of one element or component, known when it is compiled: generated
@@ -271,25 +298,30 @@ class SegmentCode extends TemplateCode {
     return this.build<Program>(source, HELPERS);
   }
 
-  /** Paths into the scope read at the start of the function being generated (see pathCode), by their code: the local's name. */
+  /**
+   * Paths into the scope that the top-level node being made reads once, at the start of its
+   * part (see pathCode), by their code: the local's name, unique to the node, as parts are put
+   * together from nodes afterwards (partsOf).
+   */
   private hoistedPaths = new Map<string, string>();
-  private hoistedCount = 0;
+  private nodeCount = 0;
 
   hoisted(code: string): string {
     let local = this.hoistedPaths.get(code);
     if (local === undefined) {
-      local = `P${this.hoistedCount}`;
-      this.hoistedCount += 1;
+      local = `P${this.nodeCount}_${this.hoistedPaths.size}`;
       this.hoistedPaths.set(code, local);
     }
     return local;
   }
 
-  /** The declarations of the locals hoisted for the function just generated; the next one starts with none. */
-  takeHoisted(): string {
-    const declarations = [...this.hoistedPaths].map(([code, local]) => `const ${local} = ${code};`).join('\n');
+  /** A top-level node's code and the declarations of its hoisted paths (in the order they were made: a prefix before its paths). */
+  topLevelNode(node: SegmentNode): NodeCode {
     this.hoistedPaths = new Map();
-    return declarations;
+    const body = this.nodes([node], TOP_BINDINGS);
+    const hoisted = [...this.hoistedPaths].map(([code, local]) => `const ${local} = ${code};`).join('\n');
+    this.nodeCount += 1;
+    return { body, hoisted };
   }
 
   nodes(nodes: readonly SegmentNode[], bindings: LoopBindings): string {
