@@ -22,12 +22,27 @@ export function moneyText(amount: ScaledDecimal | DecimalValue, currency: string
   return amount instanceof ScaledDecimal ? amount.toFixed(places) : amount.toFixed(places, Money.ROUND_HALF_UP);
 }
 
-/** Non-negative amounts written exactly as toFixed writes them, by number of decimals. */
-const CANONICAL_MONEY: readonly RegExp[] = [0, 1, 2, 3, 4].map((places) => new RegExp(places === 0 ? '^(0|[1-9]\\d*)$' : `^(0|[1-9]\\d*)\\.\\d{${places}}$`));
-
 /** The text itself when it already is the amount written with the currency's decimals. */
 export function canonicalMoneyText(text: string | undefined, currency: string): string | undefined {
-  return text !== undefined && CANONICAL_MONEY[minorUnits(currency)]?.test(text) ? text : undefined;
+  return text !== undefined && isCanonicalMoney(text, minorUnits(currency)) ? text : undefined;
+}
+
+/**
+ * Whether a text is a non-negative amount written exactly as toFixed writes it with `places`
+ * decimals: /^(0|[1-9]\d*)$/ for none, else /^(0|[1-9]\d*)\.\d{places}$/ (up to 4), as one
+ * scan of its characters (this is asked for every amount of every document).
+ */
+function isCanonicalMoney(text: string, places: number): boolean {
+  if (places > 4) return false;
+  const point = places === 0 ? text.length : text.length - places - 1;
+  if (point < 1) return false;
+  // A whole part without leading zeros.
+  if (text.charCodeAt(0) === 48 /* 0 */ && point !== 1) return false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (index === point ? code !== 46 /* . */ : code < 48 || code > 57) return false;
+  }
+  return true;
 }
 
 /** quantity × unitPrice − discount, rounded to the currency; undefined when a factor is missing. */

@@ -408,13 +408,35 @@ function decimalOf(value: unknown): ScaledDecimal | undefined {
  * returned as they are, without being read and written again.
  */
 function decimalText(value: unknown): string | undefined {
-  if (typeof value === 'string' && value.length <= SHORT_DECIMAL && SHORTEST_DECIMAL.test(value) && value !== '-0') return value;
+  if (typeof value === 'string' && isShortestDecimal(value)) return value;
   return decimalOf(value)?.toString();
 }
 
-/** A decimal written as toString writes it; of at most 15 characters, so that it surely fits ScaledDecimal's exact range. */
-const SHORTEST_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/;
-const SHORT_DECIMAL = 15;
+/**
+ * Whether a text is a decimal as toString writes it, of at most 15 characters (so that it
+ * surely fits ScaledDecimal's exact range): /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/ but "-0",
+ * as one scan (a regular expression costs a call into the engine for each number written).
+ */
+function isShortestDecimal(text: string): boolean {
+  const length = text.length;
+  if (length === 0 || length > 15) return false;
+  let index = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const first = text.charCodeAt(index);
+  if (first === 48 /* 0 */) index += 1;
+  else if (first >= 49 && first <= 57) {
+    index += 1;
+    while (index < length && isDigit(text.charCodeAt(index))) index += 1;
+  } else return false;
+  if (index === length) return text !== '-0';
+  // A fraction: a point, digits, the last of them not 0.
+  if (text.charCodeAt(index) !== 46 /* . */ || index === length - 1) return false;
+  for (index += 1; index < length; index += 1) if (!isDigit(text.charCodeAt(index))) return false;
+  return text.charCodeAt(length - 1) !== 48;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
 
 const ZERO = ScaledDecimal.ZERO;
 const powersOfTen = new Map<string, ScaledDecimal>();
