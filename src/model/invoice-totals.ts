@@ -77,9 +77,13 @@ export interface InvoiceAmounts {
 }
 
 export function invoiceAmounts(invoice: Invoice): InvoiceAmounts {
-  const lineNets = packed(invoice.lines, (line) => lineNetAmount(line, invoice.currency));
+  const lineNets: ScaledDecimal[] = [];
   let linesTotal = ZERO;
-  for (const net of lineNets) linesTotal = linesTotal.plus(net);
+  for (const line of invoice.lines) {
+    const net = lineNetAmount(line, invoice.currency);
+    lineNets.push(net);
+    linesTotal = linesTotal.plus(net);
+  }
   const chargesTotal = sumOfAmounts(invoice.charges);
   const allowancesTotal = sumOfAmounts(invoice.allowances);
   return { lineNets, linesTotal, chargesTotal, allowancesTotal, taxExclusive: linesTotal.plus(chargesTotal).minus(allowancesTotal) };
@@ -113,7 +117,10 @@ export function taxGroups(invoice: Invoice, lineNets: readonly ScaledDecimal[]):
     }
     last = { code, rateText, group };
   };
-  invoice.lines.forEach((line, index) => add(line.taxCode, line.taxRate, lineNets[index] ?? ZERO));
+  for (let index = 0; index < invoice.lines.length; index += 1) {
+    const line = invoice.lines[index] as InvoiceLine;
+    add(line.taxCode, line.taxRate, lineNets[index] ?? ZERO);
+  }
   for (const charge of invoice.charges ?? []) add(charge.taxCode, charge.taxRate, ScaledDecimal.from(charge.amount) ?? ZERO);
   for (const allowance of invoice.allowances ?? []) add(allowance.taxCode, allowance.taxRate, (ScaledDecimal.from(allowance.amount) ?? ZERO).negated());
   return [...groups.values()];
@@ -198,8 +205,18 @@ class LazyInvoiceTotals implements InvoiceTotals {
   }
 
   get lineNets(): readonly string[] {
-    // A net amount stated with the currency's decimals is written as it is; only the others need the line's arithmetic.
-    return (this.lineNetsKept ??= packed(this.invoice.lines, (line, index) => canonicalMoneyText(line.lineAmount, this.currency) ?? moneyText(this.amounts.lineNets[index] ?? ZERO, this.currency)));
+    if (this.lineNetsKept === undefined) {
+      const { lines } = this.invoice;
+      const places = minorUnits(this.currency);
+      const texts: string[] = [];
+      for (let index = 0; index < lines.length; index += 1) {
+        // A net amount stated with the currency's decimals is written as it is; only the others need the line's arithmetic.
+        const stated = lines[index]?.lineAmount;
+        texts.push(stated !== undefined && isCanonicalMoney(stated, places) ? stated : moneyText(this.amounts.lineNets[index] ?? ZERO, this.currency));
+      }
+      this.lineNetsKept = texts;
+    }
+    return this.lineNetsKept;
   }
 
   get linesTotal(): string {
