@@ -217,8 +217,9 @@ export interface CodeValues {
   /**
    * Optional: a local the generated function declares at its start for this code (a path into
    * the scope, such as `S["invoice"]?.["seller"]`), so that paths sharing it read it once.
+   * `whole`: the code is a whole path of the template (its value is used), not a prefix.
    */
-  hoisted?(code: string): string;
+  hoisted?(code: string, whole: boolean): string;
 }
 
 /**
@@ -326,6 +327,28 @@ export function dependsOnlyOn(template: string, heads: ReadonlySet<string>, bind
   return true;
 }
 
+/**
+ * Whether a template string's value depends only on the values at its paths into the scope
+ * (those pathCode hoists): no loop variable, no segment counter, no filter that reads more (the
+ * invoice's currency). A segment whose values all do is written again from its last text when
+ * those values are the same.
+ */
+export function readsOnlyScopePaths(template: string, bindings: LoopBindings): boolean {
+  const fromScope = (path: string) => {
+    const head = path.split('.')[0] ?? '';
+    return !bindings.names.has(head) && !(head === 'counts' && bindings.counters !== undefined);
+  };
+  for (const match of template.matchAll(EXPRESSION)) {
+    const parsed = parseExpression(match[1] ?? '');
+    if (parsed.literal === undefined && !fromScope(parsed.path)) return false;
+    for (const { name, args } of parsed.filters) {
+      if (FILTERS_READING_THE_INVOICE.has(name)) return false;
+      if (PATH_ARGUMENT_FILTERS.has(name) && !args.every(fromScope)) return false;
+    }
+  }
+  return true;
+}
+
 /** Filters whose arguments name paths of the scope. */
 const PATH_ARGUMENT_FILTERS = new Set(['if', 'unless', 'at', 'percent', 'plus', 'repertoire']);
 
@@ -344,8 +367,10 @@ export function pathCode(path: string, bindings: LoopBindings, values?: CodeValu
     return further.reduce((code, key) => `${code}?.[${JSON.stringify(key)}]`, `${bindings.counters}.countSince(${JSON.stringify(counter)})`);
   }
   if (bound === undefined && values?.hoisted !== undefined) {
-    let code = values.hoisted(`S[${JSON.stringify(head)}]`);
-    for (const key of rest) code = values.hoisted(`${code}?.[${JSON.stringify(key)}]`);
+    let code = values.hoisted(`S[${JSON.stringify(head)}]`, rest.length === 0);
+    rest.forEach((key, index) => {
+      code = values.hoisted?.(`${code}?.[${JSON.stringify(key)}]`, index === rest.length - 1) ?? code;
+    });
     return code;
   }
   let code = bound === undefined ? `S[${JSON.stringify(head)}]` : bound.part === 'item' ? `L${bound.slot}` : bound.part === 'index' ? `I${bound.slot}` : `(I${bound.slot} + 1)`;

@@ -1,5 +1,5 @@
 import { RenderError } from '../model/errors.js';
-import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, readsOnlyScopePaths, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { TemplateCode } from './template-code.js';
 import type { DataElement, Element, SegmentNode } from './template.js';
 
@@ -108,7 +108,7 @@ ${body}
   return t;
 }`,
   );
-  return code.program<SegmentProgram>(`let run = [], runOptions, runProfile, runNow, runSyntax, runCodes;
+  return code.program<SegmentProgram>(`let run = [], segments = [], runOptions, runProfile, runNow, runSyntax, runCodes;
 ${parts.join('\n')}
 ${code.runConstants.join('\n')}
 return function writeDocument(context, document) {
@@ -116,6 +116,7 @@ return function writeDocument(context, document) {
   // A new run (another profile, moment, syntax or code lists): what was the same for the last one is worked out anew.
   if (S.options !== runOptions || S.profile !== runProfile || S.now !== runNow || document.syntax !== runSyntax || context.codes !== runCodes) {
     run = [];
+    segments = [];
     runOptions = S.options; runProfile = S.profile; runNow = S.now; runSyntax = document.syntax; runCodes = context.codes;
   }
   let t = '';
@@ -267,8 +268,39 @@ function notAllowed(value: string, allowed: ReadonlySet<string>, name: string, d
   throw new RenderError(document.invoiceNumber, name, `"${value}" is not a code this standard allows here; allowed: ${[...allowed].join(', ')}`);
 }
 
+/** A segment's last text and the values it was made from (see SegmentCode.rememberedSegment). */
+class RememberedSegment {
+  constructor(
+    readonly text: string,
+    readonly values: readonly unknown[],
+    /** Documents of the run for which the values were not the same. */
+    readonly misses: number,
+  ) {}
+}
+
+/** A segment whose values were not the same for this many documents of a run is no longer compared in that run. */
+const MISSES_BEFORE_GIVING_UP = 8;
+
+function remembered(last: RememberedSegment | undefined, text: string, values: readonly unknown[]): RememberedSegment | false {
+  const misses = last === undefined ? 0 : last.misses + 1;
+  if (misses >= MISSES_BEFORE_GIVING_UP) return false;
+  // Only plain values compare: an object (a list that is counted, say) may have changed inside since, so it is never the same.
+  return new RememberedSegment(text, values.map((value) => (typeof value === 'object' && value !== null) || typeof value === 'function' ? NEVER_THE_SAME : value), misses);
+}
+
+/** Stands for an object among a segment's values: equal to no value. */
+const NEVER_THE_SAME = Symbol('never the same');
+
+/** The template strings of an element: its value, or its components' values. */
+function templatesOf(element: Element): string[] {
+  if (element === null) return [];
+  const parts = Array.isArray(element) ? element : [element];
+  return parts.map((part) => (typeof part === 'string' ? part : part.value));
+}
+
 /** What generated code calls by name (`h.`): the checks, with their messages. */
 const HELPERS = {
+  remembered,
   present,
   element: (t: string, value: unknown, rule: DataRule, document: SegmentDocument): string => written(t, checked(value, rule, document), rule, document),
   checked,
@@ -306,14 +338,20 @@ class SegmentCode extends TemplateCode {
   private hoistedPaths = new Map<string, string>();
   private nodeCount = 0;
 
-  hoisted(code: string): string {
+  hoisted(code: string, whole: boolean): string {
     let local = this.hoistedPaths.get(code);
     if (local === undefined) {
       local = `P${this.nodeCount}_${this.hoistedPaths.size}`;
       this.hoistedPaths.set(code, local);
     }
+    if (whole) this.segmentReads?.add(local);
     return local;
   }
+
+  /** The whole paths the segment being made reads (their locals), while one is. */
+  private segmentReads: Set<string> | undefined;
+  /** Segments written again from their last text, each with a slot in the run's `segments`. */
+  private rememberedSegments = 0;
 
   /** A top-level node's code and the declarations of its hoisted paths (in the order they were made: a prefix before its paths). */
   topLevelNode(node: SegmentNode): NodeCode {
@@ -342,6 +380,9 @@ class SegmentCode extends TemplateCode {
     if (node.tag === 'UNA') return `${counter}t = h.serviceStringAdvice(t, document);`;
     const elements: string[] = [];
     let gap = 1;
+    const remembered = node.count === undefined && node.elements.every((element) => templatesOf(element).every((template) => readsOnlyScopePaths(template, bindings)));
+    const reads = new Set<string>();
+    this.segmentReads = remembered ? reads : undefined;
     node.elements.forEach((element, index) => {
       // An element that is always empty writes nothing: the next one with a value owes its separator.
       if (element === null || element === '') {
@@ -351,7 +392,36 @@ class SegmentCode extends TemplateCode {
       elements.push(this.element(node.tag, index, element, gap, bindings));
       gap = 1;
     });
-    return `${counter}t += ${JSON.stringify(node.tag)};\n${elements.join('\n')}\nt = h.segmentEnd(t, document);`;
+    this.segmentReads = undefined;
+    const body = `${counter}t += ${JSON.stringify(node.tag)};\n${elements.join('\n')}\nt = h.segmentEnd(t, document);`;
+    return remembered ? this.rememberedSegment(body, [...reads]) : body;
+  }
+
+  /**
+   * A segment whose text depends only on values at paths into the scope (and on what is the
+   * same for the run: options, code lists, syntax): when they are the same values as for the
+   * last document, its text is the last one, checked then. The parties, addresses, currency
+   * and terms of a run's invoices mostly are. A segment whose values keep changing (control
+   * numbers, invoice numbers) is no longer compared after a few documents (MISSES_BEFORE_GIVING_UP).
+   */
+  private rememberedSegment(body: string, reads: readonly string[]): string {
+    const slot = this.rememberedSegments;
+    this.rememberedSegments += 1;
+    const same = reads.map((local, index) => ` && last.values[${index}] === ${local}`).join('');
+    return `const last = segments[${slot}];
+if (last !== undefined && last !== false${same}) {
+t += last.text;
+document.segmentCount += 1;
+} else {
+let text;
+{
+let t = '';
+${body}
+text = t;
+}
+t += text;
+if (last !== false) segments[${slot}] = h.remembered(last, text, [${reads.join(', ')}]);
+}`;
   }
 
   private element(tag: string, index: number, element: Exclude<Element, null>, gap: number, bindings: LoopBindings): string {
