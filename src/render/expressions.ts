@@ -220,6 +220,8 @@ export interface CodeValues {
    * `whole`: the code is a whole path of the template (its value is used), not a prefix.
    */
   hoisted?(code: string, whole: boolean): string;
+  /** Optional: told the code of each whole path that starts at a loop variable (a segment's values, for SegmentCode). */
+  readsLoopPath?(code: string): void;
 }
 
 /**
@@ -328,15 +330,15 @@ export function dependsOnlyOn(template: string, heads: ReadonlySet<string>, bind
 }
 
 /**
- * Whether a template string's value depends only on the values at its paths into the scope
- * (those pathCode hoists): no loop variable, no segment counter, no filter that reads more (the
+ * Whether a template string's value depends only on the values at its paths (into the scope
+ * or from loop variables; see CodeValues): no segment counter, no filter that reads more (the
  * invoice's currency). A segment whose values all do is written again from its last text when
  * those values are the same.
  */
-export function readsOnlyScopePaths(template: string, bindings: LoopBindings): boolean {
+export function readsOnlyPaths(template: string, bindings: LoopBindings): boolean {
   const fromScope = (path: string) => {
     const head = path.split('.')[0] ?? '';
-    return !bindings.names.has(head) && !(head === 'counts' && bindings.counters !== undefined);
+    return bindings.names.has(head) || !(head === 'counts' && bindings.counters !== undefined);
   };
   for (const match of template.matchAll(EXPRESSION)) {
     const parsed = parseExpression(match[1] ?? '');
@@ -375,6 +377,7 @@ export function pathCode(path: string, bindings: LoopBindings, values?: CodeValu
   }
   let code = bound === undefined ? `S[${JSON.stringify(head)}]` : bound.part === 'item' ? `L${bound.slot}` : bound.part === 'index' ? `I${bound.slot}` : `(I${bound.slot} + 1)`;
   for (const key of rest) code += `?.[${JSON.stringify(key)}]`;
+  if (bound !== undefined) values?.readsLoopPath?.(code);
   return code;
 }
 

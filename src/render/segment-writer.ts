@@ -1,5 +1,5 @@
 import { RenderError } from '../model/errors.js';
-import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, readsOnlyScopePaths, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, readsOnlyPaths, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { TemplateCode } from './template-code.js';
 import type { DataElement, Element, SegmentNode } from './template.js';
 
@@ -348,7 +348,11 @@ class SegmentCode extends TemplateCode {
     return local;
   }
 
-  /** The whole paths the segment being made reads (their locals), while one is. */
+  readsLoopPath(code: string): void {
+    this.segmentReads?.add(code);
+  }
+
+  /** The whole paths the segment being made reads (their locals, or their code from a loop variable), while one is. */
   private segmentReads: Set<string> | undefined;
   /** Segments written again from their last text, each with a slot in the run's `segments`. */
   private rememberedSegments = 0;
@@ -380,7 +384,7 @@ class SegmentCode extends TemplateCode {
     if (node.tag === 'UNA') return `${counter}t = h.serviceStringAdvice(t, document);`;
     const elements: string[] = [];
     let gap = 1;
-    const remembered = node.count === undefined && node.elements.every((element) => templatesOf(element).every((template) => readsOnlyScopePaths(template, bindings)));
+    const remembered = node.count === undefined && node.elements.every((element) => templatesOf(element).every((template) => readsOnlyPaths(template, bindings)));
     const reads = new Set<string>();
     this.segmentReads = remembered ? reads : undefined;
     node.elements.forEach((element, index) => {
@@ -398,11 +402,12 @@ class SegmentCode extends TemplateCode {
   }
 
   /**
-   * A segment whose text depends only on values at paths into the scope (and on what is the
-   * same for the run: options, code lists, syntax): when they are the same values as for the
-   * last document, its text is the last one, checked then. The parties, addresses, currency
-   * and terms of a run's invoices mostly are. A segment whose values keep changing (control
-   * numbers, invoice numbers) is no longer compared after a few documents (MISSES_BEFORE_GIVING_UP).
+   * A segment whose text depends only on values at paths (and on what is the same for the run:
+   * options, code lists, syntax): when they are the same values as when it was last written,
+   * its text is the last one, checked then. The parties, addresses, currency and terms of a
+   * run's invoices mostly are, and so are the tax segments of a document's lines. A segment
+   * whose values keep changing (control numbers, invoice numbers, line numbers) is no longer
+   * compared after a few times (MISSES_BEFORE_GIVING_UP).
    */
   private rememberedSegment(body: string, reads: readonly string[]): string {
     const slot = this.rememberedSegments;

@@ -169,7 +169,7 @@ test('what is the same for a whole run (options, profile, now) is worked out onc
   for (const number of ['6', '7']) assert.throws(() => write(tooLong, monday, number), new RegExp(`invoice ${number}: REF02: "V333" is 4 characters`));
 });
 
-test('a segment made only of values from the scope is written again from its last text only when those values are the same', () => {
+test('a segment made only of values at paths is written again from its last text only when those values are the same', () => {
   const segments = [
     { tag: 'ST', count: 'transaction', elements: ['810', '{{ control.number }}'] },
     { tag: 'N1', when: '{{ party.name }}', elements: ['SE', { value: "{{ party.name | repertoire:'X12' }}", max: 10, name: 'N102' }, "{{ 'UL' | if:party.gln }}", '{{ party.gln }}'] },
@@ -186,6 +186,8 @@ test('a segment made only of values from the scope is written again from its las
     `ST*810*${number}~\nN1*SE*${party.name}${party.gln ? `*UL*${party.gln}` : ''}~\nN3*${party.street}~\n${lines.map((line) => `IT1*${line}${party.gln ? `*${party.gln}` : ''}~\n`).join('')}SE*${4 + lines.length}*${number}~\n`;
   assert.equal(write(seller, 1), expected(seller, 1));
   assert.equal(write({ ...seller }, 2, ['1', '2']), expected(seller, 2, ['1', '2']));
+  // In a loop too: a line like the one before is written from its text, the others anew.
+  assert.equal(write(seller, 2, ['7', '7', '8', '7']), expected(seller, 2, ['7', '7', '8', '7']));
   const other = { name: 'Other', street: 'Side St 2' };
   assert.equal(write(other, 3), expected(other, 3));
   assert.equal(write(seller, 4), expected(seller, 4));
