@@ -91,12 +91,15 @@ function compiledSegments(nodes: readonly SegmentNode[]): SegmentProgram {
 
 /**
  * A template is compiled once into JavaScript (see TemplateCode): its segments, loops and
- * conditions become straight-line code, each path a property read; each element is one call of
- * a small helper with the element's rule (lengths, codes, character kind), which does the
- * checks and the separators. The helpers are shared by every element of every template, so V8
- * optimizes them within the first documents, and the generated code stays small enough to be
- * optimized soon too: until it is, it runs in V8's interpreter, and a first run of 10,000
- * documents spent most of its time there with the checks in line.
+ * conditions become straight-line code, each path a property read (read once per part, see
+ * SegmentCode.hoisted); each element is one call of a small helper with the element's rule
+ * (lengths, codes, character kind), which does the checks and the separators. The helpers are
+ * shared by every element of every template, so V8 optimizes them within the first documents,
+ * and the generated code stays small enough to be optimized soon too: until it is, it runs in
+ * V8's interpreter, and a first run of 10,000 documents spent most of its time there while the
+ * checks were in line. What is the same for a whole run is worked out once (runConstant), and
+ * a segment whose values are the same as when it was last written is its last text
+ * (rememberedSegment).
  */
 function compileProgram(nodes: readonly SegmentNode[]): SegmentProgram {
   const code = new SegmentCode();
