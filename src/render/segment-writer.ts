@@ -287,6 +287,8 @@ const MISSES_BEFORE_GIVING_UP = 8;
 function remembered(last: RememberedSegment | undefined, text: string, values: readonly unknown[]): RememberedSegment | false {
   const misses = last === undefined ? 0 : last.misses + 1;
   if (misses >= MISSES_BEFORE_GIVING_UP) return false;
+  // Reading a character makes V8 flatten the text, made of pieces, into one string once, rather than each time a document with it is written out.
+  text.charCodeAt(0);
   // Only plain values compare: an object (a list that is counted, say) may have changed inside since, so it is never the same.
   return new RememberedSegment(text, values.map((value) => (typeof value === 'object' && value !== null) || typeof value === 'function' ? NEVER_THE_SAME : value), misses);
 }
