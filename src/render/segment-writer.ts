@@ -574,7 +574,8 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
  */
 function needsCare(text: string, syntax: PreparedSyntax): boolean {
   const table = syntax.careTable;
-  if (table === undefined) return syntax.carePattern.test(text);
+  // A longer text is faster for the regular expression engine (measured: the scan wins up to some 12 characters).
+  if (table === undefined || text.length > SCAN_AT_MOST) return syntax.carePattern.test(text);
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
     if (code > 255) return syntax.carePattern.test(text);
@@ -582,6 +583,8 @@ function needsCare(text: string, syntax: PreparedSyntax): boolean {
   }
   return false;
 }
+
+const SCAN_AT_MOST = 12;
 
 /** A pattern matching any of these strings (none: never matches). */
 function anyOf(strings: readonly string[], flags: string): RegExp {
