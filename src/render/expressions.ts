@@ -597,11 +597,18 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   repertoire: ([name = '']) => (value, _, nameAtPath) => (typeof value === 'string' ? toRepertoire(value, String(nameAtPath ?? name)) : value),
 };
 
+/** Texts up to this length are tested by scanning their characters, longer ones by a regular expression (measured: the scan wins up to some 12 characters). */
+const SCAN_AT_MOST = 12;
+
 /** Text that wrapping leaves as it is: one line of single-spaced words. */
 const NEEDS_WRAPPING = /\s\s|^\s|\s$|[^\S ]/;
 
-/** NEEDS_WRAPPING's test as one scan of the text (a text of ASCII, as most are), without the regular expression engine. */
+/**
+ * NEEDS_WRAPPING's test; a short text (an address line, a name) as one scan of its characters,
+ * which is cheaper than a call into the regular expression engine up to some 12 characters.
+ */
 function needsWrapping(text: string): boolean {
+  if (text.length > SCAN_AT_MOST) return NEEDS_WRAPPING.test(text);
   let afterSpace = true;
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);
@@ -670,9 +677,11 @@ export function charactersOutside(name: string): RegExp | undefined {
 }
 
 /**
- * The same repertoires as tables of the first 256 characters (all they hold), for testing a
- * whole text in one scan: most text fits and is returned as it is.
+ * The same repertoires, for testing a whole text: most text fits and is returned as it is. A
+ * short text is one scan against a table of the first 256 characters (all they hold), a longer
+ * one goes to the regular expression engine, which is then faster.
  */
+const WHOLLY_IN_REPERTOIRE: Readonly<Record<string, RegExp>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, new RegExp(`^${pattern.source.slice(1, -1)}*$`)]));
 const REPERTOIRE_TABLES: Readonly<Record<string, Uint8Array>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, Uint8Array.from({ length: 256 }, (_, code) => (pattern.test(String.fromCharCode(code)) ? 1 : 0))]));
 
 function whollyIn(table: Uint8Array, text: string): boolean {
@@ -705,7 +714,7 @@ function fitRepertoire(value: string, name: string): string {
   if (!allowed) return value;
   const cased = name === 'UNOA' ? value.toUpperCase() : value;
   const table = REPERTOIRE_TABLES[name];
-  if (table !== undefined && whollyIn(table, cased)) return cased;
+  if (cased.length > SCAN_AT_MOST ? WHOLLY_IN_REPERTOIRE[name]?.test(cased) : table !== undefined && whollyIn(table, cased)) return cased;
   return fitted.get(name, cased, fitCharacters);
 }
 
