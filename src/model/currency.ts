@@ -13,6 +13,14 @@ const MINOR_UNITS_OTHER_THAN_TWO: ReadonlyMap<string, number> = new Map(Object.e
 }));
 
 export function minorUnits(currency: string): number {
-  // A Map: asked for every amount written, and a miss in a Map is cheaper than in an object.
-  return MINOR_UNITS_OTHER_THAN_TWO.get(currency) ?? 2;
+  // Asked for every amount written, mostly for the currency asked for last.
+  if (currency === lastCurrency) return lastMinorUnits;
+  // A Map: a miss in a Map is cheaper than in an object.
+  const units = MINOR_UNITS_OTHER_THAN_TWO.get(currency) ?? 2;
+  lastCurrency = currency;
+  lastMinorUnits = units;
+  return units;
 }
+
+let lastCurrency: string | undefined;
+let lastMinorUnits = 2;

@@ -22,12 +22,27 @@ export function moneyText(amount: ScaledDecimal | DecimalValue, currency: string
   return amount instanceof ScaledDecimal ? amount.toFixed(places) : amount.toFixed(places, Money.ROUND_HALF_UP);
 }
 
-/** Non-negative amounts written exactly as toFixed writes them, by number of decimals. */
-const CANONICAL_MONEY: readonly RegExp[] = [0, 1, 2, 3, 4].map((places) => new RegExp(places === 0 ? '^(0|[1-9]\\d*)$' : `^(0|[1-9]\\d*)\\.\\d{${places}}$`));
-
 /** The text itself when it already is the amount written with the currency's decimals. */
 export function canonicalMoneyText(text: string | undefined, currency: string): string | undefined {
-  return text !== undefined && CANONICAL_MONEY[minorUnits(currency)]?.test(text) ? text : undefined;
+  return text !== undefined && isCanonicalMoney(text, minorUnits(currency)) ? text : undefined;
+}
+
+/**
+ * Whether a text is a non-negative amount written exactly as toFixed writes it with `places`
+ * decimals: /^(0|[1-9]\d*)$/ for none, else /^(0|[1-9]\d*)\.\d{places}$/ (up to 4), as one
+ * scan of its characters (this is asked for every amount of every document).
+ */
+function isCanonicalMoney(text: string, places: number): boolean {
+  if (places > 4) return false;
+  const point = places === 0 ? text.length : text.length - places - 1;
+  if (point < 1) return false;
+  // A whole part without leading zeros.
+  if (text.charCodeAt(0) === 48 /* 0 */ && point !== 1) return false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (index === point ? code !== 46 /* . */ : code < 48 || code > 57) return false;
+  }
+  return true;
 }
 
 /** quantity × unitPrice − discount, rounded to the currency; undefined when a factor is missing. */
@@ -62,9 +77,13 @@ export interface InvoiceAmounts {
 }
 
 export function invoiceAmounts(invoice: Invoice): InvoiceAmounts {
-  const lineNets = invoice.lines.map((line) => lineNetAmount(line, invoice.currency));
+  const lineNets: ScaledDecimal[] = [];
   let linesTotal = ZERO;
-  for (const net of lineNets) linesTotal = linesTotal.plus(net);
+  for (const line of invoice.lines) {
+    const net = lineNetAmount(line, invoice.currency);
+    lineNets.push(net);
+    linesTotal = linesTotal.plus(net);
+  }
   const chargesTotal = sumOfAmounts(invoice.charges);
   const allowancesTotal = sumOfAmounts(invoice.allowances);
   return { lineNets, linesTotal, chargesTotal, allowancesTotal, taxExclusive: linesTotal.plus(chargesTotal).minus(allowancesTotal) };
@@ -81,14 +100,27 @@ export interface TaxGroup {
 /** Lines, charges and allowances grouped by tax code and rate, in order of first appearance. */
 export function taxGroups(invoice: Invoice, lineNets: readonly ScaledDecimal[]): TaxGroup[] {
   const groups = new Map<string, TaxGroup>();
+  // Lines in a row mostly share their code and rate as written: the same text is the same group.
+  let last: { readonly code: string | undefined; readonly rateText: string | undefined; readonly group: TaxGroup } | undefined;
   const add = (code: string | undefined, rateText: string | undefined, amount: ScaledDecimal): void => {
+    if (last !== undefined && last.code === code && last.rateText === rateText) {
+      last.group.taxable = last.group.taxable.plus(amount);
+      return;
+    }
     const rate = ScaledDecimal.from(rateText) ?? ZERO;
     const key = `${code ?? ''}\u0000${canonicalRate(rateText, rate)}`;
-    const group = groups.get(key);
+    let group = groups.get(key);
     if (group) group.taxable = group.taxable.plus(amount);
-    else groups.set(key, { code: code ?? '', rate, taxable: amount });
+    else {
+      group = { code: code ?? '', rate, taxable: amount };
+      groups.set(key, group);
+    }
+    last = { code, rateText, group };
   };
-  invoice.lines.forEach((line, index) => add(line.taxCode, line.taxRate, lineNets[index] ?? ZERO));
+  for (let index = 0; index < invoice.lines.length; index += 1) {
+    const line = invoice.lines[index] as InvoiceLine;
+    add(line.taxCode, line.taxRate, lineNets[index] ?? ZERO);
+  }
   for (const charge of invoice.charges ?? []) add(charge.taxCode, charge.taxRate, ScaledDecimal.from(charge.amount) ?? ZERO);
   for (const allowance of invoice.allowances ?? []) add(allowance.taxCode, allowance.taxRate, (ScaledDecimal.from(allowance.amount) ?? ZERO).negated());
   return [...groups.values()];
@@ -126,22 +158,111 @@ export interface InvoiceTotals {
   readonly payable: string;
 }
 
+/**
+ * The totals of an invoice as a document shows them. Each figure is worked out when it is first
+ * read, and kept: a template reads a few of them (X12 only the payable amount and the tax
+ * subtotals), and the totals are made for every document rendered.
+ */
 export function invoiceTotals(invoice: Invoice): InvoiceTotals {
-  const currency = invoice.currency;
-  const { lineNets: nets, linesTotal, chargesTotal: charges, allowancesTotal: allowances, taxExclusive } = invoiceAmounts(invoice);
-  const groups = taxGroups(invoice, nets);
-  const taxes = groups.map((group) => taxOfGroup(group, currency));
-  const computedTax = taxes.reduce((total, tax) => total.plus(tax), ZERO);
-  const taxTotal = ScaledDecimal.from(invoice.taxTotal) ?? computedTax;
-  const payable = ScaledDecimal.from(invoice.totalAmount) ?? taxExclusive.plus(taxTotal);
-  return {
-    lineNets: nets.map((net, index) => canonicalMoneyText(invoice.lines[index]?.lineAmount, currency) ?? moneyText(net, currency)),
-    linesTotal: moneyText(linesTotal, currency),
-    chargesTotal: moneyText(charges, currency),
-    allowancesTotal: moneyText(allowances, currency),
-    taxExclusive: moneyText(taxExclusive, currency),
-    taxSubtotals: groups.map((group, index) => ({ code: group.code, rate: group.rate.toString(), taxable: moneyText(group.taxable, currency), tax: moneyText(taxes[index] ?? ZERO, currency) })),
-    taxTotal: moneyText(taxTotal, currency),
-    payable: moneyText(payable, currency),
-  };
+  return new LazyInvoiceTotals(invoice);
+}
+
+interface TaxFigures {
+  readonly groups: readonly TaxGroup[];
+  readonly taxes: readonly ScaledDecimal[];
+  readonly computedTax: ScaledDecimal;
+}
+
+class LazyInvoiceTotals implements InvoiceTotals {
+  private amountsKept: InvoiceAmounts | undefined;
+  private taxKept: TaxFigures | undefined;
+  private lineNetsKept: readonly string[] | undefined;
+  private taxSubtotalsKept: InvoiceTotals['taxSubtotals'] | undefined;
+  private taxTotalKept: ScaledDecimal | undefined;
+
+  constructor(private readonly invoice: Invoice) {}
+
+  private get currency(): string {
+    return this.invoice.currency;
+  }
+
+  private get amounts(): InvoiceAmounts {
+    return (this.amountsKept ??= invoiceAmounts(this.invoice));
+  }
+
+  private get tax(): TaxFigures {
+    if (this.taxKept === undefined) {
+      const groups = taxGroups(this.invoice, this.amounts.lineNets);
+      const taxes = packed(groups, (group) => taxOfGroup(group, this.currency));
+      this.taxKept = { groups, taxes, computedTax: taxes.reduce((total, tax) => total.plus(tax), ZERO) };
+    }
+    return this.taxKept;
+  }
+
+  /** The tax total as stated, else as computed. */
+  private get taxTotalAmount(): ScaledDecimal {
+    return (this.taxTotalKept ??= ScaledDecimal.from(this.invoice.taxTotal) ?? this.tax.computedTax);
+  }
+
+  get lineNets(): readonly string[] {
+    if (this.lineNetsKept === undefined) {
+      const { lines } = this.invoice;
+      const places = minorUnits(this.currency);
+      const texts: string[] = [];
+      for (let index = 0; index < lines.length; index += 1) {
+        // A net amount stated with the currency's decimals is written as it is; only the others need the line's arithmetic.
+        const stated = lines[index]?.lineAmount;
+        texts.push(stated !== undefined && isCanonicalMoney(stated, places) ? stated : moneyText(this.amounts.lineNets[index] ?? ZERO, this.currency));
+      }
+      this.lineNetsKept = texts;
+    }
+    return this.lineNetsKept;
+  }
+
+  get linesTotal(): string {
+    return moneyText(this.amounts.linesTotal, this.currency);
+  }
+
+  get chargesTotal(): string {
+    return moneyText(this.amounts.chargesTotal, this.currency);
+  }
+
+  get allowancesTotal(): string {
+    return moneyText(this.amounts.allowancesTotal, this.currency);
+  }
+
+  get taxExclusive(): string {
+    return moneyText(this.amounts.taxExclusive, this.currency);
+  }
+
+  get taxSubtotals(): InvoiceTotals['taxSubtotals'] {
+    if (this.taxSubtotalsKept === undefined) {
+      const { groups, taxes } = this.tax;
+      this.taxSubtotalsKept = packed(groups, (group, index) => ({ code: group.code, rate: group.rate.toString(), taxable: moneyText(group.taxable, this.currency), tax: moneyText(taxes[index] ?? ZERO, this.currency) }));
+    }
+    return this.taxSubtotalsKept;
+  }
+
+  get taxTotal(): string {
+    return canonicalMoneyText(this.invoice.taxTotal, this.currency) ?? moneyText(this.taxTotalAmount, this.currency);
+  }
+
+  get payable(): string {
+    // A stated total with the currency's decimals is that total as moneyText writes it.
+    const stated = canonicalMoneyText(this.invoice.totalAmount, this.currency);
+    if (stated !== undefined) return stated;
+    return moneyText(ScaledDecimal.from(this.invoice.totalAmount) ?? this.amounts.taxExclusive.plus(this.taxTotalAmount), this.currency);
+  }
+}
+
+/**
+ * items.map(each), as an array of the kind V8 makes with push. Array.prototype.map gives an
+ * array of another kind once V8 has optimized the calling function than before, and code
+ * optimized for one kind is thrown away (deoptimized) on meeting the other: the totals are made
+ * for every invoice and read by the optimized writers.
+ */
+function packed<Item, Result>(items: readonly Item[], each: (item: Item, index: number) => Result): Result[] {
+  const results: Result[] = [];
+  for (let index = 0; index < items.length; index += 1) results.push(each(items[index] as Item, index));
+  return results;
 }

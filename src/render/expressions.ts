@@ -31,10 +31,13 @@ export interface ExpressionContext {
 export type Getter = (context: ExpressionContext) => unknown;
 
 /**
- * A filter: the value so far, its arguments as written, and each argument compiled as a path
- * (for the filters whose argument names a value: if, unless, at, percent, plus).
+ * A filter, bound to its arguments as written once, when a template is compiled (a pattern
+ * compiled, a number read): the bound filter takes the value so far, the context and, for the
+ * filters whose arguments name values (PATH_ARGUMENT_FILTERS: if, unless, at, percent, plus,
+ * repertoire), the values at those paths, which the generated code reads in line.
  */
-type Filter = (value: unknown, args: readonly string[], context: ExpressionContext, argumentPaths: readonly Getter[]) => unknown;
+type Filter = (args: readonly string[]) => BoundFilter;
+type BoundFilter = (value: unknown, context: ExpressionContext, ...pathValues: unknown[]) => unknown;
 
 /**
  * The loop variables an expression can see, known when a template is compiled: `as: "line"`
@@ -44,6 +47,12 @@ export interface LoopBindings {
   readonly names: ReadonlyMap<string, { readonly slot: number; readonly part: 'item' | 'index' | 'number' }>;
   /** Slots taken by the enclosing loops: two each, the item and its index. */
   readonly slots: number;
+  /**
+   * Segment templates: the generated code's name for the document, whose segment counters
+   * `counts.<name>` reads (`document.countSince("<name>")`), so that no scope is made per
+   * document to hold them.
+   */
+  readonly counters?: string | undefined;
 }
 
 export const NO_LOOPS: LoopBindings = { names: new Map(), slots: 0 };
@@ -55,7 +64,7 @@ export function bindLoop(bindings: LoopBindings, name: string): LoopBindings {
   names.set(name, { slot, part: 'item' });
   names.set(`${name}Index`, { slot: slot + 1, part: 'index' });
   names.set(`${name}Number`, { slot: slot + 1, part: 'number' });
-  return { names, slots: slot + 2 };
+  return { names, slots: slot + 2, counters: bindings.counters };
 }
 
 const EXPRESSION = /\{\{\s*(.*?)\s*\}\}/g;
@@ -205,6 +214,14 @@ export function compileExpressionText(template: string, bindings: LoopBindings):
  */
 export interface CodeValues {
   reference(value: unknown): string;
+  /**
+   * Optional: a local the generated function declares at its start for this code (a path into
+   * the scope, such as `S["invoice"]?.["seller"]`), so that paths sharing it read it once.
+   * `whole`: the code is a whole path of the template (its value is used), not a prefix.
+   */
+  hoisted?(code: string, whole: boolean): string;
+  /** Optional: told the code of each whole path that starts at a loop variable (a segment's values, for SegmentCode). */
+  readsLoopPath?(code: string): void;
 }
 
 /**
@@ -221,7 +238,8 @@ export function expressionTextCode(template: string, bindings: LoopBindings, val
   const parts: string[] = [];
   let last = 0;
   for (const match of template.matchAll(EXPRESSION)) {
-    parts.push(JSON.stringify(template.slice(last, match.index)), `${values.reference(text)}(${expressionCode(match[1] ?? '', bindings, values)})`);
+    // text(value): '' for nothing, else the value as a string.
+    parts.push(JSON.stringify(template.slice(last, match.index)), `String(${expressionCode(match[1] ?? '', bindings, values)} ?? '')`);
     last = (match.index ?? 0) + match[0].length;
   }
   parts.push(JSON.stringify(template.slice(last)));
@@ -230,13 +248,43 @@ export function expressionTextCode(template: string, bindings: LoopBindings, val
 
 function expressionCode(source: string, bindings: LoopBindings, values: CodeValues): string {
   const parsed = parseExpression(source);
-  let code = parsed.literal !== undefined ? JSON.stringify(parsed.literal) : pathCode(parsed.path, bindings);
+  let code = parsed.literal !== undefined ? JSON.stringify(parsed.literal) : pathCode(parsed.path, bindings, values);
+  // Whether the code so far only reads (a literal, a path, conditions of those): it cannot throw, so it need not be worked out when a condition drops it.
+  let onlyReads = true;
   for (const { name, args } of parsed.filters) {
-    const filter = FILTERS[name] as Filter;
-    const argumentPaths = args.map((argument) => compilePath(argument, bindings));
-    code = `${values.reference((value: unknown, context: ExpressionContext) => filter(value, args, context, argumentPaths))}(${code}, context)`;
+    // if and unless on what only reads are conditions in line: the commonest filters in the segment templates, and the cheapest as code.
+    const condition = CONDITION_FILTERS.get(name);
+    if (condition !== undefined && onlyReads) {
+      const holds = `${values.reference(present)}(${args[0] === undefined ? 'undefined' : pathCode(args[0], bindings, values)})`;
+      code = condition === 'if' ? `(${holds} ? ${code} : undefined)` : `(${holds} ? undefined : ${code})`;
+      continue;
+    }
+    onlyReads = false;
+    const bound = boundFilter(name, args);
+    // Arguments that name values are read by the code itself: the filter gets the values.
+    const pathValues = PATH_ARGUMENT_FILTERS.has(name) ? args.map((argument) => `, ${pathCode(argument, bindings, values)}`).join('') : '';
+    code = `${values.reference(bound)}(${code}, context${pathValues})`;
   }
   return code;
+}
+
+/** Filters written as conditions in the generated code; the same as FILTERS.if and FILTERS.unless. */
+const CONDITION_FILTERS: ReadonlyMap<string, 'if' | 'unless'> = new Map([
+  ['if', 'if'],
+  ['unless', 'unless'],
+]);
+
+/** Filters bound to the same arguments are one function: templates repeat them (repertoire:'X12', map:'unit'). */
+const boundFilters = new Map<string, BoundFilter>();
+
+function boundFilter(name: string, args: readonly string[]): BoundFilter {
+  const key = JSON.stringify([name, ...args]);
+  let bound = boundFilters.get(key);
+  if (bound === undefined) {
+    bound = (FILTERS[name] as Filter)(args);
+    boundFilters.set(key, bound);
+  }
+  return bound;
 }
 
 /** Filters whose result, when there is one, is a number: digits, a sign, a decimal mark. */
@@ -281,14 +329,55 @@ export function dependsOnlyOn(template: string, heads: ReadonlySet<string>, bind
   return true;
 }
 
+/**
+ * Whether a template string's value depends only on the values at its paths (into the scope
+ * or from loop variables; see CodeValues): no segment counter, no filter that reads more (the
+ * invoice's currency). A segment whose values all do is written again from its last text when
+ * those values are the same.
+ */
+export function readsOnlyPaths(template: string, bindings: LoopBindings): boolean {
+  const fromScope = (path: string) => {
+    const head = path.split('.')[0] ?? '';
+    return bindings.names.has(head) || !(head === 'counts' && bindings.counters !== undefined);
+  };
+  for (const match of template.matchAll(EXPRESSION)) {
+    const parsed = parseExpression(match[1] ?? '');
+    if (parsed.literal === undefined && !fromScope(parsed.path)) return false;
+    for (const { name, args } of parsed.filters) {
+      if (FILTERS_READING_THE_INVOICE.has(name)) return false;
+      if (PATH_ARGUMENT_FILTERS.has(name) && !args.every(fromScope)) return false;
+    }
+  }
+  return true;
+}
+
 /** Filters whose arguments name paths of the scope. */
 const PATH_ARGUMENT_FILTERS = new Set(['if', 'unless', 'at', 'percent', 'plus', 'repertoire']);
 
-export function pathCode(path: string, bindings: LoopBindings): string {
+/**
+ * A dotted path as code: property reads from the scope (`S`) or a loop variable, undefined as
+ * soon as a step is missing. With `values` that hoist, a path into the scope and its prefixes
+ * are locals of the generated function (`invoice`, then `invoice.seller`, ...), read once at
+ * its start: rendering does not change the data (segment counters, which change, are read from
+ * the document), and a part of a template reads the same party or options dozens of times.
+ */
+export function pathCode(path: string, bindings: LoopBindings, values?: CodeValues): string {
   const [head = '', ...rest] = path.split('.');
   const bound = bindings.names.get(head);
+  if (bound === undefined && head === 'counts' && bindings.counters !== undefined && rest.length > 0) {
+    const [counter = '', ...further] = rest;
+    return further.reduce((code, key) => `${code}?.[${JSON.stringify(key)}]`, `${bindings.counters}.countSince(${JSON.stringify(counter)})`);
+  }
+  if (bound === undefined && values?.hoisted !== undefined) {
+    let code = values.hoisted(`S[${JSON.stringify(head)}]`, rest.length === 0);
+    rest.forEach((key, index) => {
+      code = values.hoisted?.(`${code}?.[${JSON.stringify(key)}]`, index === rest.length - 1) ?? code;
+    });
+    return code;
+  }
   let code = bound === undefined ? `S[${JSON.stringify(head)}]` : bound.part === 'item' ? `L${bound.slot}` : bound.part === 'index' ? `I${bound.slot}` : `(I${bound.slot} + 1)`;
   for (const key of rest) code += `?.[${JSON.stringify(key)}]`;
+  if (bound !== undefined) values?.readsLoopPath?.(code);
   return code;
 }
 
@@ -338,7 +427,43 @@ function formatDateOnce(pattern: string, value: string): string | undefined {
 
 /** Amounts in filters: exact decimals (ScaledDecimal, decimal.js where a value does not fit). */
 function decimalOf(value: unknown): ScaledDecimal | undefined {
-  return ScaledDecimal.from(value);
+  return value === undefined || value === null ? undefined : ScaledDecimal.from(value);
+}
+
+/**
+ * A decimal as its shortest plain writing (ScaledDecimal's toString). Most values already are
+ * written so ("3", "19", "55.45": no sign but minus, no leading or trailing zeros) and are
+ * returned as they are, without being read and written again.
+ */
+function decimalText(value: unknown): string | undefined {
+  if (typeof value === 'string' && isShortestDecimal(value)) return value;
+  return decimalOf(value)?.toString();
+}
+
+/**
+ * Whether a text is a decimal as toString writes it, of at most 15 characters (so that it
+ * surely fits ScaledDecimal's exact range): /^-?(?:0|[1-9]\d*)(?:\.\d*[1-9])?$/ but "-0",
+ * as one scan (a regular expression costs a call into the engine for each number written).
+ */
+function isShortestDecimal(text: string): boolean {
+  const length = text.length;
+  if (length === 0 || length > 15) return false;
+  let index = text.charCodeAt(0) === 45 /* - */ ? 1 : 0;
+  const first = text.charCodeAt(index);
+  if (first === 48 /* 0 */) index += 1;
+  else if (first >= 49 && first <= 57) {
+    index += 1;
+    while (index < length && isDigit(text.charCodeAt(index))) index += 1;
+  } else return false;
+  if (index === length) return text !== '-0';
+  // A fraction: a point, digits, the last of them not 0.
+  if (text.charCodeAt(index) !== 46 /* . */ || index === length - 1) return false;
+  for (index += 1; index < length; index += 1) if (!isDigit(text.charCodeAt(index))) return false;
+  return text.charCodeAt(length - 1) !== 48;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
 }
 
 const ZERO = ScaledDecimal.ZERO;
@@ -354,18 +479,24 @@ function powerOfTen(places: string): ScaledDecimal {
   return power;
 }
 
-const invoiceCurrency = compilePath('invoice.currency', NO_LOOPS);
+/** The invoice's currency, or the one a filter names (money:'EUR'). */
+function currencyOf(context: ExpressionContext, named: string | undefined): string {
+  if (named !== undefined) return named;
+  const invoice = context.scope.invoice as { readonly currency?: unknown } | undefined | null;
+  return String(invoice?.currency ?? 'USD');
+}
 
-function currencyOf(context: ExpressionContext, args: readonly string[]): string {
-  return args[0] ?? String(invoiceCurrency(context) ?? 'USD');
+/** A whole number written as a filter argument ("2" in fixed:2). */
+function wholeNumber(argument: string): number {
+  return Number(argument);
 }
 
 const FILTERS: Readonly<Record<string, Filter>> = {
   /** date:'CCYYMMDD' — see formatDate. */
-  date: (value, [pattern = 'CCYY-MM-DD']) => formatDate(value, pattern),
+  date: ([pattern = 'CCYY-MM-DD']) => (value) => formatDate(value, pattern),
   /** The amount with the currency's decimals (money:'EUR' for another currency). */
-  money: (value, args, context) => {
-    const currency = currencyOf(context, args);
+  money: ([named]) => (value, context) => {
+    const currency = currencyOf(context, named);
     // Most amounts already have the currency's decimals ("12.50"): they are written as they are.
     const canonical = typeof value === 'string' ? canonicalMoneyText(value, currency) : undefined;
     if (canonical !== undefined) return canonical;
@@ -373,87 +504,132 @@ const FILTERS: Readonly<Record<string, Filter>> = {
     return amount ? moneyText(amount, currency) : undefined;
   },
   /** A decimal without trailing zeros or exponent: "12.50" → "12.5" (X12 R, EDIFACT n). */
-  decimal: (value) => decimalOf(value)?.toString(),
+  decimal: () => (value) => decimalText(value),
   /** A decimal with exactly N places: fixed:2. */
-  fixed: (value, [places = '2']) => decimalOf(value)?.toFixed(Number(places)),
+  fixed: ([places = '2']) => {
+    const decimals = wholeNumber(places);
+    return (value) => decimalOf(value)?.toFixed(decimals);
+  },
   /** Implied decimals (X12 N2): "12.50" with implied:2 → "1250". */
-  implied: (value, [places = '2']) => decimalOf(value)?.times(powerOfTen(places)).roundHalfUp(0).toString(),
-  abs: (value) => decimalOf(value)?.abs().toString(),
-  negate: (value) => decimalOf(value)?.negated().toString(),
-  upper: (value) => (typeof value === 'string' ? value.toUpperCase() : value),
-  lower: (value) => (typeof value === 'string' ? value.toLowerCase() : value),
-  trim: (value) => (typeof value === 'string' ? value.trim() : value),
-  truncate: (value, [length = '0']) => (typeof value === 'string' ? value.slice(0, Number(length)) : value),
+  implied: ([places = '2']) => (value) => decimalOf(value)?.times(powerOfTen(places)).roundHalfUp(0).toString(),
+  abs: () => (value) => decimalOf(value)?.abs().toString(),
+  negate: () => (value) => decimalOf(value)?.negated().toString(),
+  upper: () => (value) => (typeof value === 'string' ? value.toUpperCase() : value),
+  lower: () => (value) => (typeof value === 'string' ? value.toLowerCase() : value),
+  trim: () => (value) => (typeof value === 'string' ? value.trim() : value),
+  truncate: ([length = '0']) => {
+    const characters = wholeNumber(length);
+    return (value) => (typeof value === 'string' ? value.slice(0, characters) : value);
+  },
   /** Right-pad with spaces to a fixed width (X12 ISA): padEnd:15. */
-  padEnd: (value, [length = '0', fillWith = ' ']) => text(value).padEnd(Number(length), fillWith),
+  padEnd: ([length = '0', fillWith = ' ']) => {
+    const width = wholeNumber(length);
+    return (value) => text(value).padEnd(width, fillWith);
+  },
   /** Left-pad (control numbers): padStart:9:'0'. */
-  padStart: (value, [length = '0', fillWith = ' ']) => text(value).padStart(Number(length), fillWith),
+  padStart: ([length = '0', fillWith = ' ']) => {
+    const width = wholeNumber(length);
+    return (value) => text(value).padStart(width, fillWith);
+  },
   /** A code from the template's code lists, or the value itself when the list has none. */
-  map: (value, [list = ''], context) => {
+  map: ([list = '']) => (value, context) => {
     if (value === undefined || value === null) return value;
     const table = context.codes[list];
     if (!table) throw new Error(`the template has no code list "${list}"`);
-    return table[String(value)] ?? table['*'] ?? value;
+    return table[typeof value === 'string' ? value : String(value)] ?? table['*'] ?? value;
   },
-  default: (value, [fallback = '']) => (value === undefined || value === null || value === '' ? fallback : value),
-  digits: (value) => (value === undefined || value === null ? value : String(value).replace(/\D/g, '')),
-  count: (value) => (Array.isArray(value) ? value.length : 0),
-  join: (value, [separator = ', ']) => (Array.isArray(value) ? value.map(text).join(separator) : value),
+  default: ([fallback = '']) => (value) => (value === undefined || value === null || value === '' ? fallback : value),
+  digits: () => (value) => (value === undefined || value === null ? value : String(value).replace(/\D/g, '')),
+  count: () => (value) => (Array.isArray(value) ? value.length : 0),
+  join: ([separator = ', ']) => (value) => (Array.isArray(value) ? value.map(text).join(separator) : value),
   /** The value when the condition path is present, else nothing: {{ 'ON' | if:invoice.poNumber }}. */
-  if: (value, _, context, [condition]) => (condition && present(condition(context)) ? value : undefined),
+  if: () => (value, _, condition) => (present(condition) ? value : undefined),
   /** Implied decimals that never round (X12 N2): impliedExact:2:'TDS01' gives "1234.50" → "123450"; an amount with more decimals (KWD 12.345) is refused, naming the element. */
-  impliedExact: (value, [places = '2', element = 'amount'], context) => {
-    const amount = decimalOf(value);
-    if (!amount) return undefined;
-    const scaled = amount.times(powerOfTen(places));
-    if (scaled.roundHalfUp(0).compareTo(scaled) !== 0) throw new RenderError(String(lookup(context.scope, 'invoice.invoiceNumber') ?? ''), element, `${amount.toString()} has more decimals than the ${places} this amount element carries; it cannot be written without rounding`);
-    return scaled.toString();
+  impliedExact: ([places = '2', element = 'amount']) => {
+    return (value, context) => {
+      const amount = decimalOf(value);
+      if (!amount) return undefined;
+      const scaled = amount.times(powerOfTen(places));
+      if (scaled.roundHalfUp(0).compareTo(scaled) !== 0) throw new RenderError(String(lookup(context.scope, 'invoice.invoiceNumber') ?? ''), element, `${amount.toString()} has more decimals than the ${places} this amount element carries; it cannot be written without rounding`);
+      return scaled.toString();
+    };
   },
   /** Line N (0-based) of the text word-wrapped at a width (X12 NTE02 holds 80): wrap:80:0; wrap:80:4:'rest' gives line 4 and all after it, for a last element whose length check then refuses what does not fit. */
-  wrap: (value, [width = '80', index = '0', rest]) => {
-    if (typeof value !== 'string') return value;
-    const lines = wrappedLines(value, Number(width));
-    const picked = rest === 'rest' ? lines.slice(Number(index)).join(' ') : lines[Number(index)];
-    return picked === undefined || picked === '' ? undefined : picked;
+  wrap: ([width = '80', index = '0', rest]) => {
+    const [columns, line] = [wholeNumber(width), wholeNumber(index)];
+    return (value) => {
+      if (typeof value !== 'string') return value;
+      const lines = wrappedLines(value, columns);
+      if (line >= lines.length) return undefined;
+      const picked = rest === 'rest' ? lines.slice(line).join(' ') : lines[line];
+      return picked === undefined || picked === '' ? undefined : picked;
+    };
   },
   /** The value when the condition path is absent, else nothing (UBL: a fallback after a preferred element): {{ invoice.buyer.gln | unless:options.endpointId }}. */
-  unless: (value, _, context, [condition]) => (condition && present(condition(context)) ? undefined : value),
+  unless: () => (value, _, condition) => (present(condition) ? undefined : value),
   /** The value when its text matches the regular expression, else nothing (UBL: a VAT id has a country prefix): matches:'^[A-Z][A-Z]'. */
-  matches: (value, [pattern = '']) => (value !== undefined && value !== null && cachedRegExp(pattern).test(String(value)) ? value : undefined),
-  /** The item at this index of the array at the path (UBL: a line's net amount): {{ lineIndex | at:totals.lineNets }}. */
-  at: (value, _, context, [list]) => {
-    const items = list?.(context);
-    return Array.isArray(items) && value !== undefined && value !== null ? items[Number(value)] : undefined;
+  matches: ([pattern = '']) => {
+    const regexp = cachedRegExp(pattern);
+    return (value) => (value !== undefined && value !== null && regexp.test(typeof value === 'string' ? value : String(value)) ? value : undefined);
   },
+  /** The item at this index of the array at the path (UBL: a line's net amount): {{ lineIndex | at:totals.lineNets }}. */
+  at: () => (value, _, items) => (Array.isArray(items) && value !== undefined && value !== null ? items[Number(value)] : undefined),
   /** value × rate / 100 to the currency's decimals, the rate a path or a number, absent = 0 (cXML: a line's tax): {{ net | percent:line.taxRate }}. */
-  percent: (value, [rate = '0'], context, [ratePath]) => {
-    const rateValue = isDecimalText(rate) ? rate : ratePath?.(context);
-    const places = minorUnits(currencyOf(context, []));
-    return decimalOf(value)?.times(decimalOf(rateValue) ?? ZERO).dividedByPowerOfTen(2).toFixed(places);
+  percent: ([rate = '0']) => {
+    const literal = isDecimalText(rate) ? rate : undefined;
+    return (value, context, rateAtPath) => {
+      const places = minorUnits(currencyOf(context, undefined));
+      return decimalOf(value)?.times(decimalOf(literal ?? rateAtPath) ?? ZERO).dividedByPowerOfTen(2).toFixed(places);
+    };
   },
   /** value + the values at these paths (absent = 0) (cXML GrossAmount): {{ totals.payable | plus:totals.allowancesTotal }}. */
-  plus: (value, _, context, paths) => paths.reduce((sum, path) => sum?.plus(decimalOf(path(context)) ?? ZERO), decimalOf(value))?.toString(),
+  plus: () => (value, _, ...addends) => addends.reduce((sum: ScaledDecimal | undefined, addend) => sum?.plus(decimalOf(addend) ?? ZERO), decimalOf(value))?.toString(),
   /** The items whose field equals a value, through a code list when named (cXML: freight vs other charges): where:'code':'shipping':'chargeKind'. */
-  where: (value, [field = '', wanted = '', list], context) => (Array.isArray(value) ? value.filter((item) => { const own = (item as Record<string, unknown> | null)?.[field]; const table = list === undefined ? undefined : context.codes[list]; return String((table ? table[String(own)] ?? table['*'] : undefined) ?? own) === wanted; }) : undefined),
+  where: ([field = '', wanted = '', list]) => (value, context) => (Array.isArray(value) ? value.filter((item) => { const own = (item as Record<string, unknown> | null)?.[field]; const table = list === undefined ? undefined : context.codes[list]; return String((table ? table[String(own)] ?? table['*'] : undefined) ?? own) === wanted; }) : undefined),
   /** The sum of a field over a list (cXML ShippingAmount): {{ invoice.charges | sum:'amount' }}. */
-  sum: (value, [field = '']) => (Array.isArray(value) ? value.reduce((total: ScaledDecimal, item) => total.plus(decimalOf((item as Record<string, unknown> | null)?.[field]) ?? ZERO), ZERO).toString() : undefined),
+  sum: ([field = '']) => (value) => (Array.isArray(value) ? value.reduce((total: ScaledDecimal, item) => total.plus(decimalOf((item as Record<string, unknown> | null)?.[field]) ?? ZERO), ZERO).toString() : undefined),
   /** Characters start..end of the text (end optional), nothing when that is empty (EDIFACT UNH: the directory "D96A" with slice:1 is the release "96A"). */
-  slice: (value, [start = '0', end]) => (value === undefined || value === null ? value : [...String(value)].slice(Number(start), end === undefined ? undefined : Number(end)).join('') || undefined),
+  slice: ([start = '0', end]) => {
+    const [from, to] = [wholeNumber(start), end === undefined ? undefined : wholeNumber(end)];
+    return (value) => (value === undefined || value === null ? value : [...String(value)].slice(from, to).join('') || undefined);
+  },
   /** Text a character set can carry, named by a path or literally (EDIFACT's UNOA, UNOB, UNOC; X12's; others unchanged): typographic dashes and quotes become ASCII, missing accents are dropped, anything else is "?": repertoire:options.syntaxIdentifier. */
-  repertoire: (value, [name = ''], context, [namePath]) => (typeof value === 'string' ? toRepertoire(value, String(namePath?.(context) ?? name)) : value),
+  repertoire: ([name = '']) => (value, _, nameAtPath) => (typeof value === 'string' ? toRepertoire(value, String(nameAtPath ?? name)) : value),
 };
 
-
+/** Texts up to this length are tested by scanning their characters, longer ones by a regular expression (measured: the scan wins up to some 12 characters). */
+const SCAN_AT_MOST = 12;
 
 /** Text that wrapping leaves as it is: one line of single-spaced words. */
 const NEEDS_WRAPPING = /\s\s|^\s|\s$|[^\S ]/;
+
+/**
+ * NEEDS_WRAPPING's test; a short text (an address line, a name) as one scan of its characters,
+ * which is cheaper than a call into the regular expression engine up to some 12 characters.
+ */
+function needsWrapping(text: string): boolean {
+  if (text.length > SCAN_AT_MOST) return NEEDS_WRAPPING.test(text);
+  let afterSpace = true;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code >= 128) return NEEDS_WRAPPING.test(text);
+    if (code === 32) {
+      // A space at the start or after another.
+      if (afterSpace) return true;
+      afterSpace = true;
+    } else if (code >= 9 && code <= 13) return true;
+    else afterSpace = false;
+  }
+  // A space at the end.
+  return afterSpace && text.length > 0;
+}
 
 /** The last text wrapped: a template takes its lines one by one (wrap:35:0, wrap:35:1, ...). */
 let lastWrapped: { readonly text: string; readonly width: number; readonly lines: readonly string[] } | undefined;
 
 function wrappedLines(text: string, width: number): readonly string[] {
   if (lastWrapped?.text !== text || lastWrapped.width !== width) {
-    const lines = text.length <= width && !NEEDS_WRAPPING.test(text) ? (text === '' ? [] : [text]) : wrapText(text, width);
+    const lines = text.length <= width && !needsWrapping(text) ? (text === '' ? [] : [text]) : wrapText(text, width);
     lastWrapped = { text, width, lines };
   }
   return lastWrapped.lines;
@@ -500,8 +676,21 @@ export function charactersOutside(name: string): RegExp | undefined {
   return pattern === undefined ? undefined : new RegExp(`[^${pattern.source.slice(2, -2)}]`, 'u');
 }
 
-/** The same repertoires, for a whole text: most text fits and is returned as it is. */
+/**
+ * The same repertoires, for testing a whole text: most text fits and is returned as it is. A
+ * short text is one scan against a table of the first 256 characters (all they hold), a longer
+ * one goes to the regular expression engine, which is then faster.
+ */
 const WHOLLY_IN_REPERTOIRE: Readonly<Record<string, RegExp>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, new RegExp(`^${pattern.source.slice(1, -1)}*$`)]));
+const REPERTOIRE_TABLES: Readonly<Record<string, Uint8Array>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, Uint8Array.from({ length: 256 }, (_, code) => (pattern.test(String.fromCharCode(code)) ? 1 : 0))]));
+
+function whollyIn(table: Uint8Array, text: string): boolean {
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code > 255 || table[code] === 0) return false;
+  }
+  return true;
+}
 
 /** Texts already made to fit, per repertoire: names and addresses repeat from invoice to invoice. */
 const fitted = new PairCache<string, string, string>();
@@ -524,7 +713,8 @@ function fitRepertoire(value: string, name: string): string {
   const allowed = REPERTOIRES[name];
   if (!allowed) return value;
   const cased = name === 'UNOA' ? value.toUpperCase() : value;
-  if (WHOLLY_IN_REPERTOIRE[name]?.test(cased)) return cased;
+  const table = REPERTOIRE_TABLES[name];
+  if (cased.length > SCAN_AT_MOST ? WHOLLY_IN_REPERTOIRE[name]?.test(cased) : table !== undefined && whollyIn(table, cased)) return cased;
   return fitted.get(name, cased, fitCharacters);
 }
 

@@ -1,5 +1,5 @@
 import { RenderError } from '../model/errors.js';
-import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, readsOnlyPaths, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { TemplateCode } from './template-code.js';
 import type { DataElement, Element, SegmentNode } from './template.js';
 
@@ -38,30 +38,38 @@ export interface SegmentWriteInput {
 
 export function writeSegments(input: SegmentWriteInput): string {
   const document = new SegmentDocument(prepareSyntax(input.syntax), input.omit, input.invoiceNumber);
-  const context: ExpressionContext = { scope: { ...input.scope, counts: document.counts }, codes: input.codes, loops: [] };
+  const context: ExpressionContext = { scope: input.scope, codes: input.codes, loops: [] };
   return compiledSegments(input.segments)(context, document);
 }
 
-/** The document being written: its segment count and the counters the template started (its text is the program's). */
+/**
+ * The document being written: its segment count, the counters the template started, and the
+ * separators still waiting to be written (its text is the program's, `t`, passed from helper to
+ * helper: appending to a string is cheaper than collecting pieces and joining them, measured).
+ */
 class SegmentDocument {
   segmentCount = 0;
+  /** Element separators owed before the next element with a value (trailing empty elements are left out). */
+  pendingElements = 0;
+  /** The same for the components of the composite element being written. */
+  pendingComponents = 0;
+  /** The composite element being written: the element separators it is owed, and whether a component of it was written. */
+  compositeGap = 0;
+  compositeWritten = false;
   private readonly counterStarts = new Map<string, number>();
-  /** `counts.SE` in a template: segments from the one that started the counter to the one being written, both included. */
-  readonly counts: Readonly<Record<string, number | undefined>>;
 
   constructor(
     readonly syntax: PreparedSyntax,
     readonly omit: ReadonlySet<string>,
     readonly invoiceNumber: string,
-  ) {
-    this.counts = new Proxy({}, { get: (_, name: string) => this.countSince(name) });
-  }
+  ) {}
 
   startCounter(name: string): void {
     this.counterStarts.set(name, this.segmentCount);
   }
 
-  private countSince(name: string): number | undefined {
+  /** `counts.SE` in a template (see LoopBindings.counters): segments from the one that started the counter to the one being written, both included. */
+  countSince(name: string): number | undefined {
     const start = this.counterStarts.get(name);
     return start === undefined ? undefined : this.segmentCount - start + 1;
   }
@@ -83,65 +91,284 @@ function compiledSegments(nodes: readonly SegmentNode[]): SegmentProgram {
 
 /**
  * A template is compiled once into JavaScript (see TemplateCode): its segments, loops and
- * conditions become straight-line code, each path a property read, each element its checks in
- * line, so that a document costs little more than its text.
+ * conditions become straight-line code, each path a property read (read once per part, see
+ * SegmentCode.hoisted); each element is one call of a small helper with the element's rule
+ * (lengths, codes, character kind), which does the checks and the separators. The helpers are
+ * shared by every element of every template, so V8 optimizes them within the first documents,
+ * and the generated code stays small enough to be optimized soon too: until it is, it runs in
+ * V8's interpreter, and a first run of 10,000 documents spent most of its time there while the
+ * checks were in line. What is the same for a whole run is worked out once (runConstant), and
+ * a segment whose values are the same as when it was last written is its last text
+ * (rememberedSegment).
  */
 function compileProgram(nodes: readonly SegmentNode[]): SegmentProgram {
   const code = new SegmentCode();
-  // One function per top-level node: V8 optimizes only functions of moderate size (a whole
-  // EDIFACT template in one function is ~68 KB of bytecode, past its 60 KB limit, and ran interpreted).
-  const parts = nodes.map(
-    (node, index) => `function part${index}(context, document, t) {
-  const S = context.scope, loops = context.loops, syntax = document.syntax;
-  const C = syntax.componentSeparator, needsCare = syntax.needsCare, separators = syntax.elementSeparators, end = syntax.segmentEnd;
-  let x;
-${code.nodes([node], NO_LOOPS)}
+  const parts = partsOf(nodes.map((node) => code.topLevelNode(node))).map(
+    ({ body, hoisted }, index) => `function part${index}(context, document, t) {
+  const S = context.scope, loops = context.loops;
+${hoisted}
+${body}
   return t;
 }`,
   );
-  return code.program<SegmentProgram>(`let run = [], runOptions, runProfile, runNow, runSyntax, runCodes;
+  return code.program<SegmentProgram>(`let run = [], segments = [], runOptions, runProfile, runNow, runSyntax, runCodes;
 ${parts.join('\n')}
+${code.runConstants.join('\n')}
 return function writeDocument(context, document) {
   const S = context.scope;
   // A new run (another profile, moment, syntax or code lists): what was the same for the last one is worked out anew.
   if (S.options !== runOptions || S.profile !== runProfile || S.now !== runNow || document.syntax !== runSyntax || context.codes !== runCodes) {
     run = [];
+    segments = [];
     runOptions = S.options; runProfile = S.profile; runNow = S.now; runSyntax = document.syntax; runCodes = context.codes;
   }
   let t = '';
-${nodes.map((_, index) => `  t = part${index}(context, document, t);`).join('\n')}
+${parts.map((_, index) => `  t = part${index}(context, document, t);`).join('\n')}
   return t;
 };`);
 }
 
+/**
+ * The code of consecutive top-level nodes, put together into functions of about PART_SIZE
+ * characters. V8 optimizes a function as a whole and only up to 60 KB of bytecode (a whole
+ * EDIFACT template in one function ran interpreted); and it optimizes a function once it has
+ * run some amount of its own code, about 450 calls for a large function but 900 for one of a
+ * single segment: each part is called once per document, so parts of moderate size are
+ * optimized soonest.
+ */
+function partsOf(nodeCode: readonly NodeCode[]): NodeCode[] {
+  const parts: NodeCode[] = [];
+  let part: NodeCode = { body: '', hoisted: '' };
+  nodeCode.forEach((each, index) => {
+    part = { body: `${part.body}${each.body}\n`, hoisted: `${part.hoisted}${each.hoisted}\n` };
+    const next = nodeCode[index + 1];
+    if (next === undefined || part.body.length + next.body.length > PART_SIZE) {
+      parts.push(part);
+      part = { body: '', hoisted: '' };
+    }
+  });
+  return parts;
+}
+
+/** A top-level node's code, and the declarations of the paths it reads once (see SegmentCode.hoisted). */
+interface NodeCode {
+  readonly body: string;
+  readonly hoisted: string;
+}
+
+const PART_SIZE = 6000;
+
+/**
+ * What the template says of one element or component, known when it is compiled: generated
+ * code hands it to the helpers, which hold a value to it.
+ */
+class DataRule {
+  /** Lengths past which checkLength looks closer (a number has at most two characters that are no digits: sign and decimal mark). */
+  readonly longest: number;
+  readonly shortest: number;
+
+  constructor(
+    readonly name: string,
+    readonly required: boolean,
+    readonly min: number | undefined,
+    readonly max: number | undefined,
+    readonly numeric: boolean,
+    readonly codes: ReadonlySet<string> | undefined,
+    /** Which characters the value can have (characterKind): numbers and plain fixed text need no test in usual syntaxes. */
+    readonly characters: CharacterKind,
+    /** The ISA element that declares a separator (10 or 15; see declaresSeparator), else -1. */
+    readonly isaSeparatorIndex: number,
+    /** Separators before it: one, plus one for each always-empty element before it (components likewise; 0 for the first). */
+    readonly gap: number,
+  ) {
+    this.longest = max ?? Number.POSITIVE_INFINITY;
+    this.shortest = min === undefined ? 0 : numeric ? min + 2 : min;
+  }
+}
+
+type CharacterKind = ReturnType<typeof characterKind>;
+
+/** A composite element's own rule: only where it stands. */
+function positionRule(name: string, gap: number): DataRule {
+  return new DataRule(name, false, undefined, undefined, false, undefined, 'any', -1, gap);
+}
+
+/**
+ * A value held to its rule: '' when there is none (refused when the standard requires one);
+ * else within its lengths and codes, in the document's character set, separators escaped.
+ */
+function checked(value: unknown, rule: DataRule, document: SegmentDocument): string {
+  const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : String(value);
+  if (text === '') {
+    if (rule.required) missing(rule.name, document);
+    return text;
+  }
+  if (text.length > rule.longest || text.length < rule.shortest) checkLength(text, rule.numeric, rule.min, rule.max, rule.name, document.invoiceNumber);
+  if (rule.codes !== undefined && !rule.codes.has(text)) notAllowed(text, rule.codes, rule.name, document);
+  const { syntax } = document;
+  if (rule.isaSeparatorIndex !== -1 && declaresSeparator(rule.isaSeparatorIndex, text, syntax)) return text;
+  if (rule.characters === 'number' ? !syntax.numbersNeedCare : rule.characters === 'plain' ? !syntax.plainTextNeedsCare : false) return text;
+  if (!needsCare(text, syntax)) return text;
+  checkCharacters(text, rule.name, document);
+  return escape(text, rule.name, document);
+}
+
+/** An element's checked text written after the separators it is owed; an empty one only adds to them. */
+function written(t: string, text: string, rule: DataRule, document: SegmentDocument): string {
+  const owed = document.pendingElements + rule.gap;
+  if (text === '') {
+    document.pendingElements = owed;
+    return t;
+  }
+  // One piece, not two: short ones are copied into one string, and the document's text has half the pieces to flatten.
+  return t + (elementSeparators(owed, document) + text);
+}
+
+function elementSeparators(owed: number, document: SegmentDocument): string {
+  document.pendingElements = 0;
+  return document.syntax.elementSeparators[owed] ?? document.syntax.elementSeparator.repeat(owed);
+}
+
+/** A composite element begins: it is owed the element separators before it, once a component of it has a value. */
+function compositeStart(rule: DataRule, document: SegmentDocument): void {
+  document.compositeGap = rule.gap;
+  document.compositeWritten = false;
+  document.pendingComponents = 0;
+}
+
+/** A component's checked text written the same way, after its composite's element separators when it is the first with a value. */
+function writtenComponent(t: string, text: string, rule: DataRule, document: SegmentDocument): string {
+  const owed = document.pendingComponents + rule.gap;
+  if (text === '') {
+    document.pendingComponents = owed;
+    return t;
+  }
+  document.pendingComponents = 0;
+  const separators = document.syntax.componentSeparators[owed] ?? document.syntax.componentSeparator.repeat(owed);
+  if (document.compositeWritten) return t + (separators + text);
+  // The composite has a value after all: the element separators it is owed come first.
+  document.compositeWritten = true;
+  return t + (elementSeparators(document.pendingElements + document.compositeGap, document) + separators + text);
+}
+
+/** A composite element ends: when none of its components had a value, it is an empty element, and only adds to the separators owed. */
+function compositeEnd(document: SegmentDocument): void {
+  if (!document.compositeWritten) document.pendingElements += document.compositeGap;
+}
+
+/** The segment's terminator; what separators its trailing empty elements were owed are dropped. */
+function segmentEnd(t: string, document: SegmentDocument): string {
+  document.pendingElements = 0;
+  document.segmentCount += 1;
+  return t + document.syntax.segmentEnd;
+}
+
+function missing(name: string, document: SegmentDocument): never {
+  throw new RenderError(document.invoiceNumber, name, 'is mandatory in this standard, but the invoice has no value for it');
+}
+
+function notAllowed(value: string, allowed: ReadonlySet<string>, name: string, document: SegmentDocument): never {
+  throw new RenderError(document.invoiceNumber, name, `"${value}" is not a code this standard allows here; allowed: ${[...allowed].join(', ')}`);
+}
+
+/** A segment's last text and the values it was made from (see SegmentCode.rememberedSegment). */
+class RememberedSegment {
+  constructor(
+    readonly text: string,
+    readonly values: readonly unknown[],
+    /** Documents of the run for which the values were not the same. */
+    readonly misses: number,
+  ) {}
+}
+
+/** A segment whose values were not the same for this many documents of a run is no longer compared in that run. */
+const MISSES_BEFORE_GIVING_UP = 8;
+
+function remembered(last: RememberedSegment | undefined, text: string, values: readonly unknown[]): RememberedSegment | false {
+  const misses = last === undefined ? 0 : last.misses + 1;
+  if (misses >= MISSES_BEFORE_GIVING_UP) return false;
+  // Reading a character makes V8 flatten the text, made of pieces, into one string once, rather than each time a document with it is written out.
+  text.charCodeAt(0);
+  // Only plain values compare: an object (a list that is counted, say) may have changed inside since, so it is never the same.
+  return new RememberedSegment(text, values.map((value) => (typeof value === 'object' && value !== null) || typeof value === 'function' ? NEVER_THE_SAME : value), misses);
+}
+
+/** Stands for an object among a segment's values: equal to no value. */
+const NEVER_THE_SAME = Symbol('never the same');
+
+/** The template strings of an element: its value, or its components' values. */
+function templatesOf(element: Element): string[] {
+  if (element === null) return [];
+  const parts = Array.isArray(element) ? element : [element];
+  return parts.map((part) => (typeof part === 'string' ? part : part.value));
+}
+
 /** What generated code calls by name (`h.`): the checks, with their messages. */
 const HELPERS = {
+  remembered,
   present,
-  text,
-  careful: (value: string, name: string, document: SegmentDocument): string => {
-    checkCharacters(value, name, document);
-    return escape(value, name, document);
-  },
-  checkLength,
-  declaresSeparator,
-  separators: (syntax: PreparedSyntax, count: number): string => syntax.elementSeparator.repeat(count),
-  missing: (name: string, document: SegmentDocument): never => {
-    throw new RenderError(document.invoiceNumber, name, 'is mandatory in this standard, but the invoice has no value for it');
-  },
-  notAllowed: (value: string, allowed: ReadonlySet<string>, name: string, document: SegmentDocument): never => {
-    throw new RenderError(document.invoiceNumber, name, `"${value}" is not a code this standard allows here; allowed: ${[...allowed].join(', ')}`);
+  element: (t: string, value: unknown, rule: DataRule, document: SegmentDocument): string => written(t, checked(value, rule, document), rule, document),
+  checked,
+  written,
+  compositeStart,
+  component: (t: string, value: unknown, rule: DataRule, document: SegmentDocument): string => writtenComponent(t, checked(value, rule, document), rule, document),
+  writtenComponent,
+  compositeEnd,
+  segmentEnd,
+  serviceStringAdvice: (t: string, document: SegmentDocument): string => {
+    document.segmentCount += 1;
+    return t + document.syntax.serviceStringAdvice + document.syntax.segmentEnd;
   },
 };
+
+/** Where generated code finds the names it does not read from the scope: `counts` from the document. */
+const TOP_BINDINGS: LoopBindings = { ...NO_LOOPS, counters: 'document' };
 
 /** What is the same for every document of a run: the profile, its format options, the moment. */
 const SAME_FOR_A_RUN: ReadonlySet<string> = new Set(['options', 'profile', 'now']);
 
 class SegmentCode extends TemplateCode {
-  /** Values the same for a whole run (see SAME_FOR_A_RUN), each with a slot in the run's cache. */
-  runConstants = 0;
+  /** Values the same for a whole run (see SAME_FOR_A_RUN), each with a slot in the run's cache and a function that works it out. */
+  readonly runConstants: string[] = [];
 
   program<Program>(source: string): Program {
     return this.build<Program>(source, HELPERS);
+  }
+
+  /**
+   * Paths into the scope that the top-level node being made reads once, at the start of its
+   * part (see pathCode), by their code: the local's name, unique to the node, as parts are put
+   * together from nodes afterwards (partsOf).
+   */
+  private hoistedPaths = new Map<string, string>();
+  private nodeCount = 0;
+
+  hoisted(code: string, whole: boolean): string {
+    let local = this.hoistedPaths.get(code);
+    if (local === undefined) {
+      local = `P${this.nodeCount}_${this.hoistedPaths.size}`;
+      this.hoistedPaths.set(code, local);
+    }
+    if (whole) this.segmentReads?.add(local);
+    return local;
+  }
+
+  readsLoopPath(code: string): void {
+    this.segmentReads?.add(code);
+  }
+
+  /** The whole paths the segment being made reads (their locals, or their code from a loop variable), while one is. */
+  private segmentReads: Set<string> | undefined;
+  /** Segments written again from their last text, each with a slot in the run's `segments`. */
+  private rememberedSegments = 0;
+
+  /** A top-level node's code and the declarations of its hoisted paths (in the order they were made: a prefix before its paths). */
+  topLevelNode(node: SegmentNode): NodeCode {
+    this.hoistedPaths = new Map();
+    const body = this.nodes([node], TOP_BINDINGS);
+    const hoisted = [...this.hoistedPaths].map(([code, local]) => `const ${local} = ${code};`).join('\n');
+    this.nodeCount += 1;
+    return { body, hoisted };
   }
 
   nodes(nodes: readonly SegmentNode[], bindings: LoopBindings): string {
@@ -156,58 +383,112 @@ class SegmentCode extends TemplateCode {
     return this.guarded(body, { id: 'id' in node ? node.id : undefined, when: node.when, omitted: 'document.omit' }, bindings);
   }
 
-  /** Elements join with their separators; an empty one waits, so trailing empty ones are left out. */
+  /** The tag, each element with the separators it is owed, the terminator. */
   private segment(node: Extract<SegmentNode, { tag: string }>, bindings: LoopBindings): string {
     const counter = node.count === undefined ? '' : `document.startCounter(${JSON.stringify(node.count)});\n`;
-    if (node.tag === 'UNA') return `${counter}t += syntax.serviceStringAdvice + end;\ndocument.segmentCount += 1;`;
-    const elements = node.elements.map((element, index) => `n += 1;\n${this.element(node.tag, index, element, bindings)}`);
-    return `${counter}t += ${JSON.stringify(node.tag)};\nlet n = 0;\n${elements.join('\n')}\nt += end;\ndocument.segmentCount += 1;`;
-  }
-
-  private element(tag: string, index: number, element: Element, bindings: LoopBindings): string {
-    if (element === null) return '';
-    const name = elementName(tag, index, element);
-    if (!Array.isArray(element)) return this.data(element, name, bindings, 't += (separators[n] ?? h.separators(syntax, n)) + x; n = 0;', tag === 'ISA' && (index === 10 || index === 15) ? index : undefined);
-    // Empty components are written only when a later one has a value: their separators wait.
-    const components = element.map((component, position) => `${this.data(component, typeof component === 'object' && component.name ? component.name : `${name}-${position + 1}`, bindings, 'c += q + x; q = \'\';')}\nq += C;`);
-    return `{\nlet c = '', q = '';\n${components.join('\n')}\nif (c !== '') { t += (separators[n] ?? h.separators(syntax, n)) + c; n = 0; }\n}`;
+    if (node.tag === 'UNA') return `${counter}t = h.serviceStringAdvice(t, document);`;
+    const elements: string[] = [];
+    let gap = 1;
+    const remembered = node.count === undefined && node.elements.every((element) => templatesOf(element).every((template) => readsOnlyPaths(template, bindings)));
+    const reads = new Set<string>();
+    this.segmentReads = remembered ? reads : undefined;
+    node.elements.forEach((element, index) => {
+      // An element that is always empty writes nothing: the next one with a value owes its separator.
+      if (element === null || element === '') {
+        gap += 1;
+        return;
+      }
+      elements.push(this.element(node.tag, index, element, gap, bindings));
+      gap = 1;
+    });
+    this.segmentReads = undefined;
+    const body = `${counter}t += ${JSON.stringify(node.tag)};\n${elements.join('\n')}\nt = h.segmentEnd(t, document);`;
+    return remembered ? this.rememberedSegment(body, [...reads]) : body;
   }
 
   /**
-   * A value of the document: filled in, then held to what the template says the standard
-   * allows (mandatory, lengths, codes) and to the document's character set, then escaped.
-   * `isaSeparatorIndex`: the ISA element that declares a separator (see declaresSeparator).
+   * A segment whose text depends only on values at paths (and on what is the same for the run:
+   * options, code lists, syntax): when they are the same values as when it was last written,
+   * its text is the last one, checked then. The parties, addresses, currency and terms of a
+   * run's invoices mostly are, and so are the tax segments of a document's lines. A segment
+   * whose values keep changing (control numbers, invoice numbers, line numbers) is no longer
+   * compared after a few times (MISSES_BEFORE_GIVING_UP).
    */
-  private data(data: string | DataElement, name: string, bindings: LoopBindings, append: string, isaSeparatorIndex?: number): string {
+  private rememberedSegment(body: string, reads: readonly string[]): string {
+    const slot = this.rememberedSegments;
+    this.rememberedSegments += 1;
+    const same = reads.map((local, index) => ` && last.values[${index}] === ${local}`).join('');
+    return `const last = segments[${slot}];
+if (last !== undefined && last !== false${same}) {
+t += last.text;
+document.segmentCount += 1;
+} else {
+let text;
+{
+let t = '';
+${body}
+text = t;
+}
+t += text;
+if (last !== false) segments[${slot}] = h.remembered(last, text, [${reads.join(', ')}]);
+}`;
+  }
+
+  private element(tag: string, index: number, element: Exclude<Element, null>, gap: number, bindings: LoopBindings): string {
+    const name = elementName(tag, index, element);
+    if (!Array.isArray(element)) return this.data(element, name, gap, bindings, tag === 'ISA' && (index === 10 || index === 15) ? index : -1);
+    // A composite: its components, each with the component separators it is owed; when all are empty, it only adds to the element separators owed.
+    let componentGap = 0;
+    const components: string[] = [];
+    element.forEach((part, position) => {
+      if (part === '') {
+        componentGap += 1;
+        return;
+      }
+      const componentName = typeof part === 'object' && part.name ? part.name : `${name}-${position + 1}`;
+      components.push(this.component(part, componentName, componentGap, bindings));
+      componentGap = 1;
+    });
+    return `h.compositeStart(${this.reference(positionRule(name, gap))}, document);\n${components.join('\n')}\nh.compositeEnd(document);`;
+  }
+
+  /** An element with its value: filled in and checked by h.element. */
+  private data(data: string | DataElement, name: string, gap: number, bindings: LoopBindings, isaSeparatorIndex: number): string {
+    const rule = this.rule(data, name, gap, isaSeparatorIndex);
+    const value = typeof data === 'string' ? data : data.value;
+    if (!dependsOnlyOn(value, SAME_FOR_A_RUN, bindings)) return `t = h.element(t, ${expressionTextCode(value, bindings, this)}, ${rule}, document);`;
+    // The same for every document of a run: worked out and checked once, then written from the run's cache.
+    return `t = h.written(t, ${this.runConstant(value, rule, bindings)}, ${rule}, document);`;
+  }
+
+  /** A component of a composite element, as data: checked by h.component, or once per run. */
+  private component(data: string | DataElement, name: string, gap: number, bindings: LoopBindings): string {
+    const rule = this.rule(data, name, gap, -1);
+    const value = typeof data === 'string' ? data : data.value;
+    if (!dependsOnlyOn(value, SAME_FOR_A_RUN, bindings)) return `t = h.component(t, ${expressionTextCode(value, bindings, this)}, ${rule}, document);`;
+    return `t = h.writtenComponent(t, ${this.runConstant(value, rule, bindings)}, ${rule}, document);`;
+  }
+
+  /**
+   * A value worked out once per run, by a function of its own: called once, it stays out of
+   * the code V8 optimizes for every document (the ISA, GS and UNB segments are mostly such values).
+   */
+  private runConstant(value: string, rule: string, bindings: LoopBindings): string {
+    const slot = this.runConstants.length;
+    // Its own function reads its paths where it uses them (no hoisted locals).
+    const values: CodeValues = { reference: (referenced) => this.reference(referenced) };
+    this.runConstants.push(`function constant${slot}(context, document) {
+  const S = context.scope;
+  return h.checked(${expressionTextCode(value, bindings, values)}, ${rule}, document);
+}`);
+    return `(run[${slot}] ??= constant${slot}(context, document))`;
+  }
+
+  /** The rule of a value as the template states it, for generated code (a reference into the value table). */
+  private rule(data: string | DataElement, name: string, gap: number, isaSeparatorIndex: number): string {
     const { value, required = false, min, max, codes, numeric = false } = typeof data === 'string' ? { value: data } : data;
     for (const [bound, limit] of [['min', min], ['max', max]] as const) if (limit !== undefined && !Number.isInteger(limit)) throw new Error(`${name}: ${bound} ${String(limit)} is not a whole number`);
-    const quotedName = JSON.stringify(name);
-    const checks: string[] = [];
-    // Cheap tests on the length first; a number has at most two characters that are no digits (sign, decimal mark).
-    const outOfRange = [...(max !== undefined ? [`x.length > ${max}`] : []), ...(min !== undefined ? [`x.length < ${numeric ? min + 2 : min}`] : [])];
-    if (outOfRange.length > 0) checks.push(`if (${outOfRange.join(' || ')}) h.checkLength(x, ${numeric ? 'true' : 'false'}, ${min ?? 'undefined'}, ${max ?? 'undefined'}, ${quotedName}, document.invoiceNumber);`);
-    if (codes !== undefined) {
-      const allowed = this.reference(new Set(codes));
-      checks.push(`if (!${allowed}.has(x)) h.notAllowed(x, ${allowed}, ${quotedName}, document);`);
-    }
-    // Numbers and plain fixed text meet separators or the character set only in odd syntaxes (a digit as separator).
-    const kind = characterKind(value);
-    const worthTesting = kind === 'number' ? 'syntax.numbersNeedCare && ' : kind === 'plain' ? 'syntax.plainTextNeedsCare && ' : '';
-    const care = `if (${worthTesting}needsCare.test(x)) x = h.careful(x, ${quotedName}, document);`;
-    checks.push(isaSeparatorIndex === undefined ? care : `if (!h.declaresSeparator(${isaSeparatorIndex}, x, syntax)) { ${care} }`);
-    const evaluate = `x = h.text(${expressionTextCode(value, bindings, this)});`;
-    const missing = required ? ` else h.missing(${quotedName}, document);` : '';
-    if (!dependsOnlyOn(value, SAME_FOR_A_RUN, bindings)) return `${evaluate}\nif (x !== '') {\n${checks.join('\n')}\n${append}\n}${missing}`;
-    // The same for every document of a run: worked out and checked once, then written from the run's cache.
-    const slot = this.runConstants;
-    this.runConstants += 1;
-    return `x = run[${slot}];
-if (x === undefined) {
-${evaluate}
-if (x !== '') {\n${checks.join('\n')}\n}${missing}
-run[${slot}] = x;
-}
-if (x !== '') { ${append} }`;
+    return this.reference(new DataRule(name, required, min, max, numeric, codes === undefined ? undefined : new Set(codes), characterKind(value), isaSeparatorIndex, gap));
   }
 }
 
@@ -232,8 +513,12 @@ interface PreparedSyntax extends SegmentSyntax {
   readonly elementSeparators: readonly string[];
   /** A character outside the character set, when the set is one we know. */
   readonly outsideCharacterSet: RegExp | undefined;
-  /** Either of the two: most data has neither and is written as it is after one test. */
-  readonly needsCare: RegExp;
+  /** Either of the two: most data has neither and is written as it is after one test (see needsCare). */
+  readonly carePattern: RegExp;
+  /** For each character up to U+00FF, 1 when carePattern matches it; undefined when a separator has more than one character. */
+  readonly careTable: Uint8Array | undefined;
+  /** n component separators, as elementSeparators. */
+  readonly componentSeparators: readonly string[];
   /** Whether a number (digits, "-", ".") or plain text (letters, digits, space) could need care at all. */
   readonly numbersNeedCare: boolean;
   readonly plainTextNeedsCare: boolean;
@@ -252,10 +537,19 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
     const special = anyOf(specials, '');
     const needsCare = outsideCharacterSet === undefined ? special : new RegExp(`${outsideCharacterSet.source}|${special.source}`);
     const canNeedCare = (characters: string) => [...characters].some((character) => needsCare.test(character));
+    // Every field named, in one order: prepared syntaxes then share one shape, and the helpers' optimized code serves X12 and EDIFACT alike.
     prepared = {
-      ...syntax,
+      elementSeparator: syntax.elementSeparator,
+      componentSeparator: syntax.componentSeparator,
+      segmentTerminator: syntax.segmentTerminator,
+      repetitionSeparator: syntax.repetitionSeparator,
+      escape: syntax.escape,
+      releaseCharacter: syntax.releaseCharacter,
+      lineBreak: syntax.lineBreak,
+      characterSet: syntax.characterSet,
       outsideCharacterSet,
-      needsCare,
+      carePattern: needsCare,
+      careTable: specials.some((character) => character.length !== 1) ? undefined : Uint8Array.from({ length: 256 }, (_, code) => (needsCare.test(String.fromCharCode(code)) ? 1 : 0)),
       numbersNeedCare: canNeedCare('0123456789-.'),
       plainTextNeedsCare: canNeedCare('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '),
       specials,
@@ -263,12 +557,34 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
       everySpecial: anyOf(specials, 'g'),
       segmentEnd: `${syntax.segmentTerminator}${syntax.lineBreak}`,
       elementSeparators: Array.from({ length: 100 }, (_, count) => syntax.elementSeparator.repeat(count)),
+      componentSeparators: Array.from({ length: 100 }, (_, count) => syntax.componentSeparator.repeat(count)),
       serviceStringAdvice: `UNA${syntax.componentSeparator}${syntax.elementSeparator}.${syntax.releaseCharacter ?? '?'}${syntax.repetitionSeparator ?? ' '}`,
     };
     preparedSyntaxes.set(syntax, prepared);
   }
   return prepared;
 }
+
+/**
+ * Whether a text has a character outside the character set or a separator (carePattern), as a
+ * scan of its characters against a table of the first 256, which is what nearly all data is
+ * made of: the regular expression costs a call into the engine per element, the scan a few
+ * comparisons. Anything past U+00FF, or a separator of more than one character, is left to the
+ * pattern.
+ */
+function needsCare(text: string, syntax: PreparedSyntax): boolean {
+  const table = syntax.careTable;
+  // A longer text is faster for the regular expression engine (measured: the scan wins up to some 12 characters).
+  if (table === undefined || text.length > SCAN_AT_MOST) return syntax.carePattern.test(text);
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code > 255) return syntax.carePattern.test(text);
+    if (table[code] === 1) return true;
+  }
+  return false;
+}
+
+const SCAN_AT_MOST = 12;
 
 /** A pattern matching any of these strings (none: never matches). */
 function anyOf(strings: readonly string[], flags: string): RegExp {
@@ -320,6 +636,3 @@ function escape(value: string, name: string, document: SegmentDocument): string 
   return value.replace(syntax.everySpecial, (character) => `${release}${character}`);
 }
 
-function text(value: unknown): string {
-  return value === undefined || value === null ? '' : String(value);
-}

@@ -35,7 +35,7 @@ export abstract class TemplateCode implements CodeValues {
   protected loop(each: string, as: string, bindings: LoopBindings, body: (inner: LoopBindings) => string): string {
     const slot = bindings.slots;
     const [item, index, list] = [`L${slot}`, `I${slot + 1}`, `list${slot}`];
-    return `const ${list} = ${pathCode(each, bindings)};
+    return `const ${list} = ${pathCode(each, bindings, this)};
 if (Array.isArray(${list})) for (let ${index} = 0; ${index} < ${list}.length; ${index} += 1) {
 const ${item} = ${list}[${index}];
 loops[${slot}] = ${item}; loops[${slot + 1}] = ${index};

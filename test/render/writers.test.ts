@@ -168,3 +168,46 @@ test('what is the same for a whole run (options, profile, now) is worked out onc
   const tooLong = { id: 'C', vendor: 'V333' };
   for (const number of ['6', '7']) assert.throws(() => write(tooLong, monday, number), new RegExp(`invoice ${number}: REF02: "V333" is 4 characters`));
 });
+
+test('a segment made only of values at paths is written again from its last text only when those values are the same', () => {
+  const segments = [
+    { tag: 'ST', count: 'transaction', elements: ['810', '{{ control.number }}'] },
+    { tag: 'N1', when: '{{ party.name }}', elements: ['SE', { value: "{{ party.name | repertoire:'X12' }}", max: 10, name: 'N102' }, "{{ 'UL' | if:party.gln }}", '{{ party.gln }}'] },
+    { tag: 'N3', elements: [{ value: '{{ party.street }}', required: true, name: 'N301' }] },
+    { each: 'lines', as: 'line', segments: [{ tag: 'IT1', elements: ['{{ line }}', '{{ party.gln }}'] }] },
+    { tag: 'SE', elements: ['{{ counts.transaction }}', '{{ control.number }}'] },
+  ];
+  // One run: the same code lists (and options, profile, moment: none here) for every document.
+  const codes = {};
+  const write = (party: Record<string, unknown>, number: number, lines = ['1']) =>
+    writeSegments({ segments, syntax: X12, scope: { party, control: { number }, lines }, codes, omit: new Set(), invoiceNumber: String(number) });
+  const seller = { name: 'Seller', gln: '4012345000009', street: 'Main St 1' };
+  const expected = (party: { name: string; gln?: string; street: string }, number: number, lines = ['1']) =>
+    `ST*810*${number}~\nN1*SE*${party.name}${party.gln ? `*UL*${party.gln}` : ''}~\nN3*${party.street}~\n${lines.map((line) => `IT1*${line}${party.gln ? `*${party.gln}` : ''}~\n`).join('')}SE*${4 + lines.length}*${number}~\n`;
+  assert.equal(write(seller, 1), expected(seller, 1));
+  assert.equal(write({ ...seller }, 2, ['1', '2']), expected(seller, 2, ['1', '2']));
+  // In a loop too: a line like the one before is written from its text, the others anew.
+  assert.equal(write(seller, 2, ['7', '7', '8', '7']), expected(seller, 2, ['7', '7', '8', '7']));
+  const other = { name: 'Other', street: 'Side St 2' };
+  assert.equal(write(other, 3), expected(other, 3));
+  assert.equal(write(seller, 4), expected(seller, 4));
+  // A value the standard refuses is refused, also after the segment was written from its last text.
+  assert.throws(() => write({ ...seller, name: 'Much too long a name' }, 5), /invoice 5: N102: "Much too long a name" is 20 characters/);
+  assert.throws(() => write({ ...seller, street: undefined }, 6), /invoice 6: N301: is mandatory/);
+  // Values that change for every document: still right once the segment is no longer compared.
+  for (let number = 7; number < 30; number += 1) {
+    const party = { name: `P${number}`, gln: String(number), street: `No ${number}` };
+    assert.equal(write(party, number), expected(party, number));
+  }
+  assert.equal(write(seller, 30), expected(seller, 30));
+});
+
+test('a segment with a value that is an object is never written from its last text: the object may have changed inside', () => {
+  const segments = [{ tag: 'CTT', elements: ['{{ lines | count }}'] }];
+  const codes = {};
+  const lines = ['1'];
+  const write = () => writeSegments({ segments, syntax: X12, scope: { lines }, codes, omit: new Set(), invoiceNumber: '1' });
+  assert.equal(write(), 'CTT*1~\n');
+  lines.push('2');
+  assert.equal(write(), 'CTT*2~\n');
+});
