@@ -314,19 +314,7 @@ const FILTERS_READING_THE_INVOICE = new Set(['money', 'percent']);
  * depending on more: the answer errs towards "no".
  */
 export function dependsOnlyOn(template: string, heads: ReadonlySet<string>, bindings: LoopBindings): boolean {
-  const reads = (path: string) => {
-    const head = path.split('.')[0] ?? '';
-    return heads.has(head) && !bindings.names.has(head);
-  };
-  for (const match of template.matchAll(EXPRESSION)) {
-    const parsed = parseExpression(match[1] ?? '');
-    if (parsed.literal === undefined && !reads(parsed.path)) return false;
-    for (const { name, args } of parsed.filters) {
-      if (FILTERS_READING_THE_INVOICE.has(name)) return false;
-      if (PATH_ARGUMENT_FILTERS.has(name) && !args.every(reads)) return false;
-    }
-  }
-  return true;
+  return readsOnly(template, (head) => heads.has(head) && !bindings.names.has(head));
 }
 
 /**
@@ -336,16 +324,21 @@ export function dependsOnlyOn(template: string, heads: ReadonlySet<string>, bind
  * those values are the same.
  */
 export function readsOnlyPaths(template: string, bindings: LoopBindings): boolean {
-  const fromScope = (path: string) => {
-    const head = path.split('.')[0] ?? '';
-    return bindings.names.has(head) || !(head === 'counts' && bindings.counters !== undefined);
-  };
+  return readsOnly(template, (head) => bindings.names.has(head) || !(head === 'counts' && bindings.counters !== undefined));
+}
+
+/**
+ * Whether every path a template string reads (its expressions' paths and the path arguments of
+ * their filters) starts with a name `allowed` accepts, and no filter reads anything else.
+ */
+function readsOnly(template: string, allowed: (head: string) => boolean): boolean {
+  const reads = (path: string) => allowed(path.split('.')[0] ?? '');
   for (const match of template.matchAll(EXPRESSION)) {
     const parsed = parseExpression(match[1] ?? '');
-    if (parsed.literal === undefined && !fromScope(parsed.path)) return false;
+    if (parsed.literal === undefined && !reads(parsed.path)) return false;
     for (const { name, args } of parsed.filters) {
       if (FILTERS_READING_THE_INVOICE.has(name)) return false;
-      if (PATH_ARGUMENT_FILTERS.has(name) && !args.every(fromScope)) return false;
+      if (PATH_ARGUMENT_FILTERS.has(name) && !args.every(reads)) return false;
     }
   }
   return true;
