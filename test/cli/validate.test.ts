@@ -98,6 +98,16 @@ test('bad input: an invoice for a customer without a profile is exit 2, naming i
   assert.match(result.stderr, /in\/a\.json:1: \/customerId names customer "hooli" \(invoice INV-1001\), which has no profile: expected .*profiles\/hooli\.json/);
 });
 
+test('bad input within one batch of JSON Lines: the first problem in the file is the one reported, and --json prints nothing', () => {
+  const lines = [invoiceWith(), invoiceWith({ invoiceNumber: 'INV-2', customerId: 'hooli' }), '{"invoiceNumber": "INV-3",}', invoiceWith({ invoiceNumber: 'INV-4' })];
+  const root = workspace({ 'in/batch.jsonl': `${lines.map((line) => (typeof line === 'string' ? line : JSON.stringify(line))).join('\n')}\n` });
+  const result = validate(root, 'in', '--json');
+  assert.equal(result.status, 2);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /in\/batch\.jsonl:2: \/customerId names customer "hooli" \(invoice INV-2\)/);
+  assert.doesNotMatch(result.stderr, /malformed JSON/);
+});
+
 test('bad input: an invalid profile is exit 2 with its file, line and column', () => {
   const root = tempFolder({ 'profiles/acme.json': { ...profileWith({ 'po-required': 'yes' }) }, 'in/a.json': invoiceWith() });
   const result = validate(root, 'in');
