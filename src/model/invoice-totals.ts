@@ -207,12 +207,10 @@ class LazyInvoiceTotals implements InvoiceTotals {
   get lineNets(): readonly string[] {
     if (this.lineNetsKept === undefined) {
       const { lines } = this.invoice;
-      const places = minorUnits(this.currency);
       const texts: string[] = [];
       for (let index = 0; index < lines.length; index += 1) {
         // A net amount stated with the currency's decimals is written as it is; only the others need the line's arithmetic.
-        const stated = lines[index]?.lineAmount;
-        texts.push(stated !== undefined && isCanonicalMoney(stated, places) ? stated : moneyText(this.amounts.lineNets[index] ?? ZERO, this.currency));
+        texts.push(canonicalMoneyText(lines[index]?.lineAmount, this.currency) ?? moneyText(this.amounts.lineNets[index] ?? ZERO, this.currency));
       }
       this.lineNetsKept = texts;
     }

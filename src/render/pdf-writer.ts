@@ -1,5 +1,5 @@
 import { InputError } from '../model/errors.js';
-import { loopScope, fill, holds, lookup, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
+import { loopScope, fill, holds, lookup, present, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
 import type { WriterContext } from './render-document.js';
 import type { Template } from './template.js';
 
@@ -210,7 +210,7 @@ class PageWriter {
   private lineOf(source: string, scope: Scope): string[] {
     const context = this.context(scope);
     const expressions = source.match(/\{\{.*?\}\}/g) ?? [];
-    if (expressions.length > 0 && expressions.every((expression) => isBlank(fill(expression, context)))) return [];
+    if (expressions.length > 0 && expressions.every((expression) => !present(fill(expression, context)))) return [];
     const value = fill(source, context);
     const items = Array.isArray(value) ? value.map(display) : display(value).split('\n');
     return items.map((item) => winAnsi(collapse(item))).filter((item) => item !== '');
@@ -471,10 +471,6 @@ function columnWidths(columns: readonly ColumnSpec[], total: number): number[] {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isBlank(value: unknown): boolean {
-  return value === undefined || value === null || value === '' || value === false || (Array.isArray(value) && value.length === 0);
 }
 
 function display(value: unknown): string {

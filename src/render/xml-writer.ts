@@ -183,7 +183,7 @@ function compileElement(node: Exclude<XmlNode, { each: string }>, bindings: Loop
     const childElements: Built[] = [];
     for (const child of children) child(context, childElements, input);
     const hasContent = text !== undefined || childElements.length > 0 || (textValue === undefined && attributeCount > 0);
-    if (!hasContent && required) throw new RenderError(input.invoiceNumber, name, 'is mandatory in this standard, but the invoice has nothing to put in it');
+    if (!hasContent && required) missing(name, input);
     if (!hasContent && !keepEmpty) return;
     built.push(text !== undefined ? { name, attributes: written, text, children: childElements } : { name, attributes: written, children: childElements });
   };
@@ -206,14 +206,12 @@ ${body}
 };`);
 }
 
-const XML_HELPERS = {
-  present,
-  escapeText,
-  escapeAttribute,
-  missing: (name: string, input: XmlWriteInput): never => {
-    throw new RenderError(input.invoiceNumber, name, 'is mandatory in this standard, but the invoice has nothing to put in it');
-  },
-};
+/** A mandatory element with nothing to put in it: refused, by the reference writer and the program alike. */
+function missing(name: string, input: XmlWriteInput): never {
+  throw new RenderError(input.invoiceNumber, name, 'is mandatory in this standard, but the invoice has nothing to put in it');
+}
+
+const XML_HELPERS = { present, escapeText, escapeAttribute, missing };
 
 /** Template nodes under an element beyond which it is written by a function of its own. */
 const OWN_FUNCTION_SIZE = 25;

@@ -31,8 +31,8 @@ export const BUILT_IN_OPERATORS: Readonly<Record<string, OperatorDefinition>> = 
   greaterThanInclusive: { accepts: isNumberLike, test: (a, b) => (a as number) >= (b as number) },
 };
 
-
-function isBlank(value: unknown): boolean {
+/** Absent, or blank: null, text of spaces only, an empty list (what `present` and `empty` test, and required fields). */
+export function isBlank(value: unknown): boolean {
   if (value === undefined || value === null) return true;
   if (typeof value === 'string') return value.trim() === '';
   if (Array.isArray(value)) return value.length === 0;
