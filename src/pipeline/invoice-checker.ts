@@ -1,5 +1,5 @@
 import { ScaledDecimal } from '../model/scaled-decimal.js';
-import { invoiceAmounts } from '../model/invoice-totals.js';
+import { invoiceAmounts, type InvoiceAmounts } from '../model/invoice-totals.js';
 import { purchaseOrderKey } from './inputs.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { InputError } from '../model/errors.js';
@@ -64,9 +64,10 @@ export class InvoiceChecker {
       poAmountInvoiced: (customerId, poNumber) => this.ledger.amount(customerId, poNumber),
       poLineQuantityInvoiced: (customerId, poNumber, poLineNumber) => this.ledger.quantity(customerId, poNumber, poLineNumber),
     };
-    const inputs = { invoice, profile: resolved.profile, po, today: this.settings.today, history, attachments: task.attachments, ruleParams: book.params };
+    const amounts = invoiceAmounts(invoice);
+    const inputs = { invoice, profile: resolved.profile, po, today: this.settings.today, history, attachments: task.attachments, ruleParams: book.params, amounts };
     const findings = checkInvoice(book, inputs, this.evaluator);
-    return Array.isArray(findings) ? this.outcome(invoice, findings) : findings.then((settled) => this.outcome(invoice, settled));
+    return Array.isArray(findings) ? this.outcome(invoice, amounts, findings) : findings.then((settled) => this.outcome(invoice, amounts, settled));
   }
 
   private bookFor(customerId: string, resolved: ResolvedProfile): RuleBook {
@@ -81,9 +82,9 @@ export class InvoiceChecker {
   }
 
   /** An invoice with no error will be sent: what it takes from its PO counts for the invoices after it. */
-  private outcome(invoice: Invoice, findings: Finding[]): CheckOutcome {
+  private outcome(invoice: Invoice, amounts: InvoiceAmounts, findings: Finding[]): CheckOutcome {
     const ok = !findings.some((finding) => finding.severity === 'error');
-    if (ok) this.ledger.record(invoice);
+    if (ok) this.ledger.record(invoice, amounts.taxExclusive);
     return { ok, findings };
   }
 }
@@ -128,7 +129,8 @@ class PurchaseOrderLedger {
     return this.last.order;
   }
 
-  record(invoice: Invoice): void {
+  /** `net`: what the invoice takes from its PO, lines + charges − allowances (InvoiceAmounts.taxExclusive). */
+  record(invoice: Invoice, net: ScaledDecimal): void {
     if (invoice.documentType === 'credit-note' || !invoice.poNumber) return;
     const key = purchaseOrderKey(invoice.customerId, invoice.poNumber);
     let order = this.orders.get(key);
@@ -137,7 +139,7 @@ class PurchaseOrderLedger {
       this.orders.set(key, order);
       this.last = undefined;
     }
-    order.amount = order.amount.plus(invoiceAmounts(invoice).taxExclusive);
+    order.amount = order.amount.plus(net);
     for (const line of invoice.lines) {
       if (line.poLineNumber === undefined || line.quantity === undefined) continue;
       const taken = order.quantities.get(line.poLineNumber) ?? ScaledDecimal.ZERO;

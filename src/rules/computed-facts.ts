@@ -1,5 +1,6 @@
 import { characterCount, compareDecimals } from '../model/decimal-text.js';
-import { expectedLineAmount, invoiceAmounts, moneyText, roundHalfUp, taxGroups, taxOfGroup } from '../model/invoice-totals.js';
+import { isBlank } from './operators.js';
+import { expectedLineAmount, moneyText, roundHalfUp, taxGroups, taxOfGroup, type InvoiceAmounts } from '../model/invoice-totals.js';
 import { PairCache } from '../model/bounded-cache.js';
 import { ScaledDecimal } from '../model/scaled-decimal.js';
 import type { Invoice, InvoiceCharge, InvoiceLine, PurchaseOrder, PurchaseOrderLine } from '../model/invoice.js';
@@ -49,6 +50,8 @@ export interface FactInputs {
   readonly attachments: ReadonlyMap<string, AttachmentInfo>;
   /** Parameters of the rules that computations depend on, by rule id. */
   readonly ruleParams: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
+  /** The invoice's amounts (invoiceAmounts), worked out once by the caller, which also records what the invoice takes from its PO. */
+  readonly amounts: InvoiceAmounts;
 }
 
 
@@ -96,7 +99,7 @@ function termsDays(terms: string | undefined): number | undefined {
 export function computeInvoiceFacts(inputs: FactInputs): InvoiceFacts {
   const { invoice, profile, po, today, history } = inputs;
   const currency = invoice.currency;
-  const { lineNets, linesTotal, chargesTotal, allowancesTotal, taxExclusive: net } = invoiceAmounts(invoice);
+  const { lineNets, linesTotal, chargesTotal, allowancesTotal, taxExclusive: net } = inputs.amounts;
   const tax = taxFacts(invoice, lineNets, net);
 
   // The contract's terms are what the customer agreed to; an invoice's own terms count only
@@ -106,7 +109,9 @@ export function computeInvoiceFacts(inputs: FactInputs): InvoiceFacts {
   const maxAgeDays = inputs.ruleParams.get('issue-date-valid')?.maxAgeDays;
   const missing = missingFields(invoice, inputs.ruleParams.get('required-fields')?.fields);
   const disallowed = disallowedValues(invoice, inputs.ruleParams.get('allowed-values')?.checks);
+  const disallowedTexts = disallowed.map((entry) => entry.text);
   const attachmentFindings = attachmentProblems(invoice, inputs.attachments, inputs.ruleParams.get('attachments-required'));
+  const attachmentTexts = attachmentFindings.map((problem) => problem.text);
   const order = po ? purchaseOrderFigures(po) : undefined;
   // A credit note takes nothing from its PO, so the PO amount rule has nothing to say about it.
   const poAmounts = po && order && invoice.documentType !== 'credit-note' ? purchaseOrderAmounts(inputs, po, order, net) : undefined;
@@ -127,11 +132,11 @@ export function computeInvoiceFacts(inputs: FactInputs): InvoiceFacts {
     earliestIssueDate: typeof maxAgeDays === 'number' ? addDays(today, -maxAgeDays) : undefined,
     missingRequiredFields: missing,
     firstMissingRequiredField: missing[0],
-    disallowedValues: disallowed.map((entry) => entry.text),
-    disallowedValuesText: disallowed.map((entry) => entry.text).join('; '),
+    disallowedValues: disallowedTexts,
+    disallowedValuesText: disallowedTexts.join('; '),
     firstDisallowedField: disallowed[0]?.pointer,
-    attachmentProblems: attachmentFindings.map((problem) => problem.text),
-    attachmentProblemsText: attachmentFindings.map((problem) => problem.text).join('; '),
+    attachmentProblems: attachmentTexts,
+    attachmentProblemsText: attachmentTexts.join('; '),
     attachmentProblemPath: attachmentFindings[0]?.pointer,
     duplicateOf: history.duplicateOf(invoice.customerId, invoice.invoiceNumber),
     poLineNumbers: order?.lineNumbers,
@@ -376,10 +381,6 @@ function pointerAt(segments: readonly string[], positions: readonly number[]): s
   let next = 0;
   for (const segment of segments) pointer = appendPointer(pointer, segment === '*' ? (positions[next++] as number) : segment);
   return pointer;
-}
-
-function isBlank(value: unknown): boolean {
-  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
 }
 
 function missingFields(invoice: Invoice, fields: unknown): string[] {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Invoice, PurchaseOrder } from '../../src/model/index.js';
+import { invoiceAmounts } from '../../src/model/invoice-totals.js';
 import type { CustomerProfile, ResolvedProfile } from '../../src/profiles/index.js';
 import {
   buildRuleBook,
@@ -86,6 +87,7 @@ export async function check(profile: CustomerProfile, invoice: Invoice, options:
     history: options.history ?? EMPTY_HISTORY,
     attachments: options.attachments ?? new Map(),
     ruleParams: book.params,
+    amounts: invoiceAmounts(invoice),
   };
   const reference = await checkInvoice(book, inputs, new EngineEvaluator());
   const compiled = await checkInvoice(book, inputs, new CompiledEvaluator());
