@@ -1,6 +1,6 @@
 import { InputError, type InputProblem } from '../model/errors.js';
 import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
-import { loadTemplate } from '../render/index.js';
+import { codeMapProblems, loadTemplate, templateNameFor } from '../render/index.js';
 import { buildRuleBook, builtInRules } from '../rules/index.js';
 
 export interface LintReport {
@@ -21,6 +21,7 @@ export async function lintProfiles(directory: string): Promise<LintReport> {
   for (const resolved of profiles.values()) {
     found.push(...buildRuleBook(resolved, rules).problems);
     found.push(...templateProblems(resolved));
+    found.push(...codeMapLint(resolved));
   }
   return { customers: [...profiles.keys()], problems: found };
 }
@@ -36,4 +37,24 @@ function templateProblems(resolved: ResolvedProfile): InputProblem[] {
     const file = resolved.origins.get('/format/template') ?? resolved.file;
     return error.problems.map((problem) => ({ ...problem, location: problem.location.line !== undefined ? problem.location : { file }, field: problem.field ?? '/format/template' }));
   }
+}
+
+/** format.codeMaps against the closed lists of every template the customer's format uses (invoice and credit note). */
+function codeMapLint(resolved: ResolvedProfile): InputProblem[] {
+  const { format } = resolved.profile;
+  if (format.codeMaps === undefined) return [];
+  const found = new Map<string, InputProblem>();
+  for (const documentType of ['invoice', 'credit-note']) {
+    let template;
+    try {
+      template = loadTemplate(format.type, templateNameFor(format.type, documentType, format.template));
+    } catch (error) {
+      if (error instanceof InputError) continue; // templateProblems reports it
+      throw error;
+    }
+    for (const { pointer, message } of codeMapProblems(template, format.codeMaps)) {
+      found.set(`${pointer}\u0000${message}`, { location: { file: resolved.origins.get(pointer) ?? resolved.origins.get('/format/codeMaps') ?? resolved.file }, field: pointer, message });
+    }
+  }
+  return [...found.values()];
 }

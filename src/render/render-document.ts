@@ -7,6 +7,8 @@ import { writePdf } from './pdf-writer.js';
 import { writeSegments, type SegmentSyntax } from './segment-writer.js';
 import { loadTemplate, templateNameFor, type FormatName, type Template } from './template.js';
 import { writeXml, type XmlSerializer } from './xml-writer.js';
+import { codeMapProblems, codesWithMaps } from './code-maps.js';
+import { InputError } from '../model/errors.js';
 
 /**
  * Rendering is pure: the invoice, its customer's profile, and the values that would make it
@@ -132,7 +134,11 @@ function prepareRendering(profile: CustomerProfile, format: FormatName, document
   const writer = writers.get(template.kind);
   if (!writer) throw new Error(`no writer for ${template.kind} templates`);
   const omit = new Set(Array.isArray(options.omit) ? (options.omit as string[]) : []);
-  return { template, writer, options, context: { codes: (template.codes ?? {}) as CodeLists, omit, options } };
+  // Lint refuses bad code maps; a run that was not linted refuses them here, before any document.
+  const codeMaps = profileFormat?.codeMaps;
+  const problems = codeMapProblems(template, codeMaps);
+  if (problems.length > 0) throw new InputError('PROFILE_INVALID', 'render', problems.map(({ pointer, message }) => ({ location: { file: `profile ${profile.id}` }, field: pointer, message })));
+  return { template, writer, options, context: { codes: codesWithMaps(template, codeMaps), omit, options } };
 }
 
 const syntaxes = new WeakMap<Readonly<Record<string, unknown>>, SegmentSyntax>();

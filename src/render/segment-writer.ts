@@ -1,6 +1,7 @@
 import { RenderError } from '../model/errors.js';
 import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, readsOnlyPaths, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { TemplateCode } from './template-code.js';
+import { closedCodes } from './code-lists.js';
 import type { DataElement, Element, SegmentNode } from './template.js';
 
 /**
@@ -268,7 +269,9 @@ function missing(name: string, document: SegmentDocument): never {
 }
 
 function notAllowed(value: string, allowed: ReadonlySet<string>, name: string, document: SegmentDocument): never {
-  throw new RenderError(document.invoiceNumber, name, `"${value}" is not a code this standard allows here; allowed: ${[...allowed].join(', ')}`);
+  // A long list (ISO 4217) is counted, not printed.
+  const listed = allowed.size <= 20 ? [...allowed].join(', ') : `${[...allowed].slice(0, 20).join(', ')} and ${allowed.size - 20} more`;
+  throw new RenderError(document.invoiceNumber, name, `"${value}" is not a code this standard allows here; allowed: ${listed}`);
 }
 
 /** A segment's last text and the values it was made from (see SegmentCode.rememberedSegment). */
@@ -488,7 +491,7 @@ if (last !== false) segments[${slot}] = h.remembered(last, text, [${reads.join('
   private rule(data: string | DataElement, name: string, gap: number, isaSeparatorIndex: number): string {
     const { value, required = false, min, max, codes, numeric = false } = typeof data === 'string' ? { value: data } : data;
     for (const [bound, limit] of [['min', min], ['max', max]] as const) if (limit !== undefined && !Number.isInteger(limit)) throw new Error(`${name}: ${bound} ${String(limit)} is not a whole number`);
-    return this.reference(new DataRule(name, required, min, max, numeric, codes === undefined ? undefined : new Set(codes), characterKind(value), isaSeparatorIndex, gap));
+    return this.reference(new DataRule(name, required, min, max, numeric, codes === undefined ? undefined : closedCodes(codes).codes, characterKind(value), isaSeparatorIndex, gap));
   }
 }
 

@@ -6,6 +6,7 @@ import type { DataElement, Element, SegmentNode, TemplateDocument, XmlNode } fro
 import { appendPointer, locatePointer, parseJsonText } from '../model/json-text.js';
 import { expressionProblems, type CodeLists } from './expressions.js';
 import { describeSchemaErrors, schemaValidator } from '../model/schema-check.js';
+import { codeList } from './code-lists.js';
 
 export type Template = TemplateDocument;
 export type { DataElement, Element, SegmentNode, XmlNode };
@@ -37,7 +38,7 @@ export function loadTemplate(format: FormatName, name: string, directory = templ
   if (template.format !== format) {
     throw new InputError('TEMPLATE_INVALID', 'render', [{ location: locatePointer(text, '/format', file), field: '/format', message: `is ${template.format}, but the template is in the ${format} folder` }]);
   }
-  const problems = templateExpressionProblems(template).map(({ pointer, message }) => ({ location: locatePointer(text, pointer, file), field: pointer, message }));
+  const problems = [...templateExpressionProblems(template), ...codeListProblems(template)].map(({ pointer, message }) => ({ location: locatePointer(text, pointer, file), field: pointer, message }));
   if (problems.length > 0) throw new InputError('TEMPLATE_INVALID', 'render', problems);
   cache.set(file, template);
   return template;
@@ -59,6 +60,51 @@ function templateExpressionProblems(template: Template): { pointer: string; mess
   visit(template.segments, '/segments');
   visit(template.xml, '/xml');
   visit(template.pdf, '/pdf');
+  return found;
+}
+
+/**
+ * Every code list the template names (`codes`, `attributeCodes`, `codeListOf`) exists, so that
+ * no document finds out: found once, when the template is loaded.
+ */
+function codeListProblems(template: Template): { pointer: string; message: string }[] {
+  const found: { pointer: string; message: string }[] = [];
+  const check = (name: unknown, pointer: string): void => {
+    if (typeof name !== 'string') return;
+    try {
+      codeList(name);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      found.push({ pointer, message: error.problems.map((problem) => problem.message).join('; ') });
+    }
+  };
+  for (const [table, name] of Object.entries(template.codeListOf ?? {})) {
+    check(name, appendPointer('/codeListOf', table));
+    const codes = Object.hasOwn(template.codes ?? {}, table) ? template.codes?.[table] : undefined;
+    if (codes === undefined) {
+      found.push({ pointer: appendPointer('/codeListOf', table), message: `names the code table "${table}", which the template's codes do not have` });
+      continue;
+    }
+    // The template's own table writes only codes of its list (a '*' fallback of '' writes nothing).
+    if (typeof name !== 'string' || found.length > 0) continue;
+    const allowed = codeList(name).codes;
+    for (const [code, target] of Object.entries(codes)) {
+      if (target !== undefined && target !== '' && !allowed.has(target)) found.push({ pointer: appendPointer(appendPointer('/codes', table), code), message: `maps to "${target}", which is not a code of ${name}` });
+    }
+  }
+  const visit = (value: unknown, pointer: string): void => {
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => visit(item, appendPointer(pointer, index)));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, child] of Object.entries(value)) {
+        if (key === 'codes') check(child, appendPointer(pointer, key));
+        else if (key === 'attributeCodes' && child !== null && typeof child === 'object') for (const [attribute, name] of Object.entries(child)) check(name, appendPointer(appendPointer(pointer, key), attribute));
+        else visit(child, appendPointer(pointer, key));
+      }
+    }
+  };
+  visit(template.segments, '/segments');
+  visit(template.xml, '/xml');
   return found;
 }
 

@@ -2,6 +2,7 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { bindLoop, compileExpressionText, compilePath, expressionTextCode, fillText, loopLocals, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { TemplateCode } from './template-code.js';
+import { closedCodes, notInCodeList, type ClosedCodeList } from './code-lists.js';
 import { RenderError } from '../model/errors.js';
 import type { Template, XmlNode } from './template.js';
 
@@ -119,7 +120,7 @@ const compiledTrees = new WeakMap<XmlNode, CompiledXml>();
 function compiledTree(root: XmlNode): CompiledXml {
   let compiled = compiledTrees.get(root);
   if (!compiled) {
-    compiled = { root: compileNode(root, NO_LOOPS), program: mixesContent(root) ? undefined : compileProgram(root) };
+    compiled = { root: compileNode(root, NO_LOOPS, ''), program: mixesContent(root) ? undefined : compileProgram(root) };
     compiledTrees.set(root, compiled);
   }
   return compiled;
@@ -130,13 +131,13 @@ function mixesContent(node: XmlNode): boolean {
   return ('text' in node && node.text !== undefined && 'name' in node && children.length > 0) || children.some(mixesContent);
 }
 
-function compileNodes(nodes: readonly XmlNode[], bindings: LoopBindings): Step[] {
-  return nodes.map((node) => compileNode(node, bindings));
+function compileNodes(nodes: readonly XmlNode[], bindings: LoopBindings, path: string): Step[] {
+  return nodes.map((node) => compileNode(node, bindings, path));
 }
 
 /** A node's own step behind what may leave it out: the profile's omit list and its `when`. */
-function compileNode(node: XmlNode, bindings: LoopBindings): Step {
-  const step = 'each' in node ? compileLoop(node, bindings) : compileElement(node, bindings);
+function compileNode(node: XmlNode, bindings: LoopBindings, path: string): Step {
+  const step = 'each' in node ? compileLoop(node, bindings, path) : compileElement(node, bindings, path);
   const id = node.id;
   const when = node.when === undefined ? undefined : compileExpressionText(node.when, bindings);
   if (id === undefined && when === undefined) return step;
@@ -147,9 +148,9 @@ function compileNode(node: XmlNode, bindings: LoopBindings): Step {
   };
 }
 
-function compileLoop(node: Extract<XmlNode, { each: string }>, bindings: LoopBindings): Step {
+function compileLoop(node: Extract<XmlNode, { each: string }>, bindings: LoopBindings, path: string): Step {
   const items = compilePath(node.each, bindings);
-  const steps = compileNodes(node.children, bindLoop(bindings, node.as));
+  const steps = compileNodes(node.children, bindLoop(bindings, node.as), path);
   const slot = bindings.slots;
   return (context, built, input) => {
     const list = items(context);
@@ -163,23 +164,29 @@ function compileLoop(node: Extract<XmlNode, { each: string }>, bindings: LoopBin
   };
 }
 
-function compileElement(node: Exclude<XmlNode, { each: string }>, bindings: LoopBindings): Step {
+function compileElement(node: Exclude<XmlNode, { each: string }>, bindings: LoopBindings, path: string): Step {
   const { name, required, keepEmpty } = node;
-  const attributes = Object.entries(node.attributes ?? {}).flatMap(([attribute, template]) => (template === undefined ? [] : [{ name: attribute, value: compileExpressionText(template, bindings) }]));
+  const elementPath = `${path}/${name}`;
+  const loop = innermostLoop(bindings);
+  const attributes = Object.entries(node.attributes ?? {}).flatMap(([attribute, template]) => (template === undefined ? [] : [{ name: attribute, value: compileExpressionText(template, bindings), codes: attributeCodesOf(node, attribute) }]));
   const textValue = node.text === undefined ? undefined : compileExpressionText(node.text, bindings);
-  const children = node.children ? compileNodes(node.children, bindings) : [];
+  const textCodes = node.codes === undefined ? undefined : closedCodes(node.codes);
+  const children = node.children ? compileNodes(node.children, bindings, elementPath) : [];
   return (context, built, input) => {
     const written: Record<string, string> = {};
     let attributeCount = 0;
     for (const attribute of attributes) {
       const value = attribute.value(context);
       if (value !== undefined && value !== null && value !== '') {
-        written[attribute.name] = String(value);
+        const text = String(value);
+        if (attribute.codes !== undefined && !attribute.codes.codes.has(text)) refuseCode(text, attribute.codes, `${elementPath}/@${attribute.name}`, loop?.name, loop === undefined ? undefined : context.loops?.[loop.indexSlot], input);
+        written[attribute.name] = text;
         attributeCount += 1;
       }
     }
     const value = textValue?.(context);
     const text = value === undefined || value === null || value === '' ? undefined : String(value);
+    if (text !== undefined && textCodes !== undefined && !textCodes.codes.has(text)) refuseCode(text, textCodes, elementPath, loop?.name, loop === undefined ? undefined : context.loops?.[loop.indexSlot], input);
     const childElements: Built[] = [];
     for (const child of children) child(context, childElements, input);
     const hasContent = text !== undefined || childElements.length > 0 || (textValue === undefined && attributeCount > 0);
@@ -196,7 +203,7 @@ function compileElement(node: Exclude<XmlNode, { each: string }>, bindings: Loop
  */
 function compileProgram(root: XmlNode): XmlProgram {
   const code = new XmlCode();
-  const body = code.node(root, NO_LOOPS, 0);
+  const body = code.node(root, NO_LOOPS, 0, '');
   return code.program<XmlProgram>(`${code.functions.join('\n')}
 return function writeDocument(context, input) {
   const S = context.scope, loops = context.loops;
@@ -211,7 +218,24 @@ function missing(name: string, input: XmlWriteInput): never {
   throw new RenderError(input.invoiceNumber, name, 'is mandatory in this standard, but the invoice has nothing to put in it');
 }
 
-const XML_HELPERS = { present, escapeText, escapeAttribute, missing };
+/** The closed list an attribute's values must belong to, if any. */
+function attributeCodesOf(node: Exclude<XmlNode, { each: string }>, attribute: string): ClosedCodeList | undefined {
+  const spec = node.attributeCodes !== undefined && Object.hasOwn(node.attributeCodes, attribute) ? node.attributeCodes[attribute] : undefined;
+  return spec === undefined ? undefined : closedCodes(spec);
+}
+
+/** The loop an element is in, for messages: its name (line) and the slot of its index. */
+function innermostLoop(bindings: LoopBindings): { readonly name: string; readonly indexSlot: number } | undefined {
+  for (const [name, { slot, part }] of bindings.names) if (part === 'item' && slot === bindings.slots - 2) return { name, indexSlot: slot + 1 };
+  return undefined;
+}
+
+/** A value outside its element's closed code list: refused, naming the element (and which line, in a loop). */
+function refuseCode(value: string, list: ClosedCodeList, where: string, loopName: string | undefined, index: unknown, input: XmlWriteInput): never {
+  notInCodeList(input.invoiceNumber, loopName === undefined ? where : `${where} (${loopName} ${Number(index) + 1})`, value, list);
+}
+
+const XML_HELPERS = { present, escapeText, escapeAttribute, missing, refuseCode };
 
 /** Template nodes under an element beyond which it is written by a function of its own. */
 const OWN_FUNCTION_SIZE = 25;
@@ -224,18 +248,18 @@ class XmlCode extends TemplateCode {
     return this.build<Program>(source, XML_HELPERS);
   }
 
-  nodes(nodes: readonly XmlNode[], bindings: LoopBindings, depth: number): string {
-    return nodes.map((node) => this.node(node, bindings, depth)).join('\n');
+  nodes(nodes: readonly XmlNode[], bindings: LoopBindings, depth: number, path: string): string {
+    return nodes.map((node) => this.node(node, bindings, depth, path)).join('\n');
   }
 
-  node(node: XmlNode, bindings: LoopBindings, depth: number): string {
-    const body = 'each' in node ? this.loop(node.each, node.as, bindings, (inner) => this.nodes(node.children, inner, depth)) : this.elementOrCall(node, bindings, depth);
+  node(node: XmlNode, bindings: LoopBindings, depth: number, path: string): string {
+    const body = 'each' in node ? this.loop(node.each, node.as, bindings, (inner) => this.nodes(node.children, inner, depth, path)) : this.elementOrCall(node, bindings, depth, path);
     return this.guarded(body, { id: node.id, when: node.when, omitted: 'input.omit' }, bindings);
   }
 
   /** A large element as a call to a function of its own, which reads the enclosing loops' items from their slots. */
-  private elementOrCall(node: Exclude<XmlNode, { each: string }>, bindings: LoopBindings, depth: number): string {
-    if (depth === 0 || templateSize(node) <= OWN_FUNCTION_SIZE) return this.element(node, bindings, depth);
+  private elementOrCall(node: Exclude<XmlNode, { each: string }>, bindings: LoopBindings, depth: number, path: string): string {
+    if (depth === 0 || templateSize(node) <= OWN_FUNCTION_SIZE) return this.element(node, bindings, depth, path);
     const name = `element${this.functions.length}`;
     this.functions.push(''); // the place is taken first: functions within this one come after it
     const at = this.functions.length - 1;
@@ -243,26 +267,35 @@ class XmlCode extends TemplateCode {
     this.functions[at] = `function ${name}(context, input, t) {
   const S = context.scope, loops = context.loops${locals.map((local) => `, ${local}`).join('')};
   let x;
-${this.element(node, bindings, depth)}
+${this.element(node, bindings, depth, path)}
   return t;
 }`;
     return `t = ${name}(context, input, t);`;
   }
 
   /** An element with no text, no attributes and no children is left out, unless it must be kept (or is mandatory: refused). */
-  private element(node: Exclude<XmlNode, { each: string }>, bindings: LoopBindings, depth: number): string {
+  private element(node: Exclude<XmlNode, { each: string }>, bindings: LoopBindings, depth: number, path: string): string {
+    const elementPath = `${path}/${node.name}`;
+    const loop = innermostLoop(bindings);
+    // How a refused code names its place: the element, and the loop's item number (its index local).
+    const refuse = (value: string, list: ClosedCodeList, where: string) => `h.refuseCode(${value}, ${this.reference(list)}, ${JSON.stringify(where)}, ${loop === undefined ? 'undefined' : JSON.stringify(loop.name)}, ${loop === undefined ? 'undefined' : `I${loop.indexSlot}`}, input)`;
     const open = JSON.stringify(`\n${'  '.repeat(depth)}<${node.name}`);
     const close = JSON.stringify(`\n${'  '.repeat(depth)}</${node.name}>`);
     const closeInline = JSON.stringify(`</${node.name}>`);
     const lines: string[] = ["let a = '';"];
     for (const [attribute, template] of Object.entries(node.attributes ?? {})) {
       if (template === undefined) continue;
-      lines.push(`x = ${expressionTextCode(template, bindings, this)};`, `if (x !== undefined && x !== null && x !== '') a += ${JSON.stringify(` ${attribute}="`)} + h.escapeAttribute(String(x)) + '"';`);
+      const codes = attributeCodesOf(node, attribute);
+      lines.push(`x = ${expressionTextCode(template, bindings, this)};`);
+      if (codes === undefined) lines.push(`if (x !== undefined && x !== null && x !== '') a += ${JSON.stringify(` ${attribute}="`)} + h.escapeAttribute(String(x)) + '"';`);
+      else lines.push(`if (x !== undefined && x !== null && x !== '') {\nx = String(x);\nif (!${this.reference(codes.codes)}.has(x)) ${refuse('x', codes, `${elementPath}/@${attribute}`)};\na += ${JSON.stringify(` ${attribute}="`)} + h.escapeAttribute(x) + '"';\n}`);
     }
     const hasText = node.text !== undefined;
     const hasChildren = (node.children ?? []).length > 0;
     if (hasText) lines.push(`let text = ${expressionTextCode(node.text ?? '', bindings, this)};`, "text = text === undefined || text === null || text === '' ? undefined : String(text);");
-    if (hasChildren) lines.push("const outer = t;\nt = '';", this.nodes(node.children ?? [], bindings, depth + 1), 'const inner = t;\nt = outer;');
+    const textCodes = hasText && node.codes !== undefined ? closedCodes(node.codes) : undefined;
+    if (textCodes !== undefined) lines.push(`if (text !== undefined && !${this.reference(textCodes.codes)}.has(text)) ${refuse('text', textCodes, elementPath)};`);
+    if (hasChildren) lines.push("const outer = t;\nt = '';", this.nodes(node.children ?? [], bindings, depth + 1, elementPath), 'const inner = t;\nt = outer;');
     const content = [...(hasText ? ['text !== undefined'] : []), ...(hasChildren ? ["inner !== ''"] : []), ...(hasText ? [] : ["a !== ''"])].join(' || ');
     const written = [
       ...(hasChildren ? [`if (inner !== '') t += ${open} + a + '>' + inner + ${close};`] : []),

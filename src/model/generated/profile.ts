@@ -17,6 +17,16 @@ export type Format = {
    * Per-format options: separators, qualifiers, identifiers (ISA/GS ids, UNB ids, Peppol endpoint id, Ariba network ids), optional segments
    */
   options?: {};
+  /**
+   * This customer's codes written as codes of the format's closed code lists, where the customer agrees: { table: { invoiceCode: formatCode } }. E.g. { "taxCategory": { "TX": "S" } } writes a US sales tax code TX as the UNCL5305 category S in UBL, where it would otherwise be refused. A table is one the format's template holds to a closed list (its codeListOf: UBL taxCategory → UNCL5305, unitCode → UNECERec20); the invoice code is looked up as the template does (UBL upper-cases tax and unit codes first); every target must be a code of that list, which profiles lint checks. Applied when rendering in this format only.
+   */
+  codeMaps?: {
+    [k: string]:
+      | {
+          [k: string]: string | undefined;
+        }
+      | undefined;
+  };
 };
 /**
  * How invoices reach this customer

@@ -1,5 +1,9 @@
 /* Generated from schemas/template.schema.json by scripts/generate-types.mjs. Do not edit. */
 
+/**
+ * A closed code list in edi-templates/code-lists/<name>.json (UNCL5305, ISO4217, ISO3166-1, UNECERec20, ...)
+ */
+export type CodeListName = string;
 export type SegmentNode =
   | {
       tag: string;
@@ -42,7 +46,17 @@ export type XmlNode =
       attributes?: {
         [k: string]: string | undefined;
       };
+      /**
+       * The same for attributes: { attribute: code list name or codes }, e.g. { "unitCode": "UNECERec20" }
+       */
+      attributeCodes?: {
+        [k: string]: ClosedCodes | undefined;
+      };
       text?: string;
+      /**
+       * The only values the standard allows as this element's text: a code list's name (edi-templates/code-lists/<name>.json) or the codes themselves. Any other value is refused with a RenderError naming the value and the element.
+       */
+      codes?: [string, ...string[]] | CodeListName;
       /**
        * Write the element even when it ends up with no text, attributes or children
        */
@@ -60,6 +74,7 @@ export type XmlNode =
       when?: Condition;
       children: XmlNode[];
     };
+export type ClosedCodes = [string, ...string[]] | CodeListName;
 
 /**
  * How one document format is written from an invoice: segments (X12, EDIFACT), an XML tree (UBL, cXML) or a page layout (PDF). Strings may hold {{ path | filter:arg }} expressions over the scope: invoice, totals, profile, options, control, now, and loop variables.
@@ -86,6 +101,12 @@ export interface TemplateDocument {
           [k: string]: string | undefined;
         }
       | undefined;
+  };
+  /**
+   * For code tables of `codes` whose values the format holds to a closed code list: that list's name (edi-templates/code-lists/<name>.json), e.g. { "taxCategory": "UNCL5305" }. A profile's format.codeMaps may add codes only to these tables, and only codes of their list (profiles lint checks this).
+   */
+  codeListOf?: {
+    [k: string]: CodeListName | undefined;
   };
   segments?: SegmentNode[];
   xml?: {
@@ -117,11 +138,9 @@ export interface DataElement {
    */
   required?: boolean;
   /**
-   * The only values the standard (or the directory) allows here, e.g. a D96A code list: any other value is refused with a RenderError naming the element
-   *
-   * @minItems 1
+   * The only values the standard (or the directory) allows here, the codes themselves (e.g. a D96A code list) or a code list's name (edi-templates/code-lists/<name>.json): any other value is refused with a RenderError naming the element
    */
-  codes?: [string, ...string[]];
+  codes?: [string, ...string[]] | CodeListName;
   /**
    * A number (X12 R/N, EDIFACT n): its length counts digits only, not the sign or decimal mark
    */
