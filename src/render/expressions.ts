@@ -5,6 +5,7 @@ import { PairCache } from '../model/bounded-cache.js';
 import { cachedRegExp } from '../model/regexp-cache.js';
 import { canonicalMoneyText, moneyText } from '../model/invoice-totals.js';
 import { RenderError } from '../model/errors.js';
+import { checkedLineNet } from './line-arithmetic.js';
 
 /**
  * The little expression language of edi-templates/: `{{ path | filter:arg }}` inside a string.
@@ -304,7 +305,7 @@ export function characterKind(template: string): 'number' | 'plain' | 'any' {
 }
 
 /** Filters that read more than their value and arguments: the invoice's currency. */
-const FILTERS_READING_THE_INVOICE = new Set(['money', 'percent']);
+const FILTERS_READING_THE_INVOICE = new Set(['money', 'percent', 'lineArithmetic']);
 
 /**
  * Whether a template string's value depends only on these parts of the scope (say options,
@@ -345,7 +346,7 @@ function readsOnly(template: string, allowed: (head: string) => boolean): boolea
 }
 
 /** Filters whose arguments name paths of the scope. */
-const PATH_ARGUMENT_FILTERS = new Set(['if', 'unless', 'at', 'percent', 'plus', 'repertoire']);
+const PATH_ARGUMENT_FILTERS = new Set(['if', 'unless', 'at', 'percent', 'plus', 'repertoire', 'lineArithmetic']);
 
 /**
  * A dotted path as code: property reads from the scope (`S`) or a loop variable, undefined as
@@ -579,6 +580,8 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   plus: () => (value, _, ...addends) => addends.reduce((sum: ScaledDecimal | undefined, addend) => sum?.plus(decimalOf(addend) ?? ZERO), decimalOf(value))?.toString(),
   /** The items whose field equals a value, through a code list when named (cXML: freight vs other charges): where:'code':'shipping':'chargeKind'. */
   where: ([field = '', wanted = '', list]) => (value, context) => (Array.isArray(value) ? value.filter((item) => { const own = (item as Record<string, unknown> | null)?.[field]; const table = list === undefined ? undefined : context.codes[list]; return String((table ? table[String(own)] ?? table['*'] : undefined) ?? own) === wanted; }) : undefined),
+  /** A line's net amount, refused unless it is the line's quantity × unit price − discount within 0.02 (Peppol's PEPPOL-EN16931-R120; see line-arithmetic.ts): {{ lineIndex | at:totals.lineNets | lineArithmetic:line:lineNumber }}. */
+  lineArithmetic: () => (value, context, line, lineNumber) => checkedLineNet(value, context.scope, line, lineNumber),
   /** The sum of a field over a list (cXML ShippingAmount): {{ invoice.charges | sum:'amount' }}. */
   sum: ([field = '']) => (value) => (Array.isArray(value) ? value.reduce((total: ScaledDecimal, item) => total.plus(decimalOf((item as Record<string, unknown> | null)?.[field]) ?? ZERO), ZERO).toString() : undefined),
   /** Characters start..end of the text (end optional), nothing when that is empty (EDIFACT UNH: the directory "D96A" with slice:1 is the release "96A"). */

@@ -13,7 +13,7 @@ import { conformanceTool, conformanceToolAvailable } from '../support/conformanc
 import { assertGolden } from '../support/golden.js';
 
 /** What the template makes of the examples' units that are not UN/CEFACT Recommendation 20 codes. */
-const REC20_UNIT: ReadonlyMap<string, string> = new Map([['HR', 'HUR']]);
+const REC20_UNIT: ReadonlyMap<string, string> = new Map([['HR', 'HUR'], ['CA', 'XCS'], ['PCE', 'H87'], ['EACH', 'EA']]);
 
 /**
  * cXML InvoiceDetailRequest. Every example invoice that passes our rules is rendered as cXML
@@ -257,7 +257,7 @@ test('read back, each document says what its invoice says: ids, dates, PO, every
       nets.push(fixed(net, currency));
       assert.equal(attribute(item, 'invoiceLineNumber'), line.lineNumber ?? String(index + 1), at);
       assert.equal(attribute(item, 'quantity'), (credit ? quantity.negated() : quantity).toFixed(), at);
-      // cXML's UnitOfMeasure is a UN/CEFACT Recommendation 20 code: the ERP's HR is written as HUR.
+      // cXML's UnitOfMeasure is a UN/CEFACT Recommendation 20 code: the ERP's HR is written as HUR, CA as XCS.
       assert.equal(text(one(item, 'UnitOfMeasure')), REC20_UNIT.get(line.unitOfMeasure ?? '') ?? line.unitOfMeasure, at);
       assert.equal(moneyOf(item, 'UnitPrice'), line.unitPrice, at);
       const reference = one(item, 'InvoiceDetailItemReference');
