@@ -1,6 +1,8 @@
 import { InputError, type InputProblem } from '../model/errors.js';
 import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
-import { loadTemplate } from '../render/index.js';
+import { readFileSync } from 'node:fs';
+import { locatePointer } from '../model/json-text.js';
+import { effectiveOptions, formatOptionProblems, loadTemplate, omittableIds, templateNameFor } from '../render/index.js';
 import { buildRuleBook, builtInRules } from '../rules/index.js';
 
 export interface LintReport {
@@ -21,6 +23,7 @@ export async function lintProfiles(directory: string): Promise<LintReport> {
   for (const resolved of profiles.values()) {
     found.push(...buildRuleBook(resolved, rules).problems);
     found.push(...templateProblems(resolved));
+    found.push(...optionProblems(resolved));
   }
   return { customers: [...profiles.keys()], problems: found };
 }
@@ -35,5 +38,43 @@ function templateProblems(resolved: ResolvedProfile): InputProblem[] {
     if (!(error instanceof InputError)) throw error;
     const file = resolved.origins.get('/format/template') ?? resolved.file;
     return error.problems.map((problem) => ({ ...problem, location: problem.location.line !== undefined ? problem.location : { file }, field: problem.field ?? '/format/template' }));
+  }
+}
+
+/**
+ * The format options against the templates the profile will be written with (an invoice's and a
+ * credit note's): omit ids and separators. Unknown and missing options the schema has reported.
+ */
+function optionProblems(resolved: ResolvedProfile): InputProblem[] {
+  const { format } = resolved.profile;
+  const found = new Map<string, InputProblem>();
+  for (const documentType of ['invoice', 'credit-note']) {
+    let template;
+    try {
+      template = loadTemplate(format.type, templateNameFor(format.type, documentType, format.template));
+    } catch (error) {
+      if (error instanceof InputError) continue; // templateProblems says why
+      throw error;
+    }
+    if (template.documentTypes && !template.documentTypes.some((type) => type === documentType)) continue;
+    for (const { field, message, schema } of formatOptionProblems(format.type, format.options as Record<string, unknown> | undefined, template, effectiveOptions(template, format), omittableIds(format.type, format.template))) {
+      if (schema) continue;
+      found.set(`${field}\u0000${message}`, { location: locateSetting(resolved, field), field, message });
+    }
+  }
+  return [...found.values()];
+}
+
+/** Where a setting of the merged profile was made: its file, line and column (the nearest setting above it that a file holds). */
+function locateSetting(resolved: ResolvedProfile, pointer: string) {
+  let file = resolved.origins.get(pointer);
+  for (let at = pointer; file === undefined && at.includes('/'); at = at.slice(0, at.lastIndexOf('/'))) {
+    file = resolved.origins.get(at) ?? [...resolved.origins].find(([setting]) => setting.startsWith(`${at}/`))?.[1];
+  }
+  file ??= resolved.file;
+  try {
+    return locatePointer(readFileSync(file, 'utf8'), pointer, file);
+  } catch {
+    return { file };
   }
 }

@@ -2,7 +2,9 @@ import type { ControlNumbers } from '../model/control-numbers.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { invoiceTotals } from '../model/invoice-totals.js';
 import type { CustomerProfile } from '../model/profile.js';
+import { InputError } from '../model/errors.js';
 import type { CodeLists, Scope } from './expressions.js';
+import { effectiveOptions, formatOptionProblems, omittableIds } from './format-options.js';
 import { writePdf } from './pdf-writer.js';
 import { writeSegments, type SegmentSyntax } from './segment-writer.js';
 import { loadTemplate, templateNameFor, type FormatName, type Template } from './template.js';
@@ -128,7 +130,12 @@ function preparedRendering(profile: CustomerProfile, format: FormatName, documen
 function prepareRendering(profile: CustomerProfile, format: FormatName, documentType: string): PreparedRendering {
   const profileFormat = profile.format.type === format ? profile.format : undefined;
   const template = loadTemplate(format, templateNameFor(format, documentType, profileFormat?.template));
-  const options: Record<string, unknown> = { ...(template.options ?? {}), ...(profileFormat?.version ? { version: profileFormat.version } : {}), ...((profileFormat?.options as Record<string, unknown> | undefined) ?? {}) };
+  const own = profileFormat?.options as Record<string, unknown> | undefined;
+  const options = effectiveOptions(template, profileFormat);
+  const problems = formatOptionProblems(format, own, template, options, omittableIds(format, profileFormat?.template));
+  if (problems.length > 0) {
+    throw new InputError('PROFILE_INVALID', 'render', problems.map(({ field, message }) => ({ location: { file: `profile ${profile.id}` }, field, message: `${message} (writing ${format} for customer ${profile.id}${profileFormat ? '' : `, whose format is ${profile.format.type}`})` })));
+  }
   const writer = writers.get(template.kind);
   if (!writer) throw new Error(`no writer for ${template.kind} templates`);
   const omit = new Set(Array.isArray(options.omit) ? (options.omit as string[]) : []);
