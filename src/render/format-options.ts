@@ -8,9 +8,11 @@ import { loadTemplate, templateNameFor, type FormatName, type Template } from '.
 /**
  * What a profile's format options must hold before a document is written, checked once per
  * profile, format and template (at lint and when rendering starts), never per document:
- * the options the format requires (those the template has only placeholders for), omit ids the
- * template has, and separators that keep an interchange parseable. The per-format option
- * declarations are the profile schema's $defs (x12Options …): one source for editors, lint and here.
+ * the options the template requires (requiredOptions: ids it has no true default for), omit ids
+ * the templates have, and separators that keep an interchange parseable. Which options a format
+ * has, and their types, is the profile schema's $defs (x12Options …), closed: one source for
+ * editors, lint and here; the templates give the defaults (test/profiles/format-options.test.ts
+ * holds the two to each other).
  */
 
 export interface OptionProblem {
@@ -31,7 +33,6 @@ const DEFINITIONS: Readonly<Record<FormatName, string>> = {
 
 interface OptionDeclaration {
   readonly known: ReadonlySet<string>;
-  readonly required: readonly string[];
   readonly descriptions: ReadonlyMap<string, string>;
 }
 
@@ -46,7 +47,7 @@ function declarationOf(format: FormatName): OptionDeclaration {
 }
 
 function readDeclarations(): ReadonlyMap<string, OptionDeclaration> {
-  const schema = JSON.parse(readFileSync(join(schemaDirectory, 'profile.schema.json'), 'utf8')) as { $defs: Record<string, { properties?: Record<string, { description?: string }>; required?: string[] }> };
+  const schema = JSON.parse(readFileSync(join(schemaDirectory, 'profile.schema.json'), 'utf8')) as { $defs: Record<string, { properties?: Record<string, { description?: string }> }> };
   const found = new Map<string, OptionDeclaration>();
   for (const name of Object.values(DEFINITIONS)) {
     const definition = schema.$defs[name];
@@ -54,7 +55,6 @@ function readDeclarations(): ReadonlyMap<string, OptionDeclaration> {
     const properties = definition.properties ?? {};
     found.set(name, {
       known: new Set(Object.keys(properties)),
-      required: definition.required ?? [],
       descriptions: new Map(Object.entries(properties).map(([key, value]) => [key, value.description ?? ''])),
     });
   }
@@ -79,10 +79,10 @@ export function formatOptionProblems(format: FormatName, own: Readonly<Record<st
     const meant = nearestName(key, declaration.known);
     problems.push({ field: optionPointer(key), message: `is not an option of ${format}${meant ? `; did you mean ${meant}?` : `; known: ${[...declaration.known].join(', ')}`}`, schema: true });
   }
-  for (const key of declaration.required) {
+  for (const key of template.requiredOptions ?? []) {
     if (typeof effective[key] === 'string' && effective[key] !== '') continue;
     const description = declaration.descriptions.get(key);
-    problems.push({ field: optionPointer(key), message: `is required to write ${format}${description ? ` (${description})` : ''}${own === undefined ? ', and the profile has no options of this format' : ''}: a placeholder is never written`, schema: true });
+    problems.push({ field: optionPointer(key), message: `is required to write ${format}${description ? ` (${description.replace(/ \(required\)$/, '')})` : ''}: a placeholder is never written` });
   }
   problems.push(...omitProblems(format, effective.omit, omittable));
   if (template.kind === 'segments') problems.push(...segmentSyntaxProblems(effective, template, own));

@@ -134,7 +134,7 @@ function prepareRendering(profile: CustomerProfile, format: FormatName, document
   const options = effectiveOptions(template, profileFormat);
   const problems = formatOptionProblems(format, own, template, options, omittableIds(format, profileFormat?.template));
   if (problems.length > 0) {
-    throw new InputError('PROFILE_INVALID', 'render', problems.map(({ field, message }) => ({ location: { file: `profile ${profile.id}` }, field, message: `${message} (writing ${format} for customer ${profile.id}${profileFormat ? '' : `, whose format is ${profile.format.type}`})` })));
+    throw new InputError('PROFILE_INVALID', 'render', problems.map(({ field, message }) => ({ location: { file: `profile ${profile.id}` }, field, message: `${message} (customer ${profile.id}, format ${format}${profileFormat ? '' : `: the profile is for ${profile.format.type} and sets no ${format} options`})` })));
   }
   const writer = writers.get(template.kind);
   if (!writer) throw new Error(`no writer for ${template.kind} templates`);
