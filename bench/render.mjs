@@ -85,7 +85,8 @@ async function main() {
   console.log(`yardstick: JSON.stringify of the same invoices, ${Math.round(yardstick).toLocaleString('en')}/s`);
   console.log('format            seconds   documents/s   target');
   for (const format of formats) {
-    const profile = { id: 'bench', name: 'Bench Buyer', currencies: ['EUR'], format: { type: format }, channel: { type: 'email', to: 'ap@bench.example', from: 'billing@seller.example', smtp: { host: 'localhost' } } };
+    // X12 has no placeholder interchange ids: a profile names them.
+    const profile = { id: 'bench', name: 'Bench Buyer', currencies: ['EUR'], format: { type: format, ...(format === 'x12-810' ? { options: { senderId: 'SELLER', receiverId: 'BUYER' } } : {}) }, channel: { type: 'email', to: 'ap@bench.example', from: 'billing@seller.example', smtp: { host: 'localhost' } } };
     const request = (inv, index) => ({ invoice: inv, profile, now: '2026-11-20T10:00:00Z', controlNumbers: { interchange: index + 1, group: index + 1, transaction: index + 1 } });
     for (let index = 0; index < Math.min(200, count); index += 1) await renderDocument(request(invoices[index], index)); // warm up
     const timings = [];

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Ajv2020, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import type { InputProblem, SourceLocation } from './errors.js';
 import { appendPointer } from './json-text.js';
+import { nearestName } from './nearest-name.js';
 
 /** The folder that holds the JSON Schemas the project ships (schemas/ at the package root). */
 export const schemaDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
@@ -148,9 +149,10 @@ function describeError(error: ErrorObject): { field: string; message: string } {
     case 'additionalProperties': {
       const property = String(params.additionalProperty);
       const allowed = allowedProperties(error);
+      const meant = allowed ? nearestName(property, allowed.split(', ')) : undefined;
       return {
         field: appendPointer(error.instancePath, property),
-        message: `is not a known field here${allowed ? `; expected one of: ${allowed}` : ''}`,
+        message: `is not a known field here${allowed ? `; expected one of: ${allowed}` : ''}${meant ? `; did you mean ${meant}?` : ''}`,
       };
     }
     case 'enum':

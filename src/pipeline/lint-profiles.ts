@@ -1,6 +1,8 @@
 import { InputError, type InputProblem } from '../model/errors.js';
 import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
-import { codeMapProblems, loadTemplate, templateNameFor } from '../render/index.js';
+import { readFileSync } from 'node:fs';
+import { locatePointer } from '../model/json-text.js';
+import { codeMapProblems, effectiveOptions, formatOptionProblems, loadTemplate, omittableIds, templateNameFor, type Template } from '../render/index.js';
 import { buildRuleBook, builtInRules } from '../rules/index.js';
 
 export interface LintReport {
@@ -21,7 +23,7 @@ export async function lintProfiles(directory: string): Promise<LintReport> {
   for (const resolved of profiles.values()) {
     found.push(...buildRuleBook(resolved, rules).problems);
     found.push(...templateProblems(resolved));
-    found.push(...codeMapLint(resolved));
+    found.push(...formatProblems(resolved));
   }
   return { customers: [...profiles.keys()], problems: found };
 }
@@ -39,22 +41,53 @@ function templateProblems(resolved: ResolvedProfile): InputProblem[] {
   }
 }
 
-/** format.codeMaps against the closed lists of every template the customer's format uses (invoice and credit note). */
-function codeMapLint(resolved: ResolvedProfile): InputProblem[] {
+/**
+ * The format settings against the templates the profile will be written with (an invoice's and
+ * a credit note's): omit ids, separators and code maps. Unknown and missing options the schema
+ * has reported.
+ */
+function formatProblems(resolved: ResolvedProfile): InputProblem[] {
   const { format } = resolved.profile;
-  if (format.codeMaps === undefined) return [];
   const found = new Map<string, InputProblem>();
+  const add = (field: string, message: string) => found.set(`${field}\u0000${message}`, { location: locateSetting(resolved, field), field, message });
+  for (const template of templatesOf(resolved)) {
+    for (const { field, message, schema } of formatOptionProblems(format.type, format.options as Record<string, unknown> | undefined, template, effectiveOptions(template, format), omittableIds(format.type, format.template))) {
+      if (!schema) add(field, message);
+    }
+    if (format.codeMaps !== undefined) {
+      for (const { pointer, message } of codeMapProblems(template, format.codeMaps)) add(pointer, message);
+    }
+  }
+  return [...found.values()];
+}
+
+/** The templates that load for the profile's format, one per document type it writes; templateProblems says why one does not. */
+function templatesOf(resolved: ResolvedProfile): Template[] {
+  const { format } = resolved.profile;
+  const templates: Template[] = [];
   for (const documentType of ['invoice', 'credit-note']) {
     let template;
     try {
       template = loadTemplate(format.type, templateNameFor(format.type, documentType, format.template));
     } catch (error) {
-      if (error instanceof InputError) continue; // templateProblems reports it
+      if (error instanceof InputError) continue;
       throw error;
     }
-    for (const { pointer, message } of codeMapProblems(template, format.codeMaps)) {
-      found.set(`${pointer}\u0000${message}`, { location: { file: resolved.origins.get(pointer) ?? resolved.origins.get('/format/codeMaps') ?? resolved.file }, field: pointer, message });
-    }
+    if (!template.documentTypes || template.documentTypes.some((type) => type === documentType)) templates.push(template);
   }
-  return [...found.values()];
+  return templates;
+}
+
+/** Where a setting of the merged profile was made: its file, line and column (the nearest setting above it that a file holds). */
+function locateSetting(resolved: ResolvedProfile, pointer: string) {
+  let file = resolved.origins.get(pointer);
+  for (let at = pointer; file === undefined && at.includes('/'); at = at.slice(0, at.lastIndexOf('/'))) {
+    file = resolved.origins.get(at) ?? [...resolved.origins].find(([setting]) => setting.startsWith(`${at}/`))?.[1];
+  }
+  file ??= resolved.file;
+  try {
+    return locatePointer(readFileSync(file, 'utf8'), pointer, file);
+  } catch {
+    return { file };
+  }
 }

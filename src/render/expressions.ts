@@ -86,7 +86,7 @@ function parseExpression(source: string): ParsedExpression {
   const literal = /^'(.*)'$/.exec(head.trim())?.[1];
   const filters = rest.map((part) => {
     const [name = '', ...args] = splitOutsideQuotes(part, ':').map((piece) => piece.trim());
-    if (!FILTERS[name]) throw new Error(`unknown filter "${name}" in {{ ${source} }}; known: ${Object.keys(FILTERS).join(', ')}`);
+    if (!FILTERS.has(name)) throw new Error(`unknown filter "${name}" in {{ ${source} }}; known: ${[...FILTERS.keys()].join(', ')}`);
     return { name, args: args.map((arg) => /^'(.*)'$/.exec(arg)?.[1] ?? arg) };
   });
   parsed = { path: head.trim(), ...(literal !== undefined ? { literal } : {}), filters };
@@ -282,7 +282,7 @@ function boundFilter(name: string, args: readonly string[]): BoundFilter {
   const key = JSON.stringify([name, ...args]);
   let bound = boundFilters.get(key);
   if (bound === undefined) {
-    bound = (FILTERS[name] as Filter)(args);
+    bound = (FILTERS.get(name) as Filter)(args);
     boundFilters.set(key, bound);
   }
   return bound;
@@ -485,7 +485,8 @@ function wholeNumber(argument: string): number {
   return Number(argument);
 }
 
-const FILTERS: Readonly<Record<string, Filter>> = {
+/** The filters by name: a Map, so that a name Object.prototype has (constructor, toString) is no filter. */
+const FILTERS: ReadonlyMap<string, Filter> = new Map(Object.entries({
   /** date:'CCYYMMDD' — see formatDate. */
   date: ([pattern = 'CCYY-MM-DD']) => (value) => formatDate(value, pattern),
   /** The amount with the currency's decimals (money:'EUR' for another currency). */
@@ -528,9 +529,9 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   /** A code from the template's code lists, or the value itself when the list has none. */
   map: ([list = '']) => (value, context) => {
     if (value === undefined || value === null) return value;
-    const table = context.codes[list];
+    const table = ownEntry(context.codes, list);
     if (!table) throw new Error(`the template has no code list "${list}"`);
-    return table[typeof value === 'string' ? value : String(value)] ?? table['*'] ?? value;
+    return ownEntry(table, typeof value === 'string' ? value : String(value)) ?? ownEntry(table, '*') ?? value;
   },
   default: ([fallback = '']) => (value) => (value === undefined || value === null || value === '' ? fallback : value),
   digits: () => (value) => (value === undefined || value === null ? value : String(value).replace(/\D/g, '')),
@@ -579,7 +580,7 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   /** value + the values at these paths (absent = 0) (cXML GrossAmount): {{ totals.payable | plus:totals.allowancesTotal }}. */
   plus: () => (value, _, ...addends) => addends.reduce((sum: ScaledDecimal | undefined, addend) => sum?.plus(decimalOf(addend) ?? ZERO), decimalOf(value))?.toString(),
   /** The items whose field equals a value, through a code list when named (cXML: freight vs other charges): where:'code':'shipping':'chargeKind'. */
-  where: ([field = '', wanted = '', list]) => (value, context) => (Array.isArray(value) ? value.filter((item) => { const own = (item as Record<string, unknown> | null)?.[field]; const table = list === undefined ? undefined : context.codes[list]; return String((table ? table[String(own)] ?? table['*'] : undefined) ?? own) === wanted; }) : undefined),
+  where: ([field = '', wanted = '', list]) => (value, context) => (Array.isArray(value) ? value.filter((item) => { const own = (item as Record<string, unknown> | null)?.[field]; const table = list === undefined ? undefined : ownEntry(context.codes, list); return String((table ? ownEntry(table, String(own)) ?? ownEntry(table, '*') : undefined) ?? own) === wanted; }) : undefined),
   /** A line's net amount, refused unless it is the line's quantity × unit price − discount within 0.02 (Peppol's PEPPOL-EN16931-R120; see line-arithmetic.ts): {{ lineIndex | at:totals.lineNets | lineArithmetic:line:lineNumber }}. */
   lineArithmetic: () => (value, context, line, lineNumber) => checkedLineNet(value, context.scope, line, lineNumber),
   /** The sum of a field over a list (cXML ShippingAmount): {{ invoice.charges | sum:'amount' }}. */
@@ -591,7 +592,12 @@ const FILTERS: Readonly<Record<string, Filter>> = {
   },
   /** Text a character set can carry, named by a path or literally (EDIFACT's UNOA, UNOB, UNOC; X12's; others unchanged): typographic dashes and quotes become ASCII, missing accents are dropped, anything else is "?": repertoire:options.syntaxIdentifier. */
   repertoire: ([name = '']) => (value, _, nameAtPath) => (typeof value === 'string' ? toRepertoire(value, String(nameAtPath ?? name)) : value),
-};
+} satisfies Record<string, Filter>));
+
+/** A code list's (or the lists') own entry for a key that comes from data: never one Object.prototype lends (constructor, __proto__). */
+function ownEntry<T>(table: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
 
 /** Texts up to this length are tested by scanning their characters, longer ones by a regular expression (measured: the scan wins up to some 12 characters). */
 const SCAN_AT_MOST = 12;
@@ -658,17 +664,17 @@ function wrapText(text: string, width: number): string[] {
  * level B (with lower case), C (ISO 8859-1); X12's basic and extended sets together (printable
  * ASCII; other "select language" characters need a partner agreement).
  */
-const REPERTOIRES: Readonly<Record<string, RegExp>> = {
-  X12: /^[\u0020-\u007e]$/,
-  UNOA: /^[A-Z0-9 .,\-()/='+:?!"%&*;<>]$/,
-  UNOB: /^[A-Za-z0-9 .,\-()/='+:?!"%&*;<>]$/,
-  UNOC: /^[\u0020-\u007e\u00a0-\u00ff]$/,
-};
-const TYPOGRAPHIC: Readonly<Record<string, string>> = { '\u00a0': ' ', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-', '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u2026': '...', '\u20ac': 'EUR', '\u00df': 'ss', '\u00e6': 'ae', '\u00c6': 'AE', '\u0153': 'oe', '\u0152': 'OE', '\u00f8': 'o', '\u00d8': 'O', '\u0142': 'l', '\u0141': 'L', '\u0111': 'd', '\u0110': 'D' };
+const REPERTOIRES: ReadonlyMap<string, RegExp> = new Map([
+  ['X12', /^[\u0020-\u007e]$/],
+  ['UNOA', /^[A-Z0-9 .,\-()/='+:?!"%&*;<>]$/],
+  ['UNOB', /^[A-Za-z0-9 .,\-()/='+:?!"%&*;<>]$/],
+  ['UNOC', /^[\u0020-\u007e\u00a0-\u00ff]$/],
+]);
+const TYPOGRAPHIC: ReadonlyMap<string, string> = new Map(Object.entries({ '\u00a0': ' ', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-', '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u2026': '...', '\u20ac': 'EUR', '\u00df': 'ss', '\u00e6': 'ae', '\u00c6': 'AE', '\u0153': 'oe', '\u0152': 'OE', '\u00f8': 'o', '\u00d8': 'O', '\u0142': 'l', '\u0141': 'L', '\u0111': 'd', '\u0110': 'D' }));
 
 /** A pattern finding the first character outside a repertoire; undefined for one we do not know. */
 export function charactersOutside(name: string): RegExp | undefined {
-  const pattern = REPERTOIRES[name];
+  const pattern = REPERTOIRES.get(name);
   return pattern === undefined ? undefined : new RegExp(`[^${pattern.source.slice(2, -2)}]`, 'u');
 }
 
@@ -677,8 +683,8 @@ export function charactersOutside(name: string): RegExp | undefined {
  * short text is one scan against a table of the first 256 characters (all they hold), a longer
  * one goes to the regular expression engine, which is then faster.
  */
-const WHOLLY_IN_REPERTOIRE: Readonly<Record<string, RegExp>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, new RegExp(`^${pattern.source.slice(1, -1)}*$`)]));
-const REPERTOIRE_TABLES: Readonly<Record<string, Uint8Array>> = Object.fromEntries(Object.entries(REPERTOIRES).map(([name, pattern]) => [name, Uint8Array.from({ length: 256 }, (_, code) => (pattern.test(String.fromCharCode(code)) ? 1 : 0))]));
+const WHOLLY_IN_REPERTOIRE: ReadonlyMap<string, RegExp> = new Map([...REPERTOIRES].map(([name, pattern]) => [name, new RegExp(`^${pattern.source.slice(1, -1)}*$`)]));
+const REPERTOIRE_TABLES: ReadonlyMap<string, Uint8Array> = new Map([...REPERTOIRES].map(([name, pattern]) => [name, Uint8Array.from({ length: 256 }, (_, code) => (pattern.test(String.fromCharCode(code)) ? 1 : 0))]));
 
 function whollyIn(table: Uint8Array, text: string): boolean {
   for (let index = 0; index < text.length; index += 1) {
@@ -706,23 +712,23 @@ function toRepertoire(value: string, name: string): string {
 }
 
 function fitRepertoire(value: string, name: string): string {
-  const allowed = REPERTOIRES[name];
+  const allowed = REPERTOIRES.get(name);
   if (!allowed) return value;
   const cased = name === 'UNOA' ? value.toUpperCase() : value;
-  const table = REPERTOIRE_TABLES[name];
-  if (cased.length > SCAN_AT_MOST ? WHOLLY_IN_REPERTOIRE[name]?.test(cased) : table !== undefined && whollyIn(table, cased)) return cased;
+  const table = REPERTOIRE_TABLES.get(name);
+  if (cased.length > SCAN_AT_MOST ? WHOLLY_IN_REPERTOIRE.get(name)?.test(cased) : table !== undefined && whollyIn(table, cased)) return cased;
   return fitted.get(name, cased, fitCharacters);
 }
 
 /** Each character the repertoire lacks as its typographic or unaccented spelling, else '?'. */
 function fitCharacters(name: string, cased: string): string {
-  const allowed = REPERTOIRES[name] ?? /^$/;
+  const allowed = REPERTOIRES.get(name) ?? /^$/;
   const fits = (candidate: string) => candidate !== '' && [...candidate].every((character) => allowed.test(character));
   let result = '';
   for (const character of cased) {
     if (allowed.test(character)) result += character;
     else {
-      const typographic = TYPOGRAPHIC[character];
+      const typographic = TYPOGRAPHIC.get(character);
       const bare = character.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
       result += typographic !== undefined && fits(typographic) ? typographic : fits(bare) ? bare : '?';
     }

@@ -491,11 +491,11 @@ function collapse(text: string): string {
 
 /** Characters the standard fonts (WinAnsiEncoding) can show, beyond Latin-1. */
 const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const SPELLINGS: Readonly<Record<string, string>> = {
+const SPELLINGS: ReadonlyMap<string, string> = new Map(Object.entries({
   '\u2212': '-', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2015': '—', '\u2192': '->', '\u2190': '<-', '\u2194': '<->', '\u21d2': '=>',
   '\u2264': '<=', '\u2265': '>=', '\u2260': '!=', '\u2248': '~', '\u2032': "'", '\u2033': '"', '\u2044': '/', '\u2215': '/', '\u2022': '•', '\u2026': '…',
   Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', ı: 'i', Ħ: 'H', ħ: 'h', Ŧ: 'T', ŧ: 't', ĸ: 'k', Ŋ: 'N', ŋ: 'n', Ə: 'E', ə: 'e', Σ: 'Sum ', Ω: 'Ohm', μ: 'µ', '\u2116': 'No.',
-};
+}));
 
 /** Text the standard fonts can write: WinAnsi characters as they are, others by their closest spelling. */
 export function winAnsi(text: string): string {
@@ -510,7 +510,7 @@ export function winAnsi(text: string): string {
       result += ' ';
       continue;
     }
-    const spelled = SPELLINGS[character];
+    const spelled = SPELLINGS.get(character);
     if (spelled !== undefined) {
       result += spelled;
       continue;

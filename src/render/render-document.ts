@@ -2,13 +2,14 @@ import type { ControlNumbers } from '../model/control-numbers.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { invoiceTotals } from '../model/invoice-totals.js';
 import type { CustomerProfile } from '../model/profile.js';
+import { InputError } from '../model/errors.js';
 import type { CodeLists, Scope } from './expressions.js';
+import { effectiveOptions, formatOptionProblems, omittableIds } from './format-options.js';
 import { writePdf } from './pdf-writer.js';
 import { writeSegments, type SegmentSyntax } from './segment-writer.js';
 import { loadTemplate, templateNameFor, type FormatName, type Template } from './template.js';
 import { writeXml, type XmlSerializer } from './xml-writer.js';
 import { codeMapProblems, codesWithMaps } from './code-maps.js';
-import { InputError } from '../model/errors.js';
 
 /**
  * Rendering is pure: the invoice, its customer's profile, and the values that would make it
@@ -130,14 +131,18 @@ function preparedRendering(profile: CustomerProfile, format: FormatName, documen
 function prepareRendering(profile: CustomerProfile, format: FormatName, documentType: string): PreparedRendering {
   const profileFormat = profile.format.type === format ? profile.format : undefined;
   const template = loadTemplate(format, templateNameFor(format, documentType, profileFormat?.template));
-  const options: Record<string, unknown> = { ...(template.options ?? {}), ...(profileFormat?.version ? { version: profileFormat.version } : {}), ...((profileFormat?.options as Record<string, unknown> | undefined) ?? {}) };
+  const own = profileFormat?.options as Record<string, unknown> | undefined;
+  const options = effectiveOptions(template, profileFormat);
+  const codeMaps = profileFormat?.codeMaps;
+  // Lint refuses bad options and code maps; a run that was not linted refuses them here, before any document.
+  const problems = [
+    ...formatOptionProblems(format, own, template, options, omittableIds(format, profileFormat?.template)).map(({ field, message }) => ({ field, message: `${message} (customer ${profile.id}, format ${format}${profileFormat ? '' : `: the profile is for ${profile.format.type} and sets no ${format} options`})` })),
+    ...codeMapProblems(template, codeMaps).map(({ pointer, message }) => ({ field: pointer, message })),
+  ];
+  if (problems.length > 0) throw new InputError('PROFILE_INVALID', 'render', problems.map(({ field, message }) => ({ location: { file: `profile ${profile.id}` }, field, message })));
   const writer = writers.get(template.kind);
   if (!writer) throw new Error(`no writer for ${template.kind} templates`);
   const omit = new Set(Array.isArray(options.omit) ? (options.omit as string[]) : []);
-  // Lint refuses bad code maps; a run that was not linted refuses them here, before any document.
-  const codeMaps = profileFormat?.codeMaps;
-  const problems = codeMapProblems(template, codeMaps);
-  if (problems.length > 0) throw new InputError('PROFILE_INVALID', 'render', problems.map(({ pointer, message }) => ({ location: { file: `profile ${profile.id}` }, field: pointer, message })));
   return { template, writer, options, context: { codes: codesWithMaps(template, codeMaps), omit, options } };
 }
 

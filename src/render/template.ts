@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../model/errors.js';
 import type { DataElement, Element, SegmentNode, TemplateDocument, XmlNode } from '../model/generated/template.js';
@@ -17,18 +17,30 @@ export const templateDirectory = join(dirname(fileURLToPath(import.meta.url)), '
 
 const cache = new Map<string, Template>();
 
+/** What a profile's format.template may say (the schema's pattern too): a file name, never a path. */
+const TEMPLATE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
 /**
  * A template by format and name: edi-templates/<format>/<name>.json, checked against the
  * template schema once per process.
  */
 export function loadTemplate(format: FormatName, name: string, directory = templateDirectory): Template {
-  const file = join(directory, format, `${name}.json`);
+  const folder = join(directory, format);
+  if (!TEMPLATE_NAME.test(name)) {
+    throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file: folder }, message: `"${name}" is not a template name: name a file of ${folder} without its .json (letters, digits, - and _; no folders)` }]);
+  }
+  const file = join(folder, `${name}.json`);
   let template = cache.get(file);
   if (template) return template;
   if (!existsSync(file)) {
     throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file }, message: `no template "${name}" for format ${format}` }]);
   }
-  const text = readFileSync(file, 'utf8');
+  // A link in the folder may point anywhere on disk: only a file that really lies in the format's folder is a template.
+  const real = realpathSync(file);
+  if (!real.startsWith(`${realpathSync(folder)}${sep}`)) {
+    throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file }, message: `links to ${real}, outside ${folder}: a template must be a file of its format's folder` }]);
+  }
+  const text = readFileSync(real, 'utf8');
   const value = parseJsonText(text, file, 1, 'as-numbers');
   const validate = schemaValidator('template');
   if (!validate(value)) {

@@ -38,7 +38,7 @@ export function writeXml(input: XmlWriteInput, serializer: XmlSerializer = 'fast
   if (input.xml.doctype) {
     // The identifiers are template strings too (cXML: the DTD version is an option).
     const { name, systemId, publicId } = input.xml.doctype;
-    doctype = { name, ...(systemId ? { systemId: fillText(systemId, context) } : {}), ...(publicId ? { publicId: fillText(publicId, context) } : {}) };
+    doctype = { name, ...(systemId ? { systemId: systemLiteral(fillText(systemId, context)) } : {}), ...(publicId ? { publicId: publicLiteral(fillText(publicId, context), input.invoiceNumber) } : {}) };
   }
   if (serializer === 'fast' && tree.program !== undefined) {
     const body = tree.program(context, input);
@@ -50,6 +50,25 @@ export function writeXml(input: XmlWriteInput, serializer: XmlSerializer = 'fast
   const [root] = built;
   if (!root) throw new Error('the template root was left out');
   return serializeWithXmlbuilder2(root, doctype);
+}
+
+/**
+ * A DOCTYPE system id filled in from options: a URI, so what a URI cannot hold as it is (a quote,
+ * a space, <, >) is percent-encoded and can never close the literal or open markup.
+ */
+function systemLiteral(uri: string): string {
+  return URI_UNSAFE.test(uri) ? uri.replace(URI_UNSAFE_ALL, (character) => encodeURIComponent(LONE_SURROGATE.test(character) ? '\ufffd' : character)) : uri;
+}
+
+const URI_UNSAFE = /[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/;
+const URI_UNSAFE_ALL = new RegExp(URI_UNSAFE.source, 'gu');
+const LONE_SURROGATE = /^[\uD800-\uDFFF]$/u;
+
+/** A DOCTYPE public id holds only XML's PubidChar: anything else is refused, naming it. */
+function publicLiteral(id: string, invoiceNumber: string): string {
+  const wrong = /[^a-zA-Z0-9 \r\n\-'()+,./:=?;!*#@$_%]/u.exec(id);
+  if (wrong) throw new RenderError(invoiceNumber, 'DOCTYPE public id', `"${id}" holds "${wrong[0]}", which a public id cannot carry`);
+  return id;
 }
 
 /** The XML declaration and the document type, as xmlbuilder2 writes them. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { X12Interchange, X12Parser, type X12Segment } from 'node-x12';
-import { Money, readAllDocuments, RenderError, type Invoice, type PurchaseOrder } from '../../src/model/index.js';
+import { InputError, Money, readAllDocuments, RenderError, type Invoice, type PurchaseOrder } from '../../src/model/index.js';
 import { validateInvoices } from '../../src/pipeline/validate-invoices.js';
 import { ProfileLibrary, type CustomerProfile } from '../../src/profiles/index.js';
 import { renderDocument } from '../../src/render/index.js';
@@ -27,7 +27,12 @@ const NOW = '2026-11-20T10:00:00Z';
 const CONTROL = { interchange: 1001, group: 2001, transaction: 3001 };
 
 const profiles = new ProfileLibrary(join(ROOT, 'customer-profiles'));
-const profileOf = async (id: string): Promise<CustomerProfile> => (await profiles.profile(id)).profile;
+/**
+ * The customer's profile; for one of another format, its X12 interchange ids as a partner would
+ * agree them (the template has no placeholders: a profile without them is refused).
+ */
+const profileOf = async (id: string): Promise<CustomerProfile> => asX12((await profiles.profile(id)).profile);
+const asX12 = (profile: CustomerProfile): CustomerProfile => (profile.format.type === 'x12-810' ? profile : ({ ...profile, format: { type: 'x12-810', options: { senderId: 'SENDER', receiverId: 'RECEIVER' } } } as CustomerProfile));
 
 let purchaseOrders: PurchaseOrder[] | undefined;
 async function purchaseOrderFor(invoice: Invoice): Promise<PurchaseOrder | undefined> {
@@ -463,14 +468,17 @@ test('separators come from the profile; node-x12 finds them in the ISA', async (
   await assert.rejects(render810({ ...invoice, lines: [{ ...first, description: 'Nozzle | brass' }, ...rest] }, profile), /PID05: "Nozzle \| brass" contains "\|"/);
 });
 
-test('identifiers longer than the ISA takes are refused; a customer without X12 ids gets placeholders at full width', async () => {
+test('identifiers longer than the ISA takes are refused; a customer without X12 ids is refused, naming them; ids shorter than the ISA are padded to full width', async () => {
   const base = await profileOf('brightwater-home');
   const invoice = await exampleInvoice('brightwater-home/CP-2611-0409.json', 'CP-2611-0409');
   const longId = { ...base, format: { ...base.format, options: { ...(base.format.options as Record<string, unknown>), senderId: 'CALDERPRECISION1' } } } as CustomerProfile;
   await assert.rejects(render810(invoice, longId), /invoice CP-2611-0409: ISA06: "CALDERPRECISION1" is 16 characters, more than the 15/);
 
+  const pdfInvoice = await exampleInvoice('pinecrest-brewing/CP-2611-0414.json', 'CP-2611-0414');
+  const pdfOnly = (await profiles.profile('pinecrest-brewing')).profile;
+  await assert.rejects(render810(pdfInvoice, pdfOnly), (error: unknown) => error instanceof InputError && /\/format\/options\/senderId is required to write x12-810/.test(error.message) && /\/format\/options\/receiverId/.test(error.message) && /pinecrest-brewing/.test(error.message));
   const pdfCustomer = await profileOf('pinecrest-brewing');
-  const { text } = await render810(await exampleInvoice('pinecrest-brewing/CP-2611-0414.json', 'CP-2611-0414'), pdfCustomer);
+  const { text } = await render810(pdfInvoice, pdfCustomer);
   assert.equal(text.slice(0, 106), 'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261120*1000*U*00401*000001001*0*P*>~');
 });
 

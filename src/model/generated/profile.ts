@@ -6,11 +6,11 @@
 export type Format = {
   type: "x12-810" | "edifact-invoic" | "ubl" | "cxml" | "pdf";
   /**
-   * A template in edi-templates/ to use instead of the format's default
+   * A template of the format's own folder, edi-templates/<format>/<name>.json, named without .json (letters, digits, - and _; never a path), to use instead of the format's default
    */
   template?: string;
   /**
-   * Standard version, e.g. 004010 (X12), D96A (EDIFACT)
+   * Standard version, e.g. 004010 (X12), D96A (EDIFACT), 1.2.063 (cXML); each format has its pattern
    */
   version?: string;
   /**

@@ -93,6 +93,10 @@ export interface TemplateDocument {
    */
   options?: {};
   /**
+   * Options a profile must set to be written with this template (format.options): identifiers with no true default, so that a placeholder is never written. Lint and render refuse a profile without them
+   */
+  requiredOptions?: string[];
+  /**
    * Code lists for the map filter: { list: { ourCode: theirCode, '*': fallback } }
    */
   codes?: {
