@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { invoiceWith, profileWith, purchaseOrder } from '../support/check.js';
@@ -115,11 +116,35 @@ test('bad input: an invalid profile is exit 2 with its file, line and column', (
   assert.match(result.stderr, /profiles\/acme\.json:\d+:\d+: \/rules\/po-required must be true or false or an object/);
 });
 
-test('bad input: an attachment that cannot be read is exit 2, naming the invoice, the field and the path looked at', () => {
-  const root = workspace({ 'in/a.json': invoiceWith({ attachments: [{ type: 'timesheet', file: 'timesheets/week-45.pdf' }] }) });
+test('an attachment that is missing, a folder or outside the invoice folder is a finding of attachments-required; the rest of the batch is checked', () => {
+  const timesheet = (invoiceNumber: string, file: string) => invoiceWith({ invoiceNumber, attachments: [{ type: 'timesheet', file }] });
+  const root = workspace({
+    'in/a.json': timesheet('INV-1', 'timesheets/week-45.pdf'),
+    'in/b.json': timesheet('INV-2', 'timesheets'),
+    'in/c.json': timesheet('INV-3', '../../etc/passwd'),
+    'in/d.json': timesheet('INV-4', '/etc/passwd'),
+    'in/e.json': timesheet('INV-5', 'timesheets/week-46.pdf'),
+    'in/timesheets/week-46.pdf': '%PDF-1.4 hours',
+    'in/timesheets/readme.txt': 'makes the folder exist',
+    'outside.pdf': 'not to be read',
+  }, { 'attachments-required': { types: ['timesheet'], extensions: ['.pdf'] } });
+  const result = validate(root, 'in', '--json');
+  assert.equal(result.status, 1, result.stderr);
+  const report = JSON.parse(result.stdout) as { invoices: { invoiceNumber: string; ok: boolean; findings: { rule: string; message: string; path: string }[] }[] };
+  assert.deepEqual(report.invoices.map((invoice) => [invoice.invoiceNumber, invoice.ok]), [['INV-1', false], ['INV-2', false], ['INV-3', false], ['INV-4', false], ['INV-5', true]]);
+  const messages = report.invoices.map((invoice) => invoice.findings.map((finding) => `${finding.rule} ${finding.path} ${finding.message}`).join('\n'));
+  assert.match(messages[0] ?? '', /^attachments-required \/attachments\/0\/file .*timesheet timesheets\/week-45\.pdf does not exist/);
+  assert.match(messages[1] ?? '', /timesheet timesheets is a folder, not a file/);
+  assert.match(messages[2] ?? '', /timesheet \.\.\/\.\.\/etc\/passwd is outside the invoice's folder/);
+  assert.match(messages[3] ?? '', /timesheet \/etc\/passwd is outside the invoice's folder/);
+});
+
+test('an attachment that cannot be read is a finding naming the file and why', { skip: process.getuid?.() === 0 ? 'root reads every file' : false }, () => {
+  const root = workspace({ 'in/a.json': invoiceWith({ attachments: [{ type: 'timesheet', file: 'hours.pdf' }] }), 'in/hours.pdf': '%PDF' }, { 'attachments-required': { types: ['timesheet'] } });
+  chmodSync(join(root, 'in/hours.pdf'), 0o000);
   const result = validate(root, 'in');
-  assert.equal(result.status, 2);
-  assert.match(result.stderr, /in\/a\.json:1: \/attachments\/0\/file invoice INV-1001 attaches its timesheet "timesheets\/week-45\.pdf", which does not exist: expected a readable file at .*in\/timesheets\/week-45\.pdf/);
+  assert.equal(result.status, 1, result.stderr);
+  assert.match(result.stdout, /timesheet hours\.pdf cannot be read \(EACCES\)/);
 });
 
 test('bad usage: an unknown option, an unknown command and a malformed --today are exit 2', () => {
