@@ -176,3 +176,26 @@ test('bad usage: --today must be a real calendar date', () => {
   assert.equal(result.status, 2);
   assert.match(result.stderr, /--today must be a date written YYYY-MM-DD, not "2026-02-31"/);
 });
+
+test('bad input: JSON nested 100,000 deep is exit 2 naming the file, not a stack trace', () => {
+  const root = workspace({ 'in/deep.json': `{"invoiceNumber": "INV-1", "buyer": ${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}` });
+  const result = validate(root, 'in');
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, /in\/deep\.json:1:\d+: malformed JSON: nested more than 256 levels deep/);
+  assert.doesNotMatch(result.stderr, /RangeError|internal error/);
+});
+
+test('bad input: a CSV header __proto__.remitTo is exit 2 naming the file, column and header', () => {
+  const root = workspace({ 'in/export.csv': 'invoiceNumber,customerId,__proto__.remitTo\nINV-1,acme,evil\n' });
+  const result = validate(root, 'in/export.csv');
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, /in\/export\.csv:1:3: __proto__\.remitTo names __proto__, constructor or prototype/);
+});
+
+test('bad input: a named folder with no invoice in it is exit 2 naming it, not "0 invoices"', () => {
+  const root = workspace({ 'in/readme.txt': 'nothing here' });
+  const result = validate(root, 'in');
+  assert.equal(result.status, 2, result.stderr);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /^in: holds no invoice/m);
+});
