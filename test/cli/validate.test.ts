@@ -199,3 +199,27 @@ test('bad input: a named folder with no invoice in it is exit 2 naming it, not "
   assert.equal(result.stdout, '');
   assert.match(result.stderr, /^in: holds no invoice/m);
 });
+
+test('control characters and terminal escapes from invoice data are shown escaped; --json gives them back exactly', () => {
+  const hostile = 'INV-\u001b[2J\u001b]0;owned\u0007\u009b31m\u202e';
+  const root = workspace({
+    'in/\u001b[31mred.json': invoiceWith({ invoiceNumber: hostile, poNumber: ' ' }),
+    'other/a.json': invoiceWith({ customerId: 'x\u001b[8m' }),
+  });
+  const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
+  const text = validate(root, 'in');
+  assert.equal(text.status, 1, text.stderr);
+  assert.doesNotMatch(text.stdout, raw);
+  assert.match(text.stdout, /✗ INV-\\x1b\[2J\\x1b\]0;owned\\x07\\x9b31m\\u202e \(acme\) in\/\\x1b\[31mred\.json:1/);
+
+  const json = validate(root, 'in', '--json');
+  assert.doesNotMatch(json.stdout, raw);
+  const report = JSON.parse(json.stdout) as { invoices: { file: string; invoiceNumber: string }[] };
+  assert.equal(report.invoices[0]?.invoiceNumber, hostile);
+  assert.equal(report.invoices[0]?.file, 'in/\u001b[31mred.json');
+
+  const bad = validate(root, 'other');
+  assert.equal(bad.status, 2);
+  assert.doesNotMatch(bad.stderr, raw);
+  assert.match(bad.stderr, /names customer "x\\x1b\[8m"/);
+});
