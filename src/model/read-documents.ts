@@ -311,9 +311,13 @@ async function* readCsv<K extends DocumentKind>(file: string, kind: K, tally: Ta
   // Loaded here, not at start-up: most runs read no CSV.
   const { parse: parseCsv } = await import('csv-parse');
   const parser = parseCsv({ columns: (header: string[]) => safeHeader(header, file), info: true, skip_empty_lines: true, trim: true, bom: true });
+  const source = createReadStream(file);
   const utf8 = new Utf8Check();
-  utf8.on('error', (cause) => parser.destroy(cause));
-  createReadStream(file).on('error', (cause) => parser.destroy(unreadable(file, cause))).pipe(utf8).pipe(parser);
+  utf8.on('error', (cause) => {
+    source.destroy();
+    parser.destroy(cause);
+  });
+  source.on('error', (cause) => parser.destroy(unreadable(file, cause))).pipe(utf8).pipe(parser);
   try {
     for await (const row of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       const line = row.info.lines;
