@@ -4,16 +4,17 @@ import { formatProblem } from '../model/errors.js';
 import { pointerSegments } from '../model/json-text.js';
 import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
 import { lintProfiles } from '../pipeline/lint-profiles.js';
+import { printable, printableJson, printableLines } from './printable.js';
 
 /** `firstpass profiles lint [DIR]`: every problem in every profile, exit 2 when there is one. */
 export async function runProfilesLint(directory: string, json: boolean): Promise<number> {
   const report = await lintProfiles(directory);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ profiles: report.customers, problems: report.problems.map((problem) => ({ ...problem.location, field: problem.field, message: problem.message })) }, null, 2)}\n`);
+    process.stdout.write(`${printableJson(JSON.stringify({ profiles: report.customers, problems: report.problems.map((problem) => ({ ...problem.location, field: problem.field, message: problem.message })) }, null, 2))}\n`);
   } else {
-    for (const problem of report.problems) process.stdout.write(`${pc.red('✗')} ${formatProblem(problem)}\n`);
+    for (const problem of report.problems) process.stdout.write(`${pc.red('✗')} ${printable(formatProblem(problem))}\n`);
     const verdict = report.problems.length === 0 ? pc.green('no problems') : pc.red(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}`);
-    process.stdout.write(`${report.customers.length} customer profile${report.customers.length === 1 ? '' : 's'} checked in ${directory}: ${verdict}\n`);
+    process.stdout.write(`${report.customers.length} customer profile${report.customers.length === 1 ? '' : 's'} checked in ${printable(directory)}: ${verdict}\n`);
   }
   return report.problems.length === 0 ? 0 : 2;
 }
@@ -22,7 +23,7 @@ export async function runProfilesLint(directory: string, json: boolean): Promise
 export async function runProfilesShow(directory: string, id: string, json: boolean): Promise<number> {
   const resolved = await new ProfileLibrary(directory).profile(id);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ profile: resolved.profile, chain: resolved.chain, origins: Object.fromEntries(resolved.origins) }, null, 2)}\n`);
+    process.stdout.write(`${printableJson(JSON.stringify({ profile: resolved.profile, chain: resolved.chain, origins: Object.fromEntries(resolved.origins) }, null, 2))}\n`);
   } else {
     process.stdout.write(describeProfile(resolved, directory));
   }
@@ -31,28 +32,28 @@ export async function runProfilesShow(directory: string, id: string, json: boole
 
 function describeProfile(resolved: ResolvedProfile, directory: string): string {
   const { profile } = resolved;
-  const name = (file: string) => relative(directory, file) || file;
+  const name = (file: string) => printable(relative(directory, file) || file);
   const lines: string[] = [];
-  lines.push(pc.bold(`${profile.name} (${profile.id})`));
+  lines.push(pc.bold(printable(`${profile.name} (${profile.id})`)));
   lines.push(`Profile: ${resolved.chain.map(name).reverse().join(' extends ')}`);
-  lines.push(`Format:  ${profile.format.type}${profile.format.version ? ` ${profile.format.version}` : ''}`);
-  lines.push(`Channel: ${describeChannel(profile.channel as unknown as Record<string, unknown>)}`);
-  lines.push(`Currencies: ${profile.currencies.join(', ')}`);
+  lines.push(printable(`Format:  ${profile.format.type}${profile.format.version ? ` ${profile.format.version}` : ''}`));
+  lines.push(printable(`Channel: ${describeChannel(profile.channel as unknown as Record<string, unknown>)}`));
+  lines.push(printable(`Currencies: ${profile.currencies.join(', ')}`));
   const submission = profile.submission;
   lines.push('', pc.bold('Submission procedure'));
-  lines.push(submission?.procedure ? indent(submission.procedure.trim()) : '  (none written yet)');
+  lines.push(submission?.procedure ? indent(printableLines(submission.procedure.trim())) : '  (none written yet)');
   lines.push('', pc.bold('Checklist'));
-  lines.push(...(submission?.checklist?.length ? submission.checklist.map((item) => `  [ ] ${item}`) : ['  (none)']));
+  lines.push(...(submission?.checklist?.length ? submission.checklist.map((item) => `  [ ] ${printable(item)}`) : ['  (none)']));
   lines.push('', pc.bold('Contacts'));
   lines.push(...(submission?.contacts?.length
-    ? submission.contacts.map((contact) => `  ${[contact.name, contact.role && `(${contact.role})`, contact.email, contact.phone].filter(Boolean).join('  ')}`)
+    ? submission.contacts.map((contact) => `  ${printable([contact.name, contact.role && `(${contact.role})`, contact.email, contact.phone].filter(Boolean).join('  '))}`)
     : ['  (none)']));
   lines.push('', pc.bold('Settings, and the file each comes from'));
   const origins = [...resolved.origins].filter(([pointer]) => !pointer.startsWith('/submission/'));
   const width = Math.min(48, Math.max(...origins.map(([pointer]) => pointer.length)));
   for (const [pointer, file] of origins) {
     const value = valueAt(profile, pointer);
-    lines.push(`  ${pointer.padEnd(width)}  ${describeSetting(value).padEnd(28)}  ${pc.dim(name(file))}`);
+    lines.push(`  ${printable(pointer).padEnd(width)}  ${printable(describeSetting(value)).padEnd(28)}  ${pc.dim(name(file))}`);
   }
   return `${lines.join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import { renderInvoices, type RenderOptions } from '../pipeline/render-invoices.js';
 import { openStore, type Store } from '../store/index.js';
+import { printable, printableJson } from './printable.js';
 
 export type RenderCommandOptions = Omit<RenderOptions, 'now' | 'allocate'> & {
   /** The database for control numbers: sqlite:<file> or postgres://… */
@@ -26,10 +27,10 @@ export async function runRender(options: RenderCommandOptions): Promise<number> 
       },
     });
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ documents: written }, null, 2)}\n`);
+      process.stdout.write(`${printableJson(JSON.stringify({ documents: written }, null, 2))}\n`);
     } else {
-      for (const document of written) process.stdout.write(`${document.invoiceNumber} (${document.customerId}) → ${document.file}\n`);
-      process.stdout.write(`${written.length} document${written.length === 1 ? '' : 's'} written to ${options.outDirectory}\n`);
+      for (const document of written) process.stdout.write(printable(`${document.invoiceNumber} (${document.customerId}) → ${document.file}`) + '\n');
+      process.stdout.write(`${written.length} document${written.length === 1 ? '' : 's'} written to ${printable(options.outDirectory)}\n`);
     }
     return 0;
   } finally {

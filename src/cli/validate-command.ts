@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import pc from 'picocolors';
 import { validateInvoiceBatches, type InvoiceResult } from '../pipeline/validate-invoices.js';
 import type { Finding } from '../rules/index.js';
+import { printable, printableJson } from './printable.js';
 
 export interface ValidateCommandOptions {
   readonly paths: readonly string[];
@@ -77,7 +78,7 @@ class JsonSpool {
   }
 
   add(entry: unknown): void {
-    const text = `${this.count === 0 ? '' : ',\n'}    ${JSON.stringify(entry)}`;
+    const text = `${this.count === 0 ? '' : ',\n'}    ${printableJson(JSON.stringify(entry))}`;
     this.count += 1;
     if (!this.stream.write(text)) this.full = true;
   }
@@ -106,16 +107,16 @@ class JsonSpool {
 }
 
 function describeResult(result: InvoiceResult): string {
-  const where = result.line !== undefined ? `${result.file}:${result.line}` : result.file;
+  const where = printable(result.line !== undefined ? `${result.file}:${result.line}` : result.file);
   const mark = result.ok ? (result.findings.length > 0 ? pc.yellow('!') : pc.green('✓')) : pc.red('✗');
-  let text = `${mark} ${pc.bold(result.invoiceNumber)} ${pc.dim(`(${result.customerId})`)} ${pc.dim(where)}\n`;
+  let text = `${mark} ${pc.bold(printable(result.invoiceNumber))} ${pc.dim(`(${printable(result.customerId)})`)} ${pc.dim(where)}\n`;
   for (const finding of result.findings) text += describeFinding(finding);
   return text;
 }
 
 function describeFinding(finding: Finding): string {
   const severity = finding.severity === 'error' ? pc.red('error  ') : pc.yellow('warning');
-  return `    ${severity} ${pc.cyan(finding.rule)} ${pc.dim(finding.path || '/')}\n            ${finding.message}\n`;
+  return `    ${severity} ${pc.cyan(printable(finding.rule))} ${pc.dim(printable(finding.path || '/'))}\n            ${printable(finding.message)}\n`;
 }
 
 function describeSummary(summary: Summary): string {

@@ -77,12 +77,26 @@ function syntaxError(text: string, file: string, firstLine: number, cause: unkno
   const errors: ParseError[] = [];
   parse(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const first = errors[0];
-  const offset = first?.offset ?? 0;
+  const comma = first ? trailingComma(text, first.offset) : undefined;
+  const offset = comma?.offset ?? first?.offset ?? 0;
   const { line, column } = lineColumnAt(text, offset);
-  const what = first ? describeParseError(printParseErrorCode(first.error)) : 'is not valid JSON';
+  const what = comma?.what ?? (first ? describeParseError(printParseErrorCode(first.error)) : 'is not valid JSON');
   return new InputError('INPUT_MALFORMED', 'model', [
     { location: { file, line: line + firstLine - 1, column }, message: `malformed JSON: ${what}` },
   ], { cause });
+}
+
+/**
+ * A comma before the '}' or ']' where the parser stopped: said at the comma, which is what to
+ * remove, rather than as "expected a property name" on the next line.
+ */
+function trailingComma(text: string, offset: number): { offset: number; what: string } | undefined {
+  const close = text[offset];
+  if (close !== '}' && close !== ']') return undefined;
+  let before = offset - 1;
+  while (before >= 0 && /\s/.test(text[before] ?? '')) before -= 1;
+  if (text[before] !== ',') return undefined;
+  return { offset: before, what: `a comma after the last ${close === '}' ? 'property' : 'item'}, before '${close}': remove it` };
 }
 
 function describeParseError(code: string): string {

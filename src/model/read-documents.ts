@@ -1,10 +1,12 @@
 import { createReadStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { InputError, type InputProblem } from './errors.js';
 import type { DocumentSource, Invoice, PurchaseOrder, Sourced } from './invoice.js';
-import { locatePointer, parseJsonText } from './json-text.js';
+import { lineColumnAt, locatePointer, parseJsonText } from './json-text.js';
 import { describeSchemaErrors, schemaValidator } from './schema-check.js';
+import { describeInvalidByte, firstInvalidUtf8, isUtf8, unfinishedTail, withoutByteOrderMark } from './utf8-text.js';
 
 /**
  * Reading invoices and purchase orders from files: one JSON object, a JSON array, JSON Lines
@@ -22,14 +24,15 @@ const READABLE_EXTENSIONS = new Set(['.json', '.jsonl', '.csv']);
 /** The files a list of paths stands for: files as given, directories searched recursively. */
 export async function expandPaths(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
-  for (const path of paths) {
-    const info = await stat(path).catch((cause: unknown) => {
-      throw unreadable(path, cause);
-    });
-    if (info.isDirectory()) files.push(...(await filesUnder(path)));
-    else files.push(path);
-  }
+  for (const path of paths) files.push(...(await expandPath(path)));
   return files;
+}
+
+async function expandPath(path: string): Promise<string[]> {
+  const info = await stat(path).catch((cause: unknown) => {
+    throw unreadable(path, cause);
+  });
+  return info.isDirectory() ? filesUnder(path) : [path];
 }
 
 async function filesUnder(directory: string): Promise<string[]> {
@@ -63,13 +66,38 @@ export async function* readDocuments<K extends DocumentKind>(paths: readonly str
  * asking for the next batch.
  */
 export async function* readDocumentBatches<K extends DocumentKind>(paths: readonly string[], kind: K): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
-  const named = new Set(paths);
-  for (const file of await expandPaths(paths)) {
-    // A CSV found in a folder without the column that groups documents is not an ERP export
-    // (a timesheet attached to an invoice, say): it is left alone. Named explicitly, it is read.
-    if (!named.has(file) && extname(file).toLowerCase() === '.csv' && !(await csvHasColumn(file, kind === 'invoice' ? 'invoiceNumber' : 'poNumber'))) continue;
-    yield* readFileBatches(file, kind);
+  // Every path is looked at before the first is read: a mistyped one stops the run at once.
+  const expanded: { path: string; files: string[] }[] = [];
+  for (const path of paths) expanded.push({ path, files: await expandPath(path) });
+  for (const { path, files } of expanded) {
+    const tally: Tally = { documents: 0 };
+    for (const file of files) {
+      // A CSV found in a folder without the column that groups documents is not an ERP export
+      // (a timesheet attached to an invoice, say): it is left alone. Named explicitly, it is read.
+      if (file !== path && extname(file).toLowerCase() === '.csv' && !(await csvHasColumn(file, kind === 'invoice' ? 'invoiceNumber' : 'poNumber'))) continue;
+      yield* readFileBatches(file, kind, tally);
+    }
+    if (tally.documents === 0) throw holdsNothing(path, files.length === 1 && files[0] === path, kind);
   }
+}
+
+/** How many documents the files of one named path gave: a path that gives none is bad input. */
+interface Tally {
+  documents: number;
+}
+
+/**
+ * A file or folder named on the command line with no document in it (an empty folder, only
+ * other files, an empty .jsonl, a JSON `[]`) is a mistake to say, not a batch of 0 invoices.
+ * A file found inside a folder may be empty (a day's export with nothing in it) as long as the
+ * folder as a whole holds something.
+ */
+function holdsNothing(path: string, isFile: boolean, kind: DocumentKind): InputError {
+  const what = kind === 'invoice' ? 'invoice' : 'purchase order';
+  const message = isFile
+    ? `holds no ${what}: expected at least one (an empty file, blank lines or an empty array [] are refused)`
+    : `holds no ${what}: no .json, .jsonl or .csv file in this folder or its subfolders has one`;
+  return new InputError('INPUT_INVALID', 'model', [{ location: { file: path }, message }]);
 }
 
 async function csvHasColumn(file: string, column: string): Promise<boolean> {
@@ -93,37 +121,64 @@ export async function readAllDocuments<K extends DocumentKind>(paths: readonly s
 }
 
 /** A plain function, not a generator of its own: each level of yield* costs a few promise hops. */
-function readFileBatches<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
+function readFileBatches<K extends DocumentKind>(file: string, kind: K, tally: Tally): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
   switch (extname(file).toLowerCase()) {
     case '.jsonl':
-      return readJsonLines(file, kind);
+      return readJsonLines(file, kind, tally);
     case '.csv':
-      return readCsv(file, kind);
+      return readCsv(file, kind, tally);
     default:
-      return readJsonFile(file, kind);
+      return readJsonFile(file, kind, tally);
   }
 }
 
-async function* readJsonFile<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
-  const text = await readFile(file, 'utf8').catch((cause: unknown) => {
+async function* readJsonFile<K extends DocumentKind>(file: string, kind: K, tally: Tally): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
+  const bytes = await readFile(file).catch((cause: unknown) => {
     throw unreadable(file, cause);
   });
-  yield jsonFileDocuments(text, file, kind);
+  yield jsonFileDocuments(utf8Text(bytes, file), file, kind, tally);
 }
 
-function* jsonFileDocuments<K extends DocumentKind>(text: string, file: string, kind: K): Generator<Sourced<DocumentOf<K>>> {
-  const value = parseJsonText(text, file);
+/** A whole file's text, refused at the line and column of its first byte that is not UTF-8. */
+function utf8Text(bytes: Buffer, file: string): string {
+  if (!isUtf8(bytes)) {
+    const offset = firstInvalidUtf8(bytes);
+    const before = withoutByteOrderMark(bytes.toString('utf8', 0, offset));
+    throw invalidUtf8({ file, ...lineColumnAt(before, before.length) }, bytes[offset]);
+  }
+  return withoutByteOrderMark(bytes.toString('utf8'));
+}
+
+function invalidUtf8(location: { file: string; line: number; column: number }, byte: number | undefined): InputError {
+  return new InputError('INPUT_MALFORMED', 'model', [{ location, message: describeInvalidByte(byte) }]);
+}
+
+function* jsonFileDocuments<K extends DocumentKind>(text: string, file: string, kind: K, tally: Tally): Generator<Sourced<DocumentOf<K>>> {
+  let value: unknown;
+  try {
+    value = parseJsonText(text, file);
+  } catch (error) {
+    throw tooDeepOr(error, text, file, 1);
+  }
   const items = Array.isArray(value) ? value : [value];
+  tally.documents += items.length;
   const prefix = Array.isArray(value) ? (index: number) => `/${index}` : () => '';
   for (const [index, item] of items.entries()) {
     const source: DocumentSource = Array.isArray(value) ? { file, index } : { file, index, line: 1 };
-    yield checked(item, kind, source, (pointer) => locatePointer(text, prefix(index) + pointer, file));
+    let document: Sourced<DocumentOf<K>>;
+    try {
+      document = checked(item, kind, source, (pointer) => locatePointer(text, prefix(index) + pointer, file));
+    } catch (error) {
+      throw tooDeepOr(error, text, file, 1);
+    }
+    yield document;
   }
 }
 
-async function* readJsonLines<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
+async function* readJsonLines<K extends DocumentKind>(file: string, kind: K, tally: Tally): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
   const position = { lineNumber: 0, index: 0 };
   for await (const lines of textLines(file)) yield jsonLinesDocuments(lines, file, kind, position);
+  tally.documents += position.index;
 }
 
 /** The documents of a chunk's lines; `position` carries the line number and document index across chunks. */
@@ -132,26 +187,85 @@ function* jsonLinesDocuments<K extends DocumentKind>(lines: readonly string[], f
     position.lineNumber += 1;
     if (text.trim() === '') continue;
     const line = position.lineNumber;
-    const value = parseJsonText(text, file, line);
-    yield checked(value, kind, { file, index: position.index, line }, (pointer) => locatePointer(text, pointer, file, line));
+    let document: Sourced<DocumentOf<K>>;
+    try {
+      document = checked(parseJsonText(text, file, line), kind, { file, index: position.index, line }, (pointer) => locatePointer(text, pointer, file, line));
+    } catch (error) {
+      throw tooDeepOr(error, text, file, line);
+    }
+    yield document;
     position.index += 1;
   }
+}
+
+/** No invoice or purchase order is nested this deep; a document that is gets refused here. */
+const MAX_NESTING = 256;
+
+/**
+ * JSON nested thousands deep overflows the stack of whichever recursive step meets it first
+ * (the number-text recovery, jsonc-parser, the schema check): that is bad input, said at the
+ * place where it is nested too deep. Other errors pass through. Costs nothing on the way in.
+ */
+function tooDeepOr(error: unknown, text: string, file: string, firstLine: number): unknown {
+  if (!(error instanceof RangeError) || !/call stack/i.test(error.message)) return error;
+  const offset = offsetPastDepth(text, MAX_NESTING);
+  const { line, column } = lineColumnAt(text, offset === -1 ? 0 : offset);
+  return new InputError('INPUT_MALFORMED', 'model', [{
+    location: { file, line: line + firstLine - 1, column },
+    message: `malformed JSON: nested more than ${MAX_NESTING} levels deep (objects and arrays within each other); no invoice or purchase order is`,
+  }], { cause: error });
+}
+
+/** Where the text's objects and arrays first nest deeper than `limit`, strings skipped; -1 if they never do. */
+function offsetPastDepth(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c) index += 1;
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x7b || code === 0x5b) {
+      depth += 1;
+      if (depth > limit) return index;
+    } else if (code === 0x7d || code === 0x5d) {
+      depth -= 1;
+    }
+  }
+  return -1;
 }
 
 /**
  * The lines of a text file, split as readline splits them with crlfDelay: Infinity ("\n",
  * "\r\n" and a lone "\r" end a line; text after the last line end is a last line), a chunk's
  * lines at a time: readline's async iterator cost more per line than parsing the JSON did.
- * Read in chunks, so memory stays flat however large the file; a read error is bad input.
+ * Read in chunks, so memory stays flat however large the file; a read error is bad input. The
+ * bytes must be UTF-8 (a byte-order mark at the start is dropped): the lines before a bad byte
+ * are given first, then the bad byte is refused at its line and column.
  */
 async function* textLines(file: string): AsyncGenerator<string[]> {
-  const stream = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const stream = createReadStream(file, { highWaterMark: 1 << 20 });
   /** Text after the last line end seen so far. */
   let partial = '';
   /** The previous chunk ended with "\r": a "\n" opening this chunk belongs to it. */
   let afterReturn = false;
+  /** Bytes of a character the previous chunk began and did not finish. */
+  let carried: Buffer | undefined;
+  /** Lines given so far: the bad byte's line is the one after them. */
+  let linesGiven = 0;
+  let first = true;
   try {
-    for await (const chunk of stream as AsyncIterable<string>) {
+    for await (const read of stream as AsyncIterable<Buffer>) {
+      const bytes = carried ? Buffer.concat([carried, read]) : read;
+      const tail = unfinishedTail(bytes);
+      const whole = bytes.subarray(0, bytes.length - tail);
+      carried = tail > 0 ? Buffer.from(bytes.subarray(bytes.length - tail)) : undefined;
+      const invalidAt = isUtf8(whole) ? -1 : firstInvalidUtf8(whole);
+      let chunk = whole.toString('utf8', 0, invalidAt === -1 ? whole.length : invalidAt);
+      if (first) chunk = withoutByteOrderMark(chunk);
+      first = false;
       const lines: string[] = [];
       let start = afterReturn && chunk.charCodeAt(0) === 10 ? 1 : 0;
       afterReturn = false;
@@ -173,9 +287,13 @@ async function* textLines(file: string): AsyncGenerator<string[]> {
         partial = '';
       }
       partial += chunk.slice(start);
+      linesGiven += lines.length;
       yield lines;
+      if (invalidAt !== -1) throw invalidUtf8({ file, line: linesGiven + 1, column: partial.length + 1 }, whole[invalidAt]);
     }
+    if (carried) throw invalidUtf8({ file, line: linesGiven + 1, column: partial.length + 1 }, carried[0]);
   } catch (cause) {
+    if (cause instanceof InputError) throw cause;
     throw unreadable(file, cause);
   }
   if (partial.length > 0) yield [partial];
@@ -186,14 +304,20 @@ async function* textLines(file: string): AsyncGenerator<string[]> {
  * for nesting (`buyer.address.city`, `attachments.0.file`). Rows with the same invoiceNumber
  * (purchase orders: poNumber) form one document; invoice-level cells must agree between them.
  */
-async function* readCsv<K extends DocumentKind>(file: string, kind: K): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
+async function* readCsv<K extends DocumentKind>(file: string, kind: K, tally: Tally): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
   const keyField = kind === 'invoice' ? 'invoiceNumber' : 'poNumber';
   const linePrefix = 'line.';
   const groups = new Map<string, { document: Record<string, unknown>; firstLine: number; cells: Map<string, { value: string; line: number }> }>();
   // Loaded here, not at start-up: most runs read no CSV.
   const { parse: parseCsv } = await import('csv-parse');
-  const parser = parseCsv({ columns: true, info: true, skip_empty_lines: true, trim: true, bom: true });
-  createReadStream(file).on('error', (cause) => parser.destroy(unreadable(file, cause))).pipe(parser);
+  const parser = parseCsv({ columns: (header: string[]) => safeHeader(header, file), info: true, skip_empty_lines: true, trim: true, bom: true });
+  const source = createReadStream(file);
+  const utf8 = new Utf8Check();
+  utf8.on('error', (cause) => {
+    source.destroy();
+    parser.destroy(cause);
+  });
+  source.on('error', (cause) => parser.destroy(unreadable(file, cause))).pipe(utf8).pipe(parser);
   try {
     for await (const row of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) {
       const line = row.info.lines;
@@ -230,10 +354,67 @@ async function* readCsv<K extends DocumentKind>(file: string, kind: K): AsyncGen
     }
   } catch (cause) {
     if (cause instanceof InputError) throw cause;
+    if (cause instanceof InvalidUtf8) throw invalidUtf8(await csvPosition(file, cause.offset), cause.byte);
     const csvError = cause as { lines?: number; message?: string };
     throw new InputError('INPUT_MALFORMED', 'model', [{ location: { file, ...(csvError.lines ? { line: csvError.lines } : {}) }, message: `malformed CSV: ${csvError.message ?? String(cause)}` }], { cause });
   }
+  tally.documents += groups.size;
   yield csvDocuments(groups.values(), file, kind);
+}
+
+/** Object-prototype names: as a header segment they would reach the prototype of the document built. */
+const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The header as it is, once no column names a prototype property (`__proto__.remitTo`, `buyer.constructor`). */
+function safeHeader(header: string[], file: string): string[] {
+  header.forEach((column, index) => {
+    if (column.split('.').some((segment) => PROTOTYPE_NAMES.has(segment.trim()))) {
+      throw new InputError('INPUT_INVALID', 'model', [{
+        location: { file, line: 1, column: index + 1 },
+        field: column,
+        message: 'names __proto__, constructor or prototype, which are no invoice fields: rename the column to the field it is for (see schemas/invoice.schema.json)',
+      }]);
+    }
+  });
+  return header;
+}
+
+/** A byte that is not UTF-8 in a CSV stream, at its offset in the file. */
+class InvalidUtf8 extends Error {
+  constructor(readonly offset: number, readonly byte: number | undefined) {
+    super(`byte ${offset} is not valid UTF-8`);
+  }
+}
+
+/** Passes bytes on unchanged once they are known to be UTF-8; a character across chunks is passed whole. */
+class Utf8Check extends Transform {
+  private carried: Buffer | undefined;
+  private offset = 0;
+
+  override _transform(read: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    const bytes = this.carried ? Buffer.concat([this.carried, read]) : read;
+    const tail = unfinishedTail(bytes);
+    const whole = bytes.subarray(0, bytes.length - tail);
+    this.carried = tail > 0 ? Buffer.from(bytes.subarray(bytes.length - tail)) : undefined;
+    if (!isUtf8(whole)) {
+      const at = firstInvalidUtf8(whole);
+      done(new InvalidUtf8(this.offset + at, whole[at]));
+      return;
+    }
+    this.offset += whole.length;
+    done(null, whole);
+  }
+
+  override _flush(done: TransformCallback): void {
+    done(this.carried ? new InvalidUtf8(this.offset, this.carried[0]) : null);
+  }
+}
+
+/** Line and column of a byte of a CSV file ("\n", "\r\n" and a lone "\r" end a line): read again, only for a message. */
+async function csvPosition(file: string, offset: number): Promise<{ file: string; line: number; column: number }> {
+  const bytes = await readFile(file);
+  const lines = withoutByteOrderMark(bytes.toString('utf8', 0, offset)).split(/\r\n|\r|\n/);
+  return { file, line: lines.length, column: (lines[lines.length - 1] ?? '').length + 1 };
 }
 
 function* csvDocuments<K extends DocumentKind>(groups: Iterable<{ document: Record<string, unknown>; firstLine: number }>, file: string, kind: K): Generator<Sourced<DocumentOf<K>>> {
@@ -259,7 +440,8 @@ function setNested(target: Record<string, unknown>, segments: readonly string[],
       return;
     }
     const nextIsIndex = /^\d+$/.test(segments[position + 1] ?? '');
-    const existing = (cursor as Record<string | number, unknown>)[key];
+    // Own properties only: a document is built from data, never from what objects inherit.
+    const existing = Object.hasOwn(cursor, key) ? (cursor as Record<string | number, unknown>)[key] : undefined;
     const child = existing ?? (nextIsIndex ? [] : {});
     (cursor as Record<string | number, unknown>)[key] = child;
     cursor = child as Record<string, unknown> | unknown[];

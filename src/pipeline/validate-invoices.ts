@@ -1,8 +1,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 import { PairCache } from '../model/bounded-cache.js';
 import { SeenKeys, type SeenAt } from '../model/seen-keys.js';
-import { InputError } from '../model/errors.js';
 import type { DocumentSource, Invoice } from '../model/invoice.js';
 import { readDocumentBatches } from '../model/read-documents.js';
 import { ProfileLibrary } from '../profiles/index.js';
@@ -64,14 +63,14 @@ export async function* validateInvoiceBatches(options: ValidateOptions): AsyncGe
   const profiles = new ProfileLibrary(options.profilesDirectory);
   const checker = new InvoiceChecker(purchaseOrders, { today: options.today, evaluator: options.evaluator ?? 'compiled' });
   const numbers = new InvoiceNumbers(options.submitted);
-  const attachmentFiles = new Map<string, AttachmentInfo | string>();
+  const attachmentFiles = new Map<string, AttachmentInfo>();
   const attachmentPaths = new AttachmentPaths();
   for await (const batch of readDocumentBatches(options.paths, 'invoice')) {
     const results: InvoiceResult[] = [];
     for (const { document: invoice, source } of batch) {
       // Everything that makes the run fail as bad input is found before the rules run.
       const resolved = profiles.loaded(invoice.customerId) ?? (await profileFor(profiles, invoice, source));
-      const attachments = inspectAttachments(invoice, source.file, source.line, attachmentFiles, attachmentPaths);
+      const attachments = inspectAttachments(invoice, source.file, attachmentFiles, attachmentPaths);
       const task = { invoice, duplicateOf: numbers.claim(invoice, source), attachments };
       const checked = checker.check(task, resolved);
       const outcome = 'ok' in checked ? checked : await checked;
@@ -128,46 +127,47 @@ class InvoiceNumbers {
 }
 
 /**
- * What the attachment rule needs to know of each attached file: how big it is. An attachment
- * the invoice lists but that cannot be read is bad input: the run stops with exit status 2.
+ * What the attachment rule needs to know of each attached file: how big it is, or why it
+ * cannot be used. A missing or unreadable attachment is the invoice's problem, not the input's:
+ * attachments-required reports it and the rest of the batch is checked as usual.
  */
-function inspectAttachments(invoice: Invoice, invoiceFile: string, line: number | undefined, known: Map<string, AttachmentInfo | string>, paths: AttachmentPaths): Map<string, AttachmentInfo> {
+function inspectAttachments(invoice: Invoice, invoiceFile: string, known: Map<string, AttachmentInfo>, paths: AttachmentPaths): Map<string, AttachmentInfo> {
   const found = new Map<string, AttachmentInfo>();
-  for (const [index, attachment] of (invoice.attachments ?? []).entries()) {
+  for (const attachment of invoice.attachments ?? []) {
     const path = paths.resolve(invoiceFile, attachment.file);
-    let info = known.get(path);
+    let info = path === undefined ? OUTSIDE_FOLDER : known.get(path);
     if (info === undefined) {
-      info = inspectFile(path);
+      info = inspectFile(path as string);
       if (known.size >= 10_000) known.clear();
-      known.set(path, info);
+      known.set(path as string, info);
     }
-    if (typeof info !== 'string') {
-      found.set(attachment.file, info);
-      continue;
-    }
-    throw new InputError('INPUT_UNREADABLE', 'pipeline', [{
-      location: { file: invoiceFile, ...(line !== undefined ? { line } : {}) },
-      field: `/attachments/${index}/file`,
-      message: `invoice ${invoice.invoiceNumber} attaches its ${attachment.type} "${attachment.file}", which ${info}: expected a readable file at ${path}`,
-    }]);
+    found.set(attachment.file, info);
   }
   return found;
 }
+
+/** Never looked at: an invoice may not make firstpass read (or reveal the size of) any file on the machine. */
+const OUTSIDE_FOLDER: AttachmentInfo = { problem: "is outside the invoice's folder: attachments are named relative to the invoice file, in its folder or below" };
 
 /**
  * Where an attachment is: its path resolved against the invoice file's folder. Batches attach
  * the same few files again and again, so each invoice file keeps its answers (bounded).
  */
 class AttachmentPaths {
-  private readonly paths = new PairCache<string, string, string>(10_000);
+  private readonly paths = new PairCache<string, string, string | undefined>(10_000);
 
-  resolve(invoiceFile: string, attachmentFile: string): string {
+  /** The attachment's path, or undefined when it is absolute or leads out of the invoice's folder. */
+  resolve(invoiceFile: string, attachmentFile: string): string | undefined {
     return this.paths.get(invoiceFile, attachmentFile, resolveAttachment);
   }
 }
 
-function resolveAttachment(invoiceFile: string, attachmentFile: string): string {
-  return resolve(dirname(invoiceFile), attachmentFile);
+function resolveAttachment(invoiceFile: string, attachmentFile: string): string | undefined {
+  if (isAbsolute(attachmentFile) || win32.isAbsolute(attachmentFile)) return undefined;
+  const folder = resolve(dirname(invoiceFile));
+  const path = resolve(folder, attachmentFile);
+  const inside = relative(folder, path);
+  return inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside) ? path : undefined;
 }
 
 /**
@@ -175,14 +175,17 @@ function resolveAttachment(invoiceFile: string, attachmentFile: string): string 
  * else to do meanwhile; the asynchronous round trip through the thread pool cost more than
  * the whole rule evaluation.
  */
-function inspectFile(path: string): AttachmentInfo | string {
+function inspectFile(path: string): AttachmentInfo {
   try {
     const info = statSync(path);
-    if (!info.isFile()) return 'is not a file';
+    if (info.isDirectory()) return { problem: 'is a folder, not a file' };
+    if (!info.isFile()) return { problem: 'is not a regular file' };
     accessSync(path, constants.R_OK);
     return { bytes: info.size };
   } catch (cause) {
     const code = (cause as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(cause)})`;
+    if (code === 'ENOENT') return { problem: 'does not exist' };
+    if (code === 'ENOTDIR') return { problem: 'does not exist (a part of its path is a file, not a folder)' };
+    return { problem: `cannot be read (${code ?? String(cause)})` };
   }
 }

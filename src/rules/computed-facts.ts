@@ -34,10 +34,11 @@ export const EMPTY_HISTORY: InvoiceHistory = {
   poLineQuantityInvoiced: () => ZERO,
 };
 
-/** What the pipeline learnt about an attached file (rules do no I/O). */
-export interface AttachmentInfo {
-  readonly bytes: number;
-}
+/**
+ * What the pipeline learnt about an attached file (rules do no I/O): its size, or why it cannot
+ * be used ("does not exist", "is a folder, not a file", "is outside the invoice's folder"...).
+ */
+export type AttachmentInfo = { readonly bytes: number } | { readonly problem: string };
 
 export interface FactInputs {
   readonly invoice: Invoice;
@@ -425,6 +426,7 @@ function attachmentProblems(invoice: Invoice, files: ReadonlyMap<string, Attachm
       if (extensions && !extensions.includes(extension)) problems.push({ pointer, text: `${type} ${attachment.file} is not one of ${extensions.join(', ')}` });
       const info = files.get(attachment.file);
       if (!info) problems.push({ pointer, text: `${type} ${attachment.file} cannot be read` });
+      else if ('problem' in info) problems.push({ pointer, text: `${type} ${attachment.file} ${info.problem}` });
       else if (maxBytes !== undefined && info.bytes > maxBytes) problems.push({ pointer, text: `${type} ${attachment.file} is ${info.bytes} bytes, over the ${maxBytes} allowed` });
     });
   }

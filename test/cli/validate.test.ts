@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { invoiceWith, profileWith, purchaseOrder } from '../support/check.js';
@@ -115,11 +116,35 @@ test('bad input: an invalid profile is exit 2 with its file, line and column', (
   assert.match(result.stderr, /profiles\/acme\.json:\d+:\d+: \/rules\/po-required must be true or false or an object/);
 });
 
-test('bad input: an attachment that cannot be read is exit 2, naming the invoice, the field and the path looked at', () => {
-  const root = workspace({ 'in/a.json': invoiceWith({ attachments: [{ type: 'timesheet', file: 'timesheets/week-45.pdf' }] }) });
+test('an attachment that is missing, a folder or outside the invoice folder is a finding of attachments-required; the rest of the batch is checked', () => {
+  const timesheet = (invoiceNumber: string, file: string) => invoiceWith({ invoiceNumber, attachments: [{ type: 'timesheet', file }] });
+  const root = workspace({
+    'in/a.json': timesheet('INV-1', 'timesheets/week-45.pdf'),
+    'in/b.json': timesheet('INV-2', 'timesheets'),
+    'in/c.json': timesheet('INV-3', '../../etc/passwd'),
+    'in/d.json': timesheet('INV-4', '/etc/passwd'),
+    'in/e.json': timesheet('INV-5', 'timesheets/week-46.pdf'),
+    'in/timesheets/week-46.pdf': '%PDF-1.4 hours',
+    'in/timesheets/readme.txt': 'makes the folder exist',
+    'outside.pdf': 'not to be read',
+  }, { 'attachments-required': { types: ['timesheet'], extensions: ['.pdf'] } });
+  const result = validate(root, 'in', '--json');
+  assert.equal(result.status, 1, result.stderr);
+  const report = JSON.parse(result.stdout) as { invoices: { invoiceNumber: string; ok: boolean; findings: { rule: string; message: string; path: string }[] }[] };
+  assert.deepEqual(report.invoices.map((invoice) => [invoice.invoiceNumber, invoice.ok]), [['INV-1', false], ['INV-2', false], ['INV-3', false], ['INV-4', false], ['INV-5', true]]);
+  const messages = report.invoices.map((invoice) => invoice.findings.map((finding) => `${finding.rule} ${finding.path} ${finding.message}`).join('\n'));
+  assert.match(messages[0] ?? '', /^attachments-required \/attachments\/0\/file .*timesheet timesheets\/week-45\.pdf does not exist/);
+  assert.match(messages[1] ?? '', /timesheet timesheets is a folder, not a file/);
+  assert.match(messages[2] ?? '', /timesheet \.\.\/\.\.\/etc\/passwd is outside the invoice's folder/);
+  assert.match(messages[3] ?? '', /timesheet \/etc\/passwd is outside the invoice's folder/);
+});
+
+test('an attachment that cannot be read is a finding naming the file and why', { skip: process.getuid?.() === 0 ? 'root reads every file' : false }, () => {
+  const root = workspace({ 'in/a.json': invoiceWith({ attachments: [{ type: 'timesheet', file: 'hours.pdf' }] }), 'in/hours.pdf': '%PDF' }, { 'attachments-required': { types: ['timesheet'] } });
+  chmodSync(join(root, 'in/hours.pdf'), 0o000);
   const result = validate(root, 'in');
-  assert.equal(result.status, 2);
-  assert.match(result.stderr, /in\/a\.json:1: \/attachments\/0\/file invoice INV-1001 attaches its timesheet "timesheets\/week-45\.pdf", which does not exist: expected a readable file at .*in\/timesheets\/week-45\.pdf/);
+  assert.equal(result.status, 1, result.stderr);
+  assert.match(result.stdout, /timesheet hours\.pdf cannot be read \(EACCES\)/);
 });
 
 test('bad usage: an unknown option, an unknown command and a malformed --today are exit 2', () => {
@@ -150,4 +175,51 @@ test('bad usage: --today must be a real calendar date', () => {
   const result = firstpass(['validate', 'in', '--today', '2026-02-31'], { cwd: root });
   assert.equal(result.status, 2);
   assert.match(result.stderr, /--today must be a date written YYYY-MM-DD, not "2026-02-31"/);
+});
+
+test('bad input: JSON nested 100,000 deep is exit 2 naming the file, not a stack trace', () => {
+  const root = workspace({ 'in/deep.json': `{"invoiceNumber": "INV-1", "buyer": ${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}` });
+  const result = validate(root, 'in');
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, /in\/deep\.json:1:\d+: malformed JSON: nested more than 256 levels deep/);
+  assert.doesNotMatch(result.stderr, /RangeError|internal error/);
+});
+
+test('bad input: a CSV header __proto__.remitTo is exit 2 naming the file, column and header', () => {
+  const root = workspace({ 'in/export.csv': 'invoiceNumber,customerId,__proto__.remitTo\nINV-1,acme,evil\n' });
+  const result = validate(root, 'in/export.csv');
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, /in\/export\.csv:1:3: __proto__\.remitTo names __proto__, constructor or prototype/);
+});
+
+test('bad input: a named folder with no invoice in it is exit 2 naming it, not "0 invoices"', () => {
+  const root = workspace({ 'in/readme.txt': 'nothing here' });
+  const result = validate(root, 'in');
+  assert.equal(result.status, 2, result.stderr);
+  assert.equal(result.stdout, '');
+  assert.match(result.stderr, /^in: holds no invoice/m);
+});
+
+test('control characters and terminal escapes from invoice data are shown escaped; --json gives them back exactly', () => {
+  const hostile = 'INV-\u001b[2J\u001b]0;owned\u0007\u009b31m\u202e';
+  const root = workspace({
+    'in/\u001b[31mred.json': invoiceWith({ invoiceNumber: hostile, poNumber: ' ' }),
+    'other/a.json': invoiceWith({ customerId: 'x\u001b[8m' }),
+  });
+  const raw = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e]/;
+  const text = validate(root, 'in');
+  assert.equal(text.status, 1, text.stderr);
+  assert.doesNotMatch(text.stdout, raw);
+  assert.match(text.stdout, /✗ INV-\\x1b\[2J\\x1b\]0;owned\\x07\\x9b31m\\u202e \(acme\) in\/\\x1b\[31mred\.json:1/);
+
+  const json = validate(root, 'in', '--json');
+  assert.doesNotMatch(json.stdout, raw);
+  const report = JSON.parse(json.stdout) as { invoices: { file: string; invoiceNumber: string }[] };
+  assert.equal(report.invoices[0]?.invoiceNumber, hostile);
+  assert.equal(report.invoices[0]?.file, 'in/\u001b[31mred.json');
+
+  const bad = validate(root, 'other');
+  assert.equal(bad.status, 2);
+  assert.doesNotMatch(bad.stderr, raw);
+  assert.match(bad.stderr, /names customer "x\\x1b\[8m"/);
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, createReadStream } from 'node:fs';
+import { chmodSync, createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -83,7 +83,8 @@ test('a malformed JSON Lines record gives the line of the file it is on', async 
   const root = tempFolder({ 'batch.jsonl': `${JSON.stringify(invoiceWith())}\n${JSON.stringify(invoiceWith({ invoiceNumber: 'INV-2' }))}\n{"invoiceNumber": "INV-3",}\n` });
   const error = await inputError(readInvoices(join(root, 'batch.jsonl')));
   assert.equal(error.problems[0]?.location.line, 3);
-  assert.equal(error.problems[0]?.location.column, 27);
+  // The trailing comma itself, which is what to remove (not the '}' after it).
+  assert.equal(error.problems[0]?.location.column, 26);
 });
 
 test('an invoice that breaks the schema gives the field, its position and what was expected', async () => {
@@ -176,4 +177,129 @@ test('CSV: a malformed CSV file is bad input with its line', async () => {
   const error = await inputError(readInvoices(root));
   assert.equal(error.code, 'INPUT_MALFORMED');
   assert.match(error.message, /malformed CSV/);
+});
+
+/** Bytes of a file: text with raw bytes spliced in where `marker` stands. */
+function withBytes(text: string, marker: string, bytes: number[]): Buffer {
+  const [before, after] = text.split(marker) as [string, string];
+  return Buffer.concat([Buffer.from(before, 'utf8'), Buffer.from(bytes), Buffer.from(after, 'utf8')]);
+}
+
+function writeBytes(name: string, bytes: Buffer): { root: string; file: string } {
+  const root = tempFolder();
+  const file = join(root, name);
+  writeFileSync(file, bytes);
+  return { root, file };
+}
+
+test('invalid UTF-8 in a JSON file is bad input at the line and column of the bad byte, not a U+FFFD that passes', async () => {
+  const text = JSON.stringify({ ...invoiceWith(), note: 'café @@' }, null, 2);
+  const { file } = writeBytes('latin1.json', withBytes(text, '@@', [0xe9, 0x21]));
+  const error = await inputError(readInvoices(file));
+  assert.equal(error.code, 'INPUT_MALFORMED');
+  const line = text.split('\n').findIndex((entry) => entry.includes('@@'));
+  const column = (text.split('\n')[line] ?? '').indexOf('@@') + 1;
+  assert.deepEqual(error.problems[0]?.location, { file, line: line + 1, column });
+  assert.match(error.message, /is not valid UTF-8: byte 0xE9/);
+});
+
+test('invalid UTF-8 in JSON Lines: the line and column of the bad byte, after the invoices before it', async () => {
+  const lines = [JSON.stringify(invoiceWith()), JSON.stringify({ ...invoiceWith({ invoiceNumber: 'INV-2' }), note: 'ab@@' })];
+  const { file } = writeBytes('batch.jsonl', withBytes(`${lines.join('\n')}\n`, '@@', [0xc3, 0x28]));
+  const error = await inputError(readInvoices(file));
+  assert.deepEqual(error.problems[0]?.location, { file, line: 2, column: (lines[1] ?? '').indexOf('@@') + 1 });
+});
+
+test('JSON Lines: a character split across the 1 MiB read chunks is read whole; a bad byte just after the boundary is found', async () => {
+  const record = JSON.stringify({ ...invoiceWith(), note: 'x' });
+  // "€" is 3 bytes: the filler puts its first byte last in the first 1 MiB chunk.
+  const filler = ' '.repeat(2 ** 20 - Buffer.byteLength(record) - 1 - Buffer.byteLength('{"invoiceNumber":"INV-') - 2);
+  const shifted = `${record}\n${filler}\n${JSON.stringify(invoiceWith({ invoiceNumber: 'INV-€' }))}\n`;
+  const bytes = Buffer.from(shifted, 'utf8');
+  const euro = bytes.indexOf(Buffer.from('€'));
+  assert.ok(euro < 2 ** 20 && euro + 3 > 2 ** 20, `the euro sign at ${euro} should straddle the chunk boundary`);
+  const good = writeBytes('straddle.jsonl', bytes);
+  const documents = await readInvoices(good.file);
+  assert.deepEqual(documents.map((entry) => [entry.source.line, entry.document.invoiceNumber]), [[1, 'INV-1001'], [3, 'INV-€']]);
+
+  const broken = Buffer.from(bytes);
+  broken[2 ** 20] = 0x41; // the euro's second byte becomes "A": its lead byte is left dangling at the end of the chunk
+  const bad = writeBytes('broken.jsonl', broken);
+  const error = await inputError(readInvoices(bad.file));
+  assert.deepEqual(error.problems[0]?.location, { file: bad.file, line: 3, column: '{"invoiceNumber":"INV-'.length + 1 });
+});
+
+test('invalid UTF-8 in a CSV file and in a purchase-order file is bad input with its line', async () => {
+  const csv = writeBytes('export.csv', withBytes(`${CSV_HEADER}\nINV-1,acme,2026-11-10,USD,PO-1,Acme @@,X,0,0,false,1,W,W,1,1,1,S,0\n`, '@@', [0xff]));
+  const csvError = await inputError(readInvoices(csv.file));
+  assert.equal(csvError.code, 'INPUT_MALFORMED');
+  assert.deepEqual(csvError.problems[0]?.location, { file: csv.file, line: 2, column: 'INV-1,acme,2026-11-10,USD,PO-1,Acme '.length + 1 });
+  const po = writeBytes('po.json', withBytes('{"poNumber": "PO-@@"}', '@@', [0x80]));
+  const poError = await inputError(readAllDocuments([po.file], 'purchase-order'));
+  assert.deepEqual(poError.problems[0]?.location, { file: po.file, line: 1, column: 18 });
+});
+
+test('a UTF-8 byte-order mark at the start of a JSON or JSON Lines file is accepted, as for CSV', async () => {
+  const root = tempFolder();
+  writeFileSync(join(root, 'one.json'), `\uFEFF${JSON.stringify(invoiceWith({ invoiceNumber: 'A-1' }), null, 2)}`);
+  writeFileSync(join(root, 'many.jsonl'), `\uFEFF${JSON.stringify(invoiceWith({ invoiceNumber: 'B-1' }))}\n${JSON.stringify(invoiceWith({ invoiceNumber: 'B-2' }))}\n`);
+  writeFileSync(join(root, 'po.json'), `\uFEFF${JSON.stringify({ poNumber: 'PO-1', customerId: 'acme', issueDate: '2026-11-01', currency: 'USD', lines: [] })}`);
+  const documents = await readInvoices([join(root, 'one.json'), join(root, 'many.jsonl')]);
+  assert.deepEqual(documents.map((entry) => entry.document.invoiceNumber), ['A-1', 'B-1', 'B-2']);
+  const error = await readAllDocuments([join(root, 'po.json')], 'purchase-order').then(() => undefined, (caught: unknown) => caught as InputError);
+  assert.doesNotMatch(error?.message ?? '', /malformed JSON/);
+});
+
+test('JSON nested 100,000 deep is bad input naming the file, not a crash', async () => {
+  const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+  const deepObject = `{"invoiceNumber": "INV-1", "buyer": ${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}}`;
+  const root = tempFolder({ 'deep.json': deep, 'deep-object.json': deepObject, 'deep.jsonl': `${JSON.stringify(invoiceWith())}\n${deepObject}\n` });
+  for (const [name, line] of [['deep.json', 1], ['deep-object.json', 1], ['deep.jsonl', 2]] as const) {
+    const error = await inputError(readInvoices(join(root, name)));
+    assert.equal(error.code, 'INPUT_MALFORMED', name);
+    assert.equal(error.problems[0]?.location.file, join(root, name));
+    assert.equal(error.problems[0]?.location.line, line, name);
+    assert.match(error.message, /nested more than 256 levels deep/);
+  }
+  const unclosed = await inputError(readInvoices(join(tempFolder({ 'x.json': '['.repeat(100_000) }), 'x.json')));
+  assert.equal(unclosed.code, 'INPUT_MALFORMED');
+});
+
+test('a trailing comma is reported where the comma is, saying to remove it', async () => {
+  const root = tempFolder({
+    'object.json': '{\n  "invoiceNumber": "X-1",\n  "customerId": "acme",\n}\n',
+    'array.json': '[\n  {"invoiceNumber": "X-1"},\n  {"invoiceNumber": "X-2"}  ,\n\n]\n',
+  });
+  const objectError = await inputError(readInvoices(join(root, 'object.json')));
+  assert.deepEqual(objectError.problems[0]?.location, { file: join(root, 'object.json'), line: 3, column: 23 });
+  assert.match(objectError.message, /malformed JSON: a comma after the last property, before '}': remove it/);
+  const arrayError = await inputError(readInvoices(join(root, 'array.json')));
+  assert.deepEqual(arrayError.problems[0]?.location, { file: join(root, 'array.json'), line: 3, column: 29 });
+  assert.match(arrayError.message, /a comma after the last item, before '\]': remove it/);
+});
+
+test('a named file or folder that holds no invoice is bad input naming it', async () => {
+  const root = tempFolder({ 'empty.jsonl': '', 'blank.jsonl': '\n\n', 'none.json': '[]', 'notes/readme.txt': 'no invoices', 'full/a.json': invoiceWith(), 'full/empty.jsonl': '' });
+  mkdirSync(join(root, 'nothing'));
+  for (const name of ['empty.jsonl', 'blank.jsonl', 'none.json', 'notes', 'nothing']) {
+    const error = await inputError(readInvoices(join(root, name)));
+    assert.equal(error.code, 'INPUT_INVALID', name);
+    assert.equal(error.problems[0]?.location.file, join(root, name));
+    assert.match(error.message, /holds no invoice/, name);
+  }
+  // A folder with invoices in it may hold an empty export beside them.
+  assert.equal((await readInvoices(join(root, 'full'))).length, 1);
+  const poError = await inputError(readAllDocuments([join(root, 'nothing')], 'purchase-order'));
+  assert.match(poError.message, /holds no purchase order/);
+});
+
+test('CSV: a header that names an object prototype property is refused with its column, nothing is polluted', async () => {
+  for (const header of ['__proto__.remitTo', 'constructor.x', 'buyer.__proto__.x', 'line.prototype.y']) {
+    const root = tempFolder({ 'export.csv': `invoiceNumber,customerId,${header}\nINV-1,acme,evil\n` });
+    const error = await inputError(readInvoices(join(root, 'export.csv')));
+    assert.equal(error.code, 'INPUT_INVALID', header);
+    assert.deepEqual(error.problems[0]?.location, { file: join(root, 'export.csv'), line: 1, column: 3 });
+    assert.equal(error.problems[0]?.field, header);
+    assert.equal(({} as Record<string, unknown>).remitTo, undefined);
+  }
 });

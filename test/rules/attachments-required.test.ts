@@ -32,6 +32,12 @@ test('an attached file that cannot be read is rejected', async () => {
   assert.equal(finding.message, 'Acme Corp needs supporting documents: timesheet timesheet.pdf cannot be read.');
 });
 
+test('what the pipeline found wrong with an attached file is named in the finding', async () => {
+  const finding = onlyFinding(await check(on, withTimesheet, { attachments: new Map([['timesheet.pdf', { problem: 'is a folder, not a file' }]]) }), RULE);
+  assert.equal(finding.message, 'Acme Corp needs supporting documents: timesheet timesheet.pdf is a folder, not a file.');
+  assert.equal(finding.path, '/attachments/0/file');
+});
+
 test('an attached file of an extension the customer does not take is rejected, listing the allowed ones', async () => {
   const profile = profileWith({ [RULE]: { types: ['timesheet'], extensions: ['.pdf', '.tif'] } });
   const invoice = invoiceWith({ attachments: [{ type: 'timesheet', file: 'hours.xlsx' }] });
