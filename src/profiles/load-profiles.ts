@@ -121,6 +121,7 @@ export class ProfileLibrary {
       file,
       chain: layers.map((layer) => layer.file),
       origins: merged.origins,
+      texts: new Map(layers.flatMap((layer) => (layer.text !== undefined ? [[layer.file, layer.text] as const] : []))),
     };
   }
 
