@@ -2,8 +2,8 @@ import { setFlagsFromString } from 'node:v8';
 import { RE2JS } from 're2js';
 
 /**
- * Patterns from profiles (po-format, invoice-number-format, custom rules' `matches` ...) and
- * templates run on invoice data, so none may backtrack for minutes on a hostile pattern such as
+ * Patterns from profiles (po-format, invoice-number-format, custom rules' `matches` ...) run
+ * on invoice data, so none may backtrack for minutes on a hostile pattern such as
  * `^([A-Z0-9-]+)+$`. Each runs in linear time:
  * - a pattern V8's linear engine can run is a native RegExp, and V8 is told to switch a match
  *   to that engine after too many backtracks: native speed in the usual case, linear at worst;
@@ -22,11 +22,26 @@ export interface TextPattern {
 }
 
 const compiled = new Map<string, TextPattern>();
+const templatePatterns = new Map<string, RegExp>();
 
-export function cachedRegExp(pattern: string): TextPattern {
+/**
+ * A pattern from a shipped template (edi-templates/), compiled once: the project's own, so it may
+ * use lookaheads; V8 still switches it to its linear engine after too many backtracks where it can.
+ */
+export function cachedRegExp(pattern: string): RegExp {
+  let regexp = templatePatterns.get(pattern);
+  if (!regexp) {
+    regexp = new RegExp(pattern);
+    templatePatterns.set(pattern, regexp);
+  }
+  return regexp;
+}
+
+/** A pattern from a profile or rule, compiled once, matched in linear time; patternProblem says first why one cannot be. */
+export function linearPattern(pattern: string): TextPattern {
   let regexp = compiled.get(pattern);
   if (!regexp) {
-    const chosen = linearPattern(pattern);
+    const chosen = choosePattern(pattern);
     if (typeof chosen === 'string') throw new SyntaxError(`the regular expression ${pattern} ${chosen}`);
     regexp = chosen;
     compiled.set(pattern, regexp);
@@ -36,11 +51,11 @@ export function cachedRegExp(pattern: string): TextPattern {
 
 /** Why a pattern cannot be used (not a regular expression, or not one that runs in linear time), or undefined when it can. */
 export function patternProblem(pattern: string): string | undefined {
-  const chosen = compiled.get(pattern) ?? linearPattern(pattern);
+  const chosen = compiled.get(pattern) ?? choosePattern(pattern);
   return typeof chosen === 'string' ? chosen : undefined;
 }
 
-function linearPattern(pattern: string): TextPattern | string {
+function choosePattern(pattern: string): TextPattern | string {
   let native: RegExp;
   try {
     native = new RegExp(pattern);
