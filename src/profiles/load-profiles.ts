@@ -4,6 +4,7 @@ import { isCurrencyCode } from '../model/currency.js';
 import { InputError, type InputProblem } from '../model/errors.js';
 import { locatePointer, parseJsonText } from '../model/json-text.js';
 import { describeSchemaErrors, schemaValidator } from '../model/schema-check.js';
+import { withDecimalSettingsAsText } from './decimal-settings.js';
 import { mergeLayers, type Layer } from './merge-profiles.js';
 import type { CustomerProfile, ResolvedProfile } from '../model/profile.js';
 
@@ -203,7 +204,7 @@ async function readProfileFile(file: string, referencedFrom?: { file: string; me
   }
   let value: unknown;
   try {
-    value = parseJsonText(text, file, 1, 'as-numbers');
+    value = withDecimalSettingsAsText(parseJsonText(text, file, 1, 'as-numbers'), text, file);
   } catch (error) {
     if (error instanceof InputError) return { problems: [...error.problems] };
     throw error;

@@ -177,3 +177,34 @@ test('a problem in a base names the profile that extends it', async () => {
   const { problems } = await lintProfiles(root);
   assert.equal(problems.filter((problem) => problem.field === '/rules/po-requried').length, 1, JSON.stringify(problems));
 });
+
+// Issue 8 item 14: amounts and percentages written as JSON numbers are read from their text.
+test('decimal settings written as JSON numbers are read exactly as written, never through a float', async () => {
+  const text = `{
+  "id": "globex", "name": "Globex", "currencies": ["USD"],
+  "format": { "type": "pdf" },
+  "channel": { "type": "email", "to": "ap@globex.example", "from": "b@s.example", "smtp": { "host": "h" } },
+  "contract": { "prices": { "W-1": 10.10, "BIG": 12345678901234567.89, "TINY": 0.1 }, "discountPercent": 1e2 },
+  "rules": {
+    "po-amount-not-exceeded": { "tolerancePercent": 0 },
+    "po-line-match": { "tolerance": 1.5E-3 },
+    "tax-rate-matches-code": { "rates": { "S": 8.250, "Z": 0 } },
+    "issue-date-valid": { "maxAgeDays": 90 }
+  }
+}
+`;
+  const { profile } = await new ProfileLibrary(tempFolder({ 'globex.json': text })).profile('globex');
+  assert.deepEqual(profile.contract, { prices: { 'W-1': '10.10', BIG: '12345678901234567.89', TINY: '0.1' }, discountPercent: '100' });
+  assert.deepEqual(profile.rules, {
+    'po-amount-not-exceeded': { tolerancePercent: '0' },
+    'po-line-match': { tolerance: '0.0015' },
+    'tax-rate-matches-code': { rates: { S: '8.250', Z: '0' } },
+    'issue-date-valid': { maxAgeDays: 90 },
+  });
+});
+
+test('a decimal setting that is neither a number nor a decimal string is refused, saying both forms', async () => {
+  const root = tempFolder({ 'globex.json': customer({ contract: { prices: { 'W-1': '10,10' } } }), '_networks/ariba.json': ARIBA_BASE });
+  const { problems } = await lintProfiles(root);
+  assert.ok(problems.some((problem) => problem.field === '/contract/prices/W-1' && /must be a decimal such as 12\.50 or "12\.50"/.test(problem.message)), JSON.stringify(problems));
+});
