@@ -13,6 +13,8 @@ import { RE2JS } from 're2js';
  *   profile is loaded (patternProblem).
  * Each is compiled once. No 'u' flag: the profile schema checks patterns as plain JavaScript.
  */
+// Should a Node refuse these flags at run time, `new RegExp(p, 'l')` throws and every profile
+// pattern goes to re2js: slower, still linear.
 setFlagsFromString('--enable-experimental-regexp-engine');
 setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 

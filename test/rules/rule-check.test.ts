@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { lintProfiles } from '../../src/pipeline/lint-profiles.js';
 import { builtInRules } from '../../src/rules/index.js';
+import { INVOICE_FACT_NAMES, ITEM_FACT_NAMES, ItemFacts, type InvoiceFacts } from '../../src/rules/computed-facts.js';
 import { builtInParamNames, ruleDefinitionProblems } from '../../src/rules/rule-check.js';
 import { invoiceWith, profileWith } from '../support/check.js';
 import { firstpass } from '../support/cli.js';
@@ -138,4 +139,10 @@ test('a profile pattern parameter that cannot run in linear time is a lint error
   const lines = await lintLines(root);
   assert.equal(lines.length, 1, lines.join('\n'));
   assert.match(lines[0] as string, new RegExp(`acme\\.json:${positionOf(text, '"pattern"')} /rules/po-format/pattern cannot be matched in linear time`));
+});
+
+test('the computed fact names the check knows are the ones the code provides', () => {
+  const item = new ItemFacts({} as InvoiceFacts, { itemLabel: 'Line 1' });
+  assert.deepEqual(Object.keys(item).sort(), [...ITEM_FACT_NAMES].sort());
+  for (const name of INVOICE_FACT_NAMES) assert.ok(name in item, `${name} is read through by a line's computed fact`);
 });
