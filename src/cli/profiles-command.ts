@@ -1,6 +1,6 @@
 import { relative } from 'node:path';
 import pc from 'picocolors';
-import { formatProblem } from '../model/errors.js';
+import { formatProblem, type InputProblem } from '../model/errors.js';
 import { pointerSegments } from '../model/json-text.js';
 import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
 import { lintProfiles } from '../pipeline/lint-profiles.js';
@@ -10,11 +10,16 @@ import { printable, printableJson, printableLines } from './printable.js';
 export async function runProfilesLint(directory: string, json: boolean): Promise<number> {
   const report = await lintProfiles(directory);
   if (json) {
-    process.stdout.write(`${printableJson(JSON.stringify({ profiles: report.customers, problems: report.problems.map((problem) => ({ ...problem.location, field: problem.field, message: problem.message })) }, null, 2))}\n`);
+    const described = (problem: InputProblem) => ({ ...problem.location, field: problem.field, message: problem.message });
+    process.stdout.write(`${printableJson(JSON.stringify({ profiles: report.customers, problems: report.problems.map(described), warnings: report.warnings.map(described) }, null, 2))}\n`);
   } else {
-    for (const problem of report.problems) process.stdout.write(`${pc.red('✗')} ${printable(formatProblem(problem))}\n`);
-    const verdict = report.problems.length === 0 ? pc.green('no problems') : pc.red(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'}`);
-    process.stdout.write(`${report.customers.length} customer profile${report.customers.length === 1 ? '' : 's'} checked in ${printable(directory)}: ${verdict}\n`);
+    for (const problem of report.problems) process.stdout.write(`${pc.red('✗')} error: ${printable(formatProblem(problem))}\n`);
+    // Warnings are marked apart from errors and do not fail lint (exit 0 when they are all there is).
+    for (const warning of report.warnings) process.stdout.write(`${pc.yellow('!')} warning: ${printable(formatProblem(warning))}\n`);
+    const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
+    const verdict = report.problems.length === 0 ? pc.green('no problems') : pc.red(counted(report.problems.length, 'problem'));
+    const warned = report.warnings.length === 0 ? '' : `, ${pc.yellow(counted(report.warnings.length, 'warning'))}`;
+    process.stdout.write(`${counted(report.customers.length, 'customer profile')} checked in ${printable(directory)}: ${verdict}${warned}\n`);
   }
   return report.problems.length === 0 ? 0 : 2;
 }

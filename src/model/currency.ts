@@ -1,22 +1,35 @@
 /**
- * ISO 4217 minor units: how many decimals an amount in each currency carries.
- * Codes not listed have 2, which holds for almost every currency in use.
+ * ISO 4217: the active currency codes (list one, without funds of precious metals, SDRs and
+ * test codes, which no invoice is written in) and how many decimals an amount in each carries.
+ * The one source for both: a profile's currencies are checked against it, amounts are rounded by it.
  */
-const MINOR_UNITS_OTHER_THAN_TWO: ReadonlyMap<string, number> = new Map(Object.entries({
-  // no minor unit
-  BIF: 0, CLP: 0, DJF: 0, GNF: 0, ISK: 0, JPY: 0, KMF: 0, KRW: 0, PYG: 0, RWF: 0,
-  UGX: 0, UYI: 0, VND: 0, VUV: 0, XAF: 0, XOF: 0, XPF: 0,
-  // three decimals
-  BHD: 3, IQD: 3, JOD: 3, KWD: 3, LYD: 3, OMR: 3, TND: 3,
-  // four decimals
-  CLF: 4, UYW: 4,
-}));
+const DECIMALS_BY_COUNT: Readonly<Record<number, string>> = {
+  0: 'BIF CLP DJF GNF ISK JPY KMF KRW PYG RWF UGX UYI VND VUV XAF XOF XPF',
+  2: 'AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BMD BND BOB BOV BRL BSD BTN BWP BYN BZD '
+    + 'CAD CDF CHE CHF CHW CNY COP COU CRC CUP CVE CZK DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP '
+    + 'GMD GTQ GYD HKD HNL HTG HUF IDR ILS INR IRR JMD KES KGS KHR KPW KYD KZT LAK LBP LKR LRD LSL MAD MDL '
+    + 'MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD PAB PEN PGK PHP PKR PLN '
+    + 'QAR RON RSD RUB SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TOP TRY TTD '
+    + 'TWD TZS UAH USD USN UYU UZS VED VES WST XCD XCG YER ZAR ZMW ZWG',
+  3: 'BHD IQD JOD KWD LYD OMR TND',
+  4: 'CLF UYW',
+};
+
+const MINOR_UNITS: ReadonlyMap<string, number> = new Map(
+  Object.entries(DECIMALS_BY_COUNT).flatMap(([decimals, codes]) => codes.split(' ').map((code) => [code, Number(decimals)] as const)),
+);
+
+/** Whether a code is an active ISO 4217 currency (USD, not UDS). */
+export function isCurrencyCode(code: string): boolean {
+  return MINOR_UNITS.has(code);
+}
 
 export function minorUnits(currency: string): number {
   // Asked for every amount written, mostly for the currency asked for last.
   if (currency === lastCurrency) return lastMinorUnits;
-  // A Map: a miss in a Map is cheaper than in an object.
-  const units = MINOR_UNITS_OTHER_THAN_TWO.get(currency) ?? 2;
+  // A Map: a miss in a Map is cheaper than in an object. A code not listed is given 2 decimals,
+  // as before; profiles are held to the list (isCurrencyCode).
+  const units = MINOR_UNITS.get(currency) ?? 2;
   lastCurrency = currency;
   lastMinorUnits = units;
   return units;

@@ -20,4 +20,6 @@ export interface ResolvedProfile {
   readonly chain: readonly string[];
   /** For each setting (a JSON Pointer to a leaf), the file it came from. */
   readonly origins: ReadonlyMap<string, string>;
+  /** The text of each file in the chain, for positions in messages about its settings. */
+  readonly texts?: ReadonlyMap<string, string>;
 }

@@ -1,14 +1,79 @@
-/**
- * Patterns from profiles and templates are few and used for every invoice: each is compiled
- * once. No 'u' flag: the profile schema checks patterns as plain JavaScript regular expressions.
- */
-const compiled = new Map<string, RegExp>();
+import { setFlagsFromString } from 'node:v8';
+import { RE2JS } from 're2js';
 
+/**
+ * Patterns from profiles (po-format, invoice-number-format, custom rules' `matches` ...) run
+ * on invoice data, so none may backtrack for minutes on a hostile pattern such as
+ * `^([A-Z0-9-]+)+$`. Each runs in linear time:
+ * - a pattern V8's linear engine can run is a native RegExp, and V8 is told to switch a match
+ *   to that engine after too many backtracks: native speed in the usual case, linear at worst;
+ * - a pattern V8's linear engine refuses only for its size limits (a bound above 16, as in
+ *   `\d{1,20}`) runs on re2js, RE2's linear automaton in plain JavaScript (~10× slower);
+ * - a pattern neither can run (a backreference, a lookahead or lookbehind) is refused when the
+ *   profile is loaded (patternProblem).
+ * Each is compiled once. No 'u' flag: the profile schema checks patterns as plain JavaScript.
+ */
+// Should a Node refuse these flags at run time, `new RegExp(p, 'l')` throws and every profile
+// pattern goes to re2js: slower, still linear.
+setFlagsFromString('--enable-experimental-regexp-engine');
+setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
+
+/** What matching needs of a pattern; a RegExp is one. */
+export interface TextPattern {
+  test(text: string): boolean;
+}
+
+const compiled = new Map<string, TextPattern>();
+const templatePatterns = new Map<string, RegExp>();
+
+/**
+ * A pattern from a shipped template (edi-templates/), compiled once: the project's own, so it may
+ * use lookaheads; V8 still switches it to its linear engine after too many backtracks where it can.
+ */
 export function cachedRegExp(pattern: string): RegExp {
-  let regexp = compiled.get(pattern);
+  let regexp = templatePatterns.get(pattern);
   if (!regexp) {
     regexp = new RegExp(pattern);
+    templatePatterns.set(pattern, regexp);
+  }
+  return regexp;
+}
+
+/** A pattern from a profile or rule, compiled once, matched in linear time; patternProblem says first why one cannot be. */
+export function linearPattern(pattern: string): TextPattern {
+  let regexp = compiled.get(pattern);
+  if (!regexp) {
+    const chosen = choosePattern(pattern);
+    if (typeof chosen === 'string') throw new SyntaxError(`the regular expression ${pattern} ${chosen}`);
+    regexp = chosen;
     compiled.set(pattern, regexp);
   }
   return regexp;
+}
+
+/** Why a pattern cannot be used (not a regular expression, or not one that runs in linear time), or undefined when it can. */
+export function patternProblem(pattern: string): string | undefined {
+  const chosen = compiled.get(pattern) ?? choosePattern(pattern);
+  return typeof chosen === 'string' ? chosen : undefined;
+}
+
+function choosePattern(pattern: string): TextPattern | string {
+  let native: RegExp;
+  try {
+    native = new RegExp(pattern);
+  } catch (error) {
+    return `is not a valid regular expression (${(error as Error).message.replace(/^Invalid regular expression: /, '')})`;
+  }
+  try {
+    new RegExp(pattern, 'l');
+    return native;
+  } catch {
+    // Too large for V8's linear engine, or not linear at all: RE2 decides which.
+  }
+  try {
+    const re2 = RE2JS.compile(pattern);
+    return { test: (text: string) => re2.test(text) };
+  } catch {
+    return 'cannot be matched in linear time: it uses a backreference, a lookahead or lookbehind, or a repeat count above 1000; write it without them (e.g. as two conditions, one matches and one notMatches)';
+  }
 }

@@ -8,6 +8,8 @@ import { buildRuleBook, builtInRules } from '../rules/index.js';
 export interface LintReport {
   readonly customers: readonly string[];
   readonly problems: readonly InputProblem[];
+  /** What is allowed but probably not meant (a profile that switches on no rule): reported, exit status 0. */
+  readonly warnings: readonly InputProblem[];
 }
 
 /**
@@ -19,13 +21,27 @@ export async function lintProfiles(directory: string): Promise<LintReport> {
   const library = new ProfileLibrary(directory);
   const { profiles, problems } = await library.loadAll();
   const found: InputProblem[] = [...problems];
+  const warnings: InputProblem[] = [];
   const rules = builtInRules();
   for (const resolved of profiles.values()) {
-    found.push(...buildRuleBook(resolved, rules).problems);
+    const { book, problems: bookProblems } = buildRuleBook(resolved, rules);
+    found.push(...bookProblems);
     found.push(...templateProblems(resolved));
     found.push(...formatProblems(resolved));
+    if (book.rules.length === 0) warnings.push(noRulesWarning(resolved));
   }
-  return { customers: [...profiles.keys()], problems: found };
+  return { customers: [...profiles.keys()], problems: found, warnings };
+}
+
+/** A profile that switches on no rule passes every invoice unchecked: allowed (a profile in preparation), but said. */
+function noRulesWarning(resolved: ResolvedProfile): InputProblem {
+  const field = resolved.profile.rules === undefined ? undefined : '/rules';
+  const file = (field && resolved.origins.get(field)) ?? resolved.file;
+  return {
+    location: { file, line: 1, column: 1 },
+    ...(field ? { field } : {}),
+    message: `${field ? 'switches on no rule' : 'has no rules section'}: every invoice for ${resolved.profile.id} passes unchecked; switch on the customer's rules, e.g. "rules": { "po-required": true }`,
+  };
 }
 
 function templateProblems(resolved: ResolvedProfile): InputProblem[] {

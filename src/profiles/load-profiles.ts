@@ -1,8 +1,10 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, relative, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isCurrencyCode } from '../model/currency.js';
 import { InputError, type InputProblem } from '../model/errors.js';
 import { locatePointer, parseJsonText } from '../model/json-text.js';
 import { describeSchemaErrors, schemaValidator } from '../model/schema-check.js';
+import { withDecimalSettingsAsText } from './decimal-settings.js';
 import { mergeLayers, type Layer } from './merge-profiles.js';
 import type { CustomerProfile, ResolvedProfile } from '../model/profile.js';
 
@@ -66,8 +68,9 @@ export class ProfileLibrary {
     }
     // Bases no customer extends are still checked: a specialist may be preparing one.
     for (const file of await this.baseFiles()) {
+      if (problems.some((problem) => problem.location.file === file)) continue;
       const { problems: baseProblems } = await this.readLayer(file);
-      for (const problem of baseProblems) if (!problems.includes(problem)) problems.push(problem);
+      problems.push(...baseProblems);
     }
     return { profiles, problems: dedupe(problems), files: [...this.files.keys()] };
   }
@@ -121,6 +124,7 @@ export class ProfileLibrary {
       file,
       chain: layers.map((layer) => layer.file),
       origins: merged.origins,
+      texts: new Map(layers.flatMap((layer) => (layer.text !== undefined ? [[layer.file, layer.text] as const] : []))),
     };
   }
 
@@ -131,14 +135,28 @@ export class ProfileLibrary {
       return;
     }
     const { layer, problems: fileProblems } = await this.readLayer(file, stack.length === 0 ? undefined : from);
-    problems.push(...fileProblems);
+    // A problem in a base is also the customer's: say which profile brought the base in.
+    problems.push(...(stack.length === 0 ? fileProblems : fileProblems.map((problem) => referredProblem(problem, from.file, this.directory))));
     if (!layer) return;
     const bases = layer.value.extends;
     for (const base of typeof bases === 'string' ? [bases] : Array.isArray(bases) ? bases : []) {
       if (typeof base !== 'string') continue;
+      const outside = this.outsideFolder(file, base);
+      if (outside) {
+        problems.push({ location: locatePointerIn(layer, '/extends'), field: '/extends', message: outside });
+        continue;
+      }
       await this.collectLayers(join(dirname(file), base), [...stack, absolute], layers, problems, { file, message: base });
     }
     if (!layers.some((existing) => existing.file === layer.file)) layers.push(layer);
+  }
+
+  /** Why `extends` may not name this base (an absolute path, or one that leaves the profiles folder), or undefined. */
+  private outsideFolder(file: string, base: string): string | undefined {
+    const folder = resolve(this.directory);
+    const target = resolve(dirname(file), base);
+    if (!isAbsolute(base) && target.startsWith(`${folder}${sep}`)) return undefined;
+    return `extends "${base}", which is ${isAbsolute(base) ? 'an absolute path' : 'outside the profiles folder'}: a base must be a file in ${this.directory} named relative to this file (e.g. "_networks/ariba.json")`;
   }
 
   private readLayer(file: string, referencedFrom?: { file: string; message: string }): Promise<{ layer?: Layer; problems: InputProblem[] }> {
@@ -186,7 +204,7 @@ async function readProfileFile(file: string, referencedFrom?: { file: string; me
   }
   let value: unknown;
   try {
-    value = parseJsonText(text, file, 1, 'as-numbers');
+    value = withDecimalSettingsAsText(parseJsonText(text, file, 1, 'as-numbers'), text, file);
   } catch (error) {
     if (error instanceof InputError) return { problems: [...error.problems] };
     throw error;
@@ -199,6 +217,8 @@ async function readProfileFile(file: string, referencedFrom?: { file: string; me
     const errors = (validate.errors ?? []).filter((error) => !partial || (error.keyword !== 'required' && error.keyword !== 'if'));
     if (errors.length > 0) return { problems: describeSchemaErrors(errors, (pointer) => locatePointer(text, pointer, file)) };
   }
+  const currencies = currencyProblems(value, text, file);
+  if (currencies.length > 0) return { problems: currencies };
   const layer: Layer = { file, value: value as Layer['value'], text };
   return { layer, problems: [] };
 }
@@ -215,4 +235,21 @@ function dedupe(problems: readonly InputProblem[]): InputProblem[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Currencies the schema lets through by shape (three capitals) that ISO 4217 does not have, such as UDS. */
+function currencyProblems(value: unknown, text: string, file: string): InputProblem[] {
+  const currencies = (value as { currencies?: unknown }).currencies;
+  if (!Array.isArray(currencies)) return [];
+  return currencies.flatMap((code, index): InputProblem[] => (typeof code !== 'string' || isCurrencyCode(code) ? [] : [{
+    location: locatePointer(text, `/currencies/${index}`, file),
+    field: `/currencies/${index}`,
+    message: `"${code}" is not an active ISO 4217 currency code: expected one such as USD, EUR or GBP`,
+  }]));
+}
+
+/** A problem found in a base, said for the profile that extends it. */
+function referredProblem(problem: InputProblem, referrer: string, directory: string): InputProblem {
+  if (problem.location.file === referrer) return problem;
+  return { ...problem, message: `${problem.message} (in a base that ${relative(directory, referrer) || referrer} extends)` };
 }

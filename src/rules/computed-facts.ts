@@ -57,7 +57,7 @@ export interface FactInputs {
 
 
 /** The invoice-level computed facts, in the order computeInvoiceFacts writes them. */
-const INVOICE_FACT_NAMES = [
+export const INVOICE_FACT_NAMES = [
   'today', 'linesTotal', 'chargesTotal', 'allowancesTotal', 'netTotal',
   'expectedTaxTotal', 'taxTotalDifference', 'taxBreakdown', 'expectedTotalAmount', 'totalAmountDifference',
   'paymentTerms', 'expectedDueDate', 'earliestIssueDate',
@@ -287,6 +287,11 @@ export function computeChargeFacts(inputs: FactInputs, invoiceFacts: InvoiceFact
     agreedTaxRate: agreedTaxRate(charge.taxCode, inputs),
   });
 }
+
+/** The computed facts of a line, charge or allowance of its own (ItemOwnFacts), for the check of rules' paths. */
+export const ITEM_FACT_NAMES = [
+  'itemLabel', 'expectedLineAmount', 'descriptionLength', 'contractPrice', 'contractPriceDifference', 'poLineRemaining', 'poPriceDifference', 'agreedTaxRate',
+] as const satisfies readonly (keyof ItemOwnFacts)[];
 
 /** What a line, charge or allowance has for itself; a line has all of it, a charge the label and tax rate. */
 interface ItemOwnFacts {

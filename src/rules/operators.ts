@@ -1,5 +1,5 @@
 import { characterCount, compareDecimals } from '../model/decimal-text.js';
-import { cachedRegExp } from '../model/regexp-cache.js';
+import { linearPattern } from '../model/regexp-cache.js';
 
 /**
  * The operators rules may use. json-rules-engine's built-ins are restated here with exactly
@@ -58,9 +58,9 @@ export const CUSTOM_OPERATORS: Readonly<Record<string, OperatorDefinition>> = {
   /** An empty list (or nothing at all). */
   empty: { accepts: acceptsAnyFact, test: (a, b) => isBlank(a) === (b === true) },
   /** The text matches the pattern; no pattern configured means no constraint. */
-  matches: { accepts: acceptsAnyFact, test: (a, b) => typeof a === 'string' && (b === undefined || b === null || cachedRegExp(String(b)).test(a)) },
+  matches: { accepts: acceptsAnyFact, test: (a, b) => typeof a === 'string' && (b === undefined || b === null || linearPattern(String(b)).test(a)) },
   /** The text contains nothing the pattern matches; absent text or no pattern passes. */
-  notMatches: { accepts: acceptsAnyFact, test: (a, b) => typeof a !== 'string' || b === undefined || b === null || !cachedRegExp(String(b)).test(a) },
+  notMatches: { accepts: acceptsAnyFact, test: (a, b) => typeof a !== 'string' || b === undefined || b === null || !linearPattern(String(b)).test(a) },
   decimalEqual: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) === 0 },
   decimalLessThanInclusive: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) <= 0 },
   decimalGreaterThan: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) > 0 },

@@ -1,5 +1,8 @@
-import type { InputProblem } from '../model/errors.js';
+import type { InputProblem, SourceLocation } from '../model/errors.js';
+import { appendPointer, locatePointer } from '../model/json-text.js';
 import type { ResolvedProfile } from '../model/profile.js';
+import { patternProblem } from '../model/regexp-cache.js';
+import { builtInParamNames, ruleDefinitionProblems } from './rule-check.js';
 import type { ActiveRule, RuleDefinition, Severity } from './rule.js';
 
 /**
@@ -30,6 +33,7 @@ export function buildRuleBook(resolved: ResolvedProfile, builtIns: readonly Rule
     const setting = switches[definition.id];
     if (setting === undefined || setting === false) continue;
     const { severity, ...params } = typeof setting === 'object' && setting !== null ? (setting as { severity?: Severity }) : {};
+    problems.push(...patternParamProblems(resolved, `/rules/${definition.id}`, params, builtInPatternParams(definition)));
     rules.push({
       id: definition.id,
       definition,
@@ -47,6 +51,10 @@ export function buildRuleBook(resolved: ResolvedProfile, builtIns: readonly Rule
       continue;
     }
     customIds.add(rule.id);
+    const at = `/customRules/${index}`;
+    const checked = ruleDefinitionProblems(rule, { names: new Set(Object.keys(rule.params ?? {})) });
+    problems.push(...checked.problems.map(({ pointer, message }) => settingProblem(resolved, `${at}${pointer}`, message)));
+    problems.push(...patternParamProblems(resolved, `${at}/params`, rule.params ?? {}, checked.patternParams));
     rules.push({ id: rule.id, definition: rule, severity: rule.severity, params: rule.params ?? {}, origin: resolved.origins.get(`/customRules`) ?? resolved.file, order: rules.length });
   }
   const scoped = (...scopes: RuleDefinition['scope'][]) => rules.filter((rule) => scopes.includes(rule.definition.scope));
@@ -66,4 +74,46 @@ export function buildRuleBook(resolved: ResolvedProfile, builtIns: readonly Rule
 function originOfRule(resolved: ResolvedProfile, id: string): string {
   for (const [pointer, file] of resolved.origins) if (pointer.startsWith(`/rules/${id}/`)) return file;
   return resolved.file;
+}
+
+/** The parameters each built-in rule uses as patterns (its definition is checked by a test, not here). */
+const builtInPatterns = new WeakMap<RuleDefinition, readonly string[]>();
+
+function builtInPatternParams(definition: RuleDefinition): readonly string[] {
+  let names = builtInPatterns.get(definition);
+  if (!names) {
+    names = ruleDefinitionProblems(definition, { names: builtInParamNames(definition) }).patternParams;
+    builtInPatterns.set(definition, names);
+  }
+  return names;
+}
+
+/** Parameters that conditions match text against, when they are no pattern that can run in linear time. */
+function patternParamProblems(resolved: ResolvedProfile, pointer: string, params: Readonly<Record<string, unknown>>, names: readonly string[]): InputProblem[] {
+  const problems: InputProblem[] = [];
+  for (const name of names) {
+    const value = Object.hasOwn(params, name) ? params[name] : undefined;
+    if (value === undefined || value === null) continue;
+    const problem = typeof value === 'string' ? patternProblem(value) : 'must be a regular expression written as a string';
+    if (problem) problems.push(settingProblem(resolved, appendPointer(pointer, name), problem));
+  }
+  return problems;
+}
+
+/** A problem with a profile setting, at its file, line and column. */
+function settingProblem(resolved: ResolvedProfile, pointer: string, message: string): InputProblem {
+  return { location: locateSetting(resolved, pointer), field: pointer, message };
+}
+
+function locateSetting(resolved: ResolvedProfile, pointer: string): SourceLocation {
+  let file = resolved.file;
+  for (let at = pointer; at !== ''; at = at.slice(0, at.lastIndexOf('/'))) {
+    const origin = resolved.origins.get(at);
+    if (origin !== undefined) {
+      file = origin;
+      break;
+    }
+  }
+  const text = resolved.texts?.get(file);
+  return text !== undefined ? locatePointer(text, pointer, file) : { file };
 }

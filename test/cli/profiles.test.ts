@@ -53,3 +53,25 @@ test('profiles show for an unknown customer is exit 2 and names the file it look
   assert.equal(result.status, 2);
   assert.match(result.stderr, /no profile for customer "initech": create .*initech\.json/);
 });
+
+// Issue 8 item 12: lint says what fails open, apart from what is wrong.
+test('profiles lint warns about a profile that checks nothing, marks it a warning, and exits 0', () => {
+  const { rules: _none, ...bare } = { ...CUSTOMER, extends: undefined, ...BASE };
+  const root = tempFolder({ 'globex.json': { ...bare, extends: undefined } });
+  const result = firstpass(['profiles', 'lint', root]);
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /^! warning: .*globex\.json:1:1: has no rules section: every invoice for globex passes unchecked/m);
+  assert.match(result.stdout, /1 customer profile checked in .*: no problems, 1 warning\n/);
+  const json = firstpass(['profiles', 'lint', root, '--json']);
+  assert.equal(json.status, 0);
+  const report = JSON.parse(json.stdout) as { problems: unknown[]; warnings: { message: string }[] };
+  assert.deepEqual(report.problems, []);
+  assert.match(report.warnings[0]?.message ?? '', /has no rules section/);
+});
+
+test('profiles lint marks errors apart from warnings, and exits 2 for an error', () => {
+  const root = tempFolder({ 'globex.json': { ...CUSTOMER, extends: undefined, ...BASE, rules: {}, currencies: ['UDS'] } });
+  const result = firstpass(['profiles', 'lint', root]);
+  assert.equal(result.status, 2, result.stdout + result.stderr);
+  assert.match(result.stdout, /^✗ error: .*globex\.json:\d+:\d+: \/currencies\/0 "UDS" is not an active ISO 4217 currency code/m);
+});

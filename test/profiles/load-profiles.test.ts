@@ -142,3 +142,69 @@ test('an X12 repetition separator is refused for 004010, where ISA11 must be U, 
     assert.deepEqual(accepted.problems.filter((entry) => /repetitionSeparator/.test(entry.message)), [], JSON.stringify(format));
   }
 });
+
+// Issue 8 item 12.
+test('a currency that is three capitals but no ISO 4217 code (UDS) is refused at its position', async () => {
+  const text = JSON.stringify(customer({ currencies: ['USD', 'UDS'] }), null, 2);
+  const root = tempFolder({ 'globex.json': text, '_networks/ariba.json': ARIBA_BASE });
+  const { problems } = await lintProfiles(root);
+  assert.equal(problems.length, 1, JSON.stringify(problems));
+  assert.equal(problems[0]?.field, '/currencies/1');
+  assert.match(problems[0]?.message ?? '', /"UDS" is not an active ISO 4217 currency code/);
+  assert.equal(problems[0]?.location.line, text.split('\n').findIndex((line) => line.includes('"UDS"')) + 1);
+  assert.equal((await lintProfiles(tempFolder({ 'globex.json': customer({ currencies: ['USD', 'JPY', 'KWD', 'EUR'] }), '_networks/ariba.json': ARIBA_BASE }))).problems.length, 0);
+});
+
+test('extends may not leave the profiles folder, by .. or by an absolute path', async () => {
+  const outside = tempFolder({ 'x.json': ARIBA_BASE });
+  for (const base of ['../../x.json', join(outside, 'x.json'), '_networks/../../x.json']) {
+    const root = tempFolder({ 'profiles/globex.json': customer({ extends: base }), 'x.json': ARIBA_BASE });
+    const { problems } = await lintProfiles(join(root, 'profiles'));
+    assert.ok(problems.some((problem) => problem.field === '/extends' && problem.location.file === join(root, 'profiles', 'globex.json') && /which is (outside the profiles folder|an absolute path)/.test(problem.message)), `${base}: ${JSON.stringify(problems)}`);
+    await assert.rejects(new ProfileLibrary(join(root, 'profiles')).profile('globex'), /\/extends extends ".*x\.json", which is/);
+  }
+  const inside = tempFolder({ 'globex.json': customer({ extends: '_networks/../_networks/ariba.json' }), '_networks/ariba.json': ARIBA_BASE });
+  assert.deepEqual((await lintProfiles(inside)).problems, []);
+});
+
+test('a problem in a base names the profile that extends it', async () => {
+  const root = tempFolder({ '_networks/ariba.json': { ...ARIBA_BASE, rules: { 'po-requried': true } }, 'globex.json': customer() });
+  await assert.rejects(new ProfileLibrary(root).profile('globex'), (error: unknown) => {
+    assert.ok(error instanceof InputError);
+    assert.match(error.message, /_networks\/ariba\.json:\d+:\d+: \/rules\/po-requried is not a known field here.* \(in a base that globex\.json extends\)/);
+    return true;
+  });
+  const { problems } = await lintProfiles(root);
+  assert.equal(problems.filter((problem) => problem.field === '/rules/po-requried').length, 1, JSON.stringify(problems));
+});
+
+// Issue 8 item 14: amounts and percentages written as JSON numbers are read from their text.
+test('decimal settings written as JSON numbers are read exactly as written, never through a float', async () => {
+  const text = `{
+  "id": "globex", "name": "Globex", "currencies": ["USD"],
+  "format": { "type": "pdf" },
+  "channel": { "type": "email", "to": "ap@globex.example", "from": "b@s.example", "smtp": { "host": "h" } },
+  "contract": { "prices": { "W-1": 10.10, "BIG": 12345678901234567.89, "TINY": 0.1 }, "discountPercent": 1e2 },
+  "rules": {
+    "po-amount-not-exceeded": { "tolerancePercent": 0 },
+    "po-line-match": { "tolerance": 1.5E-3 },
+    "tax-rate-matches-code": { "rates": { "S": 8.250, "Z": 0 } },
+    "issue-date-valid": { "maxAgeDays": 90 }
+  }
+}
+`;
+  const { profile } = await new ProfileLibrary(tempFolder({ 'globex.json': text })).profile('globex');
+  assert.deepEqual(profile.contract, { prices: { 'W-1': '10.10', BIG: '12345678901234567.89', TINY: '0.1' }, discountPercent: '100' });
+  assert.deepEqual(profile.rules, {
+    'po-amount-not-exceeded': { tolerancePercent: '0' },
+    'po-line-match': { tolerance: '0.0015' },
+    'tax-rate-matches-code': { rates: { S: '8.250', Z: '0' } },
+    'issue-date-valid': { maxAgeDays: 90 },
+  });
+});
+
+test('a decimal setting that is neither a number nor a decimal string is refused, saying both forms', async () => {
+  const root = tempFolder({ 'globex.json': customer({ contract: { prices: { 'W-1': '10,10' } } }), '_networks/ariba.json': ARIBA_BASE });
+  const { problems } = await lintProfiles(root);
+  assert.ok(problems.some((problem) => problem.field === '/contract/prices/W-1' && /must be a decimal such as 12\.50 or "12\.50"/.test(problem.message)), JSON.stringify(problems));
+});

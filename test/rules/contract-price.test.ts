@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Invoice } from '../../src/model/index.js';
 import { check, invoiceWith, profileWith } from '../support/check.js';
+import { firstpass } from '../support/cli.js';
+import { tempFolder } from '../support/temp.js';
 import { findingsAt, omit, onlyFinding, withField } from './support.js';
 
 const RULE = 'contract-price';
@@ -77,4 +80,17 @@ test('the message for a line without a unit price says it has none', async () =>
 test('the profile can lower a price mismatch to a warning', async () => {
   const finding = onlyFinding(await check(profileWith({ [RULE]: { severity: 'warning' } }, { contract }), firstLinePrice('10.50')), RULE);
   assert.equal(finding.severity, 'warning');
+});
+
+// Issue 8 item 14: a contract price written as a JSON number is compared exactly as written.
+test('a contract price written as a JSON number with more digits than a float holds is compared exactly', () => {
+  const profile = JSON.stringify(profileWith({ [RULE]: true }), null, 2).replace('"rules": {', '"contract": { "prices": { "W-1": 12345678901234567.89 } },\n  "rules": {');
+  const invoice = invoiceWith({ lines: [{ lineNumber: '1', sku: 'W-1', description: 'Widget', quantity: '1', unitOfMeasure: 'EA', unitPrice: '12345678901234567.89', lineAmount: '12345678901234567.89', taxCode: 'S', taxRate: '0' }], taxTotal: '0.00', totalAmount: '12345678901234567.89' });
+  const root = tempFolder({ 'profiles/acme.json': profile, 'in/inv.json': invoice });
+  const result = firstpass(['validate', 'in', '--profiles', join(root, 'profiles'), '--today', '2026-11-20'], { cwd: root });
+  assert.equal(result.status, 0, result.stdout + result.stderr);
+  const off = tempFolder({ 'profiles/acme.json': profile.replace('12345678901234567.89', '12345678901234567.88'), 'in/inv.json': invoice });
+  const refused = firstpass(['validate', 'in', '--profiles', join(off, 'profiles'), '--today', '2026-11-20'], { cwd: off });
+  assert.equal(refused.status, 1, refused.stdout + refused.stderr);
+  assert.match(refused.stdout, /the contract price is 12345678901234567\.88/);
 });

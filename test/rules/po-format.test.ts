@@ -46,3 +46,13 @@ test('the profile can lower a malformed PO number to a warning', async () => {
 test('with the rule switched off a malformed PO number passes', async () => {
   assert.deepEqual(await check(profileWith({ [RULE]: false }), invoiceWith({ poNumber: 'X-1' })), []);
 });
+
+// Issue 8 item 11: patterns from profiles run in linear time, on both evaluators (check runs both).
+for (const pattern of ['^([A-Z0-9-]+)+$', '^([A-Z0-9-]{1,20})+$', '^(\\w|\\d)*$']) {
+  test(`the backtracking pattern ${pattern} on a 28-character PO number is decided in milliseconds`, async () => {
+    const started = performance.now();
+    const finding = onlyFinding(await check(profileWith({ [RULE]: { pattern } }), invoiceWith({ poNumber: `${'A1-'.repeat(9)}!` })), RULE);
+    assert.match(finding.message, /PO number "A1-A1-/);
+    assert.ok(performance.now() - started < 1000, `took ${Math.round(performance.now() - started)} ms`);
+  });
+}

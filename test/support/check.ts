@@ -20,7 +20,7 @@ export function profileWith(rules: Record<string, unknown>, extra: Partial<Custo
     id: 'acme',
     name: 'Acme Corp',
     currencies: ['USD'],
-    format: { type: 'x12-810' },
+    format: { type: 'x12-810', options: { senderId: 'SELLER', receiverId: 'ACME' } },
     channel: { type: 'email', to: 'ap@acme.example', from: 'billing@seller.example', smtp: { host: 'localhost' } },
     rules,
     ...extra,

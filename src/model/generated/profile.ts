@@ -34,6 +34,9 @@ export type Format = {
 export type Channel = {
   type: "portal" | "sftp" | "email";
 };
+/**
+ * An amount or percentage: a JSON number (read from its text, never as a float) or a decimal string
+ */
 export type Decimal = string;
 /**
  * error holds the invoice back; warning only reports
