@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, watch, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { firstpass, startFirstpass } from '../support/cli.js';
+import { firstpass, PROJECT_ROOT, startFirstpass } from '../support/cli.js';
 import { tempFolder } from '../support/temp.js';
 
 const BRIGHTWATER = 'examples/invoices/brightwater-home/CP-2611-0409.json';
@@ -149,4 +149,53 @@ test('a render killed with SIGKILL while writing leaves only complete documents;
   assert.equal(next.status, 0, next.stderr);
   const left = outputFiles(out).filter((name) => name.startsWith('.') || name.endsWith('.partial'));
   assert.deepEqual(left, [], 'the next run removes what killed runs left');
+});
+
+/** Render the example from `cwd` with no --db: the default store. */
+function renderFrom(cwd: string, out: string, env: Record<string, string>) {
+  return firstpass(['render', join(PROJECT_ROOT, BRIGHTWATER), '--profiles', join(PROJECT_ROOT, 'customer-profiles'), '--out', out], { cwd, env });
+}
+
+test('the default store is one per user ($XDG_STATE_HOME/firstpass, a 0700 folder): renders from two folders continue the control numbers', () => {
+  const root = tempFolder({ 'one/.keep': '', 'two/.keep': '' });
+  const state = join(root, 'state');
+  const env = { HOME: join(root, 'home'), XDG_STATE_HOME: state };
+  const first = renderFrom(join(root, 'one'), join(root, 'one', 'out'), env);
+  assert.equal(first.status, 0, first.stderr);
+  const second = renderFrom(join(root, 'two'), join(root, 'two', 'out'), env);
+  assert.equal(second.status, 0, second.stderr);
+  assert.equal(isa13(readFileSync(join(root, 'one', 'out', 'CP-2611-0409.x12'), 'utf8')), '000000001');
+  assert.equal(isa13(readFileSync(join(root, 'two', 'out', 'CP-2611-0409.x12'), 'utf8')), '000000002');
+  assert.ok(existsSync(join(state, 'firstpass', 'firstpass.sqlite')));
+  assert.equal(statSync(join(state, 'firstpass')).mode & 0o777, 0o700);
+  assert.equal(existsSync(join(root, 'one', 'firstpass.sqlite')) || existsSync(join(root, 'two', 'firstpass.sqlite')), false, 'nothing in the working folder');
+});
+
+test('without XDG_STATE_HOME the default store is ~/.local/state/firstpass/firstpass.sqlite; FIRSTPASS_DB and --db move it; --help shows it', () => {
+  const root = tempFolder({ 'work/.keep': '' });
+  const home = join(root, 'home');
+  const env = { HOME: home, XDG_STATE_HOME: '' };
+  const result = renderFrom(join(root, 'work'), join(root, 'out'), env);
+  assert.equal(result.status, 0, result.stderr);
+  assert.ok(existsSync(join(home, '.local', 'state', 'firstpass', 'firstpass.sqlite')));
+
+  const help = firstpass(['render', '--help'], { env: { HOME: home, XDG_STATE_HOME: join(root, 'xdg') } });
+  assert.equal(help.status, 0, help.stderr);
+  assert.ok(help.stdout.replace(/\s+/g, ' ').includes(`sqlite:${join(root, 'xdg', 'firstpass', 'firstpass.sqlite')}`), help.stdout);
+
+  const moved = renderFrom(join(root, 'work'), join(root, 'out2'), { ...env, FIRSTPASS_DB: `sqlite:${join(root, 'moved.sqlite')}` });
+  assert.equal(moved.status, 0, moved.stderr);
+  assert.ok(existsSync(join(root, 'moved.sqlite')));
+  assert.equal(isa13(readFileSync(join(root, 'out2', 'CP-2611-0409.x12'), 'utf8')), '000000001');
+});
+
+test('a firstpass.sqlite an earlier version left in the working folder is not silently passed over for the new default (exit 2)', () => {
+  const root = tempFolder({ 'work/firstpass.sqlite': '' });
+  const state = join(root, 'state');
+  const result = renderFrom(join(root, 'work'), join(root, 'out'), { HOME: join(root, 'home'), XDG_STATE_HOME: state });
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, /firstpass\.sqlite holds control numbers of an earlier firstpass.*--db sqlite:firstpass\.sqlite/s);
+  assert.equal(existsSync(join(state, 'firstpass', 'firstpass.sqlite')), false);
+  const named = firstpass(['render', join(PROJECT_ROOT, BRIGHTWATER), '--profiles', join(PROJECT_ROOT, 'customer-profiles'), '--out', join(root, 'out'), '--db', 'sqlite:firstpass.sqlite'], { cwd: join(root, 'work'), env: { HOME: join(root, 'home'), XDG_STATE_HOME: state } });
+  assert.equal(named.status, 0, named.stderr);
 });
