@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { InputError } from '../model/errors.js';
@@ -16,8 +17,8 @@ import { loadPurchaseOrders, locationOf, profileFor, purchaseOrderKey } from './
  * an invoice number given twice, and each document's file name is settled then (see
  * render/file-name.ts: bounded, and never the same as another's, even ignoring case). Then the
  * real numbers are allocated (they never repeat for a trading partner) and the documents are
- * written, each to a hidden temporary name first (`.firstpass-<pid>-<n>.tmp`, created with
- * O_EXCL) and renamed: a file with a document's name is always complete, and the temporary
+ * written, each to a hidden temporary name first (`.firstpass-<pid>-<run>-<n>.tmp`, created
+ * with O_EXCL) and renamed: a file with a document's name is always complete, and the temporary
  * files a killed run leaves behind are removed by the next run into the same folder.
  */
 
@@ -70,18 +71,17 @@ export async function renderInvoices(options: RenderOptions): Promise<WrittenDoc
     rendered.push({ planned, document, ...(numbers ? { numbers } : {}) });
   }
   const written: WrittenDocument[] = [];
+  const run = randomBytes(4).toString('hex');
   for (const [index, { planned, document, numbers }] of rendered.entries()) {
     const file = join(options.outDirectory, fileNames[index] ?? document.fileName);
-    await writeComplete(file, join(options.outDirectory, `${TEMPORARY_PREFIX}${process.pid}-${index}${TEMPORARY_SUFFIX}`), document.content);
+    await writeComplete(file, join(options.outDirectory, `.firstpass-${process.pid}-${run}-${index}.tmp`), document.content);
     written.push({ invoiceNumber: planned.invoice.invoiceNumber, customerId: planned.invoice.customerId, format: document.format, file, ...(numbers ? { controlNumbers: numbers } : {}) });
   }
   return written;
 }
 
-const TEMPORARY_PREFIX = '.firstpass-';
-const TEMPORARY_SUFFIX = '.tmp';
 /** Our temporary files, and those of versions that wrote `<name>.<pid>.partial`; the pid says whose. */
-const TEMPORARY_NAMES = [/^\.firstpass-(\d+)-\d+\.tmp$/, /^[^.].*\.(\d+)\.partial$/];
+const TEMPORARY_NAMES = [/^\.firstpass-(\d+)-[0-9a-f]+-\d+\.tmp$/, /^[^.].*\.(\d+)\.partial$/];
 
 /** `content` under `file`, whole or not at all: written to a new hidden name, then renamed. */
 async function writeComplete(file: string, temporary: string, content: string | Uint8Array): Promise<void> {
@@ -94,7 +94,11 @@ async function writeComplete(file: string, temporary: string, content: string | 
   }
 }
 
-/** Temporary files of runs that were killed (their process is gone); a running one's are left alone. */
+/**
+ * Temporary files of runs that were killed (their process is gone); a running one's are left
+ * alone. Files under this process's own pid are a killed run's too (this run has written none
+ * yet): a container gives its first process the same pid every time.
+ */
 async function removeStaleTemporaries(directory: string, names: readonly string[]): Promise<void> {
   for (const name of names) {
     const pid = Number(TEMPORARY_NAMES.map((pattern) => pattern.exec(name)?.[1]).find((match) => match !== undefined) ?? Number.NaN);
@@ -103,7 +107,7 @@ async function removeStaleTemporaries(directory: string, names: readonly string[
 }
 
 function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
+  if (pid === process.pid) return false;
   try {
     process.kill(pid, 0);
     return true;

@@ -121,7 +121,7 @@ test('a render killed with SIGKILL while writing leaves only complete documents;
   const out = join(root, 'out');
   mkdirSync(out);
   // Left by runs whose process is gone: this version's and an older one's.
-  writeFileSync(join(out, '.firstpass-999999999-0.tmp'), 'ISA*00*half');
+  writeFileSync(join(out, '.firstpass-999999999-0badcafe-0.tmp'), 'ISA*00*half');
   writeFileSync(join(out, 'KILL-00000.x12.999999999.partial'), 'ISA*00*half');
   const db = `sqlite:${join(root, 'fp.sqlite')}`;
   const child = startFirstpass(['render', join(root, 'in'), '--out', out, '--db', db]);
