@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { defaultStoreUrl } from '../store/default-store.js';
 
 /**
  * The firstpass command line. Thin: it parses arguments and calls the pipeline; the
@@ -59,9 +60,9 @@ program
   .addOption(new Option('--format <format>', 'another format than the customer\'s').choices(['x12-810', 'edifact-invoic', 'ubl', 'cxml', 'pdf']))
   .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
   .option('--pos <path...>', 'purchase order files or folders')
-  .option('--db <url>', 'database for control numbers: sqlite:<file> or postgres://… (default: $FIRSTPASS_DB or sqlite:firstpass.sqlite)')
+  .addOption(new Option('--db <url>', 'database for control numbers: sqlite:<file> or postgres://… (one per user by default)').env('FIRSTPASS_DB').default(defaultStoreUrl()))
   .option('--json', 'print one JSON document on stdout')
-  .action(async (paths: string[], options: { out: string; format?: 'x12-810' | 'edifact-invoic' | 'ubl' | 'cxml' | 'pdf'; profiles: string; pos?: string[]; db?: string; json?: boolean }) => {
+  .action(async (paths: string[], options: { out: string; format?: 'x12-810' | 'edifact-invoic' | 'ubl' | 'cxml' | 'pdf'; profiles: string; pos?: string[]; db: string; json?: boolean }) => {
     const { runRender } = await import('./render-command.js');
     process.exitCode = await runRender({
       paths,
@@ -69,7 +70,7 @@ program
       poPaths: options.pos,
       format: options.format,
       outDirectory: options.out,
-      database: options.db ?? process.env.FIRSTPASS_DB ?? 'sqlite:firstpass.sqlite',
+      database: options.db,
       json: options.json === true,
     });
   });

@@ -1,5 +1,5 @@
 import { renderInvoices, type RenderOptions } from '../pipeline/render-invoices.js';
-import { openStore, type Store } from '../store/index.js';
+import { openStore, prepareDefaultStore, type Store } from '../store/index.js';
 import { printable, printableJson } from './printable.js';
 
 export type RenderCommandOptions = Omit<RenderOptions, 'now' | 'allocate'> & {
@@ -22,7 +22,10 @@ export async function runRender(options: RenderCommandOptions): Promise<number> 
       outDirectory: options.outDirectory,
       now: new Date().toISOString(),
       allocate: async (partner, kinds) => {
-        store ??= await openStore(options.database);
+        if (!store) {
+          await prepareDefaultStore(options.database);
+          store = await openStore(options.database);
+        }
         return store.controlNumbers.next(partner, kinds);
       },
     });

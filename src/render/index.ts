@@ -4,3 +4,4 @@ export { loadTemplate, templateDirectory, templateNameFor, type FormatName, type
 export { effectiveOptions, formatOptionProblems, omittableIds } from './format-options.js';
 export { fill, fillText, holds, type Scope } from './expressions.js';
 export { codeMapProblems, type CodeMaps } from './code-maps.js';
+export { fileStem, MAX_STEM_BYTES, uniqueFileNames, type NamedOutput } from './file-name.js';

@@ -1,4 +1,5 @@
 import { InputError } from '../model/errors.js';
+import { breakLongWords } from './break-long-words.js';
 import { loopScope, fill, holds, lookup, present, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
 import type { WriterContext } from './render-document.js';
 import type { Template } from './template.js';
@@ -225,17 +226,24 @@ class PageWriter {
   private heightOf(box: TextBox, width: number): number {
     if (box.lines.length === 0) return 0;
     this.use(box.style);
-    return this.doc.heightOfString(box.lines.join('\n'), { width, lineGap: lineGap(box.style) });
+    return this.doc.heightOfString(this.content(box, width), { width, lineGap: lineGap(box.style) });
   }
 
   private draw(box: TextBox, x: number, y: number, width: number, align: ColumnSpec['align'] = 'left'): number {
     if (box.lines.length === 0) return 0;
     this.use(box.style);
-    const content = box.lines.join('\n');
+    const content = this.content(box, width);
     const height = this.doc.heightOfString(content, { width, lineGap: lineGap(box.style) });
     this.doc.text(content, x, y, { width, align, lineGap: lineGap(box.style) });
     return height;
   }
+
+  /** A box's lines as pdfkit is given them, its style in use: words wider than the box already cut. */
+  private content(box: TextBox, width: number): string {
+    return box.lines.map((line) => breakLongWords(line, width, this.measure)).join('\n');
+  }
+
+  private readonly measure = (text: string): number => this.doc.widthOfString(text);
 
   private rule(y: number, color = RULE, thickness = 0.6, x = this.left, width = this.width): void {
     this.doc.save().moveTo(x, y).lineTo(x + width, y).lineWidth(thickness).strokeColor(color).stroke().restore();

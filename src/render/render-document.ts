@@ -5,6 +5,7 @@ import type { CustomerProfile } from '../model/profile.js';
 import { InputError } from '../model/errors.js';
 import type { CodeLists, Scope } from './expressions.js';
 import { effectiveOptions, formatOptionProblems, omittableIds } from './format-options.js';
+import { fileStem } from './file-name.js';
 import { writePdf } from './pdf-writer.js';
 import { writeSegments, type SegmentSyntax } from './segment-writer.js';
 import { loadTemplate, templateNameFor, type FormatName, type Template } from './template.js';
@@ -34,6 +35,7 @@ export interface RenderRequest {
 
 export interface RenderedDocument {
   readonly format: FormatName;
+  /** The document's own file name (see file-name.ts); a batch renames those that would collide. */
   readonly fileName: string;
   readonly mediaType: string;
   readonly content: string | Uint8Array;
@@ -91,7 +93,7 @@ export async function renderDocument(request: RenderRequest): Promise<RenderedDo
   const written = writing instanceof Promise ? await writing : writing;
   const content = typeof written === 'string' ? encode(written, options) : written;
   const entry = FORMATS[format];
-  return { format, fileName: `${safeFileName(invoice.invoiceNumber)}.${entry.extension}`, mediaType: entry.mediaType, content };
+  return { format, fileName: `${fileStem(invoice.invoiceNumber)}.${entry.extension}`, mediaType: entry.mediaType, content };
 }
 
 /** `now` as templates read it; a run renders many documents at the same moment, so the last one is kept. */
@@ -182,11 +184,4 @@ const LATIN1_SYNTAX = new Set(['UNOA', 'UNOB', 'UNOC']);
 function encode(text: string, options: Readonly<Record<string, unknown>>): string | Uint8Array {
   const syntax = typeof options.syntaxIdentifier === 'string' ? options.syntaxIdentifier : undefined;
   return syntax !== undefined && LATIN1_SYNTAX.has(syntax) ? Buffer.from(text, 'latin1') : text;
-}
-
-const UNSAFE_IN_FILE_NAME = /[^A-Za-z0-9._-]/g;
-
-function safeFileName(name: string): string {
-  UNSAFE_IN_FILE_NAME.lastIndex = 0;
-  return UNSAFE_IN_FILE_NAME.test(name) ? name.replace(UNSAFE_IN_FILE_NAME, '_') : name;
 }

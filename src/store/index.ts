@@ -1,5 +1,6 @@
 /** The store: control numbers (and later submissions, acknowledgments, metrics) on SQLite or PostgreSQL. */
-export { DEFAULT_STORE_URL, openStore, STORE_DRIVERS, storeDriverFor } from './open-store.js';
+export { openStore, STORE_DRIVERS, storeDriverFor } from './open-store.js';
+export { defaultStoreFile, defaultStoreUrl, prepareDefaultStore } from './default-store.js';
 export { maskUrl } from './store-url.js';
 export {
   CONTROL_NUMBER_KINDS,

@@ -5,9 +5,6 @@ import { openSqlStore } from './sql-store.js';
 import type { OpenStoreOptions, Store, StoreDialect } from './store.js';
 import { maskUrl, secretsOf, storeError } from './store-url.js';
 
-/** The database the CLI uses when neither --db nor FIRSTPASS_DB names one. */
-export const DEFAULT_STORE_URL = 'sqlite:firstpass.sqlite';
-
 /** Every store driver, by name. A new database is one file under drivers/ and one line here. */
 export const STORE_DRIVERS: Readonly<Record<StoreDialect, StoreDriver>> = {
   sqlite: sqliteDriver,

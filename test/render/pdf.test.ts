@@ -373,3 +373,22 @@ for (const example of ['pinecrest-brewing/CP-2611-0414.json', 'meridian-aerospac
     assertGolden(join(GOLDEN, `${invoice.invoiceNumber}.txt`), text);
   });
 }
+
+/** A word of `length` letters from `alphabet`, in an order that a lost or repeated piece would show. */
+function longWord(length: number, alphabet: string): string {
+  return Array.from({ length }, (_, index) => alphabet[(index * 7 + Math.floor(index / alphabet.length)) % alphabet.length]).join('');
+}
+
+test('a 20,000-character word (no spaces) in a table cell and in the notes is broken across lines and pages, every character there in order', async () => {
+  const [base] = (await readAllDocuments([join(ROOT, 'examples/invoices/kessler-automotive/CG-2026-10117.json')], 'invoice')).map((item) => item.document);
+  assert.ok(base);
+  const description = longWord(20_000, 'abcdefghijklm');
+  const note = longWord(20_000, 'nopqrstuvwxyz');
+  const invoice = { ...base, note, lines: base.lines.map((line, index) => (index === 0 ? { ...line, description } : line)) } as Invoice;
+  const pdf = await readPdf(await renderPdf(invoice));
+  const cells = pdf.lines.flatMap((line) => line.cells.map((cell) => cell.text));
+  assert.equal(cells.filter((text) => /^[a-m]{3,}$/.test(text)).join(''), description);
+  assert.equal(cells.filter((text) => /^[n-z]{3,}$/.test(text)).join(''), note);
+  const margin = 54;
+  for (const line of pdf.lines) assert.ok(line.y > margin - 1 || texts(line).at(-1)?.startsWith('Page '), `page ${line.page}: "${texts(line).join(' | ').slice(0, 80)}" runs into the footer`);
+});

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FirstpassError } from '../../src/model/errors.js';
 import { sqliteFile } from '../../src/store/drivers/sqlite.js';
-import { DEFAULT_STORE_URL, maskUrl, openStore, storeDriverFor, type StoreLogger } from '../../src/store/index.js';
+import { defaultStoreUrl, maskUrl, openStore, storeDriverFor, type StoreLogger } from '../../src/store/index.js';
 import { secretsOf } from '../../src/store/store-url.js';
 
 /** A logger that keeps everything, to check that no secret was logged either. */
@@ -33,7 +33,7 @@ test('maskUrl hides the password and nothing else', () => {
 });
 
 test('the registry: sqlite: and postgres(ql):// by scheme, any case', () => {
-  assert.equal(storeDriverFor(DEFAULT_STORE_URL)?.name, 'sqlite');
+  assert.equal(storeDriverFor(defaultStoreUrl())?.name, 'sqlite');
   assert.equal(storeDriverFor('SQLite:x.db')?.name, 'sqlite');
   assert.equal(storeDriverFor('postgres://h/d')?.name, 'postgres');
   assert.equal(storeDriverFor('postgresql://h/d')?.name, 'postgres');

@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The compiled CLI, as users run it (npm test builds it first). */
@@ -12,12 +14,34 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function firstpass(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): CliResult {
+export interface CliOptions {
+  readonly cwd?: string;
+  readonly env?: Record<string, string>;
+}
+
+/**
+ * The child's environment: HOME and XDG_STATE_HOME are a fresh temporary folder unless the
+ * test names them, and FIRSTPASS_DB is unset, so a run that opens the default store never
+ * writes into the real user's home.
+ */
+export function cliEnvironment(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { FIRSTPASS_DB: _inherited, ...inherited } = process.env;
+  const home = mkdtempSync(join(tmpdir(), 'firstpass-home-'));
+  return { ...inherited, HOME: home, XDG_STATE_HOME: join(home, '.local', 'state'), NO_COLOR: '1', ...env };
+}
+
+export function firstpass(args: readonly string[], options: CliOptions = {}): CliResult {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm test does)`);
   const result = spawnSync(process.execPath, [CLI, ...args], {
     cwd: options.cwd ?? PROJECT_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    env: cliEnvironment(options.env),
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** The CLI as a running child process, for tests that stop it on the way. */
+export function startFirstpass(args: readonly string[], options: CliOptions = {}): ChildProcess {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm test does)`);
+  return spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? PROJECT_ROOT, env: cliEnvironment(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
 }
