@@ -12,7 +12,7 @@ export interface JsonNumberScan {
   /** How many members the text writes in each object, objects in the order their `{` appears. */
   readonly memberCounts: readonly number[];
   /**
-   * Some key starts with a digit or an escape, so it may be an array index ("0", "12",
+   * Some key starts with a digit, written or escaped, so it may be an array index ("0", "12",
    * "\u0031"), which JavaScript moves to the front of its object: the parsed value's order may
    * then differ from the text's.
    */
@@ -51,6 +51,13 @@ function closingQuote(text: string, start: number): number {
   return end === -1 ? text.length : end;
 }
 
+/** The key whose opening quote is at `quote` starts with a digit ("12") or a digit's escape ("\u0031"). */
+function startsWithDigit(text: string, quote: number): boolean {
+  const first = text.charCodeAt(quote + 1);
+  if (isDigit(first)) return true;
+  return first === BACKSLASH && text.startsWith('u003', quote + 2) && isDigit(text.charCodeAt(quote + 6));
+}
+
 /** One pass over `text` (which JSON.parse accepted): its number tokens, its objects' member counts, its keys' shape. */
 export function scanJsonNumbers(text: string): JsonNumberScan {
   const numbers: string[] = [];
@@ -77,8 +84,7 @@ export function scanJsonNumbers(text: string): JsonNumberScan {
       if (code === COLON) {
         const object = openObjects[openObjects.length - 1];
         if (object !== undefined) memberCounts[object] = (memberCounts[object] ?? 0) + 1;
-        const first = text.charCodeAt(lastStringStart + 1);
-        if (isDigit(first) || first === BACKSLASH) reorderedKeys = true;
+        if (startsWithDigit(text, lastStringStart)) reorderedKeys = true;
       } else if (code === OPEN_BRACE) {
         openObjects.push(memberCounts.length);
         memberCounts.push(0);
