@@ -184,6 +184,18 @@ test('the fast path never changes a document without numbers, and parseJsonText 
   assert.deepEqual(parseJsonText('{"a": 12.50, "b": [1e400]}', 'x.json', 1, 'as-numbers'), { a: 12.5, b: [Infinity] });
 });
 
+test('a scan that does not fit the parsed value (a number read differently, too many or too few) is declined', () => {
+  const parsed = (): unknown => JSON.parse('{"a": [1, 2.5], "b": {}}');
+  const scan = (numbers: string[], memberCounts = [2, 0]) => ({ numbers, memberCounts, reorderedKeys: false });
+  assert.deepEqual(withNumberTexts(parsed(), scan(['1', '2.50'])), { value: { a: ['1', '2.50'], b: {} } });
+  assert.equal(withNumberTexts(parsed(), scan(['1', '2.6'])), undefined);
+  assert.equal(withNumberTexts(parsed(), scan(['1'])), undefined);
+  assert.equal(withNumberTexts(parsed(), scan(['1', '2.5', '3'])), undefined);
+  assert.equal(withNumberTexts(parsed(), scan(['1', '2.5'], [2])), undefined);
+  assert.equal(withNumberTexts(parsed(), scan(['1', '2.5'], [3, 0])), undefined);
+  assert.equal(withNumberTexts(parsed(), { ...scan(['1', '2.5']), reorderedKeys: true }), undefined);
+});
+
 test('invalid JSON: valueWithNumbersAsText still reads what the tree parser recovers, and parseJsonText still refuses it', () => {
   for (const text of ['{"a": 1.50,', '{"a": 1.50 "b": 2}', '[1, 2', '']) {
     assert.deepEqual(valueWithNumbersAsText(text), valueWithNumbersAsTextByTree(text), text);
