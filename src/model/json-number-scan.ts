@@ -9,8 +9,8 @@
 export interface JsonNumberScan {
   /** The text of every number token ("12.50", "-0", "1e400"), in document order. */
   readonly numbers: readonly string[];
-  /** How many members the text writes in each object, objects in the order their `{` appears. */
-  readonly memberCounts: readonly number[];
+  /** How many object members the text writes, all objects together (one per colon outside a string). */
+  readonly members: number;
   /**
    * Some key starts with a digit, written or escaped, so it may be an array index ("0", "12",
    * "\u0031"), which JavaScript moves to the front of its object: the parsed value's order may
@@ -27,8 +27,6 @@ const DOT = 0x2e;
 const ZERO = 0x30;
 const NINE = 0x39;
 const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
 const LOWER_E = 0x65;
 const UPPER_E = 0x45;
 
@@ -58,13 +56,10 @@ function startsWithDigit(text: string, quote: number): boolean {
   return first === BACKSLASH && text.startsWith('u003', quote + 2) && isDigit(text.charCodeAt(quote + 6));
 }
 
-/** One pass over `text` (which JSON.parse accepted): its number tokens, its objects' member counts, its keys' shape. */
+/** One pass over `text` (which JSON.parse accepted): its number tokens, its member count, its keys' shape. */
 export function scanJsonNumbers(text: string): JsonNumberScan {
   const numbers: string[] = [];
-  const memberCounts: number[] = [];
-  // Indexes into memberCounts of the objects open at this point; arrays need no entry, since
-  // a colon outside a string always belongs to the innermost open object.
-  const openObjects: number[] = [];
+  let members = 0;
   let reorderedKeys = false;
   let lastStringStart = 0;
   const length = text.length;
@@ -82,25 +77,20 @@ export function scanJsonNumbers(text: string): JsonNumberScan {
       index = end;
     } else {
       if (code === COLON) {
-        const object = openObjects[openObjects.length - 1];
-        if (object !== undefined) memberCounts[object] = (memberCounts[object] ?? 0) + 1;
+        // The string just before a colon outside strings is a key.
+        members += 1;
         if (startsWithDigit(text, lastStringStart)) reorderedKeys = true;
-      } else if (code === OPEN_BRACE) {
-        openObjects.push(memberCounts.length);
-        memberCounts.push(0);
-      } else if (code === CLOSE_BRACE) {
-        openObjects.pop();
       }
       index += 1;
     }
   }
-  return { numbers, memberCounts, reorderedKeys };
+  return { numbers, members, reorderedKeys };
 }
 
 /** Walks a parsed value in text order, handing out the scanned number texts; `trusted` turns false at the first sign the orders differ. */
 class NumberTextWalk {
   private nextNumber = 0;
-  private nextObject = 0;
+  private members = 0;
   trusted = true;
 
   constructor(private readonly scan: JsonNumberScan) {}
@@ -126,24 +116,23 @@ class NumberTextWalk {
       }
       return;
     }
-    const expectedMembers = this.scan.memberCounts[this.nextObject];
-    this.nextObject += 1;
     const record = value as Record<string, unknown>;
-    let members = 0;
     for (const key in record) {
-      members += 1;
+      this.members += 1;
       const item = record[key];
       if (typeof item === 'number') record[key] = this.take(item);
       else if (item !== null && typeof item === 'object') this.visit(item);
     }
-    // Fewer keys than the text writes: a duplicate key, whose last value JSON.parse keeps at the
-    // first one's place, so the value's order is no longer the text's.
-    if (members !== expectedMembers) this.trusted = false;
   }
 
-  /** Every number and every object of the scan was used, no more and no fewer. */
+  /**
+   * Every number of the scan was used, and the value has as many keys as the text has members.
+   * Fewer keys means a duplicate key, whose last value JSON.parse keeps at the first one's
+   * place, so the value's order is no longer the text's. No object can have more keys than the
+   * text writes, so equal totals mean no duplicate anywhere.
+   */
   usedAll(): boolean {
-    return this.nextNumber === this.scan.numbers.length && this.nextObject === this.scan.memberCounts.length;
+    return this.nextNumber === this.scan.numbers.length && this.members === this.scan.members;
   }
 }
 
