@@ -129,7 +129,8 @@ class NumberTextWalk {
    * Every number of the scan was used, and the value has as many keys as the text has members.
    * Fewer keys means a duplicate key, whose last value JSON.parse keeps at the first one's
    * place, so the value's order is no longer the text's. No object can have more keys than the
-   * text writes, so equal totals mean no duplicate anywhere.
+   * text writes (for...in sees only their own keys while Object.prototype has no enumerable
+   * one), so equal totals mean no duplicate anywhere.
    */
   usedAll(): boolean {
     return this.nextNumber === this.scan.numbers.length && this.members === this.scan.members;
@@ -142,7 +143,8 @@ class NumberTextWalk {
  * may be array indexes, duplicate keys), so the caller must take a path that reads positions.
  */
 export function withNumberTexts(parsed: unknown, scan: JsonNumberScan): { value: unknown } | undefined {
-  if (scan.reorderedKeys) return undefined;
+  // An enumerable property added to Object.prototype would be counted as a key of every object.
+  if (scan.reorderedKeys || Object.keys(Object.prototype).length > 0) return undefined;
   const walk = new NumberTextWalk(scan);
   let value = parsed;
   if (typeof parsed === 'number') value = walk.take(parsed);

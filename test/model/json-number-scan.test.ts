@@ -196,6 +196,18 @@ test('a scan that does not fit the parsed value (a number read differently, too 
   assert.equal(withNumberTexts(parsed(), { ...scan(['1', '2.5']), reorderedKeys: true }), undefined);
 });
 
+test('with an enumerable property on Object.prototype the fast path declines, and numbers are still read exactly', () => {
+  const text = '{"a": "x", "b": 1.0, "a": 1.00}';
+  Object.defineProperty(Object.prototype, 'polluted', { value: 1, enumerable: true, configurable: true });
+  try {
+    assert.equal(fastPath('{"b": 1.0}'), undefined);
+    assert.deepEqual(Object.entries(parseJsonText(text, 'case.json') as object), [['a', '1.00'], ['b', '1.0']]);
+  } finally {
+    delete (Object.prototype as Record<string, unknown>).polluted;
+  }
+  assert.notEqual(fastPath('{"b": 1.0}'), undefined);
+});
+
 test('invalid JSON: valueWithNumbersAsText still reads what the tree parser recovers, and parseJsonText still refuses it', () => {
   for (const text of ['{"a": 1.50,', '{"a": 1.50 "b": 2}', '[1, 2', '']) {
     assert.deepEqual(valueWithNumbersAsText(text), valueWithNumbersAsTextByTree(text), text);
