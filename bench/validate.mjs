@@ -6,6 +6,7 @@
  *   npm run build && node bench/validate.mjs              # N = 10,000 and 100,000
  *   node bench/validate.mjs 10000 100000 --repeat 3       # choose N; median of 3 runs
  *   node bench/validate.mjs 2000 --keep                   # keep the generated files
+ *   node bench/validate.mjs 50000 --numbers               # line numbers and quantities as JSON numbers
  *
  * Plain Node ESM with no dependencies, so it runs on the compiled CLI (dist/) exactly as a user
  * would. See bench/README.md for what each figure means.
@@ -300,10 +301,24 @@ const BREAKS = [
 ];
 
 /**
+ * ERP exports often write line numbers and quantities as JSON numbers (`"quantity": 3`), which
+ * the invoice schema accepts and firstpass reads as their exact text. The generator works in
+ * decimal strings throughout, so this turns them into numbers only as the invoice is written.
+ */
+function withNumbers(invoice) {
+  for (const line of invoice.lines) {
+    line.lineNumber = Number(line.lineNumber);
+    line.quantity = Number(line.quantity);
+  }
+  return invoice;
+}
+
+/**
  * Write `count` invoices as JSON Lines; returns what each broken invoice must be flagged for
  * (index → rule id). Written in batches: one write per invoice would slow generation down.
+ * `numbers`: line numbers and quantities written as JSON numbers instead of strings.
  */
-function writeInvoices(file, count) {
+function writeInvoices(file, count, numbers = false) {
   const random = seededRandom(20261120);
   const expectedFailures = new Map();
   const descriptor = openSync(file, 'w');
@@ -321,7 +336,7 @@ function writeInvoices(file, count) {
     } else {
       lastCleanNumber = invoice.invoiceNumber;
     }
-    batch.push(JSON.stringify(invoice));
+    batch.push(JSON.stringify(numbers ? withNumbers(invoice) : invoice));
     if (batch.length === 1000 || index === count - 1) {
       writeSync(descriptor, `${batch.join('\n')}\n`);
       batch = [];
@@ -418,9 +433,9 @@ function checkExit(label, run) {
 // Sanity check: the benchmark means something only if clean invoices pass and broken ones fail.
 // ---------------------------------------------------------------------------------------------
 
-async function sanityCheck(workspace) {
+async function sanityCheck(workspace, numbers) {
   const file = join(workspace, `invoices-${SANITY_N}.jsonl`);
-  const expected = writeInvoices(file, SANITY_N);
+  const expected = writeInvoices(file, SANITY_N, numbers);
   for (const evaluator of ['compiled', 'engine']) {
     const output = join(workspace, `sanity-${evaluator}.json`);
     const run = await measure(workspace, validateArgs(workspace, file, ['--json', '--evaluator', evaluator]), output);
@@ -454,16 +469,18 @@ function parseArguments(argv) {
   const sizes = [];
   let repeat = 1;
   let keep = false;
+  let numbers = false;
   for (let index = 0; index < argv.length; index += 1) {
     const argument = argv[index];
     if (argument === '--keep') keep = true;
+    else if (argument === '--numbers') numbers = true;
     else if (argument === '--repeat') repeat = Number(argv[(index += 1)]);
     else if (argument.startsWith('--repeat=')) repeat = Number(argument.slice('--repeat='.length));
     else if (/^\d[\d_,]*$/.test(argument)) sizes.push(Number(argument.replace(/[_,]/g, '')));
-    else fail(`unknown argument ${argument}\nusage: node bench/validate.mjs [N ...] [--repeat K] [--keep]`);
+    else fail(`unknown argument ${argument}\nusage: node bench/validate.mjs [N ...] [--repeat K] [--numbers] [--keep]`);
   }
   if (!Number.isInteger(repeat) || repeat < 1) fail('--repeat needs a whole number of runs, 1 or more');
-  return { sizes: sizes.length > 0 ? sizes : DEFAULT_SIZES, repeat, keep };
+  return { sizes: sizes.length > 0 ? sizes : DEFAULT_SIZES, repeat, keep, numbers };
 }
 
 /** The modes measured for one N: label and the arguments of the node process. */
@@ -479,12 +496,12 @@ function modesFor(workspace, file, size) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
 
-async function benchmarkSize(workspace, size, repeat, keep) {
-  const file = join(workspace, `invoices-${size}.jsonl`);
+async function benchmarkSize(workspace, size, repeat, keep, numbers) {
+  const file = join(workspace, `invoices-${size}${numbers ? '-numbers' : ''}.jsonl`);
   const started = performance.now();
-  const broken = writeInvoices(file, size).size;
+  const broken = writeInvoices(file, size, numbers).size;
   const megabytes = statSync(file).size / 1024 / 1024;
-  console.log(`N = ${size.toLocaleString('en-US')}: ${megabytes.toFixed(0)} MB of JSON Lines, ${broken} broken, generated in ${((performance.now() - started) / 1000).toFixed(1)} s (not measured)`);
+  console.log(`N = ${size.toLocaleString('en-US')}: ${megabytes.toFixed(0)} MB of JSON Lines, ${numbers ? 'line numbers and quantities as JSON numbers, ' : ''}${broken} broken, generated in ${((performance.now() - started) / 1000).toFixed(1)} s (not measured)`);
   const rows = [];
   for (const { mode, args, firstpass } of modesFor(workspace, file, size)) {
     const runs = [];
@@ -516,8 +533,9 @@ function formatCells(cells) {
 }
 const formatRow = (row) => formatCells(COLUMNS.map((column) => column.cell(row)));
 
-function printTable(rows, repeat) {
-  console.log(`\nfirstpass validate, whole process (node start-up included), ${repeat > 1 ? `median of ${repeat} runs, ` : ''}10 lines per invoice, every built-in rule on`);
+function printTable(rows, repeat, numbers) {
+  const style = numbers ? 'line numbers and quantities as JSON numbers' : 'every decimal a string';
+  console.log(`\nfirstpass validate, whole process (node start-up included), ${repeat > 1 ? `median of ${repeat} runs, ` : ''}10 lines per invoice (${style}), every built-in rule on`);
   console.log(formatCells(COLUMNS.map((column) => column.title)));
   console.log(formatCells(COLUMNS.map((column) => '-'.repeat(column.width))));
   for (const row of rows) console.log(formatRow(row));
@@ -545,15 +563,15 @@ function fail(message) {
 }
 
 async function main() {
-  const { sizes, repeat, keep } = parseArguments(process.argv.slice(2));
+  const { sizes, repeat, keep, numbers } = parseArguments(process.argv.slice(2));
   ensureBuilt();
   const workspace = prepareWorkspace();
   if (!keep) workspaceToRemove = workspace;
   console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? 'unknown'}); workspace ${workspace}`);
-  await sanityCheck(workspace);
+  await sanityCheck(workspace, numbers);
   const rows = [];
-  for (const size of [...sizes].sort((a, b) => a - b)) rows.push(...(await benchmarkSize(workspace, size, repeat, keep)));
-  printTable(rows, repeat);
+  for (const size of [...sizes].sort((a, b) => a - b)) rows.push(...(await benchmarkSize(workspace, size, repeat, keep, numbers)));
+  printTable(rows, repeat, numbers);
   if (keep) console.log(`\nkept ${workspace}`);
   else rmSync(workspace, { recursive: true, force: true });
 }
