@@ -187,7 +187,8 @@ async function* readCsv<K extends DocumentKind>(file: string, kind: K, tally: Ta
   });
   source.on('error', (cause) => parser.destroy(unreadable(file, cause))).pipe(utf8).pipe(parser);
   try {
-    for await (const row of parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>) documents.addRow(row.record, row.info.lines);
+    const rows = parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>;
+    for await (const row of rows) documents.addRow(row.record, row.info.lines);
   } catch (cause) {
     if (cause instanceof InputError) throw cause;
     // Read again, only for the message: where the bad byte is.
