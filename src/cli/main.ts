@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { defaultStoreUrl } from '../store/default-store.js';
+import { defaultStoreUrl, localToday } from '../pipeline/run-defaults.js';
 
 /**
  * The firstpass command line. Thin: it parses arguments and calls the pipeline; the
@@ -9,12 +9,6 @@ import { defaultStoreUrl } from '../store/default-store.js';
  * `--help` start fast. Exit status: 0 all good, 1 an invoice failed, 2 bad usage or input.
  */
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-
-function localToday(): string {
-  const now = new Date();
-  const pad = (value: number) => String(value).padStart(2, '0');
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
 
 function parseDateOption(value: string): string {
   // Date.parse rolls 2026-02-31 over to March; a real date reads back as itself.

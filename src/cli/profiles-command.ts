@@ -1,9 +1,8 @@
 import { relative } from 'node:path';
 import pc from 'picocolors';
 import { formatProblem, type InputProblem } from '../model/errors.js';
-import { pointerSegments } from '../model/json-text.js';
-import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
 import { lintProfiles } from '../pipeline/lint-profiles.js';
+import { showProfile, type ProfileView } from '../pipeline/show-profile.js';
 import { printable, printableJson, printableLines } from './printable.js';
 
 /** `firstpass profiles lint [DIR]`: every problem in every profile, exit 2 when there is one. */
@@ -26,7 +25,7 @@ export async function runProfilesLint(directory: string, json: boolean): Promise
 
 /** `firstpass profiles show <id>`: the customer's procedure, checklist, contacts and settings. */
 export async function runProfilesShow(directory: string, id: string, json: boolean): Promise<number> {
-  const resolved = await new ProfileLibrary(directory).profile(id);
+  const resolved = await showProfile(directory, id);
   if (json) {
     process.stdout.write(`${printableJson(JSON.stringify({ profile: resolved.profile, chain: resolved.chain, origins: Object.fromEntries(resolved.origins) }, null, 2))}\n`);
   } else {
@@ -35,7 +34,7 @@ export async function runProfilesShow(directory: string, id: string, json: boole
   return 0;
 }
 
-function describeProfile(resolved: ResolvedProfile, directory: string): string {
+function describeProfile(resolved: ProfileView, directory: string): string {
   const { profile } = resolved;
   const name = (file: string) => printable(relative(directory, file) || file);
   const lines: string[] = [];
@@ -54,10 +53,8 @@ function describeProfile(resolved: ResolvedProfile, directory: string): string {
     ? submission.contacts.map((contact) => `  ${printable([contact.name, contact.role && `(${contact.role})`, contact.email, contact.phone].filter(Boolean).join('  '))}`)
     : ['  (none)']));
   lines.push('', pc.bold('Settings, and the file each comes from'));
-  const origins = [...resolved.origins].filter(([pointer]) => !pointer.startsWith('/submission/'));
-  const width = Math.min(48, Math.max(...origins.map(([pointer]) => pointer.length)));
-  for (const [pointer, file] of origins) {
-    const value = valueAt(profile, pointer);
+  const width = Math.min(48, Math.max(...resolved.settings.map(({ pointer }) => pointer.length)));
+  for (const { pointer, value, file } of resolved.settings) {
     lines.push(`  ${printable(pointer).padEnd(width)}  ${printable(describeSetting(value)).padEnd(28)}  ${pc.dim(name(file))}`);
   }
   return `${lines.join('\n')}\n`;
@@ -80,15 +77,6 @@ function describeSetting(value: unknown): string {
   }
   const text = JSON.stringify(value) ?? '';
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-function valueAt(root: unknown, pointer: string): unknown {
-  let cursor = root;
-  for (const segment of pointerSegments(pointer)) {
-    if (cursor === null || typeof cursor !== 'object') return undefined;
-    cursor = (cursor as Record<string, unknown>)[segment];
-  }
-  return cursor;
 }
 
 function indent(text: string): string {

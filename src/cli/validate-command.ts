@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pc from 'picocolors';
 import { validateInvoiceBatches, type InvoiceResult } from '../pipeline/validate-invoices.js';
-import type { Finding } from '../rules/index.js';
 import { printable, printableJson } from './printable.js';
 
 export interface ValidateCommandOptions {
@@ -17,6 +16,8 @@ export interface ValidateCommandOptions {
   readonly json: boolean;
   readonly evaluator: 'compiled' | 'engine';
 }
+
+type Finding = InvoiceResult['findings'][number];
 
 interface Summary {
   total: number;

@@ -1,60 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Ajv2020, ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { InputProblem, SourceLocation } from './errors.js';
 import { appendPointer } from './json-text.js';
 import { nearestName } from './nearest-name.js';
 
-/** The folder that holds the JSON Schemas the project ships (schemas/ at the package root). */
-export const schemaDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'schemas');
-
-export const SCHEMA_NAMES = ['rule', 'invoice', 'purchase-order', 'profile', 'template'] as const;
-export type SchemaName = (typeof SCHEMA_NAMES)[number];
-
-const require = createRequire(import.meta.url);
-
 /**
- * The ajv that checks every shipped schema, with ajv-formats and ajv-errors. The build
- * (scripts/compile-validators.mjs) uses the same to write standalone validator code.
+ * What a schema check found, said for people: the shipped schemas and their validators are
+ * loaded in src/schemas; this module only turns a validator's errors into problems.
  */
-export function createSchemaAjv(extra: Options = {}): Ajv2020 {
-  const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
-  const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
-  const addErrors = require('ajv-errors') as typeof import('ajv-errors').default;
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, strictTuples: false, ...extra });
-  addFormats(ajv);
-  addErrors(ajv);
-  for (const name of SCHEMA_NAMES) ajv.addSchema(JSON.parse(readFileSync(join(schemaDirectory, `${name}.schema.json`), 'utf8')) as object);
-  return ajv;
-}
-
-export function schemaId(name: SchemaName): string {
-  return `https://firstpass.dev/schemas/${name}.schema.json`;
-}
-
-const validators = new Map<SchemaName, ValidateFunction>();
-let precompiled: Partial<Record<SchemaName, ValidateFunction>> | undefined | null = null;
-let runtimeAjv: Ajv2020 | undefined;
-
-/**
- * The validator of one of the shipped schemas: precompiled at build time when this runs from
- * dist/ (a CLI start then costs ~10 ms instead of ~300 ms of compiling), else compiled here once.
- */
-export function schemaValidator(name: SchemaName): ValidateFunction {
-  let validate = validators.get(name);
-  if (!validate) {
-    if (precompiled === null) {
-      const file = join(dirname(fileURLToPath(import.meta.url)), 'validators.cjs');
-      precompiled = existsSync(file) ? (require(file) as Partial<Record<SchemaName, ValidateFunction>>) : undefined;
-    }
-    validate = precompiled?.[name] ?? (runtimeAjv ??= createSchemaAjv()).getSchema(schemaId(name));
-    if (!validate) throw new Error(`schema ${name} is not registered`);
-    validators.set(name, validate);
-  }
-  return validate;
-}
 
 /**
  * ajv's errors as problems a specialist can act on: one per field, the most specific first,

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { InputError, type SourceLocation } from '../model/errors.js';
 import type { DocumentSource, Invoice, PurchaseOrder } from '../model/invoice.js';
-import { readAllDocuments } from '../model/read-documents.js';
+import { readAllDocuments } from '../io/read-documents.js';
 import type { ProfileLibrary, ResolvedProfile } from '../profiles/index.js';
 
 /** What every command that reads invoices needs besides them: the profiles and the POs. */

@@ -4,7 +4,7 @@ import { access, mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises'
 import { InputError } from '../model/errors.js';
 import { join } from 'node:path';
 import type { DocumentSource, Invoice, PurchaseOrder } from '../model/invoice.js';
-import { readAllDocuments } from '../model/read-documents.js';
+import { readAllDocuments } from '../io/read-documents.js';
 import { ProfileLibrary, type CustomerProfile } from '../profiles/index.js';
 import type { ControlNumberKind, ControlNumbers } from '../model/control-numbers.js';
 import { FORMATS, renderDocument, uniqueFileNames, type FormatName, type RenderedDocument } from '../render/index.js';

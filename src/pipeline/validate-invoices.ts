@@ -3,7 +3,7 @@ import { dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 import { PairCache } from '../model/bounded-cache.js';
 import { SeenKeys, type SeenAt } from '../model/seen-keys.js';
 import type { DocumentSource, Invoice } from '../model/invoice.js';
-import { readDocumentBatches } from '../model/read-documents.js';
+import { readDocumentBatches } from '../io/read-documents.js';
 import { ProfileLibrary } from '../profiles/index.js';
 import type { AttachmentInfo, Finding } from '../rules/index.js';
 import { InvoiceChecker } from './invoice-checker.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJsonText } from '../model/json-text.js';
-import { schemaDirectory } from '../model/schema-check.js';
+import { schemaDirectory } from '../schemas/shipped-schemas.js';
 
 /**
  * Amounts and percentages in a profile (contract prices, tolerances, tax rates: every setting

@@ -3,7 +3,8 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import { isCurrencyCode } from '../model/currency.js';
 import { InputError, type InputProblem } from '../model/errors.js';
 import { locatePointer, parseJsonText } from '../model/json-text.js';
-import { describeSchemaErrors, schemaValidator } from '../model/schema-check.js';
+import { describeSchemaErrors } from '../model/schema-check.js';
+import { schemaValidator } from '../schemas/shipped-schemas.js';
 import { withDecimalSettingsAsText } from './decimal-settings.js';
 import { mergeLayers, type Layer } from './merge-profiles.js';
 import type { CustomerProfile, ResolvedProfile } from '../model/profile.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendPointer } from '../model/json-text.js';
 import { nearestName } from '../model/nearest-name.js';
-import { schemaDirectory } from '../model/schema-check.js';
+import { schemaDirectory } from '../schemas/shipped-schemas.js';
 import { loadTemplate, templateNameFor, type FormatName, type Template } from './template.js';
 
 /**

@@ -5,7 +5,8 @@ import { InputError } from '../model/errors.js';
 import type { DataElement, Element, SegmentNode, TemplateDocument, XmlNode } from '../model/generated/template.js';
 import { appendPointer, locatePointer, parseJsonText } from '../model/json-text.js';
 import { expressionProblems, type CodeLists } from './expressions.js';
-import { describeSchemaErrors, schemaValidator } from '../model/schema-check.js';
+import { describeSchemaErrors } from '../model/schema-check.js';
+import { schemaValidator } from '../schemas/shipped-schemas.js';
 import { codeList } from './code-lists.js';
 
 export type Template = TemplateDocument;

@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError, type InputProblem, type SourceLocation } from '../model/errors.js';
 import { locatePointer, parseJsonText } from '../model/json-text.js';
-import { describeSchemaErrors, schemaValidator } from '../model/schema-check.js';
+import { describeSchemaErrors } from '../model/schema-check.js';
+import { schemaValidator } from '../schemas/shipped-schemas.js';
 import type { RuleDefinition } from './rule.js';
 
 /** rules/ at the package root: the built-in rules. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendPointer } from '../model/json-text.js';
 import { patternProblem } from '../model/regexp-cache.js';
-import { schemaDirectory } from '../model/schema-check.js';
+import { schemaDirectory } from '../schemas/shipped-schemas.js';
 import { INVOICE_FACT_NAMES, ITEM_FACT_NAMES } from './computed-facts.js';
 import { pathSegments } from './path-resolver.js';
 import type { ConditionNode, RuleDefinition, RuleScope } from './rule.js';

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Decimal } from 'decimal.js';
-import { compareDecimals, isDecimalText, Money, toDecimal } from '../../src/model/index.js';
+import { compareDecimals, isDecimalText, toDecimal } from '../../src/model/decimal-text.js';
+import { Money } from '../../src/model/money.js';
 import { ScaledDecimal } from '../../src/model/scaled-decimal.js';
 import { seededRandom } from '../support/corpus.js';
 

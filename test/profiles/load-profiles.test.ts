@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { InputError } from '../../src/model/index.js';
+import { InputError } from '../../src/model/errors.js';
 import { ProfileLibrary } from '../../src/profiles/index.js';
 import { lintProfiles } from '../../src/pipeline/lint-profiles.js';
 import { tempFolder } from '../support/temp.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { Invoice } from '../../src/model/index.js';
+import type { Invoice } from '../../src/model/invoice.js';
 import { check, invoiceWith, profileWith } from '../support/check.js';
 import { firstpass } from '../support/cli.js';
 import { tempFolder } from '../support/temp.js';

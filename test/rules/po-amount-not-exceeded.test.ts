@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ScaledDecimal } from '../../src/model/index.js';
+import { ScaledDecimal } from '../../src/model/scaled-decimal.js';
 import { EMPTY_HISTORY, type InvoiceHistory } from '../../src/rules/index.js';
 import { check, invoiceWith, profileWith, purchaseOrder } from '../support/check.js';
 import { omit, onlyFinding } from './support.js';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ScaledDecimal, type Invoice, type PurchaseOrder } from '../../src/model/index.js';
+import type { Invoice, PurchaseOrder } from '../../src/model/invoice.js';
+import { ScaledDecimal } from '../../src/model/scaled-decimal.js';
 import { EMPTY_HISTORY, type InvoiceHistory } from '../../src/rules/index.js';
 import { check, invoiceWith, profileWith, purchaseOrder } from '../support/check.js';
 import { findingsAt, omit, onlyFinding } from './support.js';

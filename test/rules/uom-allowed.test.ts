@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Invoice } from '../../src/model/index.js';
+import type { Invoice } from '../../src/model/invoice.js';
 import { check, invoiceWith, profileWith } from '../support/check.js';
 import { findingsAt, onlyFinding, withField } from './support.js';
 

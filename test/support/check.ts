@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Invoice, PurchaseOrder } from '../../src/model/index.js';
+import type { Invoice, PurchaseOrder } from '../../src/model/invoice.js';
 import { invoiceAmounts } from '../../src/model/invoice-totals.js';
 import type { CustomerProfile, ResolvedProfile } from '../../src/profiles/index.js';
 import {

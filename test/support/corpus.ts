@@ -1,4 +1,4 @@
-import type { Invoice, PurchaseOrder } from '../../src/model/index.js';
+import type { Invoice, PurchaseOrder } from '../../src/model/invoice.js';
 import type { CustomerProfile } from '../../src/profiles/index.js';
 
 /**

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readAllDocuments, type Invoice } from '../../src/model/index.js';
+import type { Invoice } from '../../src/model/invoice.js';
+import { readAllDocuments } from '../../src/io/read-documents.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 

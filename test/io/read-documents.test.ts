@@ -3,7 +3,9 @@ import { chmodSync, createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { InputError, readAllDocuments, type Invoice } from '../../src/model/index.js';
+import { InputError } from '../../src/model/errors.js';
+import type { Invoice } from '../../src/model/invoice.js';
+import { readAllDocuments } from '../../src/io/read-documents.js';
 import { invoiceWith } from '../support/check.js';
 import { tempFolder } from '../support/temp.js';
 
