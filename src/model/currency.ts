@@ -26,7 +26,7 @@ export function isCurrencyCode(code: string): boolean {
   return MINOR_UNITS.has(code);
 }
 
-/** How many decimals an amount in the currency carries; a code not listed is given 2, as before (profiles are held to the list). */
+/** How many decimals an amount in the currency carries; a code not listed is given 2 (profiles are held to the list). */
 export function minorUnits(currency: string): number {
   // Asked for every amount written, mostly for the currency asked for last.
   return lastMinorUnits.get(currency, minorUnitsOf);

@@ -13,7 +13,7 @@ const REPERTOIRES: ReadonlyMap<string, RegExp> = new Map([
   ['UNOC', /^[\u0020-\u007e\u00a0-\u00ff]$/],
 ]);
 
-/** Spellings a repertoire may have for characters it lacks: typographic dashes and quotes, ligatures, letters without a decomposition. */
+/** Spellings for characters a repertoire lacks: typographic dashes and quotes, ligatures, letters without a decomposition. */
 const TYPOGRAPHIC: ReadonlyMap<string, string> = new Map(Object.entries({ '\u00a0': ' ', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-', '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u2026': '...', '\u20ac': 'EUR', '\u00df': 'ss', '\u00e6': 'ae', '\u00c6': 'AE', '\u0153': 'oe', '\u0152': 'OE', '\u00f8': 'o', '\u00d8': 'O', '\u0142': 'l', '\u0141': 'L', '\u0111': 'd', '\u0110': 'D' }));
 
 /** A pattern finding the first character outside a repertoire; undefined for one we do not know. */
