@@ -1,3 +1,5 @@
+import { LastResult } from './bounded-cache.js';
+
 /**
  * ISO 4217: the active currency codes (list one, without funds of precious metals, SDRs and
  * test codes, which no invoice is written in) and how many decimals an amount in each carries.
@@ -24,16 +26,14 @@ export function isCurrencyCode(code: string): boolean {
   return MINOR_UNITS.has(code);
 }
 
+/** How many decimals an amount in the currency carries; a code not listed is given 2 (profiles are held to the list). */
 export function minorUnits(currency: string): number {
   // Asked for every amount written, mostly for the currency asked for last.
-  if (currency === lastCurrency) return lastMinorUnits;
-  // A Map: a miss in a Map is cheaper than in an object. A code not listed is given 2 decimals,
-  // as before; profiles are held to the list (isCurrencyCode).
-  const units = MINOR_UNITS.get(currency) ?? 2;
-  lastCurrency = currency;
-  lastMinorUnits = units;
-  return units;
+  return lastMinorUnits.get(currency, minorUnitsOf);
 }
 
-let lastCurrency: string | undefined;
-let lastMinorUnits = 2;
+const lastMinorUnits = new LastResult<string, number>();
+
+function minorUnitsOf(currency: string): number {
+  return MINOR_UNITS.get(currency) ?? 2;
+}

@@ -2,6 +2,8 @@ import { minorUnits } from './currency.js';
 import type { Invoice, InvoiceCharge, InvoiceLine } from './invoice.js';
 import { Money, type DecimalValue } from './money.js';
 import { ScaledDecimal } from './scaled-decimal.js';
+import { BoundedMemo } from './bounded-cache.js';
+import { isCanonicalMoney } from './text-scan.js';
 
 /**
  * The invoice's arithmetic, in one place for rules (which compare it with what the ERP
@@ -25,24 +27,6 @@ export function moneyText(amount: ScaledDecimal | DecimalValue, currency: string
 /** The text itself when it already is the amount written with the currency's decimals. */
 export function canonicalMoneyText(text: string | undefined, currency: string): string | undefined {
   return text !== undefined && isCanonicalMoney(text, minorUnits(currency)) ? text : undefined;
-}
-
-/**
- * Whether a text is a non-negative amount written exactly as toFixed writes it with `places`
- * decimals: /^(0|[1-9]\d*)$/ for none, else /^(0|[1-9]\d*)\.\d{places}$/ (up to 4), as one
- * scan of its characters (this is asked for every amount of every document).
- */
-function isCanonicalMoney(text: string, places: number): boolean {
-  if (places > 4) return false;
-  const point = places === 0 ? text.length : text.length - places - 1;
-  if (point < 1) return false;
-  // A whole part without leading zeros.
-  if (text.charCodeAt(0) === 48 /* 0 */ && point !== 1) return false;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (index === point ? code !== 46 /* . */ : code < 48 || code > 57) return false;
-  }
-  return true;
 }
 
 /** quantity × unitPrice − discount, rounded to the currency; undefined when a factor is missing. */
@@ -108,7 +92,7 @@ export function taxGroups(invoice: Invoice, lineNets: readonly ScaledDecimal[]):
       return;
     }
     const rate = ScaledDecimal.from(rateText) ?? ZERO;
-    const key = `${code ?? ''}\u0000${canonicalRate(rateText, rate)}`;
+    const key = `${code ?? ''}\u0000${canonicalRate(rateText)}`;
     let group = groups.get(key);
     if (group) group.taxable = group.taxable.plus(amount);
     else {
@@ -130,16 +114,17 @@ export function taxOfGroup(group: TaxGroup, currency: string): ScaledDecimal {
   return roundHalfUp(group.taxable.times(group.rate).dividedByPowerOfTen(2), currency);
 }
 
-const canonicalRates = new Map<string, string>();
-/** "19", "19.0" and "19.00" are one rate: the grouping key, cached per spelling. */
-function canonicalRate(text: string | undefined, rate: ScaledDecimal): string {
+/** The grouping key of each spelling of a rate met. */
+const canonicalRates = new BoundedMemo<string, string>();
+
+/** "19", "19.0" and "19.00" are one rate: the grouping key. */
+function canonicalRate(text: string | undefined): string {
   if (text === undefined) return '0';
-  let canonical = canonicalRates.get(text);
-  if (canonical === undefined) {
-    canonical = rate.toString();
-    if (canonicalRates.size < 1000) canonicalRates.set(text, canonical);
-  }
-  return canonical;
+  return canonicalRates.get(text, canonicalRateOf);
+}
+
+function canonicalRateOf(text: string): string {
+  return (ScaledDecimal.from(text) ?? ZERO).toString();
 }
 
 /** The totals a document shows, as decimal strings with the currency's decimals. */
@@ -253,12 +238,7 @@ class LazyInvoiceTotals implements InvoiceTotals {
   }
 }
 
-/**
- * items.map(each), as an array of the kind V8 makes with push. Array.prototype.map gives an
- * array of another kind once V8 has optimized the calling function than before, and code
- * optimized for one kind is thrown away (deoptimized) on meeting the other: the totals are made
- * for every invoice and read by the optimized writers.
- */
+/** items.map(each) as a loop of push: map's arrays made the writers' optimized code start over (bench/README.md). */
 function packed<Item, Result>(items: readonly Item[], each: (item: Item, index: number) => Result): Result[] {
   const results: Result[] = [];
   for (let index = 0; index < items.length; index += 1) results.push(each(items[index] as Item, index));
