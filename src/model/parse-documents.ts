@@ -93,7 +93,7 @@ export function* jsonLinesDocuments<K extends DocumentKind>(
   }
 }
 
-/** No invoice or purchase order is nested this deep; a document that is gets refused here. */
+/** No invoice, purchase order or profile is nested this deep; a document that is gets refused here. */
 const MAX_NESTING = 256;
 
 /**
@@ -101,14 +101,20 @@ const MAX_NESTING = 256;
  * (the number-text recovery, jsonc-parser, the schema check): that is bad input, said at the
  * place where it is nested too deep. Other errors pass through. Costs nothing on the way in.
  */
-function tooDeepOr(error: unknown, text: string, file: string, firstLine: number): unknown {
+export function tooDeepOr(error: unknown, text: string, file: string, firstLine: number): unknown {
   if (!(error instanceof RangeError) || !/call stack/i.test(error.message)) return error;
+  return nestedTooDeep(text, file, firstLine, error) ?? error;
+}
+
+/** The error for a text nested deeper than any of our documents is, at the place where it goes too deep; none when it does not. */
+export function nestedTooDeep(text: string, file: string, firstLine = 1, cause?: unknown): InputError | undefined {
   const offset = offsetPastDepth(text, MAX_NESTING);
+  if (offset === -1 && cause === undefined) return undefined;
   const { line, column } = lineColumnAt(text, offset === -1 ? 0 : offset);
   return new InputError('INPUT_MALFORMED', 'model', [{
     location: { file, line: line + firstLine - 1, column },
-    message: `malformed JSON: nested more than ${MAX_NESTING} levels deep (objects and arrays within each other); no invoice or purchase order is`,
-  }], { cause: error });
+    message: `malformed JSON: nested more than ${MAX_NESTING} levels deep (objects and arrays within each other); no invoice, purchase order or profile is`,
+  }], cause === undefined ? undefined : { cause });
 }
 
 /** Where the text's objects and arrays first nest deeper than `limit`, strings skipped; -1 if they never do. */

@@ -3,6 +3,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } 
 import { isCurrencyCode } from '../model/currency.js';
 import { InputError, type InputProblem } from '../model/errors.js';
 import { locatePointer, parseJsonText } from '../model/json-text.js';
+import { nestedTooDeep, utf8Text } from '../model/parse-documents.js';
 import { describeSchemaErrors } from '../model/schema-check.js';
 import { schemaValidator } from '../schemas/shipped-schemas.js';
 import { withDecimalSettingsAsText } from './decimal-settings.js';
@@ -189,9 +190,9 @@ function missingProfile(customerId: string, file: string): InputError {
 }
 
 async function readProfileFile(file: string, referencedFrom?: { file: string; message: string }): Promise<{ layer?: Layer; problems: InputProblem[] }> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
     if (!referencedFrom && missing) {
@@ -203,8 +204,14 @@ async function readProfileFile(file: string, referencedFrom?: { file: string; me
       : `cannot be read (${(cause as Error).message})`;
     return { problems: [{ location, ...(referencedFrom ? { field: '/extends' } : {}), message }] };
   }
+  let text: string;
   let value: unknown;
   try {
+    // Profiles are read as invoices are: UTF-8 only (a BOM allowed); nesting deep enough to
+    // overflow a recursive step (locating a schema problem, say) is the file's problem, at its place.
+    text = utf8Text(bytes, file);
+    const tooDeep = nestedTooDeep(text, file);
+    if (tooDeep) throw tooDeep;
     value = withDecimalSettingsAsText(parseJsonText(text, file, 1, 'as-numbers'), text, file);
   } catch (error) {
     if (error instanceof InputError) return { problems: [...error.problems] };

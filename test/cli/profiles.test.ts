@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { firstpass } from '../support/cli.js';
@@ -74,4 +75,36 @@ test('profiles lint marks errors apart from warnings, and exits 2 for an error',
   const result = firstpass(['profiles', 'lint', root]);
   assert.equal(result.status, 2, result.stdout + result.stderr);
   assert.match(result.stdout, /^✗ error: .*globex\.json:\d+:\d+: \/currencies\/0 "UDS" is not an active ISO 4217 currency code/m);
+});
+
+test('a profile that is not UTF-8 is exit 2 at the bad byte, not a name read with U+FFFD', () => {
+  const root = tempFolder({ '_networks/network.json': BASE });
+  const text = `${JSON.stringify({ ...CUSTOMER, name: 'Globex GmbH' }, null, 2)}\n`;
+  const bytes = Buffer.from(text, 'utf8');
+  const at = bytes.indexOf('GmbH');
+  bytes[at] = 0xe9; // a Latin-1 "é" where UTF-8 needs two bytes
+  writeFileSync(join(root, 'globex.json'), bytes);
+  const line = text.slice(0, at).split('\n').length;
+  const column = at - text.lastIndexOf('\n', at - 1);
+  for (const args of [['profiles', 'lint', root], ['profiles', 'show', 'globex', '--profiles', root]]) {
+    const result = firstpass(args);
+    assert.equal(result.status, 2, result.stderr + result.stdout);
+    assert.match(result.stderr + result.stdout, new RegExp(`globex\\.json:${line}:${column}.*not valid UTF-8: byte 0xE9`));
+  }
+});
+
+test('a profile with a UTF-8 byte-order mark is read like any other', () => {
+  const root = tempFolder({ '_networks/network.json': BASE });
+  writeFileSync(join(root, 'globex.json'), `\uFEFF${JSON.stringify(CUSTOMER, null, 2)}\n`);
+  const result = firstpass(['profiles', 'lint', root]);
+  assert.equal(result.status, 0, result.stderr + result.stdout);
+});
+
+test('a profile nested 100,000 deep is exit 2 naming the file, with no stack trace', () => {
+  const root = tempFolder({ '_networks/network.json': BASE });
+  writeFileSync(join(root, 'globex.json'), `{"id": "globex", "submission": ${'['.repeat(100_000)}${']'.repeat(100_000)}}\n`);
+  const result = firstpass(['profiles', 'lint', root]);
+  assert.equal(result.status, 2, result.stderr + result.stdout);
+  assert.match(result.stderr + result.stdout, /globex\.json:1:\d+.*nested more than \d+ levels deep/);
+  assert.doesNotMatch(result.stderr, /RangeError|at .*\.js:\d+/);
 });
