@@ -28,3 +28,22 @@ export class PairCache<First, Second, Value> {
     return value;
   }
 }
+
+/**
+ * Results remembered per key (a template, a file name, a timestamp), cleared when it holds
+ * `limit` of them, so memory stays flat however many distinct keys a long run meets.
+ */
+export class BoundedMemo<Key, Value> {
+  private readonly values = new Map<Key, Value>();
+
+  constructor(private readonly limit = 1000) {}
+
+  get(key: Key, compute: (key: Key) => Value): Value {
+    const found = this.values.get(key);
+    if (found !== undefined || this.values.has(key)) return found as Value;
+    if (this.values.size >= this.limit) this.values.clear();
+    const value = compute(key);
+    this.values.set(key, value);
+    return value;
+  }
+}
