@@ -484,7 +484,7 @@ function declaresSeparator(separator: SeparatorElement['separator'], value: stri
 }
 
 /** A syntax with what every element needs worked out once: the characters data must not hold, and the text after each segment. */
-interface PreparedSyntax extends SegmentSyntax {
+interface PreparedSyntax extends Omit<SegmentSyntax, 'standard'> {
   readonly specials: readonly string[];
   /** Any of the specials; and the same, global, for replacing them all. */
   readonly special: RegExp;
@@ -519,7 +519,6 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
   const canNeedCare = (characters: string) => [...characters].some((character) => needsCare.test(character));
   // Every field named, in one order, so that all prepared syntaxes have one shape and the helpers serve X12 and EDIFACT alike.
   return {
-    standard: syntax.standard,
     elementSeparator: syntax.elementSeparator,
     componentSeparator: syntax.componentSeparator,
     segmentTerminator: syntax.segmentTerminator,
