@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { defaultStoreUrl, localToday } from '../pipeline/run-defaults.js';
+import { defaultStoreUrl, FORMAT_NAMES, localToday, type FormatName } from '../pipeline/run-defaults.js';
 
 /**
  * The firstpass command line. Thin: it parses arguments and calls the pipeline; the
@@ -51,12 +51,12 @@ program
   .description("write each invoice in its customer's format (or --format), numbered from the store")
   .argument('<invoices...>', 'invoice files or folders')
   .option('--out <dir>', 'folder to write the documents to', '.')
-  .addOption(new Option('--format <format>', 'another format than the customer\'s').choices(['x12-810', 'edifact-invoic', 'ubl', 'cxml', 'pdf']))
+  .addOption(new Option('--format <format>', 'another format than the customer\'s').choices(FORMAT_NAMES))
   .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
   .option('--pos <path...>', 'purchase order files or folders')
   .addOption(new Option('--db <url>', 'database for control numbers: sqlite:<file> or postgres://… (one per user by default)').env('FIRSTPASS_DB').default(defaultStoreUrl()))
   .option('--json', 'print one JSON document on stdout')
-  .action(async (paths: string[], options: { out: string; format?: 'x12-810' | 'edifact-invoic' | 'ubl' | 'cxml' | 'pdf'; profiles: string; pos?: string[]; db: string; json?: boolean }) => {
+  .action(async (paths: string[], options: { out: string; format?: FormatName; profiles: string; pos?: string[]; db: string; json?: boolean }) => {
     const { runRender } = await import('./render-command.js');
     process.exitCode = await runRender({
       paths,

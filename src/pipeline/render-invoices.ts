@@ -45,8 +45,6 @@ export interface WrittenDocument {
   readonly controlNumbers?: ControlNumbers;
 }
 
-/** Formats whose envelopes carry control numbers that must never repeat. */
-const NUMBERED_FORMATS: ReadonlySet<FormatName> = new Set(['x12-810', 'edifact-invoic']);
 const PLACEHOLDER_NUMBERS: ControlNumbers = { interchange: 1, group: 1, transaction: 1 };
 
 interface PlannedDocument {
@@ -65,8 +63,9 @@ export async function renderInvoices(options: RenderOptions): Promise<WrittenDoc
   const fileNames = fileNamesOf(plan, present);
   const rendered: { planned: PlannedDocument; document: RenderedDocument; numbers?: ControlNumbers }[] = [];
   for (const planned of plan) {
-    const numbered = NUMBERED_FORMATS.has(planned.format);
-    const numbers = numbered ? await options.allocate(`${planned.format}:${planned.profile.id}`, ['interchange', 'group', 'transaction']) : undefined;
+    // Formats whose envelopes carry control numbers that must never repeat say which (formats/*.ts).
+    const kinds = FORMATS[planned.format].controlNumbers;
+    const numbers = kinds.length > 0 ? await options.allocate(`${planned.format}:${planned.profile.id}`, kinds) : undefined;
     const document = await renderDocument({ ...requestOf(planned, options.now), controlNumbers: numbers ?? PLACEHOLDER_NUMBERS });
     rendered.push({ planned, document, ...(numbers ? { numbers } : {}) });
   }

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { appendPointer } from '../model/json-text.js';
 import { nearestName } from '../model/nearest-name.js';
 import { schemaDirectory } from '../schemas/shipped-schemas.js';
-import { loadTemplate, templateNameFor, type FormatName, type Template } from './template.js';
+import { FORMATS, type FormatName } from './formats/index.js';
+import { loadTemplate, templateNameFor, type Template } from './template.js';
 
 /**
  * What a profile's format options must hold before a document is written, checked once per
@@ -23,14 +24,6 @@ export interface OptionProblem {
   readonly schema?: boolean;
 }
 
-const DEFINITIONS: Readonly<Record<FormatName, string>> = {
-  'x12-810': 'x12Options',
-  'edifact-invoic': 'edifactOptions',
-  ubl: 'ublOptions',
-  cxml: 'cxmlOptions',
-  pdf: 'pdfOptions',
-};
-
 interface OptionDeclaration {
   readonly known: ReadonlySet<string>;
   readonly descriptions: ReadonlyMap<string, string>;
@@ -41,7 +34,7 @@ let declarations: ReadonlyMap<string, OptionDeclaration> | undefined;
 /** The profile schema's option declarations of a format, read once. */
 function declarationOf(format: FormatName): OptionDeclaration {
   declarations ??= readDeclarations();
-  const declaration = declarations.get(DEFINITIONS[format]);
+  const declaration = declarations.get(FORMATS[format].optionsDefinition);
   if (!declaration) throw new Error(`the profile schema declares no options for ${format}`);
   return declaration;
 }
@@ -49,7 +42,7 @@ function declarationOf(format: FormatName): OptionDeclaration {
 function readDeclarations(): ReadonlyMap<string, OptionDeclaration> {
   const schema = JSON.parse(readFileSync(join(schemaDirectory, 'profile.schema.json'), 'utf8')) as { $defs: Record<string, { properties?: Record<string, { description?: string }> }> };
   const found = new Map<string, OptionDeclaration>();
-  for (const name of Object.values(DEFINITIONS)) {
+  for (const { optionsDefinition: name } of Object.values(FORMATS)) {
     const definition = schema.$defs[name];
     if (!definition) continue;
     const properties = definition.properties ?? {};
@@ -141,32 +134,21 @@ export function templateIds(template: Template): ReadonlySet<string> {
   return ids;
 }
 
-/** The separators of a segment syntax, by option name, as the writer reads them (render-document.ts segmentSyntax). */
-function separatorsOf(options: Readonly<Record<string, unknown>>, format: FormatName): [string, unknown][] {
-  const component = options.componentSeparator !== undefined ? 'componentSeparator' : format === 'x12-810' ? 'subElementSeparator' : 'componentSeparator';
-  const separators: [string, unknown][] = [
-    ['elementSeparator', options.elementSeparator ?? '*'],
-    [component, options[component] ?? '>'],
-    ['segmentTerminator', options.segmentTerminator ?? '~'],
-  ];
-  if (options.repetitionSeparator !== undefined) separators.push(['repetitionSeparator', options.repetitionSeparator]);
-  if (format === 'edifact-invoic' || options.escape === 'release') separators.push(['releaseCharacter', options.releaseCharacter ?? (options.escape === 'release' ? '' : '?')]);
-  return separators;
-}
-
 /**
  * Separators a reader can split on: each one character (X12's terminator may be two, e.g. "~"
  * and a line feed), no two the same, none a letter, digit or space (ids and padding hold those),
  * nor the decimal mark or sign numbers are written with, nor in the template's fixed text.
  */
 export function segmentSyntaxProblems(options: Readonly<Record<string, unknown>>, template: Template, own: Readonly<Record<string, unknown>> = options): OptionProblem[] {
-  const format = template.format;
+  // Each segment format says which options set its separators, as its writer reads them (formats/*.ts).
+  const syntax = FORMATS[template.format].segmentSyntax;
+  if (syntax === undefined) return [];
   const problems: OptionProblem[] = [];
   const seen = new Map<string, string>();
   const fixed = fixedTexts(template);
-  for (const [name, value] of separatorsOf(options, format)) {
+  for (const [name, value] of syntax.separatorOptions(options)) {
     const field = optionPointer(name);
-    const longest = name === 'segmentTerminator' && format === 'x12-810' ? 2 : 1;
+    const longest = name === 'segmentTerminator' ? syntax.longestTerminator : 1;
     if (typeof value !== 'string' || value.length === 0 || value.length > longest) {
       problems.push({ field, message: `${name} must be ${longest === 1 ? 'one character' : 'one or two characters'}${name === 'releaseCharacter' ? ' (EDIFACT releases separators in data with it)' : ''}, not ${JSON.stringify(value)}` });
       continue;

@@ -1,7 +1,7 @@
+import { BoundedMemo } from '../model/bounded-cache.js';
 import { InputError } from '../model/errors.js';
 import { breakLongWords } from './break-long-words.js';
 import { loopScope, fill, holds, lookup, present, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
-import type { WriterContext } from './render-document.js';
 import type { Template } from './template.js';
 
 /**
@@ -74,20 +74,17 @@ const GAP = 14;
 
 type Doc = PDFKit.PDFDocument;
 
-/** A template's layout, checked and filled with defaults once (templates are cached and never change). */
-const layouts = new WeakMap<Template, PdfLayout>();
+/** Each template's layout, checked and filled with defaults once (templates are loaded once and never change). */
+const layouts = new BoundedMemo<Template, PdfLayout>(100);
 
-function layoutOf(template: Template): PdfLayout {
-  let layout = layouts.get(template);
-  if (!layout) {
-    layout = parseLayout(template.pdf);
-    layouts.set(template, layout);
-  }
-  return layout;
+/** What the PDF writer needs besides the scope: the code lists, and the parts the profile leaves out. */
+export interface PdfWriteContext {
+  readonly codes: CodeLists;
+  readonly omit: ReadonlySet<string>;
 }
 
-export async function writePdf(template: Template, scope: Scope, context: WriterContext): Promise<Uint8Array> {
-  const layout = layoutOf(template);
+export async function writePdf(template: Template, scope: Scope, context: PdfWriteContext): Promise<Uint8Array> {
+  const layout = layouts.get(template, (each) => parseLayout(each.pdf));
   const created = new Date(String(lookup(scope, 'now.iso') ?? ''));
   if (Number.isNaN(created.getTime())) throw new Error(`renderDocument: now is not a timestamp: ${String(lookup(scope, 'now.iso'))}`);
   const codes = context.codes;

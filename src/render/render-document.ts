@@ -1,21 +1,21 @@
 import type { ControlNumbers } from '../model/control-numbers.js';
+import { BoundedMemo, PairCache } from '../model/bounded-cache.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
 import { invoiceTotals } from '../model/invoice-totals.js';
 import type { CustomerProfile } from '../model/profile.js';
 import { InputError } from '../model/errors.js';
-import type { CodeLists, Scope } from './expressions.js';
+import type { Scope } from './expressions.js';
 import { effectiveOptions, formatOptionProblems, omittableIds } from './format-options.js';
 import { fileStem } from './file-name.js';
-import { writePdf } from './pdf-writer.js';
-import { writeSegments, type SegmentSyntax } from './segment-writer.js';
-import { loadTemplate, templateNameFor, type FormatName, type Template } from './template.js';
-import { writeXml, type XmlSerializer } from './xml-writer.js';
+import { FORMATS, type DocumentContext, type DocumentWriter, type FormatDefinition, type FormatName } from './formats/index.js';
+import { loadTemplate, templateNameFor, type Template } from './template.js';
 import { codeMapProblems, codesWithMaps } from './code-maps.js';
 
 /**
  * Rendering is pure: the invoice, its customer's profile, and the values that would make it
  * impure (control numbers, the clock) come in; a document comes out. The pipeline allocates
- * control numbers from the store and writes or sends the result.
+ * control numbers from the store and writes or sends the result. What a format is (its
+ * extension, media type, syntax and writer) is its entry in formats/.
  */
 export type { ControlNumbers };
 
@@ -29,8 +29,6 @@ export interface RenderRequest {
   readonly now: string;
   /** The PO the invoice bills, when known (its date goes into some formats). */
   readonly purchaseOrder?: PurchaseOrder | undefined;
-  /** XML only: `xmlbuilder2`, the reference serializer, for tests that hold the fast one to it. */
-  readonly xmlSerializer?: XmlSerializer | undefined;
 }
 
 export interface RenderedDocument {
@@ -41,98 +39,91 @@ export interface RenderedDocument {
   readonly content: string | Uint8Array;
 }
 
-/** What each format is written as: one writer per kind of template, one row per format. */
-export interface FormatEntry {
-  readonly extension: string;
-  readonly mediaType: string;
+/** A document ready to be written: its format, template, scope and context, and the writer that writes it. */
+export interface DocumentInputs {
+  readonly definition: FormatDefinition;
+  readonly template: Template;
+  readonly scope: Scope;
+  readonly context: DocumentContext;
+  readonly write: DocumentWriter;
 }
-
-export const FORMATS: Readonly<Record<FormatName, FormatEntry>> = {
-  'x12-810': { extension: 'x12', mediaType: 'application/EDI-X12' },
-  'edifact-invoic': { extension: 'edi', mediaType: 'application/EDIFACT' },
-  ubl: { extension: 'ubl.xml', mediaType: 'application/xml' },
-  cxml: { extension: 'cxml.xml', mediaType: 'application/xml' },
-  pdf: { extension: 'pdf', mediaType: 'application/pdf' },
-};
-
-/** A writer for one kind of template: segments, xml or pdf. */
-export type TemplateWriter = (template: Template, scope: Scope, context: WriterContext) => string | Uint8Array | Promise<string | Uint8Array>;
-
-export interface WriterContext {
-  readonly xmlSerializer?: XmlSerializer | undefined;
-  readonly codes: CodeLists;
-  readonly omit: ReadonlySet<string>;
-  readonly options: Readonly<Record<string, unknown>>;
-  readonly invoiceNumber: string;
-}
-
-const writers = new Map<Template['kind'], TemplateWriter>([
-  ['segments', (template, scope, context) => writeSegments({ segments: template.segments ?? [], syntax: syntaxOf(context.options), scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber })],
-  ['xml', (template, scope, context) => {
-    if (!template.xml) throw new Error(`template for ${template.format} has no xml tree`);
-    return writeXml({ xml: template.xml, scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber }, context.xmlSerializer ?? 'fast');
-  }],
-  ['pdf', writePdf],
-]);
 
 export async function renderDocument(request: RenderRequest): Promise<RenderedDocument> {
+  const { prepared, scope, context } = preparedInputs(request);
+  const write = prepared.write ?? (await prepared.loaded);
+  const writing = write(scope, context);
+  // Segment and XML writers answer at once; awaiting only the PDF writer's promise spares the others a turn of the event loop.
+  const content = writing instanceof Promise ? await writing : writing;
+  const { definition } = prepared;
+  return { format: definition.name, fileName: `${fileStem(request.invoice.invoiceNumber)}.${definition.extension}`, mediaType: definition.mediaType, content };
+}
+
+/** What renderDocument writes a request with: all but the scope is worked out once per profile, format and document type. */
+export async function documentInputs(request: RenderRequest): Promise<DocumentInputs> {
+  const { prepared, scope, context } = preparedInputs(request);
+  const write = prepared.write ?? (await prepared.loaded);
+  return { definition: prepared.definition, template: prepared.template, scope, context, write };
+}
+
+function preparedInputs(request: RenderRequest): { readonly prepared: PreparedRendering; readonly scope: Scope; readonly context: DocumentContext } {
   const { invoice, profile } = request;
   const format = request.format ?? profile.format.type;
-  const { template, writer, options, context } = preparedRendering(profile, format, invoice.documentType ?? 'invoice');
+  const documentType = invoice.documentType ?? 'invoice';
+  const prepared = preparedRenderings.get(profile, `${format}\u0000${documentType}`, () => prepareRendering(profile, format, documentType));
   const scope: Scope = {
     invoice,
     totals: invoiceTotals(invoice),
     profile,
-    options,
+    options: prepared.options,
     control: request.controlNumbers,
-    now: momentOf(request.now),
+    now: moments.get(request.now, momentOf),
     po: request.purchaseOrder,
   };
-  const writing = writer(template, scope, { codes: context.codes, omit: context.omit, options: context.options, invoiceNumber: invoice.invoiceNumber, xmlSerializer: request.xmlSerializer });
-  // Segment and XML writers answer at once; awaiting only the PDF writer's promise spares the others a turn of the event loop.
-  const written = writing instanceof Promise ? await writing : writing;
-  const content = typeof written === 'string' ? encode(written, options) : written;
-  const entry = FORMATS[format];
-  return { format, fileName: `${fileStem(invoice.invoiceNumber)}.${entry.extension}`, mediaType: entry.mediaType, content };
+  const context: DocumentContext = { codes: prepared.codes, omit: prepared.omit, invoiceNumber: invoice.invoiceNumber };
+  return { prepared, scope, context };
 }
 
-/** `now` as templates read it; a run renders many documents at the same moment, so the last one is kept. */
-let lastMoment: { readonly iso: string; readonly date: string; readonly time: string } | undefined;
+interface Moment {
+  readonly iso: string;
+  readonly date: string;
+  readonly time: string;
+}
 
-function momentOf(iso: string): { readonly iso: string; readonly date: string; readonly time: string } {
-  if (lastMoment?.iso !== iso) lastMoment = { iso, date: iso.slice(0, 10), time: iso.slice(11, 19) };
-  return lastMoment;
+/** `now` as templates read it, one object per timestamp: a run renders many documents at the same moment. */
+const moments = new BoundedMemo<string, Moment>(16);
+
+function momentOf(iso: string): Moment {
+  return { iso, date: iso.slice(0, 10), time: iso.slice(11, 19) };
 }
 
 /** What every document of one customer, format and document type shares: worked out once per profile. */
-interface PreparedRendering {
-  readonly template: Template;
-  readonly writer: TemplateWriter;
-  /** The template's options, then the profile's version and options over them. */
-  readonly options: Readonly<Record<string, unknown>>;
-  readonly context: Omit<WriterContext, 'invoiceNumber' | 'xmlSerializer'>;
+class PreparedRendering {
+  /** The format's writer, once its module is loaded (see `loaded`). */
+  write: DocumentWriter | undefined;
+  readonly loaded: Promise<DocumentWriter>;
+
+  constructor(
+    readonly definition: FormatDefinition,
+    readonly template: Template,
+    /** The template's options, then the profile's version and options over them. */
+    readonly options: Readonly<Record<string, unknown>>,
+    readonly codes: DocumentContext['codes'],
+    readonly omit: ReadonlySet<string>,
+  ) {
+    this.loaded = definition.writer(template, options).then((write) => (this.write = write));
+  }
 }
 
-const preparedByProfile = new WeakMap<CustomerProfile, Map<string, PreparedRendering>>();
-
-function preparedRendering(profile: CustomerProfile, format: FormatName, documentType: string): PreparedRendering {
-  let prepared = preparedByProfile.get(profile);
-  if (!prepared) {
-    prepared = new Map();
-    preparedByProfile.set(profile, prepared);
-  }
-  const key = `${format}\u0000${documentType}`;
-  let rendering = prepared.get(key);
-  if (!rendering) {
-    rendering = prepareRendering(profile, format, documentType);
-    prepared.set(key, rendering);
-  }
-  return rendering;
-}
+/** By profile, then format and document type. */
+const preparedRenderings = new PairCache<CustomerProfile, string, PreparedRendering>(1000);
 
 function prepareRendering(profile: CustomerProfile, format: FormatName, documentType: string): PreparedRendering {
+  const definition = FORMATS[format];
   const profileFormat = profile.format.type === format ? profile.format : undefined;
   const template = loadTemplate(format, templateNameFor(format, documentType, profileFormat?.template));
+  if (template.kind !== definition.templateKind) {
+    throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file: `edi-templates/${format}` }, field: '/kind', message: `is ${template.kind}, but ${format} is written from ${definition.templateKind} templates` }]);
+  }
   const own = profileFormat?.options as Record<string, unknown> | undefined;
   const options = effectiveOptions(template, profileFormat);
   const codeMaps = profileFormat?.codeMaps;
@@ -142,46 +133,6 @@ function prepareRendering(profile: CustomerProfile, format: FormatName, document
     ...codeMapProblems(template, codeMaps).map(({ pointer, message }) => ({ field: pointer, message })),
   ];
   if (problems.length > 0) throw new InputError('PROFILE_INVALID', 'render', problems.map(({ field, message }) => ({ location: { file: `profile ${profile.id}` }, field, message })));
-  const writer = writers.get(template.kind);
-  if (!writer) throw new Error(`no writer for ${template.kind} templates`);
   const omit = new Set(Array.isArray(options.omit) ? (options.omit as string[]) : []);
-  return { template, writer, options, context: { codes: codesWithMaps(template, codeMaps), omit, options } };
-}
-
-const syntaxes = new WeakMap<Readonly<Record<string, unknown>>, SegmentSyntax>();
-
-/** The separators and escaping the options ask for, once per options object. */
-function syntaxOf(options: Readonly<Record<string, unknown>>): SegmentSyntax {
-  let syntax = syntaxes.get(options);
-  if (!syntax) {
-    syntax = segmentSyntax(options);
-    syntaxes.set(options, syntax);
-  }
-  return syntax;
-}
-
-function segmentSyntax(options: Readonly<Record<string, unknown>>): SegmentSyntax {
-  const text = (name: string, fallback: string) => (typeof options[name] === 'string' ? (options[name] as string) : fallback);
-  return {
-    elementSeparator: text('elementSeparator', '*'),
-    componentSeparator: text('componentSeparator', text('subElementSeparator', '>')),
-    segmentTerminator: text('segmentTerminator', '~'),
-    repetitionSeparator: typeof options.repetitionSeparator === 'string' ? options.repetitionSeparator : undefined,
-    escape: options.escape === 'release' ? 'release' : 'refuse',
-    releaseCharacter: typeof options.releaseCharacter === 'string' ? options.releaseCharacter : undefined,
-    lineBreak: text('lineBreak', '\n'),
-    // X12 names its set in the options; EDIFACT's is the syntax identifier of UNB (UNOA, UNOB, UNOC).
-    characterSet: typeof options.characterSet === 'string' ? options.characterSet : typeof options.syntaxIdentifier === 'string' ? options.syntaxIdentifier : undefined,
-  };
-}
-
-/**
- * Text in the character set the document declares: EDIFACT's UNOA, UNOB and UNOC are ISO 8859-1
- * (UNOA and UNOB are subsets of it); everything else here is UTF-8, kept as a string.
- */
-const LATIN1_SYNTAX = new Set(['UNOA', 'UNOB', 'UNOC']);
-
-function encode(text: string, options: Readonly<Record<string, unknown>>): string | Uint8Array {
-  const syntax = typeof options.syntaxIdentifier === 'string' ? options.syntaxIdentifier : undefined;
-  return syntax !== undefined && LATIN1_SYNTAX.has(syntax) ? Buffer.from(text, 'latin1') : text;
+  return new PreparedRendering(definition, template, options, codesWithMaps(template, codeMaps), omit);
 }

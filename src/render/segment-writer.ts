@@ -1,31 +1,19 @@
+import { BoundedMemo, PairCache } from '../model/bounded-cache.js';
 import { RenderError } from '../model/errors.js';
+import { separatorElementAt, type SegmentSyntax, type SeparatorElement, type SyntaxStandard } from '../edi-syntax/segment-syntax.js';
 import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, readsOnlyPaths, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { TemplateCode } from './template-code.js';
 import { closedCodes } from './code-lists.js';
 import type { DataElement, Element, SegmentNode } from './template.js';
 
 /**
- * Writes segment-based documents (X12, EDIFACT) from a template. The syntax is data:
- * separators, and what happens to a separator inside data: X12 has no escape, so such data is
- * refused with a clear error; EDIFACT escapes it with its release character. Trailing empty
- * elements and components are left out, as both standards require.
+ * Writes segment-based documents (X12, EDIFACT) from a template. The syntax is data (see
+ * src/edi-syntax): separators, and what happens to a separator inside data: X12 has no escape,
+ * so such data is refused with a clear error; EDIFACT escapes it with its release character.
+ * Trailing empty elements and components are left out, as both standards require.
  *
  * A template is compiled once into a JavaScript function (see compileProgram).
  */
-export interface SegmentSyntax {
-  readonly elementSeparator: string;
-  readonly componentSeparator: string;
-  readonly segmentTerminator: string;
-  /** Another separator that data must not contain (X12 repetition separator). */
-  readonly repetitionSeparator?: string | undefined;
-  /** `release`: escape separators with the release character (EDIFACT); `refuse`: stop (X12). */
-  readonly escape: 'release' | 'refuse';
-  readonly releaseCharacter?: string | undefined;
-  /** Written after each terminator, for people reading the file: "\n" or "". */
-  readonly lineBreak: string;
-  /** The characters data may use: X12, UNOA, UNOB or UNOC (others: not checked). */
-  readonly characterSet?: string | undefined;
-}
 
 export interface SegmentWriteInput {
   readonly segments: readonly SegmentNode[];
@@ -38,15 +26,15 @@ export interface SegmentWriteInput {
 }
 
 export function writeSegments(input: SegmentWriteInput): string {
-  const document = new SegmentDocument(prepareSyntax(input.syntax), input.omit, input.invoiceNumber);
+  const document = new SegmentDocument(preparedSyntaxes.get(input.syntax, prepareSyntax), input.omit, input.invoiceNumber);
   const context: ExpressionContext = { scope: input.scope, codes: input.codes, loops: [] };
-  return compiledSegments(input.segments)(context, document);
+  return compiledPrograms.get(input.segments, input.syntax.standard, compileProgram)(context, document);
 }
 
 /**
  * The document being written: its segment count, the counters the template started, and the
- * separators still waiting to be written (its text is the program's, `t`, passed from helper to
- * helper: appending to a string is cheaper than collecting pieces and joining them, measured).
+ * separators still waiting to be written (its text is the program's, `t`, appended to from
+ * helper to helper).
  */
 class SegmentDocument {
   segmentCount = 0;
@@ -79,31 +67,21 @@ class SegmentDocument {
 /** A template compiled: writes the whole document. */
 type SegmentProgram = (context: ExpressionContext, document: SegmentDocument) => string;
 
-const compiled = new WeakMap<readonly SegmentNode[], SegmentProgram>();
-
-function compiledSegments(nodes: readonly SegmentNode[]): SegmentProgram {
-  let program = compiled.get(nodes);
-  if (!program) {
-    program = compileProgram(nodes);
-    compiled.set(nodes, program);
-  }
-  return program;
-}
+/** Each template's program, by its segments and the standard it is written in (which segments and elements are the syntax's own). */
+const compiledPrograms = new PairCache<readonly SegmentNode[], SyntaxStandard, SegmentProgram>(100);
 
 /**
  * A template is compiled once into JavaScript (see TemplateCode): its segments, loops and
  * conditions become straight-line code, each path a property read (read once per part, see
  * SegmentCode.hoisted); each element is one call of a small helper with the element's rule
- * (lengths, codes, character kind), which does the checks and the separators. The helpers are
- * shared by every element of every template, so V8 optimizes them within the first documents,
- * and the generated code stays small enough to be optimized soon too: until it is, it runs in
- * V8's interpreter, and a first run of 10,000 documents spent most of its time there while the
- * checks were in line. What is the same for a whole run is worked out once (runConstant), and
- * a segment whose values are the same as when it was last written is its last text
+ * (lengths, codes, character kind), which does the checks and the separators, so the shared
+ * helpers and the small generated code are both fast early in a run (bench/README.md tells how
+ * this was measured). What is the same for a whole run is worked out once (runConstant), and a
+ * segment whose values are the same as when it was last written is its last text
  * (rememberedSegment).
  */
-function compileProgram(nodes: readonly SegmentNode[]): SegmentProgram {
-  const code = new SegmentCode();
+function compileProgram(nodes: readonly SegmentNode[], standard: SyntaxStandard): SegmentProgram {
+  const code = new SegmentCode(standard);
   const parts = partsOf(nodes.map((node) => code.topLevelNode(node))).map(
     ({ body, hoisted }, index) => `function part${index}(context, document, t) {
   const S = context.scope, loops = context.loops;
@@ -131,11 +109,7 @@ ${parts.map((_, index) => `  t = part${index}(context, document, t);`).join('\n'
 
 /**
  * The code of consecutive top-level nodes, put together into functions of about PART_SIZE
- * characters. V8 optimizes a function as a whole and only up to 60 KB of bytecode (a whole
- * EDIFACT template in one function ran interpreted); and it optimizes a function once it has
- * run some amount of its own code, about 450 calls for a large function but 900 for one of a
- * single segment: each part is called once per document, so parts of moderate size are
- * optimized soonest.
+ * characters: parts of moderate size are optimized soonest (see bench/README.md).
  */
 function partsOf(nodeCode: readonly NodeCode[]): NodeCode[] {
   const parts: NodeCode[] = [];
@@ -177,8 +151,8 @@ class DataRule {
     readonly codes: ReadonlySet<string> | undefined,
     /** Which characters the value can have (characterKind): numbers and plain fixed text need no test in usual syntaxes. */
     readonly characters: CharacterKind,
-    /** The ISA element that declares a separator (10 or 15; see declaresSeparator), else -1. */
-    readonly isaSeparatorIndex: number,
+    /** The separator the element carries as data (X12 ISA11, ISA16; see declaresSeparator), else ''. */
+    readonly declaredSeparator: SeparatorElement['separator'] | '',
     /** Separators before it: one, plus one for each always-empty element before it (components likewise; 0 for the first). */
     readonly gap: number,
   ) {
@@ -191,7 +165,7 @@ type CharacterKind = ReturnType<typeof characterKind>;
 
 /** A composite element's own rule: only where it stands. */
 function positionRule(name: string, gap: number): DataRule {
-  return new DataRule(name, false, undefined, undefined, false, undefined, 'any', -1, gap);
+  return new DataRule(name, false, undefined, undefined, false, undefined, 'any', '', gap);
 }
 
 /**
@@ -207,7 +181,7 @@ function checked(value: unknown, rule: DataRule, document: SegmentDocument): str
   if (text.length > rule.longest || text.length < rule.shortest) checkLength(text, rule.numeric, rule.min, rule.max, rule.name, document.invoiceNumber);
   if (rule.codes !== undefined && !rule.codes.has(text)) notAllowed(text, rule.codes, rule.name, document);
   const { syntax } = document;
-  if (rule.isaSeparatorIndex !== -1 && declaresSeparator(rule.isaSeparatorIndex, text, syntax)) return text;
+  if (rule.declaredSeparator !== '' && declaresSeparator(rule.declaredSeparator, text, syntax)) return text;
   if (rule.characters === 'number' ? !syntax.numbersNeedCare : rule.characters === 'plain' ? !syntax.plainTextNeedsCare : false) return text;
   if (!needsCare(text, syntax)) return text;
   checkCharacters(text, rule.name, document);
@@ -290,7 +264,7 @@ const MISSES_BEFORE_GIVING_UP = 8;
 function remembered(last: RememberedSegment | undefined, text: string, values: readonly unknown[]): RememberedSegment | false {
   const misses = last === undefined ? 0 : last.misses + 1;
   if (misses >= MISSES_BEFORE_GIVING_UP) return false;
-  // Reading a character makes V8 flatten the text, made of pieces, into one string once, rather than each time a document with it is written out.
+  // Reading a character makes the text one flat string now, not each time it is written again.
   text.charCodeAt(0);
   // Only plain values compare: an object (a list that is counted, say) may have changed inside since, so it is never the same.
   return new RememberedSegment(text, values.map((value) => (typeof value === 'object' && value !== null) || typeof value === 'function' ? NEVER_THE_SAME : value), misses);
@@ -318,9 +292,9 @@ const HELPERS = {
   writtenComponent,
   compositeEnd,
   segmentEnd,
-  serviceStringAdvice: (t: string, document: SegmentDocument): string => {
+  serviceSegment: (t: string, document: SegmentDocument): string => {
     document.segmentCount += 1;
-    return t + document.syntax.serviceStringAdvice + document.syntax.segmentEnd;
+    return t + document.syntax.serviceSegment + document.syntax.segmentEnd;
   },
 };
 
@@ -333,6 +307,10 @@ const SAME_FOR_A_RUN: ReadonlySet<string> = new Set(['options', 'profile', 'now'
 class SegmentCode extends TemplateCode {
   /** Values the same for a whole run (see SAME_FOR_A_RUN), each with a slot in the run's cache and a function that works it out. */
   readonly runConstants: string[] = [];
+
+  constructor(private readonly standard: SyntaxStandard) {
+    super();
+  }
 
   program<Program>(source: string): Program {
     return this.build<Program>(source, HELPERS);
@@ -389,7 +367,7 @@ class SegmentCode extends TemplateCode {
   /** The tag, each element with the separators it is owed, the terminator. */
   private segment(node: Extract<SegmentNode, { tag: string }>, bindings: LoopBindings): string {
     const counter = node.count === undefined ? '' : `document.startCounter(${JSON.stringify(node.count)});\n`;
-    if (node.tag === 'UNA') return `${counter}t = h.serviceStringAdvice(t, document);`;
+    if (node.tag === this.standard.serviceSegment?.tag) return `${counter}t = h.serviceSegment(t, document);`;
     const elements: string[] = [];
     let gap = 1;
     const remembered = node.count === undefined && node.elements.every((element) => templatesOf(element).every((template) => readsOnlyPaths(template, bindings)));
@@ -439,7 +417,7 @@ if (last !== false) segments[${slot}] = h.remembered(last, text, [${reads.join('
 
   private element(tag: string, index: number, element: Exclude<Element, null>, gap: number, bindings: LoopBindings): string {
     const name = elementName(tag, index, element);
-    if (!Array.isArray(element)) return this.data(element, name, gap, bindings, tag === 'ISA' && (index === 10 || index === 15) ? index : -1);
+    if (!Array.isArray(element)) return this.data(element, name, gap, bindings, separatorElementAt(this.standard, tag, index + 1) ?? '');
     // A composite: its components, each with the component separators it is owed; when all are empty, it only adds to the element separators owed.
     let componentGap = 0;
     const components: string[] = [];
@@ -456,8 +434,8 @@ if (last !== false) segments[${slot}] = h.remembered(last, text, [${reads.join('
   }
 
   /** An element with its value: filled in and checked by h.element. */
-  private data(data: string | DataElement, name: string, gap: number, bindings: LoopBindings, isaSeparatorIndex: number): string {
-    const rule = this.rule(data, name, gap, isaSeparatorIndex);
+  private data(data: string | DataElement, name: string, gap: number, bindings: LoopBindings, declaredSeparator: DataRule['declaredSeparator']): string {
+    const rule = this.rule(data, name, gap, declaredSeparator);
     const value = typeof data === 'string' ? data : data.value;
     if (!dependsOnlyOn(value, SAME_FOR_A_RUN, bindings)) return `t = h.element(t, ${expressionTextCode(value, bindings, this)}, ${rule}, document);`;
     // The same for every document of a run: worked out and checked once, then written from the run's cache.
@@ -466,15 +444,15 @@ if (last !== false) segments[${slot}] = h.remembered(last, text, [${reads.join('
 
   /** A component of a composite element, as data: checked by h.component, or once per run. */
   private component(data: string | DataElement, name: string, gap: number, bindings: LoopBindings): string {
-    const rule = this.rule(data, name, gap, -1);
+    const rule = this.rule(data, name, gap, '');
     const value = typeof data === 'string' ? data : data.value;
     if (!dependsOnlyOn(value, SAME_FOR_A_RUN, bindings)) return `t = h.component(t, ${expressionTextCode(value, bindings, this)}, ${rule}, document);`;
     return `t = h.writtenComponent(t, ${this.runConstant(value, rule, bindings)}, ${rule}, document);`;
   }
 
   /**
-   * A value worked out once per run, by a function of its own: called once, it stays out of
-   * the code V8 optimizes for every document (the ISA, GS and UNB segments are mostly such values).
+   * A value worked out once per run, by a function of its own, so that it stays out of the code
+   * run for every document (the ISA, GS and UNB segments are mostly such values).
    */
   private runConstant(value: string, rule: string, bindings: LoopBindings): string {
     const slot = this.runConstants.length;
@@ -488,25 +466,25 @@ if (last !== false) segments[${slot}] = h.remembered(last, text, [${reads.join('
   }
 
   /** The rule of a value as the template states it, for generated code (a reference into the value table). */
-  private rule(data: string | DataElement, name: string, gap: number, isaSeparatorIndex: number): string {
+  private rule(data: string | DataElement, name: string, gap: number, declaredSeparator: DataRule['declaredSeparator']): string {
     const { value, required = false, min, max, codes, numeric = false } = typeof data === 'string' ? { value: data } : data;
     for (const [bound, limit] of [['min', min], ['max', max]] as const) if (limit !== undefined && !Number.isInteger(limit)) throw new Error(`${name}: ${bound} ${String(limit)} is not a whole number`);
-    return this.reference(new DataRule(name, required, min, max, numeric, codes === undefined ? undefined : closedCodes(codes).codes, characterKind(value), isaSeparatorIndex, gap));
+    return this.reference(new DataRule(name, required, min, max, numeric, codes === undefined ? undefined : closedCodes(codes).codes, characterKind(value), declaredSeparator, gap));
   }
 }
 
 /**
- * X12's ISA carries the interchange's own separators as data: ISA16 the component separator
- * and, from version 00402, ISA11 the repetition separator. There, and only with exactly that
- * character, a separator is written as it is instead of refused.
+ * An element that carries one of the interchange's own separators as data (X12's ISA16 and
+ * ISA11, see edi-syntax/x12.ts): there, and only with exactly that character, the separator is
+ * written as it is instead of refused.
  */
-function declaresSeparator(index: number, value: string, syntax: PreparedSyntax): boolean {
+function declaresSeparator(separator: SeparatorElement['separator'], value: string, syntax: PreparedSyntax): boolean {
   if (syntax.escape !== 'refuse') return false;
-  return (index === 15 && value === syntax.componentSeparator) || (index === 10 && value === syntax.repetitionSeparator);
+  return value === syntax[separator];
 }
 
 /** A syntax with what every element needs worked out once: the characters data must not hold, and the text after each segment. */
-interface PreparedSyntax extends SegmentSyntax {
+interface PreparedSyntax extends Omit<SegmentSyntax, 'standard'> {
   readonly specials: readonly string[];
   /** Any of the specials; and the same, global, for replacing them all. */
   readonly special: RegExp;
@@ -525,59 +503,53 @@ interface PreparedSyntax extends SegmentSyntax {
   /** Whether a number (digits, "-", ".") or plain text (letters, digits, space) could need care at all. */
   readonly numbersNeedCare: boolean;
   readonly plainTextNeedsCare: boolean;
-  /** EDIFACT UNA is not data: it spells out the separators themselves ("." decimal mark, space reserved), unescaped; its template elements are ignored. */
-  readonly serviceStringAdvice: string;
+  /** The text of the segment the syntax writes itself (EDIFACT UNA, see edi-syntax/edifact.ts); its template elements are ignored. */
+  readonly serviceSegment: string;
 }
 
-const preparedSyntaxes = new WeakMap<SegmentSyntax, PreparedSyntax>();
+/** Each syntax prepared once: a format makes one per profile. */
+const preparedSyntaxes = new BoundedMemo<SegmentSyntax, PreparedSyntax>(100);
 
 function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
-  let prepared = preparedSyntaxes.get(syntax);
-  if (!prepared) {
-    const specials = [syntax.elementSeparator, syntax.componentSeparator, syntax.segmentTerminator, syntax.repetitionSeparator, syntax.escape === 'release' ? syntax.releaseCharacter : undefined]
-      .filter((character): character is string => character !== undefined && character !== '');
-    const outsideCharacterSet = syntax.characterSet === undefined ? undefined : charactersOutside(syntax.characterSet);
-    const special = anyOf(specials, '');
-    const needsCare = outsideCharacterSet === undefined ? special : new RegExp(`${outsideCharacterSet.source}|${special.source}`);
-    const canNeedCare = (characters: string) => [...characters].some((character) => needsCare.test(character));
-    // Every field named, in one order: prepared syntaxes then share one shape, and the helpers' optimized code serves X12 and EDIFACT alike.
-    prepared = {
-      elementSeparator: syntax.elementSeparator,
-      componentSeparator: syntax.componentSeparator,
-      segmentTerminator: syntax.segmentTerminator,
-      repetitionSeparator: syntax.repetitionSeparator,
-      escape: syntax.escape,
-      releaseCharacter: syntax.releaseCharacter,
-      lineBreak: syntax.lineBreak,
-      characterSet: syntax.characterSet,
-      outsideCharacterSet,
-      carePattern: needsCare,
-      careTable: specials.some((character) => character.length !== 1) ? undefined : Uint8Array.from({ length: 256 }, (_, code) => (needsCare.test(String.fromCharCode(code)) ? 1 : 0)),
-      numbersNeedCare: canNeedCare('0123456789-.'),
-      plainTextNeedsCare: canNeedCare('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '),
-      specials,
-      special,
-      everySpecial: anyOf(specials, 'g'),
-      segmentEnd: `${syntax.segmentTerminator}${syntax.lineBreak}`,
-      elementSeparators: Array.from({ length: 100 }, (_, count) => syntax.elementSeparator.repeat(count)),
-      componentSeparators: Array.from({ length: 100 }, (_, count) => syntax.componentSeparator.repeat(count)),
-      serviceStringAdvice: `UNA${syntax.componentSeparator}${syntax.elementSeparator}.${syntax.releaseCharacter ?? '?'}${syntax.repetitionSeparator ?? ' '}`,
-    };
-    preparedSyntaxes.set(syntax, prepared);
-  }
-  return prepared;
+  const specials = [syntax.elementSeparator, syntax.componentSeparator, syntax.segmentTerminator, syntax.repetitionSeparator, syntax.escape === 'release' ? syntax.releaseCharacter : undefined]
+    .filter((character): character is string => character !== undefined && character !== '');
+  const outsideCharacterSet = syntax.characterSet === undefined ? undefined : charactersOutside(syntax.characterSet);
+  const special = anyOf(specials, '');
+  const needsCare = outsideCharacterSet === undefined ? special : new RegExp(`${outsideCharacterSet.source}|${special.source}`);
+  const canNeedCare = (characters: string) => [...characters].some((character) => needsCare.test(character));
+  // Every field named, in one order, so that all prepared syntaxes have one shape and the helpers serve X12 and EDIFACT alike.
+  return {
+    elementSeparator: syntax.elementSeparator,
+    componentSeparator: syntax.componentSeparator,
+    segmentTerminator: syntax.segmentTerminator,
+    repetitionSeparator: syntax.repetitionSeparator,
+    escape: syntax.escape,
+    releaseCharacter: syntax.releaseCharacter,
+    lineBreak: syntax.lineBreak,
+    characterSet: syntax.characterSet,
+    outsideCharacterSet,
+    carePattern: needsCare,
+    careTable: specials.some((character) => character.length !== 1) ? undefined : Uint8Array.from({ length: 256 }, (_, code) => (needsCare.test(String.fromCharCode(code)) ? 1 : 0)),
+    numbersNeedCare: canNeedCare('0123456789-.'),
+    plainTextNeedsCare: canNeedCare('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '),
+    specials,
+    special,
+    everySpecial: anyOf(specials, 'g'),
+    segmentEnd: `${syntax.segmentTerminator}${syntax.lineBreak}`,
+    elementSeparators: Array.from({ length: 100 }, (_, count) => syntax.elementSeparator.repeat(count)),
+    componentSeparators: Array.from({ length: 100 }, (_, count) => syntax.componentSeparator.repeat(count)),
+    serviceSegment: syntax.standard.serviceSegment?.text(syntax) ?? '',
+  };
 }
 
 /**
- * Whether a text has a character outside the character set or a separator (carePattern), as a
- * scan of its characters against a table of the first 256, which is what nearly all data is
- * made of: the regular expression costs a call into the engine per element, the scan a few
- * comparisons. Anything past U+00FF, or a separator of more than one character, is left to the
- * pattern.
+ * Whether a text has a character outside the character set or a separator (carePattern): a
+ * short text is scanned against a table of the first 256 characters, which is cheaper than a
+ * call into the regular expression engine (see bench/README.md); anything past U+00FF, a
+ * separator of more than one character, or a longer text is left to the pattern.
  */
 function needsCare(text: string, syntax: PreparedSyntax): boolean {
   const table = syntax.careTable;
-  // A longer text is faster for the regular expression engine (measured: the scan wins up to some 12 characters).
   if (table === undefined || text.length > SCAN_AT_MOST) return syntax.carePattern.test(text);
   for (let index = 0; index < text.length; index += 1) {
     const code = text.charCodeAt(index);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BoundedMemo } from '../model/bounded-cache.js';
 import { InputError } from '../model/errors.js';
 import type { DataElement, Element, SegmentNode, TemplateDocument, XmlNode } from '../model/generated/template.js';
 import { appendPointer, locatePointer, parseJsonText } from '../model/json-text.js';
@@ -8,15 +9,16 @@ import { expressionProblems, type CodeLists } from './expressions.js';
 import { describeSchemaErrors } from '../model/schema-check.js';
 import { schemaValidator } from '../schemas/shipped-schemas.js';
 import { codeList } from './code-lists.js';
+import type { FormatName } from './formats/format-definition.js';
 
 export type Template = TemplateDocument;
 export type { DataElement, Element, SegmentNode, XmlNode };
-export type FormatName = TemplateDocument['format'];
 
 /** edi-templates/ at the package root. */
 export const templateDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'edi-templates');
 
-const cache = new Map<string, Template>();
+/** Templates by file, each read and checked once per process. */
+const templates = new BoundedMemo<string, Template>(1000);
 
 /** What a profile's format.template may say (the schema's pattern too): a file name, never a path. */
 const TEMPLATE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -31,8 +33,10 @@ export function loadTemplate(format: FormatName, name: string, directory = templ
     throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file: folder }, message: `"${name}" is not a template name: name a file of ${folder} without its .json (letters, digits, - and _; no folders)` }]);
   }
   const file = join(folder, `${name}.json`);
-  let template = cache.get(file);
-  if (template) return template;
+  return templates.get(file, () => readTemplate(format, name, folder, file));
+}
+
+function readTemplate(format: FormatName, name: string, folder: string, file: string): Template {
   if (!existsSync(file)) {
     throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file }, message: `no template "${name}" for format ${format}` }]);
   }
@@ -47,13 +51,12 @@ export function loadTemplate(format: FormatName, name: string, directory = templ
   if (!validate(value)) {
     throw new InputError('TEMPLATE_INVALID', 'render', describeSchemaErrors(validate.errors ?? [], (pointer) => locatePointer(text, pointer, file)));
   }
-  template = value as Template;
+  const template = value as Template;
   if (template.format !== format) {
     throw new InputError('TEMPLATE_INVALID', 'render', [{ location: locatePointer(text, '/format', file), field: '/format', message: `is ${template.format}, but the template is in the ${format} folder` }]);
   }
   const problems = [...templateExpressionProblems(template), ...codeListProblems(template)].map(({ pointer, message }) => ({ location: locatePointer(text, pointer, file), field: pointer, message }));
   if (problems.length > 0) throw new InputError('TEMPLATE_INVALID', 'render', problems);
-  cache.set(file, template);
   return template;
 }
 
@@ -121,16 +124,11 @@ function codeListProblems(template: Template): { pointer: string; message: strin
   return found;
 }
 
-/** Which template to use: the profile's choice, else one for the document type, else `invoice`. */
-const templateExists = new Map<string, boolean>();
+/** Whether a template file exists, looked at once per file. */
+const templateFiles = new BoundedMemo<string, boolean>(1000);
 
+/** Which template to use: the profile's choice, else one for the document type, else `invoice`. */
 export function templateNameFor(format: FormatName, documentType: string, chosen: string | undefined, directory = templateDirectory): string {
   if (chosen) return chosen;
-  const file = join(directory, format, `${documentType}.json`);
-  let exists = templateExists.get(file);
-  if (exists === undefined) {
-    exists = existsSync(file);
-    templateExists.set(file, exists);
-  }
-  return exists ? documentType : 'invoice';
+  return templateFiles.get(join(directory, format, `${documentType}.json`), existsSync) ? documentType : 'invoice';
 }

@@ -1,6 +1,5 @@
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { bindLoop, compileExpressionText, compilePath, expressionTextCode, fillText, loopLocals, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import { BoundedMemo } from '../model/bounded-cache.js';
+import { expressionTextCode, fillText, loopLocals, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { TemplateCode } from './template-code.js';
 import { closedCodes, notInCodeList, type ClosedCodeList } from './code-lists.js';
 import { RenderError } from '../model/errors.js';
@@ -8,9 +7,10 @@ import type { Template, XmlNode } from './template.js';
 
 /**
  * Writes XML documents (UBL, cXML) from a template's element tree: the template compiled to a
- * program that writes the text (see XmlCode), with xmlbuilder2 as the reference it is tested
- * against. An element whose text is empty and that has no attributes and no children is left
- * out (an empty element is invalid in UBL and cXML alike), unless the template keeps it.
+ * program that writes the text (see XmlCode), as xmlbuilder2's pretty print would; a test holds
+ * it byte for byte to xmlbuilder2 (test/support/xml-reference-writer.ts). An element whose text
+ * is empty and that has no attributes and no children is left out (an empty element is invalid
+ * in UBL and cXML alike), unless the template keeps it.
  */
 export interface XmlWriteInput {
   readonly xml: NonNullable<Template['xml']>;
@@ -21,35 +21,19 @@ export interface XmlWriteInput {
   readonly omit: ReadonlySet<string>;
 }
 
-interface Built {
-  readonly name: string;
-  readonly attributes: Readonly<Record<string, string>>;
-  readonly text?: string;
-  readonly children: Built[];
+export function writeXml(input: XmlWriteInput): string {
+  const program = compiledPrograms.get(input.xml.root, compileProgram);
+  const context: ExpressionContext = { scope: input.scope, codes: input.codes, loops: [] };
+  const body = program(context, input);
+  if (body === '') throw new Error('the template root was left out');
+  return `${prolog(xmlDoctype(input, context))}${body}`;
 }
 
-/** Which serializer writes the built tree: the fast one, or xmlbuilder2 (the reference). */
-export type XmlSerializer = 'fast' | 'xmlbuilder2';
-
-export function writeXml(input: XmlWriteInput, serializer: XmlSerializer = 'fast'): string {
-  const tree = compiledTree(input.xml.root);
-  const context: ExpressionContext = { scope: input.scope, codes: input.codes, loops: [] };
-  let doctype: Doctype | undefined;
-  if (input.xml.doctype) {
-    // The identifiers are template strings too (cXML: the DTD version is an option).
-    const { name, systemId, publicId } = input.xml.doctype;
-    doctype = { name, ...(systemId ? { systemId: systemLiteral(fillText(systemId, context)) } : {}), ...(publicId ? { publicId: publicLiteral(fillText(publicId, context), input.invoiceNumber) } : {}) };
-  }
-  if (serializer === 'fast' && tree.program !== undefined) {
-    const body = tree.program(context, input);
-    if (body === '') throw new Error('the template root was left out');
-    return `${prolog(doctype)}${body}`;
-  }
-  const built: Built[] = [];
-  tree.root(context, built, input);
-  const [root] = built;
-  if (!root) throw new Error('the template root was left out');
-  return serializeWithXmlbuilder2(root, doctype);
+/** The document type, its identifiers filled in (they are template strings too: cXML's DTD version is an option). */
+export function xmlDoctype(input: XmlWriteInput, context: ExpressionContext): XmlDoctype | undefined {
+  if (!input.xml.doctype) return undefined;
+  const { name, systemId, publicId } = input.xml.doctype;
+  return { name, ...(systemId ? { systemId: systemLiteral(fillText(systemId, context)) } : {}), ...(publicId ? { publicId: publicLiteral(fillText(publicId, context), input.invoiceNumber) } : {}) };
 }
 
 /**
@@ -72,30 +56,17 @@ function publicLiteral(id: string, invoiceNumber: string): string {
 }
 
 /** The XML declaration and the document type, as xmlbuilder2 writes them. */
-function prolog(doctype: Doctype | undefined): string {
+function prolog(doctype: XmlDoctype | undefined): string {
   const declaration = '<?xml version="1.0" encoding="UTF-8"?>';
   if (!doctype) return declaration;
   const identifiers = doctype.publicId ? ` PUBLIC "${doctype.publicId}" "${doctype.systemId ?? ''}"` : doctype.systemId ? ` SYSTEM "${doctype.systemId}"` : '';
   return `${declaration}\n<!DOCTYPE ${doctype.name}${identifiers}>`;
 }
 
-interface Doctype {
+export interface XmlDoctype {
   readonly name: string;
   readonly systemId?: string;
   readonly publicId?: string;
-}
-
-/**
- * The reference: the template's tree built as objects, and xmlbuilder2 building a DOM from them
- * and serializing it. Correct, but its DOM nodes cost ~3 µs each (measured: ~1,000 UBL
- * documents/s), so documents are written by the template's generated program (XmlProgramCode),
- * which a test holds to byte-identical output on every example.
- */
-function serializeWithXmlbuilder2(root: Built, doctype: Doctype | undefined): string {
-  const document = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
-  if (doctype) document.dtd({ name: doctype.name, ...(doctype.systemId ? { sysID: doctype.systemId } : {}), ...(doctype.publicId ? { pubID: doctype.publicId } : {}) });
-  emit(document, root);
-  return document.end({ prettyPrint: true });
 }
 
 /** Characters XML 1.0 cannot hold at all become U+FFFD, as xmlbuilder2's invalidCharReplacement does. */
@@ -114,111 +85,16 @@ function escapeAttribute(value: string): string {
   return escapeText(value).replace(/"/g, '&quot;');
 }
 
-function emit(parent: XMLBuilder, node: Built): void {
-  const element = parent.ele(node.name, node.attributes);
-  if (node.text !== undefined) element.txt(node.text);
-  for (const child of node.children) emit(element, child);
-}
-
-/** One compiled template node: adds its element (or elements, or none) to the built list. */
-type Step = (context: ExpressionContext, built: Built[], input: XmlWriteInput) => void;
-
-interface CompiledXml {
-  /** The reference: builds the element tree for xmlbuilder2. */
-  readonly root: Step;
-  /** Writes the document's text; none when some element may have both text and children (only the reference writes those). */
-  readonly program: XmlProgram | undefined;
-}
-
 /** A template compiled to one function: the root element's text, as xmlbuilder2's pretty print writes it. */
 type XmlProgram = (context: ExpressionContext, input: XmlWriteInput) => string;
 
-const compiledTrees = new WeakMap<XmlNode, CompiledXml>();
-
-/** The template's tree compiled once into functions: expressions with their paths and filters resolved, loop items in slots. */
-function compiledTree(root: XmlNode): CompiledXml {
-  let compiled = compiledTrees.get(root);
-  if (!compiled) {
-    compiled = { root: compileNode(root, NO_LOOPS, ''), program: mixesContent(root) ? undefined : compileProgram(root) };
-    compiledTrees.set(root, compiled);
-  }
-  return compiled;
-}
-
-function mixesContent(node: XmlNode): boolean {
-  const children = ('children' in node ? node.children : undefined) ?? [];
-  return ('text' in node && node.text !== undefined && 'name' in node && children.length > 0) || children.some(mixesContent);
-}
-
-function compileNodes(nodes: readonly XmlNode[], bindings: LoopBindings, path: string): Step[] {
-  return nodes.map((node) => compileNode(node, bindings, path));
-}
-
-/** A node's own step behind what may leave it out: the profile's omit list and its `when`. */
-function compileNode(node: XmlNode, bindings: LoopBindings, path: string): Step {
-  const step = 'each' in node ? compileLoop(node, bindings, path) : compileElement(node, bindings, path);
-  const id = node.id;
-  const when = node.when === undefined ? undefined : compileExpressionText(node.when, bindings);
-  if (id === undefined && when === undefined) return step;
-  return (context, built, input) => {
-    if (id !== undefined && input.omit.has(id)) return;
-    if (when !== undefined && !present(when(context))) return;
-    step(context, built, input);
-  };
-}
-
-function compileLoop(node: Extract<XmlNode, { each: string }>, bindings: LoopBindings, path: string): Step {
-  const items = compilePath(node.each, bindings);
-  const steps = compileNodes(node.children, bindLoop(bindings, node.as), path);
-  const slot = bindings.slots;
-  return (context, built, input) => {
-    const list = items(context);
-    if (!Array.isArray(list)) return;
-    const loops = context.loops as unknown[];
-    for (let index = 0; index < list.length; index += 1) {
-      loops[slot] = list[index];
-      loops[slot + 1] = index;
-      for (const step of steps) step(context, built, input);
-    }
-  };
-}
-
-function compileElement(node: Exclude<XmlNode, { each: string }>, bindings: LoopBindings, path: string): Step {
-  const { name, required, keepEmpty } = node;
-  const elementPath = `${path}/${name}`;
-  const loop = innermostLoop(bindings);
-  const attributes = Object.entries(node.attributes ?? {}).flatMap(([attribute, template]) => (template === undefined ? [] : [{ name: attribute, value: compileExpressionText(template, bindings), codes: attributeCodesOf(node, attribute) }]));
-  const textValue = node.text === undefined ? undefined : compileExpressionText(node.text, bindings);
-  const textCodes = node.codes === undefined ? undefined : closedCodes(node.codes);
-  const children = node.children ? compileNodes(node.children, bindings, elementPath) : [];
-  return (context, built, input) => {
-    const written: Record<string, string> = {};
-    let attributeCount = 0;
-    for (const attribute of attributes) {
-      const value = attribute.value(context);
-      if (value !== undefined && value !== null && value !== '') {
-        const text = String(value);
-        if (attribute.codes !== undefined && !attribute.codes.codes.has(text)) refuseCode(text, attribute.codes, `${elementPath}/@${attribute.name}`, loop?.name, loop === undefined ? undefined : context.loops?.[loop.indexSlot], input);
-        written[attribute.name] = text;
-        attributeCount += 1;
-      }
-    }
-    const value = textValue?.(context);
-    const text = value === undefined || value === null || value === '' ? undefined : String(value);
-    if (text !== undefined && textCodes !== undefined && !textCodes.codes.has(text)) refuseCode(text, textCodes, elementPath, loop?.name, loop === undefined ? undefined : context.loops?.[loop.indexSlot], input);
-    const childElements: Built[] = [];
-    for (const child of children) child(context, childElements, input);
-    const hasContent = text !== undefined || childElements.length > 0 || (textValue === undefined && attributeCount > 0);
-    if (!hasContent && required) missing(name, input);
-    if (!hasContent && !keepEmpty) return;
-    built.push(text !== undefined ? { name, attributes: written, text, children: childElements } : { name, attributes: written, children: childElements });
-  };
-}
+/** Each template's program, by its root node (templates are loaded once). */
+const compiledPrograms = new BoundedMemo<XmlNode, XmlProgram>(100);
 
 /**
  * The template compiled to JavaScript (see TemplateCode): each element writes its own text,
- * its indentation known from its depth. Large elements become functions of their own, since
- * V8 optimizes only moderate ones.
+ * its indentation known from its depth. Large elements become functions of their own, which
+ * keeps each function small enough to be optimized (see bench/README.md).
  */
 function compileProgram(root: XmlNode): XmlProgram {
   const code = new XmlCode();
@@ -232,7 +108,7 @@ ${body}
 };`);
 }
 
-/** A mandatory element with nothing to put in it: refused, by the reference writer and the program alike. */
+/** A mandatory element with nothing to put in it: refused, naming it. */
 function missing(name: string, input: XmlWriteInput): never {
   throw new RenderError(input.invoiceNumber, name, 'is mandatory in this standard, but the invoice has nothing to put in it');
 }
@@ -317,7 +193,8 @@ ${this.element(node, bindings, depth, path)}
     if (hasChildren) lines.push("const outer = t;\nt = '';", this.nodes(node.children ?? [], bindings, depth + 1, elementPath), 'const inner = t;\nt = outer;');
     const content = [...(hasText ? ['text !== undefined'] : []), ...(hasChildren ? ["inner !== ''"] : []), ...(hasText ? [] : ["a !== ''"])].join(' || ');
     const written = [
-      ...(hasChildren ? [`if (inner !== '') t += ${open} + a + '>' + inner + ${close};`] : []),
+      // Text beside children (mixed content) goes on a line of its own before them, as xmlbuilder2's pretty print writes it.
+      ...(hasChildren ? [`if (inner !== '') t += ${open} + a + '>' + ${hasText ? `(text !== undefined ? ${JSON.stringify(`\n${'  '.repeat(depth + 1)}`)} + h.escapeText(text) : '') + ` : ''}inner + ${close};`] : []),
       ...(hasText ? [`${hasChildren ? 'else ' : ''}if (text !== undefined) t += ${open} + a + '>' + h.escapeText(text) + ${closeInline};`] : []),
       `${hasChildren || hasText ? 'else ' : ''}t += ${open} + a + '/>';`,
     ].join('\n');

@@ -1,17 +1,7 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-// ts-edifact 0.0.14's index loads its UNECE web-page downloader, which needs htmlparser2, a
-// package it does not declare; the parser, validator, tables and tracker are taken one by one.
-import { Configuration } from 'ts-edifact/lib/configuration.js';
-import { ElementTableBuilder } from 'ts-edifact/lib/elements.js';
-import { Parser } from 'ts-edifact/lib/parser.js';
-import { SegmentTableBuilder } from 'ts-edifact/lib/segments.js';
-import { Tracker, type MessageType } from 'ts-edifact/lib/tracker.js';
-import { Dictionary, ValidatorImpl, type ElementEntry, type SegmentEntry } from 'ts-edifact/lib/validator.js';
 import { minorUnits } from '../../src/model/currency.js';
 import { RenderError } from '../../src/model/errors.js';
 import type { Invoice, PurchaseOrder } from '../../src/model/invoice.js';
@@ -21,6 +11,7 @@ import { readAllDocuments } from '../../src/io/read-documents.js';
 import { ProfileLibrary, type CustomerProfile } from '../../src/profiles/index.js';
 import { renderDocument } from '../../src/render/index.js';
 import { passingExamples } from '../support/examples.js';
+import { readInterchange, type Interchange, type Segment } from '../support/edifact-reader.js';
 import { assertGolden } from '../support/golden.js';
 
 /**
@@ -38,7 +29,6 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const GOLDEN = join(ROOT, 'test', 'golden', 'edifact-invoic');
 const NOW = '2026-11-20T10:00:00Z';
 const CONTROL = { interchange: 1001, group: 2001, transaction: 3001 };
-const SPECS = join(dirname(createRequire(import.meta.url).resolve('ts-edifact/lib/parser.js')), 'messageSpec');
 
 /** What the template must make of the examples' codes (UNCL 5153/5305, UN/ECE rec. 20). */
 /** US sales tax, taxable or exempt, is STT; every other code here is VAT. */
@@ -47,77 +37,6 @@ const TAX_TYPE: Readonly<Record<string, string>> = { S: 'VAT', Z: 'VAT', E: 'VAT
 const TAX_CATEGORY: Readonly<Record<string, string>> = { S: 'S', Z: 'Z', E: 'E', AE: 'E', K: 'E', sales: 'S', EXEMPT: 'E' };
 const D96A_TAX_CATEGORIES = ['A', 'B', 'C', 'E', 'G', 'H', 'O', 'S', 'Z'];
 const UNIT: Readonly<Record<string, string>> = { EA: 'PCE', PCE: 'PCE', H87: 'PCE', HUR: 'HUR', HR: 'HUR', CA: 'CS' };
-
-interface Segment {
-  readonly tag: string;
-  /** Elements, each a list of components, release characters removed. */
-  readonly elements: string[][];
-}
-
-interface Interchange {
-  readonly segments: Segment[];
-  /** The directory whose tables checked the message, e.g. "D96A". */
-  readonly directory: string;
-}
-
-/** The segment and element tables and the message structure ts-edifact carries for a directory. */
-function tablesFor(directory: string): { segments: Dictionary<SegmentEntry>; elements: Dictionary<ElementEntry>; structure: MessageType[] } {
-  // D96A has its own files; the undated INVOIC files are D.01B (ts-edifact's README).
-  const dated = existsSync(join(SPECS, `${directory}_INVOIC.segments.json`));
-  if (!dated && directory !== 'D01B') throw new Error(`ts-edifact carries no INVOIC tables for ${directory}`);
-  const segments = new SegmentTableBuilder('INVOIC').specLocation(SPECS);
-  const elements = new ElementTableBuilder('INVOIC').specLocation(SPECS);
-  if (dated) {
-    segments.forVersion(directory);
-    elements.forVersion(directory);
-  }
-  const structure = JSON.parse(readFileSync(join(SPECS, `${dated ? `${directory}_` : ''}INVOIC.struct.json`), 'utf8')) as MessageType[];
-  return { segments: segments.build(), elements: elements.build(), structure };
-}
-
-/** Parse and check one interchange with ts-edifact; throws what ts-edifact throws. */
-function readInterchange(text: string): Interchange {
-  const validator = new ValidatorImpl(true);
-  validator.define(SegmentTableBuilder.enrichWithDefaultSegments(new Dictionary<SegmentEntry>()));
-  validator.define(ElementTableBuilder.enrichWithDefaultElements(new Dictionary<ElementEntry>()));
-  const parser = new Parser(new Configuration({ validator }));
-  const segments: Segment[] = [];
-  let segment: Segment | undefined;
-  let element: string[] = [];
-  let directory = '';
-  let structure: MessageType[] | undefined;
-  parser.onOpenSegment = (tag: string) => {
-    segment = { tag, elements: [] };
-    segments.push(segment);
-  };
-  parser.onElement = () => {
-    element = [];
-    segment?.elements.push(element);
-  };
-  parser.onComponent = (value: string) => {
-    // As ts-edifact's Reader does: the UNB syntax identifier sets the character set.
-    if (segment?.tag === 'UNB' && segment.elements.length === 1 && element.length === 0) parser.updateCharset(value);
-    element.push(value);
-  };
-  parser.onCloseSegment = () => {
-    if (segment?.tag !== 'UNH') return;
-    const [type = '', version = '', release = ''] = segment.elements[1] ?? [];
-    assert.equal(type, 'INVOIC');
-    directory = `${version}${release}`;
-    const tables = tablesFor(directory);
-    validator.define(tables.segments);
-    validator.define(tables.elements);
-    structure = tables.structure;
-  };
-  parser.write(text);
-  parser.end();
-  assert.ok(structure, 'no UNH');
-  const tracker = new Tracker(structure);
-  const start = segments.findIndex((candidate) => candidate.tag === 'UNH');
-  const end = segments.findIndex((candidate) => candidate.tag === 'UNT');
-  for (const candidate of segments.slice(start, end + 1)) tracker.accept(candidate.tag);
-  return { segments, directory };
-}
 
 const value = (segment: Segment | undefined, element: number, component = 0): string | undefined => segment?.elements[element]?.[component];
 const qualified = (segments: readonly Segment[], tag: string, qualifier: string): Segment[] => segments.filter((segment) => segment.tag === tag && value(segment, 0) === qualifier);

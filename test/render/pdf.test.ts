@@ -13,6 +13,7 @@ import { writePdf } from '../../src/render/pdf-writer.js';
 import type { Template } from '../../src/render/template.js';
 import { passingExamples } from '../support/examples.js';
 import { assertGolden } from '../support/golden.js';
+import { loadPdfJs, readPdf, type Cell, type Line, type ReadPdf } from '../support/pdf-reader.js';
 
 /**
  * PDF invoices, read back the way a person reads them: pdfjs-dist (Mozilla's PDF reader, which
@@ -30,58 +31,6 @@ const CONTROL = { interchange: 1001, group: 2001, transaction: 3001 };
 const profiles = new ProfileLibrary(join(ROOT, 'customer-profiles'));
 
 // --- reading a PDF back ------------------------------------------------------------------
-
-interface Cell {
-  readonly text: string;
-  readonly x: number;
-  readonly right: number;
-  readonly y: number;
-  readonly size: number;
-}
-
-interface Line {
-  readonly page: number;
-  readonly y: number;
-  readonly cells: readonly Cell[];
-}
-
-interface ReadPdf {
-  readonly pages: number;
-  readonly lines: readonly Line[];
-  readonly info: Record<string, unknown>;
-}
-
-type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-let pdfjs: Promise<PdfJs> | undefined;
-
-/** Every page's text as lines (same baseline) of cells (separately placed runs of text), top to bottom. */
-async function readPdf(bytes: Uint8Array): Promise<ReadPdf> {
-  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
-  const { getDocument } = await pdfjs;
-  const document = await getDocument({ data: bytes.slice(), standardFontDataUrl: join(ROOT, 'node_modules', 'pdfjs-dist', 'standard_fonts') + '/', verbosity: 0 }).promise;
-  const lines: Line[] = [];
-  for (let number = 1; number <= document.numPages; number += 1) {
-    const page = await document.getPage(number);
-    const content = await page.getTextContent();
-    const cells: Cell[] = [];
-    for (const item of content.items) {
-      if (!('str' in item) || item.str.trim() === '') continue;
-      const [a = 0, , , , x = 0, y = 0] = item.transform as number[];
-      cells.push({ text: item.str.trim(), x, right: x + item.width, y, size: Math.abs(a) });
-    }
-    cells.sort((one, other) => other.y - one.y || one.x - other.x);
-    for (const cell of cells) {
-      const line = lines.find((candidate) => candidate.page === number && Math.abs(candidate.y - cell.y) < 1.5);
-      if (line) (line.cells as Cell[]).push(cell);
-      else lines.push({ page: number, y: cell.y, cells: [cell] });
-    }
-    for (const line of lines) (line.cells as Cell[]).sort((one, other) => one.x - other.x);
-  }
-  const { info } = await document.getMetadata();
-  const pages = document.numPages;
-  await document.destroy();
-  return { pages, lines, info: info as Record<string, unknown> };
-}
 
 const texts = (line: Line) => line.cells.map((cell) => cell.text);
 
@@ -336,8 +285,7 @@ test("the profile's options: LETTER paper, payment instructions, and a part left
   assert.deepEqual(pdf.lines.slice(payment + 2, payment + 4).map(texts), options.paymentInstructions.map((line) => [line]));
   assert.ok(!findLine(pdf, (cells) => cells.includes('ATTACHED')), 'the attachments section left out');
   assert.ok(findLine((await readPdf(await renderPdf(invoice))), (cells) => cells.includes('ATTACHED')), 'which is there by default');
-  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
-  const document = await (await pdfjs).getDocument({ data: bytes.slice(), verbosity: 0 }).promise;
+  const document = await (await loadPdfJs()).getDocument({ data: bytes.slice(), verbosity: 0 }).promise;
   const viewport = (await document.getPage(1)).getViewport({ scale: 1 });
   assert.deepEqual([viewport.width, viewport.height], [612, 792]);
   await document.destroy();

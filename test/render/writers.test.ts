@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { RenderError } from '../../src/model/errors.js';
-import { writeSegments, type SegmentSyntax } from '../../src/render/segment-writer.js';
+import { EDIFACT as EDIFACT_STANDARD } from '../../src/edi-syntax/edifact.js';
+import type { SegmentSyntax } from '../../src/edi-syntax/segment-syntax.js';
+import { X12 as X12_STANDARD } from '../../src/edi-syntax/x12.js';
+import { writeSegments } from '../../src/render/segment-writer.js';
 import type { Element } from '../../src/render/template.js';
 import { writeXml } from '../../src/render/xml-writer.js';
 
-const X12: SegmentSyntax = { elementSeparator: '*', componentSeparator: '>', segmentTerminator: '~', repetitionSeparator: '^', escape: 'refuse', lineBreak: '\n' };
-const EDIFACT: SegmentSyntax = { elementSeparator: '+', componentSeparator: ':', segmentTerminator: "'", escape: 'release', releaseCharacter: '?', lineBreak: '' };
+const X12: SegmentSyntax = { standard: X12_STANDARD, elementSeparator: '*', componentSeparator: '>', segmentTerminator: '~', repetitionSeparator: '^', escape: 'refuse', lineBreak: '\n' };
+const EDIFACT: SegmentSyntax = { standard: EDIFACT_STANDARD, elementSeparator: '+', componentSeparator: ':', segmentTerminator: "'", escape: 'release', releaseCharacter: '?', lineBreak: '' };
 
 const lines = [{ description: 'Widget', quantity: '3' }, { description: 'Gadget', quantity: '2' }];
 
