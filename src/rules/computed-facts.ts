@@ -252,13 +252,11 @@ function taxFacts(invoice: Invoice, lineNets: readonly ScaledDecimal[], net: Sca
 
 /** The PO total plus the tolerance, written in the currency: the same for every invoice of a PO. */
 function purchaseOrderLimit(po: PurchaseOrder, order: PurchaseOrderFigures, tolerancePercent: string, currency: string): string | undefined {
-  const key = `${tolerancePercent}\u0000${currency}`;
-  if (!order.limits.has(key)) {
+  return order.limits.get(tolerancePercent, currency, (percent, inCurrency) => {
     const total = ScaledDecimal.from(po.total);
-    const tolerance = ScaledDecimal.from(tolerancePercent) ?? ZERO;
-    order.limits.set(key, total ? moneyText(total.times(tolerance.plus(HUNDRED)).dividedByPowerOfTen(2), currency) : undefined);
-  }
-  return order.limits.get(key);
+    const tolerance = ScaledDecimal.from(percent) ?? ZERO;
+    return total ? moneyText(total.times(tolerance.plus(HUNDRED)).dividedByPowerOfTen(2), inCurrency) : undefined;
+  });
 }
 
 interface PurchaseOrderFigures {
@@ -267,7 +265,7 @@ interface PurchaseOrderFigures {
   readonly invoiced: ScaledDecimal;
   readonly lines: ReadonlyMap<string, PurchaseOrderLine>;
   /** The PO's limit as text, by tolerance and currency (see purchaseOrderLimit). */
-  readonly limits: Map<string, string | undefined>;
+  readonly limits: PairCache<string, string, string | undefined>;
 }
 
 const orderFigures = new WeakMap<PurchaseOrder, PurchaseOrderFigures>();
@@ -280,7 +278,7 @@ export function purchaseOrderFigures(po: PurchaseOrder): PurchaseOrderFigures {
       lineNumbers: po.lines.map((line) => line.poLineNumber),
       invoiced: po.lines.reduce((total, line) => total.plus((ScaledDecimal.from(line.quantityInvoiced) ?? ZERO).times(ScaledDecimal.from(line.unitPrice) ?? ZERO)), ZERO),
       lines: new Map(po.lines.map((line) => [line.poLineNumber, line])),
-      limits: new Map(),
+      limits: new PairCache(100),
     };
     orderFigures.set(po, figures);
   }
