@@ -124,9 +124,15 @@ class InvoiceNumbers {
  * attachments-required reports it and the rest of the batch is checked as usual. `known` keeps
  * the answers by invoice file and attachment name: batches attach the same few files again and again.
  */
-function inspectAttachments(invoice: Invoice, invoiceFile: string, known: PairCache<string, string, AttachmentInfo>): Map<string, AttachmentInfo> {
+function inspectAttachments(
+  invoice: Invoice,
+  invoiceFile: string,
+  known: PairCache<string, string, AttachmentInfo>,
+): Map<string, AttachmentInfo> {
   const found = new Map<string, AttachmentInfo>();
-  for (const attachment of invoice.attachments ?? []) found.set(attachment.file, known.get(invoiceFile, attachment.file, inspectAttachment));
+  for (const attachment of invoice.attachments ?? []) {
+    found.set(attachment.file, known.get(invoiceFile, attachment.file, inspectAttachment));
+  }
   return found;
 }
 

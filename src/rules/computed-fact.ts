@@ -40,11 +40,16 @@ export function declaredParams(
  * so every fact object has the same shape (the rules read these objects hundreds of times per
  * invoice). Generated once; fact names are written as string literals by JSON.stringify.
  */
-export function composeInvoiceFacts<Work, Facts>(definitions: readonly InvoiceFactDefinition<string, Work>[]): (work: Work, params: readonly DeclaredParams[]) => Facts {
+export function composeInvoiceFacts<Work, Facts>(
+  definitions: readonly InvoiceFactDefinition<string, Work>[],
+): (work: Work, params: readonly DeclaredParams[]) => Facts {
   assertUniqueNames(definitions.map((definition) => definition.name));
-  const fields = definitions.map((definition, index) => `    ${JSON.stringify(definition.name)}: compute[${index}](work, params[${index}]),`);
+  const fields = definitions.map(
+    (definition, index) => `    ${JSON.stringify(definition.name)}: compute[${index}](work, params[${index}]),`,
+  );
   const source = ['return function invoiceFacts(work, params) {', '  return {', ...fields, '  };', '};'].join('\n');
-  const factory = new Function('compute', source) as (compute: readonly unknown[]) => (work: Work, params: readonly DeclaredParams[]) => Facts;
+  type Factory = (compute: readonly unknown[]) => (work: Work, params: readonly DeclaredParams[]) => Facts;
+  const factory = new Function('compute', source) as Factory;
   return factory(definitions.map((definition) => definition.compute));
 }
 
@@ -66,7 +71,9 @@ export function composeItemFacts<LineWork, ChargeWork, InvoiceFacts, ItemFacts>(
   assertUniqueNames([...invoiceNames, ...definitions.map((definition) => definition.name)]);
   const values = definitions.map((_, index) => `v${index}`);
   const lineValues = definitions.map((_, index) => `line[${index}](work, params[${index}])`);
-  const chargeValues = definitions.map((definition, index) => (definition.charge ? `charge[${index}](work, params[${index}])` : 'undefined'));
+  const chargeValues = definitions.map((definition, index) =>
+    definition.charge ? `charge[${index}](work, params[${index}])` : 'undefined',
+  );
   const source = [
     'class ItemFacts {',
     '  #invoice;',
@@ -81,7 +88,9 @@ export function composeItemFacts<LineWork, ChargeWork, InvoiceFacts, ItemFacts>(
     `  charge: (invoice, work, params) => new ItemFacts(invoice, ${chargeValues.join(', ')}),`,
     '};',
   ].join('\n');
-  const factory = new Function('line', 'charge', source) as (line: readonly unknown[], charge: readonly unknown[]) => ItemFactsFactories<LineWork, ChargeWork, InvoiceFacts, ItemFacts>;
+  type Factories = ItemFactsFactories<LineWork, ChargeWork, InvoiceFacts, ItemFacts>;
+  type Factory = (line: readonly unknown[], charge: readonly unknown[]) => Factories;
+  const factory = new Function('line', 'charge', source) as Factory;
   return factory(
     definitions.map((definition) => definition.line),
     definitions.map((definition) => definition.charge),

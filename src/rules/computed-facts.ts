@@ -6,14 +6,23 @@ import { ScaledDecimal } from '../model/scaled-decimal.js';
 import type { Invoice, InvoiceCharge, InvoiceLine, PurchaseOrder, PurchaseOrderLine } from '../model/invoice.js';
 import { appendPointer, pointerSegments } from '../model/json-text.js';
 import type { CustomerProfile } from '../model/profile.js';
-import { composeInvoiceFacts, composeItemFacts, declaredParams, type DeclaredParams, type InvoiceFactDefinition, type ItemFactDefinition, type RuleParamsValue } from './computed-fact.js';
+import {
+  composeInvoiceFacts,
+  composeItemFacts,
+  declaredParams,
+  type DeclaredParams,
+  type InvoiceFactDefinition,
+  type ItemFactDefinition,
+  type RuleParamsValue,
+} from './computed-fact.js';
 
 /**
  * The `computed` fact: the decimal arithmetic and look-ups that rules compare against
  * (expected line amount, expected tax, remaining PO quantity ...). Code works the values out;
  * every comparison stays in the rules. Values are decimal strings, like the invoice's own.
  * Everything here is pure: the date, the history of earlier invoices and what is known of
- * attachment files come in as inputs.
+ * attachment files come in as inputs. Each fact is declared in a table (INVOICE_FACTS,
+ * ITEM_FACTS) with the rules whose parameters it reads (computed-fact.ts composes the objects).
  */
 
 const ZERO = ScaledDecimal.ZERO;
@@ -140,7 +149,11 @@ class InvoiceWork {
 
 type InvoiceFact = InvoiceFactDefinition<string, InvoiceWork>;
 
-const invoiceFact = <const Name extends string>(name: Name, readsParamsOf: readonly string[], compute: (work: InvoiceWork, params: DeclaredParams) => unknown) =>
+const invoiceFact = <const Name extends string>(
+  name: Name,
+  readsParamsOf: readonly string[],
+  compute: (work: InvoiceWork, params: DeclaredParams) => unknown,
+) =>
   ({ name, scope: 'invoice', readsParamsOf, compute }) as const satisfies InvoiceFact;
 
 /**
@@ -163,7 +176,8 @@ export const INVOICE_FACTS = [
   // A credit note is not paid, so it has no due date to check.
   invoiceFact('expectedDueDate', [], (work) => {
     const days = termsDays(work.terms);
-    return days !== undefined && work.inputs.invoice.documentType !== 'credit-note' ? addDays(work.inputs.invoice.issueDate, days) : undefined;
+    const invoice = work.inputs.invoice;
+    return days !== undefined && invoice.documentType !== 'credit-note' ? addDays(invoice.issueDate, days) : undefined;
   }),
   invoiceFact('earliestIssueDate', ['issue-date-valid'], (work, [params]) => {
     const maxAgeDays = params?.maxAgeDays;
@@ -177,7 +191,7 @@ export const INVOICE_FACTS = [
   invoiceFact('attachmentProblems', ['attachments-required'], (work, [params]) => work.attachmentTexts(params)),
   invoiceFact('attachmentProblemsText', ['attachments-required'], (work, [params]) => work.attachmentTexts(params).join('; ')),
   invoiceFact('attachmentProblemPath', ['attachments-required'], (work, [params]) => work.attachments(params)[0]?.pointer),
-  invoiceFact('duplicateOf', [], (work) => work.inputs.history.duplicateOf(work.inputs.invoice.customerId, work.inputs.invoice.invoiceNumber)),
+  invoiceFact('duplicateOf', [], ({ inputs }) => inputs.history.duplicateOf(inputs.invoice.customerId, inputs.invoice.invoiceNumber)),
   invoiceFact('poLineNumbers', [], (work) => (work.inputs.po ? purchaseOrderFigures(work.inputs.po).lineNumbers : undefined)),
   invoiceFact('poInvoicedBefore', [], (work) => {
     const amounts = work.poAmounts;
@@ -380,7 +394,13 @@ export type ItemFacts = InvoiceFacts & { readonly [Name in ItemFactName]: unknow
 const itemFacts = composeItemFacts<LineWork, ChargeWork, InvoiceFacts, ItemFacts>(INVOICE_FACT_NAMES, ITEM_FACTS);
 
 /** The computed facts of one line: its own, and the invoice's, read through. */
-export function computeLineFacts(inputs: FactInputs, invoiceFacts: InvoiceFacts, line: InvoiceLine, index: number, poLine: PurchaseOrderLine | undefined): ItemFacts {
+export function computeLineFacts(
+  inputs: FactInputs,
+  invoiceFacts: InvoiceFacts,
+  line: InvoiceLine,
+  index: number,
+  poLine: PurchaseOrderLine | undefined,
+): ItemFacts {
   const work: LineWork = { inputs, line, index, poLine, unitPrice: ScaledDecimal.from(line.unitPrice) };
   return itemFacts.line(invoiceFacts, work, paramsOfBook(inputs.ruleParams).item);
 }

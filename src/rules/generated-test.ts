@@ -96,7 +96,8 @@ class TestWriter {
     if (node.any) {
       if (node.any.length === 0) return 'false';
       const mark = this.temporary();
-      return `(${mark} = explains.length, !!(${node.any.map((child) => this.explainedNode(child)).join(' | ')}) ? (explains.length = ${mark}, true) : false)`;
+      const children = node.any.map((child) => this.explainedNode(child)).join(' | ');
+      return `(${mark} = explains.length, !!(${children}) ? (explains.length = ${mark}, true) : false)`;
     }
     if (node.not) {
       const mark = this.temporary();

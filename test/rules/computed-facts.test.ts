@@ -46,7 +46,8 @@ test('every computed fact a built-in rule reads is provided for its scope', () =
   for (const rule of builtInRules()) {
     const provided = rule.scope === 'invoice' ? invoiceNames : itemNames;
     for (const name of computedReads(rule)) {
-      assert.ok(provided.has(name), `${rule.id} reads computed.${name}, which no ${rule.scope === 'invoice' ? 'invoice ' : ''}computed fact provides`);
+      const kind = rule.scope === 'invoice' ? 'invoice ' : '';
+      assert.ok(provided.has(name), `${rule.id} reads computed.${name}, which no ${kind}computed fact provides`);
       reads += 1;
     }
   }
@@ -63,7 +64,8 @@ test('every rule a computed fact reads parameters of is a built-in rule', () => 
 test('a fact name declared twice is refused when the facts are composed', () => {
   const fact = { name: 'twice', scope: 'invoice', readsParamsOf: [], compute: () => 1 } as const;
   assert.throws(() => composeInvoiceFacts([fact, fact]), /"twice" is declared twice/);
-  assert.throws(() => composeItemFacts(['twice'], [{ name: 'twice', scope: 'item', readsParamsOf: [], line: () => 1 }]), /"twice" is declared twice/);
+  const itemFact = { name: 'twice', scope: 'item', readsParamsOf: [], line: () => 1 } as const;
+  assert.throws(() => composeItemFacts(['twice'], [itemFact]), /"twice" is declared twice/);
 });
 
 test('composed facts give each fact the parameters of the rules it declares, in order, and charges only their own facts', () => {

@@ -84,10 +84,17 @@ test('generated explains name the failed conditions json-rules-engine names', as
   // Groups of every kind around the corner cases, so failed and holding groups nest.
   const nested: ConditionNode[] = [
     { any: [grouped[0] as ConditionNode, { not: grouped[1] as ConditionNode }, grouped[2] as ConditionNode] },
-    { all: [{ any: [grouped[5] as ConditionNode, grouped[6] as ConditionNode] }, { not: { any: [grouped[3] as ConditionNode, grouped[11] as ConditionNode] } }, grouped[12] as ConditionNode] },
+    {
+      all: [
+        { any: [grouped[5] as ConditionNode, grouped[6] as ConditionNode] },
+        { not: { any: [grouped[3] as ConditionNode, grouped[11] as ConditionNode] } },
+        grouped[12] as ConditionNode,
+      ],
+    },
   ];
   const rules = [...grouped, ...nested].map((condition, index) => activeRule(`rule-${index}`, explained(condition), index));
-  const explain = generateRuleListExplain(rules.map((rule) => ({ conditions: rule.definition.conditions as ConditionNode, params: rule.params })));
+  const tested = rules.map((rule) => ({ conditions: rule.definition.conditions as ConditionNode, params: rule.params }));
+  const explain = generateRuleListExplain(tested);
   const engine = new EngineEvaluator();
   let compared = 0;
   for (const [factIndex, facts] of FACT_SETS.entries()) {
@@ -95,7 +102,8 @@ test('generated explains name the failed conditions json-rules-engine names', as
     for (const failure of failures ?? []) {
       const explains: string[] = [];
       explain(facts, failure.rule.order, explains);
-      assert.deepEqual(explains, failure.explains, `${failure.rule.id} ${JSON.stringify(failure.rule.definition.conditions)} on fact set ${factIndex}`);
+      const where = `${failure.rule.id} ${JSON.stringify(failure.rule.definition.conditions)} on fact set ${factIndex}`;
+      assert.deepEqual(explains, failure.explains, where);
       compared += explains.length;
     }
   }

@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { lintProfiles } from '../../src/pipeline/lint-profiles.js';
 import { builtInRules } from '../../src/rules/index.js';
-import { computeChargeFacts, computeInvoiceFacts, computeLineFacts, EMPTY_HISTORY, INVOICE_FACT_NAMES, ITEM_FACT_NAMES } from '../../src/rules/computed-facts.js';
+import {
+  computeChargeFacts,
+  computeInvoiceFacts,
+  computeLineFacts,
+  EMPTY_HISTORY,
+  INVOICE_FACT_NAMES,
+  ITEM_FACT_NAMES,
+} from '../../src/rules/computed-facts.js';
 import { invoiceAmounts } from '../../src/model/invoice-totals.js';
 import { builtInParamNames, ruleDefinitionProblems } from '../../src/rules/rule-check.js';
 import { invoiceWith, profileWith } from '../support/check.js';
@@ -144,7 +151,15 @@ test('a profile pattern parameter that cannot run in linear time is a lint error
 
 test('the computed fact names the check knows are the ones the code provides', () => {
   const invoice = invoiceWith({ charges: [{ code: 'FREIGHT', amount: '5.00' }] } as never);
-  const inputs = { invoice, profile: profileWith({}), today: '2026-11-20', history: EMPTY_HISTORY, attachments: new Map(), ruleParams: new Map(), amounts: invoiceAmounts(invoice) };
+  const inputs = {
+    invoice,
+    profile: profileWith({}),
+    today: '2026-11-20',
+    history: EMPTY_HISTORY,
+    attachments: new Map(),
+    ruleParams: new Map(),
+    amounts: invoiceAmounts(invoice),
+  };
   const invoiceFacts = computeInvoiceFacts(inputs);
   assert.deepEqual(Object.keys(invoiceFacts), [...INVOICE_FACT_NAMES]);
   const line = computeLineFacts(inputs, invoiceFacts, invoice.lines[0] as never, 0, undefined);
