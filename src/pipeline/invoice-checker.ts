@@ -109,35 +109,29 @@ class DeferredEngineEvaluator implements RuleEvaluator {
  * every run.
  */
 class PurchaseOrderLedger {
-  /** By purchaseOrderKey: the net amount taken from the PO, and the quantity taken per PO line. */
-  private readonly orders = new Map<string, TakenFromOrder>();
-  /** The PO asked for last: an invoice asks for its PO once per line. */
-  private last: { readonly customerId: string; readonly poNumber: string; readonly order: TakenFromOrder | undefined } | undefined;
+  /** By customer, then PO number (no key text to build: an invoice asks once per line). */
+  private readonly orders = new Map<string, Map<string, TakenFromOrder>>();
 
   amount(customerId: string, poNumber: string): ScaledDecimal {
-    return this.order(customerId, poNumber)?.amount ?? ScaledDecimal.ZERO;
+    return this.orders.get(customerId)?.get(poNumber)?.amount ?? ScaledDecimal.ZERO;
   }
 
   quantity(customerId: string, poNumber: string, poLineNumber: string): ScaledDecimal {
-    return this.order(customerId, poNumber)?.quantities.get(poLineNumber) ?? ScaledDecimal.ZERO;
-  }
-
-  private order(customerId: string, poNumber: string): TakenFromOrder | undefined {
-    if (this.last?.customerId !== customerId || this.last.poNumber !== poNumber) {
-      this.last = { customerId, poNumber, order: this.orders.get(purchaseOrderKey(customerId, poNumber)) };
-    }
-    return this.last.order;
+    return this.orders.get(customerId)?.get(poNumber)?.quantities.get(poLineNumber) ?? ScaledDecimal.ZERO;
   }
 
   /** `net`: what the invoice takes from its PO, lines + charges − allowances (InvoiceAmounts.taxExclusive). */
   record(invoice: Invoice, net: ScaledDecimal): void {
     if (invoice.documentType === 'credit-note' || !invoice.poNumber) return;
-    const key = purchaseOrderKey(invoice.customerId, invoice.poNumber);
-    let order = this.orders.get(key);
+    let orders = this.orders.get(invoice.customerId);
+    if (!orders) {
+      orders = new Map();
+      this.orders.set(invoice.customerId, orders);
+    }
+    let order = orders.get(invoice.poNumber);
     if (!order) {
       order = { amount: ScaledDecimal.ZERO, quantities: new Map() };
-      this.orders.set(key, order);
-      this.last = undefined;
+      orders.set(invoice.poNumber, order);
     }
     order.amount = order.amount.plus(net);
     for (const line of invoice.lines) {

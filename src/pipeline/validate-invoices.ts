@@ -35,19 +35,12 @@ export interface InvoiceResult {
   /** No finding of severity error: the invoice may be sent. */
   readonly ok: boolean;
   readonly findings: readonly Finding[];
-  // Not the invoice itself: a batch's results live until the batch is done, and holding the
-  // invoices with them pushed them out of V8's young generation, doubling the time spent in GC.
+  // Not the invoice itself: results outlive their batch, and invoices held with them would too.
 }
 
 /**
  * Invoices are checked one after another, in input order: duplicates and what earlier
- * invoices took from a PO depend on that order. (Worker threads partitioned by customer and PO
- * were tried and measured: 10,000 invoices took 2.55 s with two workers against 2.25 s without
- * on these 2-vCPU machines, and 316 MB against 142 MB; passing invoices between threads cost
- * more than the second core gave. Measured again after the rules got ~2.5× faster: of 2.56 s
- * for 10,000 invoices, reading, parsing and the schema check take 0.62 s, and the process
- * already spends 3.4 s of CPU, V8's own background threads using much of the second core; a
- * worker would have to parse each invoice again, so at best ~1.3× was to be had. Not done.)
+ * invoices took from a PO depend on that order (why not worker threads: bench/README.md).
  */
 export async function* validateInvoices(options: ValidateOptions): AsyncGenerator<InvoiceResult> {
   for await (const results of validateInvoiceBatches(options)) yield* results;
@@ -63,14 +56,13 @@ export async function* validateInvoiceBatches(options: ValidateOptions): AsyncGe
   const profiles = new ProfileLibrary(options.profilesDirectory);
   const checker = new InvoiceChecker(purchaseOrders, { today: options.today, evaluator: options.evaluator ?? 'compiled' });
   const numbers = new InvoiceNumbers(options.submitted);
-  const attachmentFiles = new Map<string, AttachmentInfo>();
-  const attachmentPaths = new AttachmentPaths();
+  const attachmentInfo = new PairCache<string, string, AttachmentInfo>(10_000);
   for await (const batch of readDocumentBatches(options.paths, 'invoice')) {
     const results: InvoiceResult[] = [];
     for (const { document: invoice, source } of batch) {
       // Everything that makes the run fail as bad input is found before the rules run.
       const resolved = profiles.loaded(invoice.customerId) ?? (await profileFor(profiles, invoice, source));
-      const attachments = inspectAttachments(invoice, source.file, attachmentFiles, attachmentPaths);
+      const attachments = inspectAttachments(invoice, source.file, attachmentInfo);
       const task = { invoice, duplicateOf: numbers.claim(invoice, source), attachments };
       const checked = checker.check(task, resolved);
       const outcome = 'ok' in checked ? checked : await checked;
@@ -129,39 +121,30 @@ class InvoiceNumbers {
 /**
  * What the attachment rule needs to know of each attached file: how big it is, or why it
  * cannot be used. A missing or unreadable attachment is the invoice's problem, not the input's:
- * attachments-required reports it and the rest of the batch is checked as usual.
+ * attachments-required reports it and the rest of the batch is checked as usual. `known` keeps
+ * the answers by invoice file and attachment name: batches attach the same few files again and again.
  */
-function inspectAttachments(invoice: Invoice, invoiceFile: string, known: Map<string, AttachmentInfo>, paths: AttachmentPaths): Map<string, AttachmentInfo> {
+function inspectAttachments(
+  invoice: Invoice,
+  invoiceFile: string,
+  known: PairCache<string, string, AttachmentInfo>,
+): Map<string, AttachmentInfo> {
   const found = new Map<string, AttachmentInfo>();
   for (const attachment of invoice.attachments ?? []) {
-    const path = paths.resolve(invoiceFile, attachment.file);
-    let info = path === undefined ? OUTSIDE_FOLDER : known.get(path);
-    if (info === undefined) {
-      info = inspectFile(path as string);
-      if (known.size >= 10_000) known.clear();
-      known.set(path as string, info);
-    }
-    found.set(attachment.file, info);
+    found.set(attachment.file, known.get(invoiceFile, attachment.file, inspectAttachment));
   }
   return found;
+}
+
+function inspectAttachment(invoiceFile: string, attachmentFile: string): AttachmentInfo {
+  const path = resolveAttachment(invoiceFile, attachmentFile);
+  return path === undefined ? OUTSIDE_FOLDER : inspectFile(path);
 }
 
 /** Never looked at: an invoice may not make firstpass read (or reveal the size of) any file on the machine. */
 const OUTSIDE_FOLDER: AttachmentInfo = { problem: "is outside the invoice's folder: attachments are named relative to the invoice file, in its folder or below" };
 
-/**
- * Where an attachment is: its path resolved against the invoice file's folder. Batches attach
- * the same few files again and again, so each invoice file keeps its answers (bounded).
- */
-class AttachmentPaths {
-  private readonly paths = new PairCache<string, string, string | undefined>(10_000);
-
-  /** The attachment's path, or undefined when it is absolute or leads out of the invoice's folder. */
-  resolve(invoiceFile: string, attachmentFile: string): string | undefined {
-    return this.paths.get(invoiceFile, attachmentFile, resolveAttachment);
-  }
-}
-
+/** The attachment's path resolved against the invoice file's folder, or undefined when it is absolute or leads out of that folder. */
 function resolveAttachment(invoiceFile: string, attachmentFile: string): string | undefined {
   if (isAbsolute(attachmentFile) || win32.isAbsolute(attachmentFile)) return undefined;
   const folder = resolve(dirname(invoiceFile));
@@ -170,11 +153,7 @@ function resolveAttachment(invoiceFile: string, attachmentFile: string): string 
   return inside !== '..' && !inside.startsWith(`..${sep}`) && !isAbsolute(inside) ? path : undefined;
 }
 
-/**
- * Synchronous on purpose: one stat per attachment, in a command-line run that has nothing
- * else to do meanwhile; the asynchronous round trip through the thread pool cost more than
- * the whole rule evaluation.
- */
+/** Synchronous on purpose: a command-line run has nothing else to do meanwhile, and a thread-pool round trip per file costs more. */
 function inspectFile(path: string): AttachmentInfo {
   try {
     const info = statSync(path);

@@ -6,13 +6,23 @@ import { ScaledDecimal } from '../model/scaled-decimal.js';
 import type { Invoice, InvoiceCharge, InvoiceLine, PurchaseOrder, PurchaseOrderLine } from '../model/invoice.js';
 import { appendPointer, pointerSegments } from '../model/json-text.js';
 import type { CustomerProfile } from '../model/profile.js';
+import {
+  composeInvoiceFacts,
+  composeItemFacts,
+  declaredParams,
+  type DeclaredParams,
+  type InvoiceFactDefinition,
+  type ItemFactDefinition,
+  type RuleParamsValue,
+} from './computed-fact.js';
 
 /**
  * The `computed` fact: the decimal arithmetic and look-ups that rules compare against
  * (expected line amount, expected tax, remaining PO quantity ...). Code works the values out;
  * every comparison stays in the rules. Values are decimal strings, like the invoice's own.
  * Everything here is pure: the date, the history of earlier invoices and what is known of
- * attachment files come in as inputs.
+ * attachment files come in as inputs. Each fact is declared in a table (INVOICE_FACTS,
+ * ITEM_FACTS) with the rules whose parameters it reads (computed-fact.ts composes the objects).
  */
 
 const ZERO = ScaledDecimal.ZERO;
@@ -56,19 +66,6 @@ export interface FactInputs {
 }
 
 
-/** The invoice-level computed facts, in the order computeInvoiceFacts writes them. */
-export const INVOICE_FACT_NAMES = [
-  'today', 'linesTotal', 'chargesTotal', 'allowancesTotal', 'netTotal',
-  'expectedTaxTotal', 'taxTotalDifference', 'taxBreakdown', 'expectedTotalAmount', 'totalAmountDifference',
-  'paymentTerms', 'expectedDueDate', 'earliestIssueDate',
-  'missingRequiredFields', 'firstMissingRequiredField', 'disallowedValues', 'disallowedValuesText', 'firstDisallowedField',
-  'attachmentProblems', 'attachmentProblemsText', 'attachmentProblemPath', 'duplicateOf',
-  'poLineNumbers', 'poInvoicedBefore', 'poInvoicedAfter', 'poLimit',
-] as const;
-
-/** A fact that does not apply to an invoice is undefined: rules and messages read it as absent. */
-export type InvoiceFacts = { readonly [Name in (typeof INVOICE_FACT_NAMES)[number]]: unknown };
-
 /**
  * Dates plus or minus a number of days, by number of days, then date. Issue dates and terms
  * repeat across a batch, so the answers are kept (bounded, so memory stays flat over any batch).
@@ -88,63 +85,152 @@ function termsDays(terms: string | undefined): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
+/** What the invoice's facts are worked out from: the inputs, and what several facts share, worked out once. */
+class InvoiceWork {
+  readonly currency: string;
+  #tax: TaxFacts | undefined;
+  #missing: string[] | undefined;
+  #disallowed: { pointer: string; text: string }[] | undefined;
+  #disallowedTexts: string[] | undefined;
+  #attachments: { pointer: string; text: string }[] | undefined;
+  #attachmentTexts: string[] | undefined;
+  #poAmounts: { before: ScaledDecimal; after: ScaledDecimal } | null | undefined;
+
+  constructor(readonly inputs: FactInputs) {
+    this.currency = inputs.invoice.currency;
+  }
+
+  money(amount: ScaledDecimal): string {
+    return moneyText(amount, this.currency);
+  }
+
+  get tax(): TaxFacts {
+    return (this.#tax ??= taxFacts(this.inputs.invoice, this.inputs.amounts.lineNets, this.inputs.amounts.taxExclusive));
+  }
+
+  missing(params: RuleParamsValue): string[] {
+    return (this.#missing ??= missingFields(this.inputs.invoice, params?.fields));
+  }
+
+  disallowed(params: RuleParamsValue): { pointer: string; text: string }[] {
+    return (this.#disallowed ??= disallowedValues(this.inputs.invoice, params?.checks));
+  }
+
+  disallowedTexts(params: RuleParamsValue): string[] {
+    return (this.#disallowedTexts ??= this.disallowed(params).map((entry) => entry.text));
+  }
+
+  attachments(params: RuleParamsValue): { pointer: string; text: string }[] {
+    return (this.#attachments ??= attachmentProblems(this.inputs.invoice, this.inputs.attachments, params));
+  }
+
+  attachmentTexts(params: RuleParamsValue): string[] {
+    return (this.#attachmentTexts ??= this.attachments(params).map((problem) => problem.text));
+  }
+
+  /** The contract's terms are what the customer agreed to; an invoice's own terms count only where the contract names none. */
+  get terms(): string | undefined {
+    return this.inputs.profile.contract?.paymentTerms ?? this.inputs.invoice.paymentTerms;
+  }
+
+  /** What the PO had invoiced before this invoice and after it; null without a PO or for a credit note, which takes nothing from its PO. */
+  get poAmounts(): { before: ScaledDecimal; after: ScaledDecimal } | null {
+    if (this.#poAmounts === undefined) {
+      const { po, invoice, history } = this.inputs;
+      if (!po || invoice.documentType === 'credit-note') this.#poAmounts = null;
+      else {
+        const before = purchaseOrderFigures(po).invoiced.plus(history.poAmountInvoiced(po.customerId, po.poNumber));
+        this.#poAmounts = { before, after: before.plus(this.inputs.amounts.taxExclusive) };
+      }
+    }
+    return this.#poAmounts;
+  }
+}
+
+type InvoiceFact = InvoiceFactDefinition<string, InvoiceWork>;
+
+const invoiceFact = <const Name extends string>(
+  name: Name,
+  readsParamsOf: readonly string[],
+  compute: (work: InvoiceWork, params: DeclaredParams) => unknown,
+) =>
+  ({ name, scope: 'invoice', readsParamsOf, compute }) as const satisfies InvoiceFact;
+
 /**
- * The invoice-level computed facts.
- *
- * Every fact object of one kind has the same properties in the same order, a fact that does
- * not apply being undefined (rules and messages read undefined and absent alike): the rules
- * read these objects hundreds of times per invoice, and V8 reads an object of a shape it has
- * seen before far faster. Values that only messages show are formatted too: with ScaledDecimal
- * that costs less than deferring it did.
+ * The invoice-level computed facts, in the order of the fact object. A fact that does not apply
+ * to an invoice is undefined: rules and messages read it as absent. Values that only messages
+ * show are formatted here too.
  */
+export const INVOICE_FACTS = [
+  invoiceFact('today', [], (work) => work.inputs.today),
+  invoiceFact('linesTotal', [], (work) => work.money(work.inputs.amounts.linesTotal)),
+  invoiceFact('chargesTotal', [], (work) => work.money(work.inputs.amounts.chargesTotal)),
+  invoiceFact('allowancesTotal', [], (work) => work.money(work.inputs.amounts.allowancesTotal)),
+  invoiceFact('netTotal', [], (work) => work.money(work.inputs.amounts.taxExclusive)),
+  invoiceFact('expectedTaxTotal', [], (work) => work.tax.expectedTaxTotal),
+  invoiceFact('taxTotalDifference', [], (work) => work.tax.taxTotalDifference),
+  invoiceFact('taxBreakdown', [], (work) => work.tax.taxBreakdown),
+  invoiceFact('expectedTotalAmount', [], (work) => work.tax.expectedTotalAmount),
+  invoiceFact('totalAmountDifference', [], (work) => work.tax.totalAmountDifference),
+  invoiceFact('paymentTerms', [], (work) => work.terms),
+  // A credit note is not paid, so it has no due date to check.
+  invoiceFact('expectedDueDate', [], (work) => {
+    const days = termsDays(work.terms);
+    const invoice = work.inputs.invoice;
+    return days !== undefined && invoice.documentType !== 'credit-note' ? addDays(invoice.issueDate, days) : undefined;
+  }),
+  invoiceFact('earliestIssueDate', ['issue-date-valid'], (work, [params]) => {
+    const maxAgeDays = params?.maxAgeDays;
+    return typeof maxAgeDays === 'number' ? addDays(work.inputs.today, -maxAgeDays) : undefined;
+  }),
+  invoiceFact('missingRequiredFields', ['required-fields'], (work, [params]) => work.missing(params)),
+  invoiceFact('firstMissingRequiredField', ['required-fields'], (work, [params]) => work.missing(params)[0]),
+  invoiceFact('disallowedValues', ['allowed-values'], (work, [params]) => work.disallowedTexts(params)),
+  invoiceFact('disallowedValuesText', ['allowed-values'], (work, [params]) => work.disallowedTexts(params).join('; ')),
+  invoiceFact('firstDisallowedField', ['allowed-values'], (work, [params]) => work.disallowed(params)[0]?.pointer),
+  invoiceFact('attachmentProblems', ['attachments-required'], (work, [params]) => work.attachmentTexts(params)),
+  invoiceFact('attachmentProblemsText', ['attachments-required'], (work, [params]) => work.attachmentTexts(params).join('; ')),
+  invoiceFact('attachmentProblemPath', ['attachments-required'], (work, [params]) => work.attachments(params)[0]?.pointer),
+  invoiceFact('duplicateOf', [], ({ inputs }) => inputs.history.duplicateOf(inputs.invoice.customerId, inputs.invoice.invoiceNumber)),
+  invoiceFact('poLineNumbers', [], (work) => (work.inputs.po ? purchaseOrderFigures(work.inputs.po).lineNumbers : undefined)),
+  invoiceFact('poInvoicedBefore', [], (work) => {
+    const amounts = work.poAmounts;
+    return amounts ? work.money(amounts.before) : undefined;
+  }),
+  invoiceFact('poInvoicedAfter', [], (work) => {
+    const amounts = work.poAmounts;
+    return amounts ? work.money(amounts.after) : undefined;
+  }),
+  invoiceFact('poLimit', ['po-amount-not-exceeded'], (work, [params]) => {
+    const po = work.inputs.po;
+    if (!po || !work.poAmounts) return undefined;
+    return purchaseOrderLimit(po, purchaseOrderFigures(po), String(params?.tolerancePercent ?? '0'), work.currency);
+  }),
+] as const;
+
+/** The invoice-level computed facts' names, in the order of the fact object. */
+export const INVOICE_FACT_NAMES: readonly InvoiceFactName[] = INVOICE_FACTS.map((definition) => definition.name);
+type InvoiceFactName = (typeof INVOICE_FACTS)[number]['name'];
+
+/** A fact that does not apply to an invoice is undefined: rules and messages read it as absent. */
+export type InvoiceFacts = { readonly [Name in InvoiceFactName]: unknown };
+
+const invoiceFacts = composeInvoiceFacts<InvoiceWork, InvoiceFacts>(INVOICE_FACTS);
+
 export function computeInvoiceFacts(inputs: FactInputs): InvoiceFacts {
-  const { invoice, profile, po, today, history } = inputs;
-  const currency = invoice.currency;
-  const { lineNets, linesTotal, chargesTotal, allowancesTotal, taxExclusive: net } = inputs.amounts;
-  const tax = taxFacts(invoice, lineNets, net);
+  return invoiceFacts(new InvoiceWork(inputs), paramsOfBook(inputs.ruleParams).invoice);
+}
 
-  // The contract's terms are what the customer agreed to; an invoice's own terms count only
-  // where the contract names none. A credit note is not paid, so it has no due date to check.
-  const terms = profile.contract?.paymentTerms ?? invoice.paymentTerms;
-  const days = termsDays(terms);
-  const maxAgeDays = inputs.ruleParams.get('issue-date-valid')?.maxAgeDays;
-  const missing = missingFields(invoice, inputs.ruleParams.get('required-fields')?.fields);
-  const disallowed = disallowedValues(invoice, inputs.ruleParams.get('allowed-values')?.checks);
-  const disallowedTexts = disallowed.map((entry) => entry.text);
-  const attachmentFindings = attachmentProblems(invoice, inputs.attachments, inputs.ruleParams.get('attachments-required'));
-  const attachmentTexts = attachmentFindings.map((problem) => problem.text);
-  const order = po ? purchaseOrderFigures(po) : undefined;
-  // A credit note takes nothing from its PO, so the PO amount rule has nothing to say about it.
-  const poAmounts = po && order && invoice.documentType !== 'credit-note' ? purchaseOrderAmounts(inputs, po, order, net) : undefined;
+/** Each fact's declared parameters, worked out once per rule book (its parameters by rule id). */
+const bookParams = new WeakMap<ReadonlyMap<string, RuleParamsValue>, { invoice: DeclaredParams[]; item: DeclaredParams[] }>();
 
-  return {
-    today,
-    linesTotal: moneyText(linesTotal, currency),
-    chargesTotal: moneyText(chargesTotal, currency),
-    allowancesTotal: moneyText(allowancesTotal, currency),
-    netTotal: moneyText(net, currency),
-    expectedTaxTotal: tax.expectedTaxTotal,
-    taxTotalDifference: tax.taxTotalDifference,
-    taxBreakdown: tax.taxBreakdown,
-    expectedTotalAmount: tax.expectedTotalAmount,
-    totalAmountDifference: tax.totalAmountDifference,
-    paymentTerms: terms,
-    expectedDueDate: days !== undefined && invoice.documentType !== 'credit-note' ? addDays(invoice.issueDate, days) : undefined,
-    earliestIssueDate: typeof maxAgeDays === 'number' ? addDays(today, -maxAgeDays) : undefined,
-    missingRequiredFields: missing,
-    firstMissingRequiredField: missing[0],
-    disallowedValues: disallowedTexts,
-    disallowedValuesText: disallowedTexts.join('; '),
-    firstDisallowedField: disallowed[0]?.pointer,
-    attachmentProblems: attachmentTexts,
-    attachmentProblemsText: attachmentTexts.join('; '),
-    attachmentProblemPath: attachmentFindings[0]?.pointer,
-    duplicateOf: history.duplicateOf(invoice.customerId, invoice.invoiceNumber),
-    poLineNumbers: order?.lineNumbers,
-    poInvoicedBefore: poAmounts?.before,
-    poInvoicedAfter: poAmounts?.after,
-    poLimit: poAmounts?.limit,
-  };
+function paramsOfBook(byRule: ReadonlyMap<string, RuleParamsValue>): { invoice: DeclaredParams[]; item: DeclaredParams[] } {
+  let params = bookParams.get(byRule);
+  if (!params) {
+    params = { invoice: declaredParams(INVOICE_FACTS, byRule), item: declaredParams(ITEM_FACTS, byRule) };
+    bookParams.set(byRule, params);
+  }
+  return params;
 }
 
 interface TaxFacts {
@@ -178,23 +264,13 @@ function taxFacts(invoice: Invoice, lineNets: readonly ScaledDecimal[], net: Sca
   return facts;
 }
 
-/** What the PO had invoiced before this invoice, after it, and its limit with the tolerance. */
-function purchaseOrderAmounts(inputs: FactInputs, po: PurchaseOrder, order: PurchaseOrderFigures, net: ScaledDecimal): { before: string; after: string; limit: string | undefined } {
-  const currency = inputs.invoice.currency;
-  const before = order.invoiced.plus(inputs.history.poAmountInvoiced(po.customerId, po.poNumber));
-  const tolerancePercent = String(inputs.ruleParams.get('po-amount-not-exceeded')?.tolerancePercent ?? '0');
-  return { before: moneyText(before, currency), after: moneyText(before.plus(net), currency), limit: purchaseOrderLimit(po, order, tolerancePercent, currency) };
-}
-
 /** The PO total plus the tolerance, written in the currency: the same for every invoice of a PO. */
 function purchaseOrderLimit(po: PurchaseOrder, order: PurchaseOrderFigures, tolerancePercent: string, currency: string): string | undefined {
-  const key = `${tolerancePercent}\u0000${currency}`;
-  if (!order.limits.has(key)) {
+  return order.limits.get(tolerancePercent, currency, (percent, inCurrency) => {
     const total = ScaledDecimal.from(po.total);
-    const tolerance = ScaledDecimal.from(tolerancePercent) ?? ZERO;
-    order.limits.set(key, total ? moneyText(total.times(tolerance.plus(HUNDRED)).dividedByPowerOfTen(2), currency) : undefined);
-  }
-  return order.limits.get(key);
+    const tolerance = ScaledDecimal.from(percent) ?? ZERO;
+    return total ? moneyText(total.times(tolerance.plus(HUNDRED)).dividedByPowerOfTen(2), inCurrency) : undefined;
+  });
 }
 
 interface PurchaseOrderFigures {
@@ -203,7 +279,7 @@ interface PurchaseOrderFigures {
   readonly invoiced: ScaledDecimal;
   readonly lines: ReadonlyMap<string, PurchaseOrderLine>;
   /** The PO's limit as text, by tolerance and currency (see purchaseOrderLimit). */
-  readonly limits: Map<string, string | undefined>;
+  readonly limits: PairCache<string, string, string | undefined>;
 }
 
 const orderFigures = new WeakMap<PurchaseOrder, PurchaseOrderFigures>();
@@ -216,7 +292,7 @@ export function purchaseOrderFigures(po: PurchaseOrder): PurchaseOrderFigures {
       lineNumbers: po.lines.map((line) => line.poLineNumber),
       invoiced: po.lines.reduce((total, line) => total.plus((ScaledDecimal.from(line.quantityInvoiced) ?? ZERO).times(ScaledDecimal.from(line.unitPrice) ?? ZERO)), ZERO),
       lines: new Map(po.lines.map((line) => [line.poLineNumber, line])),
-      limits: new Map(),
+      limits: new PairCache(100),
     };
     orderFigures.set(po, figures);
   }
@@ -242,37 +318,100 @@ function purchaseOrderLineFigures(poLine: PurchaseOrderLine): PurchaseOrderLineF
   return figures;
 }
 
-/**
- * The computed facts of one line: its own, and the invoice's, read through (see ItemFacts).
- */
-export function computeLineFacts(inputs: FactInputs, invoiceFacts: InvoiceFacts, line: InvoiceLine, index: number, poLine: PurchaseOrderLine | undefined): ItemFacts {
-  const { invoice, profile, po } = inputs;
-  const currency = invoice.currency;
-  const expected = expectedLineAmount(line, currency);
-  const unitPrice = ScaledDecimal.from(line.unitPrice);
-  const contractPrice = line.sku !== undefined ? profile.contract?.prices?.[line.sku] : undefined;
-  const agreed = contractPrice !== undefined ? ScaledDecimal.from(contractPrice) : undefined;
+/** What a line's facts are worked out from. */
+interface LineWork {
+  readonly inputs: FactInputs;
+  readonly line: InvoiceLine;
+  readonly index: number;
+  readonly poLine: PurchaseOrderLine | undefined;
+  readonly unitPrice: ScaledDecimal | undefined;
+}
 
-  let poLineRemaining: string | undefined;
-  let poPriceDifference: string | undefined;
-  if (po && poLine) {
-    const { ordered, invoiced, unitPrice: poPrice } = purchaseOrderLineFigures(poLine);
-    if (ordered) {
-      const taken = invoiced.plus(inputs.history.poLineQuantityInvoiced(po.customerId, po.poNumber, poLine.poLineNumber));
-      poLineRemaining = taken.isZero() ? poLine.quantity : ordered.minus(taken).toString();
-    }
-    if (poPrice && unitPrice) poPriceDifference = difference(line.unitPrice, poLine.unitPrice, unitPrice, poPrice);
-  }
-  return new ItemFacts(invoiceFacts, {
-    itemLabel: `Line ${line.lineNumber ?? index + 1}`,
-    expectedLineAmount: expected ? moneyText(expected, currency) : undefined,
-    descriptionLength: line.description !== undefined ? characterCount(line.description) : undefined,
-    contractPrice,
-    contractPriceDifference: agreed && unitPrice ? difference(line.unitPrice, contractPrice, unitPrice, agreed) : undefined,
-    poLineRemaining,
-    poPriceDifference,
-    agreedTaxRate: agreedTaxRate(line.taxCode, inputs),
-  });
+/** What a charge's or allowance's facts are worked out from. */
+interface ChargeWork {
+  readonly inputs: FactInputs;
+  readonly charge: InvoiceCharge;
+  readonly kind: 'charge' | 'allowance';
+  readonly index: number;
+}
+
+type ItemFact = ItemFactDefinition<string, LineWork, ChargeWork>;
+
+const itemFact = <const Name extends string>(
+  name: Name,
+  readsParamsOf: readonly string[],
+  line: (work: LineWork, params: DeclaredParams) => unknown,
+  charge?: (work: ChargeWork, params: DeclaredParams) => unknown,
+) => ({ name, scope: 'item', readsParamsOf, line, ...(charge ? { charge } : {}) }) as const satisfies ItemFact;
+
+/** The computed facts of a line, charge or allowance of its own, in the order of the fact object. */
+export const ITEM_FACTS = [
+  itemFact(
+    'itemLabel',
+    [],
+    ({ line, index }) => `Line ${line.lineNumber ?? index + 1}`,
+    ({ charge, kind, index }) => `${kind === 'charge' ? 'Charge' : 'Allowance'} ${charge.code ?? index + 1}`,
+  ),
+  itemFact('expectedLineAmount', [], ({ line, inputs }) => {
+    const expected = expectedLineAmount(line, inputs.invoice.currency);
+    return expected ? moneyText(expected, inputs.invoice.currency) : undefined;
+  }),
+  itemFact('descriptionLength', [], ({ line }) => (line.description !== undefined ? characterCount(line.description) : undefined)),
+  itemFact('contractPrice', [], ({ line, inputs }) => contractPrice(line, inputs)),
+  itemFact('contractPriceDifference', [], ({ line, inputs, unitPrice }) => {
+    const agreedText = contractPrice(line, inputs);
+    const agreed = agreedText !== undefined ? ScaledDecimal.from(agreedText) : undefined;
+    return agreed && unitPrice ? difference(line.unitPrice, agreedText, unitPrice, agreed) : undefined;
+  }),
+  itemFact('poLineRemaining', [], ({ line, inputs, poLine }) => {
+    const po = inputs.po;
+    if (!po || !poLine) return undefined;
+    const { ordered, invoiced } = purchaseOrderLineFigures(poLine);
+    if (!ordered) return undefined;
+    const taken = invoiced.plus(inputs.history.poLineQuantityInvoiced(po.customerId, po.poNumber, poLine.poLineNumber));
+    return taken.isZero() ? poLine.quantity : ordered.minus(taken).toString();
+  }),
+  itemFact('poPriceDifference', [], ({ line, inputs, poLine, unitPrice }) => {
+    if (!inputs.po || !poLine) return undefined;
+    const poPrice = purchaseOrderLineFigures(poLine).unitPrice;
+    return poPrice && unitPrice ? difference(line.unitPrice, poLine.unitPrice, unitPrice, poPrice) : undefined;
+  }),
+  itemFact(
+    'agreedTaxRate',
+    ['tax-rate-matches-code'],
+    ({ line }, [params]) => agreedTaxRate(line.taxCode, params),
+    ({ charge }, [params]) => agreedTaxRate(charge.taxCode, params),
+  ),
+] as const;
+
+/** The computed facts of a line, charge or allowance of its own, for the check of rules' paths. */
+export const ITEM_FACT_NAMES: readonly ItemFactName[] = ITEM_FACTS.map((definition) => definition.name);
+type ItemFactName = (typeof ITEM_FACTS)[number]['name'];
+
+/** The `computed` fact of a line, charge or allowance: its own facts, and the invoice's read through. */
+export type ItemFacts = InvoiceFacts & { readonly [Name in ItemFactName]: unknown };
+
+const itemFacts = composeItemFacts<LineWork, ChargeWork, InvoiceFacts, ItemFacts>(INVOICE_FACT_NAMES, ITEM_FACTS);
+
+/** The computed facts of one line: its own, and the invoice's, read through. */
+export function computeLineFacts(
+  inputs: FactInputs,
+  invoiceFacts: InvoiceFacts,
+  line: InvoiceLine,
+  index: number,
+  poLine: PurchaseOrderLine | undefined,
+): ItemFacts {
+  const work: LineWork = { inputs, line, index, poLine, unitPrice: ScaledDecimal.from(line.unitPrice) };
+  return itemFacts.line(invoiceFacts, work, paramsOfBook(inputs.ruleParams).item);
+}
+
+/** The computed facts of a charge or allowance: its own, and the invoice's, read through. */
+export function computeChargeFacts(inputs: FactInputs, invoiceFacts: InvoiceFacts, charge: InvoiceCharge, kind: 'charge' | 'allowance', index: number): ItemFacts {
+  return itemFacts.charge(invoiceFacts, { inputs, charge, kind, index }, paramsOfBook(inputs.ruleParams).item);
+}
+
+function contractPrice(line: InvoiceLine, inputs: FactInputs): string | undefined {
+  return line.sku !== undefined ? inputs.profile.contract?.prices?.[line.sku] : undefined;
 }
 
 /** |a − b| as a decimal string; equal values (the usual case) cost no arithmetic. */
@@ -280,75 +419,8 @@ function difference(aText: string | undefined, bText: string | undefined, a: Sca
   return compareDecimals(aText, bText) === 0 ? '0' : a.minus(b).abs().toString();
 }
 
-/** The computed facts of a charge or allowance: its own, and the invoice's, read through. */
-export function computeChargeFacts(inputs: FactInputs, invoiceFacts: InvoiceFacts, charge: InvoiceCharge, kind: 'charge' | 'allowance', index: number): ItemFacts {
-  return new ItemFacts(invoiceFacts, {
-    itemLabel: `${kind === 'charge' ? 'Charge' : 'Allowance'} ${charge.code ?? index + 1}`,
-    agreedTaxRate: agreedTaxRate(charge.taxCode, inputs),
-  });
-}
-
-/** The computed facts of a line, charge or allowance of its own (ItemOwnFacts), for the check of rules' paths. */
-export const ITEM_FACT_NAMES = [
-  'itemLabel', 'expectedLineAmount', 'descriptionLength', 'contractPrice', 'contractPriceDifference', 'poLineRemaining', 'poPriceDifference', 'agreedTaxRate',
-] as const satisfies readonly (keyof ItemOwnFacts)[];
-
-/** What a line, charge or allowance has for itself; a line has all of it, a charge the label and tax rate. */
-interface ItemOwnFacts {
-  readonly itemLabel: string;
-  readonly expectedLineAmount?: string | undefined;
-  readonly descriptionLength?: number | undefined;
-  readonly contractPrice?: string | undefined;
-  readonly contractPriceDifference?: string | undefined;
-  readonly poLineRemaining?: string | undefined;
-  readonly poPriceDifference?: string | undefined;
-  readonly agreedTaxRate?: string | undefined;
-}
-
-/**
- * The `computed` fact of a line, charge or allowance: its own facts as fields (always the same
- * ones, in the same order), and the invoice's facts read through getters that all ItemFacts
- * share. Giving each item the invoice's facts as its prototype, the obvious way, made V8
- * build new hidden classes for every invoice: ~30× slower to create and slow to read; copying
- * the invoice's facts in was slower still. Like the prototype, the getters keep the invoice's
- * facts out of the item's own (enumerable) properties.
- */
-export class ItemFacts implements ItemOwnFacts {
-  readonly #invoice: InvoiceFacts;
-  readonly itemLabel: string;
-  readonly expectedLineAmount: string | undefined;
-  readonly descriptionLength: number | undefined;
-  readonly contractPrice: string | undefined;
-  readonly contractPriceDifference: string | undefined;
-  readonly poLineRemaining: string | undefined;
-  readonly poPriceDifference: string | undefined;
-  readonly agreedTaxRate: string | undefined;
-
-  constructor(invoice: InvoiceFacts, own: ItemOwnFacts) {
-    this.#invoice = invoice;
-    this.itemLabel = own.itemLabel;
-    this.expectedLineAmount = own.expectedLineAmount;
-    this.descriptionLength = own.descriptionLength;
-    this.contractPrice = own.contractPrice;
-    this.contractPriceDifference = own.contractPriceDifference;
-    this.poLineRemaining = own.poLineRemaining;
-    this.poPriceDifference = own.poPriceDifference;
-    this.agreedTaxRate = own.agreedTaxRate;
-  }
-
-  static {
-    for (const name of INVOICE_FACT_NAMES) {
-      Object.defineProperty(ItemFacts.prototype, name, {
-        get(this: ItemFacts) {
-          return this.#invoice[name];
-        },
-      });
-    }
-  }
-}
-
-function agreedTaxRate(taxCode: string | undefined, inputs: FactInputs): string | undefined {
-  const rates = inputs.ruleParams.get('tax-rate-matches-code')?.rates as Record<string, string> | undefined;
+function agreedTaxRate(taxCode: string | undefined, params: RuleParamsValue): string | undefined {
+  const rates = params?.rates as Record<string, string> | undefined;
   return rates && taxCode !== undefined && Object.hasOwn(rates, taxCode) ? rates[taxCode] : undefined;
 }
 

@@ -3,31 +3,22 @@ import { pathSegments } from './path-resolver.js';
 import type { ConditionNode } from './rule.js';
 
 /**
- * A rule's conditions as one generated JavaScript function: `(facts) => boolean`, stopping at
- * the first deciding condition (conditions are pure, so skipping the rest cannot change the
- * result). Most rules hold for most items, so this test is most of what validation runs: about
- * 150 rule tests and 500 conditions per invoice of 10 lines.
- *
- * Why generate code rather than nest closures: V8 learns the shape of the objects each
- * property read meets, per function. Closures made by one factory share that knowledge, so a
- * read such as `value[key]`, shared by every condition of every rule, met every kind of fact
- * and was slow; here every condition has its own reads, written as plain property accesses.
+ * Rule conditions as generated JavaScript functions, the one compiled form of json-rules-engine's
+ * semantics: a path is applied to objects only, a segment reached through null or undefined
+ * reads undefined, an operator first checks the fact's type, and the compared value is read only
+ * when that check passes. Generated code gives every condition its own plain property reads,
+ * which keeps the hot path fast (bench/README.md, "Rules and computed facts").
  *
  * Only structure comes from the rule: fact names and path segments are written as string
- * literals by JSON.stringify, and every value, parameter object and operator function is
- * passed in as a constant, never written into the source. The semantics are the compiled
- * evaluator's closures' (json-rules-engine's): a path is applied to objects only, a segment
- * reached through null or undefined reads undefined, an operator first checks the fact's type,
- * and the compared value is read only when that check passes.
+ * literals by JSON.stringify, and every value, parameter object, explain text and operator
+ * function is passed in as a constant, never written into the source.
  */
-export type RuleTest = (facts: Readonly<Record<string, unknown>>) => boolean;
 
 /**
  * The tests of a list of rules (a book's invoice, line or charge rules) as one generated
  * function: `(facts, start) => index` of the first rule at or after `start` that fails, or the
- * list's length when all of them hold. One function per list rather than one per rule: an
- * item is then one call, not one per rule, and a run of a few thousand invoices warms up
- * (V8 optimises a function once it has run often enough) three functions instead of dozens.
+ * list's length when all of them hold. It stops at the first deciding condition (conditions are
+ * pure), and one function per list makes an item one call.
  */
 export type RuleListTest = (facts: Readonly<Record<string, unknown>>, start: number) => number;
 
@@ -40,26 +31,20 @@ export function generateRuleListTest(rules: readonly TestedRule[]): RuleListTest
   const writer = new TestWriter();
   // A switch that falls through: entering at `start` runs that rule's test and every later one.
   const cases = rules.map((rule, index) => `    case ${index}: if (!${writer.condition(rule.conditions, rule.params)}) return ${index};`);
-  // The constants are the function's only free variables (c0, c1 …): nothing else is reachable from it.
-  const constants = writer.constants.map((_, index) => `c${index} = constants[${index}]`);
-  const source = [
-    ...(constants.length > 0 ? [`const ${constants.join(', ')};`] : []),
-    'return function ruleListTest(facts, start) {',
-    `  let ${writer.temporaries().join(', ')};`,
-    '  switch (start) {',
-    ...cases,
-    '  }',
-    `  return ${rules.length};`,
-    '};',
-  ].join('\n');
-  const factory = new Function('constants', source) as (constants: readonly unknown[]) => RuleListTest;
-  return factory(writer.constants);
+  return writer.compile('ruleListTest', 'facts, start', ['  switch (start) {', ...cases, '  }', `  return ${rules.length};`]);
 }
 
-/** One rule's test: whether its conditions hold for these facts. */
-export function generateRuleTest(conditions: ConditionNode, params: Readonly<Record<string, unknown>>): RuleTest {
-  const test = generateRuleListTest([{ conditions, params }]);
-  return (facts) => test(facts, 0) === 1;
+/**
+ * The explain texts of a failed rule of the list, as json-rules-engine gives them:
+ * `(facts, index, explains)` evaluates rule `index` in full (every condition of an all or any)
+ * and adds the explain texts of its failed conditions, looking only inside groups that failed.
+ */
+export type RuleListExplain = (facts: Readonly<Record<string, unknown>>, index: number, explains: string[]) => void;
+
+export function generateRuleListExplain(rules: readonly TestedRule[]): RuleListExplain {
+  const writer = new TestWriter();
+  const cases = rules.map((rule, index) => `    case ${index}: ${writer.explained(rule.conditions, rule.params)}; return;`);
+  return writer.compile('ruleListExplain', 'facts, index, explains', ['  switch (index) {', ...cases, '  }']);
 }
 
 class TestWriter {
@@ -78,6 +63,49 @@ class TestWriter {
   condition(node: ConditionNode, params: Readonly<Record<string, unknown>>): string {
     this.params = params;
     return this.node(node);
+  }
+
+  /** A rule's conditions as an expression that evaluates every condition and adds the explains of failed ones. */
+  explained(node: ConditionNode, params: Readonly<Record<string, unknown>>): string {
+    this.params = params;
+    return this.explainedNode(node);
+  }
+
+  /** The function: its body, with the temporaries declared and the constants (c0, c1 …) its only free variables. */
+  compile<Compiled>(name: string, parameters: string, body: readonly string[]): Compiled {
+    const constants = this.constants.map((_, index) => `c${index} = constants[${index}]`);
+    const source = [
+      ...(constants.length > 0 ? [`const ${constants.join(', ')};`] : []),
+      `return function ${name}(${parameters}) {`,
+      `  let ${this.temporaries().join(', ')};`,
+      ...body,
+      '};',
+    ].join('\n');
+    const factory = new Function('constants', source) as (constants: readonly unknown[]) => Compiled;
+    return factory(this.constants);
+  }
+
+  /**
+   * Holds exactly when node() holds; on the way it adds the explain texts of failed leaves to
+   * `explains`, and takes back what a group that holds (or a `not`) added: a group that holds
+   * explains nothing, and neither does a `not`, whose failure means its condition held.
+   * `&` and `|` evaluate every child, as json-rules-engine does.
+   */
+  private explainedNode(node: ConditionNode): string {
+    if (node.all) return node.all.length === 0 ? 'true' : `!!(${node.all.map((child) => this.explainedNode(child)).join(' & ')})`;
+    if (node.any) {
+      if (node.any.length === 0) return 'false';
+      const mark = this.temporary();
+      const children = node.any.map((child) => this.explainedNode(child)).join(' | ');
+      return `(${mark} = explains.length, !!(${children}) ? (explains.length = ${mark}, true) : false)`;
+    }
+    if (node.not) {
+      const mark = this.temporary();
+      const holds = this.temporary();
+      return `(${mark} = explains.length, ${holds} = !${this.explainedNode(node.not)}, explains.length = ${mark}, ${holds})`;
+    }
+    const leaf = this.leaf(node);
+    return node.explain ? `(${leaf} || (explains.push(${this.constant(node.explain)}), false))` : leaf;
   }
 
   private node(node: ConditionNode): string {

@@ -1,18 +1,21 @@
+import { PairCache } from '../model/bounded-cache.js';
+
 /**
  * Fact paths in rules are plain dotted paths ("$.buyer.address.city", "$.lines.0.sku"). One
- * resolver serves both json-rules-engine (as its pathResolver) and the compiled evaluator, so
- * the two read facts identically. It is ~2× faster than JSONPath and has no wildcards, whose
- * array results would silently break `equal` (../shared/LIBRARIES.md).
+ * splitting serves json-rules-engine (as its pathResolver), the generated rule tests and
+ * messages, so all read facts identically. No wildcards: their array results would silently
+ * break `equal` (../shared/LIBRARIES.md).
  */
-const segmentCache = new Map<string, readonly string[]>();
+
+/** Paths come from rules and messages, a few hundred at most: each is split once (bounded all the same). */
+const segmentCache = new PairCache<string, string, readonly string[]>(10_000);
 
 export function pathSegments(path: string): readonly string[] {
-  let segments = segmentCache.get(path);
-  if (!segments) {
-    segments = path === '$' || path === '' ? [] : path.replace(/^\$\.?/, '').split('.');
-    segmentCache.set(path, segments);
-  }
-  return segments;
+  return segmentCache.get(path, '.', splitPath);
+}
+
+function splitPath(path: string, separator: string): readonly string[] {
+  return path === '$' || path === '' ? [] : path.replace(/^\$\.?/, '').split(separator);
 }
 
 export function resolvePath(value: unknown, path: string): unknown {

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ActiveRule, RuleDefinition } from '../../src/rules/index.js';
 import { EngineEvaluator } from '../../src/rules/engine-evaluator.js';
-import { generateRuleListTest, generateRuleTest } from '../../src/rules/generated-test.js';
+import { generateRuleListExplain, generateRuleListTest } from '../../src/rules/generated-test.js';
 import type { RuleBook } from '../../src/rules/rule-book.js';
 import type { ConditionNode } from '../../src/rules/rule.js';
+import { generateRuleTest } from '../support/rule-test.js';
 
 /**
  * The generated rule tests against json-rules-engine on the corners of its semantics that the
@@ -68,6 +69,45 @@ test('generated rule tests decide every condition as json-rules-engine does', as
     for (let index = firstFailure(facts, 0); index < rules.length; index = firstFailure(facts, index + 1)) listFailed.push(rules[index]?.id ?? `#${index}`);
     assert.deepEqual(listFailed, rules.filter((rule) => failed.has(rule.id)).map((rule) => rule.id), `fact set ${factIndex}`);
   }
+});
+
+/** The condition with an explain text on every leaf, named after where the leaf is. */
+function explained(node: ConditionNode, at = 'e'): ConditionNode {
+  if (node.all) return { all: node.all.map((child, index) => explained(child, `${at}.all${index}`)) };
+  if (node.any) return { any: node.any.map((child, index) => explained(child, `${at}.any${index}`)) };
+  if (node.not) return { not: explained(node.not, `${at}.not`) };
+  return { ...node, explain: at };
+}
+
+test('generated explains name the failed conditions json-rules-engine names', async () => {
+  const grouped = CONDITIONS.map((condition) => (condition.all || condition.any || condition.not ? condition : { all: [condition] }));
+  // Groups of every kind around the corner cases, so failed and holding groups nest.
+  const nested: ConditionNode[] = [
+    { any: [grouped[0] as ConditionNode, { not: grouped[1] as ConditionNode }, grouped[2] as ConditionNode] },
+    {
+      all: [
+        { any: [grouped[5] as ConditionNode, grouped[6] as ConditionNode] },
+        { not: { any: [grouped[3] as ConditionNode, grouped[11] as ConditionNode] } },
+        grouped[12] as ConditionNode,
+      ],
+    },
+  ];
+  const rules = [...grouped, ...nested].map((condition, index) => activeRule(`rule-${index}`, explained(condition), index));
+  const tested = rules.map((rule) => ({ conditions: rule.definition.conditions as ConditionNode, params: rule.params }));
+  const explain = generateRuleListExplain(tested);
+  const engine = new EngineEvaluator();
+  let compared = 0;
+  for (const [factIndex, facts] of FACT_SETS.entries()) {
+    const [failures] = await engine.evaluate({} as RuleBook, [{ rules, facts, itemPath: '' }]);
+    for (const failure of failures ?? []) {
+      const explains: string[] = [];
+      explain(facts, failure.rule.order, explains);
+      const where = `${failure.rule.id} ${JSON.stringify(failure.rule.definition.conditions)} on fact set ${factIndex}`;
+      assert.deepEqual(explains, failure.explains, where);
+      compared += explains.length;
+    }
+  }
+  assert.ok(compared > 20, `only ${compared} explains compared`);
 });
 
 test("a rule list test reads each rule's own parameters", () => {

@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { lintProfiles } from '../../src/pipeline/lint-profiles.js';
 import { builtInRules } from '../../src/rules/index.js';
-import { INVOICE_FACT_NAMES, ITEM_FACT_NAMES, ItemFacts, type InvoiceFacts } from '../../src/rules/computed-facts.js';
+import {
+  computeChargeFacts,
+  computeInvoiceFacts,
+  computeLineFacts,
+  EMPTY_HISTORY,
+  INVOICE_FACT_NAMES,
+  ITEM_FACT_NAMES,
+} from '../../src/rules/computed-facts.js';
+import { invoiceAmounts } from '../../src/model/invoice-totals.js';
 import { builtInParamNames, ruleDefinitionProblems } from '../../src/rules/rule-check.js';
 import { invoiceWith, profileWith } from '../support/check.js';
 import { firstpass } from '../support/cli.js';
@@ -142,7 +150,25 @@ test('a profile pattern parameter that cannot run in linear time is a lint error
 });
 
 test('the computed fact names the check knows are the ones the code provides', () => {
-  const item = new ItemFacts({} as InvoiceFacts, { itemLabel: 'Line 1' });
-  assert.deepEqual(Object.keys(item).sort(), [...ITEM_FACT_NAMES].sort());
-  for (const name of INVOICE_FACT_NAMES) assert.ok(name in item, `${name} is read through by a line's computed fact`);
+  const invoice = invoiceWith({ charges: [{ code: 'FREIGHT', amount: '5.00' }] } as never);
+  const inputs = {
+    invoice,
+    profile: profileWith({}),
+    today: '2026-11-20',
+    history: EMPTY_HISTORY,
+    attachments: new Map(),
+    ruleParams: new Map(),
+    amounts: invoiceAmounts(invoice),
+  };
+  const invoiceFacts = computeInvoiceFacts(inputs);
+  assert.deepEqual(Object.keys(invoiceFacts), [...INVOICE_FACT_NAMES]);
+  const line = computeLineFacts(inputs, invoiceFacts, invoice.lines[0] as never, 0, undefined);
+  const charge = computeChargeFacts(inputs, invoiceFacts, invoice.charges?.[0] as never, 'charge', 0);
+  for (const item of [line, charge]) {
+    assert.deepEqual(Object.keys(item).sort(), [...ITEM_FACT_NAMES].sort());
+    for (const name of INVOICE_FACT_NAMES) assert.ok(name in item, `${name} is read through by a line's computed fact`);
+  }
+  assert.equal(line.itemLabel, 'Line 1');
+  assert.equal(charge.itemLabel, 'Charge FREIGHT');
+  assert.equal(line.linesTotal, '45.00');
 });
