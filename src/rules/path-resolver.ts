@@ -1,4 +1,4 @@
-import { PairCache } from '../model/bounded-cache.js';
+import { BoundedMemo } from '../model/bounded-cache.js';
 
 /**
  * Fact paths in rules are plain dotted paths ("$.buyer.address.city", "$.lines.0.sku"). One
@@ -8,14 +8,14 @@ import { PairCache } from '../model/bounded-cache.js';
  */
 
 /** Paths come from rules and messages, a few hundred at most: each is split once (bounded all the same). */
-const segmentCache = new PairCache<string, string, readonly string[]>(10_000);
+const segmentCache = new BoundedMemo<string, readonly string[]>(10_000);
 
 export function pathSegments(path: string): readonly string[] {
-  return segmentCache.get(path, '.', splitPath);
+  return segmentCache.get(path, splitPath);
 }
 
-function splitPath(path: string, separator: string): readonly string[] {
-  return path === '$' || path === '' ? [] : path.replace(/^\$\.?/, '').split(separator);
+function splitPath(path: string): readonly string[] {
+  return path === '$' || path === '' ? [] : path.replace(/^\$\.?/, '').split('.');
 }
 
 export function resolvePath(value: unknown, path: string): unknown {
