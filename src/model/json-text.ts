@@ -32,9 +32,44 @@ export function parseJsonText(text: string, file: string, firstLine = 1, numbers
   } catch (cause) {
     throw syntaxError(text, file, firstLine, cause);
   }
+  // Valid UTF-8 carries no lone surrogate, but a \ud800 escape does: half a character is no
+  // text, refused as an invalid byte is. Only a text with such an escape is walked.
+  if (SURROGATE_ESCAPE.test(text)) {
+    const pointer = illFormedStringAt(value, '');
+    if (pointer !== undefined) {
+      throw new InputError('INPUT_MALFORMED', 'model', [{
+        location: locatePointer(text, pointer, file, firstLine),
+        field: pointer,
+        message: 'holds half of a UTF-16 surrogate pair (a \\uD800-\\uDFFF escape without its other half), which is no character: fix the text that was exported',
+      }]);
+    }
+  }
   // The common case: decimals written as strings. Only a document that really holds numbers
   // pays for recovering their text.
   return numbers === 'as-text' && containsNumber(value) ? numbersAsText(text, value) : value;
+}
+
+/** A \u escape of either half of a surrogate pair; a text without one cannot hold a lone half. */
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
+
+/** The pointer of the first string (value or key) that is not well-formed UTF-16, if any. */
+function illFormedStringAt(value: unknown, pointer: string): string | undefined {
+  if (typeof value === 'string') return value.isWellFormed() ? undefined : pointer;
+  if (value === null || typeof value !== 'object') return undefined;
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const found = illFormedStringAt(item, appendPointer(pointer, index));
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    const at = appendPointer(pointer, key);
+    if (!key.isWellFormed()) return at;
+    const found = illFormedStringAt(item, at);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /**

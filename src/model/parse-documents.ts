@@ -32,7 +32,7 @@ export function utf8Text(bytes: Buffer, file: string): string {
 }
 
 export function invalidUtf8(location: { file: string; line: number; column: number }, byte: number | undefined): InputError {
-  return new InputError('INPUT_MALFORMED', 'model', [{ location, message: describeInvalidByte(byte) }]);
+  return new InputError('INPUT_MALFORMED', 'model', [{ location, message: describeInvalidByte(byte, location.line === 1 && location.column === 1) }]);
 }
 
 /** The documents of a JSON file's text: one object, or an array of them. */

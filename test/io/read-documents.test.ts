@@ -305,3 +305,39 @@ test('CSV: a header that names an object prototype property is refused with its 
     assert.equal(({} as Record<string, unknown>).remitTo, undefined);
   }
 });
+
+test('a lone surrogate written as an escape ("\\ud800") is bad input at its place, as an invalid UTF-8 byte is; a pair is text', async () => {
+  const root = tempFolder();
+  const text = JSON.stringify({ ...invoiceWith(), note: 'Markt @@' }, null, 2);
+  const file = join(root, 'lone.json');
+  writeFileSync(file, text.replace('@@', '\\ud800'));
+  const error = await inputError(readInvoices(file));
+  assert.equal(error.code, 'INPUT_MALFORMED');
+  const line = text.split('\n').findIndex((entry) => entry.includes('@@'));
+  assert.equal(error.problems[0]?.location.line, line + 1);
+  assert.equal(error.problems[0]?.field, '/note');
+  assert.match(error.message, /half of a UTF-16 surrogate pair/);
+  // In JSON Lines, a key, and a low half alone: the same.
+  const lines = [JSON.stringify(invoiceWith()), JSON.stringify({ ...invoiceWith({ invoiceNumber: 'INV-2' }), buyer: { name: 'X' } }).replace('"X"', '"\\uDC00x"')];
+  writeFileSync(join(root, 'lone.jsonl'), `${lines.join('\n')}\n`);
+  const jsonl = await inputError(readInvoices(join(root, 'lone.jsonl')));
+  assert.equal(jsonl.problems[0]?.location.line, 2);
+  assert.equal(jsonl.problems[0]?.field, '/buyer/name');
+  // An escaped pair is one character; an escaped backslash before "ud800" is no escape at all.
+  writeFileSync(join(root, 'pair.json'), text.replace('@@', '\\ud83d\\ude00 \\\\ud800'));
+  const [read] = await readInvoices(join(root, 'pair.json'));
+  assert.equal((read?.document as Invoice).note, 'Markt \u{1f600} \\ud800');
+});
+
+test('a UTF-16 file (JSON, JSON Lines or CSV) is said to be UTF-16, not just a bad byte', async () => {
+  const root = tempFolder();
+  const utf16 = (text: string) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  writeFileSync(join(root, 'a.json'), utf16(JSON.stringify(invoiceWith())));
+  writeFileSync(join(root, 'b.jsonl'), utf16(`${JSON.stringify(invoiceWith())}\n`));
+  writeFileSync(join(root, 'c.csv'), utf16('invoiceNumber,customerId\nINV-1,acme\n'));
+  for (const name of ['a.json', 'b.jsonl', 'c.csv']) {
+    const error = await inputError(readInvoices(join(root, name)));
+    assert.deepEqual({ line: error.problems[0]?.location.line, column: error.problems[0]?.location.column }, { line: 1, column: 1 }, name);
+    assert.match(error.message, /is UTF-16 .*save the file as UTF-8/, name);
+  }
+});
