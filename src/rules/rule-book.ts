@@ -2,7 +2,7 @@ import type { InputProblem, SourceLocation } from '../model/errors.js';
 import { appendPointer, locatePointer } from '../model/json-text.js';
 import type { ResolvedProfile } from '../model/profile.js';
 import { patternProblem } from '../model/regexp-cache.js';
-import { builtInParamNames, ruleDefinitionProblems } from './rule-check.js';
+import { builtInParamNames, invoicePointerProblems, ruleDefinitionProblems } from './rule-check.js';
 import type { ActiveRule, RuleDefinition, Severity } from './rule.js';
 
 /**
@@ -34,6 +34,7 @@ export function buildRuleBook(resolved: ResolvedProfile, builtIns: readonly Rule
     if (setting === undefined || setting === false) continue;
     const { severity, ...params } = typeof setting === 'object' && setting !== null ? (setting as { severity?: Severity }) : {};
     problems.push(...patternParamProblems(resolved, `/rules/${definition.id}`, params, builtInPatternParams(definition)));
+    problems.push(...invoicePointerProblems(definition.id, setting).map(({ pointer, message }) => settingProblem(resolved, `/rules/${definition.id}${pointer}`, message)));
     rules.push({
       id: definition.id,
       definition,

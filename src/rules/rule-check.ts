@@ -235,3 +235,42 @@ export function builtInParamNames(rule: RuleDefinition): Set<string> {
   }
   return names;
 }
+
+/**
+ * The settings of a built-in rule that the profile schema types as JSON Pointers into the
+ * invoice (required-fields' `fields`, allowed-values' `checks[].field`) and name no field the
+ * invoice schema has: such a rule would hold every invoice for a field that cannot exist, or
+ * check nothing. `*` stands for each line. Pointers are relative to the rule's setting.
+ */
+export function invoicePointerProblems(ruleId: string, setting: unknown): RuleDefinitionProblem[] {
+  const profile = loadedSchemas().get('profile') as Schema;
+  const problems: RuleDefinitionProblem[] = [];
+  const visit = (schema: Schema | undefined, value: unknown, pointer: string): void => {
+    if (schema === undefined) return;
+    if (schema.$ref === '#/$defs/pointer') {
+      if (typeof value === 'string') {
+        const problem = factPathProblem('invoice', pointerAsPath(value), 'invoice', { names: new Set() });
+        if (problem) problems.push({ pointer, message: `${value} names no field of an invoice: ${problem}` });
+      }
+      return;
+    }
+    const shape = resolved({ root: profile, schema })?.schema;
+    if (shape === undefined) return;
+    for (const alternative of (shape.oneOf ?? shape.anyOf ?? []) as Schema[]) visit(alternative, value, pointer);
+    if (Array.isArray(value) && shape.items) {
+      for (const [index, item] of value.entries()) visit(shape.items as Schema, item, appendPointer(pointer, index));
+    } else if (value !== null && typeof value === 'object' && !Array.isArray(value) && shape.properties) {
+      const properties = shape.properties as Record<string, Schema>;
+      for (const [key, item] of Object.entries(value)) if (Object.hasOwn(properties, key)) visit(properties[key], item, appendPointer(pointer, key));
+    }
+  };
+  for (const located of children([{ root: profile, schema: profile }], ['rules', ruleId])) visit(located.schema, setting, '');
+  const unique = new Map(problems.map((problem) => [`${problem.pointer}\u0000${problem.message}`, problem]));
+  return [...unique.values()];
+}
+
+/** "/lines/*\/sku" as the rule path "$.lines.0.sku" (any line stands for every line). */
+function pointerAsPath(pointer: string): string {
+  const segments = pointer.split('/').slice(1).map((segment) => (segment === '*' ? '0' : segment.replace(/~1/g, '/').replace(/~0/g, '~')));
+  return ['$', ...segments].join('.');
+}

@@ -172,3 +172,20 @@ test('the computed fact names the check knows are the ones the code provides', (
   assert.equal(charge.itemLabel, 'Charge FREIGHT');
   assert.equal(line.linesTotal, '45.00');
 });
+
+test('a required-fields or allowed-values pointer that names no invoice field is a lint error at the setting', async () => {
+  const profile = profileWith({
+    'required-fields': { fields: ['/buyerReference', '/buyerReferenz', '/lines/*/sku', '/lines/*/skew'] },
+    'allowed-values': { checks: [{ field: '/shipTo/name', values: ['Dock 4'] }, { field: '/shipTo/nmae', values: ['Dock 4'] }] },
+  });
+  const text = `${JSON.stringify(profile, null, 2)}\n`;
+  const root = tempFolder({ 'profiles/acme.json': text });
+  const file = join(root, 'profiles', 'acme.json');
+  const lines = await lintLines(root);
+  assert.deepEqual(lines.map((line) => line.split(' ').slice(0, 2).join(' ')).sort(), [
+    `${file}:${positionOf(text, '"field": "/shipTo/nmae"')} /rules/allowed-values/checks/1/field`,
+    `${file}:${positionOf(text, '"/buyerReferenz"')} /rules/required-fields/fields/1`,
+    `${file}:${positionOf(text, '"/lines/*/skew"')} /rules/required-fields/fields/3`,
+  ].sort());
+  assert.match(lines.find((line) => line.includes('buyerReferenz')) ?? '', /\/buyerReferenz names no field of an invoice: "buyerReferenz" is not a field of invoice at \$: expected one of .*buyerReference/);
+});
