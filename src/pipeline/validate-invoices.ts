@@ -35,19 +35,13 @@ export interface InvoiceResult {
   /** No finding of severity error: the invoice may be sent. */
   readonly ok: boolean;
   readonly findings: readonly Finding[];
-  // Not the invoice itself: a batch's results live until the batch is done, and holding the
-  // invoices with them pushed them out of V8's young generation, doubling the time spent in GC.
+  // Not the invoice itself: a batch's results live until the batch is done, and the invoices kept
+  // alive with them made garbage collection cost as much again (bench/README.md).
 }
 
 /**
  * Invoices are checked one after another, in input order: duplicates and what earlier
- * invoices took from a PO depend on that order. (Worker threads partitioned by customer and PO
- * were tried and measured: 10,000 invoices took 2.55 s with two workers against 2.25 s without
- * on these 2-vCPU machines, and 316 MB against 142 MB; passing invoices between threads cost
- * more than the second core gave. Measured again after the rules got ~2.5× faster: of 2.56 s
- * for 10,000 invoices, reading, parsing and the schema check take 0.62 s, and the process
- * already spends 3.4 s of CPU, V8's own background threads using much of the second core; a
- * worker would have to parse each invoice again, so at best ~1.3× was to be had. Not done.)
+ * invoices took from a PO depend on that order (why not in worker threads: bench/README.md).
  */
 export async function* validateInvoices(options: ValidateOptions): AsyncGenerator<InvoiceResult> {
   for await (const results of validateInvoiceBatches(options)) yield* results;
