@@ -1,4 +1,5 @@
 import { findNodeAtLocation, parse, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { BoundedMemo } from './bounded-cache.js';
 import { InputError, type SourceLocation } from './errors.js';
 import { scanJsonNumbers, withNumberTexts } from './json-number-scan.js';
 
@@ -109,7 +110,7 @@ export function valueWithNumbersAsText(text: string): unknown {
   return numbersAsText(text, parsed);
 }
 
-/** The slow path: jsonc-parser's tree, with every number's text read at its offset. About four times the cost of the fast path. */
+/** The slow path (see numbersAsText): jsonc-parser's tree, with every number's text read at its offset. */
 export function valueWithNumbersAsTextByTree(text: string): unknown {
   const root = parseTree(text);
   if (!root) return undefined;
@@ -190,16 +191,16 @@ export function appendPointer(pointer: string, key: string | number): string {
   return `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
 }
 
-const segmentCache = new Map<string, readonly string[]>();
+/** Each pointer's segments: rules ask for the same few pointers again and again. */
+const segmentsOfPointers = new BoundedMemo<string, readonly string[]>();
 
-/** Turn a JSON Pointer ("/lines/0/quantity") into its segments (cached: rules reuse a few). */
+/** Turn a JSON Pointer ("/lines/0/quantity") into its segments. */
 export function pointerSegments(pointer: string): readonly string[] {
-  let segments = segmentCache.get(pointer);
-  if (!segments) {
-    segments = pointer === '' || pointer === '/' ? [] : pointer.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
-    if (segmentCache.size < 1000) segmentCache.set(pointer, segments);
-  }
-  return segments;
+  return segmentsOfPointers.get(pointer, splitPointer);
+}
+
+function splitPointer(pointer: string): readonly string[] {
+  return pointer === '' || pointer === '/' ? [] : pointer.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /**

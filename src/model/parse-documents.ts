@@ -3,6 +3,7 @@ import { InputError, type InputProblem } from './errors.js';
 import type { DocumentSource, Invoice, PurchaseOrder, Sourced } from './invoice.js';
 import { lineColumnAt, locatePointer, parseJsonText } from './json-text.js';
 import { describeSchemaErrors } from './schema-check.js';
+import { offsetPastDepth } from './text-scan.js';
 import { describeInvalidByte, firstInvalidUtf8, isUtf8, unfinishedTail, withoutByteOrderMark } from './utf8-text.js';
 
 /**
@@ -115,27 +116,6 @@ export function nestedTooDeep(text: string, file: string, firstLine = 1, cause?:
     location: { file, line: line + firstLine - 1, column },
     message: `malformed JSON: nested more than ${MAX_NESTING} levels deep (objects and arrays within each other); no invoice, purchase order or profile is`,
   }], cause === undefined ? undefined : { cause });
-}
-
-/** Where the text's objects and arrays first nest deeper than `limit`, strings skipped; -1 if they never do. */
-function offsetPastDepth(text: string, limit: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (inString) {
-      if (code === 0x5c) index += 1;
-      else if (code === 0x22) inString = false;
-    } else if (code === 0x22) {
-      inString = true;
-    } else if (code === 0x7b || code === 0x5b) {
-      depth += 1;
-      if (depth > limit) return index;
-    } else if (code === 0x7d || code === 0x5d) {
-      depth -= 1;
-    }
-  }
-  return -1;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { setFlagsFromString } from 'node:v8';
 import { RE2JS } from 're2js';
+import { BoundedMemo } from './bounded-cache.js';
 
 /**
  * Patterns from profiles (po-format, invoice-number-format, custom rules' `matches` ...) run
@@ -23,37 +24,29 @@ export interface TextPattern {
   test(text: string): boolean;
 }
 
-const compiled = new Map<string, TextPattern>();
-const templatePatterns = new Map<string, RegExp>();
+/** Each profile pattern's choice (a pattern, or why none can be), made once per pattern text. */
+const choices = new BoundedMemo<string, TextPattern | string>();
+/** Each template pattern compiled once. */
+const templatePatterns = new BoundedMemo<string, RegExp>();
 
 /**
  * A pattern from a shipped template (edi-templates/), compiled once: the project's own, so it may
  * use lookaheads; V8 still switches it to its linear engine after too many backtracks where it can.
  */
 export function cachedRegExp(pattern: string): RegExp {
-  let regexp = templatePatterns.get(pattern);
-  if (!regexp) {
-    regexp = new RegExp(pattern);
-    templatePatterns.set(pattern, regexp);
-  }
-  return regexp;
+  return templatePatterns.get(pattern, (source) => new RegExp(source));
 }
 
 /** A pattern from a profile or rule, compiled once, matched in linear time; patternProblem says first why one cannot be. */
 export function linearPattern(pattern: string): TextPattern {
-  let regexp = compiled.get(pattern);
-  if (!regexp) {
-    const chosen = choosePattern(pattern);
-    if (typeof chosen === 'string') throw new SyntaxError(`the regular expression ${pattern} ${chosen}`);
-    regexp = chosen;
-    compiled.set(pattern, regexp);
-  }
-  return regexp;
+  const chosen = choices.get(pattern, choosePattern);
+  if (typeof chosen === 'string') throw new SyntaxError(`the regular expression ${pattern} ${chosen}`);
+  return chosen;
 }
 
 /** Why a pattern cannot be used (not a regular expression, or not one that runs in linear time), or undefined when it can. */
 export function patternProblem(pattern: string): string | undefined {
-  const chosen = compiled.get(pattern) ?? choosePattern(pattern);
+  const chosen = choices.get(pattern, choosePattern);
   return typeof chosen === 'string' ? chosen : undefined;
 }
 

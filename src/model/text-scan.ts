@@ -102,9 +102,56 @@ export function everyCharacterIn(table: Uint8Array, text: string): boolean {
   return true;
 }
 
-/** The table everyCharacterIn reads for the characters a one-character pattern accepts. */
+/**
+ * Whether a pattern of single characters (a separator, a character outside a set) finds one in
+ * the text: a short text is looked up per character in the pattern's latin1Table, cheaper than a
+ * call into the regular expression engine; a longer text, or one past U+00FF, goes to the pattern.
+ */
+export function someCharacterIn(table: Uint8Array, pattern: RegExp, text: string): boolean {
+  if (text.length > SCAN_AT_MOST) return pattern.test(text);
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (code > 255) return pattern.test(text);
+    if (table[code] === 1) return true;
+  }
+  return false;
+}
+
+/** The table everyCharacterIn and someCharacterIn read for the characters a one-character pattern accepts. */
 export function latin1Table(character: RegExp): Uint8Array {
   return Uint8Array.from({ length: 256 }, (_, code) => (character.test(String.fromCharCode(code)) ? 1 : 0));
+}
+
+/** How many ASCII digits a text has: (text.match(/\d/g) ?? []).length, the length of a number as X12 and EDIFACT count it. */
+export function countDigits(text: string): number {
+  let count = 0;
+  for (let index = 0; index < text.length; index += 1) if (isDigit(text.charCodeAt(index))) count += 1;
+  return count;
+}
+
+/**
+ * Where a JSON text's objects and arrays first nest deeper than `limit` (the offset of the
+ * opening bracket), brackets inside strings not counted; -1 if they never do. One pass, no
+ * recursion, so it can measure a text too deep for any recursive parser.
+ */
+export function offsetPastDepth(text: string, limit: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (code === 0x5c /* \ */) index += 1;
+      else if (code === 0x22 /* " */) inString = false;
+    } else if (code === 0x22) {
+      inString = true;
+    } else if (code === 0x7b /* { */ || code === 0x5b /* [ */) {
+      depth += 1;
+      if (depth > limit) return index;
+    } else if (code === 0x7d /* } */ || code === 0x5d /* ] */) {
+      depth -= 1;
+    }
+  }
+  return -1;
 }
 
 function isDigit(code: number): boolean {

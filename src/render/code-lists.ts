@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BoundedMemo } from '../model/bounded-cache.js';
 import { InputError, RenderError } from '../model/errors.js';
 import type { ClosedCodes } from '../model/generated/template.js';
 
@@ -21,13 +22,15 @@ export interface ClosedCodeList {
 export const codeListDirectory = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'edi-templates', 'code-lists');
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9-]*$/;
-const loaded = new Map<string, ClosedCodeList>();
+/** Each list read and checked once, by its directory and name. */
+const loaded = new BoundedMemo<string, ClosedCodeList>();
 
 /** A code list by name, read and checked once per process; refused as a template problem when it is missing or malformed. */
 export function codeList(name: string, directory = codeListDirectory): ClosedCodeList {
-  const key = join(directory, name);
-  let list = loaded.get(key);
-  if (list) return list;
+  return loaded.get(join(directory, name), () => readCodeList(name, directory));
+}
+
+function readCodeList(name: string, directory: string): ClosedCodeList {
   const file = join(directory, `${name}.json`);
   if (!NAME.test(name) || !existsSync(file)) {
     throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file }, message: `no code list "${name}" in ${directory}` }]);
@@ -36,9 +39,7 @@ export function codeList(name: string, directory = codeListDirectory): ClosedCod
   if (typeof value.title !== 'string' || !Array.isArray(value.codes) || value.codes.length === 0 || !value.codes.every((code) => typeof code === 'string' && code !== '')) {
     throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file }, message: 'a code list is { "title": text, "codes": [non-empty texts, at least one] }' }]);
   }
-  list = { name, title: value.title, codes: new Set(value.codes as string[]) };
-  loaded.set(key, list);
-  return list;
+  return { name, title: value.title, codes: new Set(value.codes as string[]) };
 }
 
 /** A template's `codes`: a code list's name, or the codes written in the template. */

@@ -1,5 +1,6 @@
 import { BoundedMemo, PairCache } from '../model/bounded-cache.js';
 import { RenderError } from '../model/errors.js';
+import { countDigits, latin1Table, someCharacterIn } from '../model/text-scan.js';
 import { separatorElementAt, type SegmentSyntax, type SeparatorElement, type SyntaxStandard } from '../edi-syntax/segment-syntax.js';
 import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, readsOnlyPaths, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
 import { TemplateCode } from './template-code.js';
@@ -75,10 +76,9 @@ const compiledPrograms = new PairCache<readonly SegmentNode[], SyntaxStandard, S
  * conditions become straight-line code, each path a property read (read once per part, see
  * SegmentCode.hoisted); each element is one call of a small helper with the element's rule
  * (lengths, codes, character kind), which does the checks and the separators, so the shared
- * helpers and the small generated code are both fast early in a run (bench/README.md tells how
- * this was measured). What is the same for a whole run is worked out once (runConstant), and a
- * segment whose values are the same as when it was last written is its last text
- * (rememberedSegment).
+ * helpers and the small generated code are both fast early in a run (see bench/README.md). What
+ * is the same for a whole run is worked out once (runConstant), and a segment whose values are
+ * the same as when it was last written is its last text (rememberedSegment).
  */
 function compileProgram(nodes: readonly SegmentNode[], standard: SyntaxStandard): SegmentProgram {
   const code = new SegmentCode(standard);
@@ -529,7 +529,7 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
     characterSet: syntax.characterSet,
     outsideCharacterSet,
     carePattern: needsCare,
-    careTable: specials.some((character) => character.length !== 1) ? undefined : Uint8Array.from({ length: 256 }, (_, code) => (needsCare.test(String.fromCharCode(code)) ? 1 : 0)),
+    careTable: specials.some((character) => character.length !== 1) ? undefined : latin1Table(needsCare),
     numbersNeedCare: canNeedCare('0123456789-.'),
     plainTextNeedsCare: canNeedCare('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '),
     specials,
@@ -542,24 +542,11 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
   };
 }
 
-/**
- * Whether a text has a character outside the character set or a separator (carePattern): a
- * short text is scanned against a table of the first 256 characters, which is cheaper than a
- * call into the regular expression engine (see bench/README.md); anything past U+00FF, a
- * separator of more than one character, or a longer text is left to the pattern.
- */
+/** Whether a text has a character outside the character set or a separator (carePattern), scanned where a table can be. */
 function needsCare(text: string, syntax: PreparedSyntax): boolean {
   const table = syntax.careTable;
-  if (table === undefined || text.length > SCAN_AT_MOST) return syntax.carePattern.test(text);
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    if (code > 255) return syntax.carePattern.test(text);
-    if (table[code] === 1) return true;
-  }
-  return false;
+  return table === undefined ? syntax.carePattern.test(text) : someCharacterIn(table, syntax.carePattern, text);
 }
-
-const SCAN_AT_MOST = 12;
 
 /** A pattern matching any of these strings (none: never matches). */
 function anyOf(strings: readonly string[], flags: string): RegExp {
@@ -573,19 +560,10 @@ function elementName(tag: string, index: number, element: Element): string {
 
 /** A number's length counts its digits only (X12 R and N, EDIFACT n): not the sign, not the decimal mark. */
 function checkLength(value: string, numeric: boolean, min: number | undefined, max: number | undefined, name: string, invoiceNumber: string): void {
-  const length = numeric ? digitCount(value) : value.length;
+  const length = numeric ? countDigits(value) : value.length;
   const unit = numeric ? 'digits' : 'characters';
   if (max !== undefined && length > max) throw new RenderError(invoiceNumber, name, `"${value}" is ${length} ${unit}, more than the ${max} the standard allows`);
   if (min !== undefined && length < min) throw new RenderError(invoiceNumber, name, `"${value}" is ${length} ${unit}, fewer than the ${min} the standard requires`);
-}
-
-function digitCount(value: string): number {
-  let count = 0;
-  for (let index = 0; index < value.length; index += 1) {
-    const code = value.charCodeAt(index);
-    if (code >= 48 && code <= 57) count += 1;
-  }
-  return count;
 }
 
 /**

@@ -2,11 +2,11 @@ import { bindLoop, expressionTextCode, pathCode, type CodeValues, type LoopBindi
 
 /**
  * What the compilers of segment and XML templates share. A template becomes JavaScript source,
- * as template engines do, so that V8 runs straight-line code with one known callee per call
- * site. Nothing of a template's text becomes code except quoted as a JSON string literal
- * (names, ids, paths); expressions go through expressionTextCode, and what the code calls
- * (compiled filters, code sets) sits in a table the code names `v[i]`. Helpers with the
- * writer's checks and messages are `h`.
+ * as template engines do, so that each document is written by straight-line code with one known
+ * callee per call site (see bench/README.md). Nothing of a template's text becomes code except
+ * quoted as a JSON string literal (names, ids, paths); expressions go through expressionTextCode,
+ * and what the code calls (compiled filters, code sets) sits in a table the code names `v[i]`.
+ * Helpers with the writer's checks and messages are `h`.
  */
 export abstract class TemplateCode implements CodeValues {
   /** What the code calls or reads by reference. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  everyCharacterIn, hasIrregularSpacing, isCanonicalMoney, isDecimalText, isShortestDecimal, latin1Table, SCAN_AT_MOST,
+  countDigits, everyCharacterIn, hasIrregularSpacing, isCanonicalMoney, isDecimalText, isShortestDecimal, latin1Table, offsetPastDepth,
+  SCAN_AT_MOST, someCharacterIn,
 } from '../../src/model/text-scan.js';
 
 /** Texts of the given characters, of every length up to `longest`, drawn by a seeded generator: the same on every run. */
@@ -62,4 +63,47 @@ test('everyCharacterIn agrees with the one-character pattern its Latin-1 table w
   for (const text of texts(alphabet, 10, 10_000)) {
     assert.equal(everyCharacterIn(table, text), [...text].every((one) => character.test(one)), JSON.stringify(text));
   }
+});
+
+test('someCharacterIn agrees with its one-character pattern, in short and long texts, past U+00FF too', () => {
+  // X12's separators and a character outside its basic set, as the segment writer's care pattern is made.
+  const pattern = /[^A-Z0-9 !"&'()*+,\-./:;?=]|\*|~|\^/;
+  const table = latin1Table(pattern);
+  const alphabet = ['A', '9', ' ', '*', '~', '^', 'a', '\u00e9', '\u20ac', '\u{1f600}', '-'];
+  const drawn = texts(alphabet, SCAN_AT_MOST * 2, 20_000);
+  assert.ok(drawn.some((text) => text.length <= SCAN_AT_MOST && !pattern.test(text)) && drawn.some((text) => text.length > SCAN_AT_MOST));
+  for (const text of drawn) assert.equal(someCharacterIn(table, pattern, text), pattern.test(text), JSON.stringify(text));
+});
+
+test('countDigits counts what /\\d/g matches', () => {
+  for (const text of texts([...NUMBER_CHARACTERS, '\u0663', 'x'], 12, 10_000)) {
+    assert.equal(countDigits(text), (text.match(/\d/g) ?? []).length, JSON.stringify(text));
+  }
+});
+
+/** offsetPastDepth written another way: JSON's strings and brackets as the tokens of one regular expression. */
+function referenceOffsetPastDepth(text: string, limit: number): number {
+  let depth = 0;
+  for (const token of text.matchAll(/"(?:[^"\\]|\\[\s\S])*"?|[[{]|[\]}]/g)) {
+    if (token[0] === '[' || token[0] === '{') {
+      depth += 1;
+      if (depth > limit) return token.index;
+    } else if (token[0] === ']' || token[0] === '}') depth -= 1;
+  }
+  return -1;
+}
+
+test('offsetPastDepth finds the bracket that nests past the limit, brackets inside strings (escaped quotes too) not counted', () => {
+  const alphabet = ['[', '[', '{', '{', ']', '}', '"', '\\', 'a', ','];
+  const drawn = texts(alphabet, 40, 20_000);
+  let found = 0;
+  for (const text of drawn) {
+    const offset = offsetPastDepth(text, 3);
+    if (offset !== -1) found += 1;
+    assert.equal(offset, referenceOffsetPastDepth(text, 3), JSON.stringify(text));
+  }
+  assert.ok(found > 100 && found < drawn.length - 100, `both kinds drawn (${found} too deep)`);
+  assert.equal(offsetPastDepth('[[["[[[["]]]]', 3), -1);
+  assert.equal(offsetPastDepth('[[["\\"[[]]]', 3), -1, 'an escaped quote does not end the string');
+  assert.equal(offsetPastDepth('[[["\\\\"[[]]]', 3), 7, 'an escaped backslash does not escape the quote after it');
 });
