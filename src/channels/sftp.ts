@@ -202,7 +202,8 @@ class SftpChannel implements OpenChannel {
     const { client } = connection;
     const uploaded: string[] = [];
     const renamed: string[] = [];
-    let renaming = false;
+    /** The final name being renamed to, once renaming began. */
+    let renaming: string | undefined;
     try {
       if (!connection.remoteDirChecked) {
         if ((await this.step(connection, client.exists(remoteDir), signal)) !== 'd') {
@@ -220,14 +221,15 @@ class SftpChannel implements OpenChannel {
         await this.step(connection, client.put(Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength), temporaries[index]!), signal);
       }
       // Attachments first, the document last: when the invoice appears, what it refers to is there.
-      renaming = true;
       for (const index of [...files.keys()].slice(1).concat(0)) {
         const [from, to] = [temporaries[index]!, finals[index]!];
+        renaming = to;
         await this.step(connection, connection.posixRename ? client.posixRename(from, to) : client.rename(from, to), signal);
         renamed.push(to);
       }
     } catch (error) {
-      throw await this.failure(error, connection, { uploaded: uploaded.filter((path) => !renamedFrom(path, temporaries, finals, renamed)), renamed, renaming, finals });
+      const left = uploaded.filter((path) => !renamed.includes(finals[temporaries.indexOf(path)]!));
+      throw await this.failure(error, connection, { uploaded: left, renamed, renaming, finals });
     }
     return { outcome: 'sent', reference: finals[0]! };
   }
@@ -236,7 +238,7 @@ class SftpChannel implements OpenChannel {
   private async failure(
     error: unknown,
     connection: Connection,
-    progress: { uploaded: string[]; renamed: string[]; renaming: boolean; finals: string[] },
+    progress: { uploaded: string[]; renamed: string[]; renaming: string | undefined; finals: string[] },
   ): Promise<ChannelError> {
     if (error instanceof ChannelError) return error;
     const code = (error as SshError).code;
@@ -250,26 +252,26 @@ class SftpChannel implements OpenChannel {
       for (const path of progress.uploaded) await connection.client.delete(path, true).catch(() => undefined);
     }
     const leftovers = connection.lost && progress.uploaded.length > 0 ? ` (temporary files ${progress.uploaded.join(', ')} may remain; they never carry a final name)` : '';
-    if (progress.renaming) {
+    if (progress.renaming !== undefined) {
+      const missing = progress.finals.filter((path) => !progress.renamed.includes(path)).join(', ');
       if (!connection.lost && progress.renamed.length === 0) {
-        // The server said no to the first rename, so no final name appeared.
-        const kind = code === PERMISSION_DENIED || (await connection.client.exists(progress.finals[0]!).catch(() => false)) !== false ? 'precondition' : 'transient';
-        return new ChannelError(kind, CHANNEL, `${this.where()} refused to rename the upload to its final name (${reason}); nothing was delivered`, { cause: error });
+        // The server said no to the first rename, so no final name appeared; a name taken meanwhile is someone else's file.
+        const taken = (await connection.client.exists(progress.renaming).catch(() => false)) !== false;
+        const kind = code === PERMISSION_DENIED || taken ? 'precondition' : 'transient';
+        return new ChannelError(kind, CHANNEL, `${this.where()} refused to rename the upload to ${progress.renaming} (${reason}${taken ? ': that name exists now' : ''}); nothing was delivered`, { cause: error });
       }
       const arrived = progress.renamed.length > 0 ? `${progress.renamed.join(', ')} arrived; ` : '';
-      const open = progress.finals.filter((path) => !progress.renamed.includes(path)).join(', ');
-      const temporaries = connection.lost && progress.uploaded.length > 0 ? ` (temporary files ${progress.uploaded.join(', ')} may remain)` : '';
-      return new ChannelError('unknown', CHANNEL, `the send to ${this.where()} failed while files were renamed to their final names (${reason}): ${arrived}whether ${open} arrived is unknown${temporaries}; check the server before sending again`, { cause: error });
+      if (!connection.lost) {
+        return new ChannelError('unknown', CHANNEL, `only part of the send reached ${this.where()}: ${arrived}the server refused to rename the upload to ${progress.renaming} (${reason}), so ${missing} did not arrive; a person should look before sending again`, { cause: error });
+      }
+      const temporaries = progress.uploaded.length > 0 ? ` (temporary files ${progress.uploaded.join(', ')} may remain)` : '';
+      return new ChannelError('unknown', CHANNEL, `the send to ${this.where()} failed while files were renamed to their final names (${reason}): ${arrived}whether ${missing} arrived is unknown${temporaries}; check the server before sending again`, { cause: error });
     }
     if (!connection.lost && (code === NO_SUCH_FILE || code === PERMISSION_DENIED)) {
       return new ChannelError('precondition', CHANNEL, `${this.where()} does not let firstpass write in ${this.settings.remoteDir} (${reason}); nothing was sent`, { cause: error });
     }
     return new ChannelError('transient', CHANNEL, `the upload to ${this.where()} failed before any file got its final name (${reason}); nothing was delivered${leftovers}`, { cause: error });
   }
-}
-
-function renamedFrom(temporary: string, temporaries: readonly string[], finals: readonly string[], renamed: readonly string[]): boolean {
-  return renamed.includes(finals[temporaries.indexOf(temporary)]!);
 }
 
 export const sftpChannel: ChannelDefinition = {
