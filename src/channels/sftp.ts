@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import SftpClient from 'ssh2-sftp-client';
+import { ChannelError, type ChannelContext, type ChannelDefinition, type Delivery, type OpenChannel, type SendResult } from './channel.js';
+import { remoteNames } from './remote-file-name.js';
+
+/**
+ * SFTP: each file of a delivery is uploaded into `remoteDir` under a temporary dot name, and
+ * renamed to its final name only when every file is complete, so the customer never picks up half
+ * a file. The server's host key must match the profile's pin before a password or key leaves.
+ * One connection per open channel, reused across its sends, which run one at a time.
+ *
+ * What a failure means:
+ * - nothing sent: connection refused, reset or timed out, or lost before the first rename, and a
+ *   server error while writing (disk full) → transient (a temporary file may remain; it never
+ *   carries a final name, and the customer's pick-up skips dot files);
+ * - host key mismatch, authentication failure, a missing or unwritable remoteDir, a final name
+ *   already taken → precondition (firstpass never overwrites a file the customer has not picked up);
+ * - lost or refused while renaming, after a final name may have appeared → unknown.
+ */
+
+const CHANNEL = 'sftp';
+
+/** 43 base64 characters, as `ssh-keygen -l` prints a SHA-256 fingerprint after `SHA256:` (which may be written too). */
+const FINGERPRINT = /^(?:SHA256:)?([A-Za-z0-9+/]{43})$/;
+
+/** SFTP status codes (RFC draft-ietf-secsh-filexfer-02) that say the configuration is wrong, not the moment. */
+const NO_SUCH_FILE = 2;
+const PERMISSION_DENIED = 3;
+
+interface SftpSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password: unknown;
+  readonly privateKey: unknown;
+  /** The pin without its `SHA256:` prefix. */
+  readonly hostKeySha256: string;
+  readonly remoteDir: string;
+}
+
+function settingsOf(config: Readonly<Record<string, unknown>>): SftpSettings {
+  const text = (key: string): string => {
+    const value = config[key];
+    if (typeof value !== 'string' || value === '') throw new ChannelError('precondition', CHANNEL, `the sftp channel needs "${key}" (a non-empty string)`);
+    return value;
+  };
+  const pin = FINGERPRINT.exec(text('hostKeySha256'))?.[1];
+  if (pin === undefined) throw new ChannelError('precondition', CHANNEL, `hostKeySha256 must be 43 base64 characters, as ssh-keygen -l prints after "SHA256:"; got "${String(config.hostKeySha256)}"`);
+  const port = config.port ?? 22;
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65_535) throw new ChannelError('precondition', CHANNEL, `port must be a whole number from 1 to 65535; got ${JSON.stringify(port)}`);
+  if (config.password === undefined && config.privateKey === undefined) throw new ChannelError('precondition', CHANNEL, 'the sftp channel needs a "password" or a "privateKey" secret');
+  return { host: text('host'), port, username: text('username'), password: config.password, privateKey: config.privateKey, hostKeySha256: pin, remoteDir: text('remoteDir') };
+}
+
+/** ssh2 hands the host key's SHA-256 in hex; people compare the unpadded base64 ssh-keygen prints. */
+function fingerprintOfHex(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64').replace(/=+$/, '');
+}
+
+/** An error ssh2 (or ssh2-sftp-client, which keeps the code) gives: a socket code, an SFTP status number, a level. */
+interface SshError {
+  readonly code?: unknown;
+  readonly level?: unknown;
+}
+
+/** One live SSH connection with its SFTP session. */
+interface Connection {
+  readonly client: SftpClient;
+  posixRename: boolean;
+  /** Set when the connection closed under us: the next send opens a new one. */
+  lost: boolean;
+  /** remoteDir was found to be a folder on this connection. */
+  remoteDirChecked: boolean;
+}
+
+class TimedOut extends Error {}
+
+class SftpChannel implements OpenChannel {
+  private connection: Connection | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+
+  constructor(
+    private readonly settings: SftpSettings,
+    private readonly context: ChannelContext,
+  ) {}
+
+  send(delivery: Delivery, signal?: AbortSignal): Promise<SendResult> {
+    // Operations on one connection must not interleave: each send waits for the one before.
+    const result = this.queue.then(() => this.sendNow(delivery, signal));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.queue;
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection && !connection.lost) await connection.client.end().catch(() => undefined);
+  }
+
+  private where(): string {
+    return `${this.settings.username}@${this.settings.host}:${this.settings.port}`;
+  }
+
+  private async connect(): Promise<Connection> {
+    if (this.connection && !this.connection.lost) return this.connection;
+    this.connection = undefined;
+    const { settings, context } = this;
+    // Secrets are read only now, when a send needs them; they go to ssh2 and nowhere else.
+    const password = settings.password === undefined ? undefined : await context.secret(settings.password, `sftp password for ${this.where()}`);
+    const privateKey = settings.privateKey === undefined ? undefined : await context.secret(settings.privateKey, `sftp private key for ${this.where()}`);
+    let seen: string | undefined;
+    let socketError: SshError | undefined;
+    const client = new SftpClient('firstpass', { error: () => {}, end: () => {}, close: () => {} });
+    const connection: Connection = { client, posixRename: false, lost: false, remoteDirChecked: false };
+    client.on('error', (error: SshError) => {
+      socketError ??= error;
+    });
+    const lost = () => {
+      connection.lost = true;
+    };
+    client.on('end', lost);
+    client.on('close', lost);
+    try {
+      const sftp = await client.connect({
+        host: settings.host,
+        port: settings.port,
+        username: settings.username,
+        ...(password === undefined ? {} : { password }),
+        ...(privateKey === undefined ? {} : { privateKey }),
+        readyTimeout: context.timeoutMs,
+        hostHash: 'sha256',
+        hostVerifier: (hex: string) => {
+          seen = fingerprintOfHex(hex);
+          return seen === settings.hostKeySha256;
+        },
+      });
+      // ssh2 keeps the server's advertised extensions here and nowhere public; OpenSSH's sshd offers posix-rename.
+      const extensions = (sftp as unknown as { _extensions?: Record<string, string> })._extensions;
+      connection.posixRename = extensions?.['posix-rename@openssh.com'] === '1';
+      this.connection = connection;
+      return connection;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if (seen !== undefined && seen !== settings.hostKeySha256) {
+        throw new ChannelError('precondition', CHANNEL, `the host key of ${settings.host}:${settings.port} is SHA256:${seen}, but the profile pins SHA256:${settings.hostKeySha256}; nothing was sent (if the server's key really changed, check the new one with its owner and update hostKeySha256)`);
+      }
+      const raw = socketError ?? (error as SshError);
+      if (raw.level === 'client-authentication') {
+        throw new ChannelError('precondition', CHANNEL, `${this.where()} refused the ${privateKey === undefined ? 'password' : 'private key'} (authentication failed); nothing was sent`);
+      }
+      if (/privateKey/.test(String((error as Error).message))) {
+        throw new ChannelError('precondition', CHANNEL, `the private key for ${this.where()} cannot be read (an unencrypted OpenSSH or PEM key is expected); nothing was sent`);
+      }
+      if (raw.level === 'handshake') {
+        throw new ChannelError('precondition', CHANNEL, `the SSH handshake with ${settings.host}:${settings.port} failed (${(error as Error).message}); nothing was sent`);
+      }
+      const why = raw.level === 'client-timeout' ? `no answer within ${context.timeoutMs} ms` : typeof raw.code === 'string' ? raw.code : (error as Error).message;
+      throw new ChannelError('transient', CHANNEL, `cannot connect to ${settings.host}:${settings.port} (${why}); nothing was sent`);
+    }
+  }
+
+  /** One remote operation, bounded by the timeout and the caller's signal; a hung one drops the connection. */
+  private async step<T>(connection: Connection, operation: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const stop = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimedOut(`no answer within ${this.context.timeoutMs} ms`)), this.context.timeoutMs);
+      onAbort = () => reject(new TimedOut('the send was cancelled'));
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([operation, stop]);
+    } catch (error) {
+      if (error instanceof TimedOut) {
+        connection.lost = true;
+        // The library has no way to abandon one request; the socket goes, and the request with it.
+        (connection.client as unknown as { client: { destroy(): void } }).client.destroy();
+      }
+      operation.catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async sendNow(delivery: Delivery, signal: AbortSignal | undefined): Promise<SendResult> {
+    if (this.closed) throw new ChannelError('precondition', CHANNEL, 'the channel is closed');
+    if (signal?.aborted) throw new ChannelError('transient', CHANNEL, 'the send was cancelled before it began; nothing was sent');
+    const { remoteDir } = this.settings;
+    const files = [delivery.document, ...delivery.attachments];
+    const names = remoteNames(delivery.invoiceNumber, delivery.document.fileName, delivery.attachments.map((file) => file.fileName));
+    const finals = names.map((name) => posix.join(remoteDir, name));
+    const token = randomBytes(6).toString('hex');
+    const temporaries = names.map((_, index) => posix.join(remoteDir, `.firstpass-${token}-${index}.tmp`));
+    const connection = await this.connect();
+    const { client } = connection;
+    const uploaded: string[] = [];
+    const renamed: string[] = [];
+    /** The final name being renamed to, once renaming began. */
+    let renaming: string | undefined;
+    try {
+      if (!connection.remoteDirChecked) {
+        if ((await this.step(connection, client.exists(remoteDir), signal)) !== 'd') {
+          throw new ChannelError('precondition', CHANNEL, `remoteDir ${remoteDir} is not a folder on ${this.where()}; nothing was sent`);
+        }
+        connection.remoteDirChecked = true;
+      }
+      for (const path of finals) {
+        if ((await this.step(connection, client.exists(path), signal)) !== false) {
+          throw new ChannelError('precondition', CHANNEL, `${path} already exists on ${this.where()}: firstpass does not overwrite a file the customer has not picked up (an earlier send, or another file of that name); a person should look; nothing was sent`);
+        }
+      }
+      for (const [index, file] of files.entries()) {
+        uploaded.push(temporaries[index]!);
+        await this.step(connection, client.put(Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength), temporaries[index]!), signal);
+      }
+      // Attachments first, the document last: when the invoice appears, what it refers to is there.
+      for (const index of [...files.keys()].slice(1).concat(0)) {
+        const [from, to] = [temporaries[index]!, finals[index]!];
+        renaming = to;
+        await this.step(connection, connection.posixRename ? client.posixRename(from, to) : client.rename(from, to), signal);
+        renamed.push(to);
+      }
+    } catch (error) {
+      const left = uploaded.filter((path) => !renamed.includes(finals[temporaries.indexOf(path)]!));
+      throw await this.failure(error, connection, { uploaded: left, renamed, renaming, finals });
+    }
+    return { outcome: 'sent', reference: finals[0]! };
+  }
+
+  /** The ChannelError for a send that failed part way, after removing its temporary files where the connection still allows. */
+  private async failure(
+    error: unknown,
+    connection: Connection,
+    progress: { uploaded: string[]; renamed: string[]; renaming: string | undefined; finals: string[] },
+  ): Promise<ChannelError> {
+    if (error instanceof ChannelError) return error;
+    const code = (error as SshError).code;
+    // ssh2 gives an SFTP status as a number: the server answered. Anything else (an end, a reset, a timeout) lost the connection.
+    if (typeof code !== 'number' && !connection.lost) {
+      connection.lost = true;
+      (connection.client as unknown as { client: { destroy(): void } }).client.destroy();
+    }
+    const reason = error instanceof TimedOut ? error.message : connection.lost ? 'the connection was lost' : String((error as Error).message);
+    if (!connection.lost) {
+      for (const path of progress.uploaded) await connection.client.delete(path, true).catch(() => undefined);
+    }
+    const leftovers = connection.lost && progress.uploaded.length > 0 ? ` (temporary files ${progress.uploaded.join(', ')} may remain; they never carry a final name)` : '';
+    if (progress.renaming !== undefined) {
+      const missing = progress.finals.filter((path) => !progress.renamed.includes(path)).join(', ');
+      if (!connection.lost && progress.renamed.length === 0) {
+        // The server said no to the first rename, so no final name appeared; a name taken meanwhile is someone else's file.
+        const taken = (await connection.client.exists(progress.renaming).catch(() => false)) !== false;
+        const kind = code === PERMISSION_DENIED || taken ? 'precondition' : 'transient';
+        return new ChannelError(kind, CHANNEL, `${this.where()} refused to rename the upload to ${progress.renaming} (${reason}${taken ? ': that name exists now' : ''}); nothing was delivered`, { cause: error });
+      }
+      const arrived = progress.renamed.length > 0 ? `${progress.renamed.join(', ')} arrived; ` : '';
+      if (!connection.lost) {
+        return new ChannelError('unknown', CHANNEL, `only part of the send reached ${this.where()}: ${arrived}the server refused to rename the upload to ${progress.renaming} (${reason}), so ${missing} did not arrive; a person should look before sending again`, { cause: error });
+      }
+      const temporaries = progress.uploaded.length > 0 ? ` (temporary files ${progress.uploaded.join(', ')} may remain)` : '';
+      return new ChannelError('unknown', CHANNEL, `the send to ${this.where()} failed while files were renamed to their final names (${reason}): ${arrived}whether ${missing} arrived is unknown${temporaries}; check the server before sending again`, { cause: error });
+    }
+    if (!connection.lost && (code === NO_SUCH_FILE || code === PERMISSION_DENIED)) {
+      return new ChannelError('precondition', CHANNEL, `${this.where()} does not let firstpass write in ${this.settings.remoteDir} (${reason}); nothing was sent`, { cause: error });
+    }
+    return new ChannelError('transient', CHANNEL, `the upload to ${this.where()} failed before any file got its final name (${reason}); nothing was delivered${leftovers}`, { cause: error });
+  }
+}
+
+export const sftpChannel: ChannelDefinition = {
+  type: CHANNEL,
+  open: (config, context) => new SftpChannel(settingsOf(config), context),
+};
