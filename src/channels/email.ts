@@ -141,8 +141,15 @@ export function classifyFailure(error: unknown, where: string, messageWritten: b
     if (responseCode !== undefined && responseCode >= 400 && responseCode < 500) return new ChannelError('transient', CHANNEL, `${where} could not log in for now: ${said}`);
     return new ChannelError('precondition', CHANNEL, `${where} refused the login${said ? `: ${said}` : ''}; check smtp.username and smtp.password`);
   }
-  if (failure.code === 'ETLS' || TLS_TRUST_CODES.test(causeCode) || TLS_TRUST_CODES.test(failure.code ?? '') || /certificate/i.test(detail)) {
-    return new ChannelError('precondition', CHANNEL, `${where}: TLS could not be established (${detail}); a self-signed server needs smtp.trustedCertificate`);
+  if (TLS_TRUST_CODES.test(causeCode) || TLS_TRUST_CODES.test(failure.code ?? '') || /certificate/i.test(detail)) {
+    return new ChannelError('precondition', CHANNEL, `${where}: its TLS certificate is not trusted (${detail}); a server with a self-signed certificate needs smtp.trustedCertificate`);
+  }
+  if (failure.code === 'ETLS' && failure.command === 'STARTTLS') {
+    return new ChannelError('precondition', CHANNEL, `${where} did not upgrade to TLS (${said || detail}); plain SMTP is used only to a loopback host`);
+  }
+  if (failure.code === 'ETLS' && !messageWritten) {
+    // The handshake was cut off, or the peers share no protocol: a fault of the moment or of configuration; retrying says which.
+    return new ChannelError('transient', CHANNEL, `${where}: TLS could not be established (${detail})`);
   }
   if (responseCode === 530 || responseCode === 538) return new ChannelError('precondition', CHANNEL, `${where} requires what the profile does not give: ${said}`);
   if (responseCode !== undefined && responseCode >= 500 && responseCode < 600) return { outcome: 'rejected', code: String(responseCode), text, source: 'smtp' };

@@ -214,6 +214,22 @@ describe('email channel', () => {
     }
   });
 
+  test('plain SMTP to a host not named as loopback is refused as a precondition, and nothing is sent', async () => {
+    const plain = await startFixture({ starttls: false });
+    // 127.1 reaches the sandbox through the resolver, but only localhost, 127.x.y.z and ::1 count as loopback: anything else must upgrade to TLS.
+    const config = { ...plain.config, smtp: { ...(plain.config.smtp as object), host: '127.1' } };
+    const channel = definition!.open(config, { secret: secretReader('/nonexistent', plain.environment), timeoutMs: 5_000 });
+    try {
+      const error = await failure(channel.send(delivery()));
+      assert.equal(error.kind, 'precondition', error.message);
+      assert.match(error.message, /did not upgrade to TLS/);
+      assert.equal(plain.sandbox.messages.length, 0);
+    } finally {
+      await channel.close();
+      await plain.sandbox.stop();
+    }
+  });
+
   test('profiles lint refuses an e-mail subject with an unknown placeholder, at its place', () => {
     const profile = (subject: string) => ({
       id: 'acme',
