@@ -1,4 +1,5 @@
 import type { ChannelDefinition } from './channel.js';
+import { emailChannel } from './email.js';
 import { sftpChannel } from './sftp.js';
 
 export { ChannelError, type ChannelContext, type ChannelDefinition, type Delivery, type DeliveryFile, type FailureKind, type OpenChannel, type SendResult } from './channel.js';
@@ -7,6 +8,5 @@ export { secretReader } from './secrets.js';
 /** Every channel, by the `type` a profile's `channel` names. A new channel is one file here and one line below. */
 export const CHANNELS: ReadonlyMap<string, ChannelDefinition> = new Map<string, ChannelDefinition>([
   ['sftp', sftpChannel],
-  // ['email', emailChannel],
-  // ['portal', portalChannel],
+  ['email', emailChannel],
 ]);

@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import { isIP } from 'node:net';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { ChannelError, type ChannelContext, type ChannelDefinition, type Delivery, type OpenChannel, type SendResult } from './channel.js';
+
+/**
+ * The e-mail channel: the rendered document and the invoice's attachments as one message over
+ * SMTP (nodemailer). TLS is verified; plain SMTP is used only to a loopback host. The Message-ID
+ * comes from the idempotency key, so a retry of one version carries the same Message-ID and the
+ * receiver can tell it is the same message.
+ */
+
+const CHANNEL = 'email';
+const PLACEHOLDERS = new Set(['invoiceNumber', 'customerId']);
+const DEFAULT_SUBJECT = 'Invoice {{invoiceNumber}}';
+
+interface EmailSettings {
+  readonly from: string;
+  readonly to: readonly string[];
+  readonly cc: readonly string[];
+  readonly subject: string;
+  readonly host: string;
+  readonly port: number;
+  readonly secure: boolean;
+  readonly username: string | undefined;
+  readonly password: unknown;
+  readonly trustedCertificate: unknown;
+}
+
+function configError(message: string): ChannelError {
+  return new ChannelError('precondition', CHANNEL, `email channel: ${message}`);
+}
+
+function addresses(value: unknown, field: string): string[] {
+  const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  for (const address of list) if (typeof address !== 'string' || !/^[^\s@<>]+@[^\s@<>]+$/.test(address)) throw configError(`${field} must be e-mail addresses, got ${JSON.stringify(address)}`);
+  return list as string[];
+}
+
+/** Why a subject template cannot be filled, or undefined: only the known {{placeholders}}. */
+export function subjectProblem(template: string): string | undefined {
+  for (const match of template.matchAll(/\{\{([^}]*)\}\}/g)) {
+    if (!PLACEHOLDERS.has(match[1] ?? '')) return `the subject's placeholder {{${match[1]}}} is not one of ${[...PLACEHOLDERS].map((name) => `{{${name}}}`).join(', ')}`;
+  }
+  return undefined;
+}
+
+function fillSubject(template: string, delivery: Delivery): string {
+  const values = new Map([
+    ['invoiceNumber', delivery.invoiceNumber],
+    ['customerId', delivery.customerId],
+  ]);
+  // A line break in an invoice number must not start a new header.
+  return template.replace(/\{\{([^}]*)\}\}/g, (_whole, name: string) => values.get(name) ?? '').replace(/[\r\n]+/g, ' ');
+}
+
+function readSettings(config: Readonly<Record<string, unknown>>): EmailSettings {
+  const smtp = config.smtp;
+  if (typeof smtp !== 'object' || smtp === null) throw configError('smtp is missing');
+  const server = smtp as Record<string, unknown>;
+  if (typeof server.host !== 'string' || server.host === '') throw configError('smtp.host is missing');
+  if (server.port !== undefined && (typeof server.port !== 'number' || !Number.isInteger(server.port) || server.port < 1 || server.port > 65535)) throw configError('smtp.port must be a port number');
+  if (server.secure !== undefined && typeof server.secure !== 'boolean') throw configError('smtp.secure must be true or false');
+  if (server.username !== undefined && typeof server.username !== 'string') throw configError('smtp.username must be a string');
+  if ((server.username === undefined) !== (server.password === undefined)) throw configError('smtp.username and smtp.password go together');
+  const from = addresses(config.from, 'from');
+  const to = addresses(config.to, 'to');
+  if (from.length !== 1) throw configError('from must be one e-mail address');
+  if (to.length === 0) throw configError('to must name at least one address');
+  const subject = config.subject === undefined ? DEFAULT_SUBJECT : config.subject;
+  if (typeof subject !== 'string') throw configError('subject must be a string');
+  const problem = subjectProblem(subject);
+  if (problem) throw configError(problem);
+  const port = (server.port as number | undefined) ?? (server.secure === true ? 465 : 587);
+  return {
+    from: from[0] as string,
+    to,
+    cc: addresses(config.cc, 'cc'),
+    subject,
+    host: server.host,
+    port,
+    // Port 465 speaks TLS from the first byte (RFC 8314); the others start plain and upgrade.
+    secure: (server.secure as boolean | undefined) ?? port === 465,
+    username: server.username as string | undefined,
+    password: server.password,
+    trustedCertificate: server.trustedCertificate,
+  };
+}
+
+function isLoopback(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  return bare === '::1';
+}
+
+/** Deterministic for one version of one invoice and one sender: the receiver's de-duplication key. */
+export function messageIdFor(idempotencyKey: string, from: string): string {
+  const domain = from.slice(from.lastIndexOf('@') + 1);
+  const digest = createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 40);
+  return `<${digest}.firstpass@${domain}>`;
+}
+
+/** The parts of a nodemailer error we read; its message is not shown as is (it may quote the server). */
+interface SmtpFailure {
+  readonly code?: string;
+  readonly command?: string;
+  readonly responseCode?: number;
+  readonly response?: string;
+  readonly message?: string;
+  readonly cause?: unknown;
+}
+
+const TLS_TRUST_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_GET_ISSUER/;
+
+function scrub(text: string, secrets: readonly string[]): string {
+  let clean = text;
+  for (const secret of secrets) if (secret.length > 0) clean = clean.split(secret).join('***');
+  return clean;
+}
+
+/** The server's reply text without its code, on one line. */
+function replyText(failure: SmtpFailure): string {
+  return (failure.response ?? '').replace(/^\d{3}[ -](\d\.\d+\.\d+ )?/, '').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * What a failed send means: a 5xx refusal of the message is the recipient's answer (data); a
+ * refused login or an untrusted certificate is configuration; 4xx and network faults are
+ * transient; a connection lost once the whole message was written may have delivered it.
+ */
+export function classifyFailure(error: unknown, where: string, messageWritten: boolean, secrets: readonly string[]): SendResult | ChannelError {
+  const failure = (typeof error === 'object' && error !== null ? error : {}) as SmtpFailure;
+  const responseCode = failure.responseCode;
+  const text = scrub(replyText(failure), secrets);
+  const said = scrub(`${responseCode ?? ''} ${text}`.trim(), secrets);
+  const causeCode = String((failure.cause as { code?: unknown } | undefined)?.code ?? '');
+  const detail = scrub(String(failure.message ?? error), secrets).replace(/\s+/g, ' ');
+  if (failure.code === 'EAUTH' || failure.code === 'ENOAUTH' || (failure.command ?? '').startsWith('AUTH')) {
+    if (responseCode !== undefined && responseCode >= 400 && responseCode < 500) return new ChannelError('transient', CHANNEL, `${where} could not log in for now: ${said}`);
+    return new ChannelError('precondition', CHANNEL, `${where} refused the login${said ? `: ${said}` : ''}; check smtp.username and smtp.password`);
+  }
+  if (TLS_TRUST_CODES.test(causeCode) || TLS_TRUST_CODES.test(failure.code ?? '') || /certificate/i.test(detail)) {
+    return new ChannelError('precondition', CHANNEL, `${where}: its TLS certificate is not trusted (${detail}); a server with a self-signed certificate needs smtp.trustedCertificate`);
+  }
+  if (failure.code === 'ETLS' && failure.command === 'STARTTLS') {
+    return new ChannelError('precondition', CHANNEL, `${where} did not upgrade to TLS (${said || detail}); plain SMTP is used only to a loopback host`);
+  }
+  if (failure.code === 'ETLS' && !messageWritten) {
+    // The handshake was cut off, or the peers share no protocol: a fault of the moment or of configuration; retrying says which.
+    return new ChannelError('transient', CHANNEL, `${where}: TLS could not be established (${detail})`);
+  }
+  if (responseCode === 530 || responseCode === 538) return new ChannelError('precondition', CHANNEL, `${where} requires what the profile does not give: ${said}`);
+  if (responseCode !== undefined && responseCode >= 500 && responseCode < 600) return { outcome: 'rejected', code: String(responseCode), text, source: 'smtp' };
+  if (responseCode !== undefined && responseCode >= 400 && responseCode < 500) return new ChannelError('transient', CHANNEL, `${where} deferred the message: ${said}`);
+  if (messageWritten) {
+    return new ChannelError('unknown', CHANNEL, `${where}: the connection was lost after the whole message was sent and before the server answered (${detail}); it may have arrived — check before sending it again`);
+  }
+  return new ChannelError('transient', CHANNEL, `${where}: ${failure.code ?? 'error'} ${failure.command ? `at ${failure.command}` : ''} (${detail})`.replace(/\s+/g, ' '));
+}
+
+class EmailChannel implements OpenChannel {
+  private transport: Transporter<SMTPPool.SentMessageInfo> | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private secrets: string[] = [];
+  /** Set when nodemailer reports the message's last byte written: from then a lost connection is `unknown`. */
+  private messageWritten = false;
+
+  constructor(
+    private readonly config: Readonly<Record<string, unknown>>,
+    private readonly context: ChannelContext,
+  ) {}
+
+  send(delivery: Delivery, signal?: AbortSignal): Promise<SendResult> {
+    // Sends on one channel run one at a time, in the order they were asked for.
+    const turn = this.queue.then(() => this.sendNow(delivery, signal));
+    this.queue = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async sendNow(delivery: Delivery, signal: AbortSignal | undefined): Promise<SendResult> {
+    const settings = readSettings(this.config);
+    const where = `the SMTP server ${settings.host}:${settings.port}`;
+    if (signal?.aborted) throw new ChannelError('transient', CHANNEL, `${where}: the send was cancelled before it started`);
+    const transport = await this.open(settings);
+    const messageId = messageIdFor(delivery.idempotencyKey, settings.from);
+    this.messageWritten = false;
+    try {
+      const info = await transport.sendMail({
+        messageId,
+        from: settings.from,
+        to: [...settings.to],
+        cc: settings.cc.length > 0 ? [...settings.cc] : undefined,
+        subject: `${delivery.testMode ? '[TEST] ' : ''}${fillSubject(settings.subject, delivery)}`,
+        text: `Invoice ${delivery.invoiceNumber} is attached as ${delivery.document.fileName}${delivery.attachments.length > 0 ? `, with ${delivery.attachments.length} supporting document${delivery.attachments.length === 1 ? '' : 's'}` : ''}.\r\n${delivery.testMode ? 'This is a test message: do not book it.\r\n' : ''}`,
+        // base64 throughout, so every byte arrives as it left (no line-end or charset rewriting).
+        attachments: [delivery.document, ...delivery.attachments].map((file) => ({ filename: file.fileName, contentType: file.mediaType, content: Buffer.from(file.content), contentTransferEncoding: 'base64' as const })),
+      });
+      const refused = (info.rejected as unknown[]).map((address) => (typeof address === 'string' ? address : String((address as { address?: unknown }).address)));
+      if (refused.length > 0) {
+        // The invoice is delivered when a `to` address took it; copies to `cc` alone do not count.
+        const first = (info.rejectedErrors ?? [])[0] as SmtpFailure | undefined;
+        if (settings.to.every((address) => refused.includes(address))) {
+          return { outcome: 'rejected', code: String(first?.responseCode ?? '550'), text: scrub(first ? replyText(first) : `refused: ${refused.join(', ')}`, this.secrets), source: 'smtp' };
+        }
+        this.context.log?.(`${where} refused ${refused.join(', ')} for ${delivery.invoiceNumber}; the others received it`);
+      }
+      const reply = String(info.response ?? '');
+      return { outcome: 'sent', reference: messageId, receipt: { code: reply.slice(0, 3), text: replyText({ response: reply }) } };
+    } catch (error) {
+      const classified = classifyFailure(error, where, this.messageWritten, this.secrets);
+      if (classified instanceof ChannelError) {
+        // A connection in an unknown state is not reused for the next send.
+        await this.close();
+        throw classified;
+      }
+      return classified;
+    }
+  }
+
+  private async open(settings: EmailSettings): Promise<Transporter<SMTPPool.SentMessageInfo>> {
+    if (this.transport) return this.transport;
+    const where = `the SMTP server ${settings.host}:${settings.port}`;
+    const password = settings.username === undefined ? undefined : await this.context.secret(settings.password, `${where}: smtp.password`);
+    if (password !== undefined) this.secrets = [password];
+    const ca = settings.trustedCertificate === undefined ? undefined : await this.context.secret(settings.trustedCertificate, `${where}: smtp.trustedCertificate`);
+    const timeout = this.context.timeoutMs;
+    this.transport = nodemailer.createTransport({
+      pool: true,
+      maxConnections: 1,
+      host: settings.host,
+      port: settings.port,
+      secure: settings.secure,
+      // Plain SMTP only on loopback: anywhere else the session must be upgraded or nothing is sent.
+      requireTLS: !settings.secure && !isLoopback(settings.host),
+      auth: settings.username === undefined ? undefined : { user: settings.username, pass: password },
+      tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(ca === undefined ? {} : { ca: [ca] }) },
+      connectionTimeout: timeout,
+      greetingTimeout: timeout,
+      socketTimeout: timeout,
+      dnsTimeout: timeout,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+      logger: this.progressLogger(),
+    } as SMTPPool.Options);
+    return this.transport;
+  }
+
+  /** nodemailer reports the message's end as a `tnx: message` entry; nothing else is read (or kept). */
+  private progressLogger() {
+    const watch = (entry: unknown) => {
+      if (typeof entry === 'object' && entry !== null && (entry as { tnx?: unknown }).tnx === 'message') this.messageWritten = true;
+    };
+    const ignore = () => {};
+    return { trace: ignore, debug: ignore, info: watch, warn: ignore, error: ignore, fatal: ignore, level: ignore };
+  }
+
+  async close(): Promise<void> {
+    const transport = this.transport;
+    this.transport = undefined;
+    transport?.close();
+  }
+}
+
+export const emailChannel: ChannelDefinition = {
+  type: CHANNEL,
+  open: (config, context) => new EmailChannel(config, context),
+};
