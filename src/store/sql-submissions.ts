@@ -163,7 +163,15 @@ export class SqlSubmissions implements SubmissionStore {
     checkState(to);
     if (to === 'sending') throw new FirstpassError('INTERNAL', 'store', `submission ${submissionId}: only claimForSending moves a submission to sending (it checks the version's other attempts)`);
     const at = timeOf(change.at);
-    return this.run(`move submission ${submissionId} to ${to}`, async (trx) => this.move(trx, await this.requireSubmission(trx, submissionId), to, change, at));
+    try {
+      return await this.run(`move submission ${submissionId} to ${to}`, async (trx) => this.move(trx, await this.requireSubmission(trx, submissionId), to, change, at));
+    } catch (error) {
+      // An unknown attempt said to have arrived after a person already resent the version.
+      if (error instanceof FirstpassError && error.cause !== undefined && this.db.isUniqueViolation(error.cause)) {
+        throw new FirstpassError('INTERNAL', 'store', `submission ${submissionId} cannot become ${to}: another attempt of the same version is already in flight or answered, and a version is delivered at most once`, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async note(submissionId: number, change: ChangeContext): Promise<void> {

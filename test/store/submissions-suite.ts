@@ -150,6 +150,9 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
       assert.ok(resent);
       assert.notEqual(resent.id, first.id);
       assert.equal(await store.submissions.claimForSending(v.id, { ...SEND, at: minutes(4), resendUnknown: true }), undefined);
+      // The first attempt turns out to have arrived after all: it cannot also be counted as delivered.
+      await assert.rejects(store.submissions.transition(first.id, 'sent', { at: minutes(5), source: 'portal lookup' }), assertFault('INTERNAL', /another attempt of the same version is already in flight/));
+      assert.equal((await store.submissions.submission(first.id))?.state, 'unknown');
     });
 
     test('the rendered document is kept byte for byte with its control numbers, so a retry sends the same', async () => {
