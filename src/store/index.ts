@@ -1,4 +1,4 @@
-/** The store: control numbers (and later submissions, acknowledgments, metrics) on SQLite or PostgreSQL. */
+/** The store: control numbers, submissions and acknowledgments (later metrics) on SQLite or PostgreSQL. */
 export { openStore, STORE_DRIVERS, storeDriverFor } from './open-store.js';
 export { defaultStoreFile, defaultStoreUrl, prepareDefaultStore } from './default-store.js';
 export { maskUrl } from './store-url.js';
@@ -14,3 +14,25 @@ export {
   type StoreLogger,
 } from './store.js';
 export type { SqlDatabase, StoreDriver } from './sql-database.js';
+export { canonicalJson } from './canonical-json.js';
+export {
+  BLOCKING_STATES,
+  SUBMISSION_STATES,
+  SUBMISSION_TRANSITIONS,
+  type Acknowledgment,
+  type AcknowledgmentKind,
+  type ChangeContext,
+  type ClaimOptions,
+  type InvoiceVersion,
+  type NewAcknowledgment,
+  type NewInvoiceVersion,
+  type NewSubmission,
+  type RenderedDocument,
+  type StoredDocument,
+  type Submission,
+  type SubmissionEvent,
+  type SubmissionHistory,
+  type SubmissionState,
+  type SubmissionStore,
+  type VersionHistory,
+} from './submissions.js';

@@ -34,6 +34,8 @@ export interface SqlDatabase {
   readonly greatest: 'GREATEST' | 'MAX';
   /** Whether an error is the violation of the named CHECK constraint. */
   isCheckViolation(error: unknown, constraint: string): boolean;
+  /** Whether an error is the violation of a UNIQUE constraint or index (a claim another process won). */
+  isUniqueViolation(error: unknown): boolean;
   /** Whether an error is worth a retry of the whole transaction (lock contention, serialization). */
   isTransient(error: unknown): boolean;
 }

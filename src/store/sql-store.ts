@@ -3,6 +3,8 @@ import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { SqlControlNumbers } from './sql-control-numbers.js';
 import type { SqlDatabase } from './sql-database.js';
+import { SqlSubmissions } from './sql-submissions.js';
+import type { SubmissionStore } from './submissions.js';
 import type { ControlNumberStore, Store, StoreDialect, StoreLogger } from './store.js';
 import { describeCause, storeError } from './store-url.js';
 
@@ -23,6 +25,7 @@ class SqlStore implements Store {
   readonly dialect: StoreDialect;
   readonly location: string;
   readonly controlNumbers: ControlNumberStore;
+  readonly submissions: SubmissionStore;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -35,6 +38,7 @@ class SqlStore implements Store {
       if (this.closing) throw new FirstpassError('STORE_FAILED', 'store', `the store ${this.location} is closed`);
     };
     this.controlNumbers = new SqlControlNumbers(db, secrets, ensureOpen);
+    this.submissions = new SqlSubmissions(db, secrets, ensureOpen);
   }
 
   close(): Promise<void> {

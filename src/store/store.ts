@@ -3,7 +3,7 @@
  * PostgreSQL (workers on many machines sharing one database).
  *
  * A `Store` is a set of repositories, one per concern, all sharing one connection (pool) and
- * one schema that is migrated on open. Today it holds `controlNumbers`. The plan is to add
+ * one schema that is migrated on open. Today it holds `controlNumbers` and `submissions`. The plan is to add
  * the later concerns beside it as new read-only properties, each with its own interface in its
  * own file and its own migration, without changing what is here:
  *   - `submissions`: invoice versions, attempts, their states and an append-only event log
@@ -15,6 +15,7 @@
  */
 
 import type { ControlNumberKind, ControlNumbers } from '../model/control-numbers.js';
+import type { SubmissionStore } from './submissions.js';
 
 export { CONTROL_NUMBER_KINDS, type ControlNumberKind, type ControlNumbers } from '../model/control-numbers.js';
 
@@ -52,6 +53,8 @@ export interface Store {
   /** Where the data lives, password masked: fit for messages and logs. */
   readonly location: string;
   readonly controlNumbers: ControlNumberStore;
+  /** Invoice versions, attempts, their event log, rendered documents and acknowledgments. */
+  readonly submissions: SubmissionStore;
   /** Closes the connections. Safe to call twice; the store is unusable afterwards. */
   close(): Promise<void>;
 }

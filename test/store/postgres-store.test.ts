@@ -12,7 +12,8 @@ import { test } from 'node:test';
 import pg from 'pg';
 import { FirstpassError } from '../../src/model/errors.js';
 import { openStore } from '../../src/store/index.js';
-import { storeSuite } from './store-suite.js';
+import { storeSuite, type StoreHarness } from './store-suite.js';
+import { submissionsSuite } from './submissions-suite.js';
 
 const IN_CI = ['true', '1', 'yes'].includes((process.env['CI'] ?? '').toLowerCase());
 
@@ -70,21 +71,20 @@ if ('problems' in server) {
 }
 const url = 'url' in server ? server.url : 'postgres://unreachable';
 
-storeSuite(
-  {
-    dialect: 'postgres',
-    storesPerProcess: 4,
-    async fresh() {
-      const schema = `${RUN}_${created.length + 1}`;
-      created.push(schema);
-      return { url, options: { schema } };
-    },
-    async cleanup() {
-      await dropSchemas(url, created.splice(0));
-    },
+const harness: StoreHarness = {
+  dialect: 'postgres',
+  storesPerProcess: 4,
+  async fresh() {
+    const schema = `${RUN}_${created.length + 1}`;
+    created.push(schema);
+    return { url, options: { schema } };
   },
-  { skip },
-);
+  async cleanup() {
+    await dropSchemas(url, created.splice(0));
+  },
+};
+storeSuite(harness, { skip });
+submissionsSuite(harness, { skip });
 
 test('postgres: ?schema= in a postgresql:// URL, created on open; the location masks the password', { skip: skip ?? false }, async () => {
   const schema = `${RUN}_url`;

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore } from '../../src/store/index.js';
 import { tempFolder } from '../support/temp.js';
-import { storeSuite } from './store-suite.js';
+import { storeSuite, type StoreHarness } from './store-suite.js';
+import { submissionsSuite } from './submissions-suite.js';
 
 const folders: string[] = [];
 
-storeSuite({
+const harness: StoreHarness = {
   dialect: 'sqlite',
   storesPerProcess: 1,
   async fresh() {
@@ -20,7 +21,9 @@ storeSuite({
   async cleanup() {
     for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
   },
-});
+};
+storeSuite(harness);
+submissionsSuite(harness);
 
 /** better-sqlite3 opened directly, to look at the file the store left behind. */
 interface RawDatabase {

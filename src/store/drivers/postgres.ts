@@ -77,6 +77,9 @@ export const postgresDriver: StoreDriver = {
       isCheckViolation(error: unknown, constraint: string): boolean {
         return sqlErrorCode(error) === '23514' && (error as { constraint?: unknown }).constraint === constraint;
       },
+      isUniqueViolation(error: unknown): boolean {
+        return sqlErrorCode(error) === '23505';
+      },
       isTransient(error: unknown): boolean {
         return TRANSIENT.has(sqlErrorCode(error) ?? '');
       },

@@ -76,6 +76,9 @@ export const sqliteDriver: StoreDriver = {
       isCheckViolation(error: unknown, constraint: string): boolean {
         return sqlErrorCode(error) === 'SQLITE_CONSTRAINT_CHECK' && error instanceof Error && error.message.includes(constraint);
       },
+      isUniqueViolation(error: unknown): boolean {
+        return sqlErrorCode(error) === 'SQLITE_CONSTRAINT_UNIQUE';
+      },
       isTransient(error: unknown): boolean {
         const code = sqlErrorCode(error) ?? '';
         return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED');

@@ -1,7 +1,8 @@
 import { controlNumbers } from './001-control-numbers.js';
+import { submissions } from './002-submissions.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
 /** Every step of the schema, oldest first. Add new steps at the end, never edit old ones. */
-export const MIGRATIONS: readonly Migration[] = [controlNumbers];
+export const MIGRATIONS: readonly Migration[] = [controlNumbers, submissions];
