@@ -8,7 +8,7 @@ import type { Scope } from './expressions.js';
 import { effectiveOptions, formatOptionProblems, omittableIds } from './format-options.js';
 import { fileStem } from './file-name.js';
 import { FORMATS, type DocumentContext, type DocumentWriter, type FormatDefinition, type FormatName } from './formats/index.js';
-import { loadTemplate, templateNameFor, type Template } from './template.js';
+import { documentTypeProblem, loadTemplate, templateNameFor, type Template } from './template.js';
 import { codeMapProblems, codesWithMaps } from './code-maps.js';
 
 /**
@@ -120,7 +120,10 @@ const preparedRenderings = new PairCache<CustomerProfile, string, PreparedRender
 function prepareRendering(profile: CustomerProfile, format: FormatName, documentType: string): PreparedRendering {
   const definition = FORMATS[format];
   const profileFormat = profile.format.type === format ? profile.format : undefined;
-  const template = loadTemplate(format, templateNameFor(format, documentType, profileFormat?.template));
+  const templateName = templateNameFor(format, documentType, profileFormat?.template);
+  const template = loadTemplate(format, templateName);
+  const served = documentTypeProblem(template, templateName, documentType);
+  if (served !== undefined) throw new InputError('PROFILE_INVALID', 'render', [{ location: { file: `profile ${profile.id}` }, field: '/format/template', message: served }]);
   if (template.kind !== definition.templateKind) {
     throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file: `edi-templates/${format}` }, field: '/kind', message: `is ${template.kind}, but ${format} is written from ${definition.templateKind} templates` }]);
   }

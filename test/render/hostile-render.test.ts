@@ -179,7 +179,7 @@ test('6. a template must serve the document type: a credit-note template for an 
   const credit = { ...example('larkspur-health', 'CP-2610-0402.json'), invoiceNumber: 'CM-1', documentType: 'credit-note', billingReference: 'CP-2610-0402' } as Invoice;
   const { written } = await outcome(credit, invoiceTemplate);
   assert.ok(written);
-  assert.match(written, /purpose="creditMemo"/);
+  assert.match(written, /purpose="lineLevelCreditMemo"/);
 });
 
 test('7. a stem whose part before the first dot is a Windows device name is hashed, any case, any extension', () => {
