@@ -151,7 +151,7 @@ test('4. separators: newline twice, non-ASCII, NUL and other controls are refuse
 test('5. an id of only spaces is a lint error with a message an editor shows: X12, EDIFACT, UBL, cXML', async () => {
   const cases: [string, Record<string, unknown>, string][] = [
     ['x12-810', { ...X12_IDS, senderId: '   ' }, 'senderId'],
-    ['x12-810', { ...X12_IDS, gsReceiverId: ' ' }, 'gsReceiverId'],
+    ['x12-810', { ...X12_IDS, gsReceiverId: '   ' }, 'gsReceiverId'],
     ['x12-810', { ...X12_IDS, senderQualifier: '  ' }, 'senderQualifier'],
     ['edifact-invoic', { ...EDIFACT_IDS, recipientId: '  ' }, 'recipientId'],
     ['ubl', { endpointId: ' ', endpointScheme: '0088' }, 'endpointId'],
