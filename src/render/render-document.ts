@@ -1,9 +1,10 @@
 import type { ControlNumbers } from '../model/control-numbers.js';
 import { BoundedMemo, PairCache } from '../model/bounded-cache.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
-import { invoiceTotals } from '../model/invoice-totals.js';
+import { invoiceTotals, type InvoiceTotals } from '../model/invoice-totals.js';
+import { minorUnits } from '../model/currency.js';
 import type { CustomerProfile } from '../model/profile.js';
-import { InputError } from '../model/errors.js';
+import { InputError, RenderError } from '../model/errors.js';
 import type { Scope } from './expressions.js';
 import { effectiveOptions, formatOptionProblems, omittableIds } from './format-options.js';
 import { fileStem } from './file-name.js';
@@ -70,17 +71,27 @@ function preparedInputs(request: RenderRequest): { readonly prepared: PreparedRe
   const format = request.format ?? profile.format.type;
   const documentType = invoice.documentType ?? 'invoice';
   const prepared = preparedRenderings.get(profile, `${format}\u0000${documentType}`, () => prepareRendering(profile, format, documentType));
+  const totals = invoiceTotals(invoice);
   const scope: Scope = {
     invoice,
-    totals: invoiceTotals(invoice),
+    totals,
     profile,
     options: prepared.options,
     control: request.controlNumbers,
     now: moments.get(request.now, momentOf),
     po: request.purchaseOrder,
   };
+  const limit = prepared.template.amountDecimals;
+  if (limit !== undefined) checkAmountDecimals(invoice, totals, limit);
   const context: DocumentContext = { codes: prepared.codes, omit: prepared.omit, invoiceNumber: invoice.invoiceNumber };
   return { prepared, scope, context };
+}
+
+/** A currency with more minor units than the standard's amounts carry: refused, since its amounts would have to be rounded. */
+function checkAmountDecimals(invoice: Invoice, totals: InvoiceTotals, limit: NonNullable<Template['amountDecimals']>): void {
+  const places = minorUnits(invoice.currency);
+  if (places <= limit.max) return;
+  throw new RenderError(invoice.invoiceNumber, 'every Amount element (cbc:PayableAmount …)', `the currency ${invoice.currency} has ${places} decimals (ISO 4217 minor units), so its amounts, such as the payable amount ${totals.payable}, have them, but ${limit.reason}; money is never rounded to fit: send this invoice in another format or currency`);
 }
 
 interface Moment {

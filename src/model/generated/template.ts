@@ -97,6 +97,13 @@ export interface TemplateDocument {
    */
   requiredOptions?: string[];
   /**
+   * The most decimals the standard allows in an amount, and the rules that say so. An invoice whose currency has more minor units (ISO 4217: BHD 3, CLF 4) is refused before it is written: its amounts are never rounded to fit
+   */
+  amountDecimals?: {
+    max: number;
+    reason: string;
+  };
+  /**
    * Code lists for the map filter: { list: { ourCode: theirCode, '*': fallback } }
    */
   codes?: {
