@@ -9,7 +9,8 @@ import { loadTemplate, templateNameFor, type Template } from './template.js';
 /**
  * What a profile's format options must hold before a document is written, checked once per
  * profile, format and template (at lint and when rendering starts), never per document:
- * the options the template requires (requiredOptions: ids it has no true default for), omit ids
+ * the options the template requires (requiredOptions: ids it has no true default for;
+ * requiredProfileOptions: ids a profile of the format must give), omit ids
  * the templates have, and separators that keep an interchange parseable. Which options a format
  * has, and their types, is the profile schema's $defs (x12Options …), closed: one source for
  * editors, lint and here; the templates give the defaults (test/profiles/format-options.test.ts
@@ -64,7 +65,7 @@ export function effectiveOptions(template: Template, profileFormat: { readonly v
  * the format's declarations and the template: unknown keys, required ids missing, omit ids the
  * template lacks, and (segment formats) separators that collide.
  */
-export function formatOptionProblems(format: FormatName, own: Readonly<Record<string, unknown>> | undefined, template: Template, effective: Readonly<Record<string, unknown>>, omittable: ReadonlySet<string> = templateIds(template)): OptionProblem[] {
+export function formatOptionProblems(format: FormatName, own: Readonly<Record<string, unknown>> | undefined, template: Template, effective: Readonly<Record<string, unknown>>, omittable: ReadonlySet<string> = templateIds(template), profileOfFormat = true): OptionProblem[] {
   const declaration = declarationOf(format);
   const problems: OptionProblem[] = [];
   for (const key of Object.keys(own ?? {})) {
@@ -72,7 +73,9 @@ export function formatOptionProblems(format: FormatName, own: Readonly<Record<st
     const meant = nearestName(key, declaration.known);
     problems.push({ field: optionPointer(key), message: `is not an option of ${format}${meant ? `; did you mean ${meant}?` : `; known: ${[...declaration.known].join(', ')}`}`, schema: true });
   }
-  for (const key of template.requiredOptions ?? []) {
+  // requiredProfileOptions: a profile of this format must set them; another format's profile rendered in it falls back to the invoice's data.
+  const required = profileOfFormat ? [...(template.requiredOptions ?? []), ...(template.requiredProfileOptions ?? [])] : (template.requiredOptions ?? []);
+  for (const key of required) {
     if (typeof effective[key] === 'string' && effective[key] !== '') continue;
     const description = declaration.descriptions.get(key);
     problems.push({ field: optionPointer(key), message: `is required to write ${format}${description ? ` (${description.replace(/ \(required\)$/, '')})` : ''}: a placeholder is never written` });

@@ -143,7 +143,7 @@ function prepareRendering(profile: CustomerProfile, format: FormatName, document
   const codeMaps = profileFormat?.codeMaps;
   // Lint refuses bad options and code maps; a run that was not linted refuses them here, before any document.
   const problems = [
-    ...formatOptionProblems(format, own, template, options, omittableIds(format, profileFormat?.template)).map(({ field, message }) => ({ field, message: `${message} (customer ${profile.id}, format ${format}${profileFormat ? '' : `: the profile is for ${profile.format.type} and sets no ${format} options`})` })),
+    ...formatOptionProblems(format, own, template, options, omittableIds(format, profileFormat?.template), profileFormat !== undefined).map(({ field, message }) => ({ field, message: `${message} (customer ${profile.id}, format ${format}${profileFormat ? '' : `: the profile is for ${profile.format.type} and sets no ${format} options`})` })),
     ...codeMapProblems(template, codeMaps).map(({ pointer, message }) => ({ field: pointer, message })),
   ];
   if (problems.length > 0) throw new InputError('PROFILE_INVALID', 'render', problems.map(({ field, message }) => ({ location: { file: `profile ${profile.id}` }, field, message })));

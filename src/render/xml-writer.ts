@@ -122,8 +122,8 @@ ${body}
 }
 
 /** A mandatory element with nothing to put in it: refused, naming it. */
-function missing(name: string, input: XmlWriteInput): never {
-  throw new RenderError(input.invoiceNumber, name, 'is mandatory in this standard, but the invoice has nothing to put in it');
+function missing(name: string, input: XmlWriteInput, message = 'is mandatory in this standard, but the invoice has nothing to put in it'): never {
+  throw new RenderError(input.invoiceNumber, name, message);
 }
 
 /** The closed list an attribute's values must belong to, if any. */
@@ -213,7 +213,7 @@ ${this.element(node, bindings, depth, path)}
       ...(hasText ? [`${hasChildren ? 'else ' : ''}if (text !== undefined) t += ${open} + a + '>' + h.escapeText(text, ${place(elementPath)}) + ${closeInline};`] : []),
       `${hasChildren || hasText ? 'else ' : ''}t += ${open} + a + '/>';`,
     ].join('\n');
-    const empty = node.required ? `h.missing(${JSON.stringify(node.name)}, input);` : node.keepEmpty ? `t += ${open} + a + '/>';` : '';
+    const empty = node.required ? `h.missing(${JSON.stringify(node.name)}, input${node.missing === undefined ? '' : `, ${JSON.stringify(node.missing)}`});` : node.keepEmpty ? `t += ${open} + a + '/>';` : '';
     lines.push(`if (${content}) {\n${written}\n}${empty === '' ? '' : ` else {\n${empty}\n}`}`);
     return lines.join('\n');
   }
