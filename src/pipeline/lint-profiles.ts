@@ -2,7 +2,7 @@ import { InputError, type InputProblem } from '../model/errors.js';
 import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
 import { readFileSync } from 'node:fs';
 import { locatePointer } from '../model/json-text.js';
-import { codeMapProblems, effectiveOptions, formatOptionProblems, loadTemplate, omittableIds, templateNameFor, type Template } from '../render/index.js';
+import { codeMapProblems, documentTypeProblem, effectiveOptions, formatOptionProblems, loadTemplate, omittableIds, templateNameFor, type Template } from '../render/index.js';
 import { buildRuleBook, builtInRules } from '../rules/index.js';
 
 export interface LintReport {
@@ -48,8 +48,10 @@ function templateProblems(resolved: ResolvedProfile): InputProblem[] {
   const { format } = resolved.profile;
   if (format.template === undefined) return [];
   try {
-    loadTemplate(format.type, format.template);
-    return [];
+    const served = documentTypeProblem(loadTemplate(format.type, format.template), format.template, 'invoice');
+    if (served === undefined) return [];
+    // format.template names the invoice template: one that does not write invoices would send another document in their place.
+    return [{ location: locateSetting(resolved, '/format/template'), field: '/format/template', message: `${served.replace(/, not invoice:.*/, '')}, so it does not serve invoices; format.template names the invoice template (a credit note is written with its format's own)` }];
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const file = resolved.origins.get('/format/template') ?? resolved.file;
@@ -86,7 +88,8 @@ function templatesOf(resolved: ResolvedProfile): Template[] {
     try {
       template = loadTemplate(format.type, templateNameFor(format.type, documentType, format.template));
     } catch (error) {
-      if (error instanceof InputError) continue;
+      // templateProblems reports a template that does not load; its options cannot be checked against it.
+      if (error instanceof InputError) return [];
       throw error;
     }
     if (!template.documentTypes || template.documentTypes.some((type) => type === documentType)) templates.push(template);

@@ -17,8 +17,11 @@ export const MAX_STEM_BYTES = 90;
 const HASH_DIGITS = 10;
 
 const UNSAFE = /[^A-Za-z0-9._-]/gu;
-/** Device names Windows reserves whatever the extension: `CON.x12` cannot be created there. */
-const RESERVED_ON_WINDOWS = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$/i;
+/**
+ * Device names Windows reserves whatever the extension, in any case: `CON.x12` cannot be created
+ * there, nor `CON.ubl.ubl.xml`, so a stem whose part before the first dot is one is hashed too.
+ */
+const RESERVED_ON_WINDOWS = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.|$)/i;
 
 /** The hash that tells apart invoice numbers whose file names had to change. */
 export function numberHash(invoiceNumber: string): string {

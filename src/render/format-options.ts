@@ -9,7 +9,8 @@ import { loadTemplate, templateNameFor, type Template } from './template.js';
 /**
  * What a profile's format options must hold before a document is written, checked once per
  * profile, format and template (at lint and when rendering starts), never per document:
- * the options the template requires (requiredOptions: ids it has no true default for), omit ids
+ * the options the template requires (requiredOptions: ids it has no true default for;
+ * requiredProfileOptions: ids a profile of the format must give), omit ids
  * the templates have, and separators that keep an interchange parseable. Which options a format
  * has, and their types, is the profile schema's $defs (x12Options …), closed: one source for
  * editors, lint and here; the templates give the defaults (test/profiles/format-options.test.ts
@@ -64,7 +65,7 @@ export function effectiveOptions(template: Template, profileFormat: { readonly v
  * the format's declarations and the template: unknown keys, required ids missing, omit ids the
  * template lacks, and (segment formats) separators that collide.
  */
-export function formatOptionProblems(format: FormatName, own: Readonly<Record<string, unknown>> | undefined, template: Template, effective: Readonly<Record<string, unknown>>, omittable: ReadonlySet<string> = templateIds(template)): OptionProblem[] {
+export function formatOptionProblems(format: FormatName, own: Readonly<Record<string, unknown>> | undefined, template: Template, effective: Readonly<Record<string, unknown>>, omittable: ReadonlySet<string> = templateIds(template), profileOfFormat = true): OptionProblem[] {
   const declaration = declarationOf(format);
   const problems: OptionProblem[] = [];
   for (const key of Object.keys(own ?? {})) {
@@ -72,7 +73,9 @@ export function formatOptionProblems(format: FormatName, own: Readonly<Record<st
     const meant = nearestName(key, declaration.known);
     problems.push({ field: optionPointer(key), message: `is not an option of ${format}${meant ? `; did you mean ${meant}?` : `; known: ${[...declaration.known].join(', ')}`}`, schema: true });
   }
-  for (const key of template.requiredOptions ?? []) {
+  // requiredProfileOptions: a profile of this format must set them; another format's profile rendered in it falls back to the invoice's data.
+  const required = profileOfFormat ? [...(template.requiredOptions ?? []), ...(template.requiredProfileOptions ?? [])] : (template.requiredOptions ?? []);
+  for (const key of required) {
     if (typeof effective[key] === 'string' && effective[key] !== '') continue;
     const description = declaration.descriptions.get(key);
     problems.push({ field: optionPointer(key), message: `is required to write ${format}${description ? ` (${description.replace(/ \(required\)$/, '')})` : ''}: a placeholder is never written` });
@@ -137,7 +140,9 @@ export function templateIds(template: Template): ReadonlySet<string> {
 /**
  * Separators a reader can split on: each one character (X12's terminator may be two, e.g. "~"
  * and a line feed), no two the same, none a letter, digit or space (ids and padding hold those),
- * nor the decimal mark or sign numbers are written with, nor in the template's fixed text.
+ * nor the decimal mark or sign numbers are written with, nor in the template's fixed text; each
+ * ASCII (one byte: X12's ISA is 106 bytes), no control character but a CR or LF terminator, and
+ * none in lineBreak (written after every terminator, it would split segments or elements).
  */
 export function segmentSyntaxProblems(options: Readonly<Record<string, unknown>>, template: Template, own: Readonly<Record<string, unknown>> = options): OptionProblem[] {
   // Each segment format says which options set its separators, as its writer reads them (formats/*.ts).
@@ -146,6 +151,7 @@ export function segmentSyntaxProblems(options: Readonly<Record<string, unknown>>
   const problems: OptionProblem[] = [];
   const seen = new Map<string, string>();
   const fixed = fixedTexts(template);
+  const lineBreak = typeof options.lineBreak === 'string' ? options.lineBreak : '';
   for (const [name, value] of syntax.separatorOptions(options)) {
     const field = optionPointer(name);
     const longest = name === 'segmentTerminator' ? syntax.longestTerminator : 1;
@@ -159,12 +165,26 @@ export function segmentSyntaxProblems(options: Readonly<Record<string, unknown>>
       // Shown at the one of the two the profile sets.
       if (before !== undefined) problems.push({ field: Object.hasOwn(own, name) || !Object.hasOwn(own, before) ? field : optionPointer(before), message: `${before} and ${name} are both ${shown}: a reader could not tell them apart` });
       else seen.set(character, name);
+      problems.push(...characterProblems(name, character, lineBreak).map((message) => ({ field, message })));
       if (/[A-Za-z0-9 ]/.test(character)) problems.push({ field, message: `${name} ${shown} is a letter or digit or a space, which the document's data and padding hold` });
       if (character === '.' || character === '-') problems.push({ field, message: `${name} ${shown} is the decimal mark or sign of the numbers the document holds` });
       const clash = fixed.find((text) => text.includes(character));
       if (clash !== undefined) problems.push({ field, message: `${name} ${shown} appears in the template's fixed text ${JSON.stringify(clash)}` });
     }
   }
+  return problems;
+}
+
+/** A separator character outside ASCII, a control character (a CR or LF terminator aside), or one lineBreak also writes. */
+function characterProblems(name: string, character: string, lineBreak: string): string[] {
+  const shown = JSON.stringify(character);
+  const code = character.codePointAt(0) ?? 0;
+  const problems: string[] = [];
+  if (code >= 0x80) problems.push(`${name} ${shown} is not an ASCII character: a separator is one byte in every encoding (X12's ISA segment is a fixed 106 bytes)`);
+  else if ((code < 0x20 || code === 0x7f) && !(name === 'segmentTerminator' && (character === '\n' || character === '\r'))) {
+    problems.push(`${name} ${shown} is a control character, which receivers drop or stop at (only a segment terminator may be a line feed or carriage return)`);
+  }
+  if (lineBreak.includes(character)) problems.push(`${name} ${shown} is also in lineBreak ${JSON.stringify(lineBreak)}, written after every segment: a reader could not tell the two apart`);
   return problems;
 }
 

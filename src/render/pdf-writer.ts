@@ -1,5 +1,5 @@
 import { BoundedMemo } from '../model/bounded-cache.js';
-import { InputError } from '../model/errors.js';
+import { InputError, RenderError } from '../model/errors.js';
 import { breakLongWords } from './break-long-words.js';
 import { loopScope, fill, holds, lookup, present, type CodeLists, type ExpressionContext, type Scope } from './expressions.js';
 import type { Template } from './template.js';
@@ -81,6 +81,19 @@ const layouts = new BoundedMemo<Template, PdfLayout>(100);
 export interface PdfWriteContext {
   readonly codes: CodeLists;
   readonly omit: ReadonlySet<string>;
+  /** For messages: which invoice could not be written. */
+  readonly invoiceNumber?: string;
+}
+
+/** C0 controls but tab, LF and CR, and lone surrogates: no font shows them, and they are not the invoice's text. */
+const UNCARRIED = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text a PDF can carry; anything else is refused naming the field, never shown as a space or '?'. */
+function carried(text: string, source: string, invoiceNumber: string | undefined): string {
+  const found = UNCARRIED.exec(text);
+  if (found === null) return text;
+  const code = `U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  throw new RenderError(invoiceNumber ?? '(unnamed)', `PDF text ${source}`, `holds ${code} (${/[\uD800-\uDFFF]/.test(found[0]) ? 'a lone surrogate' : 'a control character'}) at character ${found.index + 1}, which the PDF cannot carry: remove it from the invoice (it is never replaced by other text)`);
 }
 
 export async function writePdf(template: Template, scope: Scope, context: PdfWriteContext): Promise<Uint8Array> {
@@ -88,7 +101,7 @@ export async function writePdf(template: Template, scope: Scope, context: PdfWri
   const created = new Date(String(lookup(scope, 'now.iso') ?? ''));
   if (Number.isNaN(created.getTime())) throw new Error(`renderDocument: now is not a timestamp: ${String(lookup(scope, 'now.iso'))}`);
   const codes = context.codes;
-  const text = (source: string | undefined, at: Scope = scope): string => (source === undefined ? '' : display(fill(source, { scope: at, codes })));
+  const text = (source: string | undefined, at: Scope = scope): string => (source === undefined ? '' : carried(display(fill(source, { scope: at, codes })), source, context.invoiceNumber));
 
   const size = text(layout.page.size).toUpperCase() || 'A4';
   if (!PAGE_SIZES.has(size)) throw templateError('/pdf/page/size', `is "${size}"; expected one of ${[...PAGE_SIZES].join(', ')}`);
@@ -112,7 +125,7 @@ export async function writePdf(template: Template, scope: Scope, context: PdfWri
     doc.on('error', reject);
   });
 
-  new PageWriter(doc, layout, scope, codes, context.omit).write();
+  new PageWriter(doc, layout, scope, codes, context.omit, context.invoiceNumber).write();
   doc.end();
   const bytes = await finished;
   return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -141,6 +154,7 @@ class PageWriter {
     private readonly scope: Scope,
     private readonly codes: CodeLists,
     private readonly omit: ReadonlySet<string>,
+    private readonly invoiceNumber: string | undefined,
   ) {
     const margins = doc.page.margins;
     this.left = margins.left;
@@ -173,7 +187,7 @@ class PageWriter {
   }
 
   private text(source: string | undefined, scope: Scope = this.scope): string {
-    return source === undefined ? '' : winAnsi(collapse(display(fill(source, this.context(scope)))));
+    return source === undefined ? '' : winAnsi(collapse(carried(display(fill(source, this.context(scope))), source, this.invoiceNumber)));
   }
 
   /** Whether a part is written: not omitted by the profile, and its condition holds. */

@@ -1,14 +1,15 @@
 import type { ControlNumbers } from '../model/control-numbers.js';
 import { BoundedMemo, PairCache } from '../model/bounded-cache.js';
 import type { Invoice, PurchaseOrder } from '../model/invoice.js';
-import { invoiceTotals } from '../model/invoice-totals.js';
+import { invoiceTotals, type InvoiceTotals } from '../model/invoice-totals.js';
+import { minorUnits } from '../model/currency.js';
 import type { CustomerProfile } from '../model/profile.js';
-import { InputError } from '../model/errors.js';
+import { InputError, RenderError } from '../model/errors.js';
 import type { Scope } from './expressions.js';
 import { effectiveOptions, formatOptionProblems, omittableIds } from './format-options.js';
 import { fileStem } from './file-name.js';
 import { FORMATS, type DocumentContext, type DocumentWriter, type FormatDefinition, type FormatName } from './formats/index.js';
-import { loadTemplate, templateNameFor, type Template } from './template.js';
+import { documentTypeProblem, loadTemplate, templateNameFor, type Template } from './template.js';
 import { codeMapProblems, codesWithMaps } from './code-maps.js';
 
 /**
@@ -70,17 +71,27 @@ function preparedInputs(request: RenderRequest): { readonly prepared: PreparedRe
   const format = request.format ?? profile.format.type;
   const documentType = invoice.documentType ?? 'invoice';
   const prepared = preparedRenderings.get(profile, `${format}\u0000${documentType}`, () => prepareRendering(profile, format, documentType));
+  const totals = invoiceTotals(invoice);
   const scope: Scope = {
     invoice,
-    totals: invoiceTotals(invoice),
+    totals,
     profile,
     options: prepared.options,
     control: request.controlNumbers,
     now: moments.get(request.now, momentOf),
     po: request.purchaseOrder,
   };
+  const limit = prepared.template.amountDecimals;
+  if (limit !== undefined) checkAmountDecimals(invoice, totals, limit);
   const context: DocumentContext = { codes: prepared.codes, omit: prepared.omit, invoiceNumber: invoice.invoiceNumber };
   return { prepared, scope, context };
+}
+
+/** A currency with more minor units than the standard's amounts carry: refused, since its amounts would have to be rounded. */
+function checkAmountDecimals(invoice: Invoice, totals: InvoiceTotals, limit: NonNullable<Template['amountDecimals']>): void {
+  const places = minorUnits(invoice.currency);
+  if (places <= limit.max) return;
+  throw new RenderError(invoice.invoiceNumber, 'every Amount element (cbc:PayableAmount …)', `the currency ${invoice.currency} has ${places} decimals (ISO 4217 minor units), so its amounts, such as the payable amount ${totals.payable}, have them, but ${limit.reason}; money is never rounded to fit: send this invoice in another format or currency`);
 }
 
 interface Moment {
@@ -120,7 +131,10 @@ const preparedRenderings = new PairCache<CustomerProfile, string, PreparedRender
 function prepareRendering(profile: CustomerProfile, format: FormatName, documentType: string): PreparedRendering {
   const definition = FORMATS[format];
   const profileFormat = profile.format.type === format ? profile.format : undefined;
-  const template = loadTemplate(format, templateNameFor(format, documentType, profileFormat?.template));
+  const templateName = templateNameFor(format, documentType, profileFormat?.template);
+  const template = loadTemplate(format, templateName);
+  const served = documentTypeProblem(template, templateName, documentType);
+  if (served !== undefined) throw new InputError('PROFILE_INVALID', 'render', [{ location: { file: `profile ${profile.id}` }, field: '/format/template', message: served }]);
   if (template.kind !== definition.templateKind) {
     throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file: `edi-templates/${format}` }, field: '/kind', message: `is ${template.kind}, but ${format} is written from ${definition.templateKind} templates` }]);
   }
@@ -129,7 +143,7 @@ function prepareRendering(profile: CustomerProfile, format: FormatName, document
   const codeMaps = profileFormat?.codeMaps;
   // Lint refuses bad options and code maps; a run that was not linted refuses them here, before any document.
   const problems = [
-    ...formatOptionProblems(format, own, template, options, omittableIds(format, profileFormat?.template)).map(({ field, message }) => ({ field, message: `${message} (customer ${profile.id}, format ${format}${profileFormat ? '' : `: the profile is for ${profile.format.type} and sets no ${format} options`})` })),
+    ...formatOptionProblems(format, own, template, options, omittableIds(format, profileFormat?.template), profileFormat !== undefined).map(({ field, message }) => ({ field, message: `${message} (customer ${profile.id}, format ${format}${profileFormat ? '' : `: the profile is for ${profile.format.type} and sets no ${format} options`})` })),
     ...codeMapProblems(template, codeMaps).map(({ pointer, message }) => ({ field: pointer, message })),
   ];
   if (problems.length > 0) throw new InputError('PROFILE_INVALID', 'render', problems.map(({ field, message }) => ({ location: { file: `profile ${profile.id}` }, field, message })));

@@ -127,8 +127,19 @@ function codeListProblems(template: Template): { pointer: string; message: strin
 /** Whether a template file exists, looked at once per file. */
 const templateFiles = new BoundedMemo<string, boolean>(1000);
 
-/** Which template to use: the profile's choice, else one for the document type, else `invoice`. */
+/**
+ * Which template to use: for an invoice the profile's choice (format.template names the invoice
+ * template only), else one named for the document type, else `invoice`. A credit note never
+ * takes the profile's choice: it keeps its format's own credit-note template.
+ */
 export function templateNameFor(format: FormatName, documentType: string, chosen: string | undefined, directory = templateDirectory): string {
-  if (chosen) return chosen;
+  if (chosen && documentType === 'invoice') return chosen;
   return templateFiles.get(join(directory, format, `${documentType}.json`), existsSync) ? documentType : 'invoice';
+}
+
+/** Why a template may not write a document type (its documentTypes leave it out), or undefined when it may. */
+export function documentTypeProblem(template: Template, name: string, documentType: string): string | undefined {
+  const served = template.documentTypes;
+  if (served === undefined || served.some((type) => type === documentType)) return undefined;
+  return `template "${name}" of ${template.format} serves ${served.join(' and ')}, not ${documentType}: a ${documentType} written with it would be another document`;
 }

@@ -69,20 +69,33 @@ export interface XmlDoctype {
   readonly publicId?: string;
 }
 
-/** Characters XML 1.0 cannot hold at all become U+FFFD, as xmlbuilder2's invalidCharReplacement does. */
-const INVALID_XML_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+/** A character XML 1.0 cannot hold at all (C0 controls but tab, LF and CR; U+FFFE, U+FFFF; a lone surrogate). */
+const INVALID_XML_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 
-/** Anything that needs escaping or replacing; most text has none and is returned as it is. */
+/** Anything that needs escaping or refusing; most text has none and is returned as it is. */
 const NEEDS_ESCAPE = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/;
 
-function escapeText(text: string): string {
+/**
+ * Text escaped for XML. A character XML 1.0 cannot carry is refused, naming the element (`where`,
+ * and the loop item): replaced (as xmlbuilder2 replaces it by U+FFFD), the receiver would get
+ * other data than the invoice's. The place comes as arguments, so nothing is built per value.
+ */
+function escapeText(text: string, where?: string, loopName?: string, item?: unknown, input?: XmlWriteInput): string {
   if (!NEEDS_ESCAPE.test(text)) return text;
-  return text.replace(INVALID_XML_CHARACTER, '\uFFFD').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const invalid = INVALID_XML_CHARACTER.exec(text);
+  if (invalid !== null && where !== undefined && input !== undefined) refuseCharacter(invalid[0], invalid.index, loopName === undefined ? where : `${where} (${loopName} ${Number(item) + 1})`, input.invoiceNumber);
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function escapeAttribute(value: string): string {
+function escapeAttribute(value: string, where?: string, loopName?: string, item?: unknown, input?: XmlWriteInput): string {
   if (!NEEDS_ESCAPE.test(value)) return value;
-  return escapeText(value).replace(/"/g, '&quot;');
+  return escapeText(value, where, loopName, item, input).replace(/"/g, '&quot;');
+}
+
+function refuseCharacter(character: string, index: number, where: string, invoiceNumber: string): never {
+  const code = `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  const kind = /[\uD800-\uDFFF]/.test(character) ? 'a lone surrogate' : /[\uFFFE\uFFFF]/.test(character) ? 'a noncharacter' : 'a control character';
+  throw new RenderError(invoiceNumber, where, `holds ${code} (${kind}) at character ${index + 1}, which XML 1.0 cannot carry: remove it from the invoice (it is never replaced by other text)`);
 }
 
 /** A template compiled to one function: the root element's text, as xmlbuilder2's pretty print writes it. */
@@ -109,8 +122,8 @@ ${body}
 }
 
 /** A mandatory element with nothing to put in it: refused, naming it. */
-function missing(name: string, input: XmlWriteInput): never {
-  throw new RenderError(input.invoiceNumber, name, 'is mandatory in this standard, but the invoice has nothing to put in it');
+function missing(name: string, input: XmlWriteInput, message = 'is mandatory in this standard, but the invoice has nothing to put in it'): never {
+  throw new RenderError(input.invoiceNumber, name, message);
 }
 
 /** The closed list an attribute's values must belong to, if any. */
@@ -174,6 +187,8 @@ ${this.element(node, bindings, depth, path)}
     const loop = innermostLoop(bindings);
     // How a refused code names its place: the element, and the loop's item number (its index local).
     const refuse = (value: string, list: ClosedCodeList, where: string) => `h.refuseCode(${value}, ${this.reference(list)}, ${JSON.stringify(where)}, ${loop === undefined ? 'undefined' : JSON.stringify(loop.name)}, ${loop === undefined ? 'undefined' : `I${loop.indexSlot}`}, input)`;
+    // Where escapeText names a character XML cannot carry.
+    const place = (where: string) => `${JSON.stringify(where)}, ${loop === undefined ? 'undefined' : JSON.stringify(loop.name)}, ${loop === undefined ? 'undefined' : `I${loop.indexSlot}`}, input`;
     const open = JSON.stringify(`\n${'  '.repeat(depth)}<${node.name}`);
     const close = JSON.stringify(`\n${'  '.repeat(depth)}</${node.name}>`);
     const closeInline = JSON.stringify(`</${node.name}>`);
@@ -182,8 +197,8 @@ ${this.element(node, bindings, depth, path)}
       if (template === undefined) continue;
       const codes = attributeCodesOf(node, attribute);
       lines.push(`x = ${expressionTextCode(template, bindings, this)};`);
-      if (codes === undefined) lines.push(`if (x !== undefined && x !== null && x !== '') a += ${JSON.stringify(` ${attribute}="`)} + h.escapeAttribute(String(x)) + '"';`);
-      else lines.push(`if (x !== undefined && x !== null && x !== '') {\nx = String(x);\nif (!${this.reference(codes.codes)}.has(x)) ${refuse('x', codes, `${elementPath}/@${attribute}`)};\na += ${JSON.stringify(` ${attribute}="`)} + h.escapeAttribute(x) + '"';\n}`);
+      if (codes === undefined) lines.push(`if (x !== undefined && x !== null && x !== '') a += ${JSON.stringify(` ${attribute}="`)} + h.escapeAttribute(String(x), ${place(`${elementPath}/@${attribute}`)}) + '"';`);
+      else lines.push(`if (x !== undefined && x !== null && x !== '') {\nx = String(x);\nif (!${this.reference(codes.codes)}.has(x)) ${refuse('x', codes, `${elementPath}/@${attribute}`)};\na += ${JSON.stringify(` ${attribute}="`)} + h.escapeAttribute(x, ${place(`${elementPath}/@${attribute}`)}) + '"';\n}`);
     }
     const hasText = node.text !== undefined;
     const hasChildren = (node.children ?? []).length > 0;
@@ -194,11 +209,11 @@ ${this.element(node, bindings, depth, path)}
     const content = [...(hasText ? ['text !== undefined'] : []), ...(hasChildren ? ["inner !== ''"] : []), ...(hasText ? [] : ["a !== ''"])].join(' || ');
     const written = [
       // Text beside children (mixed content) goes on a line of its own before them, as xmlbuilder2's pretty print writes it.
-      ...(hasChildren ? [`if (inner !== '') t += ${open} + a + '>' + ${hasText ? `(text !== undefined ? ${JSON.stringify(`\n${'  '.repeat(depth + 1)}`)} + h.escapeText(text) : '') + ` : ''}inner + ${close};`] : []),
-      ...(hasText ? [`${hasChildren ? 'else ' : ''}if (text !== undefined) t += ${open} + a + '>' + h.escapeText(text) + ${closeInline};`] : []),
+      ...(hasChildren ? [`if (inner !== '') t += ${open} + a + '>' + ${hasText ? `(text !== undefined ? ${JSON.stringify(`\n${'  '.repeat(depth + 1)}`)} + h.escapeText(text, ${place(elementPath)}) : '') + ` : ''}inner + ${close};`] : []),
+      ...(hasText ? [`${hasChildren ? 'else ' : ''}if (text !== undefined) t += ${open} + a + '>' + h.escapeText(text, ${place(elementPath)}) + ${closeInline};`] : []),
       `${hasChildren || hasText ? 'else ' : ''}t += ${open} + a + '/>';`,
     ].join('\n');
-    const empty = node.required ? `h.missing(${JSON.stringify(node.name)}, input);` : node.keepEmpty ? `t += ${open} + a + '/>';` : '';
+    const empty = node.required ? `h.missing(${JSON.stringify(node.name)}, input${node.missing === undefined ? '' : `, ${JSON.stringify(node.missing)}`});` : node.keepEmpty ? `t += ${open} + a + '/>';` : '';
     lines.push(`if (${content}) {\n${written}\n}${empty === '' ? '' : ` else {\n${empty}\n}`}`);
     return lines.join('\n');
   }

@@ -104,10 +104,10 @@ async function bankAccountProfile(): Promise<CustomerProfile> {
   return { ...lindenau, format: { ...lindenau.format, options } } as CustomerProfile;
 }
 
-/** A customer that takes UBL and wants Note and Delivery left out. */
+/** A customer that takes UBL (its Peppol endpoint: its US EIN, scheme 9959) and wants Note and Delivery left out. */
 async function omittingProfile(): Promise<CustomerProfile> {
   const meridian = (await profiles.profile('meridian-aerospace')).profile;
-  return { ...meridian, format: { type: 'ubl', options: { omit: ['note', 'delivery'] } } } as CustomerProfile;
+  return { ...meridian, format: { type: 'ubl', options: { endpointId: '75-2214689', endpointScheme: '9959', omit: ['note', 'delivery'] } } } as CustomerProfile;
 }
 
 let corpus: Promise<{ directory: string; examples: RenderedExample[]; everyPath: RenderedExample; omitted: RenderedExample[] }> | undefined;

@@ -54,8 +54,8 @@ test('a profile may leave out an optional segment by its id', () => {
   assert.equal(text, 'BIG*1~\n');
 });
 
-test('XML: prefixed names, escaped text, attributes, and empty elements left out', () => {
-  const xml = writeXml({
+test('XML: prefixed names, escaped text, attributes, and empty elements left out; a character XML cannot carry is refused, naming the element', () => {
+  const write = (note: string) => writeXml({
     xml: {
       root: {
         name: 'Invoice',
@@ -68,15 +68,16 @@ test('XML: prefixed names, escaped text, attributes, and empty elements left out
         ],
       },
     },
-    scope: { invoice: { invoiceNumber: 'A&B<1>', note: 'ctrl\u0001char', lines: [{ description: 'Bolts "M8"', unit: 'EA' }] } },
+    scope: { invoice: { invoiceNumber: 'A&B<1>', note, lines: [{ description: 'Bolts "M8"', unit: 'EA' }] } },
     codes: { uom: { EA: 'C62' } },
     omit: new Set(),
     invoiceNumber: 'A&B<1>',
   });
+  const xml = write('ctrl char');
   assert.match(xml, /<cbc:ID>A&amp;B&lt;1&gt;<\/cbc:ID>/);
   assert.doesNotMatch(xml, /DueDate/);
   assert.match(xml, /<cbc:Line unitCode="C62">Bolts "M8"<\/cbc:Line>/);
-  assert.doesNotMatch(xml, /\u0001/);
+  assert.throws(() => write('ctrl\u0001char'), /invoice A&B<1>: \/Invoice\/cbc:Note: holds U\+0001 \(a control character\) at character 5, which XML 1\.0 cannot carry/);
 });
 
 test('a mandatory element without a value is refused, naming it, rather than silently left out', () => {

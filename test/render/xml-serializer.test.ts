@@ -34,20 +34,23 @@ test('the fast XML serializer writes exactly what xmlbuilder2 writes, for every 
   assert.ok(compared >= 40, `only ${compared} documents compared`);
 });
 
-test('escaping and characters XML cannot hold: the same as xmlbuilder2', () => {
+test('escaping: the same as xmlbuilder2; characters XML cannot hold are refused, naming the element, where xmlbuilder2 would write U+FFFD', () => {
   const input: XmlWriteInput = {
     xml: {
       doctype: { name: 'cXML', systemId: 'http://xml.cxml.org/schemas/cXML/1.2.037/InvoiceDetail.dtd' },
       root: { name: 'cXML', attributes: { payloadID: '{{a}}', lang: 'x' }, children: [{ name: 'Text', text: '{{t}}' }, { name: 'Empty', keepEmpty: true }, { name: 'Attr', attributes: { v: '{{a}}' } }] },
     },
-    scope: { a: 'Tom & "Jerry" <co> \'x\'\t\n\u0001', t: 'a&b <c> "d" \'e\' \u0002 \u{1F600} \uD800' },
+    scope: { a: 'Tom & "Jerry" <co> \'x\'\t\n', t: 'a&b <c> "d" \'e\' \u{1F600}' },
     codes: {},
     omit: new Set<string>(),
     invoiceNumber: 'INV-1',
   };
   const fast = writeXml(input);
   assert.equal(fast, writeXmlReference(input));
-  assert.match(fast, /<Text>a&amp;b &lt;c&gt; "d" 'e' \uFFFD \u{1F600} \uFFFD<\/Text>/u);
+  assert.match(fast, /<Text>a&amp;b &lt;c&gt; "d" 'e' \u{1F600}<\/Text>/u);
+  for (const [scope, where] of [[{ ...input.scope, t: 'a \u0002' }, '/cXML/Text'], [{ ...input.scope, t: 'a \uD800' }, '/cXML/Text'], [{ ...input.scope, a: 'x\u0001' }, '/cXML/@payloadID']] as const) {
+    assert.throws(() => writeXml({ ...input, scope }), (error: unknown) => error instanceof Error && error.message.includes(`INV-1: ${where}: holds U+`) && /XML 1\.0 cannot carry/.test(error.message), where);
+  }
 });
 
 test('an element with both text and children (mixed content): the same as xmlbuilder2, whether or not the children are written', () => {

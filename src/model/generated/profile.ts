@@ -6,7 +6,7 @@
 export type Format = {
   type: "x12-810" | "edifact-invoic" | "ubl" | "cxml" | "pdf";
   /**
-   * A template of the format's own folder, edi-templates/<format>/<name>.json, named without .json (letters, digits, - and _; never a path), to use instead of the format's default
+   * A template of the format's own folder, edi-templates/<format>/<name>.json, named without .json (letters, digits, - and _; never a path), to write invoices with instead of the format's default; it must declare invoice among its documentTypes. Credit notes are always written with the format's own template (credit-note.json where the format has one)
    */
   template?: string;
   /**

@@ -66,6 +66,10 @@ export type XmlNode =
        * Mandatory in the standard: refused with a RenderError when it would be left out for lack of content
        */
       required?: boolean;
+      /**
+       * Said when a required element has nothing to hold (instead of the general message): what the profile or invoice must give
+       */
+      missing?: string;
     }
   | {
       each: string;
@@ -96,6 +100,17 @@ export interface TemplateDocument {
    * Options a profile must set to be written with this template (format.options): identifiers with no true default, so that a placeholder is never written. Lint and render refuse a profile without them
    */
   requiredOptions?: string[];
+  /**
+   * Options a profile of this template's format must set (lint, and render for that profile), where a document rendered in this format for a profile of another format may fall back to the invoice's data (UBL endpoints: the party's GLN or tax id)
+   */
+  requiredProfileOptions?: string[];
+  /**
+   * The most decimals the standard allows in an amount, and the rules that say so. An invoice whose currency has more minor units (ISO 4217: BHD 3, CLF 4) is refused before it is written: its amounts are never rounded to fit
+   */
+  amountDecimals?: {
+    max: number;
+    reason: string;
+  };
   /**
    * Code lists for the map filter: { list: { ourCode: theirCode, '*': fallback } }
    */
