@@ -235,7 +235,7 @@ describe('email channel', () => {
       id: 'acme',
       name: 'Acme',
       currencies: ['USD'],
-      format: { type: 'ubl' },
+      format: { type: 'pdf' },
       rules: { 'po-required': true },
       channel: { type: 'email', from: 'billing@supplier.example', to: 'ap@acme.example', subject, smtp: { host: 'smtp.acme.example', port: 587, username: 'billing', password: { env: 'SMTP_PASSWORD' } } },
     });
