@@ -45,7 +45,11 @@ function invoice(length) {
     dueDate: '2026-12-10',
     currency: 'EUR',
     note: word(length),
-    seller: { name: 'Seller GmbH', taxId: 'DE123456789', address: { lines: ['Hauptstr. 1'], city: 'Berlin', postalCode: '10115', country: 'DE' } },
+    seller: {
+      name: 'Seller GmbH',
+      taxId: 'DE123456789',
+      address: { lines: ['Hauptstr. 1'], city: 'Berlin', postalCode: '10115', country: 'DE' },
+    },
     buyer: { name: 'Buyer AG', taxId: 'DE987654321', address: { lines: ['Ringweg 5'], city: 'Köln', postalCode: '50667', country: 'DE' } },
     lines,
     taxTotal: '19.00',
@@ -60,8 +64,19 @@ async function main() {
   const repeat = repeatAt === -1 ? 1 : Number(argv.splice(repeatAt, 2)[1]);
   const lengths = argv.length > 0 ? argv.map(Number) : [5_000, 10_000, 20_000, 40_000];
   const { renderDocument } = await import(join(root, 'dist/render/index.js'));
-  const profile = { id: 'bench', name: 'Bench Buyer', currencies: ['EUR'], format: { type: 'pdf' }, channel: { type: 'email', to: 'ap@bench.example', from: 'billing@seller.example', smtp: { host: 'localhost' } } };
-  const request = (inv) => ({ invoice: inv, profile, now: '2026-11-20T10:00:00Z', controlNumbers: { interchange: 1, group: 1, transaction: 1 } });
+  const profile = {
+    id: 'bench',
+    name: 'Bench Buyer',
+    currencies: ['EUR'],
+    format: { type: 'pdf' },
+    channel: { type: 'email', to: 'ap@bench.example', from: 'billing@seller.example', smtp: { host: 'localhost' } },
+  };
+  const request = (inv) => ({
+    invoice: inv,
+    profile,
+    now: '2026-11-20T10:00:00Z',
+    controlNumbers: { interchange: 1, group: 1, transaction: 1 },
+  });
   await renderDocument(request(invoice(100))); // loads pdfkit and the template
   console.log(`node ${process.version}; one PDF whose first line description and note are each one word of N letters`);
   console.log('N (letters)   seconds   pages   ratio to the previous N');
@@ -75,8 +90,14 @@ async function main() {
       timings.push(Number(process.hrtime.bigint() - started) / 1e9);
     }
     const seconds = timings.sort((a, b) => a - b)[Math.floor(timings.length / 2)];
-    const pages = (Buffer.from(bytes).toString('latin1').match(/\/Type \/Page\b/g) ?? []).length;
-    console.log(`${length.toLocaleString('en').padStart(11)} ${seconds.toFixed(3).padStart(9)} ${String(pages).padStart(7)}   ${previous === undefined ? '' : `× ${(seconds / previous).toFixed(1)}`}`);
+    const pages = (
+      Buffer.from(bytes)
+        .toString('latin1')
+        .match(/\/Type \/Page\b/g) ?? []
+    ).length;
+    console.log(
+      `${length.toLocaleString('en').padStart(11)} ${seconds.toFixed(3).padStart(9)} ${String(pages).padStart(7)}   ${previous === undefined ? '' : `× ${(seconds / previous).toFixed(1)}`}`,
+    );
     previous = seconds;
   }
 }

@@ -56,8 +56,18 @@ function invoice(index) {
     currency: 'EUR',
     poNumber: 'PO-4711',
     paymentTerms: 'NET30',
-    seller: { name: 'Seller GmbH', taxId: 'DE123456789', gln: '4012345000009', address: { lines: ['Hauptstr. 1'], city: 'Berlin', postalCode: '10115', country: 'DE' } },
-    buyer: { name: 'Buyer AG', taxId: 'DE987654321', gln: '4098765000001', address: { lines: ['Ringweg 5'], city: 'Köln', postalCode: '50667', country: 'DE' } },
+    seller: {
+      name: 'Seller GmbH',
+      taxId: 'DE123456789',
+      gln: '4012345000009',
+      address: { lines: ['Hauptstr. 1'], city: 'Berlin', postalCode: '10115', country: 'DE' },
+    },
+    buyer: {
+      name: 'Buyer AG',
+      taxId: 'DE987654321',
+      gln: '4098765000001',
+      address: { lines: ['Ringweg 5'], city: 'Köln', postalCode: '50667', country: 'DE' },
+    },
     lines,
     taxTotal: (taxCents / 100).toFixed(2),
     totalAmount: ((netCents + taxCents) / 100).toFixed(2),
@@ -73,7 +83,10 @@ async function main() {
   const [countArgument, ...formatArguments] = argv;
   const count = Number(countArgument ?? 10_000);
   const { renderDocument } = await import(join(root, 'dist/render/index.js'));
-  const formats = formatArguments.length > 0 ? formatArguments : Object.keys(TARGETS).filter((format) => existsSync(join(root, 'edi-templates', format, 'invoice.json')));
+  const formats =
+    formatArguments.length > 0
+      ? formatArguments
+      : Object.keys(TARGETS).filter((format) => existsSync(join(root, 'edi-templates', format, 'invoice.json')));
   const invoices = Array.from({ length: count }, (_, index) => invoice(index));
   console.log(`node ${process.version}; ${count.toLocaleString('en')} invoices of 10 lines, one process, one core`);
   // A yardstick for the machine: the same invoices through JSON.stringify, so that figures from
@@ -86,8 +99,19 @@ async function main() {
   console.log('format            seconds   documents/s   target');
   for (const format of formats) {
     // X12 has no placeholder interchange ids: a profile names them.
-    const profile = { id: 'bench', name: 'Bench Buyer', currencies: ['EUR'], format: { type: format, ...(format === 'x12-810' ? { options: { senderId: 'SELLER', receiverId: 'BUYER' } } : {}) }, channel: { type: 'email', to: 'ap@bench.example', from: 'billing@seller.example', smtp: { host: 'localhost' } } };
-    const request = (inv, index) => ({ invoice: inv, profile, now: '2026-11-20T10:00:00Z', controlNumbers: { interchange: index + 1, group: index + 1, transaction: index + 1 } });
+    const profile = {
+      id: 'bench',
+      name: 'Bench Buyer',
+      currencies: ['EUR'],
+      format: { type: format, ...(format === 'x12-810' ? { options: { senderId: 'SELLER', receiverId: 'BUYER' } } : {}) },
+      channel: { type: 'email', to: 'ap@bench.example', from: 'billing@seller.example', smtp: { host: 'localhost' } },
+    };
+    const request = (inv, index) => ({
+      invoice: inv,
+      profile,
+      now: '2026-11-20T10:00:00Z',
+      controlNumbers: { interchange: index + 1, group: index + 1, transaction: index + 1 },
+    });
     for (let index = 0; index < Math.min(200, count); index += 1) await renderDocument(request(invoices[index], index)); // warm up
     const timings = [];
     let bytes = 0;
@@ -104,7 +128,9 @@ async function main() {
     const rate = count / seconds;
     const target = TARGETS[format];
     const verdict = target === undefined ? '–' : `${target.toLocaleString('en')} ${rate >= target ? 'met' : 'MISSED'}`;
-    console.log(`${format.padEnd(16)} ${seconds.toFixed(2).padStart(8)} ${Math.round(rate).toLocaleString('en').padStart(13)}   ${verdict}   (${Math.round(bytes / count)} bytes/document)`);
+    console.log(
+      `${format.padEnd(16)} ${seconds.toFixed(2).padStart(8)} ${Math.round(rate).toLocaleString('en').padStart(13)}   ${verdict}   (${Math.round(bytes / count)} bytes/document)`,
+    );
   }
 }
 

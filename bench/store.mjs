@@ -24,7 +24,11 @@ const ROWS_PER_INVOICE = 4;
 
 function ensureBuilt() {
   const built = join(REPO, 'dist/store/sql-submissions.js');
-  const newest = Math.max(...readdirSync(join(REPO, 'src/store'), { recursive: true }).filter((name) => String(name).endsWith('.ts')).map((name) => statSync(join(REPO, 'src/store', String(name))).mtimeMs));
+  const newest = Math.max(
+    ...readdirSync(join(REPO, 'src/store'), { recursive: true })
+      .filter((name) => String(name).endsWith('.ts'))
+      .map((name) => statSync(join(REPO, 'src/store', String(name))).mtimeMs),
+  );
   if (!existsSync(built) || statSync(built).mtimeMs < newest) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'inherit' });
 }
 
@@ -46,13 +50,23 @@ function invoice(index) {
     customerId: 'bench-co',
     issueDate: '2026-12-01',
     currency: 'USD',
-    lines: Array.from({ length: 10 }, (_, line) => ({ lineNumber: String(line + 1), sku: `SKU-${line}`, quantity: String(1 + ((index + line) % 7)), unitPrice: '12.50' })),
+    lines: Array.from({ length: 10 }, (_, line) => ({
+      lineNumber: String(line + 1),
+      sku: `SKU-${line}`,
+      quantity: String(1 + ((index + line) % 7)),
+      unitPrice: '12.50',
+    })),
     totals: { grandTotal: String(100 + (index % 900)) },
   };
 }
 
 async function oneInvoice(store, index, clock) {
-  const { version } = await store.submissions.recordVersion({ customer: 'bench-co', invoiceNumber: `BENCH-${index}`, invoice: invoice(index), at: clock() });
+  const { version } = await store.submissions.recordVersion({
+    customer: 'bench-co',
+    invoiceNumber: `BENCH-${index}`,
+    invoice: invoice(index),
+    at: clock(),
+  });
   const claimed = await store.submissions.claimForSending(version.id, { at: clock(), source: 'bench', channel: 'sftp', format: 'x12-810' });
   if (claimed === undefined) throw new Error(`BENCH-${index} was not claimed`);
   await store.submissions.transition(claimed.id, 'sent', { at: clock(), source: 'sftp', detail: { reference: `/in/BENCH-${index}.edi` } });
@@ -78,12 +92,16 @@ async function measure(openStore, url, options, count, inflight) {
 }
 
 function report(name, inflight, result) {
-  console.log(`${name.padEnd(10)} in flight ${String(inflight).padStart(2)}: ${result.seconds.toFixed(2)} s, ${Math.round(result.invoices).toLocaleString('en-US')} invoices/s, ${Math.round(result.rows).toLocaleString('en-US')} rows/s`);
+  console.log(
+    `${name.padEnd(10)} in flight ${String(inflight).padStart(2)}: ${result.seconds.toFixed(2)} s, ${Math.round(result.invoices).toLocaleString('en-US')} invoices/s, ${Math.round(result.rows).toLocaleString('en-US')} rows/s`,
+  );
 }
 
 async function postgresUrl() {
   const { default: pg } = await import('pg');
-  const candidates = process.env.FIRSTPASS_BENCH_POSTGRES ? [process.env.FIRSTPASS_BENCH_POSTGRES] : [...new Set(['postgres', userInfo().username])].map((user) => `postgres://${encodeURIComponent(user)}@127.0.0.1:5432/test`);
+  const candidates = process.env.FIRSTPASS_BENCH_POSTGRES
+    ? [process.env.FIRSTPASS_BENCH_POSTGRES]
+    : [...new Set(['postgres', userInfo().username])].map((user) => `postgres://${encodeURIComponent(user)}@127.0.0.1:5432/test`);
   for (const url of candidates) {
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 });
     try {
@@ -120,7 +138,11 @@ if (server === undefined) {
   for (const flight of inflight) {
     const schema = `firstpass_bench_${process.pid}_${flight}`;
     try {
-      report('postgres', flight, await measure(openStore, server.url, { schema, poolSize: Math.max(1, Math.min(flight, 8)) }, count, flight));
+      report(
+        'postgres',
+        flight,
+        await measure(openStore, server.url, { schema, poolSize: Math.max(1, Math.min(flight, 8)) }, count, flight),
+      );
     } finally {
       const client = new server.pg.Client({ connectionString: server.url });
       await client.connect();

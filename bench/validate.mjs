@@ -71,8 +71,28 @@ function lineAmountCents(quantity, unitPrice) {
 const TAX_RATES = { S: '19', R: '7', Z: '0' };
 const UNITS = ['EA', 'HUR', 'KGM', 'BX'];
 /** Some prices carry three decimals, so lineAmount really has to be rounded. */
-const PRICES = ['12.50', '3.375', '149.99', '0.875', '27.40', '8.125', '64.00', '1.999', '310.25', '45.50',
-  '19.95', '2.625', '99.00', '5.005', '74.80', '11.111', '250.00', '6.75', '38.20', '0.995'];
+const PRICES = [
+  '12.50',
+  '3.375',
+  '149.99',
+  '0.875',
+  '27.40',
+  '8.125',
+  '64.00',
+  '1.999',
+  '310.25',
+  '45.50',
+  '19.95',
+  '2.625',
+  '99.00',
+  '5.005',
+  '74.80',
+  '11.111',
+  '250.00',
+  '6.75',
+  '38.20',
+  '0.995',
+];
 const WORDS = ['Steel widget', 'Consulting', 'Copper wire', 'Packing crate', 'Hex bolt', 'Installation', 'Cable tie', 'Valve'];
 
 /** 20 catalog items; every PO carries all of them, one PO line each. */
@@ -125,8 +145,15 @@ const RULE_SETTINGS = {
   'currency-allowed': true,
   'issue-date-valid': { maxAgeDays: 120 },
   'due-date-terms': true,
-  'required-fields': { fields: ['/buyer/name', '/buyer/taxId', '/seller/taxId', '/buyerReference', '/lines/*/sku', '/lines/*/poLineNumber'] },
-  'allowed-values': { checks: [{ field: '/buyerReference', values: ['CC-100', 'CC-200', 'CC-300'] }, { field: '/shipTo/id', values: ['DOCK-1', 'DOCK-2'] }] },
+  'required-fields': {
+    fields: ['/buyer/name', '/buyer/taxId', '/seller/taxId', '/buyerReference', '/lines/*/sku', '/lines/*/poLineNumber'],
+  },
+  'allowed-values': {
+    checks: [
+      { field: '/buyerReference', values: ['CC-100', 'CC-200', 'CC-300'] },
+      { field: '/shipTo/id', values: ['DOCK-1', 'DOCK-2'] },
+    ],
+  },
   'duplicate-invoice-number': true,
   'attachments-required': { types: ['timesheet'], extensions: ['.pdf'], maxBytes: 1_048_576 },
   'credit-note-reference': true,
@@ -146,7 +173,10 @@ const RULE_SETTINGS = {
 
 /** Every id in rules/*.json: the benchmark is only honest if all of them are on. */
 function builtInRuleIds() {
-  return readdirSync(join(REPO, 'rules')).filter((name) => name.endsWith('.json')).map((name) => JSON.parse(readFileSync(join(REPO, 'rules', name), 'utf8')).id).sort();
+  return readdirSync(join(REPO, 'rules'))
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => JSON.parse(readFileSync(join(REPO, 'rules', name), 'utf8')).id)
+    .sort();
 }
 
 function profile() {
@@ -208,9 +238,18 @@ function settleTotals(invoice) {
     groups.set(key, group);
   };
   let net = 0n;
-  for (const line of invoice.lines) { add(line, cents(line.lineAmount)); net += cents(line.lineAmount); }
-  for (const charge of invoice.charges) { add(charge, cents(charge.amount)); net += cents(charge.amount); }
-  for (const allowance of invoice.allowances) { add(allowance, -cents(allowance.amount)); net -= cents(allowance.amount); }
+  for (const line of invoice.lines) {
+    add(line, cents(line.lineAmount));
+    net += cents(line.lineAmount);
+  }
+  for (const charge of invoice.charges) {
+    add(charge, cents(charge.amount));
+    net += cents(charge.amount);
+  }
+  for (const allowance of invoice.allowances) {
+    add(allowance, -cents(allowance.amount));
+    net -= cents(allowance.amount);
+  }
   let tax = 0n;
   for (const { rate, taxable } of groups.values()) tax += roundDiv(taxable * rate, 10_000n);
   invoice.taxTotal = money(tax);
@@ -251,12 +290,24 @@ function cleanInvoice(index, random) {
     poNumber: OPEN_POS[index % OPEN_POS.length],
     buyerReference: ['CC-100', 'CC-200', 'CC-300'][index % 3],
     paymentTerms: 'NET30',
-    seller: { name: 'Firstpass Bench Supplies Ltd', id: 'SELLER-1', taxId: 'US-12-3456789', address: { lines: ['1 Supply Way'], city: 'Springfield', postalCode: '12345', country: 'US' } },
-    buyer: { name: 'Bench Co', id: 'BENCH-CO', taxId: 'US-98-7654321', contact: { name: 'Accounts Payable', email: 'ap@bench-co.example' } },
+    seller: {
+      name: 'Firstpass Bench Supplies Ltd',
+      id: 'SELLER-1',
+      taxId: 'US-12-3456789',
+      address: { lines: ['1 Supply Way'], city: 'Springfield', postalCode: '12345', country: 'US' },
+    },
+    buyer: {
+      name: 'Bench Co',
+      id: 'BENCH-CO',
+      taxId: 'US-98-7654321',
+      contact: { name: 'Accounts Payable', email: 'ap@bench-co.example' },
+    },
     shipTo: { name: 'Bench Co receiving', id: index % 2 === 0 ? 'DOCK-1' : 'DOCK-2' },
     lines,
     charges: [{ code: 'FREIGHT', description: 'Freight', amount: money(BigInt(2500 + pick(12_500))), taxCode: 'S', taxRate: TAX_RATES.S }],
-    allowances: [{ code: 'DISCOUNT', description: 'Volume discount', amount: money(allowance), taxCode: lines[0].taxCode, taxRate: lines[0].taxRate }],
+    allowances: [
+      { code: 'DISCOUNT', description: 'Volume discount', amount: money(allowance), taxCode: lines[0].taxCode, taxRate: lines[0].taxRate },
+    ],
     taxTotal: '0',
     totalAmount: '0',
     attachments: [{ type: 'timesheet', file: 'timesheet.pdf' }],
@@ -271,33 +322,172 @@ function cleanInvoice(index, random) {
  * against the invoice schema, since schema errors stop the whole run with exit status 2.
  */
 const BREAKS = [
-  { rule: 'po-required', apply: (inv) => { delete inv.poNumber; } },
-  { rule: 'po-format', apply: (inv) => { inv.poNumber = 'PO-1001'; } },
-  { rule: 'po-exists', apply: (inv) => { inv.poNumber = 'PO-99999'; } },
-  { rule: 'po-amount-not-exceeded', apply: (inv) => { inv.poNumber = SMALL_PO; } },
-  { rule: 'po-line-match', apply: (inv) => { inv.lines[1].poLineNumber = '99'; } },
-  { rule: 'invoice-number-format', apply: (inv) => { inv.invoiceNumber = inv.invoiceNumber.replace('BN-', 'INV-'); } },
-  { rule: 'currency-allowed', apply: (inv) => { inv.currency = 'EUR'; } },
-  { rule: 'issue-date-valid', apply: (inv) => { inv.issueDate = addDays(TODAY, 3); inv.dueDate = addDays(inv.issueDate, 30); } },
-  { rule: 'due-date-terms', apply: (inv) => { inv.dueDate = addDays(inv.issueDate, 45); } },
-  { rule: 'required-fields', apply: (inv) => { inv.buyer.taxId = ' '; } },
-  { rule: 'allowed-values', apply: (inv) => { inv.buyerReference = 'CC-999'; } },
-  { rule: 'duplicate-invoice-number', apply: (inv, earlierNumber) => { inv.invoiceNumber = earlierNumber; } },
-  { rule: 'attachments-required', apply: (inv) => { delete inv.attachments; } },
-  { rule: 'credit-note-reference', apply: (inv) => { inv.documentType = 'credit-note'; } },
-  { rule: 'line-description-required', apply: (inv) => { delete inv.lines[4].description; } },
-  { rule: 'line-description-length', apply: (inv) => { inv.lines[4].description += ' with a note far too long for this customer'; } },
-  { rule: 'line-description-pattern', apply: (inv) => { inv.lines[4].description += ' *urgent*'; } },
-  { rule: 'line-description-matches-po', apply: (inv) => { inv.lines[4].description = 'Something else entirely'; } },
-  { rule: 'tax-code-allowed', apply: (inv) => { inv.lines[0].taxCode = 'X'; settleTotals(inv); } },
-  { rule: 'tax-rate-matches-code', apply: (inv) => { inv.lines[0].taxRate = '20'; settleTotals(inv); } },
-  { rule: 'uom-allowed', apply: (inv) => { inv.lines[2].unitOfMeasure = 'PCE'; } },
-  { rule: 'contract-price', apply: (inv) => { inv.lines[3].unitPrice = fromScaled(toScaled(inv.lines[3].unitPrice, 3) + 1000n, 3); priceLine(inv.lines[3]); settleTotals(inv); } },
-  { rule: 'line-amount-arithmetic', apply: (inv) => { inv.lines[5].lineAmount = money(cents(inv.lines[5].lineAmount) + 1n); settleTotals(inv); } },
-  { rule: 'quantity-positive', apply: (inv) => { inv.lines[6].quantity = '0'; priceLine(inv.lines[6]); settleTotals(inv); } },
+  {
+    rule: 'po-required',
+    apply: (inv) => {
+      delete inv.poNumber;
+    },
+  },
+  {
+    rule: 'po-format',
+    apply: (inv) => {
+      inv.poNumber = 'PO-1001';
+    },
+  },
+  {
+    rule: 'po-exists',
+    apply: (inv) => {
+      inv.poNumber = 'PO-99999';
+    },
+  },
+  {
+    rule: 'po-amount-not-exceeded',
+    apply: (inv) => {
+      inv.poNumber = SMALL_PO;
+    },
+  },
+  {
+    rule: 'po-line-match',
+    apply: (inv) => {
+      inv.lines[1].poLineNumber = '99';
+    },
+  },
+  {
+    rule: 'invoice-number-format',
+    apply: (inv) => {
+      inv.invoiceNumber = inv.invoiceNumber.replace('BN-', 'INV-');
+    },
+  },
+  {
+    rule: 'currency-allowed',
+    apply: (inv) => {
+      inv.currency = 'EUR';
+    },
+  },
+  {
+    rule: 'issue-date-valid',
+    apply: (inv) => {
+      inv.issueDate = addDays(TODAY, 3);
+      inv.dueDate = addDays(inv.issueDate, 30);
+    },
+  },
+  {
+    rule: 'due-date-terms',
+    apply: (inv) => {
+      inv.dueDate = addDays(inv.issueDate, 45);
+    },
+  },
+  {
+    rule: 'required-fields',
+    apply: (inv) => {
+      inv.buyer.taxId = ' ';
+    },
+  },
+  {
+    rule: 'allowed-values',
+    apply: (inv) => {
+      inv.buyerReference = 'CC-999';
+    },
+  },
+  {
+    rule: 'duplicate-invoice-number',
+    apply: (inv, earlierNumber) => {
+      inv.invoiceNumber = earlierNumber;
+    },
+  },
+  {
+    rule: 'attachments-required',
+    apply: (inv) => {
+      delete inv.attachments;
+    },
+  },
+  {
+    rule: 'credit-note-reference',
+    apply: (inv) => {
+      inv.documentType = 'credit-note';
+    },
+  },
+  {
+    rule: 'line-description-required',
+    apply: (inv) => {
+      delete inv.lines[4].description;
+    },
+  },
+  {
+    rule: 'line-description-length',
+    apply: (inv) => {
+      inv.lines[4].description += ' with a note far too long for this customer';
+    },
+  },
+  {
+    rule: 'line-description-pattern',
+    apply: (inv) => {
+      inv.lines[4].description += ' *urgent*';
+    },
+  },
+  {
+    rule: 'line-description-matches-po',
+    apply: (inv) => {
+      inv.lines[4].description = 'Something else entirely';
+    },
+  },
+  {
+    rule: 'tax-code-allowed',
+    apply: (inv) => {
+      inv.lines[0].taxCode = 'X';
+      settleTotals(inv);
+    },
+  },
+  {
+    rule: 'tax-rate-matches-code',
+    apply: (inv) => {
+      inv.lines[0].taxRate = '20';
+      settleTotals(inv);
+    },
+  },
+  {
+    rule: 'uom-allowed',
+    apply: (inv) => {
+      inv.lines[2].unitOfMeasure = 'PCE';
+    },
+  },
+  {
+    rule: 'contract-price',
+    apply: (inv) => {
+      inv.lines[3].unitPrice = fromScaled(toScaled(inv.lines[3].unitPrice, 3) + 1000n, 3);
+      priceLine(inv.lines[3]);
+      settleTotals(inv);
+    },
+  },
+  {
+    rule: 'line-amount-arithmetic',
+    apply: (inv) => {
+      inv.lines[5].lineAmount = money(cents(inv.lines[5].lineAmount) + 1n);
+      settleTotals(inv);
+    },
+  },
+  {
+    rule: 'quantity-positive',
+    apply: (inv) => {
+      inv.lines[6].quantity = '0';
+      priceLine(inv.lines[6]);
+      settleTotals(inv);
+    },
+  },
   // Tax and total both up by a cent: the total still adds up, only the tax is wrong.
-  { rule: 'tax-total-arithmetic', apply: (inv) => { inv.taxTotal = money(cents(inv.taxTotal) + 1n); inv.totalAmount = money(cents(inv.totalAmount) + 1n); } },
-  { rule: 'invoice-total-arithmetic', apply: (inv) => { inv.totalAmount = money(cents(inv.totalAmount) + 100n); } },
+  {
+    rule: 'tax-total-arithmetic',
+    apply: (inv) => {
+      inv.taxTotal = money(cents(inv.taxTotal) + 1n);
+      inv.totalAmount = money(cents(inv.totalAmount) + 1n);
+    },
+  },
+  {
+    rule: 'invoice-total-arithmetic',
+    apply: (inv) => {
+      inv.totalAmount = money(cents(inv.totalAmount) + 100n);
+    },
+  },
 ];
 
 /**
@@ -356,22 +546,29 @@ function prepareWorkspace() {
   writeFileSync(join(root, 'timesheet.pdf'), '%PDF-1.4\n% firstpass benchmark timesheet\n%%EOF\n');
   // Loaded with --import into each measured process: records its peak RSS as it exits. This is
   // how peak memory is read everywhere Node runs, unlike /usr/bin/time -f %M (GNU time only).
-  writeFileSync(join(root, 'max-rss.mjs'), [
-    "import { writeFileSync } from 'node:fs';",
-    "process.on('exit', () => writeFileSync(process.env.BENCH_MAX_RSS_FILE, String(process.resourceUsage().maxRSS)));",
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(root, 'max-rss.mjs'),
+    [
+      "import { writeFileSync } from 'node:fs';",
+      "process.on('exit', () => writeFileSync(process.env.BENCH_MAX_RSS_FILE, String(process.resourceUsage().maxRSS)));",
+      '',
+    ].join('\n'),
+  );
   // The floor: the least any validator must do, reading the file line by line and parsing it.
-  writeFileSync(join(root, 'read-floor.mjs'), [
-    "import { createReadStream } from 'node:fs';",
-    "import { createInterface } from 'node:readline';",
-    'let count = 0;',
-    "for await (const line of createInterface({ input: createReadStream(process.argv[2], 'utf8'), crlfDelay: Infinity })) {",
-    "  if (line.trim() !== '') { JSON.parse(line); count += 1; }",
-    '}',
-    'process.stdout.write(`${count} invoices read\\n`);',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    join(root, 'read-floor.mjs'),
+    [
+      "import { createReadStream } from 'node:fs';",
+      "import { createInterface } from 'node:readline';",
+      'let count = 0;',
+      "for await (const line of createInterface({ input: createReadStream(process.argv[2], 'utf8'), crlfDelay: Infinity })) {",
+      "  if (line.trim() !== '') { JSON.parse(line); count += 1; }",
+      '}',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: this string is the code of a script, template literal included
+      'process.stdout.write(`${count} invoices read\\n`);',
+      '',
+    ].join('\n'),
+  );
   return root;
 }
 
@@ -381,9 +578,10 @@ function prepareWorkspace() {
 
 /** Build dist/ when it is missing or older than any source file. */
 function ensureBuilt() {
-  const newestSource = (directory) => readdirSync(directory, { withFileTypes: true, recursive: true })
-    .filter((entry) => entry.isFile())
-    .reduce((newest, entry) => Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs), 0);
+  const newestSource = (directory) =>
+    readdirSync(directory, { withFileTypes: true, recursive: true })
+      .filter((entry) => entry.isFile())
+      .reduce((newest, entry) => Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs), 0);
   if (existsSync(CLI) && statSync(CLI).mtimeMs >= newestSource(join(REPO, 'src'))) return;
   console.log(existsSync(CLI) ? 'dist/ is older than src/: npm run build' : 'dist/ is missing: npm run build');
   const build = spawnSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'inherit' });
@@ -407,7 +605,9 @@ async function measure(workspace, args, stdoutFile = '/dev/null') {
     env: { ...process.env, BENCH_MAX_RSS_FILE: rssFile, NO_COLOR: '1' },
   });
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk) => { stderr = (stderr + chunk).slice(-20_000); });
+  child.stderr.setEncoding('utf8').on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-20_000);
+  });
   const [code, signal] = await once(child, 'close');
   const seconds = (performance.now() - started) / 1000;
   closeSync(stdout);
@@ -416,7 +616,18 @@ async function measure(workspace, args, stdoutFile = '/dev/null') {
 }
 
 function validateArgs(workspace, invoicesFile, extra = []) {
-  return [CLI, 'validate', invoicesFile, '--profiles', join(workspace, 'profiles'), '--pos', join(workspace, 'pos.json'), '--today', TODAY, ...extra];
+  return [
+    CLI,
+    'validate',
+    invoicesFile,
+    '--profiles',
+    join(workspace, 'profiles'),
+    '--pos',
+    join(workspace, 'pos.json'),
+    '--today',
+    TODAY,
+    ...extra,
+  ];
 }
 
 /** firstpass exits 1 when some invoice fails, which ours do; 2 (bad input) or 3 (fault) end the benchmark. */
@@ -445,14 +656,18 @@ async function sanityCheck(workspace, numbers) {
     invoices.forEach((result, index) => {
       const rule = expected.get(index);
       const rules = result.findings.map((finding) => finding.rule);
-      if (rule === undefined && (!result.ok || rules.length > 0)) problems.push(`clean invoice ${result.invoiceNumber} got ${rules.join(', ')}`);
-      if (rule !== undefined && (result.ok || !rules.includes(rule))) problems.push(`invoice ${result.invoiceNumber}, broken for ${rule}, got ${rules.join(', ') || 'no finding'}`);
+      if (rule === undefined && (!result.ok || rules.length > 0))
+        problems.push(`clean invoice ${result.invoiceNumber} got ${rules.join(', ')}`);
+      if (rule !== undefined && (result.ok || !rules.includes(rule)))
+        problems.push(`invoice ${result.invoiceNumber}, broken for ${rule}, got ${rules.join(', ') || 'no finding'}`);
     });
     if (invoices.length !== SANITY_N) problems.push(`${invoices.length} results for ${SANITY_N} invoices`);
     const missed = BREAKS.filter(({ rule }) => ![...expected.values()].includes(rule)).map(({ rule }) => rule);
     if (missed.length > 0) problems.push(`the sample has no invoice broken for ${missed.join(', ')}`);
     if (problems.length > 0) fail(`sanity check (${evaluator}) failed:\n  ${problems.slice(0, 20).join('\n  ')}`);
-    console.log(`sanity check (${evaluator}): ${summary.passed} passed, ${summary.failed} failed, each broken invoice flagged for its rule; all ${BREAKS.length} rules exercised`);
+    console.log(
+      `sanity check (${evaluator}): ${summary.passed} passed, ${summary.failed} failed, each broken invoice flagged for its rule; all ${BREAKS.length} rules exercised`,
+    );
   }
   // Both evaluators must say the same thing; the unit tests hold them to it, this checks a batch.
   if (readFileSync(join(workspace, 'sanity-compiled.json'), 'utf8') !== readFileSync(join(workspace, 'sanity-engine.json'), 'utf8')) {
@@ -489,7 +704,8 @@ function modesFor(workspace, file, size) {
     { mode: 'validate', args: validateArgs(workspace, file), firstpass: true },
     { mode: 'validate --json', args: validateArgs(workspace, file, ['--json']), firstpass: true },
   ];
-  if (size <= ENGINE_MAX_N) modes.push({ mode: 'validate --evaluator engine', args: validateArgs(workspace, file, ['--evaluator', 'engine']), firstpass: true });
+  if (size <= ENGINE_MAX_N)
+    modes.push({ mode: 'validate --evaluator engine', args: validateArgs(workspace, file, ['--evaluator', 'engine']), firstpass: true });
   modes.push({ mode: 'floor: readline + JSON.parse', args: [join(workspace, 'read-floor.mjs'), file], firstpass: false });
   return modes;
 }
@@ -501,7 +717,9 @@ async function benchmarkSize(workspace, size, repeat, keep, numbers) {
   const started = performance.now();
   const broken = writeInvoices(file, size, numbers).size;
   const megabytes = statSync(file).size / 1024 / 1024;
-  console.log(`N = ${size.toLocaleString('en-US')}: ${megabytes.toFixed(0)} MB of JSON Lines, ${numbers ? 'line numbers and quantities as JSON numbers, ' : ''}${broken} broken, generated in ${((performance.now() - started) / 1000).toFixed(1)} s (not measured)`);
+  console.log(
+    `N = ${size.toLocaleString('en-US')}: ${megabytes.toFixed(0)} MB of JSON Lines, ${numbers ? 'line numbers and quantities as JSON numbers, ' : ''}${broken} broken, generated in ${((performance.now() - started) / 1000).toFixed(1)} s (not measured)`,
+  );
   const rows = [];
   for (const { mode, args, firstpass } of modesFor(workspace, file, size)) {
     const runs = [];
@@ -529,13 +747,17 @@ const COLUMNS = [
 ];
 
 function formatCells(cells) {
-  return cells.map((text, index) => (COLUMNS[index].left ? text.padEnd(COLUMNS[index].width) : text.padStart(COLUMNS[index].width))).join('  ');
+  return cells
+    .map((text, index) => (COLUMNS[index].left ? text.padEnd(COLUMNS[index].width) : text.padStart(COLUMNS[index].width)))
+    .join('  ');
 }
 const formatRow = (row) => formatCells(COLUMNS.map((column) => column.cell(row)));
 
 function printTable(rows, repeat, numbers) {
   const style = numbers ? 'line numbers and quantities as JSON numbers' : 'every decimal a string';
-  console.log(`\nfirstpass validate, whole process (node start-up included), ${repeat > 1 ? `median of ${repeat} runs, ` : ''}10 lines per invoice (${style}), every built-in rule on`);
+  console.log(
+    `\nfirstpass validate, whole process (node start-up included), ${repeat > 1 ? `median of ${repeat} runs, ` : ''}10 lines per invoice (${style}), every built-in rule on`,
+  );
   console.log(formatCells(COLUMNS.map((column) => column.title)));
   console.log(formatCells(COLUMNS.map((column) => '-'.repeat(column.width))));
   for (const row of rows) console.log(formatRow(row));
@@ -543,7 +765,9 @@ function printTable(rows, repeat, numbers) {
   for (const mode of ['validate', 'validate --json']) {
     const measured = rows.filter((row) => row.mode === mode);
     if (measured.length === 0) continue;
-    const speeds = measured.map((row) => `${Math.round(row.perSecond).toLocaleString('en-US')}/s at N = ${row.size.toLocaleString('en-US')}`).join(', ');
+    const speeds = measured
+      .map((row) => `${Math.round(row.perSecond).toLocaleString('en-US')}/s at N = ${row.size.toLocaleString('en-US')}`)
+      .join(', ');
     const verdict = measured.every((row) => row.perSecond >= TARGET_PER_SECOND) ? 'meets' : 'misses';
     let memory = '';
     if (measured.length > 1) {

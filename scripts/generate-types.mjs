@@ -24,7 +24,7 @@ export async function renderTypes(entry) {
     additionalProperties: false,
     strictIndexSignatures: true,
     unknownAny: true,
-    customName: (schema, keyName) => (schema.$id?.endsWith(entry.schema) ? entry.name : undefined),
+    customName: (schema, _keyName) => (schema.$id?.endsWith(entry.schema) ? entry.name : undefined),
   });
 }
 

@@ -41,9 +41,24 @@ test('every bundled example invoice gets exactly the findings its README promise
     assert.ok(promise, `no expectation for ${invoice.file} ${invoice.invoiceNumber}`);
     const label = `${invoice.file} ${invoice.invoiceNumber} (${promise.what})`;
     assert.equal(invoice.ok, promise.ok, label);
-    assert.deepEqual(invoice.findings.filter((finding) => finding.severity === 'error').map((finding) => finding.rule).sort(), [...promise.errors].sort(), label);
-    assert.deepEqual(invoice.findings.filter((finding) => finding.severity === 'warning').map((finding) => finding.rule).sort(), [...promise.warnings].sort(), label);
-    for (const finding of invoice.findings) assert.doesNotMatch(finding.message, /\{\{|undefined|\[object Object\]/, `${label}: ${finding.message}`);
+    assert.deepEqual(
+      invoice.findings
+        .filter((finding) => finding.severity === 'error')
+        .map((finding) => finding.rule)
+        .sort(),
+      [...promise.errors].sort(),
+      label,
+    );
+    assert.deepEqual(
+      invoice.findings
+        .filter((finding) => finding.severity === 'warning')
+        .map((finding) => finding.rule)
+        .sort(),
+      [...promise.warnings].sort(),
+      label,
+    );
+    for (const finding of invoice.findings)
+      assert.doesNotMatch(finding.message, /\{\{|undefined|\[object Object\]/, `${label}: ${finding.message}`);
   });
 });
 

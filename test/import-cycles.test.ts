@@ -8,12 +8,16 @@ const SOURCE = join(PROJECT_ROOT, 'src');
 
 /** Every module of src/ and the modules of src/ it imports (type imports too: a circle of types is a circle of design). */
 function importGraph(): Map<string, string[]> {
-  const files = readdirSync(SOURCE, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts')).map((file) => join(SOURCE, file));
+  const files = readdirSync(SOURCE, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => join(SOURCE, file));
   const known = new Set(files);
   return new Map(
     files.map((file) => {
       const text = readFileSync(file, 'utf8');
-      const targets = [...text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+'(\.[^']+)'/gms)].map((match) => resolve(dirname(file), (match[1] ?? '').replace(/\.js$/, '.ts')));
+      const targets = [...text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+'(\.[^']+)'/gms)].map((match) =>
+        resolve(dirname(file), (match[1] ?? '').replace(/\.js$/, '.ts')),
+      );
       return [file, targets.filter((target) => known.has(target))];
     }),
   );

@@ -33,7 +33,11 @@ function importsOf(file: string): Import[] {
   const text = readFileSync(file, 'utf8');
   const found: Import[] = [];
   for (const [, , typeKeyword, clause = '', specifier = ''] of text.matchAll(STATIC_IMPORT)) {
-    const names = /\{([^}]*)\}/.exec(clause)?.[1]?.split(',').map((name) => name.trim()).filter(Boolean);
+    const names = /\{([^}]*)\}/
+      .exec(clause)?.[1]
+      ?.split(',')
+      .map((name) => name.trim())
+      .filter(Boolean);
     const braced = clause.trim().startsWith('{') && names !== undefined && names.length > 0;
     const allTyped = braced && names.every((name) => name.startsWith('type '));
     found.push({ file, specifier, typeOnly: typeKeyword !== undefined || allTyped });
@@ -47,7 +51,9 @@ function importsOf(file: string): Import[] {
 /** The room (first folder under src/) an import of ours lands in, or undefined for a package or node builtin. */
 function roomOf(from: string, specifier: string): { room: string; path: string } | undefined {
   if (!specifier.startsWith('.')) return undefined;
-  const path = relative(SRC, resolve(dirname(from), specifier)).split('\\').join('/');
+  const path = relative(SRC, resolve(dirname(from), specifier))
+    .split('\\')
+    .join('/');
   return { room: path.split('/')[0]!, path };
 }
 
@@ -69,8 +75,10 @@ function cliImportAllowed(found: Import): boolean {
   return false;
 }
 
-test('src/cli imports only the pipeline, itself, types from the model and the model\'s errors', () => {
-  const wrong = sourceFiles(join(SRC, 'cli')).flatMap(importsOf).filter((found) => !cliImportAllowed(found));
+test("src/cli imports only the pipeline, itself, types from the model and the model's errors", () => {
+  const wrong = sourceFiles(join(SRC, 'cli'))
+    .flatMap(importsOf)
+    .filter((found) => !cliImportAllowed(found));
   assert.deepEqual(wrong.map(describe), []);
 });
 
@@ -78,25 +86,32 @@ test('src/cli imports only the pipeline, itself, types from the model and the mo
 const FILE_MODULES = new Set(['fs', 'fs/promises', 'readline', 'readline/promises'].flatMap((name) => [name, `node:${name}`]));
 
 test('src/model imports nothing of ours outside src/model and does no file I/O', () => {
-  const wrong = sourceFiles(join(SRC, 'model')).flatMap(importsOf).filter((found) => {
-    const target = roomOf(found.file, found.specifier);
-    return target ? target.room !== 'model' : FILE_MODULES.has(found.specifier);
-  });
+  const wrong = sourceFiles(join(SRC, 'model'))
+    .flatMap(importsOf)
+    .filter((found) => {
+      const target = roomOf(found.file, found.specifier);
+      return target ? target.room !== 'model' : FILE_MODULES.has(found.specifier);
+    });
   assert.deepEqual(wrong.map(describe), []);
 });
 
 test('src/io, which reads input files, is used by the pipeline only', () => {
-  const wrong = sourceFiles(SRC).flatMap(importsOf).filter((found) => {
-    const from = relative(SRC, found.file).split('\\').join('/').split('/')[0];
-    return roomOf(found.file, found.specifier)?.room === 'io' && from !== 'io' && from !== 'pipeline';
-  });
+  const wrong = sourceFiles(SRC)
+    .flatMap(importsOf)
+    .filter((found) => {
+      const from = relative(SRC, found.file).split('\\').join('/').split('/')[0];
+      return roomOf(found.file, found.specifier)?.room === 'io' && from !== 'io' && from !== 'pipeline';
+    });
   assert.deepEqual(wrong.map(describe), []);
 });
 
-test('the import checks see imports: this file\'s own are found', () => {
+test("the import checks see imports: this file's own are found", () => {
   // Guards the patterns above: if they stopped matching, every check would pass on nothing.
   const own = importsOf(fileURLToPath(import.meta.url)).map((found) => found.specifier);
   assert.deepEqual(own, ['node:assert/strict', 'node:fs', 'node:path', 'node:test', 'node:url']);
   const cli = sourceFiles(join(SRC, 'cli')).flatMap(importsOf);
-  assert.ok(cli.some((found) => found.specifier.startsWith('../pipeline/')), 'the CLI\'s imports of the pipeline are seen');
+  assert.ok(
+    cli.some((found) => found.specifier.startsWith('../pipeline/')),
+    "the CLI's imports of the pipeline are seen",
+  );
 });

@@ -15,7 +15,11 @@ import { ALL_RULES_PROFILE, CORPUS_PURCHASE_ORDERS, generateInvoice, seededRando
  */
 
 const CORPUS_SIZE = 3000;
-const ATTACHMENTS = new Map([['ts.pdf', { bytes: 1200 }], ['ts.csv', { bytes: 300 }], ['big.pdf', { bytes: 900_000 }]]);
+const ATTACHMENTS = new Map([
+  ['ts.pdf', { bytes: 1200 }],
+  ['ts.csv', { bytes: 300 }],
+  ['big.pdf', { bytes: 900_000 }],
+]);
 
 test(`compiled and json-rules-engine agree on a generated corpus of ${CORPUS_SIZE} invoices with every rule on`, async () => {
   const profiles = new ProfileLibrary(tempFolder({ 'omni.json': ALL_RULES_PROFILE }));
@@ -29,7 +33,11 @@ test(`compiled and json-rules-engine agree on a generated corpus of ${CORPUS_SIZ
   let findingsCompared = 0;
   for (let index = 0; index < CORPUS_SIZE; index += 1) {
     const { invoice } = generateInvoice(random, index);
-    const task = { invoice, duplicateOf: numbers.has(invoice.invoiceNumber) ? 'earlier in this batch' : undefined, attachments: ATTACHMENTS };
+    const task = {
+      invoice,
+      duplicateOf: numbers.has(invoice.invoiceNumber) ? 'earlier in this batch' : undefined,
+      attachments: ATTACHMENTS,
+    };
     numbers.add(invoice.invoiceNumber);
     const expected = await engine.check(task, profile);
     const actual = await compiled.check(task, profile);
@@ -44,9 +52,17 @@ test(`compiled and json-rules-engine agree on a generated corpus of ${CORPUS_SIZ
   assert.ok(findingsCompared > CORPUS_SIZE, `only ${findingsCompared} findings compared`);
 });
 
-test('compiled and json-rules-engine agree on every bundled example', { skip: existsSync('examples/invoices') ? false : 'no examples/invoices' }, async () => {
-  const options = { paths: ['examples/invoices'], profilesDirectory: 'customer-profiles', poPaths: ['examples/purchase-orders'], today: '2026-11-20' };
-  const strip = (results: { file: string; invoiceNumber: string; ok: boolean; findings: readonly unknown[] }[]) => results.map(({ file, invoiceNumber, ok, findings }) => ({ file, invoiceNumber, ok, findings }));
+test('compiled and json-rules-engine agree on every bundled example', {
+  skip: existsSync('examples/invoices') ? false : 'no examples/invoices',
+}, async () => {
+  const options = {
+    paths: ['examples/invoices'],
+    profilesDirectory: 'customer-profiles',
+    poPaths: ['examples/purchase-orders'],
+    today: '2026-11-20',
+  };
+  const strip = (results: { file: string; invoiceNumber: string; ok: boolean; findings: readonly unknown[] }[]) =>
+    results.map(({ file, invoiceNumber, ok, findings }) => ({ file, invoiceNumber, ok, findings }));
   const compiled = [];
   for await (const result of validateInvoices({ ...options, evaluator: 'compiled' })) compiled.push(result);
   const engine = [];

@@ -13,9 +13,14 @@ test('the TypeScript types in src/model/generated are what the schemas generate 
 });
 
 test('the profile schema offers exactly the built-in rules, so editors complete every rule id and no other', () => {
-  const profileSchema = JSON.parse(readFileSync('schemas/profile.schema.json', 'utf8')) as { $defs: { ruleSwitches: { properties: Record<string, unknown> } } };
+  const profileSchema = JSON.parse(readFileSync('schemas/profile.schema.json', 'utf8')) as {
+    $defs: { ruleSwitches: { properties: Record<string, unknown> } };
+  };
   const offered = Object.keys(profileSchema.$defs.ruleSwitches.properties).sort();
-  const builtIn = readdirSync('rules').filter((name) => name.endsWith('.json')).map((name) => name.slice(0, -'.json'.length)).sort();
+  const builtIn = readdirSync('rules')
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => name.slice(0, -'.json'.length))
+    .sort();
   assert.deepEqual(offered, builtIn);
 });
 
@@ -28,6 +33,8 @@ test('every built-in rule says which rejection codes it predicts', () => {
 
 test('the rule schema offers exactly the operators the evaluators know, so a typo is caught when the profile is read', async () => {
   const { ALL_OPERATORS } = await import('../src/rules/operators.js');
-  const ruleSchema = JSON.parse(readFileSync('schemas/rule.schema.json', 'utf8')) as { $defs: { condition: { properties: { operator: { enum: string[] } } } } };
+  const ruleSchema = JSON.parse(readFileSync('schemas/rule.schema.json', 'utf8')) as {
+    $defs: { condition: { properties: { operator: { enum: string[] } } } };
+  };
   assert.deepEqual([...ruleSchema.$defs.condition.properties.operator.enum].sort(), Object.keys(ALL_OPERATORS).sort());
 });

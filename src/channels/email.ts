@@ -34,14 +34,17 @@ function configError(message: string): ChannelError {
 
 function addresses(value: unknown, field: string): string[] {
   const list = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  for (const address of list) if (typeof address !== 'string' || !/^[^\s@<>]+@[^\s@<>]+$/.test(address)) throw configError(`${field} must be e-mail addresses, got ${JSON.stringify(address)}`);
+  for (const address of list)
+    if (typeof address !== 'string' || !/^[^\s@<>]+@[^\s@<>]+$/.test(address))
+      throw configError(`${field} must be e-mail addresses, got ${JSON.stringify(address)}`);
   return list as string[];
 }
 
 /** Why a subject template cannot be filled, or undefined: only the known {{placeholders}}. */
 export function subjectProblem(template: string): string | undefined {
   for (const match of template.matchAll(/\{\{([^}]*)\}\}/g)) {
-    if (!PLACEHOLDERS.has(match[1] ?? '')) return `the subject's placeholder {{${match[1]}}} is not one of ${[...PLACEHOLDERS].map((name) => `{{${name}}}`).join(', ')}`;
+    if (!PLACEHOLDERS.has(match[1] ?? ''))
+      return `the subject's placeholder {{${match[1]}}} is not one of ${[...PLACEHOLDERS].map((name) => `{{${name}}}`).join(', ')}`;
   }
   return undefined;
 }
@@ -60,7 +63,11 @@ function readSettings(config: Readonly<Record<string, unknown>>): EmailSettings 
   if (typeof smtp !== 'object' || smtp === null) throw configError('smtp is missing');
   const server = smtp as Record<string, unknown>;
   if (typeof server.host !== 'string' || server.host === '') throw configError('smtp.host is missing');
-  if (server.port !== undefined && (typeof server.port !== 'number' || !Number.isInteger(server.port) || server.port < 1 || server.port > 65535)) throw configError('smtp.port must be a port number');
+  if (
+    server.port !== undefined &&
+    (typeof server.port !== 'number' || !Number.isInteger(server.port) || server.port < 1 || server.port > 65535)
+  )
+    throw configError('smtp.port must be a port number');
   if (server.secure !== undefined && typeof server.secure !== 'boolean') throw configError('smtp.secure must be true or false');
   if (server.username !== undefined && typeof server.username !== 'string') throw configError('smtp.username must be a string');
   if ((server.username === undefined) !== (server.password === undefined)) throw configError('smtp.username and smtp.password go together');
@@ -122,7 +129,10 @@ function scrub(text: string, secrets: readonly string[]): string {
 
 /** The server's reply text without its code, on one line. */
 function replyText(failure: SmtpFailure): string {
-  return (failure.response ?? '').replace(/^\d{3}[ -](\d\.\d+\.\d+ )?/, '').replace(/\s+/g, ' ').trim();
+  return (failure.response ?? '')
+    .replace(/^\d{3}[ -](\d\.\d+\.\d+ )?/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /**
@@ -130,7 +140,12 @@ function replyText(failure: SmtpFailure): string {
  * refused login or an untrusted certificate is configuration; 4xx and network faults are
  * transient; a connection lost once the whole message was written may have delivered it.
  */
-export function classifyFailure(error: unknown, where: string, messageWritten: boolean, secrets: readonly string[]): SendResult | ChannelError {
+export function classifyFailure(
+  error: unknown,
+  where: string,
+  messageWritten: boolean,
+  secrets: readonly string[],
+): SendResult | ChannelError {
   const failure = (typeof error === 'object' && error !== null ? error : {}) as SmtpFailure;
   const responseCode = failure.responseCode;
   const text = scrub(replyText(failure), secrets);
@@ -138,26 +153,50 @@ export function classifyFailure(error: unknown, where: string, messageWritten: b
   const causeCode = String((failure.cause as { code?: unknown } | undefined)?.code ?? '');
   const detail = scrub(String(failure.message ?? error), secrets).replace(/\s+/g, ' ');
   if (failure.code === 'EAUTH' || failure.code === 'ENOAUTH' || (failure.command ?? '').startsWith('AUTH')) {
-    if (responseCode !== undefined && responseCode >= 400 && responseCode < 500) return new ChannelError('transient', CHANNEL, `${where} could not log in for now: ${said}`);
-    return new ChannelError('precondition', CHANNEL, `${where} refused the login${said ? `: ${said}` : ''}; check smtp.username and smtp.password`);
+    if (responseCode !== undefined && responseCode >= 400 && responseCode < 500)
+      return new ChannelError('transient', CHANNEL, `${where} could not log in for now: ${said}`);
+    return new ChannelError(
+      'precondition',
+      CHANNEL,
+      `${where} refused the login${said ? `: ${said}` : ''}; check smtp.username and smtp.password`,
+    );
   }
   if (TLS_TRUST_CODES.test(causeCode) || TLS_TRUST_CODES.test(failure.code ?? '') || /certificate/i.test(detail)) {
-    return new ChannelError('precondition', CHANNEL, `${where}: its TLS certificate is not trusted (${detail}); a server with a self-signed certificate needs smtp.trustedCertificate`);
+    return new ChannelError(
+      'precondition',
+      CHANNEL,
+      `${where}: its TLS certificate is not trusted (${detail}); a server with a self-signed certificate needs smtp.trustedCertificate`,
+    );
   }
   if (failure.code === 'ETLS' && failure.command === 'STARTTLS') {
-    return new ChannelError('precondition', CHANNEL, `${where} did not upgrade to TLS (${said || detail}); plain SMTP is used only to a loopback host`);
+    return new ChannelError(
+      'precondition',
+      CHANNEL,
+      `${where} did not upgrade to TLS (${said || detail}); plain SMTP is used only to a loopback host`,
+    );
   }
   if (failure.code === 'ETLS' && !messageWritten) {
     // The handshake was cut off, or the peers share no protocol: a fault of the moment or of configuration; retrying says which.
     return new ChannelError('transient', CHANNEL, `${where}: TLS could not be established (${detail})`);
   }
-  if (responseCode === 530 || responseCode === 538) return new ChannelError('precondition', CHANNEL, `${where} requires what the profile does not give: ${said}`);
-  if (responseCode !== undefined && responseCode >= 500 && responseCode < 600) return { outcome: 'rejected', code: String(responseCode), text, source: 'smtp' };
-  if (responseCode !== undefined && responseCode >= 400 && responseCode < 500) return new ChannelError('transient', CHANNEL, `${where} deferred the message: ${said}`);
+  if (responseCode === 530 || responseCode === 538)
+    return new ChannelError('precondition', CHANNEL, `${where} requires what the profile does not give: ${said}`);
+  if (responseCode !== undefined && responseCode >= 500 && responseCode < 600)
+    return { outcome: 'rejected', code: String(responseCode), text, source: 'smtp' };
+  if (responseCode !== undefined && responseCode >= 400 && responseCode < 500)
+    return new ChannelError('transient', CHANNEL, `${where} deferred the message: ${said}`);
   if (messageWritten) {
-    return new ChannelError('unknown', CHANNEL, `${where}: the connection was lost after the whole message was sent and before the server answered (${detail}); it may have arrived — check before sending it again`);
+    return new ChannelError(
+      'unknown',
+      CHANNEL,
+      `${where}: the connection was lost after the whole message was sent and before the server answered (${detail}); it may have arrived — check before sending it again`,
+    );
   }
-  return new ChannelError('transient', CHANNEL, `${where}: ${failure.code ?? 'error'} ${failure.command ? `at ${failure.command}` : ''} (${detail})`.replace(/\s+/g, ' '));
+  return new ChannelError(
+    'transient',
+    CHANNEL,
+    `${where}: ${failure.code ?? 'error'} ${failure.command ? `at ${failure.command}` : ''} (${detail})`.replace(/\s+/g, ' '),
+  );
 }
 
 class EmailChannel implements OpenChannel {
@@ -195,14 +234,26 @@ class EmailChannel implements OpenChannel {
         subject: `${delivery.testMode ? '[TEST] ' : ''}${fillSubject(settings.subject, delivery)}`,
         text: `Invoice ${delivery.invoiceNumber} is attached as ${delivery.document.fileName}${delivery.attachments.length > 0 ? `, with ${delivery.attachments.length} supporting document${delivery.attachments.length === 1 ? '' : 's'}` : ''}.\r\n${delivery.testMode ? 'This is a test message: do not book it.\r\n' : ''}`,
         // base64 throughout, so every byte arrives as it left (no line-end or charset rewriting).
-        attachments: [delivery.document, ...delivery.attachments].map((file) => ({ filename: file.fileName, contentType: file.mediaType, content: Buffer.from(file.content), contentTransferEncoding: 'base64' as const })),
+        attachments: [delivery.document, ...delivery.attachments].map((file) => ({
+          filename: file.fileName,
+          contentType: file.mediaType,
+          content: Buffer.from(file.content),
+          contentTransferEncoding: 'base64' as const,
+        })),
       });
-      const refused = (info.rejected as unknown[]).map((address) => (typeof address === 'string' ? address : String((address as { address?: unknown }).address)));
+      const refused = (info.rejected as unknown[]).map((address) =>
+        typeof address === 'string' ? address : String((address as { address?: unknown }).address),
+      );
       if (refused.length > 0) {
         // The invoice is delivered when a `to` address took it; copies to `cc` alone do not count.
         const first = (info.rejectedErrors ?? [])[0] as SmtpFailure | undefined;
         if (settings.to.every((address) => refused.includes(address))) {
-          return { outcome: 'rejected', code: String(first?.responseCode ?? '550'), text: scrub(first ? replyText(first) : `refused: ${refused.join(', ')}`, this.secrets), source: 'smtp' };
+          return {
+            outcome: 'rejected',
+            code: String(first?.responseCode ?? '550'),
+            text: scrub(first ? replyText(first) : `refused: ${refused.join(', ')}`, this.secrets),
+            source: 'smtp',
+          };
         }
         this.context.log?.(`${where} refused ${refused.join(', ')} for ${delivery.invoiceNumber}; the others received it`);
       }
@@ -224,7 +275,10 @@ class EmailChannel implements OpenChannel {
     const where = `the SMTP server ${settings.host}:${settings.port}`;
     const password = settings.username === undefined ? undefined : await this.context.secret(settings.password, `${where}: smtp.password`);
     if (password !== undefined) this.secrets = [password];
-    const ca = settings.trustedCertificate === undefined ? undefined : await this.context.secret(settings.trustedCertificate, `${where}: smtp.trustedCertificate`);
+    const ca =
+      settings.trustedCertificate === undefined
+        ? undefined
+        : await this.context.secret(settings.trustedCertificate, `${where}: smtp.trustedCertificate`);
     const timeout = this.context.timeoutMs;
     this.transport = nodemailer.createTransport({
       pool: true,

@@ -2,7 +2,16 @@ import type { ChannelDefinition } from './channel.js';
 import { emailChannel } from './email.js';
 import { sftpChannel } from './sftp.js';
 
-export { ChannelError, type ChannelContext, type ChannelDefinition, type Delivery, type DeliveryFile, type FailureKind, type OpenChannel, type SendResult } from './channel.js';
+export {
+  ChannelError,
+  type ChannelContext,
+  type ChannelDefinition,
+  type Delivery,
+  type DeliveryFile,
+  type FailureKind,
+  type OpenChannel,
+  type SendResult,
+} from './channel.js';
 export { secretReader } from './secrets.js';
 
 /** Every channel, by the `type` a profile's `channel` names. A new channel is one file here and one line below. */

@@ -31,7 +31,8 @@ const DOCUMENT_EXTENSION = /(?:\.[A-Za-z][A-Za-z0-9]{0,9})?\.[A-Za-z0-9]{1,10}$/
 
 /** The document's extension: what follows the invoice number in its file name, or else the extension's shape at its end. */
 function documentExtension(documentName: string, invoiceNumber: string): string {
-  if (documentName.startsWith(`${invoiceNumber}.`) && documentName.length - invoiceNumber.length <= 21) return documentName.slice(invoiceNumber.length);
+  if (documentName.startsWith(`${invoiceNumber}.`) && documentName.length - invoiceNumber.length <= 21)
+    return documentName.slice(invoiceNumber.length);
   return DOCUMENT_EXTENSION.exec(documentName)?.[0] ?? '';
 }
 

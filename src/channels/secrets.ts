@@ -12,7 +12,8 @@ export function secretReader(profilesDirectory: string, environment: NodeJS.Proc
     const ref = (reference ?? {}) as { env?: unknown; file?: unknown };
     if (typeof ref.env === 'string') {
       const value = environment[ref.env];
-      if (value === undefined || value === '') throw new ChannelError('precondition', 'secrets', `${what}: the environment variable ${ref.env} is not set`);
+      if (value === undefined || value === '')
+        throw new ChannelError('precondition', 'secrets', `${what}: the environment variable ${ref.env} is not set`);
       return value;
     }
     if (typeof ref.file === 'string') {
@@ -21,9 +22,17 @@ export function secretReader(profilesDirectory: string, environment: NodeJS.Proc
         // A trailing line end is the editor's, not the secret's.
         return (await readFile(path, 'utf8')).replace(/\r?\n$/, '');
       } catch (cause) {
-        throw new ChannelError('precondition', 'secrets', `${what}: the file ${path} cannot be read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`);
+        throw new ChannelError(
+          'precondition',
+          'secrets',
+          `${what}: the file ${path} cannot be read (${(cause as NodeJS.ErrnoException).code ?? 'error'})`,
+        );
       }
     }
-    throw new ChannelError('precondition', 'secrets', `${what}: no secret is configured (expected { "env": "NAME" } or { "file": "path" })`);
+    throw new ChannelError(
+      'precondition',
+      'secrets',
+      `${what}: no secret is configured (expected { "env": "NAME" } or { "file": "path" })`,
+    );
   };
 }

@@ -42,15 +42,31 @@ interface SftpSettings {
 function settingsOf(config: Readonly<Record<string, unknown>>): SftpSettings {
   const text = (key: string): string => {
     const value = config[key];
-    if (typeof value !== 'string' || value === '') throw new ChannelError('precondition', CHANNEL, `the sftp channel needs "${key}" (a non-empty string)`);
+    if (typeof value !== 'string' || value === '')
+      throw new ChannelError('precondition', CHANNEL, `the sftp channel needs "${key}" (a non-empty string)`);
     return value;
   };
   const pin = FINGERPRINT.exec(text('hostKeySha256'))?.[1];
-  if (pin === undefined) throw new ChannelError('precondition', CHANNEL, `hostKeySha256 must be 43 base64 characters, as ssh-keygen -l prints after "SHA256:"; got "${String(config.hostKeySha256)}"`);
+  if (pin === undefined)
+    throw new ChannelError(
+      'precondition',
+      CHANNEL,
+      `hostKeySha256 must be 43 base64 characters, as ssh-keygen -l prints after "SHA256:"; got "${String(config.hostKeySha256)}"`,
+    );
   const port = config.port ?? 22;
-  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65_535) throw new ChannelError('precondition', CHANNEL, `port must be a whole number from 1 to 65535; got ${JSON.stringify(port)}`);
-  if (config.password === undefined && config.privateKey === undefined) throw new ChannelError('precondition', CHANNEL, 'the sftp channel needs a "password" or a "privateKey" secret');
-  return { host: text('host'), port, username: text('username'), password: config.password, privateKey: config.privateKey, hostKeySha256: pin, remoteDir: text('remoteDir') };
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new ChannelError('precondition', CHANNEL, `port must be a whole number from 1 to 65535; got ${JSON.stringify(port)}`);
+  if (config.password === undefined && config.privateKey === undefined)
+    throw new ChannelError('precondition', CHANNEL, 'the sftp channel needs a "password" or a "privateKey" secret');
+  return {
+    host: text('host'),
+    port,
+    username: text('username'),
+    password: config.password,
+    privateKey: config.privateKey,
+    hostKeySha256: pin,
+    remoteDir: text('remoteDir'),
+  };
 }
 
 /** ssh2 hands the host key's SHA-256 in hex; people compare the unpadded base64 ssh-keygen prints. */
@@ -110,8 +126,10 @@ class SftpChannel implements OpenChannel {
     this.connection = undefined;
     const { settings, context } = this;
     // Secrets are read only now, when a send needs them; they go to ssh2 and nowhere else.
-    const password = settings.password === undefined ? undefined : await context.secret(settings.password, `sftp password for ${this.where()}`);
-    const privateKey = settings.privateKey === undefined ? undefined : await context.secret(settings.privateKey, `sftp private key for ${this.where()}`);
+    const password =
+      settings.password === undefined ? undefined : await context.secret(settings.password, `sftp password for ${this.where()}`);
+    const privateKey =
+      settings.privateKey === undefined ? undefined : await context.secret(settings.privateKey, `sftp private key for ${this.where()}`);
     let seen: string | undefined;
     let socketError: SshError | undefined;
     const client = new SftpClient('firstpass', { error: () => {}, end: () => {}, close: () => {} });
@@ -146,19 +164,40 @@ class SftpChannel implements OpenChannel {
     } catch (error) {
       await client.end().catch(() => undefined);
       if (seen !== undefined && seen !== settings.hostKeySha256) {
-        throw new ChannelError('precondition', CHANNEL, `the host key of ${settings.host}:${settings.port} is SHA256:${seen}, but the profile pins SHA256:${settings.hostKeySha256}; nothing was sent (if the server's key really changed, check the new one with its owner and update hostKeySha256)`);
+        throw new ChannelError(
+          'precondition',
+          CHANNEL,
+          `the host key of ${settings.host}:${settings.port} is SHA256:${seen}, but the profile pins SHA256:${settings.hostKeySha256}; nothing was sent (if the server's key really changed, check the new one with its owner and update hostKeySha256)`,
+        );
       }
       const raw = socketError ?? (error as SshError);
       if (raw.level === 'client-authentication') {
-        throw new ChannelError('precondition', CHANNEL, `${this.where()} refused the ${privateKey === undefined ? 'password' : 'private key'} (authentication failed); nothing was sent`);
+        throw new ChannelError(
+          'precondition',
+          CHANNEL,
+          `${this.where()} refused the ${privateKey === undefined ? 'password' : 'private key'} (authentication failed); nothing was sent`,
+        );
       }
       if (/privateKey/.test(String((error as Error).message))) {
-        throw new ChannelError('precondition', CHANNEL, `the private key for ${this.where()} cannot be read (an unencrypted OpenSSH or PEM key is expected); nothing was sent`);
+        throw new ChannelError(
+          'precondition',
+          CHANNEL,
+          `the private key for ${this.where()} cannot be read (an unencrypted OpenSSH or PEM key is expected); nothing was sent`,
+        );
       }
       if (raw.level === 'handshake') {
-        throw new ChannelError('precondition', CHANNEL, `the SSH handshake with ${settings.host}:${settings.port} failed (${(error as Error).message}); nothing was sent`);
+        throw new ChannelError(
+          'precondition',
+          CHANNEL,
+          `the SSH handshake with ${settings.host}:${settings.port} failed (${(error as Error).message}); nothing was sent`,
+        );
       }
-      const why = raw.level === 'client-timeout' ? `no answer within ${context.timeoutMs} ms` : typeof raw.code === 'string' ? raw.code : (error as Error).message;
+      const why =
+        raw.level === 'client-timeout'
+          ? `no answer within ${context.timeoutMs} ms`
+          : typeof raw.code === 'string'
+            ? raw.code
+            : (error as Error).message;
       throw new ChannelError('transient', CHANNEL, `cannot connect to ${settings.host}:${settings.port} (${why}); nothing was sent`);
     }
   }
@@ -194,7 +233,11 @@ class SftpChannel implements OpenChannel {
     if (signal?.aborted) throw new ChannelError('transient', CHANNEL, 'the send was cancelled before it began; nothing was sent');
     const { remoteDir } = this.settings;
     const files = [delivery.document, ...delivery.attachments];
-    const names = remoteNames(delivery.invoiceNumber, delivery.document.fileName, delivery.attachments.map((file) => file.fileName));
+    const names = remoteNames(
+      delivery.invoiceNumber,
+      delivery.document.fileName,
+      delivery.attachments.map((file) => file.fileName),
+    );
     const finals = names.map((name) => posix.join(remoteDir, name));
     const token = randomBytes(6).toString('hex');
     const temporaries = names.map((_, index) => posix.join(remoteDir, `.firstpass-${token}-${index}.tmp`));
@@ -213,25 +256,34 @@ class SftpChannel implements OpenChannel {
       }
       for (const path of finals) {
         if ((await this.step(connection, client.exists(path), signal)) !== false) {
-          throw new ChannelError('precondition', CHANNEL, `${path} already exists on ${this.where()}: firstpass does not overwrite a file the customer has not picked up (an earlier send, or another file of that name); a person should look; nothing was sent`);
+          throw new ChannelError(
+            'precondition',
+            CHANNEL,
+            `${path} already exists on ${this.where()}: firstpass does not overwrite a file the customer has not picked up (an earlier send, or another file of that name); a person should look; nothing was sent`,
+          );
         }
       }
       for (const [index, file] of files.entries()) {
-        uploaded.push(temporaries[index]!);
-        await this.step(connection, client.put(Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength), temporaries[index]!), signal);
+        const temporary = at(temporaries, index);
+        uploaded.push(temporary);
+        await this.step(
+          connection,
+          client.put(Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength), temporary),
+          signal,
+        );
       }
       // Attachments first, the document last: when the invoice appears, what it refers to is there.
       for (const index of [...files.keys()].slice(1).concat(0)) {
-        const [from, to] = [temporaries[index]!, finals[index]!];
+        const [from, to] = [at(temporaries, index), at(finals, index)];
         renaming = to;
         await this.step(connection, connection.posixRename ? client.posixRename(from, to) : client.rename(from, to), signal);
         renamed.push(to);
       }
     } catch (error) {
-      const left = uploaded.filter((path) => !renamed.includes(finals[temporaries.indexOf(path)]!));
+      const left = uploaded.filter((path) => !renamed.includes(at(finals, temporaries.indexOf(path))));
       throw await this.failure(error, connection, { uploaded: left, renamed, renaming, finals });
     }
-    return { outcome: 'sent', reference: finals[0]! };
+    return { outcome: 'sent', reference: at(finals, 0) };
   }
 
   /** The ChannelError for a send that failed part way, after removing its temporary files where the connection still allows. */
@@ -247,30 +299,59 @@ class SftpChannel implements OpenChannel {
       connection.lost = true;
       (connection.client as unknown as { client: { destroy(): void } }).client.destroy();
     }
-    const reason = error instanceof TimedOut ? error.message : connection.lost ? 'the connection was lost' : String((error as Error).message);
+    const reason =
+      error instanceof TimedOut ? error.message : connection.lost ? 'the connection was lost' : String((error as Error).message);
     if (!connection.lost) {
       for (const path of progress.uploaded) await connection.client.delete(path, true).catch(() => undefined);
     }
-    const leftovers = connection.lost && progress.uploaded.length > 0 ? ` (temporary files ${progress.uploaded.join(', ')} may remain; they never carry a final name)` : '';
+    const leftovers =
+      connection.lost && progress.uploaded.length > 0
+        ? ` (temporary files ${progress.uploaded.join(', ')} may remain; they never carry a final name)`
+        : '';
     if (progress.renaming !== undefined) {
       const missing = progress.finals.filter((path) => !progress.renamed.includes(path)).join(', ');
       if (!connection.lost && progress.renamed.length === 0) {
         // The server said no to the first rename, so no final name appeared; a name taken meanwhile is someone else's file.
         const taken = (await connection.client.exists(progress.renaming).catch(() => false)) !== false;
         const kind = code === PERMISSION_DENIED || taken ? 'precondition' : 'transient';
-        return new ChannelError(kind, CHANNEL, `${this.where()} refused to rename the upload to ${progress.renaming} (${reason}${taken ? ': that name exists now' : ''}); nothing was delivered`, { cause: error });
+        return new ChannelError(
+          kind,
+          CHANNEL,
+          `${this.where()} refused to rename the upload to ${progress.renaming} (${reason}${taken ? ': that name exists now' : ''}); nothing was delivered`,
+          { cause: error },
+        );
       }
       const arrived = progress.renamed.length > 0 ? `${progress.renamed.join(', ')} arrived; ` : '';
       if (!connection.lost) {
-        return new ChannelError('unknown', CHANNEL, `only part of the send reached ${this.where()}: ${arrived}the server refused to rename the upload to ${progress.renaming} (${reason}), so ${missing} did not arrive; a person should look before sending again`, { cause: error });
+        return new ChannelError(
+          'unknown',
+          CHANNEL,
+          `only part of the send reached ${this.where()}: ${arrived}the server refused to rename the upload to ${progress.renaming} (${reason}), so ${missing} did not arrive; a person should look before sending again`,
+          { cause: error },
+        );
       }
       const temporaries = progress.uploaded.length > 0 ? ` (temporary files ${progress.uploaded.join(', ')} may remain)` : '';
-      return new ChannelError('unknown', CHANNEL, `the send to ${this.where()} failed while files were renamed to their final names (${reason}): ${arrived}whether ${missing} arrived is unknown${temporaries}; check the server before sending again`, { cause: error });
+      return new ChannelError(
+        'unknown',
+        CHANNEL,
+        `the send to ${this.where()} failed while files were renamed to their final names (${reason}): ${arrived}whether ${missing} arrived is unknown${temporaries}; check the server before sending again`,
+        { cause: error },
+      );
     }
     if (!connection.lost && (code === NO_SUCH_FILE || code === PERMISSION_DENIED)) {
-      return new ChannelError('precondition', CHANNEL, `${this.where()} does not let firstpass write in ${this.settings.remoteDir} (${reason}); nothing was sent`, { cause: error });
+      return new ChannelError(
+        'precondition',
+        CHANNEL,
+        `${this.where()} does not let firstpass write in ${this.settings.remoteDir} (${reason}); nothing was sent`,
+        { cause: error },
+      );
     }
-    return new ChannelError('transient', CHANNEL, `the upload to ${this.where()} failed before any file got its final name (${reason}); nothing was delivered${leftovers}`, { cause: error });
+    return new ChannelError(
+      'transient',
+      CHANNEL,
+      `the upload to ${this.where()} failed before any file got its final name (${reason}); nothing was delivered${leftovers}`,
+      { cause: error },
+    );
   }
 }
 
@@ -278,3 +359,10 @@ export const sftpChannel: ChannelDefinition = {
   type: CHANNEL,
   open: (config, context) => new SftpChannel(settingsOf(config), context),
 };
+
+/** The name at `index` of a list made with one name per file. */
+function at(names: readonly string[], index: number): string {
+  const name = names[index];
+  if (name === undefined) throw new Error(`no remote name for file ${index}`);
+  return name;
+}

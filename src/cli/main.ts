@@ -27,47 +27,61 @@ const program = new Command('firstpass')
 
 program
   .command('validate')
-  .description('check invoices against their customers\' profiles and purchase orders')
+  .description("check invoices against their customers' profiles and purchase orders")
   .argument('[paths...]', 'invoice files or folders (.json, .jsonl, .csv)', ['.'])
   .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
   .option('--pos <path...>', 'purchase order files or folders')
   .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
   .option('--json', 'print one JSON document on stdout')
   .addOption(new Option('--evaluator <name>', 'rule evaluator').choices(['compiled', 'engine']).default('compiled').hideHelp())
-  .action(async (paths: string[], options: { profiles: string; pos?: string[]; today?: string; json?: boolean; evaluator: 'compiled' | 'engine' }) => {
-    const { runValidate } = await import('./validate-command.js');
-    process.exitCode = await runValidate({
-      paths,
-      profilesDirectory: options.profiles,
-      poPaths: options.pos,
-      today: options.today ?? localToday(),
-      json: options.json === true,
-      evaluator: options.evaluator,
-    });
-  });
+  .action(
+    async (
+      paths: string[],
+      options: { profiles: string; pos?: string[]; today?: string; json?: boolean; evaluator: 'compiled' | 'engine' },
+    ) => {
+      const { runValidate } = await import('./validate-command.js');
+      process.exitCode = await runValidate({
+        paths,
+        profilesDirectory: options.profiles,
+        poPaths: options.pos,
+        today: options.today ?? localToday(),
+        json: options.json === true,
+        evaluator: options.evaluator,
+      });
+    },
+  );
 
 program
   .command('render')
   .description("write each invoice in its customer's format (or --format), numbered from the store")
   .argument('<invoices...>', 'invoice files or folders')
   .option('--out <dir>', 'folder to write the documents to', '.')
-  .addOption(new Option('--format <format>', 'another format than the customer\'s').choices(FORMAT_NAMES))
+  .addOption(new Option('--format <format>', "another format than the customer's").choices(FORMAT_NAMES))
   .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
   .option('--pos <path...>', 'purchase order files or folders')
-  .addOption(new Option('--db <url>', 'database for control numbers: sqlite:<file> or postgres://… (one per user by default)').env('FIRSTPASS_DB').default(defaultStoreUrl()))
+  .addOption(
+    new Option('--db <url>', 'database for control numbers: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
   .option('--json', 'print one JSON document on stdout')
-  .action(async (paths: string[], options: { out: string; format?: FormatName; profiles: string; pos?: string[]; db: string; json?: boolean }) => {
-    const { runRender } = await import('./render-command.js');
-    process.exitCode = await runRender({
-      paths,
-      profilesDirectory: options.profiles,
-      poPaths: options.pos,
-      format: options.format,
-      outDirectory: options.out,
-      database: options.db,
-      json: options.json === true,
-    });
-  });
+  .action(
+    async (
+      paths: string[],
+      options: { out: string; format?: FormatName; profiles: string; pos?: string[]; db: string; json?: boolean },
+    ) => {
+      const { runRender } = await import('./render-command.js');
+      process.exitCode = await runRender({
+        paths,
+        profilesDirectory: options.profiles,
+        poPaths: options.pos,
+        format: options.format,
+        outDirectory: options.out,
+        database: options.db,
+        json: options.json === true,
+      });
+    },
+  );
 
 const profiles = program.command('profiles').description('check and read customer profiles');
 profiles

@@ -11,7 +11,11 @@ const UNPRINTABLE_ALL = new RegExp(UNPRINTABLE.source, 'g');
 const RAW_IN_JSON = /[\u007f-\u009f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const RAW_IN_JSON_ALL = new RegExp(RAW_IN_JSON.source, 'g');
 
-const NAMED: ReadonlyMap<string, string> = new Map([['\n', '\\n'], ['\r', '\\r'], ['\t', '\\t']]);
+const NAMED: ReadonlyMap<string, string> = new Map([
+  ['\n', '\\n'],
+  ['\r', '\\r'],
+  ['\t', '\\t'],
+]);
 
 /** One value (an invoice number, a file name, a message quoting data) safe to print; unchanged when it already is. */
 export function printable(text: string): string {

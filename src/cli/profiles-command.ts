@@ -10,7 +10,9 @@ export async function runProfilesLint(directory: string, json: boolean): Promise
   const report = await lintProfiles(directory);
   if (json) {
     const described = (problem: InputProblem) => ({ ...problem.location, field: problem.field, message: problem.message });
-    process.stdout.write(`${printableJson(JSON.stringify({ profiles: report.customers, problems: report.problems.map(described), warnings: report.warnings.map(described) }, null, 2))}\n`);
+    process.stdout.write(
+      `${printableJson(JSON.stringify({ profiles: report.customers, problems: report.problems.map(described), warnings: report.warnings.map(described) }, null, 2))}\n`,
+    );
   } else {
     for (const problem of report.problems) process.stdout.write(`${pc.red('✗')} error: ${printable(formatProblem(problem))}\n`);
     // Warnings are marked apart from errors and do not fail lint (exit 0 when they are all there is).
@@ -18,7 +20,9 @@ export async function runProfilesLint(directory: string, json: boolean): Promise
     const counted = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
     const verdict = report.problems.length === 0 ? pc.green('no problems') : pc.red(counted(report.problems.length, 'problem'));
     const warned = report.warnings.length === 0 ? '' : `, ${pc.yellow(counted(report.warnings.length, 'warning'))}`;
-    process.stdout.write(`${counted(report.customers.length, 'customer profile')} checked in ${printable(directory)}: ${verdict}${warned}\n`);
+    process.stdout.write(
+      `${counted(report.customers.length, 'customer profile')} checked in ${printable(directory)}: ${verdict}${warned}\n`,
+    );
   }
   return report.problems.length === 0 ? 0 : 2;
 }
@@ -27,7 +31,9 @@ export async function runProfilesLint(directory: string, json: boolean): Promise
 export async function runProfilesShow(directory: string, id: string, json: boolean): Promise<number> {
   const resolved = await showProfile(directory, id);
   if (json) {
-    process.stdout.write(`${printableJson(JSON.stringify({ profile: resolved.profile, chain: resolved.chain, origins: Object.fromEntries(resolved.origins) }, null, 2))}\n`);
+    process.stdout.write(
+      `${printableJson(JSON.stringify({ profile: resolved.profile, chain: resolved.chain, origins: Object.fromEntries(resolved.origins) }, null, 2))}\n`,
+    );
   } else {
     process.stdout.write(describeProfile(resolved, directory));
   }
@@ -49,9 +55,14 @@ function describeProfile(resolved: ProfileView, directory: string): string {
   lines.push('', pc.bold('Checklist'));
   lines.push(...(submission?.checklist?.length ? submission.checklist.map((item) => `  [ ] ${printable(item)}`) : ['  (none)']));
   lines.push('', pc.bold('Contacts'));
-  lines.push(...(submission?.contacts?.length
-    ? submission.contacts.map((contact) => `  ${printable([contact.name, contact.role && `(${contact.role})`, contact.email, contact.phone].filter(Boolean).join('  '))}`)
-    : ['  (none)']));
+  lines.push(
+    ...(submission?.contacts?.length
+      ? submission.contacts.map(
+          (contact) =>
+            `  ${printable([contact.name, contact.role && `(${contact.role})`, contact.email, contact.phone].filter(Boolean).join('  '))}`,
+        )
+      : ['  (none)']),
+  );
   lines.push('', pc.bold('Settings, and the file each comes from'));
   const width = Math.min(48, Math.max(...resolved.settings.map(({ pointer }) => pointer.length)));
   for (const { pointer, value, file } of resolved.settings) {
@@ -62,10 +73,14 @@ function describeProfile(resolved: ProfileView, directory: string): string {
 
 function describeChannel(channel: Record<string, unknown>): string {
   switch (channel.type) {
-    case 'portal': return `portal (${String(channel.flavor)}) ${String(channel.url)}`;
-    case 'sftp': return `sftp ${String(channel.username)}@${String(channel.host)}:${String(channel.port ?? 22)}${String(channel.remoteDir)}`;
-    case 'email': return `email to ${[channel.to].flat().join(', ')}`;
-    default: return String(channel.type);
+    case 'portal':
+      return `portal (${String(channel.flavor)}) ${String(channel.url)}`;
+    case 'sftp':
+      return `sftp ${String(channel.username)}@${String(channel.host)}:${String(channel.port ?? 22)}${String(channel.remoteDir)}`;
+    case 'email':
+      return `email to ${[channel.to].flat().join(', ')}`;
+    default:
+      return String(channel.type);
   }
 }
 
@@ -80,5 +95,8 @@ function describeSetting(value: unknown): string {
 }
 
 function indent(text: string): string {
-  return text.split('\n').map((line) => `  ${line}`).join('\n');
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
 }

@@ -18,7 +18,8 @@ export async function runRender(options: RenderCommandOptions): Promise<number> 
   if (options.json) {
     process.stdout.write(`${printableJson(JSON.stringify({ documents: written }, null, 2))}\n`);
   } else {
-    for (const document of written) process.stdout.write(printable(`${document.invoiceNumber} (${document.customerId}) → ${document.file}`) + '\n');
+    for (const document of written)
+      process.stdout.write(`${printable(`${document.invoiceNumber} (${document.customerId}) → ${document.file}`)}\n`);
     process.stdout.write(`${written.length} document${written.length === 1 ? '' : 's'} written to ${printable(options.outDirectory)}\n`);
   }
   return 0;

@@ -27,13 +27,17 @@ const EXIT_STATUS: Readonly<Record<ErrorCode, 2 | 3>> = {
 /** The one place that turns a thrown fault into words on stderr and an exit status. */
 export function reportFault(error: unknown): number {
   if (error instanceof InputError) {
-    process.stderr.write(`firstpass: ${error.problems.length === 1 ? 'bad input' : `${error.problems.length} problems in the input`}\n${printableLines(error.message)}\n`);
+    process.stderr.write(
+      `firstpass: ${error.problems.length === 1 ? 'bad input' : `${error.problems.length} problems in the input`}\n${printableLines(error.message)}\n`,
+    );
     return EXIT_STATUS[error.code];
   }
   if (error instanceof FirstpassError) {
     process.stderr.write(`firstpass: ${printableLines(error.message)} [${error.code}, ${error.component}]\n`);
     return EXIT_STATUS[error.code];
   }
-  process.stderr.write(`firstpass: internal error: ${printableLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+  process.stderr.write(
+    `firstpass: internal error: ${printableLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`,
+  );
   return 3;
 }

@@ -42,7 +42,16 @@ export async function runValidate(options: ValidateCommandOptions): Promise<numb
         if (result.ok) summary.passed += 1;
         else summary.failed += 1;
         for (const finding of result.findings) if (finding.severity === 'warning') summary.warnings += 1;
-        if (spool) spool.add({ file: result.file, ...(result.line !== undefined ? { line: result.line } : {}), index: result.index, invoiceNumber: result.invoiceNumber, customerId: result.customerId, ok: result.ok, findings: result.findings });
+        if (spool)
+          spool.add({
+            file: result.file,
+            ...(result.line !== undefined ? { line: result.line } : {}),
+            index: result.index,
+            invoiceNumber: result.invoiceNumber,
+            customerId: result.customerId,
+            ok: result.ok,
+            findings: result.findings,
+          });
         else out.write(describeResult(result));
       }
       // Once per batch, not per invoice: waiting for a slow reader of stdout (or disk) here keeps memory flat.

@@ -13,7 +13,13 @@ export const EDIFACT: SyntaxStandard = {
 };
 
 /** ISO 9735's default separators (those a UNA may change), and our line break after each segment. */
-export const EDIFACT_DEFAULTS = { elementSeparator: '+', componentSeparator: ':', segmentTerminator: "'", releaseCharacter: '?', lineBreak: '\n' } as const;
+export const EDIFACT_DEFAULTS = {
+  elementSeparator: '+',
+  componentSeparator: ':',
+  segmentTerminator: "'",
+  releaseCharacter: '?',
+  lineBreak: '\n',
+} as const;
 
 /** The UNA segment for a syntax, without its terminator; "." is the decimal mark firstpass writes. */
 export function serviceStringAdvice(syntax: SegmentSyntax): string {

@@ -21,7 +21,9 @@ export const ISA_ELEMENT_WIDTHS: readonly number[] = [2, 10, 2, 10, 2, 15, 2, 15
 export const X12_DEFAULTS = { elementSeparator: '*', componentSeparator: '>', segmentTerminator: '~', lineBreak: '\n' } as const;
 
 /** An X12 syntax from its separators: X12 refuses data holding a separator (it has no escape). */
-export function x12Syntax(separators: SyntaxChoices<Exclude<keyof SegmentSyntax, 'standard' | 'escape' | 'releaseCharacter'>>): SegmentSyntax {
+export function x12Syntax(
+  separators: SyntaxChoices<Exclude<keyof SegmentSyntax, 'standard' | 'escape' | 'releaseCharacter'>>,
+): SegmentSyntax {
   return {
     standard: X12,
     elementSeparator: separators.elementSeparator ?? X12_DEFAULTS.elementSeparator,

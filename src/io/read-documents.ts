@@ -60,7 +60,8 @@ async function filesUnder(directory: string): Promise<string[]> {
 }
 
 function unreadable(file: string, cause: unknown): InputError {
-  const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : `cannot be read (${(cause as Error).message})`;
+  const reason =
+    (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : `cannot be read (${(cause as Error).message})`;
   return new InputError('INPUT_UNREADABLE', 'io', [{ location: { file }, message: reason }], { cause });
 }
 
@@ -76,7 +77,10 @@ export async function* readDocuments<K extends DocumentKind>(paths: readonly str
  * them from a batch without a promise per document. Take every document of a batch before
  * asking for the next batch.
  */
-export async function* readDocumentBatches<K extends DocumentKind>(paths: readonly string[], kind: K): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
+export async function* readDocumentBatches<K extends DocumentKind>(
+  paths: readonly string[],
+  kind: K,
+): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
   // Every path is looked at before the first is read: a mistyped one stops the run at once.
   const expanded: { path: string; files: string[] }[] = [];
   for (const path of paths) expanded.push({ path, files: await expandPath(path) });
@@ -85,7 +89,12 @@ export async function* readDocumentBatches<K extends DocumentKind>(paths: readon
     for (const file of files) {
       // A CSV found in a folder without the column that groups documents is not an ERP export
       // (a timesheet attached to an invoice, say): it is left alone. Named explicitly, it is read.
-      if (file !== path && extname(file).toLowerCase() === '.csv' && !(await csvHasColumn(file, kind === 'invoice' ? 'invoiceNumber' : 'poNumber'))) continue;
+      if (
+        file !== path &&
+        extname(file).toLowerCase() === '.csv' &&
+        !(await csvHasColumn(file, kind === 'invoice' ? 'invoiceNumber' : 'poNumber'))
+      )
+        continue;
       yield* readFileBatches(file, kind, tally);
     }
     if (tally.documents === 0) throw holdsNothing(path, files.length === 1 && files[0] === path, kind);
@@ -112,7 +121,12 @@ async function csvHasColumn(file: string, column: string): Promise<boolean> {
   });
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(8192), 0, 8192, 0);
-    const header = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
+    const header =
+      buffer
+        .subarray(0, bytesRead)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/, 1)[0] ?? '';
     return header.split(',').some((cell) => cell.trim().replace(/^"|"$/g, '') === column);
   } finally {
     await handle.close();
@@ -138,14 +152,22 @@ function readFileBatches<K extends DocumentKind>(file: string, kind: K, tally: T
   }
 }
 
-async function* readJsonFile<K extends DocumentKind>(file: string, kind: K, tally: Tally): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
+async function* readJsonFile<K extends DocumentKind>(
+  file: string,
+  kind: K,
+  tally: Tally,
+): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
   const bytes = await readFile(file).catch((cause: unknown) => {
     throw unreadable(file, cause);
   });
   yield jsonTextDocuments(utf8Text(bytes, file), file, kind, schemaValidator(kind), tally);
 }
 
-async function* readJsonLines<K extends DocumentKind>(file: string, kind: K, tally: Tally): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
+async function* readJsonLines<K extends DocumentKind>(
+  file: string,
+  kind: K,
+  tally: Tally,
+): AsyncGenerator<Iterable<Sourced<DocumentOf<K>>>> {
   const position = { lineNumber: 0, index: 0 };
   const validate = schemaValidator(kind);
   for await (const lines of textLines(file)) yield jsonLinesDocuments(lines, file, kind, validate, position);
@@ -178,14 +200,23 @@ async function* readCsv<K extends DocumentKind>(file: string, kind: K, tally: Ta
   const documents = new CsvDocuments(file, kind);
   // Loaded here, not at start-up: most runs read no CSV.
   const { parse: parseCsv } = await import('csv-parse');
-  const parser = parseCsv({ columns: (header: string[]) => safeCsvHeader(header, file), info: true, skip_empty_lines: true, trim: true, bom: true });
+  const parser = parseCsv({
+    columns: (header: string[]) => safeCsvHeader(header, file),
+    info: true,
+    skip_empty_lines: true,
+    trim: true,
+    bom: true,
+  });
   const source = createReadStream(file);
   const utf8 = new Utf8Check();
   utf8.on('error', (cause) => {
     source.destroy();
     parser.destroy(cause);
   });
-  source.on('error', (cause) => parser.destroy(unreadable(file, cause))).pipe(utf8).pipe(parser);
+  source
+    .on('error', (cause) => parser.destroy(unreadable(file, cause)))
+    .pipe(utf8)
+    .pipe(parser);
   try {
     const rows = parser as AsyncIterable<{ record: Record<string, string>; info: { lines: number } }>;
     for await (const row of rows) documents.addRow(row.record, row.info.lines);
@@ -201,7 +232,10 @@ async function* readCsv<K extends DocumentKind>(file: string, kind: K, tally: Ta
 
 /** A byte that is not UTF-8 in a CSV stream, at its offset in the file. */
 class InvalidUtf8 extends Error {
-  constructor(readonly offset: number, readonly byte: number | undefined) {
+  constructor(
+    readonly offset: number,
+    readonly byte: number | undefined,
+  ) {
     super(`byte ${offset} is not valid UTF-8`);
   }
 }

@@ -106,7 +106,8 @@ export function taxGroups(invoice: Invoice, lineNets: readonly ScaledDecimal[]):
     add(line.taxCode, line.taxRate, lineNets[index] ?? ZERO);
   }
   for (const charge of invoice.charges ?? []) add(charge.taxCode, charge.taxRate, ScaledDecimal.from(charge.amount) ?? ZERO);
-  for (const allowance of invoice.allowances ?? []) add(allowance.taxCode, allowance.taxRate, (ScaledDecimal.from(allowance.amount) ?? ZERO).negated());
+  for (const allowance of invoice.allowances ?? [])
+    add(allowance.taxCode, allowance.taxRate, (ScaledDecimal.from(allowance.amount) ?? ZERO).negated());
   return [...groups.values()];
 }
 
@@ -195,7 +196,9 @@ class LazyInvoiceTotals implements InvoiceTotals {
       const texts: string[] = [];
       for (let index = 0; index < lines.length; index += 1) {
         // A net amount stated with the currency's decimals is written as it is; only the others need the line's arithmetic.
-        texts.push(canonicalMoneyText(lines[index]?.lineAmount, this.currency) ?? moneyText(this.amounts.lineNets[index] ?? ZERO, this.currency));
+        texts.push(
+          canonicalMoneyText(lines[index]?.lineAmount, this.currency) ?? moneyText(this.amounts.lineNets[index] ?? ZERO, this.currency),
+        );
       }
       this.lineNetsKept = texts;
     }
@@ -221,7 +224,12 @@ class LazyInvoiceTotals implements InvoiceTotals {
   get taxSubtotals(): InvoiceTotals['taxSubtotals'] {
     if (this.taxSubtotalsKept === undefined) {
       const { groups, taxes } = this.tax;
-      this.taxSubtotalsKept = packed(groups, (group, index) => ({ code: group.code, rate: group.rate.toString(), taxable: moneyText(group.taxable, this.currency), tax: moneyText(taxes[index] ?? ZERO, this.currency) }));
+      this.taxSubtotalsKept = packed(groups, (group, index) => ({
+        code: group.code,
+        rate: group.rate.toString(),
+        taxable: moneyText(group.taxable, this.currency),
+        tax: moneyText(taxes[index] ?? ZERO, this.currency),
+      }));
     }
     return this.taxSubtotalsKept;
   }

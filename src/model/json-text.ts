@@ -38,11 +38,14 @@ export function parseJsonText(text: string, file: string, firstLine = 1, numbers
   if (SURROGATE_ESCAPE.test(text)) {
     const pointer = illFormedStringAt(value, '');
     if (pointer !== undefined) {
-      throw new InputError('INPUT_MALFORMED', 'model', [{
-        location: locatePointer(text, pointer, file, firstLine),
-        field: pointer,
-        message: 'holds half of a UTF-16 surrogate pair (a \\uD800-\\uDFFF escape without its other half), which is no character: fix the text that was exported',
-      }]);
+      throw new InputError('INPUT_MALFORMED', 'model', [
+        {
+          location: locatePointer(text, pointer, file, firstLine),
+          field: pointer,
+          message:
+            'holds half of a UTF-16 surrogate pair (a \\uD800-\\uDFFF escape without its other half), which is no character: fix the text that was exported',
+        },
+      ]);
     }
   }
   // The common case: decimals written as strings. Only a document that really holds numbers
@@ -121,7 +124,13 @@ export function valueWithNumbersAsTextByTree(text: string): unknown {
         for (const property of node.children ?? []) {
           const [keyNode, valueNode] = property.children ?? [];
           // An own property even for "__proto__", as JSON.parse makes it: never the prototype.
-          if (keyNode && valueNode) Object.defineProperty(object, String(keyNode.value), { value: build(valueNode), writable: true, enumerable: true, configurable: true });
+          if (keyNode && valueNode)
+            Object.defineProperty(object, String(keyNode.value), {
+              value: build(valueNode),
+              writable: true,
+              enumerable: true,
+              configurable: true,
+            });
         }
         return object;
       }
@@ -144,9 +153,12 @@ function syntaxError(text: string, file: string, firstLine: number, cause: unkno
   const offset = comma?.offset ?? first?.offset ?? 0;
   const { line, column } = lineColumnAt(text, offset);
   const what = comma?.what ?? (first ? describeParseError(printParseErrorCode(first.error)) : 'is not valid JSON');
-  return new InputError('INPUT_MALFORMED', 'model', [
-    { location: { file, line: line + firstLine - 1, column }, message: `malformed JSON: ${what}` },
-  ], { cause });
+  return new InputError(
+    'INPUT_MALFORMED',
+    'model',
+    [{ location: { file, line: line + firstLine - 1, column }, message: `malformed JSON: ${what}` }],
+    { cause },
+  );
 }
 
 /**
@@ -200,7 +212,12 @@ export function pointerSegments(pointer: string): readonly string[] {
 }
 
 function splitPointer(pointer: string): readonly string[] {
-  return pointer === '' || pointer === '/' ? [] : pointer.slice(1).split('/').map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer === '' || pointer === '/'
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 /**

@@ -33,7 +33,9 @@ export function utf8Text(bytes: Buffer, file: string): string {
 }
 
 export function invalidUtf8(location: { file: string; line: number; column: number }, byte: number | undefined): InputError {
-  return new InputError('INPUT_MALFORMED', 'model', [{ location, message: describeInvalidByte(byte, location.line === 1 && location.column === 1) }]);
+  return new InputError('INPUT_MALFORMED', 'model', [
+    { location, message: describeInvalidByte(byte, location.line === 1 && location.column === 1) },
+  ]);
 }
 
 /** The documents of a JSON file's text: one object, or an array of them. */
@@ -85,7 +87,9 @@ export function* jsonLinesDocuments<K extends DocumentKind>(
     const line = position.lineNumber;
     let document: Sourced<DocumentOf<K>>;
     try {
-      document = checked(parseJsonText(text, file, line), kind, validate, { file, index: position.index, line }, (pointer) => locatePointer(text, pointer, file, line));
+      document = checked(parseJsonText(text, file, line), kind, validate, { file, index: position.index, line }, (pointer) =>
+        locatePointer(text, pointer, file, line),
+      );
     } catch (error) {
       throw tooDeepOr(error, text, file, line);
     }
@@ -112,10 +116,17 @@ export function nestedTooDeep(text: string, file: string, firstLine = 1, cause?:
   const offset = offsetPastDepth(text, MAX_NESTING);
   if (offset === -1 && cause === undefined) return undefined;
   const { line, column } = lineColumnAt(text, offset === -1 ? 0 : offset);
-  return new InputError('INPUT_MALFORMED', 'model', [{
-    location: { file, line: line + firstLine - 1, column },
-    message: `malformed JSON: nested more than ${MAX_NESTING} levels deep (objects and arrays within each other); no invoice, purchase order or profile is`,
-  }], cause === undefined ? undefined : { cause });
+  return new InputError(
+    'INPUT_MALFORMED',
+    'model',
+    [
+      {
+        location: { file, line: line + firstLine - 1, column },
+        message: `malformed JSON: nested more than ${MAX_NESTING} levels deep (objects and arrays within each other); no invoice, purchase order or profile is`,
+      },
+    ],
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 /**
@@ -196,11 +207,14 @@ const PROTOTYPE_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
 export function safeCsvHeader(header: string[], file: string): string[] {
   header.forEach((column, index) => {
     if (column.split('.').some((segment) => PROTOTYPE_NAMES.has(segment.trim()))) {
-      throw new InputError('INPUT_INVALID', 'model', [{
-        location: { file, line: 1, column: index + 1 },
-        field: column,
-        message: 'names __proto__, constructor or prototype, which are no invoice fields: rename the column to the field it is for (see schemas/invoice.schema.json)',
-      }]);
+      throw new InputError('INPUT_INVALID', 'model', [
+        {
+          location: { file, line: 1, column: index + 1 },
+          field: column,
+          message:
+            'names __proto__, constructor or prototype, which are no invoice fields: rename the column to the field it is for (see schemas/invoice.schema.json)',
+        },
+      ]);
     }
   });
   return header;
@@ -209,7 +223,17 @@ export function safeCsvHeader(header: string[], file: string): string[] {
 /** The CSV parser's own error (an unclosed quote, a row of the wrong width) as bad input at its line. */
 export function malformedCsv(cause: unknown, file: string): InputError {
   const csvError = cause as { lines?: number; message?: string };
-  return new InputError('INPUT_MALFORMED', 'model', [{ location: { file, ...(csvError.lines ? { line: csvError.lines } : {}) }, message: `malformed CSV: ${csvError.message ?? String(cause)}` }], { cause });
+  return new InputError(
+    'INPUT_MALFORMED',
+    'model',
+    [
+      {
+        location: { file, ...(csvError.lines ? { line: csvError.lines } : {}) },
+        message: `malformed CSV: ${csvError.message ?? String(cause)}`,
+      },
+    ],
+    { cause },
+  );
 }
 
 /** Line and column of a byte of a CSV file's bytes ("\n", "\r\n" and a lone "\r" end a line). */
@@ -233,7 +257,10 @@ export class CsvDocuments<K extends DocumentKind> {
   private readonly groups = new Map<string, CsvGroup>();
   private readonly keyField: string;
 
-  constructor(private readonly file: string, private readonly kind: K) {
+  constructor(
+    private readonly file: string,
+    private readonly kind: K,
+  ) {
     this.keyField = kind === 'invoice' ? 'invoiceNumber' : 'poNumber';
   }
 
@@ -248,7 +275,9 @@ export class CsvDocuments<K extends DocumentKind> {
     const linePrefix = 'line.';
     const key = record[keyField]?.trim();
     if (!key) {
-      throw new InputError('INPUT_INVALID', 'model', [{ location: { file, line }, field: keyField, message: `is empty: every row needs the ${keyField} that groups it` }]);
+      throw new InputError('INPUT_INVALID', 'model', [
+        { location: { file, line }, field: keyField, message: `is empty: every row needs the ${keyField} that groups it` },
+      ]);
     }
     let group = this.groups.get(key);
     if (!group) {
@@ -264,11 +293,13 @@ export class CsvDocuments<K extends DocumentKind> {
       }
       const earlier = group.cells.get(column);
       if (earlier && earlier.value !== cell) {
-        throw new InputError('INPUT_INVALID', 'model', [{
-          location: { file, line, column: columnIndex(record, column) },
-          field: column,
-          message: `is "${cell}" but line ${earlier.line} of ${keyField} ${key} says "${earlier.value}": invoice-level columns must agree on every row of one ${kind === 'invoice' ? 'invoice' : 'purchase order'}`,
-        }]);
+        throw new InputError('INPUT_INVALID', 'model', [
+          {
+            location: { file, line, column: columnIndex(record, column) },
+            field: column,
+            message: `is "${cell}" but line ${earlier.line} of ${keyField} ${key} says "${earlier.value}": invoice-level columns must agree on every row of one ${kind === 'invoice' ? 'invoice' : 'purchase order'}`,
+          },
+        ]);
       }
       if (!earlier) {
         group.cells.set(column, { value: cell, line });
@@ -322,7 +353,14 @@ export function checked<K extends DocumentKind>(
 ): Sourced<DocumentOf<K>> {
   if (!validate(value)) {
     const problems: InputProblem[] = describeSchemaErrors(validate.errors ?? [], locate);
-    throw new InputError('INPUT_INVALID', 'model', problems.map((problem) => ({ ...problem, message: `${problem.message} (in ${kind === 'invoice' ? 'an invoice' : 'a purchase order'})` })));
+    throw new InputError(
+      'INPUT_INVALID',
+      'model',
+      problems.map((problem) => ({
+        ...problem,
+        message: `${problem.message} (in ${kind === 'invoice' ? 'an invoice' : 'a purchase order'})`,
+      })),
+    );
   }
   return { document: value as DocumentOf<K>, source };
 }

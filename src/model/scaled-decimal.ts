@@ -212,7 +212,7 @@ function alignedUnits(units: number, scale: number, targetScale: number): number
 
 /** units ÷ 10^drop, rounded half away from zero; the remainder is exact (fmod of integers). */
 function roundedUnits(units: number, drop: number): number {
-  const divisor = POWERS_OF_TEN[drop]!;
+  const divisor = POWERS_OF_TEN[drop] ?? Number.NaN;
   const magnitude = Math.abs(units);
   const remainder = magnitude % divisor;
   const quotient = (magnitude - remainder) / divisor + (remainder * 2 >= divisor ? 1 : 0);

@@ -12,10 +12,7 @@ import { nearestName } from './nearest-name.js';
  * ajv's errors as problems a specialist can act on: one per field, the most specific first,
  * with its position in the file.
  */
-export function describeSchemaErrors(
-  errors: readonly ErrorObject[],
-  locate: (pointer: string) => SourceLocation,
-): InputProblem[] {
+export function describeSchemaErrors(errors: readonly ErrorObject[], locate: (pointer: string) => SourceLocation): InputProblem[] {
   const problems: InputProblem[] = [];
   const seen = new Set<string>();
   for (const error of mergeAlternatives(usefulErrors(errors))) {
@@ -57,8 +54,24 @@ function usefulErrors(errors: readonly ErrorObject[]): ErrorObject[] {
 function pruneBranchNoise(errors: ErrorObject[]): ErrorObject[] {
   return errors.filter((error) => {
     if (error.keyword !== 'type' && error.keyword !== 'const') return true;
-    return !errors.some((other) => other !== error && other.instancePath.startsWith(error.instancePath) && other.keyword !== 'type' && other.keyword !== 'const' && other.instancePath !== error.instancePath)
-      && !errors.some((other) => other !== error && other.instancePath === error.instancePath && other.keyword !== 'type' && other.keyword !== 'const' && other.keyword !== 'oneOf');
+    return (
+      !errors.some(
+        (other) =>
+          other !== error &&
+          other.instancePath.startsWith(error.instancePath) &&
+          other.keyword !== 'type' &&
+          other.keyword !== 'const' &&
+          other.instancePath !== error.instancePath,
+      ) &&
+      !errors.some(
+        (other) =>
+          other !== error &&
+          other.instancePath === error.instancePath &&
+          other.keyword !== 'type' &&
+          other.keyword !== 'const' &&
+          other.keyword !== 'oneOf',
+      )
+    );
   });
 }
 
@@ -148,5 +161,8 @@ function articleFor(type: string): string {
     array: 'an array [ ... ]',
     null: 'null',
   };
-  return type.split(',').map((part) => words[part] ?? part).join(' or ');
+  return type
+    .split(',')
+    .map((part) => words[part] ?? part)
+    .join(' or ');
 }

@@ -50,7 +50,8 @@ export class SeenKeys {
         return undefined;
       }
       const entry = occupant - 1;
-      if (this.hashes[entry] === hash && this.keyEquals(entry, key)) return { first: this.firsts[entry] as number, second: this.seconds[entry] as number };
+      if (this.hashes[entry] === hash && this.keyEquals(entry, key))
+        return { first: this.firsts[entry] as number, second: this.seconds[entry] as number };
     }
   }
 

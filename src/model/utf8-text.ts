@@ -70,7 +70,8 @@ export function withoutByteOrderMark(text: string): string {
  * occur in UTF-8: at the very start of a file they are a UTF-16 byte-order mark, said as such.
  */
 export function describeInvalidByte(byte: number | undefined, atFileStart = false): string {
-  if (atFileStart && (byte === 0xff || byte === 0xfe)) return 'is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8; save the file as UTF-8';
+  if (atFileStart && (byte === 0xff || byte === 0xfe))
+    return 'is UTF-16 (it starts with a UTF-16 byte-order mark), not UTF-8; save the file as UTF-8';
   const shown = byte === undefined ? 'the file ends inside a character' : `byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')}`;
   return `is not valid UTF-8: ${shown}; save the file as UTF-8`;
 }

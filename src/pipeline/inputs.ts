@@ -20,11 +20,18 @@ export async function profileFor(profiles: ProfileLibrary, invoice: Invoice, sou
     return await profiles.profile(invoice.customerId);
   } catch (error) {
     if (error instanceof InputError && error.code === 'PROFILE_MISSING') {
-      throw new InputError('PROFILE_MISSING', 'pipeline', [{
-        location: locationOf(source),
-        field: '/customerId',
-        message: `names customer "${invoice.customerId}" (invoice ${invoice.invoiceNumber}), which has no profile: expected ${resolve(profiles.directory, `${invoice.customerId}.json`)}`,
-      }], { cause: error });
+      throw new InputError(
+        'PROFILE_MISSING',
+        'pipeline',
+        [
+          {
+            location: locationOf(source),
+            field: '/customerId',
+            message: `names customer "${invoice.customerId}" (invoice ${invoice.invoiceNumber}), which has no profile: expected ${resolve(profiles.directory, `${invoice.customerId}.json`)}`,
+          },
+        ],
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -39,7 +46,13 @@ export async function loadPurchaseOrders(paths: readonly string[]): Promise<Read
     const key = purchaseOrderKey(document.customerId, document.poNumber);
     const earlier = where.get(key);
     if (earlier) {
-      throw new InputError('INPUT_INVALID', 'pipeline', [{ location: locationOf(source), field: '/poNumber', message: `PO ${document.poNumber} of ${document.customerId} is also in ${earlier.file}: each purchase order may be given once` }]);
+      throw new InputError('INPUT_INVALID', 'pipeline', [
+        {
+          location: locationOf(source),
+          field: '/poNumber',
+          message: `PO ${document.poNumber} of ${document.customerId} is also in ${earlier.file}: each purchase order may be given once`,
+        },
+      ]);
     }
     orders.set(key, document);
     where.set(key, source);

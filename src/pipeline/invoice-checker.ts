@@ -65,9 +65,20 @@ export class InvoiceChecker {
       poLineQuantityInvoiced: (customerId, poNumber, poLineNumber) => this.ledger.quantity(customerId, poNumber, poLineNumber),
     };
     const amounts = invoiceAmounts(invoice);
-    const inputs = { invoice, profile: resolved.profile, po, today: this.settings.today, history, attachments: task.attachments, ruleParams: book.params, amounts };
+    const inputs = {
+      invoice,
+      profile: resolved.profile,
+      po,
+      today: this.settings.today,
+      history,
+      attachments: task.attachments,
+      ruleParams: book.params,
+      amounts,
+    };
     const findings = checkInvoice(book, inputs, this.evaluator);
-    return Array.isArray(findings) ? this.outcome(invoice, amounts, findings) : findings.then((settled) => this.outcome(invoice, amounts, settled));
+    return Array.isArray(findings)
+      ? this.outcome(invoice, amounts, findings)
+      : findings.then((settled) => this.outcome(invoice, amounts, settled));
   }
 
   private bookFor(customerId: string, resolved: ResolvedProfile): RuleBook {

@@ -2,7 +2,16 @@ import { InputError, type InputProblem } from '../model/errors.js';
 import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
 import { readFileSync } from 'node:fs';
 import { locatePointer } from '../model/json-text.js';
-import { codeMapProblems, documentTypeProblem, effectiveOptions, formatOptionProblems, loadTemplate, omittableIds, templateNameFor, type Template } from '../render/index.js';
+import {
+  codeMapProblems,
+  documentTypeProblem,
+  effectiveOptions,
+  formatOptionProblems,
+  loadTemplate,
+  omittableIds,
+  templateNameFor,
+  type Template,
+} from '../render/index.js';
 import { buildRuleBook, builtInRules } from '../rules/index.js';
 
 export interface LintReport {
@@ -51,11 +60,21 @@ function templateProblems(resolved: ResolvedProfile): InputProblem[] {
     const served = documentTypeProblem(loadTemplate(format.type, format.template), format.template, 'invoice');
     if (served === undefined) return [];
     // format.template names the invoice template: one that does not write invoices would send another document in their place.
-    return [{ location: locateSetting(resolved, '/format/template'), field: '/format/template', message: `${served.replace(/, not invoice:.*/, '')}, so it does not serve invoices; format.template names the invoice template (a credit note is written with its format's own)` }];
+    return [
+      {
+        location: locateSetting(resolved, '/format/template'),
+        field: '/format/template',
+        message: `${served.replace(/, not invoice:.*/, '')}, so it does not serve invoices; format.template names the invoice template (a credit note is written with its format's own)`,
+      },
+    ];
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     const file = resolved.origins.get('/format/template') ?? resolved.file;
-    return error.problems.map((problem) => ({ ...problem, location: problem.location.line !== undefined ? problem.location : { file }, field: problem.field ?? '/format/template' }));
+    return error.problems.map((problem) => ({
+      ...problem,
+      location: problem.location.line !== undefined ? problem.location : { file },
+      field: problem.field ?? '/format/template',
+    }));
   }
 }
 
@@ -67,9 +86,16 @@ function templateProblems(resolved: ResolvedProfile): InputProblem[] {
 function formatProblems(resolved: ResolvedProfile): InputProblem[] {
   const { format } = resolved.profile;
   const found = new Map<string, InputProblem>();
-  const add = (field: string, message: string) => found.set(`${field}\u0000${message}`, { location: locateSetting(resolved, field), field, message });
+  const add = (field: string, message: string) =>
+    found.set(`${field}\u0000${message}`, { location: locateSetting(resolved, field), field, message });
   for (const template of templatesOf(resolved)) {
-    for (const { field, message, schema } of formatOptionProblems(format.type, format.options as Record<string, unknown> | undefined, template, effectiveOptions(template, format), omittableIds(format.type, format.template))) {
+    for (const { field, message, schema } of formatOptionProblems(
+      format.type,
+      format.options as Record<string, unknown> | undefined,
+      template,
+      effectiveOptions(template, format),
+      omittableIds(format.type, format.template),
+    )) {
       if (!schema) add(field, message);
     }
     if (format.codeMaps !== undefined) {
@@ -84,7 +110,7 @@ function templatesOf(resolved: ResolvedProfile): Template[] {
   const { format } = resolved.profile;
   const templates: Template[] = [];
   for (const documentType of ['invoice', 'credit-note']) {
-    let template;
+    let template: Template;
     try {
       template = loadTemplate(format.type, templateNameFor(format.type, documentType, format.template));
     } catch (error) {

@@ -74,7 +74,13 @@ export async function renderInvoices(options: RenderOptions): Promise<WrittenDoc
   for (const [index, { planned, document, numbers }] of rendered.entries()) {
     const file = join(options.outDirectory, fileNames[index] ?? document.fileName);
     await writeComplete(file, join(options.outDirectory, `.firstpass-${process.pid}-${run}-${index}.tmp`), document.content);
-    written.push({ invoiceNumber: planned.invoice.invoiceNumber, customerId: planned.invoice.customerId, format: document.format, file, ...(numbers ? { controlNumbers: numbers } : {}) });
+    written.push({
+      invoiceNumber: planned.invoice.invoiceNumber,
+      customerId: planned.invoice.customerId,
+      format: document.format,
+      file,
+      ...(numbers ? { controlNumbers: numbers } : {}),
+    });
   }
   return written;
 }
@@ -118,9 +124,17 @@ function isRunning(pid: number): boolean {
 
 /** Each planned document's file name, unique in the batch and beside the files already there. */
 function fileNamesOf(plan: readonly PlannedDocument[], present: readonly string[]): string[] {
-  const names = uniqueFileNames(plan.map((planned) => ({ invoiceNumber: planned.invoice.invoiceNumber, extension: FORMATS[planned.format].extension })), present);
+  const names = uniqueFileNames(
+    plan.map((planned) => ({ invoiceNumber: planned.invoice.invoiceNumber, extension: FORMATS[planned.format].extension })),
+    present,
+  );
   if (names === undefined) {
-    throw new InputError('RENDER_REFUSED', 'pipeline', [{ location: { file: plan[0]?.source.file ?? '' }, message: 'two documents of this batch would be written to the same file: no two invoice numbers may be equal' }]);
+    throw new InputError('RENDER_REFUSED', 'pipeline', [
+      {
+        location: { file: plan[0]?.source.file ?? '' },
+        message: 'two documents of this batch would be written to the same file: no two invoice numbers may be equal',
+      },
+    ]);
   }
   return names;
 }
@@ -131,7 +145,17 @@ async function ensureWritableDirectory(directory: string): Promise<void> {
     await mkdir(directory, { recursive: true });
     await access(directory, constants.W_OK);
   } catch (cause) {
-    throw new InputError('INPUT_UNREADABLE', 'pipeline', [{ location: { file: directory }, message: `is not a folder the documents can be written to (${(cause as NodeJS.ErrnoException).code ?? String(cause)})` }], { cause });
+    throw new InputError(
+      'INPUT_UNREADABLE',
+      'pipeline',
+      [
+        {
+          location: { file: directory },
+          message: `is not a folder the documents can be written to (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`,
+        },
+      ],
+      { cause },
+    );
   }
 }
 
@@ -168,10 +192,13 @@ function refuseRepeatedNumber(seen: Map<string, DocumentSource>, invoiceNumber: 
     seen.set(invoiceNumber, source);
     return;
   }
-  const where = earlier.line !== undefined ? `on line ${earlier.line} of ${earlier.file}` : `in ${earlier.file} (document ${earlier.index + 1})`;
-  throw new InputError('INPUT_INVALID', 'pipeline', [{
-    location: locationOf(source),
-    field: '/invoiceNumber',
-    message: `invoice number ${JSON.stringify(invoiceNumber)} is also ${where}: each invoice may be rendered once per run`,
-  }]);
+  const where =
+    earlier.line !== undefined ? `on line ${earlier.line} of ${earlier.file}` : `in ${earlier.file} (document ${earlier.index + 1})`;
+  throw new InputError('INPUT_INVALID', 'pipeline', [
+    {
+      location: locationOf(source),
+      field: '/invoiceNumber',
+      message: `invoice number ${JSON.stringify(invoiceNumber)} is also ${where}: each invoice may be rendered once per run`,
+    },
+  ]);
 }

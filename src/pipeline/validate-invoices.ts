@@ -66,7 +66,14 @@ export async function* validateInvoiceBatches(options: ValidateOptions): AsyncGe
       const task = { invoice, duplicateOf: numbers.claim(invoice, source), attachments };
       const checked = checker.check(task, resolved);
       const outcome = 'ok' in checked ? checked : await checked;
-      results.push({ file: source.file, ...(source.line !== undefined ? { line: source.line } : {}), index: source.index, invoiceNumber: invoice.invoiceNumber, customerId: invoice.customerId, ...outcome });
+      results.push({
+        file: source.file,
+        ...(source.line !== undefined ? { line: source.line } : {}),
+        index: source.index,
+        invoiceNumber: invoice.invoiceNumber,
+        customerId: invoice.customerId,
+        ...outcome,
+      });
     }
     yield results;
   }
@@ -142,7 +149,9 @@ function inspectAttachment(invoiceFile: string, attachmentFile: string): Attachm
 }
 
 /** Never looked at: an invoice may not make firstpass read (or reveal the size of) any file on the machine. */
-const OUTSIDE_FOLDER: AttachmentInfo = { problem: "is outside the invoice's folder: attachments are named relative to the invoice file, in its folder or below" };
+const OUTSIDE_FOLDER: AttachmentInfo = {
+  problem: "is outside the invoice's folder: attachments are named relative to the invoice file, in its folder or below",
+};
 
 /** The attachment's path resolved against the invoice file's folder, or undefined when it is absolute or leads out of that folder. */
 function resolveAttachment(invoiceFile: string, attachmentFile: string): string | undefined {

@@ -27,7 +27,13 @@ function profileDecimalPaths(): readonly (readonly string[])[] {
   return decimalPaths;
 }
 
-function collectDecimalPaths(root: Schema, schema: Schema, path: readonly string[], found: Map<string, readonly string[]>, depth: number): void {
+function collectDecimalPaths(
+  root: Schema,
+  schema: Schema,
+  path: readonly string[],
+  found: Map<string, readonly string[]>,
+  depth: number,
+): void {
   if (depth > 40) return;
   const ref = schema.$ref;
   if (ref === '#/$defs/decimal') {
@@ -42,9 +48,12 @@ function collectDecimalPaths(root: Schema, schema: Schema, path: readonly string
   for (const key of ['oneOf', 'anyOf', 'allOf'] as const) {
     for (const alternative of (schema[key] ?? []) as Schema[]) collectDecimalPaths(root, alternative, path, found, depth + 1);
   }
-  for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, Schema>)) collectDecimalPaths(root, property, [...path, name], found, depth + 1);
-  if (schema.additionalProperties !== null && typeof schema.additionalProperties === 'object') collectDecimalPaths(root, schema.additionalProperties as Schema, [...path, '*'], found, depth + 1);
-  if (schema.items !== null && typeof schema.items === 'object') collectDecimalPaths(root, schema.items as Schema, [...path, '*'], found, depth + 1);
+  for (const [name, property] of Object.entries((schema.properties ?? {}) as Record<string, Schema>))
+    collectDecimalPaths(root, property, [...path, name], found, depth + 1);
+  if (schema.additionalProperties !== null && typeof schema.additionalProperties === 'object')
+    collectDecimalPaths(root, schema.additionalProperties as Schema, [...path, '*'], found, depth + 1);
+  if (schema.items !== null && typeof schema.items === 'object')
+    collectDecimalPaths(root, schema.items as Schema, [...path, '*'], found, depth + 1);
 }
 
 /**

@@ -40,7 +40,10 @@ export class ProfileLibrary {
     let pending = this.resolved.get(customerId);
     if (!pending) {
       pending = this.resolveCustomer(customerId);
-      pending.then((resolved) => this.settled.set(customerId, resolved), () => undefined);
+      pending.then(
+        (resolved) => this.settled.set(customerId, resolved),
+        () => undefined,
+      );
       this.resolved.set(customerId, pending);
     }
     return pending;
@@ -79,7 +82,12 @@ export class ProfileLibrary {
 
   private async customerFiles(): Promise<string[]> {
     const entries = await readdir(this.directory, { withFileTypes: true }).catch((cause: unknown) => {
-      throw new InputError('INPUT_UNREADABLE', 'profiles', [{ location: { file: this.directory }, message: `is not a readable profiles folder (${(cause as Error).message})` }], { cause });
+      throw new InputError(
+        'INPUT_UNREADABLE',
+        'profiles',
+        [{ location: { file: this.directory }, message: `is not a readable profiles folder (${(cause as Error).message})` }],
+        { cause },
+      );
     });
     return entries
       .filter((entry) => entry.isFile() && extname(entry.name) === '.json' && !entry.name.startsWith('_'))
@@ -111,13 +119,19 @@ export class ProfileLibrary {
     if (problems.length > 0) throw new InputError('PROFILE_INVALID', 'profiles', dedupe(problems));
     const own = layers[layers.length - 1];
     const merged = mergeLayers(layers);
-    const sectionProblems = REQUIRED_SECTIONS.filter((section) => merged.value[section] === undefined).map((section): InputProblem => ({
-      location: { file, line: 1, column: 1 },
-      field: `/${section}`,
-      message: `is required: a customer profile (with its bases) must set ${REQUIRED_SECTIONS.join(', ')}`,
-    }));
+    const sectionProblems = REQUIRED_SECTIONS.filter((section) => merged.value[section] === undefined).map(
+      (section): InputProblem => ({
+        location: { file, line: 1, column: 1 },
+        field: `/${section}`,
+        message: `is required: a customer profile (with its bases) must set ${REQUIRED_SECTIONS.join(', ')}`,
+      }),
+    );
     if (own && merged.value.id !== undefined && merged.value.id !== customerId) {
-      sectionProblems.push({ location: locatePointerIn(own, '/id'), field: '/id', message: `is "${String(merged.value.id)}" but the file is ${customerId}.json: the id must equal the file name` });
+      sectionProblems.push({
+        location: locatePointerIn(own, '/id'),
+        field: '/id',
+        message: `is "${String(merged.value.id)}" but the file is ${customerId}.json: the id must equal the file name`,
+      });
     }
     if (sectionProblems.length === 0 && layers.length > 1) sectionProblems.push(...mergedProblems(merged.value, merged.origins, file));
     if (sectionProblems.length > 0) throw new InputError('PROFILE_INVALID', 'profiles', sectionProblems);
@@ -130,15 +144,27 @@ export class ProfileLibrary {
     };
   }
 
-  private async collectLayers(file: string, stack: string[], layers: Layer[], problems: InputProblem[], from: { file: string; message: string }): Promise<void> {
+  private async collectLayers(
+    file: string,
+    stack: string[],
+    layers: Layer[],
+    problems: InputProblem[],
+    from: { file: string; message: string },
+  ): Promise<void> {
     const absolute = resolve(file);
     if (stack.includes(absolute)) {
-      problems.push({ location: { file: from.file }, field: '/extends', message: `makes a cycle: ${[...stack, absolute].map((path) => relative(this.directory, path)).join(' → ')}` });
+      problems.push({
+        location: { file: from.file },
+        field: '/extends',
+        message: `makes a cycle: ${[...stack, absolute].map((path) => relative(this.directory, path)).join(' → ')}`,
+      });
       return;
     }
     const { layer, problems: fileProblems } = await this.readLayer(file, stack.length === 0 ? undefined : from);
     // A problem in a base is also the customer's: say which profile brought the base in.
-    problems.push(...(stack.length === 0 ? fileProblems : fileProblems.map((problem) => referredProblem(problem, from.file, this.directory))));
+    problems.push(
+      ...(stack.length === 0 ? fileProblems : fileProblems.map((problem) => referredProblem(problem, from.file, this.directory))),
+    );
     if (!layer) return;
     const bases = layer.value.extends;
     for (const base of typeof bases === 'string' ? [bases] : Array.isArray(bases) ? bases : []) {
@@ -161,7 +187,10 @@ export class ProfileLibrary {
     return `extends "${base}", which is ${isAbsolute(base) ? 'an absolute path' : 'outside the profiles folder'}: a base must be a file in ${this.directory} named relative to this file (e.g. "_networks/ariba.json")`;
   }
 
-  private readLayer(file: string, referencedFrom?: { file: string; message: string }): Promise<{ layer?: Layer; problems: InputProblem[] }> {
+  private readLayer(
+    file: string,
+    referencedFrom?: { file: string; message: string },
+  ): Promise<{ layer?: Layer; problems: InputProblem[] }> {
     let pending = this.files.get(file);
     if (!pending) {
       pending = readProfileFile(file, referencedFrom);
@@ -186,10 +215,15 @@ function mergedProblems(value: unknown, origins: ReadonlyMap<string, string>, cu
 }
 
 function missingProfile(customerId: string, file: string): InputError {
-  return new InputError('PROFILE_MISSING', 'profiles', [{ location: { file }, message: `no profile for customer "${customerId}": create ${file} (see customer-profiles/README.md)` }]);
+  return new InputError('PROFILE_MISSING', 'profiles', [
+    { location: { file }, message: `no profile for customer "${customerId}": create ${file} (see customer-profiles/README.md)` },
+  ]);
 }
 
-async function readProfileFile(file: string, referencedFrom?: { file: string; message: string }): Promise<{ layer?: Layer; problems: InputProblem[] }> {
+async function readProfileFile(
+  file: string,
+  referencedFrom?: { file: string; message: string },
+): Promise<{ layer?: Layer; problems: InputProblem[] }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -249,11 +283,17 @@ function dedupe(problems: readonly InputProblem[]): InputProblem[] {
 function currencyProblems(value: unknown, text: string, file: string): InputProblem[] {
   const currencies = (value as { currencies?: unknown }).currencies;
   if (!Array.isArray(currencies)) return [];
-  return currencies.flatMap((code, index): InputProblem[] => (typeof code !== 'string' || isCurrencyCode(code) ? [] : [{
-    location: locatePointer(text, `/currencies/${index}`, file),
-    field: `/currencies/${index}`,
-    message: `"${code}" is not an active ISO 4217 currency code: expected one such as USD, EUR or GBP`,
-  }]));
+  return currencies.flatMap((code, index): InputProblem[] =>
+    typeof code !== 'string' || isCurrencyCode(code)
+      ? []
+      : [
+          {
+            location: locatePointer(text, `/currencies/${index}`, file),
+            field: `/currencies/${index}`,
+            message: `"${code}" is not an active ISO 4217 currency code: expected one such as USD, EUR or GBP`,
+          },
+        ],
+  );
 }
 
 /** A problem found in a base, said for the profile that extends it. */

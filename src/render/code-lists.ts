@@ -36,15 +36,24 @@ function readCodeList(name: string, directory: string): ClosedCodeList {
     throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file }, message: `no code list "${name}" in ${directory}` }]);
   }
   const value = JSON.parse(readFileSync(file, 'utf8')) as { title?: unknown; codes?: unknown };
-  if (typeof value.title !== 'string' || !Array.isArray(value.codes) || value.codes.length === 0 || !value.codes.every((code) => typeof code === 'string' && code !== '')) {
-    throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file }, message: 'a code list is { "title": text, "codes": [non-empty texts, at least one] }' }]);
+  if (
+    typeof value.title !== 'string' ||
+    !Array.isArray(value.codes) ||
+    value.codes.length === 0 ||
+    !value.codes.every((code) => typeof code === 'string' && code !== '')
+  ) {
+    throw new InputError('TEMPLATE_INVALID', 'render', [
+      { location: { file }, message: 'a code list is { "title": text, "codes": [non-empty texts, at least one] }' },
+    ]);
   }
   return { name, title: value.title, codes: new Set(value.codes as string[]) };
 }
 
 /** A template's `codes`: a code list's name, or the codes written in the template. */
 export function closedCodes(spec: ClosedCodes): ClosedCodeList {
-  return typeof spec === 'string' ? codeList(spec) : { name: "the template's list", title: 'codes the standard allows here', codes: new Set(spec) };
+  return typeof spec === 'string'
+    ? codeList(spec)
+    : { name: "the template's list", title: 'codes the standard allows here', codes: new Set(spec) };
 }
 
 /** Codes shown in a message; a longer list is named, not printed. */
@@ -53,5 +62,9 @@ const SHOWN_AT_MOST = 20;
 /** What a refused code is told: the value, the list it is not in, and how a customer's own codes can be mapped. */
 export function notInCodeList(invoiceNumber: string, where: string, value: string, list: ClosedCodeList): never {
   const codes = list.codes.size <= SHOWN_AT_MOST ? `: ${[...list.codes].join(', ')}` : ` (${list.codes.size} codes)`;
-  throw new RenderError(invoiceNumber, where, `"${value}" is not a code of ${list.name}, ${list.title}${codes}; the receiver rejects any other. Correct the invoice, or, where the customer agrees, map the code in the profile's format.codeMaps`);
+  throw new RenderError(
+    invoiceNumber,
+    where,
+    `"${value}" is not a code of ${list.name}, ${list.title}${codes}; the receiver rejects any other. Correct the invoice, or, where the customer agrees, map the code in the profile's format.codeMaps`,
+  );
 }

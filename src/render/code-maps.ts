@@ -28,12 +28,19 @@ export function codeMapProblems(template: Template, codeMaps: CodeMaps | undefin
     const listName = Object.hasOwn(lists, table) ? lists[table] : undefined;
     if (listName === undefined) {
       const known = Object.keys(lists);
-      problems.push({ pointer: appendPointer(BASE, table), message: `the ${template.format} template has no code table "${table}" that a profile may map${known.length > 0 ? `; it has ${known.join(', ')}` : ' (it maps no codes)'}` });
+      problems.push({
+        pointer: appendPointer(BASE, table),
+        message: `the ${template.format} template has no code table "${table}" that a profile may map${known.length > 0 ? `; it has ${known.join(', ')}` : ' (it maps no codes)'}`,
+      });
       continue;
     }
     const list = codeList(listName);
     for (const [code, target] of Object.entries(map ?? {})) {
-      if (target !== undefined && !list.codes.has(target)) problems.push({ pointer: appendPointer(appendPointer(BASE, table), code), message: `maps "${code}" to "${target}", which is not a code of ${list.name} (${list.title}), so ${template.format} documents would carry a code their receivers reject` });
+      if (target !== undefined && !list.codes.has(target))
+        problems.push({
+          pointer: appendPointer(appendPointer(BASE, table), code),
+          message: `maps "${code}" to "${target}", which is not a code of ${list.name} (${list.title}), so ${template.format} documents would carry a code their receivers reject`,
+        });
     }
   }
   return problems;

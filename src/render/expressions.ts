@@ -11,10 +11,23 @@
  * JavaScript), evaluate.ts (fill and lookup), analysis.ts (what is known before any document).
  */
 export {
-  bindLoop, loopScope, NO_LOOPS, present, type CodeLists, type ExpressionContext, type Getter, type LoopBindings, type Scope,
+  bindLoop,
+  loopScope,
+  NO_LOOPS,
+  present,
+  type CodeLists,
+  type ExpressionContext,
+  type Getter,
+  type LoopBindings,
+  type Scope,
 } from './expressions/scope.js';
 export {
-  compileExpressionText, compilePath, expressionTextCode, loopLocals, pathCode, type CodeValues,
+  compileExpressionText,
+  compilePath,
+  expressionTextCode,
+  loopLocals,
+  pathCode,
+  type CodeValues,
 } from './expressions/code-generation.js';
 export { fill, fillText, holds, lookup } from './expressions/evaluate.js';
 export { characterKind, dependsOnlyOn, expressionProblems, readsOnlyPaths } from './expressions/analysis.js';

@@ -41,7 +41,9 @@ function declarationOf(format: FormatName): OptionDeclaration {
 }
 
 function readDeclarations(): ReadonlyMap<string, OptionDeclaration> {
-  const schema = JSON.parse(readFileSync(join(schemaDirectory, 'profile.schema.json'), 'utf8')) as { $defs: Record<string, { properties?: Record<string, { description?: string }> }> };
+  const schema = JSON.parse(readFileSync(join(schemaDirectory, 'profile.schema.json'), 'utf8')) as {
+    $defs: Record<string, { properties?: Record<string, { description?: string }> }>;
+  };
   const found = new Map<string, OptionDeclaration>();
   for (const { optionsDefinition: name } of Object.values(FORMATS)) {
     const definition = schema.$defs[name];
@@ -56,8 +58,15 @@ function readDeclarations(): ReadonlyMap<string, OptionDeclaration> {
 }
 
 /** The template's options, then the profile's version and options over them (the profile's format, when it is the one written). */
-export function effectiveOptions(template: Template, profileFormat: { readonly version?: string | undefined; readonly options?: unknown } | undefined): Record<string, unknown> {
-  return { ...(template.options ?? {}), ...(profileFormat?.version ? { version: profileFormat.version } : {}), ...((profileFormat?.options as Record<string, unknown> | undefined) ?? {}) };
+export function effectiveOptions(
+  template: Template,
+  profileFormat: { readonly version?: string | undefined; readonly options?: unknown } | undefined,
+): Record<string, unknown> {
+  return {
+    ...(template.options ?? {}),
+    ...(profileFormat?.version ? { version: profileFormat.version } : {}),
+    ...((profileFormat?.options as Record<string, unknown> | undefined) ?? {}),
+  };
 }
 
 /**
@@ -65,20 +74,36 @@ export function effectiveOptions(template: Template, profileFormat: { readonly v
  * the format's declarations and the template: unknown keys, required ids missing, omit ids the
  * template lacks, and (segment formats) separators that collide.
  */
-export function formatOptionProblems(format: FormatName, own: Readonly<Record<string, unknown>> | undefined, template: Template, effective: Readonly<Record<string, unknown>>, omittable: ReadonlySet<string> = templateIds(template), profileOfFormat = true): OptionProblem[] {
+export function formatOptionProblems(
+  format: FormatName,
+  own: Readonly<Record<string, unknown>> | undefined,
+  template: Template,
+  effective: Readonly<Record<string, unknown>>,
+  omittable: ReadonlySet<string> = templateIds(template),
+  profileOfFormat = true,
+): OptionProblem[] {
   const declaration = declarationOf(format);
   const problems: OptionProblem[] = [];
   for (const key of Object.keys(own ?? {})) {
     if (declaration.known.has(key)) continue;
     const meant = nearestName(key, declaration.known);
-    problems.push({ field: optionPointer(key), message: `is not an option of ${format}${meant ? `; did you mean ${meant}?` : `; known: ${[...declaration.known].join(', ')}`}`, schema: true });
+    problems.push({
+      field: optionPointer(key),
+      message: `is not an option of ${format}${meant ? `; did you mean ${meant}?` : `; known: ${[...declaration.known].join(', ')}`}`,
+      schema: true,
+    });
   }
   // requiredProfileOptions: a profile of this format must set them; another format's profile rendered in it falls back to the invoice's data.
-  const required = profileOfFormat ? [...(template.requiredOptions ?? []), ...(template.requiredProfileOptions ?? [])] : (template.requiredOptions ?? []);
+  const required = profileOfFormat
+    ? [...(template.requiredOptions ?? []), ...(template.requiredProfileOptions ?? [])]
+    : (template.requiredOptions ?? []);
   for (const key of required) {
     if (typeof effective[key] === 'string' && effective[key] !== '') continue;
     const description = declaration.descriptions.get(key);
-    problems.push({ field: optionPointer(key), message: `is required to write ${format}${description ? ` (${description.replace(/ \(required\)$/, '')})` : ''}: a placeholder is never written` });
+    problems.push({
+      field: optionPointer(key),
+      message: `is required to write ${format}${description ? ` (${description.replace(/ \(required\)$/, '')})` : ''}: a placeholder is never written`,
+    });
   }
   problems.push(...omitProblems(format, effective.omit, omittable));
   if (template.kind === 'segments') problems.push(...segmentSyntaxProblems(effective, template, own));
@@ -92,7 +117,8 @@ function optionPointer(key: string): string {
 /** options.omit names parts of the template by their ids: one it does not have is a typo, never ignored. */
 function omitProblems(format: FormatName, omit: unknown, ids: ReadonlySet<string>): OptionProblem[] {
   if (omit === undefined) return [];
-  if (!Array.isArray(omit)) return [{ field: optionPointer('omit'), message: 'must be an array [ ... ] of template part ids', schema: true }];
+  if (!Array.isArray(omit))
+    return [{ field: optionPointer('omit'), message: 'must be an array [ ... ] of template part ids', schema: true }];
   const problems: OptionProblem[] = [];
   omit.forEach((id: unknown, index) => {
     if (typeof id === 'string' && ids.has(id)) return;
@@ -108,7 +134,8 @@ function omitProblems(format: FormatName, omit: unknown, ids: ReadonlySet<string
 /** The ids a profile's omit may name: those of every template its format writes with (an invoice's, a credit note's). */
 export function omittableIds(format: FormatName, chosen: string | undefined): ReadonlySet<string> {
   const ids = new Set<string>();
-  for (const documentType of ['invoice', 'credit-note']) for (const id of templateIds(loadTemplate(format, templateNameFor(format, documentType, chosen)))) ids.add(id);
+  for (const documentType of ['invoice', 'credit-note'])
+    for (const id of templateIds(loadTemplate(format, templateNameFor(format, documentType, chosen)))) ids.add(id);
   return ids;
 }
 
@@ -144,7 +171,11 @@ export function templateIds(template: Template): ReadonlySet<string> {
  * ASCII (one byte: X12's ISA is 106 bytes), no control character but a CR or LF terminator, and
  * none in lineBreak (written after every terminator, it would split segments or elements).
  */
-export function segmentSyntaxProblems(options: Readonly<Record<string, unknown>>, template: Template, own: Readonly<Record<string, unknown>> = options): OptionProblem[] {
+export function segmentSyntaxProblems(
+  options: Readonly<Record<string, unknown>>,
+  template: Template,
+  own: Readonly<Record<string, unknown>> = options,
+): OptionProblem[] {
   // Each segment format says which options set its separators, as its writer reads them (formats/*.ts).
   const syntax = FORMATS[template.format].segmentSyntax;
   if (syntax === undefined) return [];
@@ -156,20 +187,30 @@ export function segmentSyntaxProblems(options: Readonly<Record<string, unknown>>
     const field = optionPointer(name);
     const longest = name === 'segmentTerminator' ? syntax.longestTerminator : 1;
     if (typeof value !== 'string' || value.length === 0 || value.length > longest) {
-      problems.push({ field, message: `${name} must be ${longest === 1 ? 'one character' : 'one or two characters'}${name === 'releaseCharacter' ? ' (EDIFACT releases separators in data with it)' : ''}, not ${JSON.stringify(value)}` });
+      problems.push({
+        field,
+        message: `${name} must be ${longest === 1 ? 'one character' : 'one or two characters'}${name === 'releaseCharacter' ? ' (EDIFACT releases separators in data with it)' : ''}, not ${JSON.stringify(value)}`,
+      });
       continue;
     }
     for (const character of value) {
       const shown = JSON.stringify(character);
       const before = seen.get(character);
       // Shown at the one of the two the profile sets.
-      if (before !== undefined) problems.push({ field: Object.hasOwn(own, name) || !Object.hasOwn(own, before) ? field : optionPointer(before), message: `${before} and ${name} are both ${shown}: a reader could not tell them apart` });
+      if (before !== undefined)
+        problems.push({
+          field: Object.hasOwn(own, name) || !Object.hasOwn(own, before) ? field : optionPointer(before),
+          message: `${before} and ${name} are both ${shown}: a reader could not tell them apart`,
+        });
       else seen.set(character, name);
       problems.push(...characterProblems(name, character, lineBreak).map((message) => ({ field, message })));
-      if (/[A-Za-z0-9 ]/.test(character)) problems.push({ field, message: `${name} ${shown} is a letter or digit or a space, which the document's data and padding hold` });
-      if (character === '.' || character === '-') problems.push({ field, message: `${name} ${shown} is the decimal mark or sign of the numbers the document holds` });
+      if (/[A-Za-z0-9 ]/.test(character))
+        problems.push({ field, message: `${name} ${shown} is a letter or digit or a space, which the document's data and padding hold` });
+      if (character === '.' || character === '-')
+        problems.push({ field, message: `${name} ${shown} is the decimal mark or sign of the numbers the document holds` });
       const clash = fixed.find((text) => text.includes(character));
-      if (clash !== undefined) problems.push({ field, message: `${name} ${shown} appears in the template's fixed text ${JSON.stringify(clash)}` });
+      if (clash !== undefined)
+        problems.push({ field, message: `${name} ${shown} appears in the template's fixed text ${JSON.stringify(clash)}` });
     }
   }
   return problems;
@@ -180,11 +221,19 @@ function characterProblems(name: string, character: string, lineBreak: string): 
   const shown = JSON.stringify(character);
   const code = character.codePointAt(0) ?? 0;
   const problems: string[] = [];
-  if (code >= 0x80) problems.push(`${name} ${shown} is not an ASCII character: a separator is one byte in every encoding (X12's ISA segment is a fixed 106 bytes)`);
+  if (code >= 0x80)
+    problems.push(
+      `${name} ${shown} is not an ASCII character: a separator is one byte in every encoding (X12's ISA segment is a fixed 106 bytes)`,
+    );
   else if ((code < 0x20 || code === 0x7f) && !(name === 'segmentTerminator' && (character === '\n' || character === '\r'))) {
-    problems.push(`${name} ${shown} is a control character, which receivers drop or stop at (only a segment terminator may be a line feed or carriage return)`);
+    problems.push(
+      `${name} ${shown} is a control character, which receivers drop or stop at (only a segment terminator may be a line feed or carriage return)`,
+    );
   }
-  if (lineBreak.includes(character)) problems.push(`${name} ${shown} is also in lineBreak ${JSON.stringify(lineBreak)}, written after every segment: a reader could not tell the two apart`);
+  if (lineBreak.includes(character))
+    problems.push(
+      `${name} ${shown} is also in lineBreak ${JSON.stringify(lineBreak)}, written after every segment: a reader could not tell the two apart`,
+    );
   return problems;
 }
 
@@ -207,7 +256,8 @@ function fixedTexts(template: Template): readonly string[] {
   const visitElement = (element: unknown): void => {
     if (typeof element === 'string') visitString(element);
     else if (Array.isArray(element)) element.forEach(visitElement);
-    else if (element !== null && typeof element === 'object' && typeof (element as { value?: unknown }).value === 'string') visitString((element as { value: string }).value);
+    else if (element !== null && typeof element === 'object' && typeof (element as { value?: unknown }).value === 'string')
+      visitString((element as { value: string }).value);
   };
   const visitNodes = (nodes: readonly unknown[] | undefined): void => {
     for (const node of nodes ?? []) {
@@ -219,7 +269,8 @@ function fixedTexts(template: Template): readonly string[] {
     }
   };
   visitNodes(template.segments);
-  for (const list of Object.values(template.codes ?? {})) for (const code of Object.values(list ?? {})) if (code !== undefined && code !== '') found.add(code);
+  for (const list of Object.values(template.codes ?? {}))
+    for (const code of Object.values(list ?? {})) if (code !== undefined && code !== '') found.add(code);
   texts = [...found];
   fixedByTemplate.set(template, texts);
   return texts;

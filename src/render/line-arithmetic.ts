@@ -35,9 +35,14 @@ export function checkedLineNet(value: unknown, scope: Readonly<Record<string, un
   const invoice = (scope.invoice ?? {}) as { readonly invoiceNumber?: unknown; readonly currency?: unknown };
   const currency = String(invoice.currency ?? '');
   const places = minorUnits(currency);
-  const why = exact.roundHalfUp(places).compareTo(exact) !== 0 && exact.roundHalfUp(2).compareTo(exact) === 0
-    ? `; ${currency} amounts have ${places} decimals, so the amount cannot be written exactly: bill the line at a unit price that gives a whole amount of ${currency}`
-    : '; correct the line amount, quantity or unit price';
+  const why =
+    exact.roundHalfUp(places).compareTo(exact) !== 0 && exact.roundHalfUp(2).compareTo(exact) === 0
+      ? `; ${currency} amounts have ${places} decimals, so the amount cannot be written exactly: bill the line at a unit price that gives a whole amount of ${currency}`
+      : '; correct the line amount, quantity or unit price';
   const discounted = discount.isZero() ? '' : ` − discount ${discount.toString()}`;
-  throw new RenderError(String(invoice.invoiceNumber ?? ''), `line ${String(fields.lineNumber ?? lineNumber ?? '?')} LineExtensionAmount`, `the net amount ${String(value)} ${currency} is not quantity ${quantity.toString()} × unit price ${price.toString()}${discounted} = ${exact.toString()} within 0.02, which Peppol requires of every line (PEPPOL-EN16931-R120)${why}`);
+  throw new RenderError(
+    String(invoice.invoiceNumber ?? ''),
+    `line ${String(fields.lineNumber ?? lineNumber ?? '?')} LineExtensionAmount`,
+    `the net amount ${String(value)} ${currency} is not quantity ${quantity.toString()} × unit price ${price.toString()}${discounted} = ${exact.toString()} within 0.02, which Peppol requires of every line (PEPPOL-EN16931-R120)${why}`,
+  );
 }

@@ -21,7 +21,10 @@ import type { Template } from './template.js';
 type Condition = string | readonly string[];
 
 /** One entry of a lines list: a template, a template with a condition, or one line per item. */
-type LineSpec = string | { readonly text: string; readonly when?: Condition } | { readonly each: string; readonly as: string; readonly text: string; readonly when?: Condition };
+type LineSpec =
+  | string
+  | { readonly text: string; readonly when?: Condition }
+  | { readonly each: string; readonly as: string; readonly text: string; readonly when?: Condition };
 
 interface ColumnSpec {
   readonly header: string;
@@ -40,9 +43,19 @@ interface PdfLayout {
   readonly letterhead: { readonly party: string; readonly lines: readonly LineSpec[] | undefined } | undefined;
   readonly fields: readonly (Part & { readonly label: string; readonly value: string })[];
   readonly partyLines: readonly LineSpec[];
-  readonly parties: readonly (Part & { readonly heading: string; readonly party: string; readonly lines: readonly LineSpec[] | undefined })[];
+  readonly parties: readonly (Part & {
+    readonly heading: string;
+    readonly party: string;
+    readonly lines: readonly LineSpec[] | undefined;
+  })[];
   readonly table: { readonly each: string; readonly as: string; readonly columns: readonly ColumnSpec[] };
-  readonly totals: readonly (Part & { readonly label: string; readonly value: string; readonly strong: boolean; readonly each: string | undefined; readonly as: string | undefined })[];
+  readonly totals: readonly (Part & {
+    readonly label: string;
+    readonly value: string;
+    readonly strong: boolean;
+    readonly each: string | undefined;
+    readonly as: string | undefined;
+  })[];
   readonly sections: readonly (Part & { readonly heading: string; readonly lines: readonly LineSpec[] })[];
   readonly continued: string | undefined;
   readonly footer: { readonly left: string | undefined; readonly right: string | undefined };
@@ -61,7 +74,20 @@ interface Sides {
   readonly left: number;
 }
 
-const STANDARD_FONTS = new Set(['Helvetica', 'Helvetica-Bold', 'Helvetica-Oblique', 'Helvetica-BoldOblique', 'Times-Roman', 'Times-Bold', 'Times-Italic', 'Times-BoldItalic', 'Courier', 'Courier-Bold', 'Courier-Oblique', 'Courier-BoldOblique']);
+const STANDARD_FONTS = new Set([
+  'Helvetica',
+  'Helvetica-Bold',
+  'Helvetica-Oblique',
+  'Helvetica-BoldOblique',
+  'Times-Roman',
+  'Times-Bold',
+  'Times-Italic',
+  'Times-BoldItalic',
+  'Courier',
+  'Courier-Bold',
+  'Courier-Oblique',
+  'Courier-BoldOblique',
+]);
 const PAGE_SIZES = new Set(['A3', 'A4', 'A5', 'B5', 'LETTER', 'LEGAL', 'TABLOID', 'EXECUTIVE']);
 
 const INK = '#1a1a1a';
@@ -93,7 +119,11 @@ function carried(text: string, source: string, invoiceNumber: string | undefined
   const found = UNCARRIED.exec(text);
   if (found === null) return text;
   const code = `U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-  throw new RenderError(invoiceNumber ?? '(unnamed)', `PDF text ${source}`, `holds ${code} (${/[\uD800-\uDFFF]/.test(found[0]) ? 'a lone surrogate' : 'a control character'}) at character ${found.index + 1}, which the PDF cannot carry: remove it from the invoice (it is never replaced by other text)`);
+  throw new RenderError(
+    invoiceNumber ?? '(unnamed)',
+    `PDF text ${source}`,
+    `holds ${code} (${/[\uD800-\uDFFF]/.test(found[0]) ? 'a lone surrogate' : 'a control character'}) at character ${found.index + 1}, which the PDF cannot carry: remove it from the invoice (it is never replaced by other text)`,
+  );
 }
 
 export async function writePdf(template: Template, scope: Scope, context: PdfWriteContext): Promise<Uint8Array> {
@@ -101,7 +131,8 @@ export async function writePdf(template: Template, scope: Scope, context: PdfWri
   const created = new Date(String(lookup(scope, 'now.iso') ?? ''));
   if (Number.isNaN(created.getTime())) throw new Error(`renderDocument: now is not a timestamp: ${String(lookup(scope, 'now.iso'))}`);
   const codes = context.codes;
-  const text = (source: string | undefined, at: Scope = scope): string => (source === undefined ? '' : carried(display(fill(source, { scope: at, codes })), source, context.invoiceNumber));
+  const text = (source: string | undefined, at: Scope = scope): string =>
+    source === undefined ? '' : carried(display(fill(source, { scope: at, codes })), source, context.invoiceNumber);
 
   const size = text(layout.page.size).toUpperCase() || 'A4';
   if (!PAGE_SIZES.has(size)) throw templateError('/pdf/page/size', `is "${size}"; expected one of ${[...PAGE_SIZES].join(', ')}`);
@@ -117,7 +148,14 @@ export async function writePdf(template: Template, scope: Scope, context: PdfWri
   if (author) info.Author = author;
   if (subject) info.Subject = subject;
   if (keywords) info.Keywords = keywords;
-  const doc: Doc = new PDFDocument({ size, margins: { ...layout.page.margins }, bufferPages: true, info, pdfVersion: '1.4', displayTitle: Boolean(title) });
+  const doc: Doc = new PDFDocument({
+    size,
+    margins: { ...layout.page.margins },
+    bufferPages: true,
+    info,
+    pdfVersion: '1.4',
+    displayTitle: Boolean(title),
+  });
   const chunks: Buffer[] = [];
   doc.on('data', (chunk: Buffer) => chunks.push(chunk));
   const finished = new Promise<Buffer>((resolve, reject) => {
@@ -208,10 +246,11 @@ class PageWriter {
       if (typeof spec === 'string') {
         lines.push(...this.lineOf(spec, scope));
       } else if (!this.holds(spec.when, scope)) {
-        continue;
       } else if ('each' in spec) {
         const items = lookup(scope, spec.each);
-        if (Array.isArray(items)) items.forEach((item, index) => lines.push(...this.lineOf(spec.text, loopScope(scope, spec.as, item, index))));
+        if (Array.isArray(items)) {
+          for (const [index, item] of items.entries()) lines.push(...this.lineOf(spec.text, loopScope(scope, spec.as, item, index)));
+        }
       } else {
         lines.push(...this.lineOf(spec.text, scope));
       }
@@ -231,7 +270,10 @@ class PageWriter {
   // --- drawing -----------------------------------------------------------------------------
 
   private use(style: Style): void {
-    this.doc.font(style.font === 'bold' ? this.layout.fonts.bold : this.layout.fonts.regular).fontSize(style.size).fillColor(style.color);
+    this.doc
+      .font(style.font === 'bold' ? this.layout.fonts.bold : this.layout.fonts.regular)
+      .fontSize(style.size)
+      .fillColor(style.color);
   }
 
   private heightOf(box: TextBox, width: number): number {
@@ -257,7 +299,14 @@ class PageWriter {
   private readonly measure = (text: string): number => this.doc.widthOfString(text);
 
   private rule(y: number, color = RULE, thickness = 0.6, x = this.left, width = this.width): void {
-    this.doc.save().moveTo(x, y).lineTo(x + width, y).lineWidth(thickness).strokeColor(color).stroke().restore();
+    this.doc
+      .save()
+      .moveTo(x, y)
+      .lineTo(x + width, y)
+      .lineWidth(thickness)
+      .strokeColor(color)
+      .stroke()
+      .restore();
   }
 
   /** A new page when `height` does not fit below the current position. */
@@ -293,7 +342,13 @@ class PageWriter {
       if (!value) continue;
       const label = this.text(field.label);
       const labelHeight = this.draw({ lines: [label], style: this.style('regular', this.base, MUTED) }, rightX, right, labelWidth - 6);
-      const valueHeight = this.draw({ lines: [value], style: this.style('bold', this.base) }, rightX + labelWidth, right, rightWidth - labelWidth, 'right');
+      const valueHeight = this.draw(
+        { lines: [value], style: this.style('bold', this.base) },
+        rightX + labelWidth,
+        right,
+        rightWidth - labelWidth,
+        'right',
+      );
       right += Math.max(labelHeight, valueHeight) + 1.5;
     }
 
@@ -305,7 +360,12 @@ class PageWriter {
       const leftWidth = this.width - rightWidth - GAP;
       const name = this.text('{{party.name}}', scope);
       if (name) left += this.draw({ lines: [name], style: this.style('bold', this.base + 4) }, this.left, left, leftWidth) + 3;
-      left += this.draw({ lines: this.lines(letterhead.lines ?? this.layout.partyLines, scope), style: this.style('regular', this.base, MUTED) }, this.left, left, leftWidth);
+      left += this.draw(
+        { lines: this.lines(letterhead.lines ?? this.layout.partyLines, scope), style: this.style('regular', this.base, MUTED) },
+        this.left,
+        left,
+        leftWidth,
+      );
     }
     this.y = Math.max(left, right) + 10;
     this.rule(this.y, RULE, 0.8);
@@ -318,7 +378,11 @@ class PageWriter {
       const party = lookup(this.scope, block.party);
       if (!isObject(party) || !this.shows(block)) continue;
       const scope = { ...this.scope, party };
-      blocks.push({ heading: this.text(block.heading).toUpperCase(), name: this.text('{{party.name}}', scope), lines: this.lines(block.lines ?? this.layout.partyLines, scope) });
+      blocks.push({
+        heading: this.text(block.heading).toUpperCase(),
+        name: this.text('{{party.name}}', scope),
+        lines: this.lines(block.lines ?? this.layout.partyLines, scope),
+      });
     }
     if (blocks.length === 0) return;
     const perRow = 3;
@@ -347,7 +411,9 @@ class PageWriter {
       const scope = loopScope(this.scope, table.as, item, index);
       return table.columns.map((column) => ({ value: this.text(column.value, scope), details: this.lines(column.details, scope) }));
     });
-    const shown = table.columns.map((column, index) => !column.optional || rows.some((row) => row[index]?.value || row[index]?.details.length));
+    const shown = table.columns.map(
+      (column, index) => !column.optional || rows.some((row) => row[index]?.value || row[index]?.details.length),
+    );
     const columns = table.columns.filter((_, index) => shown[index]);
     const cells = rows.map((row) => row.filter((_, index) => shown[index]));
     const widths = columnWidths(columns, this.width);
@@ -357,18 +423,36 @@ class PageWriter {
     const cellStyle = this.style('regular', this.base);
     const detailStyle = this.style('regular', this.base - 1.5, MUTED);
 
-    const headerHeight = Math.max(...headers.map((header, index) => this.heightOf({ lines: [header], style: headerStyle }, (widths[index] ?? 0) - 2 * CELL_PAD_X))) + 2 * CELL_PAD_Y;
+    const headerHeight =
+      Math.max(
+        ...headers.map((header, index) => this.heightOf({ lines: [header], style: headerStyle }, (widths[index] ?? 0) - 2 * CELL_PAD_X)),
+      ) +
+      2 * CELL_PAD_Y;
     const drawHeader = (): void => {
       this.doc.save().rect(this.left, this.y, this.width, headerHeight).fillColor(HEADER_FILL).fill().restore();
-      headers.forEach((header, index) => this.draw({ lines: [header], style: headerStyle }, (xs[index] ?? 0) + CELL_PAD_X, this.y + CELL_PAD_Y, (widths[index] ?? 0) - 2 * CELL_PAD_X, columns[index]?.align));
+      for (const [index, header] of headers.entries()) {
+        this.draw(
+          { lines: [header], style: headerStyle },
+          (xs[index] ?? 0) + CELL_PAD_X,
+          this.y + CELL_PAD_Y,
+          (widths[index] ?? 0) - 2 * CELL_PAD_X,
+          columns[index]?.align,
+        );
+      }
       this.y += headerHeight;
     };
 
     const rowHeight = (row: (typeof cells)[number]): number =>
-      Math.max(...row.map((cell, index) => {
-        const width = (widths[index] ?? 0) - 2 * CELL_PAD_X;
-        return this.heightOf({ lines: cell.value ? [cell.value] : [], style: cellStyle }, width) + this.heightOf({ lines: cell.details, style: detailStyle }, width);
-      })) + 2 * CELL_PAD_Y;
+      Math.max(
+        ...row.map((cell, index) => {
+          const width = (widths[index] ?? 0) - 2 * CELL_PAD_X;
+          return (
+            this.heightOf({ lines: cell.value ? [cell.value] : [], style: cellStyle }, width) +
+            this.heightOf({ lines: cell.details, style: detailStyle }, width)
+          );
+        }),
+      ) +
+      2 * CELL_PAD_Y;
 
     // The header never stands alone at the bottom of a page.
     this.ensure(headerHeight + (cells[0] ? rowHeight(cells[0]) : 0));
@@ -394,10 +478,13 @@ class PageWriter {
     const rows: { label: string; value: string; strong: boolean }[] = [];
     for (const row of this.layout.totals) {
       if (!this.shows(row)) continue;
-      const scopes = row.each === undefined ? [this.scope] : (() => {
-        const items = lookup(this.scope, row.each);
-        return Array.isArray(items) ? items.map((item, index) => loopScope(this.scope, row.as ?? 'item', item, index)) : [];
-      })();
+      const scopes =
+        row.each === undefined
+          ? [this.scope]
+          : (() => {
+              const items = lookup(this.scope, row.each);
+              return Array.isArray(items) ? items.map((item, index) => loopScope(this.scope, row.as ?? 'item', item, index)) : [];
+            })();
       for (const scope of scopes) {
         const value = this.text(row.value, scope);
         if (value) rows.push({ label: this.text(row.label, scope), value, strong: row.strong });
@@ -410,7 +497,13 @@ class PageWriter {
     const x = this.left + this.width - blockWidth;
     const boxes = rows.map((row) => {
       const style = this.style(row.strong ? 'bold' : 'regular', row.strong ? this.base + 1.5 : this.base);
-      return { row, style, height: Math.max(this.heightOf({ lines: [row.label], style }, labelWidth - 6), this.heightOf({ lines: [row.value], style }, valueWidth)) + (row.strong ? 8 : 3) };
+      return {
+        row,
+        style,
+        height:
+          Math.max(this.heightOf({ lines: [row.label], style }, labelWidth - 6), this.heightOf({ lines: [row.value], style }, valueWidth)) +
+          (row.strong ? 8 : 3),
+      };
     });
     this.ensure(boxes.reduce((sum, box) => sum + box.height, 0) + 4);
     for (const { row, style, height } of boxes) {
@@ -435,7 +528,8 @@ class PageWriter {
       const headingHeight = this.heightOf(heading, this.width) + 2;
       const bodyHeight = this.heightOf(body, this.width);
       // Keep a section together when it fits on a page; a longer one flows line by line.
-      if (this.y + headingHeight + bodyHeight > this.bottom && headingHeight + bodyHeight <= this.bottom - this.doc.page.margins.top) this.newPage();
+      if (this.y + headingHeight + bodyHeight > this.bottom && headingHeight + bodyHeight <= this.bottom - this.doc.page.margins.top)
+        this.newPage();
       this.ensure(headingHeight + this.heightOf({ lines: [lines[0] ?? ''], style: body.style }, this.width));
       this.y += this.draw(heading, this.left, this.y, this.width) + 2;
       for (const line of lines) {
@@ -487,14 +581,17 @@ function columnWidths(columns: readonly ColumnSpec[], total: number): number[] {
   return widths;
 }
 
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function display(value: unknown): string {
   if (value === undefined || value === null || value === false) return '';
-  if (Array.isArray(value)) return value.map(display).filter((item) => item !== '').join('\n');
+  if (Array.isArray(value))
+    return value
+      .map(display)
+      .filter((item) => item !== '')
+      .join('\n');
   if (typeof value === 'object') return '';
   return String(value);
 }
@@ -510,11 +607,47 @@ function collapse(text: string): string {
 
 /** Characters the standard fonts (WinAnsiEncoding) can show, beyond Latin-1. */
 const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-const SPELLINGS: ReadonlyMap<string, string> = new Map(Object.entries({
-  '\u2212': '-', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2015': '—', '\u2192': '->', '\u2190': '<-', '\u2194': '<->', '\u21d2': '=>',
-  '\u2264': '<=', '\u2265': '>=', '\u2260': '!=', '\u2248': '~', '\u2032': "'", '\u2033': '"', '\u2044': '/', '\u2215': '/', '\u2022': '•', '\u2026': '…',
-  Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', ı: 'i', Ħ: 'H', ħ: 'h', Ŧ: 'T', ŧ: 't', ĸ: 'k', Ŋ: 'N', ŋ: 'n', Ə: 'E', ə: 'e', Σ: 'Sum ', Ω: 'Ohm', μ: 'µ', '\u2116': 'No.',
-}));
+const SPELLINGS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    '\u2212': '-',
+    '\u2010': '-',
+    '\u2011': '-',
+    '\u2012': '-',
+    '\u2015': '—',
+    '\u2192': '->',
+    '\u2190': '<-',
+    '\u2194': '<->',
+    '\u21d2': '=>',
+    '\u2264': '<=',
+    '\u2265': '>=',
+    '\u2260': '!=',
+    '\u2248': '~',
+    '\u2032': "'",
+    '\u2033': '"',
+    '\u2044': '/',
+    '\u2215': '/',
+    '\u2022': '•',
+    '\u2026': '…',
+    Ł: 'L',
+    ł: 'l',
+    Đ: 'D',
+    đ: 'd',
+    ı: 'i',
+    Ħ: 'H',
+    ħ: 'h',
+    Ŧ: 'T',
+    ŧ: 't',
+    ĸ: 'k',
+    Ŋ: 'N',
+    ŋ: 'n',
+    Ə: 'E',
+    ə: 'e',
+    Σ: 'Sum ',
+    Ω: 'Ohm',
+    μ: 'µ',
+    '\u2116': 'No.',
+  }),
+);
 
 /** Text the standard fonts can write: WinAnsi characters as they are, others by their closest spelling. */
 export function winAnsi(text: string): string {
@@ -558,7 +691,8 @@ function parseLayout(value: unknown): PdfLayout {
   const footer = optionalObject(layout.footer, '/pdf/footer') ?? {};
   const font = (name: unknown, field: string, fallback: string): string => {
     const chosen = optionalString(name, field) ?? fallback;
-    if (!STANDARD_FONTS.has(chosen)) throw templateError(field, `is "${chosen}"; only the PDF standard fonts are used: ${[...STANDARD_FONTS].join(', ')}`);
+    if (!STANDARD_FONTS.has(chosen))
+      throw templateError(field, `is "${chosen}"; only the PDF standard fonts are used: ${[...STANDARD_FONTS].join(', ')}`);
     return chosen;
   };
   const margin = (side: keyof Sides): number => optionalNumber(margins[side], `/pdf/page/margins/${side}`) ?? 48;
@@ -569,17 +703,33 @@ function parseLayout(value: unknown): PdfLayout {
       fontSize: optionalNumber(page.fontSize, '/pdf/page/fontSize') ?? 9,
     },
     fonts: { regular: font(fonts.regular, '/pdf/fonts/regular', 'Helvetica'), bold: font(fonts.bold, '/pdf/fonts/bold', 'Helvetica-Bold') },
-    info: { title: optionalString(info.title, '/pdf/info/title'), author: optionalString(info.author, '/pdf/info/author'), subject: optionalString(info.subject, '/pdf/info/subject'), keywords: optionalString(info.keywords, '/pdf/info/keywords') },
+    info: {
+      title: optionalString(info.title, '/pdf/info/title'),
+      author: optionalString(info.author, '/pdf/info/author'),
+      subject: optionalString(info.subject, '/pdf/info/subject'),
+      keywords: optionalString(info.keywords, '/pdf/info/keywords'),
+    },
     title: optionalString(layout.title, '/pdf/title'),
-    letterhead: letterhead ? { party: string(letterhead.party, '/pdf/letterhead/party'), lines: optionalLines(letterhead.lines, '/pdf/letterhead/lines') } : undefined,
+    letterhead: letterhead
+      ? { party: string(letterhead.party, '/pdf/letterhead/party'), lines: optionalLines(letterhead.lines, '/pdf/letterhead/lines') }
+      : undefined,
     fields: list(layout.fields, '/pdf/fields').map((item, index) => {
       const field = object(item, `/pdf/fields/${index}`);
-      return { label: string(field.label, `/pdf/fields/${index}/label`), value: string(field.value, `/pdf/fields/${index}/value`), ...part(field, `/pdf/fields/${index}`) };
+      return {
+        label: string(field.label, `/pdf/fields/${index}/label`),
+        value: string(field.value, `/pdf/fields/${index}/value`),
+        ...part(field, `/pdf/fields/${index}`),
+      };
     }),
     partyLines: optionalLines(layout.partyLines, '/pdf/partyLines') ?? ['{{party.address.lines}}'],
     parties: list(layout.parties, '/pdf/parties').map((item, index) => {
       const block = object(item, `/pdf/parties/${index}`);
-      return { heading: string(block.heading, `/pdf/parties/${index}/heading`), party: string(block.party, `/pdf/parties/${index}/party`), lines: optionalLines(block.lines, `/pdf/parties/${index}/lines`), ...part(block, `/pdf/parties/${index}`) };
+      return {
+        heading: string(block.heading, `/pdf/parties/${index}/heading`),
+        party: string(block.party, `/pdf/parties/${index}/party`),
+        lines: optionalLines(block.lines, `/pdf/parties/${index}/lines`),
+        ...part(block, `/pdf/parties/${index}`),
+      };
     }),
     table: {
       each: string(table.each, '/pdf/table/each'),
@@ -588,21 +738,41 @@ function parseLayout(value: unknown): PdfLayout {
         const at = `/pdf/table/columns/${index}`;
         const column = object(item, at);
         const align = optionalString(column.align, `${at}/align`) ?? 'left';
-        if (align !== 'left' && align !== 'right' && align !== 'center') throw templateError(`${at}/align`, `is "${align}"; expected left, right or center`);
+        if (align !== 'left' && align !== 'right' && align !== 'center')
+          throw templateError(`${at}/align`, `is "${align}"; expected left, right or center`);
         const width = column.width ?? '*';
-        if (width !== '*' && (typeof width !== 'number' || !(width > 0))) throw templateError(`${at}/width`, 'must be a width in points or "*" (a share of the width left)');
-        return { header: string(column.header, `${at}/header`), value: string(column.value, `${at}/value`), details: optionalLines(column.details, `${at}/details`) ?? [], align, width, optional: column.optional === true };
+        if (width !== '*' && (typeof width !== 'number' || !(width > 0)))
+          throw templateError(`${at}/width`, 'must be a width in points or "*" (a share of the width left)');
+        return {
+          header: string(column.header, `${at}/header`),
+          value: string(column.value, `${at}/value`),
+          details: optionalLines(column.details, `${at}/details`) ?? [],
+          align,
+          width,
+          optional: column.optional === true,
+        };
       }),
     },
     totals: list(layout.totals, '/pdf/totals').map((item, index) => {
       const at = `/pdf/totals/${index}`;
       const row = object(item, at);
       const each = optionalString(row.each, `${at}/each`);
-      return { label: string(row.label, `${at}/label`), value: string(row.value, `${at}/value`), strong: row.strong === true, ...part(row, at), each, as: each === undefined ? undefined : string(row.as, `${at}/as`) };
+      return {
+        label: string(row.label, `${at}/label`),
+        value: string(row.value, `${at}/value`),
+        strong: row.strong === true,
+        ...part(row, at),
+        each,
+        as: each === undefined ? undefined : string(row.as, `${at}/as`),
+      };
     }),
     sections: list(layout.sections, '/pdf/sections').map((item, index) => {
       const section = object(item, `/pdf/sections/${index}`);
-      return { heading: string(section.heading, `/pdf/sections/${index}/heading`), lines: optionalLines(section.lines, `/pdf/sections/${index}/lines`) ?? [], ...part(section, `/pdf/sections/${index}`) };
+      return {
+        heading: string(section.heading, `/pdf/sections/${index}/heading`),
+        lines: optionalLines(section.lines, `/pdf/sections/${index}/lines`) ?? [],
+        ...part(section, `/pdf/sections/${index}`),
+      };
     }),
     continued: optionalString(layout.continued, '/pdf/continued'),
     footer: { left: optionalString(footer.left, '/pdf/footer/left'), right: optionalString(footer.right, '/pdf/footer/right') },
@@ -664,7 +834,8 @@ function optionalLines(value: unknown, field: string): LineSpec[] | undefined {
     const spec = object(item, at);
     const when = condition(spec.when, `${at}/when`);
     const text = string(spec.text, `${at}/text`);
-    if (spec.each !== undefined) return { each: string(spec.each, `${at}/each`), as: string(spec.as, `${at}/as`), text, ...(when !== undefined ? { when } : {}) };
+    if (spec.each !== undefined)
+      return { each: string(spec.each, `${at}/each`), as: string(spec.as, `${at}/as`), text, ...(when !== undefined ? { when } : {}) };
     return { text, ...(when !== undefined ? { when } : {}) };
   });
 }

@@ -56,7 +56,12 @@ export async function renderDocument(request: RenderRequest): Promise<RenderedDo
   // Segment and XML writers answer at once; awaiting only the PDF writer's promise spares the others a turn of the event loop.
   const content = writing instanceof Promise ? await writing : writing;
   const { definition } = prepared;
-  return { format: definition.name, fileName: `${fileStem(request.invoice.invoiceNumber)}.${definition.extension}`, mediaType: definition.mediaType, content };
+  return {
+    format: definition.name,
+    fileName: `${fileStem(request.invoice.invoiceNumber)}.${definition.extension}`,
+    mediaType: definition.mediaType,
+    content,
+  };
 }
 
 /** What renderDocument writes a request with: all but the scope is worked out once per profile, format and document type. */
@@ -66,7 +71,11 @@ export async function documentInputs(request: RenderRequest): Promise<DocumentIn
   return { definition: prepared.definition, template: prepared.template, scope, context, write };
 }
 
-function preparedInputs(request: RenderRequest): { readonly prepared: PreparedRendering; readonly scope: Scope; readonly context: DocumentContext } {
+function preparedInputs(request: RenderRequest): {
+  readonly prepared: PreparedRendering;
+  readonly scope: Scope;
+  readonly context: DocumentContext;
+} {
   const { invoice, profile } = request;
   const format = request.format ?? profile.format.type;
   const documentType = invoice.documentType ?? 'invoice';
@@ -91,7 +100,11 @@ function preparedInputs(request: RenderRequest): { readonly prepared: PreparedRe
 function checkAmountDecimals(invoice: Invoice, totals: InvoiceTotals, limit: NonNullable<Template['amountDecimals']>): void {
   const places = minorUnits(invoice.currency);
   if (places <= limit.max) return;
-  throw new RenderError(invoice.invoiceNumber, 'every Amount element (cbc:PayableAmount …)', `the currency ${invoice.currency} has ${places} decimals (ISO 4217 minor units), so its amounts, such as the payable amount ${totals.payable}, have them, but ${limit.reason}; money is never rounded to fit: send this invoice in another format or currency`);
+  throw new RenderError(
+    invoice.invoiceNumber,
+    'every Amount element (cbc:PayableAmount …)',
+    `the currency ${invoice.currency} has ${places} decimals (ISO 4217 minor units), so its amounts, such as the payable amount ${totals.payable}, have them, but ${limit.reason}; money is never rounded to fit: send this invoice in another format or currency`,
+  );
 }
 
 interface Moment {
@@ -134,19 +147,38 @@ function prepareRendering(profile: CustomerProfile, format: FormatName, document
   const templateName = templateNameFor(format, documentType, profileFormat?.template);
   const template = loadTemplate(format, templateName);
   const served = documentTypeProblem(template, templateName, documentType);
-  if (served !== undefined) throw new InputError('PROFILE_INVALID', 'render', [{ location: { file: `profile ${profile.id}` }, field: '/format/template', message: served }]);
+  if (served !== undefined)
+    throw new InputError('PROFILE_INVALID', 'render', [
+      { location: { file: `profile ${profile.id}` }, field: '/format/template', message: served },
+    ]);
   if (template.kind !== definition.templateKind) {
-    throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file: `edi-templates/${format}` }, field: '/kind', message: `is ${template.kind}, but ${format} is written from ${definition.templateKind} templates` }]);
+    throw new InputError('TEMPLATE_INVALID', 'render', [
+      {
+        location: { file: `edi-templates/${format}` },
+        field: '/kind',
+        message: `is ${template.kind}, but ${format} is written from ${definition.templateKind} templates`,
+      },
+    ]);
   }
   const own = profileFormat?.options as Record<string, unknown> | undefined;
   const options = effectiveOptions(template, profileFormat);
   const codeMaps = profileFormat?.codeMaps;
   // Lint refuses bad options and code maps; a run that was not linted refuses them here, before any document.
   const problems = [
-    ...formatOptionProblems(format, own, template, options, omittableIds(format, profileFormat?.template), profileFormat !== undefined).map(({ field, message }) => ({ field, message: `${message} (customer ${profile.id}, format ${format}${profileFormat ? '' : `: the profile is for ${profile.format.type} and sets no ${format} options`})` })),
+    ...formatOptionProblems(format, own, template, options, omittableIds(format, profileFormat?.template), profileFormat !== undefined).map(
+      ({ field, message }) => ({
+        field,
+        message: `${message} (customer ${profile.id}, format ${format}${profileFormat ? '' : `: the profile is for ${profile.format.type} and sets no ${format} options`})`,
+      }),
+    ),
     ...codeMapProblems(template, codeMaps).map(({ pointer, message }) => ({ field: pointer, message })),
   ];
-  if (problems.length > 0) throw new InputError('PROFILE_INVALID', 'render', problems.map(({ field, message }) => ({ location: { file: `profile ${profile.id}` }, field, message })));
+  if (problems.length > 0)
+    throw new InputError(
+      'PROFILE_INVALID',
+      'render',
+      problems.map(({ field, message }) => ({ location: { file: `profile ${profile.id}` }, field, message })),
+    );
   const omit = new Set(Array.isArray(options.omit) ? (options.omit as string[]) : []);
   return new PreparedRendering(definition, template, options, codesWithMaps(template, codeMaps), omit);
 }

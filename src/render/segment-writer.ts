@@ -2,7 +2,20 @@ import { BoundedMemo, PairCache } from '../model/bounded-cache.js';
 import { RenderError } from '../model/errors.js';
 import { countDigits, latin1Table, someCharacterIn } from '../model/text-scan.js';
 import { separatorElementAt, type SegmentSyntax, type SeparatorElement, type SyntaxStandard } from '../edi-syntax/segment-syntax.js';
-import { characterKind, charactersOutside, dependsOnlyOn, expressionTextCode, NO_LOOPS, present, readsOnlyPaths, type CodeLists, type CodeValues, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import {
+  characterKind,
+  charactersOutside,
+  dependsOnlyOn,
+  expressionTextCode,
+  NO_LOOPS,
+  present,
+  readsOnlyPaths,
+  type CodeLists,
+  type CodeValues,
+  type ExpressionContext,
+  type LoopBindings,
+  type Scope,
+} from './expressions.js';
 import { TemplateCode } from './template-code.js';
 import { closedCodes } from './code-lists.js';
 import type { DataElement, Element, SegmentNode } from './template.js';
@@ -178,14 +191,16 @@ function checked(value: unknown, rule: DataRule, document: SegmentDocument): str
     if (rule.required) missing(rule.name, document);
     return text;
   }
-  if (text.length > rule.longest || text.length < rule.shortest) checkLength(text, rule.numeric, rule.min, rule.max, rule.name, document.invoiceNumber);
+  if (text.length > rule.longest || text.length < rule.shortest)
+    checkLength(text, rule.numeric, rule.min, rule.max, rule.name, document.invoiceNumber);
   if (rule.codes !== undefined && !rule.codes.has(text)) notAllowed(text, rule.codes, rule.name, document);
   const { syntax } = document;
   if (rule.declaredSeparator !== '' && declaresSeparator(rule.declaredSeparator, text, syntax)) return text;
-  if (rule.characters === 'number' ? !syntax.numbersNeedCare : rule.characters === 'plain' ? !syntax.plainTextNeedsCare : false) return text;
+  if (rule.characters === 'number' ? !syntax.numbersNeedCare : rule.characters === 'plain' ? !syntax.plainTextNeedsCare : false)
+    return text;
   if (!needsCare(text, syntax)) return text;
   checkCharacters(text, rule.name, document);
-  return escape(text, rule.name, document);
+  return escapeValue(text, rule.name, document);
 }
 
 /** An element's checked text written after the separators it is owed; an empty one only adds to them. */
@@ -267,7 +282,11 @@ function remembered(last: RememberedSegment | undefined, text: string, values: r
   // Reading a character makes the text one flat string now, not each time it is written again.
   text.charCodeAt(0);
   // Only plain values compare: an object (a list that is counted, say) may have changed inside since, so it is never the same.
-  return new RememberedSegment(text, values.map((value) => (typeof value === 'object' && value !== null) || typeof value === 'function' ? NEVER_THE_SAME : value), misses);
+  return new RememberedSegment(
+    text,
+    values.map((value) => ((typeof value === 'object' && value !== null) || typeof value === 'function' ? NEVER_THE_SAME : value)),
+    misses,
+  );
 }
 
 /** Stands for an object among a segment's values: equal to no value. */
@@ -284,11 +303,13 @@ function templatesOf(element: Element): string[] {
 const HELPERS = {
   remembered,
   present,
-  element: (t: string, value: unknown, rule: DataRule, document: SegmentDocument): string => written(t, checked(value, rule, document), rule, document),
+  element: (t: string, value: unknown, rule: DataRule, document: SegmentDocument): string =>
+    written(t, checked(value, rule, document), rule, document),
   checked,
   written,
   compositeStart,
-  component: (t: string, value: unknown, rule: DataRule, document: SegmentDocument): string => writtenComponent(t, checked(value, rule, document), rule, document),
+  component: (t: string, value: unknown, rule: DataRule, document: SegmentDocument): string =>
+    writtenComponent(t, checked(value, rule, document), rule, document),
   writtenComponent,
   compositeEnd,
   segmentEnd,
@@ -358,9 +379,11 @@ class SegmentCode extends TemplateCode {
 
   private node(node: SegmentNode, bindings: LoopBindings): string {
     const body =
-      'each' in node ? this.loop(node.each, node.as, bindings, (inner) => this.nodes(node.segments, inner))
-      : 'group' in node ? this.nodes(node.group, bindings)
-      : this.segment(node, bindings);
+      'each' in node
+        ? this.loop(node.each, node.as, bindings, (inner) => this.nodes(node.segments, inner))
+        : 'group' in node
+          ? this.nodes(node.group, bindings)
+          : this.segment(node, bindings);
     return this.guarded(body, { id: 'id' in node ? node.id : undefined, when: node.when, omitted: 'document.omit' }, bindings);
   }
 
@@ -370,7 +393,9 @@ class SegmentCode extends TemplateCode {
     if (node.tag === this.standard.serviceSegment?.tag) return `${counter}t = h.serviceSegment(t, document);`;
     const elements: string[] = [];
     let gap = 1;
-    const remembered = node.count === undefined && node.elements.every((element) => templatesOf(element).every((template) => readsOnlyPaths(template, bindings)));
+    const remembered =
+      node.count === undefined &&
+      node.elements.every((element) => templatesOf(element).every((template) => readsOnlyPaths(template, bindings)));
     const reads = new Set<string>();
     this.segmentReads = remembered ? reads : undefined;
     node.elements.forEach((element, index) => {
@@ -434,10 +459,17 @@ if (last !== false) segments[${slot}] = h.remembered(last, text, [${reads.join('
   }
 
   /** An element with its value: filled in and checked by h.element. */
-  private data(data: string | DataElement, name: string, gap: number, bindings: LoopBindings, declaredSeparator: DataRule['declaredSeparator']): string {
+  private data(
+    data: string | DataElement,
+    name: string,
+    gap: number,
+    bindings: LoopBindings,
+    declaredSeparator: DataRule['declaredSeparator'],
+  ): string {
     const rule = this.rule(data, name, gap, declaredSeparator);
     const value = typeof data === 'string' ? data : data.value;
-    if (!dependsOnlyOn(value, SAME_FOR_A_RUN, bindings)) return `t = h.element(t, ${expressionTextCode(value, bindings, this)}, ${rule}, document);`;
+    if (!dependsOnlyOn(value, SAME_FOR_A_RUN, bindings))
+      return `t = h.element(t, ${expressionTextCode(value, bindings, this)}, ${rule}, document);`;
     // The same for every document of a run: worked out and checked once, then written from the run's cache.
     return `t = h.written(t, ${this.runConstant(value, rule, bindings)}, ${rule}, document);`;
   }
@@ -446,7 +478,8 @@ if (last !== false) segments[${slot}] = h.remembered(last, text, [${reads.join('
   private component(data: string | DataElement, name: string, gap: number, bindings: LoopBindings): string {
     const rule = this.rule(data, name, gap, '');
     const value = typeof data === 'string' ? data : data.value;
-    if (!dependsOnlyOn(value, SAME_FOR_A_RUN, bindings)) return `t = h.component(t, ${expressionTextCode(value, bindings, this)}, ${rule}, document);`;
+    if (!dependsOnlyOn(value, SAME_FOR_A_RUN, bindings))
+      return `t = h.component(t, ${expressionTextCode(value, bindings, this)}, ${rule}, document);`;
     return `t = h.writtenComponent(t, ${this.runConstant(value, rule, bindings)}, ${rule}, document);`;
   }
 
@@ -468,8 +501,24 @@ if (last !== false) segments[${slot}] = h.remembered(last, text, [${reads.join('
   /** The rule of a value as the template states it, for generated code (a reference into the value table). */
   private rule(data: string | DataElement, name: string, gap: number, declaredSeparator: DataRule['declaredSeparator']): string {
     const { value, required = false, min, max, codes, numeric = false } = typeof data === 'string' ? { value: data } : data;
-    for (const [bound, limit] of [['min', min], ['max', max]] as const) if (limit !== undefined && !Number.isInteger(limit)) throw new Error(`${name}: ${bound} ${String(limit)} is not a whole number`);
-    return this.reference(new DataRule(name, required, min, max, numeric, codes === undefined ? undefined : closedCodes(codes).codes, characterKind(value), declaredSeparator, gap));
+    for (const [bound, limit] of [
+      ['min', min],
+      ['max', max],
+    ] as const)
+      if (limit !== undefined && !Number.isInteger(limit)) throw new Error(`${name}: ${bound} ${String(limit)} is not a whole number`);
+    return this.reference(
+      new DataRule(
+        name,
+        required,
+        min,
+        max,
+        numeric,
+        codes === undefined ? undefined : closedCodes(codes).codes,
+        characterKind(value),
+        declaredSeparator,
+        gap,
+      ),
+    );
   }
 }
 
@@ -511,8 +560,13 @@ interface PreparedSyntax extends Omit<SegmentSyntax, 'standard'> {
 const preparedSyntaxes = new BoundedMemo<SegmentSyntax, PreparedSyntax>(100);
 
 function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
-  const specials = [syntax.elementSeparator, syntax.componentSeparator, syntax.segmentTerminator, syntax.repetitionSeparator, syntax.escape === 'release' ? syntax.releaseCharacter : undefined]
-    .filter((character): character is string => character !== undefined && character !== '');
+  const specials = [
+    syntax.elementSeparator,
+    syntax.componentSeparator,
+    syntax.segmentTerminator,
+    syntax.repetitionSeparator,
+    syntax.escape === 'release' ? syntax.releaseCharacter : undefined,
+  ].filter((character): character is string => character !== undefined && character !== '');
   const outsideCharacterSet = syntax.characterSet === undefined ? undefined : charactersOutside(syntax.characterSet);
   const special = anyOf(specials, '');
   const needsCare = outsideCharacterSet === undefined ? special : new RegExp(`${outsideCharacterSet.source}|${special.source}`);
@@ -559,11 +613,20 @@ function elementName(tag: string, index: number, element: Element): string {
 }
 
 /** A number's length counts its digits only (X12 R and N, EDIFACT n): not the sign, not the decimal mark. */
-function checkLength(value: string, numeric: boolean, min: number | undefined, max: number | undefined, name: string, invoiceNumber: string): void {
+function checkLength(
+  value: string,
+  numeric: boolean,
+  min: number | undefined,
+  max: number | undefined,
+  name: string,
+  invoiceNumber: string,
+): void {
   const length = numeric ? countDigits(value) : value.length;
   const unit = numeric ? 'digits' : 'characters';
-  if (max !== undefined && length > max) throw new RenderError(invoiceNumber, name, `"${value}" is ${length} ${unit}, more than the ${max} the standard allows`);
-  if (min !== undefined && length < min) throw new RenderError(invoiceNumber, name, `"${value}" is ${length} ${unit}, fewer than the ${min} the standard requires`);
+  if (max !== undefined && length > max)
+    throw new RenderError(invoiceNumber, name, `"${value}" is ${length} ${unit}, more than the ${max} the standard allows`);
+  if (min !== undefined && length < min)
+    throw new RenderError(invoiceNumber, name, `"${value}" is ${length} ${unit}, fewer than the ${min} the standard requires`);
 }
 
 /**
@@ -575,17 +638,28 @@ function checkCharacters(value: string, name: string, document: SegmentDocument)
   const outside = document.syntax.outsideCharacterSet;
   if (outside === undefined) return;
   const found = outside.exec(value);
-  if (found) throw new RenderError(document.invoiceNumber, name, `"${value}" contains "${found[0]}" (U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}), which the ${document.syntax.characterSet ?? ''} character set of this document cannot carry; change the data`);
+  if (found)
+    throw new RenderError(
+      document.invoiceNumber,
+      name,
+      `"${value}" contains "${found[0]}" (U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}), which the ${document.syntax.characterSet ?? ''} character set of this document cannot carry; change the data`,
+    );
 }
 
-function escape(value: string, name: string, document: SegmentDocument): string {
+function escapeValue(value: string, name: string, document: SegmentDocument): string {
   const { syntax } = document;
   if (value === '' || !syntax.special.test(value)) return value;
   if (syntax.escape === 'refuse') {
-    const found = syntax.specials.filter((character) => value.includes(character)).map((character) => `"${character}"`).join(', ');
-    throw new RenderError(document.invoiceNumber, name, `"${value}" contains ${found}, a separator of this document, which the standard cannot carry inside data; change the data (the profile's line-description-pattern rule catches this before sending)`);
+    const found = syntax.specials
+      .filter((character) => value.includes(character))
+      .map((character) => `"${character}"`)
+      .join(', ');
+    throw new RenderError(
+      document.invoiceNumber,
+      name,
+      `"${value}" contains ${found}, a separator of this document, which the standard cannot carry inside data; change the data (the profile's line-description-pattern rule catches this before sending)`,
+    );
   }
   const release = syntax.releaseCharacter ?? '?';
   return value.replace(syntax.everySpecial, (character) => `${release}${character}`);
 }
-

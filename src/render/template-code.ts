@@ -21,7 +21,11 @@ export abstract class TemplateCode implements CodeValues {
    * A node's code behind what may leave it out: the profile's omit list (`omitted`, the code
    * naming that set) and the node's `when` condition.
    */
-  protected guarded(body: string, guard: { readonly id?: string | undefined; readonly when?: string | undefined; readonly omitted: string }, bindings: LoopBindings): string {
+  protected guarded(
+    body: string,
+    guard: { readonly id?: string | undefined; readonly when?: string | undefined; readonly omitted: string },
+    bindings: LoopBindings,
+  ): string {
     const conditions: string[] = [];
     if (guard.id !== undefined) conditions.push(`!${guard.omitted}.has(${JSON.stringify(guard.id)})`);
     if (guard.when !== undefined) conditions.push(`h.present(${expressionTextCode(guard.when, bindings, this)})`);

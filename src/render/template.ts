@@ -30,7 +30,12 @@ const TEMPLATE_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 export function loadTemplate(format: FormatName, name: string, directory = templateDirectory): Template {
   const folder = join(directory, format);
   if (!TEMPLATE_NAME.test(name)) {
-    throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file: folder }, message: `"${name}" is not a template name: name a file of ${folder} without its .json (letters, digits, - and _; no folders)` }]);
+    throw new InputError('TEMPLATE_INVALID', 'render', [
+      {
+        location: { file: folder },
+        message: `"${name}" is not a template name: name a file of ${folder} without its .json (letters, digits, - and _; no folders)`,
+      },
+    ]);
   }
   const file = join(folder, `${name}.json`);
   return templates.get(file, () => readTemplate(format, name, folder, file));
@@ -43,19 +48,35 @@ function readTemplate(format: FormatName, name: string, folder: string, file: st
   // A link in the folder may point anywhere on disk: only a file that really lies in the format's folder is a template.
   const real = realpathSync(file);
   if (!real.startsWith(`${realpathSync(folder)}${sep}`)) {
-    throw new InputError('TEMPLATE_INVALID', 'render', [{ location: { file }, message: `links to ${real}, outside ${folder}: a template must be a file of its format's folder` }]);
+    throw new InputError('TEMPLATE_INVALID', 'render', [
+      { location: { file }, message: `links to ${real}, outside ${folder}: a template must be a file of its format's folder` },
+    ]);
   }
   const text = readFileSync(real, 'utf8');
   const value = parseJsonText(text, file, 1, 'as-numbers');
   const validate = schemaValidator('template');
   if (!validate(value)) {
-    throw new InputError('TEMPLATE_INVALID', 'render', describeSchemaErrors(validate.errors ?? [], (pointer) => locatePointer(text, pointer, file)));
+    throw new InputError(
+      'TEMPLATE_INVALID',
+      'render',
+      describeSchemaErrors(validate.errors ?? [], (pointer) => locatePointer(text, pointer, file)),
+    );
   }
   const template = value as Template;
   if (template.format !== format) {
-    throw new InputError('TEMPLATE_INVALID', 'render', [{ location: locatePointer(text, '/format', file), field: '/format', message: `is ${template.format}, but the template is in the ${format} folder` }]);
+    throw new InputError('TEMPLATE_INVALID', 'render', [
+      {
+        location: locatePointer(text, '/format', file),
+        field: '/format',
+        message: `is ${template.format}, but the template is in the ${format} folder`,
+      },
+    ]);
   }
-  const problems = [...templateExpressionProblems(template), ...codeListProblems(template)].map(({ pointer, message }) => ({ location: locatePointer(text, pointer, file), field: pointer, message }));
+  const problems = [...templateExpressionProblems(template), ...codeListProblems(template)].map(({ pointer, message }) => ({
+    location: locatePointer(text, pointer, file),
+    field: pointer,
+    message,
+  }));
   if (problems.length > 0) throw new InputError('TEMPLATE_INVALID', 'render', problems);
   return template;
 }
@@ -68,7 +89,7 @@ function templateExpressionProblems(template: Template): { pointer: string; mess
     if (typeof value === 'string') {
       if (value.includes('{{')) for (const message of expressionProblems(value, codes)) found.push({ pointer, message });
     } else if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, appendPointer(pointer, index)));
+      for (const [index, item] of value.entries()) visit(item, appendPointer(pointer, index));
     } else if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) visit(child, appendPointer(pointer, key));
     }
@@ -98,23 +119,31 @@ function codeListProblems(template: Template): { pointer: string; message: strin
     check(name, appendPointer('/codeListOf', table));
     const codes = Object.hasOwn(template.codes ?? {}, table) ? template.codes?.[table] : undefined;
     if (codes === undefined) {
-      found.push({ pointer: appendPointer('/codeListOf', table), message: `names the code table "${table}", which the template's codes do not have` });
+      found.push({
+        pointer: appendPointer('/codeListOf', table),
+        message: `names the code table "${table}", which the template's codes do not have`,
+      });
       continue;
     }
     // The template's own table writes only codes of its list (a '*' fallback of '' writes nothing).
     if (typeof name !== 'string' || found.length > 0) continue;
     const allowed = codeList(name).codes;
     for (const [code, target] of Object.entries(codes)) {
-      if (target !== undefined && target !== '' && !allowed.has(target)) found.push({ pointer: appendPointer(appendPointer('/codes', table), code), message: `maps to "${target}", which is not a code of ${name}` });
+      if (target !== undefined && target !== '' && !allowed.has(target))
+        found.push({
+          pointer: appendPointer(appendPointer('/codes', table), code),
+          message: `maps to "${target}", which is not a code of ${name}`,
+        });
     }
   }
   const visit = (value: unknown, pointer: string): void => {
     if (Array.isArray(value)) {
-      value.forEach((item, index) => visit(item, appendPointer(pointer, index)));
+      for (const [index, item] of value.entries()) visit(item, appendPointer(pointer, index));
     } else if (value !== null && typeof value === 'object') {
       for (const [key, child] of Object.entries(value)) {
         if (key === 'codes') check(child, appendPointer(pointer, key));
-        else if (key === 'attributeCodes' && child !== null && typeof child === 'object') for (const [attribute, name] of Object.entries(child)) check(name, appendPointer(appendPointer(pointer, key), attribute));
+        else if (key === 'attributeCodes' && child !== null && typeof child === 'object')
+          for (const [attribute, name] of Object.entries(child)) check(name, appendPointer(appendPointer(pointer, key), attribute));
         else visit(child, appendPointer(pointer, key));
       }
     }
@@ -132,7 +161,12 @@ const templateFiles = new BoundedMemo<string, boolean>(1000);
  * template only), else one named for the document type, else `invoice`. A credit note never
  * takes the profile's choice: it keeps its format's own credit-note template.
  */
-export function templateNameFor(format: FormatName, documentType: string, chosen: string | undefined, directory = templateDirectory): string {
+export function templateNameFor(
+  format: FormatName,
+  documentType: string,
+  chosen: string | undefined,
+  directory = templateDirectory,
+): string {
   if (chosen && documentType === 'invoice') return chosen;
   return templateFiles.get(join(directory, format, `${documentType}.json`), existsSync) ? documentType : 'invoice';
 }

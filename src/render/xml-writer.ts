@@ -1,5 +1,15 @@
 import { BoundedMemo } from '../model/bounded-cache.js';
-import { expressionTextCode, fillText, loopLocals, NO_LOOPS, present, type CodeLists, type ExpressionContext, type LoopBindings, type Scope } from './expressions.js';
+import {
+  expressionTextCode,
+  fillText,
+  loopLocals,
+  NO_LOOPS,
+  present,
+  type CodeLists,
+  type ExpressionContext,
+  type LoopBindings,
+  type Scope,
+} from './expressions.js';
 import { TemplateCode } from './template-code.js';
 import { closedCodes, notInCodeList, type ClosedCodeList } from './code-lists.js';
 import { RenderError } from '../model/errors.js';
@@ -33,7 +43,11 @@ export function writeXml(input: XmlWriteInput): string {
 export function xmlDoctype(input: XmlWriteInput, context: ExpressionContext): XmlDoctype | undefined {
   if (!input.xml.doctype) return undefined;
   const { name, systemId, publicId } = input.xml.doctype;
-  return { name, ...(systemId ? { systemId: systemLiteral(fillText(systemId, context)) } : {}), ...(publicId ? { publicId: publicLiteral(fillText(publicId, context), input.invoiceNumber) } : {}) };
+  return {
+    name,
+    ...(systemId ? { systemId: systemLiteral(fillText(systemId, context)) } : {}),
+    ...(publicId ? { publicId: publicLiteral(fillText(publicId, context), input.invoiceNumber) } : {}),
+  };
 }
 
 /**
@@ -41,7 +55,9 @@ export function xmlDoctype(input: XmlWriteInput, context: ExpressionContext): Xm
  * a space, <, >) is percent-encoded and can never close the literal or open markup.
  */
 function systemLiteral(uri: string): string {
-  return URI_UNSAFE.test(uri) ? uri.replace(URI_UNSAFE_ALL, (character) => encodeURIComponent(LONE_SURROGATE.test(character) ? '\ufffd' : character)) : uri;
+  return URI_UNSAFE.test(uri)
+    ? uri.replace(URI_UNSAFE_ALL, (character) => encodeURIComponent(LONE_SURROGATE.test(character) ? '\ufffd' : character))
+    : uri;
 }
 
 const URI_UNSAFE = /[^A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]/;
@@ -59,7 +75,11 @@ function publicLiteral(id: string, invoiceNumber: string): string {
 function prolog(doctype: XmlDoctype | undefined): string {
   const declaration = '<?xml version="1.0" encoding="UTF-8"?>';
   if (!doctype) return declaration;
-  const identifiers = doctype.publicId ? ` PUBLIC "${doctype.publicId}" "${doctype.systemId ?? ''}"` : doctype.systemId ? ` SYSTEM "${doctype.systemId}"` : '';
+  const identifiers = doctype.publicId
+    ? ` PUBLIC "${doctype.publicId}" "${doctype.systemId ?? ''}"`
+    : doctype.systemId
+      ? ` SYSTEM "${doctype.systemId}"`
+      : '';
   return `${declaration}\n<!DOCTYPE ${doctype.name}${identifiers}>`;
 }
 
@@ -83,7 +103,13 @@ const NEEDS_ESCAPE = /[&<>"\u0000-\u0008\u000B\u000C\u000E-\u001F\uD800-\uDFFF\u
 function escapeText(text: string, where?: string, loopName?: string, item?: unknown, input?: XmlWriteInput): string {
   if (!NEEDS_ESCAPE.test(text)) return text;
   const invalid = INVALID_XML_CHARACTER.exec(text);
-  if (invalid !== null && where !== undefined && input !== undefined) refuseCharacter(invalid[0], invalid.index, loopName === undefined ? where : `${where} (${loopName} ${Number(item) + 1})`, input.invoiceNumber);
+  if (invalid !== null && where !== undefined && input !== undefined)
+    refuseCharacter(
+      invalid[0],
+      invalid.index,
+      loopName === undefined ? where : `${where} (${loopName} ${Number(item) + 1})`,
+      input.invoiceNumber,
+    );
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -94,8 +120,16 @@ function escapeAttribute(value: string, where?: string, loopName?: string, item?
 
 function refuseCharacter(character: string, index: number, where: string, invoiceNumber: string): never {
   const code = `U+${(character.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-  const kind = /[\uD800-\uDFFF]/.test(character) ? 'a lone surrogate' : /[\uFFFE\uFFFF]/.test(character) ? 'a noncharacter' : 'a control character';
-  throw new RenderError(invoiceNumber, where, `holds ${code} (${kind}) at character ${index + 1}, which XML 1.0 cannot carry: remove it from the invoice (it is never replaced by other text)`);
+  const kind = /[\uD800-\uDFFF]/.test(character)
+    ? 'a lone surrogate'
+    : /[\uFFFE\uFFFF]/.test(character)
+      ? 'a noncharacter'
+      : 'a control character';
+  throw new RenderError(
+    invoiceNumber,
+    where,
+    `holds ${code} (${kind}) at character ${index + 1}, which XML 1.0 cannot carry: remove it from the invoice (it is never replaced by other text)`,
+  );
 }
 
 /** A template compiled to one function: the root element's text, as xmlbuilder2's pretty print writes it. */
@@ -122,24 +156,37 @@ ${body}
 }
 
 /** A mandatory element with nothing to put in it: refused, naming it. */
-function missing(name: string, input: XmlWriteInput, message = 'is mandatory in this standard, but the invoice has nothing to put in it'): never {
+function missing(
+  name: string,
+  input: XmlWriteInput,
+  message = 'is mandatory in this standard, but the invoice has nothing to put in it',
+): never {
   throw new RenderError(input.invoiceNumber, name, message);
 }
 
 /** The closed list an attribute's values must belong to, if any. */
 function attributeCodesOf(node: Exclude<XmlNode, { each: string }>, attribute: string): ClosedCodeList | undefined {
-  const spec = node.attributeCodes !== undefined && Object.hasOwn(node.attributeCodes, attribute) ? node.attributeCodes[attribute] : undefined;
+  const spec =
+    node.attributeCodes !== undefined && Object.hasOwn(node.attributeCodes, attribute) ? node.attributeCodes[attribute] : undefined;
   return spec === undefined ? undefined : closedCodes(spec);
 }
 
 /** The loop an element is in, for messages: its name (line) and the slot of its index. */
 function innermostLoop(bindings: LoopBindings): { readonly name: string; readonly indexSlot: number } | undefined {
-  for (const [name, { slot, part }] of bindings.names) if (part === 'item' && slot === bindings.slots - 2) return { name, indexSlot: slot + 1 };
+  for (const [name, { slot, part }] of bindings.names)
+    if (part === 'item' && slot === bindings.slots - 2) return { name, indexSlot: slot + 1 };
   return undefined;
 }
 
 /** A value outside its element's closed code list: refused, naming the element (and which line, in a loop). */
-function refuseCode(value: string, list: ClosedCodeList, where: string, loopName: string | undefined, index: unknown, input: XmlWriteInput): never {
+function refuseCode(
+  value: string,
+  list: ClosedCodeList,
+  where: string,
+  loopName: string | undefined,
+  index: unknown,
+  input: XmlWriteInput,
+): never {
   notInCodeList(input.invoiceNumber, loopName === undefined ? where : `${where} (${loopName} ${Number(index) + 1})`, value, list);
 }
 
@@ -161,7 +208,10 @@ class XmlCode extends TemplateCode {
   }
 
   node(node: XmlNode, bindings: LoopBindings, depth: number, path: string): string {
-    const body = 'each' in node ? this.loop(node.each, node.as, bindings, (inner) => this.nodes(node.children, inner, depth, path)) : this.elementOrCall(node, bindings, depth, path);
+    const body =
+      'each' in node
+        ? this.loop(node.each, node.as, bindings, (inner) => this.nodes(node.children, inner, depth, path))
+        : this.elementOrCall(node, bindings, depth, path);
     return this.guarded(body, { id: node.id, when: node.when, omitted: 'input.omit' }, bindings);
   }
 
@@ -186,9 +236,11 @@ ${this.element(node, bindings, depth, path)}
     const elementPath = `${path}/${node.name}`;
     const loop = innermostLoop(bindings);
     // How a refused code names its place: the element, and the loop's item number (its index local).
-    const refuse = (value: string, list: ClosedCodeList, where: string) => `h.refuseCode(${value}, ${this.reference(list)}, ${JSON.stringify(where)}, ${loop === undefined ? 'undefined' : JSON.stringify(loop.name)}, ${loop === undefined ? 'undefined' : `I${loop.indexSlot}`}, input)`;
+    const refuse = (value: string, list: ClosedCodeList, where: string) =>
+      `h.refuseCode(${value}, ${this.reference(list)}, ${JSON.stringify(where)}, ${loop === undefined ? 'undefined' : JSON.stringify(loop.name)}, ${loop === undefined ? 'undefined' : `I${loop.indexSlot}`}, input)`;
     // Where escapeText names a character XML cannot carry.
-    const place = (where: string) => `${JSON.stringify(where)}, ${loop === undefined ? 'undefined' : JSON.stringify(loop.name)}, ${loop === undefined ? 'undefined' : `I${loop.indexSlot}`}, input`;
+    const place = (where: string) =>
+      `${JSON.stringify(where)}, ${loop === undefined ? 'undefined' : JSON.stringify(loop.name)}, ${loop === undefined ? 'undefined' : `I${loop.indexSlot}`}, input`;
     const open = JSON.stringify(`\n${'  '.repeat(depth)}<${node.name}`);
     const close = JSON.stringify(`\n${'  '.repeat(depth)}</${node.name}>`);
     const closeInline = JSON.stringify(`</${node.name}>`);
@@ -197,23 +249,55 @@ ${this.element(node, bindings, depth, path)}
       if (template === undefined) continue;
       const codes = attributeCodesOf(node, attribute);
       lines.push(`x = ${expressionTextCode(template, bindings, this)};`);
-      if (codes === undefined) lines.push(`if (x !== undefined && x !== null && x !== '') a += ${JSON.stringify(` ${attribute}="`)} + h.escapeAttribute(String(x), ${place(`${elementPath}/@${attribute}`)}) + '"';`);
-      else lines.push(`if (x !== undefined && x !== null && x !== '') {\nx = String(x);\nif (!${this.reference(codes.codes)}.has(x)) ${refuse('x', codes, `${elementPath}/@${attribute}`)};\na += ${JSON.stringify(` ${attribute}="`)} + h.escapeAttribute(x, ${place(`${elementPath}/@${attribute}`)}) + '"';\n}`);
+      if (codes === undefined)
+        lines.push(
+          `if (x !== undefined && x !== null && x !== '') a += ${JSON.stringify(` ${attribute}="`)} + h.escapeAttribute(String(x), ${place(`${elementPath}/@${attribute}`)}) + '"';`,
+        );
+      else
+        lines.push(
+          `if (x !== undefined && x !== null && x !== '') {\nx = String(x);\nif (!${this.reference(codes.codes)}.has(x)) ${refuse('x', codes, `${elementPath}/@${attribute}`)};\na += ${JSON.stringify(` ${attribute}="`)} + h.escapeAttribute(x, ${place(`${elementPath}/@${attribute}`)}) + '"';\n}`,
+        );
     }
     const hasText = node.text !== undefined;
     const hasChildren = (node.children ?? []).length > 0;
-    if (hasText) lines.push(`let text = ${expressionTextCode(node.text ?? '', bindings, this)};`, "text = text === undefined || text === null || text === '' ? undefined : String(text);");
+    if (hasText)
+      lines.push(
+        `let text = ${expressionTextCode(node.text ?? '', bindings, this)};`,
+        "text = text === undefined || text === null || text === '' ? undefined : String(text);",
+      );
     const textCodes = hasText && node.codes !== undefined ? closedCodes(node.codes) : undefined;
-    if (textCodes !== undefined) lines.push(`if (text !== undefined && !${this.reference(textCodes.codes)}.has(text)) ${refuse('text', textCodes, elementPath)};`);
-    if (hasChildren) lines.push("const outer = t;\nt = '';", this.nodes(node.children ?? [], bindings, depth + 1, elementPath), 'const inner = t;\nt = outer;');
-    const content = [...(hasText ? ['text !== undefined'] : []), ...(hasChildren ? ["inner !== ''"] : []), ...(hasText ? [] : ["a !== ''"])].join(' || ');
+    if (textCodes !== undefined)
+      lines.push(`if (text !== undefined && !${this.reference(textCodes.codes)}.has(text)) ${refuse('text', textCodes, elementPath)};`);
+    if (hasChildren)
+      lines.push(
+        "const outer = t;\nt = '';",
+        this.nodes(node.children ?? [], bindings, depth + 1, elementPath),
+        'const inner = t;\nt = outer;',
+      );
+    const content = [
+      ...(hasText ? ['text !== undefined'] : []),
+      ...(hasChildren ? ["inner !== ''"] : []),
+      ...(hasText ? [] : ["a !== ''"]),
+    ].join(' || ');
     const written = [
       // Text beside children (mixed content) goes on a line of its own before them, as xmlbuilder2's pretty print writes it.
-      ...(hasChildren ? [`if (inner !== '') t += ${open} + a + '>' + ${hasText ? `(text !== undefined ? ${JSON.stringify(`\n${'  '.repeat(depth + 1)}`)} + h.escapeText(text, ${place(elementPath)}) : '') + ` : ''}inner + ${close};`] : []),
-      ...(hasText ? [`${hasChildren ? 'else ' : ''}if (text !== undefined) t += ${open} + a + '>' + h.escapeText(text, ${place(elementPath)}) + ${closeInline};`] : []),
+      ...(hasChildren
+        ? [
+            `if (inner !== '') t += ${open} + a + '>' + ${hasText ? `(text !== undefined ? ${JSON.stringify(`\n${'  '.repeat(depth + 1)}`)} + h.escapeText(text, ${place(elementPath)}) : '') + ` : ''}inner + ${close};`,
+          ]
+        : []),
+      ...(hasText
+        ? [
+            `${hasChildren ? 'else ' : ''}if (text !== undefined) t += ${open} + a + '>' + h.escapeText(text, ${place(elementPath)}) + ${closeInline};`,
+          ]
+        : []),
       `${hasChildren || hasText ? 'else ' : ''}t += ${open} + a + '/>';`,
     ].join('\n');
-    const empty = node.required ? `h.missing(${JSON.stringify(node.name)}, input${node.missing === undefined ? '' : `, ${JSON.stringify(node.missing)}`});` : node.keepEmpty ? `t += ${open} + a + '/>';` : '';
+    const empty = node.required
+      ? `h.missing(${JSON.stringify(node.name)}, input${node.missing === undefined ? '' : `, ${JSON.stringify(node.missing)}`});`
+      : node.keepEmpty
+        ? `t += ${open} + a + '/>';`
+        : '';
     lines.push(`if (${content}) {\n${written}\n}${empty === '' ? '' : ` else {\n${empty}\n}`}`);
     return lines.join('\n');
   }

@@ -65,7 +65,6 @@ export interface FactInputs {
   readonly amounts: InvoiceAmounts;
 }
 
-
 /**
  * Dates plus or minus a number of days, by number of days, then date. Issue dates and terms
  * repeat across a batch, so the answers are kept (bounded, so memory stays flat over any batch).
@@ -153,8 +152,7 @@ const invoiceFact = <const Name extends string>(
   name: Name,
   readsParamsOf: readonly string[],
   compute: (work: InvoiceWork, params: DeclaredParams) => unknown,
-) =>
-  ({ name, scope: 'invoice', readsParamsOf, compute }) as const satisfies InvoiceFact;
+) => ({ name, scope: 'invoice', readsParamsOf, compute }) as const satisfies InvoiceFact;
 
 /**
  * The invoice-level computed facts, in the order of the fact object. A fact that does not apply
@@ -253,7 +251,12 @@ function taxFacts(invoice: Invoice, lineNets: readonly ScaledDecimal[], net: Sca
     for (const tax of taxes) expectedTax = expectedTax.plus(tax);
     facts.expectedTaxTotal = moneyText(expectedTax, currency);
     facts.taxTotalDifference = statedTax.minus(expectedTax).abs().toString();
-    facts.taxBreakdown = groups.map((group, index) => `${group.code || 'no code'} ${group.rate.toString()}%: ${moneyText(taxes[index] ?? ZERO, currency)} on ${moneyText(group.taxable, currency)}`).join('; ');
+    facts.taxBreakdown = groups
+      .map(
+        (group, index) =>
+          `${group.code || 'no code'} ${group.rate.toString()}%: ${moneyText(taxes[index] ?? ZERO, currency)} on ${moneyText(group.taxable, currency)}`,
+      )
+      .join('; ');
   }
   const statedTotal = ScaledDecimal.from(invoice.totalAmount);
   if (statedTotal) {
@@ -265,7 +268,12 @@ function taxFacts(invoice: Invoice, lineNets: readonly ScaledDecimal[], net: Sca
 }
 
 /** The PO total plus the tolerance, written in the currency: the same for every invoice of a PO. */
-function purchaseOrderLimit(po: PurchaseOrder, order: PurchaseOrderFigures, tolerancePercent: string, currency: string): string | undefined {
+function purchaseOrderLimit(
+  po: PurchaseOrder,
+  order: PurchaseOrderFigures,
+  tolerancePercent: string,
+  currency: string,
+): string | undefined {
   return order.limits.get(tolerancePercent, currency, (percent, inCurrency) => {
     const total = ScaledDecimal.from(po.total);
     const tolerance = ScaledDecimal.from(percent) ?? ZERO;
@@ -290,7 +298,10 @@ export function purchaseOrderFigures(po: PurchaseOrder): PurchaseOrderFigures {
   if (!figures) {
     figures = {
       lineNumbers: po.lines.map((line) => line.poLineNumber),
-      invoiced: po.lines.reduce((total, line) => total.plus((ScaledDecimal.from(line.quantityInvoiced) ?? ZERO).times(ScaledDecimal.from(line.unitPrice) ?? ZERO)), ZERO),
+      invoiced: po.lines.reduce(
+        (total, line) => total.plus((ScaledDecimal.from(line.quantityInvoiced) ?? ZERO).times(ScaledDecimal.from(line.unitPrice) ?? ZERO)),
+        ZERO,
+      ),
       lines: new Map(po.lines.map((line) => [line.poLineNumber, line])),
       limits: new PairCache(100),
     };
@@ -312,7 +323,11 @@ const orderLineFigures = new WeakMap<PurchaseOrderLine, PurchaseOrderLineFigures
 function purchaseOrderLineFigures(poLine: PurchaseOrderLine): PurchaseOrderLineFigures {
   let figures = orderLineFigures.get(poLine);
   if (!figures) {
-    figures = { ordered: ScaledDecimal.from(poLine.quantity), invoiced: ScaledDecimal.from(poLine.quantityInvoiced) ?? ZERO, unitPrice: ScaledDecimal.from(poLine.unitPrice) };
+    figures = {
+      ordered: ScaledDecimal.from(poLine.quantity),
+      invoiced: ScaledDecimal.from(poLine.quantityInvoiced) ?? ZERO,
+      unitPrice: ScaledDecimal.from(poLine.unitPrice),
+    };
     orderLineFigures.set(poLine, figures);
   }
   return figures;
@@ -363,7 +378,7 @@ export const ITEM_FACTS = [
     const agreed = agreedText !== undefined ? ScaledDecimal.from(agreedText) : undefined;
     return agreed && unitPrice ? difference(line.unitPrice, agreedText, unitPrice, agreed) : undefined;
   }),
-  itemFact('poLineRemaining', [], ({ line, inputs, poLine }) => {
+  itemFact('poLineRemaining', [], ({ inputs, poLine }) => {
     const po = inputs.po;
     if (!po || !poLine) return undefined;
     const { ordered, invoiced } = purchaseOrderLineFigures(poLine);
@@ -406,7 +421,13 @@ export function computeLineFacts(
 }
 
 /** The computed facts of a charge or allowance: its own, and the invoice's, read through. */
-export function computeChargeFacts(inputs: FactInputs, invoiceFacts: InvoiceFacts, charge: InvoiceCharge, kind: 'charge' | 'allowance', index: number): ItemFacts {
+export function computeChargeFacts(
+  inputs: FactInputs,
+  invoiceFacts: InvoiceFacts,
+  charge: InvoiceCharge,
+  kind: 'charge' | 'allowance',
+  index: number,
+): ItemFacts {
   return itemFacts.charge(invoiceFacts, { inputs, charge, kind, index }, paramsOfBook(inputs.ruleParams).item);
 }
 
@@ -433,14 +454,26 @@ function forEachPointed(root: unknown, segments: readonly string[], visit: (valu
   walkPointed(root, segments, 0, [], visit);
 }
 
-function walkPointed(value: unknown, segments: readonly string[], depth: number, positions: number[], visit: (value: unknown, positions: readonly number[]) => void): void {
+function walkPointed(
+  value: unknown,
+  segments: readonly string[],
+  depth: number,
+  positions: number[],
+  visit: (value: unknown, positions: readonly number[]) => void,
+): void {
   if (depth === segments.length) {
     visit(value, positions);
     return;
   }
   const segment = segments[depth] as string;
   if (segment !== '*') {
-    walkPointed(value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined, segments, depth + 1, positions, visit);
+    walkPointed(
+      value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[segment] : undefined,
+      segments,
+      depth + 1,
+      positions,
+      visit,
+    );
     return;
   }
   if (!Array.isArray(value)) return;
@@ -487,7 +520,11 @@ function disallowedValues(invoice: Invoice, checks: unknown): { pointer: string;
   return found;
 }
 
-function attachmentProblems(invoice: Invoice, files: ReadonlyMap<string, AttachmentInfo>, params: Readonly<Record<string, unknown>> | undefined): { pointer: string; text: string }[] {
+function attachmentProblems(
+  invoice: Invoice,
+  files: ReadonlyMap<string, AttachmentInfo>,
+  params: Readonly<Record<string, unknown>> | undefined,
+): { pointer: string; text: string }[] {
   if (!params) return [];
   const types = (params.types as string[] | undefined) ?? [];
   const extensions = (params.extensions as string[] | undefined)?.map((extension) => extension.toLowerCase());
@@ -495,16 +532,19 @@ function attachmentProblems(invoice: Invoice, files: ReadonlyMap<string, Attachm
   const problems: { pointer: string; text: string }[] = [];
   const attachments = invoice.attachments ?? [];
   for (const type of types) {
-    if (!attachments.some((attachment) => attachment.type === type)) problems.push({ pointer: '/attachments', text: `no ${type} is attached` });
+    if (!attachments.some((attachment) => attachment.type === type))
+      problems.push({ pointer: '/attachments', text: `no ${type} is attached` });
     attachments.forEach((attachment, index) => {
       if (attachment.type !== type) return;
       const pointer = `/attachments/${index}/file`;
       const extension = /\.[^./\\]+$/.exec(attachment.file)?.[0]?.toLowerCase() ?? '';
-      if (extensions && !extensions.includes(extension)) problems.push({ pointer, text: `${type} ${attachment.file} is not one of ${extensions.join(', ')}` });
+      if (extensions && !extensions.includes(extension))
+        problems.push({ pointer, text: `${type} ${attachment.file} is not one of ${extensions.join(', ')}` });
       const info = files.get(attachment.file);
       if (!info) problems.push({ pointer, text: `${type} ${attachment.file} cannot be read` });
       else if ('problem' in info) problems.push({ pointer, text: `${type} ${attachment.file} ${info.problem}` });
-      else if (maxBytes !== undefined && info.bytes > maxBytes) problems.push({ pointer, text: `${type} ${attachment.file} is ${info.bytes} bytes, over the ${maxBytes} allowed` });
+      else if (maxBytes !== undefined && info.bytes > maxBytes)
+        problems.push({ pointer, text: `${type} ${attachment.file} is ${info.bytes} bytes, over the ${maxBytes} allowed` });
     });
   }
   return problems;

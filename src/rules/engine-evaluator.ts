@@ -36,7 +36,10 @@ export class EngineEvaluator implements RuleEvaluator {
     if (!entry) {
       const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: resolvePath });
       for (const [name, operator] of Object.entries(CUSTOM_OPERATORS)) {
-        engine.addOperator(name, (factValue: unknown, compareTo: unknown) => operator.accepts(factValue) && operator.test(factValue, compareTo));
+        engine.addOperator(
+          name,
+          (factValue: unknown, compareTo: unknown) => operator.accepts(factValue) && operator.test(factValue, compareTo),
+        );
       }
       for (const rule of rules) {
         engine.addFact(`params:${rule.id}`, rule.params as Record<string, unknown>);

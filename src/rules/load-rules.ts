@@ -17,7 +17,9 @@ export function builtInRules(directory = builtInRulesDirectory): readonly RuleDe
   if (directory === builtInRulesDirectory && builtIns) return builtIns;
   const problems: InputProblem[] = [];
   const rules: RuleDefinition[] = [];
-  for (const name of readdirSync(directory).filter((entry) => entry.endsWith('.json')).sort()) {
+  for (const name of readdirSync(directory)
+    .filter((entry) => entry.endsWith('.json'))
+    .sort()) {
     const file = join(directory, name);
     const text = readFileSync(file, 'utf8');
     const value = parseJsonText(text, file, 1, 'as-numbers');
@@ -25,7 +27,12 @@ export function builtInRules(directory = builtInRulesDirectory): readonly RuleDe
     problems.push(...found);
     if (found.length === 0) {
       const rule = value as RuleDefinition;
-      if (`${rule.id}.json` !== name) problems.push({ location: locatePointer(text, '/id', file), field: '/id', message: `is "${rule.id}" but the file is ${name}: a rule's file is named after its id` });
+      if (`${rule.id}.json` !== name)
+        problems.push({
+          location: locatePointer(text, '/id', file),
+          field: '/id',
+          message: `is "${rule.id}" but the file is ${name}: a rule's file is named after its id`,
+        });
       rules.push(rule);
     }
   }

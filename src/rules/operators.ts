@@ -58,9 +58,15 @@ export const CUSTOM_OPERATORS: Readonly<Record<string, OperatorDefinition>> = {
   /** An empty list (or nothing at all). */
   empty: { accepts: acceptsAnyFact, test: (a, b) => isBlank(a) === (b === true) },
   /** The text matches the pattern; no pattern configured means no constraint. */
-  matches: { accepts: acceptsAnyFact, test: (a, b) => typeof a === 'string' && (b === undefined || b === null || linearPattern(String(b)).test(a)) },
+  matches: {
+    accepts: acceptsAnyFact,
+    test: (a, b) => typeof a === 'string' && (b === undefined || b === null || linearPattern(String(b)).test(a)),
+  },
   /** The text contains nothing the pattern matches; absent text or no pattern passes. */
-  notMatches: { accepts: acceptsAnyFact, test: (a, b) => typeof a !== 'string' || b === undefined || b === null || !linearPattern(String(b)).test(a) },
+  notMatches: {
+    accepts: acceptsAnyFact,
+    test: (a, b) => typeof a !== 'string' || b === undefined || b === null || !linearPattern(String(b)).test(a),
+  },
   decimalEqual: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) === 0 },
   decimalLessThanInclusive: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) <= 0 },
   decimalGreaterThan: { accepts: acceptsAnyFact, test: (a, b) => decimalOrder(a, b) > 0 },
@@ -69,7 +75,10 @@ export const CUSTOM_OPERATORS: Readonly<Record<string, OperatorDefinition>> = {
   dateOnOrBefore: { accepts: acceptsAnyFact, test: (a, b) => isDate(a) && isDate(b) && a <= b },
   dateOnOrAfter: { accepts: acceptsAnyFact, test: (a, b) => isDate(a) && isDate(b) && a >= b },
   /** Equal ignoring case and spacing. */
-  sameText: { accepts: acceptsAnyFact, test: (a, b) => typeof a === 'string' && typeof b === 'string' && (a === b || normaliseText(a) === normaliseText(b)) },
+  sameText: {
+    accepts: acceptsAnyFact,
+    test: (a, b) => typeof a === 'string' && typeof b === 'string' && (a === b || normaliseText(a) === normaliseText(b)),
+  },
   /** Text at least / at most this many characters; no bound configured means no constraint. */
   minLength: { accepts: acceptsAnyFact, test: (a, b) => typeof a === 'string' && (typeof b !== 'number' || characterCount(a) >= b) },
   maxLength: { accepts: acceptsAnyFact, test: (a, b) => typeof a === 'string' && (typeof b !== 'number' || characterCount(a) <= b) },

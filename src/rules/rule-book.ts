@@ -22,7 +22,10 @@ export interface RuleBook {
   readonly params: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
 }
 
-export function buildRuleBook(resolved: ResolvedProfile, builtIns: readonly RuleDefinition[]): { book: RuleBook; problems: InputProblem[] } {
+export function buildRuleBook(
+  resolved: ResolvedProfile,
+  builtIns: readonly RuleDefinition[],
+): { book: RuleBook; problems: InputProblem[] } {
   const { profile } = resolved;
   const problems: InputProblem[] = [];
   const rules: ActiveRule[] = [];
@@ -34,13 +37,20 @@ export function buildRuleBook(resolved: ResolvedProfile, builtIns: readonly Rule
     if (setting === undefined || setting === false) continue;
     const { severity, ...params } = typeof setting === 'object' && setting !== null ? (setting as { severity?: Severity }) : {};
     problems.push(...patternParamProblems(resolved, `/rules/${definition.id}`, params, builtInPatternParams(definition)));
-    problems.push(...invoicePointerProblems(definition.id, setting).map(({ pointer, message }) => settingProblem(resolved, `/rules/${definition.id}${pointer}`, message)));
+    problems.push(
+      ...invoicePointerProblems(definition.id, setting).map(({ pointer, message }) =>
+        settingProblem(resolved, `/rules/${definition.id}${pointer}`, message),
+      ),
+    );
     rules.push({
       id: definition.id,
       definition,
       severity: severity ?? definition.severity,
       params: { ...(definition.params ?? {}), ...params },
-      origin: resolved.origins.get(`/rules/${definition.id}`) ?? resolved.origins.get(`/rules/${definition.id}/severity`) ?? originOfRule(resolved, definition.id),
+      origin:
+        resolved.origins.get(`/rules/${definition.id}`) ??
+        resolved.origins.get(`/rules/${definition.id}/severity`) ??
+        originOfRule(resolved, definition.id),
       order: rules.length,
     });
   }
@@ -48,7 +58,11 @@ export function buildRuleBook(resolved: ResolvedProfile, builtIns: readonly Rule
   for (const [index, definition] of (profile.customRules ?? []).entries()) {
     const rule = definition as RuleDefinition;
     if (builtInIds.has(rule.id) || customIds.has(rule.id)) {
-      problems.push({ location: { file: resolved.origins.get(`/customRules`) ?? resolved.file }, field: `/customRules/${index}/id`, message: `"${rule.id}" is already the id of ${builtInIds.has(rule.id) ? 'a built-in rule' : 'another custom rule'}: give the custom rule its own id` });
+      problems.push({
+        location: { file: resolved.origins.get(`/customRules`) ?? resolved.file },
+        field: `/customRules/${index}/id`,
+        message: `"${rule.id}" is already the id of ${builtInIds.has(rule.id) ? 'a built-in rule' : 'another custom rule'}: give the custom rule its own id`,
+      });
       continue;
     }
     customIds.add(rule.id);
@@ -56,7 +70,14 @@ export function buildRuleBook(resolved: ResolvedProfile, builtIns: readonly Rule
     const checked = ruleDefinitionProblems(rule, { names: new Set(Object.keys(rule.params ?? {})) });
     problems.push(...checked.problems.map(({ pointer, message }) => settingProblem(resolved, `${at}${pointer}`, message)));
     problems.push(...patternParamProblems(resolved, `${at}/params`, rule.params ?? {}, checked.patternParams));
-    rules.push({ id: rule.id, definition: rule, severity: rule.severity, params: rule.params ?? {}, origin: resolved.origins.get(`/customRules`) ?? resolved.file, order: rules.length });
+    rules.push({
+      id: rule.id,
+      definition: rule,
+      severity: rule.severity,
+      params: rule.params ?? {},
+      origin: resolved.origins.get(`/customRules`) ?? resolved.file,
+      order: rules.length,
+    });
   }
   const scoped = (...scopes: RuleDefinition['scope'][]) => rules.filter((rule) => scopes.includes(rule.definition.scope));
   return {
@@ -90,7 +111,12 @@ function builtInPatternParams(definition: RuleDefinition): readonly string[] {
 }
 
 /** Parameters that conditions match text against, when they are no pattern that can run in linear time. */
-function patternParamProblems(resolved: ResolvedProfile, pointer: string, params: Readonly<Record<string, unknown>>, names: readonly string[]): InputProblem[] {
+function patternParamProblems(
+  resolved: ResolvedProfile,
+  pointer: string,
+  params: Readonly<Record<string, unknown>>,
+  names: readonly string[],
+): InputProblem[] {
   const problems: InputProblem[] = [];
   for (const name of names) {
     const value = Object.hasOwn(params, name) ? params[name] : undefined;

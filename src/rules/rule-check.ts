@@ -50,7 +50,12 @@ interface Located {
 let schemas: ReadonlyMap<string, Schema> | undefined;
 
 function loadedSchemas(): ReadonlyMap<string, Schema> {
-  schemas ??= new Map(['invoice', 'purchase-order', 'profile'].map((name) => [name, JSON.parse(readFileSync(join(schemaDirectory, `${name}.schema.json`), 'utf8')) as Schema]));
+  schemas ??= new Map(
+    ['invoice', 'purchase-order', 'profile'].map((name) => [
+      name,
+      JSON.parse(readFileSync(join(schemaDirectory, `${name}.schema.json`), 'utf8')) as Schema,
+    ]),
+  );
   return schemas;
 }
 
@@ -60,14 +65,26 @@ function factSchemas(fact: string, scope: RuleScope): Located[] | undefined {
   const po = loadedSchemas().get('purchase-order') as Schema;
   const at = (root: Schema, ...segments: string[]): Located[] => children([{ root, schema: root }], segments);
   switch (fact) {
-    case 'invoice': return [{ root: invoice, schema: invoice }];
-    case 'profile': return at(loadedSchemas().get('profile') as Schema);
-    case 'po': return [{ root: po, schema: po }];
-    case 'poLine': return at(po, 'lines', '0');
-    case 'line': return at(invoice, 'lines', '0');
-    case 'charge': return at(invoice, 'charges', '0');
-    case 'item': return scope === 'line' ? at(invoice, 'lines', '0') : scope === 'charge' ? at(invoice, 'charges', '0') : [...at(invoice, 'lines', '0'), ...at(invoice, 'charges', '0')];
-    default: return undefined;
+    case 'invoice':
+      return [{ root: invoice, schema: invoice }];
+    case 'profile':
+      return at(loadedSchemas().get('profile') as Schema);
+    case 'po':
+      return [{ root: po, schema: po }];
+    case 'poLine':
+      return at(po, 'lines', '0');
+    case 'line':
+      return at(invoice, 'lines', '0');
+    case 'charge':
+      return at(invoice, 'charges', '0');
+    case 'item':
+      return scope === 'line'
+        ? at(invoice, 'lines', '0')
+        : scope === 'charge'
+          ? at(invoice, 'charges', '0')
+          : [...at(invoice, 'lines', '0'), ...at(invoice, 'charges', '0')];
+    default:
+      return undefined;
   }
 }
 
@@ -81,7 +98,11 @@ function children(from: readonly Located[], segments: readonly string[]): Locate
 function child(located: Located, segment: string): Located[] | undefined {
   const schema = resolved(located);
   if (!schema) return undefined;
-  const alternatives = [...((schema.schema.oneOf ?? []) as Schema[]), ...((schema.schema.anyOf ?? []) as Schema[]), ...((schema.schema.allOf ?? []) as Schema[])];
+  const alternatives = [
+    ...((schema.schema.oneOf ?? []) as Schema[]),
+    ...((schema.schema.anyOf ?? []) as Schema[]),
+    ...((schema.schema.allOf ?? []) as Schema[]),
+  ];
   const found: Located[] = [];
   let open = false;
   for (const alternative of alternatives) {
@@ -92,16 +113,26 @@ function child(located: Located, segment: string): Located[] | undefined {
   const properties = schema.schema.properties as Record<string, Schema> | undefined;
   const items = schema.schema.items as Schema | undefined;
   if (properties && Object.hasOwn(properties, segment)) found.push({ root: schema.root, schema: properties[segment] as Schema });
-  else if (items && (/^\d+$/.test(segment))) found.push({ root: schema.root, schema: items });
+  else if (items && /^\d+$/.test(segment)) found.push({ root: schema.root, schema: items });
   else if (items && segment === 'length') found.push({ root: schema.root, schema: { type: 'integer' } });
-  else if (typeof schema.schema.additionalProperties === 'object') found.push({ root: schema.root, schema: schema.schema.additionalProperties as Schema });
-  else if (!properties && !items && alternatives.length === 0 && schema.schema.additionalProperties !== false && !hasScalarType(schema.schema)) open = true;
+  else if (typeof schema.schema.additionalProperties === 'object')
+    found.push({ root: schema.root, schema: schema.schema.additionalProperties as Schema });
+  else if (
+    !properties &&
+    !items &&
+    alternatives.length === 0 &&
+    schema.schema.additionalProperties !== false &&
+    !hasScalarType(schema.schema)
+  )
+    open = true;
   return open && found.length === 0 ? undefined : found;
 }
 
 function hasScalarType(schema: Schema): boolean {
   const types = [schema.type ?? []].flat() as string[];
-  return types.length > 0 ? !types.includes('object') && !types.includes('array') : Array.isArray(schema.enum) || Object.hasOwn(schema, 'const');
+  return types.length > 0
+    ? !types.includes('object') && !types.includes('array')
+    : Array.isArray(schema.enum) || Object.hasOwn(schema, 'const');
 }
 
 /** The schema behind local `$ref`s; undefined (anything) for a reference to another file. */
@@ -145,7 +176,9 @@ export function factPathProblem(fact: string, path: string | undefined, scope: R
       next.push(...inner);
     }
     if (next.length === 0) {
-      const known = current.flatMap((located) => Object.keys((resolved(located)?.schema.properties ?? {}) as object)).filter((name) => name !== '$schema');
+      const known = current
+        .flatMap((located) => Object.keys((resolved(located)?.schema.properties ?? {}) as object))
+        .filter((name) => name !== '$schema');
       const where = ['$', ...segments.slice(0, index)].join('.');
       return `"${segment}" is not a field of ${fact} at ${where}${known.length > 0 ? `: expected one of ${[...new Set(known)].join(', ')}` : ''}`;
     }
@@ -169,7 +202,9 @@ export function placeholderProblems(text: string, scope: RuleScope, params: Rule
       continue;
     }
     if (!SCOPE_FACTS[scope].includes(fact) && !PLACEHOLDER_EXTRAS.includes(fact)) {
-      problems.push(`{{${match[1] as string}}} names nothing: a placeholder starts with one of ${[...SCOPE_FACTS[scope], ...PLACEHOLDER_EXTRAS].join(', ')}`);
+      problems.push(
+        `{{${match[1] as string}}} names nothing: a placeholder starts with one of ${[...SCOPE_FACTS[scope], ...PLACEHOLDER_EXTRAS].join(', ')}`,
+      );
       continue;
     }
     const problem = factPathProblem(fact, rest.length > 0 ? `$.${rest.join('.')}` : undefined, scope, params);
@@ -178,7 +213,9 @@ export function placeholderProblems(text: string, scope: RuleScope, params: Rule
   for (let index = text.indexOf('{{'); index !== -1; index = text.indexOf('{{', index + 2)) {
     if (matched.has(index)) continue;
     const end = text.indexOf('}}', index);
-    problems.push(`"${text.slice(index, end !== -1 && end - index < 60 ? end + 2 : index + 30)}" is not a placeholder: write {{fact.field}}, e.g. {{invoice.poNumber}}`);
+    problems.push(
+      `"${text.slice(index, end !== -1 && end - index < 60 ? end + 2 : index + 30)}" is not a placeholder: write {{fact.field}}, e.g. {{invoice.poNumber}}`,
+    );
   }
   return problems;
 }
@@ -187,33 +224,56 @@ export function placeholderProblems(text: string, scope: RuleScope, params: Rule
  * Every problem of one rule definition. Parameters that conditions use as patterns are listed
  * in `patternParams`: the caller checks their values where they are set (a profile's rules).
  */
-export function ruleDefinitionProblems(rule: RuleDefinition, params: RuleParams): { problems: RuleDefinitionProblem[]; patternParams: string[] } {
+export function ruleDefinitionProblems(
+  rule: RuleDefinition,
+  params: RuleParams,
+): { problems: RuleDefinitionProblem[]; patternParams: string[] } {
   const problems: RuleDefinitionProblem[] = [];
   const patternParams: string[] = [];
   const { scope } = rule;
   for (const message of placeholderProblems(rule.message, scope, params)) problems.push({ pointer: '/message', message });
   for (const message of placeholderProblems(rule.path, scope, params)) problems.push({ pointer: '/path', message });
   const visit = (node: ConditionNode, pointer: string): void => {
-    for (const key of ['all', 'any'] as const) node[key]?.forEach((child, index) => visit(child, appendPointer(appendPointer(pointer, key), index)));
+    for (const key of ['all', 'any'] as const)
+      for (const [index, child] of (node[key] ?? []).entries()) visit(child, appendPointer(appendPointer(pointer, key), index));
     if (node.not) visit(node.not, appendPointer(pointer, 'not'));
-    if (node.explain !== undefined) for (const message of placeholderProblems(node.explain, scope, params)) problems.push({ pointer: appendPointer(pointer, 'explain'), message });
+    if (node.explain !== undefined)
+      for (const message of placeholderProblems(node.explain, scope, params))
+        problems.push({ pointer: appendPointer(pointer, 'explain'), message });
     if (node.fact === undefined) return;
     const factProblem = factPathProblem(node.fact, node.path, scope, params);
-    if (factProblem) problems.push({ pointer: appendPointer(pointer, node.path !== undefined && SCOPE_FACTS[scope].concat('params').includes(node.fact) ? 'path' : 'fact'), message: factProblem });
+    if (factProblem)
+      problems.push({
+        pointer: appendPointer(
+          pointer,
+          node.path !== undefined && SCOPE_FACTS[scope].concat('params').includes(node.fact) ? 'path' : 'fact',
+        ),
+        message: factProblem,
+      });
     const reference = node.value as { fact?: unknown; path?: unknown } | null | undefined;
-    const isReference = reference !== null && typeof reference === 'object' && !Array.isArray(reference) && Object.hasOwn(reference, 'fact');
+    const isReference =
+      reference !== null && typeof reference === 'object' && !Array.isArray(reference) && Object.hasOwn(reference, 'fact');
     if (isReference) {
       const valuePointer = appendPointer(pointer, 'value');
       const fact = String(reference.fact);
       const path = typeof reference.path === 'string' ? reference.path : undefined;
       const valueProblem = factPathProblem(fact, path, scope, params);
-      if (valueProblem) problems.push({ pointer: appendPointer(valuePointer, path !== undefined && SCOPE_FACTS[scope].concat('params').includes(fact) ? 'path' : 'fact'), message: valueProblem });
+      if (valueProblem)
+        problems.push({
+          pointer: appendPointer(valuePointer, path !== undefined && SCOPE_FACTS[scope].concat('params').includes(fact) ? 'path' : 'fact'),
+          message: valueProblem,
+        });
       if (PATTERN_OPERATORS.has(node.operator ?? '') && fact === 'params' && path !== undefined) {
         const [name] = pathSegments(path);
         if (name !== undefined && !patternParams.includes(name)) patternParams.push(name);
       }
     } else if (PATTERN_OPERATORS.has(node.operator ?? '')) {
-      const problem = typeof node.value === 'string' ? patternProblem(node.value) : node.value === null ? undefined : 'must be a regular expression written as a string';
+      const problem =
+        typeof node.value === 'string'
+          ? patternProblem(node.value)
+          : node.value === null
+            ? undefined
+            : 'must be a regular expression written as a string';
       if (problem) problems.push({ pointer: appendPointer(pointer, 'value'), message: problem });
     }
   };
@@ -230,8 +290,11 @@ export function builtInParamNames(rule: RuleDefinition): Set<string> {
   const profile = loadedSchemas().get('profile') as Schema;
   for (const located of children([{ root: profile, schema: profile }], ['rules', rule.id])) {
     const schema = resolved(located)?.schema;
-    const shapes = [schema, ...((schema?.oneOf ?? []) as Schema[])].map((shape) => shape && resolved({ root: profile, schema: shape })?.schema);
-    for (const shape of shapes) for (const name of Object.keys((shape?.properties ?? {}) as object)) if (name !== 'severity') names.add(name);
+    const shapes = [schema, ...((schema?.oneOf ?? []) as Schema[])].map(
+      (shape) => shape && resolved({ root: profile, schema: shape })?.schema,
+    );
+    for (const shape of shapes)
+      for (const name of Object.keys((shape?.properties ?? {}) as object)) if (name !== 'severity') names.add(name);
   }
   return names;
 }
@@ -261,7 +324,8 @@ export function invoicePointerProblems(ruleId: string, setting: unknown): RuleDe
       for (const [index, item] of value.entries()) visit(shape.items as Schema, item, appendPointer(pointer, index));
     } else if (value !== null && typeof value === 'object' && !Array.isArray(value) && shape.properties) {
       const properties = shape.properties as Record<string, Schema>;
-      for (const [key, item] of Object.entries(value)) if (Object.hasOwn(properties, key)) visit(properties[key], item, appendPointer(pointer, key));
+      for (const [key, item] of Object.entries(value))
+        if (Object.hasOwn(properties, key)) visit(properties[key], item, appendPointer(pointer, key));
     }
   };
   for (const located of children([{ root: profile, schema: profile }], ['rules', ruleId])) visit(located.schema, setting, '');
@@ -271,6 +335,9 @@ export function invoicePointerProblems(ruleId: string, setting: unknown): RuleDe
 
 /** "/lines/*\/sku" as the rule path "$.lines.0.sku" (any line stands for every line). */
 function pointerAsPath(pointer: string): string {
-  const segments = pointer.split('/').slice(1).map((segment) => (segment === '*' ? '0' : segment.replace(/~1/g, '/').replace(/~0/g, '~')));
+  const segments = pointer
+    .split('/')
+    .slice(1)
+    .map((segment) => (segment === '*' ? '0' : segment.replace(/~1/g, '/').replace(/~0/g, '~')));
   return ['$', ...segments].join('.');
 }

@@ -50,7 +50,10 @@ type Handle =
 
 /** An error that says its SFTP status. */
 class StatusError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -67,12 +70,22 @@ function sameSecret(given: Buffer, expected: Buffer): boolean {
 }
 
 function attributesOf(stats: Stats): Attributes {
-  return { mode: stats.mode, uid: stats.uid, gid: stats.gid, size: stats.size, atime: Math.floor(stats.atimeMs / 1000), mtime: Math.floor(stats.mtimeMs / 1000) };
+  return {
+    mode: stats.mode,
+    uid: stats.uid,
+    gid: stats.gid,
+    size: stats.size,
+    atime: Math.floor(stats.atimeMs / 1000),
+    mtime: Math.floor(stats.mtimeMs / 1000),
+  };
 }
 
 function longName(name: string, stats: Stats): string {
   const type = stats.isDirectory() ? 'd' : stats.isSymbolicLink() ? 'l' : '-';
-  const bits = 'rwxrwxrwx'.split('').map((letter, index) => (stats.mode & (0o400 >> index) ? letter : '-')).join('');
+  const bits = 'rwxrwxrwx'
+    .split('')
+    .map((letter, index) => (stats.mode & (0o400 >> index) ? letter : '-'))
+    .join('');
   return `${type}${bits} 1 ${stats.uid} ${stats.gid} ${stats.size} ${new Date(stats.mtimeMs).toUTCString().slice(5, 22)} ${name}`;
 }
 
@@ -81,7 +94,7 @@ function statusOf(error: unknown): { status: number; message: string } {
   const code = (error as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return { status: STATUS_CODE.NO_SUCH_FILE, message: 'No such file or directory' };
   if (code === 'EACCES' || code === 'EPERM') return { status: STATUS_CODE.PERMISSION_DENIED, message: 'Permission denied' };
-  return { status: STATUS_CODE.FAILURE, message: code === 'ENOSPC' ? 'No space left on device' : code ?? 'Failure' };
+  return { status: STATUS_CODE.FAILURE, message: code === 'ENOSPC' ? 'No space left on device' : (code ?? 'Failure') };
 }
 
 export async function startSftpServer(options: SftpServerOptions): Promise<SftpSandbox> {
@@ -123,7 +136,8 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
     for (;;) {
       try {
         const real = await realpath(probe);
-        if (real !== root && !real.startsWith(root + sep)) throw new StatusError(STATUS_CODE.PERMISSION_DENIED, `${path} is outside the served folder`);
+        if (real !== root && !real.startsWith(root + sep))
+          throw new StatusError(STATUS_CODE.PERMISSION_DENIED, `${path} is outside the served folder`);
         break;
       } catch (error) {
         if (error instanceof StatusError) throw error;
@@ -166,109 +180,142 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
       });
     };
 
-    sftp.on('OPEN', (requestId, filename, flags) => answer(requestId, async () => {
-      const path = await diskPath(filename);
-      if (flags & OPEN_MODE.WRITE && failUpload) {
-        failUpload = false;
-        connection.end();
-        return;
-      }
-      const mode = flagsToString(flags);
-      if (mode === null) throw new StatusError(STATUS_CODE.OP_UNSUPPORTED, 'Unsupported open flags');
-      sftp.handle(requestId, newHandle({ kind: 'file', file: await open(path, mode, 0o644), path }));
-    }));
-    sftp.on('WRITE', (requestId, id, offset, data) => answer(requestId, async () => {
-      const waiters = writeWaiters;
-      writeWaiters = [];
-      for (const wake of waiters) wake();
-      const handle = handleOf(id);
-      if (handle.kind !== 'file') throw new StatusError(STATUS_CODE.FAILURE, 'Not a file');
-      await handle.file.write(data, 0, data.length, offset);
-      sftp.status(requestId, STATUS_CODE.OK);
-    }));
-    sftp.on('READ', (requestId, id, offset, length) => answer(requestId, async () => {
-      const handle = handleOf(id);
-      if (handle.kind !== 'file') throw new StatusError(STATUS_CODE.FAILURE, 'Not a file');
-      const buffer = Buffer.alloc(length);
-      const { bytesRead } = await handle.file.read(buffer, 0, length, offset);
-      if (bytesRead === 0) sftp.status(requestId, STATUS_CODE.EOF);
-      else sftp.data(requestId, buffer.subarray(0, bytesRead));
-    }));
-    sftp.on('FSTAT', (requestId, id) => answer(requestId, async () => {
-      const handle = handleOf(id);
-      sftp.attrs(requestId, attributesOf(handle.kind === 'file' ? await handle.file.stat() : await stat(handle.path)));
-    }));
-    sftp.on('FSETSTAT', (requestId, id) => answer(requestId, async () => {
-      handleOf(id);
-      sftp.status(requestId, STATUS_CODE.OK);
-    }));
-    sftp.on('SETSTAT', (requestId, path) => answer(requestId, async () => {
-      await stat(await diskPath(path));
-      sftp.status(requestId, STATUS_CODE.OK);
-    }));
-    sftp.on('CLOSE', (requestId, id) => answer(requestId, async () => {
-      const handle = handleOf(id);
-      handles.delete(id.toString('hex'));
-      if (handle.kind === 'file') await handle.file.close();
-      sftp.status(requestId, STATUS_CODE.OK);
-    }));
-    sftp.on('OPENDIR', (requestId, path) => answer(requestId, async () => {
-      const full = await diskPath(path);
-      if (!(await stat(full)).isDirectory()) throw new StatusError(STATUS_CODE.NO_SUCH_FILE, 'Not a directory');
-      sftp.handle(requestId, newHandle({ kind: 'dir', path: full, listed: false }));
-    }));
-    sftp.on('READDIR', (requestId, id) => answer(requestId, async () => {
-      const handle = handleOf(id);
-      if (handle.kind !== 'dir') throw new StatusError(STATUS_CODE.FAILURE, 'Not a directory');
-      if (handle.listed) {
-        sftp.status(requestId, STATUS_CODE.EOF);
-        return;
-      }
-      handle.listed = true;
-      const names = [];
-      for (const name of await readdir(handle.path)) {
-        const stats = await lstat(join(handle.path, name));
-        names.push({ filename: name, longname: longName(name, stats), attrs: attributesOf(stats) });
-      }
-      sftp.name(requestId, names);
-    }));
-    for (const event of ['STAT', 'LSTAT'] as const) {
-      sftp.on(event, (requestId: number, path: string) => answer(requestId, async () => {
+    sftp.on('OPEN', (requestId, filename, flags) =>
+      answer(requestId, async () => {
+        const path = await diskPath(filename);
+        if (flags & OPEN_MODE.WRITE && failUpload) {
+          failUpload = false;
+          connection.end();
+          return;
+        }
+        const mode = flagsToString(flags);
+        if (mode === null) throw new StatusError(STATUS_CODE.OP_UNSUPPORTED, 'Unsupported open flags');
+        sftp.handle(requestId, newHandle({ kind: 'file', file: await open(path, mode, 0o644), path }));
+      }),
+    );
+    sftp.on('WRITE', (requestId, id, offset, data) =>
+      answer(requestId, async () => {
+        const waiters = writeWaiters;
+        writeWaiters = [];
+        for (const wake of waiters) wake();
+        const handle = handleOf(id);
+        if (handle.kind !== 'file') throw new StatusError(STATUS_CODE.FAILURE, 'Not a file');
+        await handle.file.write(data, 0, data.length, offset);
+        sftp.status(requestId, STATUS_CODE.OK);
+      }),
+    );
+    sftp.on('READ', (requestId, id, offset, length) =>
+      answer(requestId, async () => {
+        const handle = handleOf(id);
+        if (handle.kind !== 'file') throw new StatusError(STATUS_CODE.FAILURE, 'Not a file');
+        const buffer = Buffer.alloc(length);
+        const { bytesRead } = await handle.file.read(buffer, 0, length, offset);
+        if (bytesRead === 0) sftp.status(requestId, STATUS_CODE.EOF);
+        else sftp.data(requestId, buffer.subarray(0, bytesRead));
+      }),
+    );
+    sftp.on('FSTAT', (requestId, id) =>
+      answer(requestId, async () => {
+        const handle = handleOf(id);
+        sftp.attrs(requestId, attributesOf(handle.kind === 'file' ? await handle.file.stat() : await stat(handle.path)));
+      }),
+    );
+    sftp.on('FSETSTAT', (requestId, id) =>
+      answer(requestId, async () => {
+        handleOf(id);
+        sftp.status(requestId, STATUS_CODE.OK);
+      }),
+    );
+    sftp.on('SETSTAT', (requestId, path) =>
+      answer(requestId, async () => {
+        await stat(await diskPath(path));
+        sftp.status(requestId, STATUS_CODE.OK);
+      }),
+    );
+    sftp.on('CLOSE', (requestId, id) =>
+      answer(requestId, async () => {
+        const handle = handleOf(id);
+        handles.delete(id.toString('hex'));
+        if (handle.kind === 'file') await handle.file.close();
+        sftp.status(requestId, STATUS_CODE.OK);
+      }),
+    );
+    sftp.on('OPENDIR', (requestId, path) =>
+      answer(requestId, async () => {
         const full = await diskPath(path);
-        sftp.attrs(requestId, attributesOf(event === 'STAT' ? await stat(full) : await lstat(full)));
-      }));
+        if (!(await stat(full)).isDirectory()) throw new StatusError(STATUS_CODE.NO_SUCH_FILE, 'Not a directory');
+        sftp.handle(requestId, newHandle({ kind: 'dir', path: full, listed: false }));
+      }),
+    );
+    sftp.on('READDIR', (requestId, id) =>
+      answer(requestId, async () => {
+        const handle = handleOf(id);
+        if (handle.kind !== 'dir') throw new StatusError(STATUS_CODE.FAILURE, 'Not a directory');
+        if (handle.listed) {
+          sftp.status(requestId, STATUS_CODE.EOF);
+          return;
+        }
+        handle.listed = true;
+        const names = [];
+        for (const name of await readdir(handle.path)) {
+          const stats = await lstat(join(handle.path, name));
+          names.push({ filename: name, longname: longName(name, stats), attrs: attributesOf(stats) });
+        }
+        sftp.name(requestId, names);
+      }),
+    );
+    for (const event of ['STAT', 'LSTAT'] as const) {
+      sftp.on(event, (requestId: number, path: string) =>
+        answer(requestId, async () => {
+          const full = await diskPath(path);
+          sftp.attrs(requestId, attributesOf(event === 'STAT' ? await stat(full) : await lstat(full)));
+        }),
+      );
     }
-    sftp.on('REALPATH', (requestId, path) => answer(requestId, async () => {
-      await diskPath(path);
-      const resolved = virtualPath(path);
-      sftp.name(requestId, [{ filename: resolved, longname: resolved, attrs: {} as Attributes }]);
-    }));
-    sftp.on('MKDIR', (requestId, path) => answer(requestId, async () => {
-      await mkdir(await diskPath(path));
-      sftp.status(requestId, STATUS_CODE.OK);
-    }));
-    sftp.on('RMDIR', (requestId, path) => answer(requestId, async () => {
-      await rmdir(await diskPath(path));
-      sftp.status(requestId, STATUS_CODE.OK);
-    }));
-    sftp.on('REMOVE', (requestId, path) => answer(requestId, async () => {
-      await unlink(await diskPath(path));
-      sftp.status(requestId, STATUS_CODE.OK);
-    }));
-    sftp.on('RENAME', (requestId, from, to) => answer(requestId, async () => {
-      if (failRename) {
-        failRename = false;
-        connection.end();
-        return;
-      }
-      const source = await diskPath(from);
-      const target = await diskPath(to);
-      // SFTP version 3: renaming onto an existing name is an error, never an overwrite.
-      const taken = await lstat(target).then(() => true, () => false);
-      if (taken) throw new StatusError(STATUS_CODE.FAILURE, `${to} already exists`);
-      await rename(source, target);
-      sftp.status(requestId, STATUS_CODE.OK);
-    }));
+    sftp.on('REALPATH', (requestId, path) =>
+      answer(requestId, async () => {
+        await diskPath(path);
+        const resolved = virtualPath(path);
+        sftp.name(requestId, [{ filename: resolved, longname: resolved, attrs: {} as Attributes }]);
+      }),
+    );
+    sftp.on('MKDIR', (requestId, path) =>
+      answer(requestId, async () => {
+        await mkdir(await diskPath(path));
+        sftp.status(requestId, STATUS_CODE.OK);
+      }),
+    );
+    sftp.on('RMDIR', (requestId, path) =>
+      answer(requestId, async () => {
+        await rmdir(await diskPath(path));
+        sftp.status(requestId, STATUS_CODE.OK);
+      }),
+    );
+    sftp.on('REMOVE', (requestId, path) =>
+      answer(requestId, async () => {
+        await unlink(await diskPath(path));
+        sftp.status(requestId, STATUS_CODE.OK);
+      }),
+    );
+    sftp.on('RENAME', (requestId, from, to) =>
+      answer(requestId, async () => {
+        if (failRename) {
+          failRename = false;
+          connection.end();
+          return;
+        }
+        const source = await diskPath(from);
+        const target = await diskPath(to);
+        // SFTP version 3: renaming onto an existing name is an error, never an overwrite.
+        const taken = await lstat(target).then(
+          () => true,
+          () => false,
+        );
+        if (taken) throw new StatusError(STATUS_CODE.FAILURE, `${to} already exists`);
+        await rename(source, target);
+        sftp.status(requestId, STATUS_CODE.OK);
+      }),
+    );
   }
 
   const server = new Server({ hostKeys: [hostKey.private] }, (connection) => {
@@ -280,13 +327,24 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
     connection.on('close', () => open_.delete(connection));
     connection.on('authentication', (context) => {
       if (!sameSecret(Buffer.from(context.username), username)) return context.reject();
-      if (context.method === 'password' && password !== undefined && sameSecret(Buffer.from(context.password), password)) return context.accept();
-      if (context.method === 'publickey' && allowedKey !== undefined
-        && context.key.algo === allowedKey.type && sameSecret(context.key.data, allowedKey.getPublicSSH())) {
+      if (context.method === 'password' && password !== undefined && sameSecret(Buffer.from(context.password), password))
+        return context.accept();
+      if (
+        context.method === 'publickey' &&
+        allowedKey !== undefined &&
+        context.key.algo === allowedKey.type &&
+        sameSecret(context.key.data, allowedKey.getPublicSSH())
+      ) {
         if (context.signature === undefined) return context.accept();
-        if (context.blob !== undefined && allowedKey.verify(context.blob, context.signature, context.hashAlgo) === true) return context.accept();
+        if (context.blob !== undefined && allowedKey.verify(context.blob, context.signature, context.hashAlgo) === true)
+          return context.accept();
       }
-      return context.reject(['password', 'publickey'].filter((method) => (method === 'password' ? password : allowedKey) !== undefined) as ('password' | 'publickey')[]);
+      return context.reject(
+        ['password', 'publickey'].filter((method) => (method === 'password' ? password : allowedKey) !== undefined) as (
+          | 'password'
+          | 'publickey'
+        )[],
+      );
     });
     connection.on('ready', () => {
       connection.on('session', (acceptSession) => {

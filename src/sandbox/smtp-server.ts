@@ -73,7 +73,14 @@ async function loopbackCertificate(): Promise<{ key: string; cert: string }> {
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
       { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }] },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 2, value: 'localhost' },
+          { type: 7, ip: '127.0.0.1' },
+          { type: 7, ip: '::1' },
+        ],
+      },
     ],
   });
   return { key: made.private, cert: made.cert };
@@ -89,7 +96,10 @@ function transactionKey(session: SMTPServerSession): string {
 
 function headerMessageId(raw: Buffer): string | undefined {
   const end = raw.indexOf('\r\n\r\n');
-  const head = raw.subarray(0, end < 0 ? raw.length : end).toString('latin1').replace(/\r\n[ \t]+/g, ' ');
+  const head = raw
+    .subarray(0, end < 0 ? raw.length : end)
+    .toString('latin1')
+    .replace(/\r\n[ \t]+/g, ' ');
   return /^message-id:\s*(<[^>\r\n]*>)/im.exec(head)?.[1];
 }
 
@@ -159,7 +169,10 @@ export async function startSmtpSandbox(options: SmtpSandboxOptions = {}): Promis
           messageId: headerMessageId(raw),
         };
         messages.push(mail);
-        const saved = options.folder === undefined ? Promise.resolve() : writeFile(join(options.folder, `${String(messages.length).padStart(6, '0')}.eml`), raw);
+        const saved =
+          options.folder === undefined
+            ? Promise.resolve()
+            : writeFile(join(options.folder, `${String(messages.length).padStart(6, '0')}.eml`), raw);
         saved.then(
           () => callback(null, `OK queued as ${messages.length}`),
           (error: unknown) => callback(smtpError(451, `cannot store the message (${(error as NodeJS.ErrnoException).code ?? 'error'})`)),
@@ -197,7 +210,11 @@ export async function startSmtpSandbox(options: SmtpSandboxOptions = {}): Promis
       return [...messages].reverse().find((mail) => mail.messageId === wanted);
     },
     refuseNext(refusal = {}) {
-      const planned = { code: refusal.code ?? 550, text: refusal.text ?? 'mailbox unavailable: invoices are not accepted here', at: refusal.at ?? 'rcpt' } as const;
+      const planned = {
+        code: refusal.code ?? 550,
+        text: refusal.text ?? 'mailbox unavailable: invoices are not accepted here',
+        at: refusal.at ?? 'rcpt',
+      } as const;
       armed = planned;
       return { code: String(planned.code), text: planned.text };
     },

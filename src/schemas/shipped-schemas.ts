@@ -26,7 +26,15 @@ export function createSchemaAjv(extra: Options = {}): Ajv2020 {
   const { Ajv2020: Ajv } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
   const addFormats = require('ajv-formats') as typeof import('ajv-formats').default;
   const addErrors = require('ajv-errors') as typeof import('ajv-errors').default;
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true, strictTuples: false, ...extra });
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictRequired: false,
+    allowUnionTypes: true,
+    strictTuples: false,
+    ...extra,
+  });
   addFormats(ajv);
   addErrors(ajv);
   for (const name of SCHEMA_NAMES) ajv.addSchema(JSON.parse(readFileSync(join(schemaDirectory, `${name}.schema.json`), 'utf8')) as object);
@@ -58,4 +66,3 @@ export function schemaValidator(name: SchemaName): ValidateFunction {
   }
   return validate;
 }
-

@@ -34,7 +34,11 @@ export async function prepareDefaultStore(url: string, cwd: string = process.cwd
   const file = defaultStoreFile();
   const former = resolve(cwd, FORMER_DEFAULT);
   if (former !== file && existsSync(former)) {
-    throw new FirstpassError('STORE_URL_INVALID', 'store', `${former} holds control numbers of an earlier firstpass, whose default store was the working folder; the default is now ${file}. Move it there (mv ${FORMER_DEFAULT} ${file}) or keep using it with --db sqlite:${FORMER_DEFAULT}, so no number is handed out again`);
+    throw new FirstpassError(
+      'STORE_URL_INVALID',
+      'store',
+      `${former} holds control numbers of an earlier firstpass, whose default store was the working folder; the default is now ${file}. Move it there (mv ${FORMER_DEFAULT} ${file}) or keep using it with --db sqlite:${FORMER_DEFAULT}, so no number is handed out again`,
+    );
   }
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
 }

@@ -30,12 +30,19 @@ export async function migrate(db: SqlDatabase, migrations: readonly Migration[])
       return await db.knex.transaction(async (trx) => {
         await db.beginMigration(trx);
         // One statement, the same in both dialects (knex's createTableIfNotExists is deprecated).
-        await trx.raw('create table if not exists ?? (version integer primary key, name varchar(200) not null, applied_at varchar(40) not null)', [SCHEMA_VERSION_TABLE]);
+        await trx.raw(
+          'create table if not exists ?? (version integer primary key, name varchar(200) not null, applied_at varchar(40) not null)',
+          [SCHEMA_VERSION_TABLE],
+        );
         const rows: { version: number | string }[] = await trx(SCHEMA_VERSION_TABLE).select('version');
         const done = new Set(rows.map((row) => Number(row.version)));
         const newest = Math.max(0, ...done);
         if (newest > latest) {
-          throw new FirstpassError('STORE_UNAVAILABLE', 'store', `the database is at schema version ${newest}, newer than this firstpass knows (${latest}): upgrade firstpass`);
+          throw new FirstpassError(
+            'STORE_UNAVAILABLE',
+            'store',
+            `the database is at schema version ${newest}, newer than this firstpass knows (${latest}): upgrade firstpass`,
+          );
         }
         const applied: string[] = [];
         for (const step of steps) {

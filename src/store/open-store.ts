@@ -29,7 +29,11 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   if (driver === undefined) {
     const forms = Object.values(STORE_DRIVERS).flatMap((known) => known.forms);
     const given = url.trim() === '' ? 'no database URL was given' : `cannot use the database URL "${maskUrl(url.trim())}"`;
-    throw storeError('STORE_URL_INVALID', `${given} (--db or FIRSTPASS_DB). Accepted forms:\n${forms.map((form) => `  ${form}`).join('\n')}`, secrets);
+    throw storeError(
+      'STORE_URL_INVALID',
+      `${given} (--db or FIRSTPASS_DB). Accepted forms:\n${forms.map((form) => `  ${form}`).join('\n')}`,
+      secrets,
+    );
   }
   const db = await driver.connect(url, options, secrets);
   return openSqlStore(db, secrets, options.logger);

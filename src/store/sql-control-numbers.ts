@@ -45,11 +45,21 @@ export class SqlControlNumbers implements ControlNumberStore {
         .returning(['kind', 'last_value']);
     } catch (error) {
       if (this.db.isCheckViolation(error, RANGE_CONSTRAINT)) throw await this.exhausted(partner, wanted, error);
-      throw storeError('STORE_FAILED', `could not take control numbers for trading partner "${partner}" from ${this.db.location}: ${describeCause(error)}`, this.secrets, error);
+      throw storeError(
+        'STORE_FAILED',
+        `could not take control numbers for trading partner "${partner}" from ${this.db.location}: ${describeCause(error)}`,
+        this.secrets,
+        error,
+      );
     }
     for (const row of rows) result[row.kind as ControlNumberKind] = toNumber(row.last_value);
     const missing = wanted.filter((kind) => result[kind] === undefined);
-    if (missing.length > 0) throw new FirstpassError('INTERNAL', 'store', `the database returned no ${missing.join(', ')} number for trading partner "${partner}"`);
+    if (missing.length > 0)
+      throw new FirstpassError(
+        'INTERNAL',
+        'store',
+        `the database returned no ${missing.join(', ')} number for trading partner "${partner}"`,
+      );
     return result as { readonly [P in K]: number };
   }
 
@@ -60,7 +70,12 @@ export class SqlControlNumbers implements ControlNumberStore {
     try {
       rows = await this.db.knex(TABLE).select('kind', 'last_value').where({ partner });
     } catch (error) {
-      throw storeError('STORE_FAILED', `could not read control numbers for trading partner "${partner}" from ${this.db.location}: ${describeCause(error)}`, this.secrets, error);
+      throw storeError(
+        'STORE_FAILED',
+        `could not read control numbers for trading partner "${partner}" from ${this.db.location}: ${describeCause(error)}`,
+        this.secrets,
+        error,
+      );
     }
     const numbers: Record<ControlNumberKind, number> = { interchange: 0, group: 0, transaction: 0 };
     for (const row of rows) if (isKind(row.kind)) numbers[row.kind] = toNumber(row.last_value);
@@ -72,7 +87,11 @@ export class SqlControlNumbers implements ControlNumberStore {
     checkPartner(partner);
     checkKind(kind);
     if (!Number.isSafeInteger(lastUsed) || lastUsed < 0 || lastUsed > MAX_CONTROL_NUMBER) {
-      throw new FirstpassError('USAGE', 'store', `a ${kind} control number must be a whole number from 0 to ${MAX_CONTROL_NUMBER.toLocaleString('en-US')}, not ${lastUsed}`);
+      throw new FirstpassError(
+        'USAGE',
+        'store',
+        `a ${kind} control number must be a whole number from 0 to ${MAX_CONTROL_NUMBER.toLocaleString('en-US')}, not ${lastUsed}`,
+      );
     }
     const knex = this.db.knex;
     try {
@@ -81,7 +100,12 @@ export class SqlControlNumbers implements ControlNumberStore {
         .onConflict(['partner', 'kind'])
         .merge({ last_value: knex.raw(`${this.db.greatest}(??, ?)`, [`${TABLE}.last_value`, lastUsed]), updated_at: knex.fn.now() });
     } catch (error) {
-      throw storeError('STORE_FAILED', `could not record ${kind} control numbers through ${lastUsed} for trading partner "${partner}" in ${this.db.location}: ${describeCause(error)}`, this.secrets, error);
+      throw storeError(
+        'STORE_FAILED',
+        `could not record ${kind} control numbers through ${lastUsed} for trading partner "${partner}" in ${this.db.location}: ${describeCause(error)}`,
+        this.secrets,
+        error,
+      );
     }
   }
 
@@ -105,18 +129,24 @@ function isKind(kind: string): kind is ControlNumberKind {
 }
 
 function checkKind(kind: string): void {
-  if (!isKind(kind)) throw new FirstpassError('INTERNAL', 'store', `"${kind}" is not a kind of control number (${CONTROL_NUMBER_KINDS.join(', ')})`);
+  if (!isKind(kind))
+    throw new FirstpassError('INTERNAL', 'store', `"${kind}" is not a kind of control number (${CONTROL_NUMBER_KINDS.join(', ')})`);
 }
 
 function checkPartner(partner: string): void {
   if (typeof partner !== 'string' || partner.trim() === '' || partner.length > MAX_PARTNER_LENGTH) {
-    throw new FirstpassError('INTERNAL', 'store', `a trading partner key must be a non-empty text of at most ${MAX_PARTNER_LENGTH} characters, not ${JSON.stringify(partner)}`);
+    throw new FirstpassError(
+      'INTERNAL',
+      'store',
+      `a trading partner key must be a non-empty text of at most ${MAX_PARTNER_LENGTH} characters, not ${JSON.stringify(partner)}`,
+    );
   }
 }
 
 /** pg returns bigint columns as strings; every value here is below 2^53. */
 function toNumber(value: number | string): number {
   const number = typeof value === 'number' ? value : Number(value);
-  if (!Number.isSafeInteger(number)) throw new FirstpassError('INTERNAL', 'store', `the database holds a control number that is not a whole number: ${String(value)}`);
+  if (!Number.isSafeInteger(number))
+    throw new FirstpassError('INTERNAL', 'store', `the database holds a control number that is not a whole number: ${String(value)}`);
   return number;
 }

@@ -113,9 +113,16 @@ export class SqlSubmissions implements SubmissionStore {
       first_seen_at: at,
     };
     return this.run(`record version of invoice "${input.invoiceNumber}"`, async (trx) => {
-      const inserted: { id: number }[] = await trx('invoice_versions').insert(row).onConflict(['customer', 'invoice_number', 'content_hash']).ignore().returning(['id']);
-      const found: VersionRow | undefined = await trx('invoice_versions').where({ customer: row.customer, invoice_number: row.invoice_number, content_hash: row.content_hash }).first();
-      if (found === undefined) throw new FirstpassError('INTERNAL', 'store', `the version of invoice "${input.invoiceNumber}" just recorded is not there`);
+      const inserted: { id: number }[] = await trx('invoice_versions')
+        .insert(row)
+        .onConflict(['customer', 'invoice_number', 'content_hash'])
+        .ignore()
+        .returning(['id']);
+      const found: VersionRow | undefined = await trx('invoice_versions')
+        .where({ customer: row.customer, invoice_number: row.invoice_number, content_hash: row.content_hash })
+        .first();
+      if (found === undefined)
+        throw new FirstpassError('INTERNAL', 'store', `the version of invoice "${input.invoiceNumber}" just recorded is not there`);
       return { version: toVersion(found), created: inserted.length > 0 };
     });
   }
@@ -128,7 +135,12 @@ export class SqlSubmissions implements SubmissionStore {
   }
 
   async createSubmission(versionId: number, state: 'held' | 'queued', options: NewSubmission): Promise<Submission> {
-    if (state !== 'held' && state !== 'queued') throw new FirstpassError('INTERNAL', 'store', `a submission is created held or queued (sending only by claimForSending), not ${JSON.stringify(state)}`);
+    if (state !== 'held' && state !== 'queued')
+      throw new FirstpassError(
+        'INTERNAL',
+        'store',
+        `a submission is created held or queued (sending only by claimForSending), not ${JSON.stringify(state)}`,
+      );
     const at = timeOf(options.at);
     checkLabel('channel', options.channel);
     checkLabel('format', options.format);
@@ -146,7 +158,10 @@ export class SqlSubmissions implements SubmissionStore {
       return await this.run(`claim version ${versionId} for sending`, async (trx) => {
         await this.requireVersion(trx, versionId);
         const rows: SubmissionRow[] = await trx('submissions').where({ version_id: versionId }).orderBy('id');
-        const blocked = rows.some((row) => (BLOCKING_STATES as readonly string[]).includes(row.state) || (row.state === 'unknown' && options.resendUnknown !== true));
+        const blocked = rows.some(
+          (row) =>
+            (BLOCKING_STATES as readonly string[]).includes(row.state) || (row.state === 'unknown' && options.resendUnknown !== true),
+        );
         if (blocked) return undefined;
         const queued = rows.find((row) => row.state === 'queued');
         if (queued === undefined) return this.insertSubmission(trx, versionId, 'sending', options, at);
@@ -161,14 +176,26 @@ export class SqlSubmissions implements SubmissionStore {
 
   async transition(submissionId: number, to: SubmissionState, change: ChangeContext): Promise<Submission> {
     checkState(to);
-    if (to === 'sending') throw new FirstpassError('INTERNAL', 'store', `submission ${submissionId}: only claimForSending moves a submission to sending (it checks the version's other attempts)`);
+    if (to === 'sending')
+      throw new FirstpassError(
+        'INTERNAL',
+        'store',
+        `submission ${submissionId}: only claimForSending moves a submission to sending (it checks the version's other attempts)`,
+      );
     const at = timeOf(change.at);
     try {
-      return await this.run(`move submission ${submissionId} to ${to}`, async (trx) => this.move(trx, await this.requireSubmission(trx, submissionId), to, change, at));
+      return await this.run(`move submission ${submissionId} to ${to}`, async (trx) =>
+        this.move(trx, await this.requireSubmission(trx, submissionId), to, change, at),
+      );
     } catch (error) {
       // An unknown attempt said to have arrived after a person already resent the version.
       if (error instanceof FirstpassError && error.cause !== undefined && this.db.isUniqueViolation(error.cause)) {
-        throw new FirstpassError('INTERNAL', 'store', `submission ${submissionId} cannot become ${to}: another attempt of the same version is already in flight or answered, and a version is delivered at most once`, { cause: error });
+        throw new FirstpassError(
+          'INTERNAL',
+          'store',
+          `submission ${submissionId} cannot become ${to}: another attempt of the same version is already in flight or answered, and a version is delivered at most once`,
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -213,7 +240,15 @@ export class SqlSubmissions implements SubmissionStore {
         control_numbers_json: document.controlNumbers === undefined ? null : JSON.stringify(document.controlNumbers),
         stored_at: storedAt,
       });
-      return { submissionId, sha256, fileName: document.fileName, mediaType: document.mediaType, content: new Uint8Array(content), controlNumbers: document.controlNumbers, storedAt: new Date(storedAt) };
+      return {
+        submissionId,
+        sha256,
+        fileName: document.fileName,
+        mediaType: document.mediaType,
+        content: new Uint8Array(content),
+        controlNumbers: document.controlNumbers,
+        storedAt: new Date(storedAt),
+      };
     });
   }
 
@@ -237,7 +272,8 @@ export class SqlSubmissions implements SubmissionStore {
   }
 
   async recordAcknowledgment(submissionId: number, ack: NewAcknowledgment, moveTo?: SubmissionState): Promise<Acknowledgment> {
-    if (ack.kind !== 'technical' && ack.kind !== 'business') throw new FirstpassError('INTERNAL', 'store', `an acknowledgment is technical or business, not ${JSON.stringify(ack.kind)}`);
+    if (ack.kind !== 'technical' && ack.kind !== 'business')
+      throw new FirstpassError('INTERNAL', 'store', `an acknowledgment is technical or business, not ${JSON.stringify(ack.kind)}`);
     checkLabel('acknowledgment status', ack.status);
     checkLabel('acknowledgment source', ack.source);
     if (moveTo !== undefined) checkState(moveTo);
@@ -257,9 +293,16 @@ export class SqlSubmissions implements SubmissionStore {
           received_at: receivedAt,
         })
         .returning(['id']);
-      if (inserted === undefined) throw new FirstpassError('INTERNAL', 'store', `the database returned no id for an acknowledgment of submission ${submissionId}`);
+      if (inserted === undefined)
+        throw new FirstpassError('INTERNAL', 'store', `the database returned no id for an acknowledgment of submission ${submissionId}`);
       if (moveTo !== undefined && moveTo !== current.state) {
-        await this.move(trx, current, moveTo, { at: ack.receivedAt, source: ack.source, detail: { acknowledgment: inserted.id, status: ack.status, code: ack.code ?? null } }, receivedAt);
+        await this.move(
+          trx,
+          current,
+          moveTo,
+          { at: ack.receivedAt, source: ack.source, detail: { acknowledgment: inserted.id, status: ack.status, code: ack.code ?? null } },
+          receivedAt,
+        );
       }
       return { ...ack, id: inserted.id, submissionId, receivedAt: new Date(receivedAt) };
     });
@@ -294,7 +337,12 @@ export class SqlSubmissions implements SubmissionStore {
       if (customer !== undefined) query.andWhere({ customer });
       const versions: VersionRow[] = await query.orderBy('id');
       if (versions.length === 0) return [];
-      const submissions: SubmissionRow[] = await trx('submissions').whereIn('version_id', versions.map((row) => row.id)).orderBy('id');
+      const submissions: SubmissionRow[] = await trx('submissions')
+        .whereIn(
+          'version_id',
+          versions.map((row) => row.id),
+        )
+        .orderBy('id');
       const ids = submissions.map((row) => row.id);
       const events: EventRow[] = ids.length === 0 ? [] : await trx('submission_events').whereIn('submission_id', ids).orderBy('id');
       const acks: AckRow[] = ids.length === 0 ? [] : await trx('acknowledgments').whereIn('submission_id', ids).orderBy('id');
@@ -309,7 +357,10 @@ export class SqlSubmissions implements SubmissionStore {
               submission: toSubmission(row),
               events: events.filter((event) => event.submission_id === row.id).map(toEvent),
               acknowledgments: acks.filter((ack) => ack.submission_id === row.id).map(toAcknowledgment),
-              document: document === undefined ? undefined : { fileName: document.file_name, mediaType: document.media_type, sha256: document.sha256 },
+              document:
+                document === undefined
+                  ? undefined
+                  : { fileName: document.file_name, mediaType: document.media_type, sha256: document.sha256 },
             };
           }),
       }));
@@ -333,15 +384,29 @@ export class SqlSubmissions implements SubmissionStore {
     return toSubmission(row);
   }
 
-  private async insertSubmission(trx: Knex.Transaction, versionId: number, state: SubmissionState, options: NewSubmission, at: string): Promise<Submission> {
-    const [row]: SubmissionRow[] = await trx('submissions').insert({ version_id: versionId, channel: options.channel, format: options.format, state, created_at: at }).returning(['id', 'version_id', 'channel', 'format', 'state', 'created_at']);
+  private async insertSubmission(
+    trx: Knex.Transaction,
+    versionId: number,
+    state: SubmissionState,
+    options: NewSubmission,
+    at: string,
+  ): Promise<Submission> {
+    const [row]: SubmissionRow[] = await trx('submissions')
+      .insert({ version_id: versionId, channel: options.channel, format: options.format, state, created_at: at })
+      .returning(['id', 'version_id', 'channel', 'format', 'state', 'created_at']);
     if (row === undefined) throw new FirstpassError('INTERNAL', 'store', `the database returned no submission for version ${versionId}`);
     await this.insertEvent(trx, row.id, at, undefined, state, options);
     return toSubmission(row);
   }
 
   /** The checked change of state and its event; compare-and-set, so a concurrent change is seen. */
-  private async move(trx: Knex.Transaction, current: Submission, to: SubmissionState, change: ChangeContext, at: string): Promise<Submission> {
+  private async move(
+    trx: Knex.Transaction,
+    current: Submission,
+    to: SubmissionState,
+    change: ChangeContext,
+    at: string,
+  ): Promise<Submission> {
     const allowed = SUBMISSION_TRANSITIONS.get(current.state) ?? [];
     if (!allowed.includes(to)) {
       const next = allowed.length > 0 ? `it can go to ${allowed.join(', ')}` : `${current.state} is final`;
@@ -353,7 +418,14 @@ export class SqlSubmissions implements SubmissionStore {
     return { ...current, state: to };
   }
 
-  private async insertEvent(trx: Knex.Transaction, submissionId: number, at: string, from: SubmissionState | undefined, to: SubmissionState, change: ChangeContext): Promise<void> {
+  private async insertEvent(
+    trx: Knex.Transaction,
+    submissionId: number,
+    at: string,
+    from: SubmissionState | undefined,
+    to: SubmissionState,
+    change: ChangeContext,
+  ): Promise<void> {
     checkLabel('event source', change.source);
     await trx('submission_events').insert({
       submission_id: submissionId,
@@ -378,20 +450,30 @@ export class SqlSubmissions implements SubmissionStore {
           await sleep(5 * attempt + Math.floor(Math.random() * 20));
           continue;
         }
-        throw storeError('STORE_FAILED', `could not ${what} in ${this.db.location}: ${error instanceof LostRace ? 'it kept changing under another process' : describeCause(error)}`, this.secrets, error);
+        throw storeError(
+          'STORE_FAILED',
+          `could not ${what} in ${this.db.location}: ${error instanceof LostRace ? 'it kept changing under another process' : describeCause(error)}`,
+          this.secrets,
+          error,
+        );
       }
     }
   }
 }
 
 function timeOf(at: Date): string {
-  if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new FirstpassError('INTERNAL', 'store', `a time to record must be a valid Date, not ${String(at)}`);
+  if (!(at instanceof Date) || Number.isNaN(at.getTime()))
+    throw new FirstpassError('INTERNAL', 'store', `a time to record must be a valid Date, not ${String(at)}`);
   return at.toISOString();
 }
 
 function checkKey(what: string, value: string): void {
   if (typeof value !== 'string' || value.trim() === '' || value.length > MAX_KEY_LENGTH) {
-    throw new FirstpassError('INTERNAL', 'store', `a ${what} must be a non-empty text of at most ${MAX_KEY_LENGTH} characters, not ${JSON.stringify(value)}`);
+    throw new FirstpassError(
+      'INTERNAL',
+      'store',
+      `a ${what} must be a non-empty text of at most ${MAX_KEY_LENGTH} characters, not ${JSON.stringify(value)}`,
+    );
   }
 }
 
@@ -400,7 +482,8 @@ function checkLabel(what: string, value: string): void {
 }
 
 function checkState(state: string): void {
-  if (!(SUBMISSION_STATES as readonly string[]).includes(state)) throw new FirstpassError('INTERNAL', 'store', `"${state}" is not a submission state (${SUBMISSION_STATES.join(', ')})`);
+  if (!(SUBMISSION_STATES as readonly string[]).includes(state))
+    throw new FirstpassError('INTERNAL', 'store', `"${state}" is not a submission state (${SUBMISSION_STATES.join(', ')})`);
 }
 
 function toState(value: string): SubmissionState {
@@ -422,7 +505,14 @@ function toVersion(row: VersionRow): InvoiceVersion {
 }
 
 function toSubmission(row: SubmissionRow): Submission {
-  return { id: Number(row.id), versionId: Number(row.version_id), channel: row.channel, format: row.format, state: toState(row.state), createdAt: new Date(row.created_at) };
+  return {
+    id: Number(row.id),
+    versionId: Number(row.version_id),
+    channel: row.channel,
+    format: row.format,
+    state: toState(row.state),
+    createdAt: new Date(row.created_at),
+  };
 }
 
 function toEvent(row: EventRow): SubmissionEvent {
@@ -444,7 +534,8 @@ function toDocument(row: DocumentRow): StoredDocument {
     fileName: row.file_name,
     mediaType: row.media_type,
     content: new Uint8Array(row.content ?? new Uint8Array()),
-    controlNumbers: row.control_numbers_json === null ? undefined : (JSON.parse(row.control_numbers_json) as StoredDocument['controlNumbers']),
+    controlNumbers:
+      row.control_numbers_json === null ? undefined : (JSON.parse(row.control_numbers_json) as StoredDocument['controlNumbers']),
     storedAt: new Date(row.stored_at),
   };
 }

@@ -58,7 +58,10 @@ export function describeCause(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     // knex puts the statement in front: "insert into … - UNIQUE constraint failed …".
-    const message = SQL_PREFIX.test(error.message) && error.message.includes(' - ') ? error.message.slice(error.message.indexOf(' - ') + 3) : error.message;
+    const message =
+      SQL_PREFIX.test(error.message) && error.message.includes(' - ')
+        ? error.message.slice(error.message.indexOf(' - ') + 3)
+        : error.message;
     return message || (typeof code === 'string' ? code : error.name);
   }
   return String(error);

@@ -7,7 +7,17 @@
 import type { ControlNumbers } from '../model/control-numbers.js';
 
 /** A submission's states, exactly the contract's. */
-export const SUBMISSION_STATES = ['held', 'queued', 'sending', 'sent', 'delivered', 'accepted', 'accepted-with-warnings', 'rejected', 'unknown'] as const;
+export const SUBMISSION_STATES = [
+  'held',
+  'queued',
+  'sending',
+  'sent',
+  'delivered',
+  'accepted',
+  'accepted-with-warnings',
+  'rejected',
+  'unknown',
+] as const;
 
 export type SubmissionState = (typeof SUBMISSION_STATES)[number];
 
@@ -16,7 +26,10 @@ export type SubmissionState = (typeof SUBMISSION_STATES)[number];
  * only to `sent`, `rejected` or `unknown` (a send that failed part-way may have arrived). A final
  * answer is final. `unknown` may still be resolved by an answer that comes later.
  */
-export const SUBMISSION_TRANSITIONS: ReadonlyMap<SubmissionState, readonly SubmissionState[]> = new Map<SubmissionState, readonly SubmissionState[]>([
+export const SUBMISSION_TRANSITIONS: ReadonlyMap<SubmissionState, readonly SubmissionState[]> = new Map<
+  SubmissionState,
+  readonly SubmissionState[]
+>([
   ['held', []],
   ['queued', ['sending', 'held']],
   ['sending', ['sent', 'rejected', 'unknown']],
@@ -33,7 +46,14 @@ export const SUBMISSION_TRANSITIONS: ReadonlyMap<SubmissionState, readonly Submi
  * answered (a rejected version is corrected as a new version). `unknown` blocks too, unless the
  * caller says a person checked (`resendUnknown`).
  */
-export const BLOCKING_STATES: readonly SubmissionState[] = ['sending', 'sent', 'delivered', 'accepted', 'accepted-with-warnings', 'rejected'];
+export const BLOCKING_STATES: readonly SubmissionState[] = [
+  'sending',
+  'sent',
+  'delivered',
+  'accepted',
+  'accepted-with-warnings',
+  'rejected',
+];
 
 export interface InvoiceVersion {
   readonly id: number;

@@ -40,8 +40,18 @@ export function delivery(overrides: Partial<Delivery> = {}): Delivery {
     idempotencyKey: 'k-INV-1001-v1',
     invoiceNumber: 'INV-1001',
     customerId: 'acme',
-    document: { fileName: 'INV-1001.ubl.xml', mediaType: 'application/xml', content: new TextEncoder().encode('<Invoice>INV-1001 é</Invoice>\n') },
-    attachments: [{ fileName: 'timesheet.pdf', mediaType: 'application/pdf', content: new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x00, 0xff, 0x0a]) }],
+    document: {
+      fileName: 'INV-1001.ubl.xml',
+      mediaType: 'application/xml',
+      content: new TextEncoder().encode('<Invoice>INV-1001 é</Invoice>\n'),
+    },
+    attachments: [
+      {
+        fileName: 'timesheet.pdf',
+        mediaType: 'application/pdf',
+        content: new Uint8Array([0x25, 0x50, 0x44, 0x46, 0x2d, 0x00, 0xff, 0x0a]),
+      },
+    ],
     testMode: false,
     ...overrides,
   };
@@ -108,7 +118,19 @@ export function channelSuite(harness: ChannelHarness): void {
     try {
       const results = [];
       for (const number of ['INV-2001', 'INV-2002', 'INV-2003']) {
-        results.push(await channel.send(delivery({ invoiceNumber: number, idempotencyKey: `k-${number}`, document: { fileName: `${number}.xml`, mediaType: 'application/xml', content: new TextEncoder().encode(`<Invoice>${number}</Invoice>`) } })));
+        results.push(
+          await channel.send(
+            delivery({
+              invoiceNumber: number,
+              idempotencyKey: `k-${number}`,
+              document: {
+                fileName: `${number}.xml`,
+                mediaType: 'application/xml',
+                content: new TextEncoder().encode(`<Invoice>${number}</Invoice>`),
+              },
+            }),
+          ),
+        );
       }
       const references = results.map((result) => (result.outcome === 'sent' ? result.reference : ''));
       assert.equal(new Set(references).size, 3, `three distinct references: ${references.join(', ')}`);
@@ -135,7 +157,8 @@ export function channelSuite(harness: ChannelHarness): void {
     try {
       const error = await failure(channel.send(delivery({ invoiceNumber: 'INV-4001', idempotencyKey: 'k-INV-4001' })));
       assert.equal(error.kind, 'precondition', error.message);
-      for (const secret of secretValues()) assert.ok(!error.message.includes(secret) && !String(error.stack).includes(secret), 'a secret reached the message');
+      for (const secret of secretValues())
+        assert.ok(!error.message.includes(secret) && !String(error.stack).includes(secret), 'a secret reached the message');
     } finally {
       await channel.close();
     }

@@ -21,20 +21,38 @@ interface EmailFixture {
 }
 
 async function startFixture(options: { starttls?: boolean; folder?: string } = {}): Promise<EmailFixture> {
-  const sandbox = await startSmtpSandbox({ starttls: options.starttls ?? true, ...(options.folder === undefined ? {} : { folder: options.folder }) });
-  const smtp: Record<string, unknown> = { host: sandbox.host, port: sandbox.port, username: sandbox.username, password: { env: PASSWORD_VARIABLE } };
+  const sandbox = await startSmtpSandbox({
+    starttls: options.starttls ?? true,
+    ...(options.folder === undefined ? {} : { folder: options.folder }),
+  });
+  const smtp: Record<string, unknown> = {
+    host: sandbox.host,
+    port: sandbox.port,
+    username: sandbox.username,
+    password: { env: PASSWORD_VARIABLE },
+  };
   if (sandbox.certificate !== undefined) {
     const certificate = join(mkdtempSync(join(tmpdir(), 'firstpass-smtp-')), 'sandbox-smtp.pem');
     writeFileSync(certificate, sandbox.certificate);
     smtp.trustedCertificate = { file: certificate };
   }
-  const config = { type: 'email', from: 'billing@supplier.example', to: 'ap@acme.example', cc: ['audit@acme.example'], subject: 'Invoice {{invoiceNumber}} for {{customerId}}', smtp };
+  const config = {
+    type: 'email',
+    from: 'billing@supplier.example',
+    to: 'ap@acme.example',
+    cc: ['audit@acme.example'],
+    subject: 'Invoice {{invoiceNumber}} for {{customerId}}',
+    smtp,
+  };
   return { sandbox, config, environment: { [PASSWORD_VARIABLE]: sandbox.password } };
 }
 
 async function parsed(sandbox: SmtpSandbox, reference: string): Promise<ParsedMail> {
   const mail = sandbox.byMessageId(reference);
-  assert.ok(mail, `no message with Message-ID ${reference} arrived (arrived: ${sandbox.messages.map((message) => message.messageId).join(', ')})`);
+  assert.ok(
+    mail,
+    `no message with Message-ID ${reference} arrived (arrived: ${sandbox.messages.map((message) => message.messageId).join(', ')})`,
+  );
   return simpleParser(mail.raw);
 }
 
@@ -87,7 +105,12 @@ describe('email channel', () => {
   test('the message carries the document and attachments byte for byte with their names and media types, the templated subject, and the reference as its Message-ID, over STARTTLS', async () => {
     const channel = open();
     try {
-      const sent = delivery({ attachments: [...delivery().attachments, { fileName: 'notes.txt', mediaType: 'text/plain', content: new TextEncoder().encode('line one\nline two\r\nno end') }] });
+      const sent = delivery({
+        attachments: [
+          ...delivery().attachments,
+          { fileName: 'notes.txt', mediaType: 'text/plain', content: new TextEncoder().encode('line one\nline two\r\nno end') },
+        ],
+      });
       const result = await channel.send(sent);
       assert.ok(result.outcome === 'sent', JSON.stringify(result));
       assert.equal(result.receipt?.code, '250');
@@ -95,8 +118,14 @@ describe('email channel', () => {
       assert.equal(mail.messageId, result.reference);
       assert.equal(mail.subject, 'Invoice INV-1001 for acme');
       assert.equal(mail.from?.text, 'billing@supplier.example');
-      assert.deepEqual([...(Array.isArray(mail.to) ? mail.to : [mail.to])].flatMap((to) => to?.value.map((address) => address.address)), ['ap@acme.example']);
-      assert.deepEqual([...(Array.isArray(mail.cc) ? mail.cc : [mail.cc])].flatMap((cc) => cc?.value.map((address) => address.address)), ['audit@acme.example']);
+      assert.deepEqual(
+        [...(Array.isArray(mail.to) ? mail.to : [mail.to])].flatMap((to) => to?.value.map((address) => address.address)),
+        ['ap@acme.example'],
+      );
+      assert.deepEqual(
+        [...(Array.isArray(mail.cc) ? mail.cc : [mail.cc])].flatMap((cc) => cc?.value.map((address) => address.address)),
+        ['audit@acme.example'],
+      );
       assert.match(mail.text ?? '', /INV-1001/);
       const files = [sent.document, ...sent.attachments];
       assert.equal(mail.attachments.length, files.length);
@@ -138,7 +167,8 @@ describe('email channel', () => {
     const before = fixture.sandbox.connections();
     const channel = open();
     try {
-      for (const number of ['INV-7101', 'INV-7102', 'INV-7103']) assert.equal((await channel.send(delivery({ invoiceNumber: number, idempotencyKey: `k-${number}` }))).outcome, 'sent');
+      for (const number of ['INV-7101', 'INV-7102', 'INV-7103'])
+        assert.equal((await channel.send(delivery({ invoiceNumber: number, idempotencyKey: `k-${number}` }))).outcome, 'sent');
     } finally {
       await channel.close();
     }
@@ -237,7 +267,13 @@ describe('email channel', () => {
       currencies: ['USD'],
       format: { type: 'pdf' },
       rules: { 'po-required': true },
-      channel: { type: 'email', from: 'billing@supplier.example', to: 'ap@acme.example', subject, smtp: { host: 'smtp.acme.example', port: 587, username: 'billing', password: { env: 'SMTP_PASSWORD' } } },
+      channel: {
+        type: 'email',
+        from: 'billing@supplier.example',
+        to: 'ap@acme.example',
+        subject,
+        smtp: { host: 'smtp.acme.example', port: 587, username: 'billing', password: { env: 'SMTP_PASSWORD' } },
+      },
     });
     const good = firstpass(['profiles', 'lint', tempFolder({ 'acme.json': profile('Invoice {{invoiceNumber}} ({{customerId}})') })]);
     assert.equal(good.status, 0, good.stdout + good.stderr);

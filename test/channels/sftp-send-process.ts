@@ -6,7 +6,10 @@ import { CHANNELS, secretReader } from '../../src/channels/index.js';
  * its secrets are read from as JSON, the document's size in bytes.
  */
 const [configJson = '{}', environmentJson = '{}', size = '0'] = process.argv.slice(2);
-const channel = CHANNELS.get('sftp')!.open(JSON.parse(configJson), { secret: secretReader('/nonexistent', JSON.parse(environmentJson)), timeoutMs: 30_000 });
+const channel = CHANNELS.get('sftp')!.open(JSON.parse(configJson), {
+  secret: secretReader('/nonexistent', JSON.parse(environmentJson)),
+  timeoutMs: 30_000,
+});
 await channel.send({
   idempotencyKey: 'k-BIG-1',
   invoiceNumber: 'BIG-1',

@@ -7,7 +7,12 @@ import { tempFolder } from '../support/temp.js';
 
 const BASE = {
   format: { type: 'cxml' },
-  channel: { type: 'portal', flavor: 'cxml', url: 'https://network.example/invoices', auth: { type: 'shared-secret', token: { env: 'NETWORK_SECRET' } } },
+  channel: {
+    type: 'portal',
+    flavor: 'cxml',
+    url: 'https://network.example/invoices',
+    auth: { type: 'shared-secret', token: { env: 'NETWORK_SECRET' } },
+  },
   rules: { 'po-required': true, 'duplicate-invoice-number': true },
 };
 const CUSTOMER = {
@@ -86,7 +91,10 @@ test('a profile that is not UTF-8 is exit 2 at the bad byte, not a name read wit
   writeFileSync(join(root, 'globex.json'), bytes);
   const line = text.slice(0, at).split('\n').length;
   const column = at - text.lastIndexOf('\n', at - 1);
-  for (const args of [['profiles', 'lint', root], ['profiles', 'show', 'globex', '--profiles', root]]) {
+  for (const args of [
+    ['profiles', 'lint', root],
+    ['profiles', 'show', 'globex', '--profiles', root],
+  ]) {
     const result = firstpass(args);
     assert.equal(result.status, 2, result.stderr + result.stdout);
     assert.match(result.stderr + result.stdout, new RegExp(`globex\\.json:${line}:${column}.*not valid UTF-8: byte 0xE9`));

@@ -11,7 +11,7 @@ function isa13(x12: string): string {
   return x12.split('~')[0]?.split('*')[13] ?? '';
 }
 
-test('render writes the customer\'s document, and X12 control numbers never repeat for the partner', () => {
+test("render writes the customer's document, and X12 control numbers never repeat for the partner", () => {
   const root = tempFolder();
   const db = `sqlite:${join(root, 'fp.sqlite')}`;
   const first = firstpass(['render', BRIGHTWATER, '--out', join(root, 'a'), '--db', db]);
@@ -30,9 +30,22 @@ test('render writes the customer\'s document, and X12 control numbers never repe
 
 test('render --format writes another format (a PDF copy) without touching the database', () => {
   const root = tempFolder();
-  const result = firstpass(['render', BRIGHTWATER, '--format', 'pdf', '--out', join(root, 'out'), '--db', `sqlite:${join(root, 'fp.sqlite')}`]);
+  const result = firstpass([
+    'render',
+    BRIGHTWATER,
+    '--format',
+    'pdf',
+    '--out',
+    join(root, 'out'),
+    '--db',
+    `sqlite:${join(root, 'fp.sqlite')}`,
+  ]);
   assert.equal(result.status, 0, result.stderr);
-  assert.ok(readFileSync(join(root, 'out', 'CP-2611-0409.pdf')).subarray(0, 5).equals(Buffer.from('%PDF-')));
+  assert.ok(
+    readFileSync(join(root, 'out', 'CP-2611-0409.pdf'))
+      .subarray(0, 5)
+      .equals(Buffer.from('%PDF-')),
+  );
   assert.equal(existsSync(join(root, 'fp.sqlite')), false);
 });
 
@@ -42,7 +55,15 @@ test('an invoice X12 cannot carry stops the run with exit 2 before any number is
   assert.ok(first);
   first.description = 'Hose clamp 5/8"~3/4"';
   const root = tempFolder({ 'in/bad.json': invoice });
-  const result = firstpass(['render', join(root, 'in'), BRIGHTWATER, '--out', join(root, 'out'), '--db', `sqlite:${join(root, 'fp.sqlite')}`]);
+  const result = firstpass([
+    'render',
+    join(root, 'in'),
+    BRIGHTWATER,
+    '--out',
+    join(root, 'out'),
+    '--db',
+    `sqlite:${join(root, 'fp.sqlite')}`,
+  ]);
   assert.equal(result.status, 2);
   assert.match(result.stderr, /invoice CP-2611-0409: PID05: "Hose clamp 5\/8"~3\/4"" contains "~"/);
   assert.equal(existsSync(join(root, 'out')) && readdirSync(join(root, 'out')).length > 0, false);
@@ -59,7 +80,14 @@ test('a malformed --db is bad usage (exit 2) and the password is not repeated', 
 
 test('EDIFACT declared UNOC is written in ISO 8859-1: "ß" is one byte, not UTF-8', () => {
   const root = tempFolder();
-  const result = firstpass(['render', 'examples/invoices/kessler-automotive/CG-2026-10117.json', '--out', join(root, 'out'), '--db', `sqlite:${join(root, 'fp.sqlite')}`]);
+  const result = firstpass([
+    'render',
+    'examples/invoices/kessler-automotive/CG-2026-10117.json',
+    '--out',
+    join(root, 'out'),
+    '--db',
+    `sqlite:${join(root, 'fp.sqlite')}`,
+  ]);
   assert.equal(result.status, 0, result.stderr);
   const bytes = readFileSync(join(root, 'out', 'CG-2026-10117.edi'));
   assert.match(bytes.toString('latin1'), /^UNA:\+\.\? 'UNB\+UNOC:3\+/);
@@ -132,14 +160,20 @@ test('a render killed with SIGKILL while writing leaves only complete documents;
       killedWhileWriting ||= child.kill('SIGKILL');
     }
   });
-  const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const ended = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   watcher.close();
   assert.ok(killedWhileWriting && ended.signal === 'SIGKILL', `the run ended by itself (${String(ended.code)}) before it could be killed`);
 
   const afterKill = outputFiles(out);
   const documents = afterKill.filter((name) => !name.startsWith('.'));
   assert.ok(documents.length < numbers.length, 'killed before the batch was written');
-  assert.deepEqual(afterKill.filter((name) => name.endsWith('.partial') && !name.includes('999999999')), [], 'no visible partial file');
+  assert.deepEqual(
+    afterKill.filter((name) => name.endsWith('.partial') && !name.includes('999999999')),
+    [],
+    'no visible partial file',
+  );
   for (const name of documents) {
     assert.match(name, /^KILL-\d{5}\.x12$/);
     assert.match(readFileSync(join(out, name), 'utf8'), /~IEA\*1\*\d{9}~\n?$/, `${name} is complete`);
@@ -153,7 +187,10 @@ test('a render killed with SIGKILL while writing leaves only complete documents;
 
 /** Render the example from `cwd` with no --db: the default store. */
 function renderFrom(cwd: string, out: string, env: Record<string, string>) {
-  return firstpass(['render', join(PROJECT_ROOT, BRIGHTWATER), '--profiles', join(PROJECT_ROOT, 'customer-profiles'), '--out', out], { cwd, env });
+  return firstpass(['render', join(PROJECT_ROOT, BRIGHTWATER), '--profiles', join(PROJECT_ROOT, 'customer-profiles'), '--out', out], {
+    cwd,
+    env,
+  });
 }
 
 test('the default store is one per user ($XDG_STATE_HOME/firstpass, a 0700 folder): renders from two folders continue the control numbers', () => {
@@ -168,7 +205,11 @@ test('the default store is one per user ($XDG_STATE_HOME/firstpass, a 0700 folde
   assert.equal(isa13(readFileSync(join(root, 'two', 'out', 'CP-2611-0409.x12'), 'utf8')), '000000002');
   assert.ok(existsSync(join(state, 'firstpass', 'firstpass.sqlite')));
   assert.equal(statSync(join(state, 'firstpass')).mode & 0o777, 0o700);
-  assert.equal(existsSync(join(root, 'one', 'firstpass.sqlite')) || existsSync(join(root, 'two', 'firstpass.sqlite')), false, 'nothing in the working folder');
+  assert.equal(
+    existsSync(join(root, 'one', 'firstpass.sqlite')) || existsSync(join(root, 'two', 'firstpass.sqlite')),
+    false,
+    'nothing in the working folder',
+  );
 });
 
 test('without XDG_STATE_HOME the default store is ~/.local/state/firstpass/firstpass.sqlite; FIRSTPASS_DB and --db move it; --help shows it', () => {
@@ -196,6 +237,18 @@ test('a firstpass.sqlite an earlier version left in the working folder is not si
   assert.equal(result.status, 2, result.stderr);
   assert.match(result.stderr, /firstpass\.sqlite holds control numbers of an earlier firstpass.*--db sqlite:firstpass\.sqlite/s);
   assert.equal(existsSync(join(state, 'firstpass', 'firstpass.sqlite')), false);
-  const named = firstpass(['render', join(PROJECT_ROOT, BRIGHTWATER), '--profiles', join(PROJECT_ROOT, 'customer-profiles'), '--out', join(root, 'out'), '--db', 'sqlite:firstpass.sqlite'], { cwd: join(root, 'work'), env: { HOME: join(root, 'home'), XDG_STATE_HOME: state } });
+  const named = firstpass(
+    [
+      'render',
+      join(PROJECT_ROOT, BRIGHTWATER),
+      '--profiles',
+      join(PROJECT_ROOT, 'customer-profiles'),
+      '--out',
+      join(root, 'out'),
+      '--db',
+      'sqlite:firstpass.sqlite',
+    ],
+    { cwd: join(root, 'work'), env: { HOME: join(root, 'home'), XDG_STATE_HOME: state } },
+  );
   assert.equal(named.status, 0, named.stderr);
 });

@@ -52,7 +52,10 @@ test('a last-result memo keeps only the key asked last, so asking again in a row
   assert.deepEqual(computed, ['EUR', 'JP', 'EUR']);
   // undefined is a key like any other, not "nothing asked yet".
   const optional = new LastResult<string | undefined, string>();
-  assert.equal(optional.get(undefined, (key) => `[${String(key)}]`), '[undefined]');
+  assert.equal(
+    optional.get(undefined, (key) => `[${String(key)}]`),
+    '[undefined]',
+  );
 });
 
 test('a last-pair memo keeps only the pair asked last: the same first key with another second is computed again', () => {

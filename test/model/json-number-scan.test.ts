@@ -25,29 +25,86 @@ interface Generated {
 }
 
 const NUMBER_TEXTS = [
-  '0', '-0', '1', '-1', '7', '42', '1000', '12.50', '12.5', '0.10', '-0.0', '100.000', '3.14159',
-  '1e400', '-1e400', '1E400', '1e-400', '1e5', '1E5', '1e+5', '1E-5', '2.5e-10', '6.02E+23', '-0e0', '0E-0',
-  '123456789012345678901234567890', '-999999999999999999999999999999.999', '9007199254740993',
-  '0.000000000000000000000000000001', '5e-324', '1.7976931348623157e308', '4294967295', '0.1e1',
+  '0',
+  '-0',
+  '1',
+  '-1',
+  '7',
+  '42',
+  '1000',
+  '12.50',
+  '12.5',
+  '0.10',
+  '-0.0',
+  '100.000',
+  '3.14159',
+  '1e400',
+  '-1e400',
+  '1E400',
+  '1e-400',
+  '1e5',
+  '1E5',
+  '1e+5',
+  '1E-5',
+  '2.5e-10',
+  '6.02E+23',
+  '-0e0',
+  '0E-0',
+  '123456789012345678901234567890',
+  '-999999999999999999999999999999.999',
+  '9007199254740993',
+  '0.000000000000000000000000000001',
+  '5e-324',
+  '1.7976931348623157e308',
+  '4294967295',
+  '0.1e1',
 ];
 
 /** A random number token: one of the hand-picked shapes, or digits built on the spot. Its expected reading is itself. */
 function numberText(random: () => number): string {
   if (random() < 0.6) return NUMBER_TEXTS[Math.floor(random() * NUMBER_TEXTS.length)] as string;
   const digits = (count: number): string => Array.from({ length: count }, () => String(Math.floor(random() * 10))).join('');
-  let text = (random() < 0.3 ? '-' : '') + (random() < 0.2 ? '0' : String(1 + Math.floor(random() * 9)) + digits(Math.floor(random() * 35)));
+  let text =
+    (random() < 0.3 ? '-' : '') + (random() < 0.2 ? '0' : String(1 + Math.floor(random() * 9)) + digits(Math.floor(random() * 35)));
   if (random() < 0.5) text += `.${digits(1 + Math.floor(random() * 12))}`;
-  if (random() < 0.3) text += `${random() < 0.5 ? 'e' : 'E'}${['', '+', '-'][Math.floor(random() * 3)]}${digits(1 + Math.floor(random() * 3))}`;
+  if (random() < 0.3)
+    text += `${random() < 0.5 ? 'e' : 'E'}${['', '+', '-'][Math.floor(random() * 3)]}${digits(1 + Math.floor(random() * 3))}`;
   return text;
 }
 
 /** Pieces of strings as written in JSON and as read: look-alike numbers, escapes, structure characters, unicode. */
 const STRING_PIECES: readonly (readonly [string, string])[] = [
-  ['abc', 'abc'], ['12.50', '12.50'], ['-0', '-0'], ['1e400', '1e400'], [' 3 ', ' 3 '], ['0', '0'],
-  ['\\"', '"'], ['\\\\', '\\'], ['\\u0022', '"'], ['\\u005c', '\\'], ['\\/', '/'], ['\\n', '\n'], ['\\t', '\t'],
-  ['\\r\\n', '\r\n'], ['\\b\\f', '\b\f'], ['\\u0000', '\u0000'], ['\\\\\\"', '\\"'], ['\\\\\\\\', '\\\\'],
-  [':', ':'], [',', ','], ['{', '{'], ['}', '}'], ['[', '['], [']', ']'], ['\\": 2, \\"', '": 2, "'],
-  ['é', 'é'], ['€', '€'], ['😀', '😀'], ['\\ud83d\\ude00', '😀'], ['\\u00e9', 'é'], ['日本', '日本'],
+  ['abc', 'abc'],
+  ['12.50', '12.50'],
+  ['-0', '-0'],
+  ['1e400', '1e400'],
+  [' 3 ', ' 3 '],
+  ['0', '0'],
+  ['\\"', '"'],
+  ['\\\\', '\\'],
+  ['\\u0022', '"'],
+  ['\\u005c', '\\'],
+  ['\\/', '/'],
+  ['\\n', '\n'],
+  ['\\t', '\t'],
+  ['\\r\\n', '\r\n'],
+  ['\\b\\f', '\b\f'],
+  ['\\u0000', '\u0000'],
+  ['\\\\\\"', '\\"'],
+  ['\\\\\\\\', '\\\\'],
+  [':', ':'],
+  [',', ','],
+  ['{', '{'],
+  ['}', '}'],
+  ['[', '['],
+  [']', ']'],
+  ['\\": 2, \\"', '": 2, "'],
+  ['é', 'é'],
+  ['€', '€'],
+  ['😀', '😀'],
+  ['\\ud83d\\ude00', '😀'],
+  ['\\u00e9', 'é'],
+  ['日本', '日本'],
 ];
 
 function stringToken(random: () => number): readonly [string, string] {
@@ -64,8 +121,17 @@ function stringToken(random: () => number): readonly [string, string] {
 
 /** Keys JavaScript orders differently from the text ("0", "12", "\u0031"), and keys it must not (near misses). */
 const TRICKY_KEYS: readonly (readonly [string, string])[] = [
-  ['"0"', '0'], ['"12"', '12'], ['"4294967294"', '4294967294'], ['"4294967295"', '4294967295'], ['"01"', '01'],
-  ['"-1"', '-1'], ['"1.5"', '1.5'], ['"\\u0031"', '1'], ['"\\u0032x"', '2x'], ['"__proto__"', '__proto__'], ['"constructor"', 'constructor'],
+  ['"0"', '0'],
+  ['"12"', '12'],
+  ['"4294967294"', '4294967294'],
+  ['"4294967295"', '4294967295'],
+  ['"01"', '01'],
+  ['"-1"', '-1'],
+  ['"1.5"', '1.5'],
+  ['"\\u0031"', '1'],
+  ['"\\u0032x"', '2x'],
+  ['"__proto__"', '__proto__'],
+  ['"constructor"', 'constructor'],
 ];
 
 interface Options {
@@ -101,7 +167,8 @@ function generateValue(random: () => number, depth: number, options: Options): G
   for (let index = 0; index < count; index += 1) {
     let key = stringToken(random);
     if (options.trickyKeys && random() < 0.25) key = TRICKY_KEYS[Math.floor(random() * TRICKY_KEYS.length)] as readonly [string, string];
-    else if (options.trickyKeys && members.length > 0 && random() < 0.2) key = (members[Math.floor(random() * members.length)] as (typeof members)[number]).key;
+    else if (options.trickyKeys && members.length > 0 && random() < 0.2)
+      key = (members[Math.floor(random() * members.length)] as (typeof members)[number]).key;
     else if (!options.trickyKeys) key = [`"k${index}${key[0].slice(1)}`, `k${index}${key[1]}`];
     members.push({ key, value: generateValue(random, depth + 1, options) });
   }
@@ -129,16 +196,25 @@ test('hand-written documents: every number is read exactly as written, by the fa
     ['{"quantity": 12.50}', { quantity: '12.50' }],
     ['{"a": 1e400, "b": -1e400, "c": 1E-400}', { a: '1e400', b: '-1e400', c: '1E-400' }],
     ['{"zero": -0, "also": -0.0, "exp": -0e0}', { zero: '-0', also: '-0.0', exp: '-0e0' }],
-    ['{"big": 123456789012345678901234567890, "safe": 9007199254740993}', { big: '123456789012345678901234567890', safe: '9007199254740993' }],
+    [
+      '{"big": 123456789012345678901234567890, "safe": 9007199254740993}',
+      { big: '123456789012345678901234567890', safe: '9007199254740993' },
+    ],
     ['{"e": [1e5, 1E5, 1e+5, 1E-5, 2.5e-10, 6.02E+23]}', { e: ['1e5', '1E5', '1e+5', '1E-5', '2.5e-10', '6.02E+23'] }],
     ['[1, "2", 3.0, "4.0", [5, [6.00]], {"x": 7}]', ['1', '2', '3.0', '4.0', ['5', ['6.00']], { x: '7' }]],
     ['{"s": "12.50", "n": 12.50, "t": "\\"1\\": 2", "m": 3}', { s: '12.50', n: '12.50', t: '"1": 2', m: '3' }],
     ['{"a\\\\": 1.10, "b\\"": 2.20, "c\\u0022": 3.30, "d\\\\\\"": 4.40}', { 'a\\': '1.10', 'b"': '2.20', 'c"': '3.30', 'd\\"': '4.40' }],
     ['{"s": "ends in a backslash \\\\", "n": 0.50}', { s: 'ends in a backslash \\', n: '0.50' }],
-    ['{"empty": {}, "none": [], "deep": [[{}], [[]], {"x": {}}], "n": 1.0}', { empty: {}, none: [], deep: [[{}], [[]], { x: {} }], n: '1.0' }],
+    [
+      '{"empty": {}, "none": [], "deep": [[{}], [[]], {"x": {}}], "n": 1.0}',
+      { empty: {}, none: [], deep: [[{}], [[]], { x: {} }], n: '1.0' },
+    ],
     ['{"ünïcødé 😀": 1.50, "日本": [2.50], "\\ud83d\\ude00": 3.50}', { 'ünïcødé 😀': '1.50', 日本: ['2.50'], '😀': '3.50' }],
     ['{"\\u0041": 1.50, "\\"1\\"": 2.50, "\\u003a": 3.50}', { A: '1.50', '"1"': '2.50', ':': '3.50' }],
-    ['{"__proto__": 1.5, "constructor": 2.5}', Object.defineProperty({ constructor: '2.5' }, '__proto__', { value: '1.5', writable: true, enumerable: true, configurable: true })],
+    [
+      '{"__proto__": 1.5, "constructor": 2.5}',
+      Object.defineProperty({ constructor: '2.5' }, '__proto__', { value: '1.5', writable: true, enumerable: true, configurable: true }),
+    ],
     [' \n\t12.50\r\n', '12.50'],
     ['-0', '-0'],
   ];
@@ -148,7 +224,10 @@ test('hand-written documents: every number is read exactly as written, by the fa
     assert.notEqual(fastPath(text), undefined, `the fast path must take ${text}`);
   }
   // "__proto__" must be an own property on both paths, never the object's prototype.
-  for (const value of [parseJsonText('{"__proto__": {"polluted": 1}, "n": 2}', 'p.json'), valueWithNumbersAsTextByTree('{"__proto__": {"polluted": 1}, "n": 2}')] as Record<string, unknown>[]) {
+  for (const value of [
+    parseJsonText('{"__proto__": {"polluted": 1}, "n": 2}', 'p.json'),
+    valueWithNumbersAsTextByTree('{"__proto__": {"polluted": 1}, "n": 2}'),
+  ] as Record<string, unknown>[]) {
     assert.equal(Object.getPrototypeOf(value), Object.prototype);
     assert.equal(value.polluted, undefined);
     assert.deepEqual(Object.keys(value), ['__proto__', 'n']);
@@ -201,7 +280,10 @@ test('with an enumerable property on Object.prototype the fast path declines, an
   Object.defineProperty(Object.prototype, 'polluted', { value: 1, enumerable: true, configurable: true });
   try {
     assert.equal(fastPath('{"b": 1.0}'), undefined);
-    assert.deepEqual(Object.entries(parseJsonText(text, 'case.json') as object), [['a', '1.00'], ['b', '1.0']]);
+    assert.deepEqual(Object.entries(parseJsonText(text, 'case.json') as object), [
+      ['a', '1.00'],
+      ['b', '1.0'],
+    ]);
   } finally {
     delete (Object.prototype as Record<string, unknown>).polluted;
   }

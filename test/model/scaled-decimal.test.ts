@@ -13,11 +13,49 @@ import { seededRandom } from '../support/corpus.js';
  */
 
 const EDGE_CASES = [
-  '0', '-0', '+0', '0.00', '-0.00', '.5', '5.', '+.5', '-.5', '007.50', '-007.50',
-  '0.005', '-0.005', '0.015', '0.0049999', '2.5', '-2.5', '0.5', '1.45', '1.4449', '99.995', '-99.995',
-  '123456789012345', '-123456789012345', '999999999999999', '1234567890123456', '9007199254740991', '9007199254740993',
-  '0.000000000000000000001', '0.00000000000000000001', '1e5', '12,50', '', '.', '-', '+', '1.2.3', ' 1', 'NaN', 'Infinity',
-  '123456789012345678901234567890.123456789', '-98765432109876543210.5', '0.1234567890123456789012345',
+  '0',
+  '-0',
+  '+0',
+  '0.00',
+  '-0.00',
+  '.5',
+  '5.',
+  '+.5',
+  '-.5',
+  '007.50',
+  '-007.50',
+  '0.005',
+  '-0.005',
+  '0.015',
+  '0.0049999',
+  '2.5',
+  '-2.5',
+  '0.5',
+  '1.45',
+  '1.4449',
+  '99.995',
+  '-99.995',
+  '123456789012345',
+  '-123456789012345',
+  '999999999999999',
+  '1234567890123456',
+  '9007199254740991',
+  '9007199254740993',
+  '0.000000000000000000001',
+  '0.00000000000000000001',
+  '1e5',
+  '12,50',
+  '',
+  '.',
+  '-',
+  '+',
+  '1.2.3',
+  ' 1',
+  'NaN',
+  'Infinity',
+  '123456789012345678901234567890.123456789',
+  '-98765432109876543210.5',
+  '0.1234567890123456789012345',
 ];
 
 /** Decimal strings of every shape: signs, leading zeros, 0 to 22 decimals, up to 20 integer digits. */
@@ -41,7 +79,11 @@ function assertSameValue(scaled: ScaledDecimal, reference: InstanceType<typeof M
   assert.deepEqual(writings(scaled), writings(reference), what);
   assert.equal(scaled.isZero(), reference.isZero(), `${what}: isZero`);
   for (const places of [0, 2, 3]) {
-    assert.deepEqual(writings(scaled.roundHalfUp(places)), writings(reference.toDecimalPlaces(places, Money.ROUND_HALF_UP)), `${what}: rounded to ${places}`);
+    assert.deepEqual(
+      writings(scaled.roundHalfUp(places)),
+      writings(reference.toDecimalPlaces(places, Money.ROUND_HALF_UP)),
+      `${what}: rounded to ${places}`,
+    );
   }
   assert.deepEqual(writings(scaled.toDecimal()), writings(reference), `${what}: as a Decimal`);
 }
@@ -87,7 +129,11 @@ test('the invoice arithmetic: line amounts, tax per group, sums of many amounts,
     const lineReference = new Money(quantity).times(price).toDecimalPlaces(places, Money.ROUND_HALF_UP);
     assertSameValue(line, lineReference, `${quantity} × ${price} to ${places}`);
     const tax = line.times(ScaledDecimal.from(rate)!).dividedByPowerOfTen(2).roundHalfUp(places);
-    assertSameValue(tax, lineReference.times(rate).dividedBy(100).toDecimalPlaces(places, Money.ROUND_HALF_UP), `tax of ${line.toString()} at ${rate}%`);
+    assertSameValue(
+      tax,
+      lineReference.times(rate).dividedBy(100).toDecimalPlaces(places, Money.ROUND_HALF_UP),
+      `tax of ${line.toString()} at ${rate}%`,
+    );
   }
   let sum = ScaledDecimal.ZERO;
   let sumReference = new Money(0);
@@ -100,18 +146,27 @@ test('the invoice arithmetic: line amounts, tax per group, sums of many amounts,
 });
 
 test('reads decimal.js values (of any Decimal class) and numbers as toDecimal does', () => {
-  for (const value of [new Decimal('12.50'), new Decimal(8), new Money('-0.125'), new Decimal('1e-40'), new Decimal('123456789012345678901234567890')]) {
+  for (const value of [
+    new Decimal('12.50'),
+    new Decimal(8),
+    new Money('-0.125'),
+    new Decimal('1e-40'),
+    new Decimal('123456789012345678901234567890'),
+  ]) {
     assertSameValue(ScaledDecimal.from(value)!, new Money(value), value.toString());
   }
   for (const value of [0, 12.5, -3, 0.1, 1e21]) assertSameValue(ScaledDecimal.from(value)!, toDecimal(value)!, String(value));
-  for (const value of [Number.NaN, Number.POSITIVE_INFINITY, null, undefined, {}, [], true]) assert.equal(ScaledDecimal.from(value), undefined, String(value));
+  for (const value of [Number.NaN, Number.POSITIVE_INFINITY, null, undefined, {}, [], true])
+    assert.equal(ScaledDecimal.from(value), undefined, String(value));
 });
 
 test('isDecimalText accepts exactly what the decimal pattern of the schemas accepts', () => {
   const pattern = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
   const random = seededRandom(4);
   const alphabet = ['0', '1', '9', '.', '-', '+', ' ', 'e', '\n', '٣', ','];
-  const scrambled = Array.from({ length: 5000 }, () => Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''));
+  const scrambled = Array.from({ length: 5000 }, () =>
+    Array.from({ length: Math.floor(random() * 6) }, () => alphabet[Math.floor(random() * alphabet.length)]).join(''),
+  );
   for (const text of [...EDGE_CASES, '1\n', '\n1', '-.', '+.', '..1', '1..', ...scrambled]) {
     assert.equal(isDecimalText(text), pattern.test(text), JSON.stringify(text));
   }

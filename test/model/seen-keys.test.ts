@@ -11,7 +11,8 @@ test('SeenKeys answers as a Map does over 200,000 claims, through many rehashes,
   for (let index = 0; index < 60_000; index += 1) {
     const length = 1 + Math.floor(random() * 14);
     let key = `INV-${index % 997}`;
-    for (let character = 0; character < length; character += 1) key += alphabet[Math.floor(random() * (random() < 0.9 ? 5 : alphabet.length))];
+    for (let character = 0; character < length; character += 1)
+      key += alphabet[Math.floor(random() * (random() < 0.9 ? 5 : alphabet.length))];
     pool.push(key);
   }
   const seen = new SeenKeys();

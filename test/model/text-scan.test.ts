@@ -1,8 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  countDigits, everyCharacterIn, hasIrregularSpacing, isCanonicalMoney, isDecimalText, isShortestDecimal, latin1Table, offsetPastDepth,
-  SCAN_AT_MOST, someCharacterIn,
+  countDigits,
+  everyCharacterIn,
+  hasIrregularSpacing,
+  isCanonicalMoney,
+  isDecimalText,
+  isShortestDecimal,
+  latin1Table,
+  offsetPastDepth,
+  SCAN_AT_MOST,
+  someCharacterIn,
 } from '../../src/model/text-scan.js';
 
 /** Texts of the given characters, of every length up to `longest`, drawn by a seeded generator: the same on every run. */
@@ -38,7 +46,7 @@ test('isShortestDecimal accepts exactly the shortest writing of a decimal of at 
   }
 });
 
-test('isCanonicalMoney accepts exactly an amount as toFixed writes it with the currency\'s decimals, for 0 to 4 of them', () => {
+test("isCanonicalMoney accepts exactly an amount as toFixed writes it with the currency's decimals, for 0 to 4 of them", () => {
   for (let places = 0; places <= 4; places += 1) {
     const pattern = places === 0 ? /^(0|[1-9]\d*)$/ : new RegExp(`^(0|[1-9]\\d*)\\.\\d{${places}}$`);
     for (const text of texts(NUMBER_CHARACTERS, 8, 10_000)) {
@@ -61,7 +69,11 @@ test('everyCharacterIn agrees with the one-character pattern its Latin-1 table w
   const table = latin1Table(character);
   const alphabet = ['A', 'z', '9', ' ', '-', '\u00e9', '\u00ff', '\u0100', '\u20ac', '#', '\u{1f600}'];
   for (const text of texts(alphabet, 10, 10_000)) {
-    assert.equal(everyCharacterIn(table, text), [...text].every((one) => character.test(one)), JSON.stringify(text));
+    assert.equal(
+      everyCharacterIn(table, text),
+      [...text].every((one) => character.test(one)),
+      JSON.stringify(text),
+    );
   }
 });
 

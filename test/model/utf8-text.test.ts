@@ -19,7 +19,7 @@ test('firstInvalidUtf8 agrees with Buffer.isUtf8 and a fatal TextDecoder on wher
     assert.equal(at === -1, isUtf8(bytes), bytes.toString('hex'));
     if (at === -1) continue;
     assert.ok(isUtf8(bytes.subarray(0, at)), `the bytes before ${at} are valid: ${bytes.toString('hex')}`);
-    assert.throws(() => decoder.decode(bytes.subarray(0, at + 4 > bytes.length ? bytes.length : at + 4)), bytes.toString('hex'));
+    assert.throws(() => decoder.decode(bytes.subarray(0, Math.min(at + 4, bytes.length))), bytes.toString('hex'));
   }
 });
 

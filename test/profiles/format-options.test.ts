@@ -24,7 +24,11 @@ async function lint(format: Record<string, unknown>, marker: string) {
   const text = profileText(format);
   const root = tempFolder({ 'globex.json': text });
   const report = await lintProfiles(root);
-  return { problems: report.problems, line: text.split('\n').findIndex((line) => line.includes(marker)) + 1, file: join(root, 'globex.json') };
+  return {
+    problems: report.problems,
+    line: text.split('\n').findIndex((line) => line.includes(marker)) + 1,
+    file: join(root, 'globex.json'),
+  };
 }
 
 test('a mistyped option key is a lint error at its line, naming the nearest known key', async () => {
@@ -55,7 +59,10 @@ test('an X12 profile without its interchange ids is refused by lint: the templat
 });
 
 test('an omit id the template does not have is a lint error at its line, naming the nearest real id', async () => {
-  const { problems, line, file } = await lint({ type: 'cxml', options: { toIdentity: 'AN01', omit: ['comments', 'paymentTerms'] } }, '"paymentTerms"');
+  const { problems, line, file } = await lint(
+    { type: 'cxml', options: { toIdentity: 'AN01', omit: ['comments', 'paymentTerms'] } },
+    '"paymentTerms"',
+  );
   const problem = problems.find((entry) => entry.field === '/format/options/omit/1');
   assert.ok(problem, JSON.stringify(problems));
   assert.deepEqual([problem.location.file, problem.location.line], [file, line]);
@@ -66,25 +73,52 @@ test('an omit id the template does not have is a lint error at its line, naming 
 test('rendering in a format whose required ids the profile lacks is refused, naming the profile, the format and the option', async () => {
   const profiles = new ProfileLibrary(join(PROJECT_ROOT, 'customer-profiles'));
   const { profile } = await profiles.profile('pinecrest-brewing');
-  const [{ document: invoice }] = (await readAllDocuments([join(PROJECT_ROOT, 'examples', 'invoices', 'pinecrest-brewing', 'CP-2611-0414.json')], 'invoice')) as [{ document: Invoice }];
-  await assert.rejects(renderDocument({ invoice, profile, format: 'x12-810', controlNumbers: { interchange: 1, group: 1, transaction: 1 }, now: '2026-11-20T10:00:00Z' }), (error: unknown) => {
-    assert.ok(error instanceof InputError);
-    assert.match(error.message, /pinecrest-brewing/);
-    assert.match(error.message, /x12-810/);
-    assert.match(error.message, /\/format\/options\/senderId/);
-    assert.match(error.message, /\/format\/options\/receiverId/);
-    return true;
-  });
+  const [{ document: invoice }] = (await readAllDocuments(
+    [join(PROJECT_ROOT, 'examples', 'invoices', 'pinecrest-brewing', 'CP-2611-0414.json')],
+    'invoice',
+  )) as [{ document: Invoice }];
+  await assert.rejects(
+    renderDocument({
+      invoice,
+      profile,
+      format: 'x12-810',
+      controlNumbers: { interchange: 1, group: 1, transaction: 1 },
+      now: '2026-11-20T10:00:00Z',
+    }),
+    (error: unknown) => {
+      assert.ok(error instanceof InputError);
+      assert.match(error.message, /pinecrest-brewing/);
+      assert.match(error.message, /x12-810/);
+      assert.match(error.message, /\/format\/options\/senderId/);
+      assert.match(error.message, /\/format\/options\/receiverId/);
+      return true;
+    },
+  );
   // A profile object that never met the schema is held to the same.
   const brightwater = (await profiles.profile('brightwater-home')).profile;
-  const typo = { ...brightwater, format: { type: 'x12-810', options: { senderID: 'CALDERPREC', receiverId: '078451236' } } } as unknown as CustomerProfile;
-  await assert.rejects(renderDocument({ invoice, profile: typo, controlNumbers: { interchange: 1, group: 1, transaction: 1 }, now: '2026-11-20T10:00:00Z' }), /\/format\/options\/senderID is not an option of x12-810; did you mean senderId\?/);
+  const typo = {
+    ...brightwater,
+    format: { type: 'x12-810', options: { senderID: 'CALDERPREC', receiverId: '078451236' } },
+  } as unknown as CustomerProfile;
+  await assert.rejects(
+    renderDocument({ invoice, profile: typo, controlNumbers: { interchange: 1, group: 1, transaction: 1 }, now: '2026-11-20T10:00:00Z' }),
+    /\/format\/options\/senderID is not an option of x12-810; did you mean senderId\?/,
+  );
 });
 
 test('render --format x12-810 for a cXML customer stops with exit 2 and writes nothing', () => {
   const root = tempFolder();
   const out = join(root, 'out');
-  const result = firstpass(['render', 'examples/invoices/meridian-aerospace/CP-2611-0412.json', '--format', 'x12-810', '--out', out, '--db', `sqlite:${join(root, 'fp.sqlite')}`]);
+  const result = firstpass([
+    'render',
+    'examples/invoices/meridian-aerospace/CP-2611-0412.json',
+    '--format',
+    'x12-810',
+    '--out',
+    out,
+    '--db',
+    `sqlite:${join(root, 'fp.sqlite')}`,
+  ]);
   assert.equal(result.status, 2, result.stderr);
   assert.match(result.stderr, /meridian-aerospace/);
   assert.match(result.stderr, /x12-810/);
@@ -95,12 +129,32 @@ test('render --format x12-810 for a cXML customer stops with exit 2 and writes n
 test('colliding separators are refused by lint, naming both options', async () => {
   const x12 = { senderId: 'CALDERPREC', receiverId: '078451236' };
   const cases: [Record<string, unknown>, string, RegExp][] = [
-    [{ type: 'x12-810', options: { ...x12, elementSeparator: '~' } }, '"elementSeparator"', /elementSeparator and segmentTerminator are both "~"/],
-    [{ type: 'x12-810', options: { ...x12, subElementSeparator: '*' } }, '"subElementSeparator"', /elementSeparator and subElementSeparator are both "\*"/],
-    [{ type: 'x12-810', version: '005010', options: { ...x12, repetitionSeparator: '>' } }, '"repetitionSeparator"', /subElementSeparator and repetitionSeparator are both ">"/],
+    [
+      { type: 'x12-810', options: { ...x12, elementSeparator: '~' } },
+      '"elementSeparator"',
+      /elementSeparator and segmentTerminator are both "~"/,
+    ],
+    [
+      { type: 'x12-810', options: { ...x12, subElementSeparator: '*' } },
+      '"subElementSeparator"',
+      /elementSeparator and subElementSeparator are both "\*"/,
+    ],
+    [
+      { type: 'x12-810', version: '005010', options: { ...x12, repetitionSeparator: '>' } },
+      '"repetitionSeparator"',
+      /subElementSeparator and repetitionSeparator are both ">"/,
+    ],
     [{ type: 'x12-810', options: { ...x12, elementSeparator: 'E' } }, '"elementSeparator"', /elementSeparator "E" is a letter or digit/],
-    [{ type: 'edifact-invoic', options: { componentSeparator: '+' } }, '"componentSeparator"', /elementSeparator and componentSeparator are both "\+"/],
-    [{ type: 'edifact-invoic', options: { releaseCharacter: "'" } }, '"releaseCharacter"', /segmentTerminator and releaseCharacter are both "'"/],
+    [
+      { type: 'edifact-invoic', options: { componentSeparator: '+' } },
+      '"componentSeparator"',
+      /elementSeparator and componentSeparator are both "\+"/,
+    ],
+    [
+      { type: 'edifact-invoic', options: { releaseCharacter: "'" } },
+      '"releaseCharacter"',
+      /segmentTerminator and releaseCharacter are both "'"/,
+    ],
     [{ type: 'edifact-invoic', options: { elementSeparator: '.' } }, '"elementSeparator"', /elementSeparator "\." is the decimal mark/],
   ];
   for (const [format, marker, expected] of cases) {
@@ -110,28 +164,75 @@ test('colliding separators are refused by lint, naming both options', async () =
     assert.equal(problem.location.line, line, JSON.stringify(format));
   }
   const empty = await lint({ type: 'edifact-invoic', options: { releaseCharacter: '' } }, '"releaseCharacter"');
-  assert.ok(empty.problems.some((problem) => problem.field === '/format/options/releaseCharacter' && problem.location.line === empty.line), JSON.stringify(empty.problems));
+  assert.ok(
+    empty.problems.some((problem) => problem.field === '/format/options/releaseCharacter' && problem.location.line === empty.line),
+    JSON.stringify(empty.problems),
+  );
 });
 
-test('colliding separators are refused at render too, and a separator in the template\'s fixed text is refused', async () => {
+test("colliding separators are refused at render too, and a separator in the template's fixed text is refused", async () => {
   const profiles = new ProfileLibrary(join(PROJECT_ROOT, 'customer-profiles'));
   const kessler = (await profiles.profile('kessler-automotive')).profile;
-  const [{ document: invoice }] = (await readAllDocuments([join(PROJECT_ROOT, 'examples', 'invoices', 'kessler-automotive', 'CG-2026-10117.json')], 'invoice')) as [{ document: Invoice }];
+  const [{ document: invoice }] = (await readAllDocuments(
+    [join(PROJECT_ROOT, 'examples', 'invoices', 'kessler-automotive', 'CG-2026-10117.json')],
+    'invoice',
+  )) as [{ document: Invoice }];
   for (const options of [{ componentSeparator: '+' }, { releaseCharacter: '' }, { segmentTerminator: ':' }]) {
-    const profile = { ...kessler, format: { ...kessler.format, options: { ...(kessler.format.options as object), ...options } } } as CustomerProfile;
-    await assert.rejects(renderDocument({ invoice, profile, controlNumbers: { interchange: 1, group: 1, transaction: 1 }, now: '2026-11-20T10:00:00Z' }), (error: unknown) => error instanceof InputError && /kessler-automotive/.test(error.message) && /edifact-invoic/.test(error.message), JSON.stringify(options));
+    const profile = {
+      ...kessler,
+      format: { ...kessler.format, options: { ...(kessler.format.options as object), ...options } },
+    } as CustomerProfile;
+    await assert.rejects(
+      renderDocument({ invoice, profile, controlNumbers: { interchange: 1, group: 1, transaction: 1 }, now: '2026-11-20T10:00:00Z' }),
+      (error: unknown) => error instanceof InputError && /kessler-automotive/.test(error.message) && /edifact-invoic/.test(error.message),
+      JSON.stringify(options),
+    );
   }
-  const template = { format: 'x12-810', kind: 'segments', segments: [{ tag: 'REF', elements: ['VR', 'A-1/{{ invoice.invoiceNumber }}', "{{ 'N/A' | unless:invoice.poNumber }}"] }] } as Template;
+  const template = {
+    format: 'x12-810',
+    kind: 'segments',
+    segments: [{ tag: 'REF', elements: ['VR', 'A-1/{{ invoice.invoiceNumber }}', "{{ 'N/A' | unless:invoice.poNumber }}"] }],
+  } as Template;
   const problems = segmentSyntaxProblems({ elementSeparator: '*', subElementSeparator: '/', segmentTerminator: '~' }, template);
-  assert.ok(problems.some((problem) => problem.field === '/format/options/subElementSeparator' && /"\/" appears in the template's fixed text "A-1\/"/.test(problem.message)), JSON.stringify(problems));
-  assert.deepEqual(segmentSyntaxProblems({ elementSeparator: '*', subElementSeparator: '>', segmentTerminator: '~' }, loadTemplate('x12-810', 'invoice')), []);
+  assert.ok(
+    problems.some(
+      (problem) =>
+        problem.field === '/format/options/subElementSeparator' &&
+        /"\/" appears in the template's fixed text "A-1\/"/.test(problem.message),
+    ),
+    JSON.stringify(problems),
+  );
+  assert.deepEqual(
+    segmentSyntaxProblems({ elementSeparator: '*', subElementSeparator: '>', segmentTerminator: '~' }, loadTemplate('x12-810', 'invoice')),
+    [],
+  );
 });
 
 test('the profile schema declares every option each template reads or defaults, with matching types, and nothing else', () => {
-  const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', 'profile.schema.json'), 'utf8')) as { $defs: Record<string, { properties: Record<string, { type?: string; enum?: unknown[] }>; additionalProperties?: boolean }> };
-  const definitions: Record<string, string> = { 'x12-810': 'x12Options', 'edifact-invoic': 'edifactOptions', ubl: 'ublOptions', cxml: 'cxmlOptions', pdf: 'pdfOptions' };
+  const schema = JSON.parse(readFileSync(join(PROJECT_ROOT, 'schemas', 'profile.schema.json'), 'utf8')) as {
+    $defs: Record<string, { properties: Record<string, { type?: string; enum?: unknown[] }>; additionalProperties?: boolean }>;
+  };
+  const definitions: Record<string, string> = {
+    'x12-810': 'x12Options',
+    'edifact-invoic': 'edifactOptions',
+    ubl: 'ublOptions',
+    cxml: 'cxmlOptions',
+    pdf: 'pdfOptions',
+  };
   // Read by the segment writer rather than by a template expression.
-  const readByWriter = new Set(['elementSeparator', 'segmentTerminator', 'subElementSeparator', 'componentSeparator', 'repetitionSeparator', 'releaseCharacter', 'escape', 'lineBreak', 'characterSet', 'omit', 'sharedSecret']);
+  const readByWriter = new Set([
+    'elementSeparator',
+    'segmentTerminator',
+    'subElementSeparator',
+    'componentSeparator',
+    'repetitionSeparator',
+    'releaseCharacter',
+    'escape',
+    'lineBreak',
+    'characterSet',
+    'omit',
+    'sharedSecret',
+  ]);
   for (const [format, name] of Object.entries(definitions)) {
     const declared = schema.$defs[name];
     assert.ok(declared, name);
@@ -153,10 +254,20 @@ test('the profile schema declares every option each template reads or defaults, 
       }
       for (const required of template.requiredOptions ?? []) {
         assert.ok(declared.properties[required], `${format}/${file}: required option ${required} is not declared in $defs/${name}`);
-        assert.equal(template.options?.[required], undefined, `${format}/${file}: required option ${required} must have no placeholder default`);
+        assert.equal(
+          template.options?.[required],
+          undefined,
+          `${format}/${file}: required option ${required} must have no placeholder default`,
+        );
       }
     }
-    for (const option of used) if (option !== 'version' || declared.properties.version) assert.ok(declared.properties[option], `${format}: the templates read options.${option}, which $defs/${name} does not declare`);
-    for (const option of Object.keys(declared.properties)) assert.ok(used.has(option) || readByWriter.has(option), `${format}: $defs/${name} declares ${option}, which no template or writer reads`);
+    for (const option of used)
+      if (option !== 'version' || declared.properties.version)
+        assert.ok(declared.properties[option], `${format}: the templates read options.${option}, which $defs/${name} does not declare`);
+    for (const option of Object.keys(declared.properties))
+      assert.ok(
+        used.has(option) || readByWriter.has(option),
+        `${format}: $defs/${name} declares ${option}, which no template or writer reads`,
+      );
   }
 });

@@ -8,12 +8,16 @@ const units = (text: string): number => [...text].length;
 test('a word wider than the box is cut into pieces that fill it, each on a line of its own; the words around it stay', () => {
   const word = 'x'.repeat(100);
   assert.equal(breakLongWords(word, 30, units), ['x'.repeat(30), 'x'.repeat(30), 'x'.repeat(30), 'x'.repeat(10)].join('\n'));
-  assert.equal(breakLongWords(`see ${word} end`, 30, units), `see ${'x'.repeat(30)}\n${'x'.repeat(30)}\n${'x'.repeat(30)}\n${'x'.repeat(10)} end`);
+  assert.equal(
+    breakLongWords(`see ${word} end`, 30, units),
+    `see ${'x'.repeat(30)}\n${'x'.repeat(30)}\n${'x'.repeat(30)}\n${'x'.repeat(10)} end`,
+  );
 });
 
 test('ordinary text, short words and long words that fit are left to pdfkit untouched', () => {
   const long = 'y'.repeat(SHORT_WORD + 5);
-  for (const text of ['Hose clamp 5/8 inch, stainless', 'z'.repeat(SHORT_WORD), `fits: ${long}`]) assert.equal(breakLongWords(text, 60, units), text);
+  for (const text of ['Hose clamp 5/8 inch, stainless', 'z'.repeat(SHORT_WORD), `fits: ${long}`])
+    assert.equal(breakLongWords(text, 60, units), text);
   // A short word wider than a narrow box is pdfkit's to break, as it always was.
   assert.equal(breakLongWords('w'.repeat(SHORT_WORD), 10, units), 'w'.repeat(SHORT_WORD));
 });
@@ -25,7 +29,10 @@ test('pieces are measured whole (kerning can widen them), a character wider than
   const pieces = breakLongWords(word, 11, kerned).split('\n');
   assert.equal(pieces.join(''), word);
   for (const piece of pieces) assert.ok(kerned(piece) <= 11, `${piece}: ${kerned(piece)}`);
-  assert.deepEqual(breakLongWords('q'.repeat(50), 0.5, units).split('\n'), Array.from({ length: 50 }, () => 'q'));
+  assert.deepEqual(
+    breakLongWords('q'.repeat(50), 0.5, units).split('\n'),
+    Array.from({ length: 50 }, () => 'q'),
+  );
   const faces = breakLongWords('😀'.repeat(50), 7, units).split('\n');
   assert.equal(faces.join(''), '😀'.repeat(50));
   for (const piece of faces) assert.doesNotMatch(piece, /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);

@@ -16,7 +16,12 @@ import { conformanceTool, conformanceToolAvailable } from '../support/conformanc
 import { assertGolden } from '../support/golden.js';
 
 /** What the template makes of the examples' units that are not UN/CEFACT Recommendation 20 codes. */
-const REC20_UNIT: ReadonlyMap<string, string> = new Map([['HR', 'HUR'], ['CA', 'XCS'], ['PCE', 'H87'], ['EACH', 'EA']]);
+const REC20_UNIT: ReadonlyMap<string, string> = new Map([
+  ['HR', 'HUR'],
+  ['CA', 'XCS'],
+  ['PCE', 'H87'],
+  ['EACH', 'EA'],
+]);
 
 /**
  * cXML InvoiceDetailRequest. Every example invoice that passes our rules is rendered as cXML
@@ -55,7 +60,14 @@ interface Rendered extends Example {
 const profiles = new ProfileLibrary(join(ROOT, 'customer-profiles'));
 
 async function renderCxml(example: Example, profile: CustomerProfile = example.profile): Promise<{ fileName: string; xml: string }> {
-  const document = await renderDocument({ invoice: example.invoice, profile, format: 'cxml', controlNumbers: CONTROL, now: NOW, purchaseOrder: example.purchaseOrder });
+  const document = await renderDocument({
+    invoice: example.invoice,
+    profile,
+    format: 'cxml',
+    controlNumbers: CONTROL,
+    now: NOW,
+    purchaseOrder: example.purchaseOrder,
+  });
   assert.equal(document.format, 'cxml');
   assert.equal(document.mediaType, 'application/xml');
   assert.equal(typeof document.content, 'string');
@@ -67,17 +79,28 @@ let examples: Promise<Example[]> | undefined;
 /** The passing examples (a batch may also hold a failing duplicate, which is not taken), with profile and PO. */
 function passingExamples(): Promise<Example[]> {
   examples ??= (async () => {
-    const expected = (JSON.parse(readFileSync(join(ROOT, 'examples', 'expected-results.json'), 'utf8')) as { invoices: ExpectedResult[] }).invoices.filter((result) => result.ok);
+    const expected = (
+      JSON.parse(readFileSync(join(ROOT, 'examples', 'expected-results.json'), 'utf8')) as { invoices: ExpectedResult[] }
+    ).invoices.filter((result) => result.ok);
     const documents = await readAllDocuments([...new Set(expected.map((result) => join(ROOT, result.file)))], 'invoice');
     const orders = await readAllDocuments([join(ROOT, 'examples', 'purchase-orders')], 'purchase-order');
     return Promise.all(
       expected.map(async (result) => {
-        const found = documents.find((document) => document.source.file === join(ROOT, result.file) && document.source.index === (result.position ?? 1) - 1);
+        const found = documents.find(
+          (document) => document.source.file === join(ROOT, result.file) && document.source.index === (result.position ?? 1) - 1,
+        );
         assert.ok(found, `${result.file} #${result.position ?? 1} not read`);
         const invoice = found.document;
         assert.equal(invoice.invoiceNumber, result.invoiceNumber);
-        const purchaseOrder = orders.find(({ document }) => document.customerId === invoice.customerId && document.poNumber === invoice.poNumber)?.document;
-        return { label: `${result.file}${result.position ? ` #${result.position}` : ''} (${result.invoiceNumber})`, invoice, profile: (await profiles.profile(invoice.customerId)).profile, purchaseOrder };
+        const purchaseOrder = orders.find(
+          ({ document }) => document.customerId === invoice.customerId && document.poNumber === invoice.poNumber,
+        )?.document;
+        return {
+          label: `${result.file}${result.position ? ` #${result.position}` : ''} (${result.invoiceNumber})`,
+          invoice,
+          profile: (await profiles.profile(invoice.customerId)).profile,
+          purchaseOrder,
+        };
       }),
     );
   })();
@@ -90,7 +113,10 @@ after(() => {
 });
 
 /** Render each example into a fresh folder (one file each, for one validator run). */
-async function renderAll(folderPrefix: string, profileFor: (example: Example) => CustomerProfile = (example) => example.profile): Promise<{ directory: string; rendered: Rendered[] }> {
+async function renderAll(
+  folderPrefix: string,
+  profileFor: (example: Example) => CustomerProfile = (example) => example.profile,
+): Promise<{ directory: string; rendered: Rendered[] }> {
   const directory = realpathSync(mkdtempSync(join(tmpdir(), folderPrefix)));
   folders.push(directory);
   const rendered: Rendered[] = [];
@@ -123,7 +149,9 @@ function validate(paths: readonly string[]): { status: number | null; output: st
   return { status: run.status, output, validAgainst };
 }
 
-test('every passing example renders as a cXML InvoiceDetailRequest that the InvoiceDetail DTD accepts, in one validate-cxml run', { timeout: 600_000 }, async (t) => {
+test('every passing example renders as a cXML InvoiceDetailRequest that the InvoiceDetail DTD accepts, in one validate-cxml run', {
+  timeout: 600_000,
+}, async (t) => {
   const { rendered } = await renderCorpus();
   assert.equal(rendered.length, 21, 'examples/expected-results.json lists 21 passing invoices');
   assert.ok(rendered.some((example) => example.invoice.documentType === 'credit-note'));
@@ -132,23 +160,41 @@ test('every passing example renders as a cXML InvoiceDetailRequest that the Invo
   if (!validatorAvailable(t)) return;
   const { status, output, validAgainst } = validate(rendered.map((example) => example.path));
   for (const example of rendered) {
-    assert.match(validAgainst.get(example.path) ?? '', /^cxml\/1\.2\.\d{3}\/InvoiceDetail\.dtd$/, `${example.label} is not valid cXML:\n${output}`);
+    assert.match(
+      validAgainst.get(example.path) ?? '',
+      /^cxml\/1\.2\.\d{3}\/InvoiceDetail\.dtd$/,
+      `${example.label} is not valid cXML:\n${output}`,
+    );
   }
   assert.equal(status, 0, output);
   t.diagnostic(`validate-cxml: ${validAgainst.size} of ${rendered.length} documents valid`);
 });
 
-test('the cXML version is an option: with 1.2.020 every document names that DTD and the validator holds it to exactly that one', { timeout: 600_000 }, async (t) => {
+test('the cXML version is an option: with 1.2.020 every document names that DTD and the validator holds it to exactly that one', {
+  timeout: 600_000,
+}, async (t) => {
   const { rendered } = await renderAll('firstpass-cxml-1.2.020-', (example) => {
     const format = example.profile.format.type === 'cxml' ? example.profile.format : { type: 'cxml' as const };
-    return { ...example.profile, format: { ...format, version: '1.2.020', options: { ...((format.options as Record<string, unknown> | undefined) ?? {}), exemptDetail: false } } } as CustomerProfile;
+    return {
+      ...example.profile,
+      format: {
+        ...format,
+        version: '1.2.020',
+        options: { ...((format.options as Record<string, unknown> | undefined) ?? {}), exemptDetail: false },
+      },
+    } as CustomerProfile;
   });
   for (const example of rendered) {
-    assert.match(example.xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<!DOCTYPE cXML SYSTEM "http:\/\/xml\.cxml\.org\/schemas\/cXML\/1\.2\.020\/InvoiceDetail\.dtd">\n<cXML [^>]*version="1\.2\.020"/, example.label);
+    assert.match(
+      example.xml,
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<!DOCTYPE cXML SYSTEM "http:\/\/xml\.cxml\.org\/schemas\/cXML\/1\.2\.020\/InvoiceDetail\.dtd">\n<cXML [^>]*version="1\.2\.020"/,
+      example.label,
+    );
   }
   if (!validatorAvailable(t)) return;
   const { status, output, validAgainst } = validate(rendered.map((example) => example.path));
-  for (const example of rendered) assert.equal(validAgainst.get(example.path), 'cxml/1.2.020/InvoiceDetail.dtd', `${example.label}:\n${output}`);
+  for (const example of rendered)
+    assert.equal(validAgainst.get(example.path), 'cxml/1.2.020/InvoiceDetail.dtd', `${example.label}:\n${output}`);
   assert.equal(status, 0, output);
 });
 
@@ -204,7 +250,8 @@ function allMoney(value: XmlValue, found: XmlObject[] = []): XmlObject[] {
   if (Array.isArray(value)) for (const item of value) allMoney(item, found);
   else if (isObject(value)) {
     for (const [name, child] of Object.entries(value)) {
-      if (name === 'Money') found.push(...all(value, 'Money').map((money) => (typeof money === 'string' ? { '#': money } : (money as XmlObject))));
+      if (name === 'Money')
+        found.push(...all(value, 'Money').map((money) => (typeof money === 'string' ? { '#': money } : (money as XmlObject))));
       else allMoney(child, found);
     }
   }
@@ -256,7 +303,8 @@ test('read back, each document says what its invoice says: ids, dates, PO, every
       const at = `${label} line ${line.lineNumber ?? index + 1}`;
       const quantity = new Money(line.quantity ?? '0');
       const net = quantity.times(line.unitPrice ?? '0').minus(line.discount ?? '0');
-      if (line.lineAmount !== undefined) assert.equal(fixed(net, currency), fixed(new Money(line.lineAmount), currency), `${at}: the example's own arithmetic`);
+      if (line.lineAmount !== undefined)
+        assert.equal(fixed(net, currency), fixed(new Money(line.lineAmount), currency), `${at}: the example's own arithmetic`);
       nets.push(fixed(net, currency));
       assert.equal(attribute(item, 'invoiceLineNumber'), line.lineNumber ?? String(index + 1), at);
       assert.equal(attribute(item, 'quantity'), (credit ? quantity.negated() : quantity).toFixed(), at);
@@ -290,19 +338,56 @@ test('read back, each document says what its invoice says: ids, dates, PO, every
     assert.ok(details.length > 0, label);
     for (const detail of details) {
       const taxable = new Money(moneyOf(detail, 'TaxableAmount'));
-      assert.equal(moneyOf(detail, 'TaxAmount'), fixed(taxable.times(attribute(detail, 'percentageRate') ?? 'NaN').dividedBy(100), currency), `${label}: tax per rate`);
+      assert.equal(
+        moneyOf(detail, 'TaxAmount'),
+        fixed(taxable.times(attribute(detail, 'percentageRate') ?? 'NaN').dividedBy(100), currency),
+        `${label}: tax per rate`,
+      );
     }
-    assert.equal(fixed(sum(details.map((detail) => moneyOf(detail, 'TaxAmount'))), currency), signed(new Money(invoice.taxTotal ?? '0')), `${label}: tax details add up to the tax total`);
-    assert.equal(fixed(sum(details.map((detail) => moneyOf(detail, 'TaxableAmount'))), currency), signed(sum(nets).plus(sum(charges.map((charge) => charge.amount ?? '0'))).minus(allowances)), `${label}: taxable amounts`);
-    assert.equal(optional(summary, 'ShippingAmount') && moneyOf(summary, 'ShippingAmount'), freight.isZero() ? undefined : signed(freight), label);
-    assert.equal(optional(summary, 'SpecialHandlingAmount') && moneyOf(summary, 'SpecialHandlingAmount'), otherCharges.isZero() ? undefined : signed(otherCharges), label);
-    assert.equal(optional(summary, 'InvoiceDetailDiscount') && moneyOf(summary, 'InvoiceDetailDiscount'), allowances.isZero() ? undefined : signed(allowances), label);
+    assert.equal(
+      fixed(sum(details.map((detail) => moneyOf(detail, 'TaxAmount'))), currency),
+      signed(new Money(invoice.taxTotal ?? '0')),
+      `${label}: tax details add up to the tax total`,
+    );
+    assert.equal(
+      fixed(sum(details.map((detail) => moneyOf(detail, 'TaxableAmount'))), currency),
+      signed(
+        sum(nets)
+          .plus(sum(charges.map((charge) => charge.amount ?? '0')))
+          .minus(allowances),
+      ),
+      `${label}: taxable amounts`,
+    );
+    assert.equal(
+      optional(summary, 'ShippingAmount') && moneyOf(summary, 'ShippingAmount'),
+      freight.isZero() ? undefined : signed(freight),
+      label,
+    );
+    assert.equal(
+      optional(summary, 'SpecialHandlingAmount') && moneyOf(summary, 'SpecialHandlingAmount'),
+      otherCharges.isZero() ? undefined : signed(otherCharges),
+      label,
+    );
+    assert.equal(
+      optional(summary, 'InvoiceDetailDiscount') && moneyOf(summary, 'InvoiceDetailDiscount'),
+      allowances.isZero() ? undefined : signed(allowances),
+      label,
+    );
     const total = new Money(invoice.totalAmount ?? 'NaN');
     assert.equal(moneyOf(summary, 'GrossAmount'), signed(total.plus(allowances)), label);
     assert.equal(moneyOf(summary, 'NetAmount'), signed(total), label);
     assert.equal(moneyOf(summary, 'DueAmount'), signed(total), label);
     // cXML's own arithmetic: gross = subtotal + tax + special handling + shipping; net = gross - discount.
-    assert.equal(signed(sum(nets).plus(invoice.taxTotal ?? '0').plus(otherCharges).plus(freight)), moneyOf(summary, 'GrossAmount'), `${label}: GrossAmount`);
+    assert.equal(
+      signed(
+        sum(nets)
+          .plus(invoice.taxTotal ?? '0')
+          .plus(otherCharges)
+          .plus(freight),
+      ),
+      moneyOf(summary, 'GrossAmount'),
+      `${label}: GrossAmount`,
+    );
 
     const money = allMoney(cxml);
     assert.ok(money.length >= 6 + invoice.lines.length * 5, label);
@@ -342,7 +427,10 @@ test('the Ariba header: network ids from the profile, a deterministic payloadID,
   assert.equal(attribute(cxml, 'payloadID'), '20261120100000.CP-2611-0412@AN01000098765.NetworkID');
   assert.equal(attribute(cxml, 'timestamp'), '2026-11-20T10:00:00+00:00');
   const header = one(cxml, 'Header');
-  const identity = (party: string) => [attribute(one(one(header, party), 'Credential'), 'domain'), text(one(one(one(header, party), 'Credential'), 'Identity'))];
+  const identity = (party: string) => [
+    attribute(one(one(header, party), 'Credential'), 'domain'),
+    text(one(one(one(header, party), 'Credential'), 'Identity')),
+  ];
   assert.deepEqual(identity('From'), ['NetworkID', 'AN01000098765']);
   assert.deepEqual(identity('To'), ['NetworkID', 'AN01000012345']);
   assert.deepEqual(identity('Sender'), ['NetworkID', 'AN01000098765']);

@@ -43,5 +43,11 @@ test('names of one batch never collide, even ignoring case, nor ignoring case wi
   // The same invoice rendered again replaces its own file.
   assert.deepEqual(uniqueFileNames([{ invoiceNumber: 'solo', extension: 'x12' }], ['solo.x12']), ['solo.x12']);
   // Only equal numbers cannot be told apart (the pipeline refuses them before).
-  assert.equal(uniqueFileNames([{ invoiceNumber: 'x/1', extension: 'x12' }, { invoiceNumber: 'x/1', extension: 'x12' }]), undefined);
+  assert.equal(
+    uniqueFileNames([
+      { invoiceNumber: 'x/1', extension: 'x12' },
+      { invoiceNumber: 'x/1', extension: 'x12' },
+    ]),
+    undefined,
+  );
 });

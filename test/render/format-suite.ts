@@ -60,7 +60,10 @@ export function formatSuite(definition: FormatDefinition, harness: FormatHarness
 
     test('renders the examples of its customers to documents with its name, extension and media type', async () => {
       const files = await rendered();
-      assert.ok(files.length > 0, `no customer in customer-profiles/ asks for ${definition.name}: add one with an example, so that the format is tested`);
+      assert.ok(
+        files.length > 0,
+        `no customer in customer-profiles/ asks for ${definition.name}: add one with an example, so that the format is tested`,
+      );
       for (const { label, document } of files) {
         assert.equal(document.format, definition.name, label);
         assert.ok(document.fileName.endsWith(`.${definition.extension}`), `${label}: ${document.fileName}`);

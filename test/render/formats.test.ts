@@ -13,7 +13,8 @@ import { parse as parseX12 } from '../support/x12-reader.js';
 import { formatSuite, type FormatHarness } from './format-suite.js';
 
 /** A document's text: EDIFACT in a Latin-1 character set comes as bytes. */
-const textOf = (document: RenderedDocument): string => (typeof document.content === 'string' ? document.content : Buffer.from(document.content).toString('latin1'));
+const textOf = (document: RenderedDocument): string =>
+  typeof document.content === 'string' ? document.content : Buffer.from(document.content).toString('latin1');
 
 /** Each registered format's outside checker; a format added to the registry without one fails here. */
 const HARNESSES: Readonly<Record<FormatName, FormatHarness>> = {
@@ -46,10 +47,18 @@ const HARNESSES: Readonly<Record<FormatName, FormatHarness>> = {
     check(t, files) {
       const tool = conformanceTool('validate-ubl');
       if (!conformanceToolAvailable(t, tool, 'UBL output against the UBL XSD, EN 16931 and Peppol BIS 3 rules')) return;
-      const run = spawnSync(tool, files.map((file) => file.path), { encoding: 'utf8', timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
+      const run = spawnSync(
+        tool,
+        files.map((file) => file.path),
+        { encoding: 'utf8', timeout: 900_000, maxBuffer: 64 * 1024 * 1024 },
+      );
       const output = `${run.stdout}${run.stderr}`;
       const verdicts = [...run.stdout.matchAll(/^RESULT\s+(\S+)\s+fatal=(\d+)/gm)].map((match) => `${match[1]} fatal=${match[2]}`);
-      assert.deepEqual(verdicts, files.map(() => 'VALID fatal=0'), output);
+      assert.deepEqual(
+        verdicts,
+        files.map(() => 'VALID fatal=0'),
+        output,
+      );
       assert.equal(run.status, 0, output);
     },
   },
@@ -59,7 +68,12 @@ const HARNESSES: Readonly<Record<FormatName, FormatHarness>> = {
       if (!conformanceToolAvailable(t, tool, 'cXML output against the InvoiceDetail DTD')) return;
       const run = spawnSync(tool, ['--invoice', ...files.map((file) => file.path)], { encoding: 'utf8', timeout: 600_000 });
       const output = `${run.stdout}${run.stderr}`;
-      for (const { label, path } of files) assert.match(run.stdout, new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: valid against cxml/`, 'm'), `${label}:\n${output}`);
+      for (const { label, path } of files)
+        assert.match(
+          run.stdout,
+          new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: valid against cxml/`, 'm'),
+          `${label}:\n${output}`,
+        );
       assert.equal(run.status, 0, output);
     },
   },
@@ -69,7 +83,10 @@ const HARNESSES: Readonly<Record<FormatName, FormatHarness>> = {
         assert.ok(document.content instanceof Uint8Array, `${label}: a PDF is bytes`);
         const pdf = await readPdf(document.content);
         assert.ok(pdf.pages >= 1, label);
-        assert.ok(pdf.lines.some((line) => line.cells.some((cell) => cell.text.includes(invoice.invoiceNumber))), `${label}: the invoice number is on the page`);
+        assert.ok(
+          pdf.lines.some((line) => line.cells.some((cell) => cell.text.includes(invoice.invoiceNumber))),
+          `${label}: the invoice number is on the page`,
+        );
       }
     },
   },
@@ -93,13 +110,24 @@ test('each format declares the options the profile schema gives it, and its temp
   const profileSchema = schema<{ $defs: Record<string, unknown> & { format: { allOf: Branch[] } } }>('profile.schema.json');
   for (const name of FORMAT_NAMES) {
     const definition = FORMATS[name];
-    assert.ok(Object.hasOwn(profileSchema.$defs, definition.optionsDefinition), `${name}: the profile schema has no $defs/${definition.optionsDefinition}`);
-    const references = profileSchema.$defs.format.allOf.filter((branch) => branch.if.properties.type.const === name).map((branch) => branch.then.properties?.options?.$ref).filter((ref) => ref !== undefined);
+    assert.ok(
+      Object.hasOwn(profileSchema.$defs, definition.optionsDefinition),
+      `${name}: the profile schema has no $defs/${definition.optionsDefinition}`,
+    );
+    const references = profileSchema.$defs.format.allOf
+      .filter((branch) => branch.if.properties.type.const === name)
+      .map((branch) => branch.then.properties?.options?.$ref)
+      .filter((ref) => ref !== undefined);
     assert.deepEqual(references, [`#/$defs/${definition.optionsDefinition}`], `${name}: the profile schema's options for it`);
     const templates = readdirSync(join(PROJECT_ROOT, 'edi-templates', name)).filter((file) => file.endsWith('.json'));
     assert.ok(templates.length > 0, `${name} has no templates`);
-    for (const file of templates) assert.equal(loadTemplate(name, file.replace(/\.json$/, '')).kind, definition.templateKind, `${name}/${file}`);
-    assert.equal(definition.segmentSyntax !== undefined, definition.templateKind === 'segments', `${name}: a segment format, and only one, says its syntax`);
+    for (const file of templates)
+      assert.equal(loadTemplate(name, file.replace(/\.json$/, '')).kind, definition.templateKind, `${name}/${file}`);
+    assert.equal(
+      definition.segmentSyntax !== undefined,
+      definition.templateKind === 'segments',
+      `${name}: a segment format, and only one, says its syntax`,
+    );
   }
 });
 
@@ -117,5 +145,8 @@ test('the X12 template writes each ISA element at the fixed width the standard g
 test('the --format choices of firstpass render are the registered formats', () => {
   const run = spawnSync(process.execPath, [join(PROJECT_ROOT, 'dist', 'cli', 'main.js'), 'render', '--help'], { encoding: 'utf8' });
   const choices = /choices: ([^)]*)\)/.exec(run.stdout.replace(/\s+/g, ' '))?.[1];
-  assert.deepEqual(choices?.split(',').map((choice) => choice.trim().replace(/"/g, '')), [...FORMAT_NAMES]);
+  assert.deepEqual(
+    choices?.split(',').map((choice) => choice.trim().replace(/"/g, '')),
+    [...FORMAT_NAMES],
+  );
 });

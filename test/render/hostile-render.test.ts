@@ -39,7 +39,10 @@ async function outcome(invoice: Invoice, profile: CustomerProfile, format?: Form
   } catch (error) {
     assert.ok(error instanceof FirstpassError, String(error));
     // Refusals of the input or of the document (exit 2), not faults.
-    assert.ok(['RENDER_REFUSED', 'PROFILE_INVALID', 'TEMPLATE_INVALID', 'INPUT_INVALID'].includes(error.code), `${error.code}: ${error.message}`);
+    assert.ok(
+      ['RENDER_REFUSED', 'PROFILE_INVALID', 'TEMPLATE_INVALID', 'INPUT_INVALID'].includes(error.code),
+      `${error.code}: ${error.message}`,
+    );
     return { refused: error.message };
   }
 }
@@ -54,7 +57,11 @@ function lindenauInvoice(): Invoice {
   return example('stadt-lindenau', 'CG-2026-10121.json');
 }
 
-function validator(t: TestContext, tool: 'validate-ubl' | 'validate-cxml', files: readonly string[]): { status: number | null; output: string } | undefined {
+function validator(
+  t: TestContext,
+  tool: 'validate-ubl' | 'validate-cxml',
+  files: readonly string[],
+): { status: number | null; output: string } | undefined {
   const path = conformanceTool(tool);
   if (!conformanceToolAvailable(t, path, tool)) return undefined;
   const run = spawnSync(path, [...files], { encoding: 'utf8', timeout: 900_000, maxBuffer: 64 * 1024 * 1024 });
@@ -62,7 +69,9 @@ function validator(t: TestContext, tool: 'validate-ubl' | 'validate-cxml', files
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
-test('1. UBL: a currency with 3 or 4 minor units is refused, naming it and why (Peppol amounts carry at most 2 decimals); cXML writes it and its DTD accepts it', { timeout: 600_000 }, async (t) => {
+test('1. UBL: a currency with 3 or 4 minor units is refused, naming it and why (Peppol amounts carry at most 2 decimals); cXML writes it and its DTD accepts it', {
+  timeout: 600_000,
+}, async (t) => {
   const lindenau = await profileOf('stadt-lindenau');
   for (const currency of ['BHD', 'KWD', 'OMR', 'JOD', 'TND', 'LYD', 'IQD', 'CLF']) {
     const message = await refusal({ ...lindenauInvoice(), currency } as Invoice, lindenau, 'ubl');
@@ -87,18 +96,35 @@ test('1. UBL: a currency with 3 or 4 minor units is refused, naming it and why (
 
 test('2. UBL for a customer with no Peppol endpoint (no option, GLN or tax id) is exit 2 naming endpointId/endpointScheme; lint requires them of UBL profiles', async () => {
   const root = tempFolder();
-  const run = firstpass(['render', join(PROJECT_ROOT, 'examples', 'invoices', 'larkspur-health', 'CP-2610-0377--dated-before-po.json'), '--format', 'ubl', '--out', join(root, 'out'), '--db', `sqlite:${join(root, 'fp.sqlite')}`]);
+  const run = firstpass([
+    'render',
+    join(PROJECT_ROOT, 'examples', 'invoices', 'larkspur-health', 'CP-2610-0377--dated-before-po.json'),
+    '--format',
+    'ubl',
+    '--out',
+    join(root, 'out'),
+    '--db',
+    `sqlite:${join(root, 'fp.sqlite')}`,
+  ]);
   assert.equal(run.status, 2, run.stdout + run.stderr);
-  assert.match(run.stderr, /cbc:EndpointID: cac:AccountingCustomerParty has no Peppol endpoint \(PEPPOL-EN16931-R010\): set format.options.endpointId and endpointScheme/);
+  assert.match(
+    run.stderr,
+    /cbc:EndpointID: cac:AccountingCustomerParty has no Peppol endpoint \(PEPPOL-EN16931-R010\): set format.options.endpointId and endpointScheme/,
+  );
   // The seller likewise: no sellerEndpointId, GLN or tax id.
   const lindenau = await profileOf('stadt-lindenau');
   const { sellerEndpointId: _id, sellerEndpointScheme: _scheme, ...buyerOnly } = lindenau.format.options as Record<string, string>;
   const noSeller = { ...lindenau, format: { ...lindenau.format, options: buyerOnly } } as CustomerProfile;
   const invoice = lindenauInvoice();
   const { taxId: _tax, gln: _gln, ...seller } = invoice.seller;
-  assert.match(await refusal({ ...invoice, seller } as Invoice, noSeller, 'ubl'), /cbc:EndpointID: cac:AccountingSupplierParty has no Peppol endpoint \(PEPPOL-EN16931-R020\).*sellerEndpointId and sellerEndpointScheme/);
+  assert.match(
+    await refusal({ ...invoice, seller } as Invoice, noSeller, 'ubl'),
+    /cbc:EndpointID: cac:AccountingSupplierParty has no Peppol endpoint \(PEPPOL-EN16931-R020\).*sellerEndpointId and sellerEndpointScheme/,
+  );
 
-  const report = await lintProfiles(tempFolder({ 'globex.json': { id: 'globex', name: 'Globex', currencies: ['EUR'], format: { type: 'ubl' }, channel: CHANNEL } }));
+  const report = await lintProfiles(
+    tempFolder({ 'globex.json': { id: 'globex', name: 'Globex', currencies: ['EUR'], format: { type: 'ubl' }, channel: CHANNEL } }),
+  );
   for (const option of ['endpointId', 'endpointScheme']) {
     const problem = report.problems.find((entry) => entry.field === `/format/options/${option}`);
     assert.ok(problem, JSON.stringify(report.problems));
@@ -114,9 +140,15 @@ test('3. EDIFACT INVOIC holds unit, country and currency to closed lists: XYZ, c
   const line = invoice.lines[0];
   assert.ok(line);
   for (const unit of ['XYZ-BAD', 'constructor', 'XYZ1']) {
-    assert.match(await refusal({ ...invoice, lines: [{ ...line, unitOfMeasure: unit }] } as Invoice, kessler), new RegExp(`QTY C186 6411.*"${unit}"`));
+    assert.match(
+      await refusal({ ...invoice, lines: [{ ...line, unitOfMeasure: unit }] } as Invoice, kessler),
+      new RegExp(`QTY C186 6411.*"${unit}"`),
+    );
   }
-  assert.match(await refusal({ ...invoice, buyer: { ...invoice.buyer, address: { ...invoice.buyer.address, country: 'XX' } } } as Invoice, kessler), /NAD\+BY country.*"XX"/);
+  assert.match(
+    await refusal({ ...invoice, buyer: { ...invoice.buyer, address: { ...invoice.buyer.address, country: 'XX' } } } as Invoice, kessler),
+    /NAD\+BY country.*"XX"/,
+  );
   assert.match(await refusal({ ...invoice, currency: 'EUX' } as Invoice, kessler), /CUX.*6345.*"EUX"/);
   assert.ok((await outcome(invoice, kessler)).written);
 });
@@ -136,15 +168,27 @@ const EDIFACT_IDS = { senderId: '4068194000004', senderQualifier: '14', recipien
 test('4. separators: newline twice, non-ASCII, NUL and other controls are refused by lint and at render; a newline terminator alone still works', async () => {
   for (const [type, separators, expected] of HOSTILE_SEPARATORS) {
     const options = { ...(type === 'x12-810' ? X12_IDS : EDIFACT_IDS), ...separators };
-    const report = await lintProfiles(tempFolder({ 'globex.json': { id: 'globex', name: 'Globex', currencies: ['USD'], format: { type, options }, channel: CHANNEL } }));
-    assert.ok(report.problems.some((problem) => expected.test(problem.message)), `${type} ${JSON.stringify(separators)}: ${JSON.stringify(report.problems)}`);
+    const report = await lintProfiles(
+      tempFolder({ 'globex.json': { id: 'globex', name: 'Globex', currencies: ['USD'], format: { type, options }, channel: CHANNEL } }),
+    );
+    assert.ok(
+      report.problems.some((problem) => expected.test(problem.message)),
+      `${type} ${JSON.stringify(separators)}: ${JSON.stringify(report.problems)}`,
+    );
     const base = await profileOf(type === 'x12-810' ? 'brightwater-home' : 'kessler-automotive');
-    const invoice = type === 'x12-810' ? example('brightwater-home', 'CP-2611-0409.json') : example('kessler-automotive', 'CG-2026-10117.json');
-    const profile = { ...base, format: { ...base.format, options: { ...(base.format.options as object), ...separators } } } as CustomerProfile;
+    const invoice =
+      type === 'x12-810' ? example('brightwater-home', 'CP-2611-0409.json') : example('kessler-automotive', 'CG-2026-10117.json');
+    const profile = {
+      ...base,
+      format: { ...base.format, options: { ...(base.format.options as object), ...separators } },
+    } as CustomerProfile;
     assert.match(await refusal(invoice, profile), expected, JSON.stringify(separators));
   }
   const brightwater = await profileOf('brightwater-home');
-  const newline = { ...brightwater, format: { ...brightwater.format, options: { ...(brightwater.format.options as object), segmentTerminator: '\n' } } } as CustomerProfile;
+  const newline = {
+    ...brightwater,
+    format: { ...brightwater.format, options: { ...(brightwater.format.options as object), segmentTerminator: '\n' } },
+  } as CustomerProfile;
   assert.ok((await outcome(example('brightwater-home', 'CP-2611-0409.json'), newline)).written);
 });
 
@@ -159,7 +203,9 @@ test('5. an id of only spaces is a lint error with a message an editor shows: X1
     ['cxml', { toIdentity: 'AN01', fromDomain: ' ' }, 'fromDomain'],
   ];
   for (const [type, options, option] of cases) {
-    const report = await lintProfiles(tempFolder({ 'globex.json': { id: 'globex', name: 'Globex', currencies: ['USD'], format: { type, options }, channel: CHANNEL } }));
+    const report = await lintProfiles(
+      tempFolder({ 'globex.json': { id: 'globex', name: 'Globex', currencies: ['USD'], format: { type, options }, channel: CHANNEL } }),
+    );
     const problem = report.problems.find((entry) => entry.field === `/format/options/${option}`);
     assert.ok(problem, `${type} ${option}: ${JSON.stringify(report.problems)}`);
     assert.match(problem.message, /must contain a character other than a space/, problem.message);
@@ -167,7 +213,17 @@ test('5. an id of only spaces is a lint error with a message an editor shows: X1
 });
 
 test('6. a template must serve the document type: a credit-note template for an invoice is refused by lint and at render; a credit note keeps its own template', async () => {
-  const report = await lintProfiles(tempFolder({ 'globex.json': { id: 'globex', name: 'Globex', currencies: ['USD'], format: { type: 'cxml', template: 'credit-note', options: { toIdentity: 'AN01' } }, channel: CHANNEL } }));
+  const report = await lintProfiles(
+    tempFolder({
+      'globex.json': {
+        id: 'globex',
+        name: 'Globex',
+        currencies: ['USD'],
+        format: { type: 'cxml', template: 'credit-note', options: { toIdentity: 'AN01' } },
+        channel: CHANNEL,
+      },
+    }),
+  );
   const problem = report.problems.find((entry) => entry.field === '/format/template');
   assert.ok(problem, JSON.stringify(report.problems));
   assert.match(problem.message, /credit-note.*does not serve invoices/);
@@ -176,7 +232,12 @@ test('6. a template must serve the document type: a credit-note template for an 
   assert.match(await refusal(example('larkspur-health', 'CP-2610-0402.json'), profile), /credit-note.*serves credit-note.*not invoice/);
   // The profile's template is the invoice one: a credit note is written with the format's credit-note template.
   const invoiceTemplate = { ...larkspur, format: { ...larkspur.format, template: 'invoice' } } as CustomerProfile;
-  const credit = { ...example('larkspur-health', 'CP-2610-0402.json'), invoiceNumber: 'CM-1', documentType: 'credit-note', billingReference: 'CP-2610-0402' } as Invoice;
+  const credit = {
+    ...example('larkspur-health', 'CP-2610-0402.json'),
+    invoiceNumber: 'CM-1',
+    documentType: 'credit-note',
+    billingReference: 'CP-2610-0402',
+  } as Invoice;
   const { written } = await outcome(credit, invoiceTemplate);
   assert.ok(written);
   assert.match(written, /purpose="lineLevelCreditMemo"/);
@@ -202,7 +263,11 @@ test('8. characters XML 1.0 and the PDF cannot carry are refused naming the elem
     const cxml = example('larkspur-health', 'CP-2610-0402.json');
     const line = cxml.lines[0];
     assert.ok(line);
-    assert.match(await refusal({ ...cxml, lines: [{ ...line, description: `Gloves${bad}` }] } as Invoice, larkspur), /Description.*XML 1\.0/, shown);
+    assert.match(
+      await refusal({ ...cxml, lines: [{ ...line, description: `Gloves${bad}` }] } as Invoice, larkspur),
+      /Description.*XML 1\.0/,
+      shown,
+    );
     if (bad === '\uFFFE' || bad === '\uFFFF') continue;
     const pdf = example('pinecrest-brewing', readPinecrest());
     const pdfLine = pdf.lines[0];
@@ -214,7 +279,9 @@ test('8. characters XML 1.0 and the PDF cannot carry are refused naming the elem
 });
 
 function readPinecrest(): string {
-  const files = spawnSync('ls', [join(PROJECT_ROOT, 'examples', 'invoices', 'pinecrest-brewing')], { encoding: 'utf8' }).stdout.split('\n').filter((name) => name.endsWith('.json'));
+  const files = spawnSync('ls', [join(PROJECT_ROOT, 'examples', 'invoices', 'pinecrest-brewing')], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter((name) => name.endsWith('.json'));
   const file = files.find((name) => !name.includes('--')) ?? files[0];
   assert.ok(file);
   return file;

@@ -114,14 +114,23 @@ function tableRows(pdf: ReadPdf): TableRow[] {
     };
     // A line belongs to the table while each of its cells stands in a column: flush with the
     // header's left edge, or with its right edge (numbers are right-aligned).
-    const inColumns = (line: Line) => line.cells.every((cell) => [...header.columns.values()].some((column) => Math.abs(cell.x - column.x) < 1 || Math.abs(cell.right - column.right) < 1));
+    const inColumns = (line: Line) =>
+      line.cells.every((cell) =>
+        [...header.columns.values()].some((column) => Math.abs(cell.x - column.x) < 1 || Math.abs(cell.right - column.right) < 1),
+      );
     for (const line of body) {
       if (!inColumns(line)) break;
       const first = line.cells[0];
       const inDescription = line.cells.find((cell) => Math.abs(cell.x - description.x) < 1);
       if (first && Math.abs(first.x - hash.x) < 1) {
         finish();
-        current = { page: line.page, number: first.text, parts: inDescription ? [inDescription.text] : [], size: inDescription?.size ?? 0, cells: line.cells };
+        current = {
+          page: line.page,
+          number: first.text,
+          parts: inDescription ? [inDescription.text] : [],
+          size: inDescription?.size ?? 0,
+          cells: line.cells,
+        };
       } else if (current && inDescription && Math.abs(inDescription.size - current.size) < 0.01) {
         current.parts.push(inDescription.text); // a wrapped description (details are set smaller)
       }
@@ -139,7 +148,10 @@ function lineNumberOf(invoice: Invoice, index: number): string {
 function assertReadsAsInvoice(pdf: ReadPdf, invoice: Invoice, what: string): void {
   const totals = invoiceTotals(invoice);
   const creditNote = invoice.documentType === 'credit-note';
-  assert.ok(findLine(pdf, (cells) => cells.includes(creditNote ? 'Credit note' : 'Invoice')), `${what}: title`);
+  assert.ok(
+    findLine(pdf, (cells) => cells.includes(creditNote ? 'Credit note' : 'Invoice')),
+    `${what}: title`,
+  );
   assertField(pdf, creditNote ? 'Credit note number' : 'Invoice number', invoice.invoiceNumber, what);
   assertField(pdf, 'Issue date', invoice.issueDate, what);
   if (invoice.dueDate) assertField(pdf, 'Due date', invoice.dueDate, what);
@@ -147,11 +159,18 @@ function assertReadsAsInvoice(pdf: ReadPdf, invoice: Invoice, what: string): voi
   if (invoice.buyerReference) assertField(pdf, 'Buyer reference', invoice.buyerReference, what);
   if (invoice.billingReference) assertField(pdf, 'Credits invoice', invoice.billingReference, what);
   assertField(pdf, 'Currency', invoice.currency, what);
-  assert.ok(blockUnder(pdf, 'BILL TO').startsWith(invoice.buyer.name ?? '(no buyer name)'), `${what}: buyer ${invoice.buyer.name} under BILL TO; read "${blockUnder(pdf, 'BILL TO')}"`);
+  assert.ok(
+    blockUnder(pdf, 'BILL TO').startsWith(invoice.buyer.name ?? '(no buyer name)'),
+    `${what}: buyer ${invoice.buyer.name} under BILL TO; read "${blockUnder(pdf, 'BILL TO')}"`,
+  );
   if (invoice.shipTo?.name) assert.ok(blockUnder(pdf, 'SHIP TO').startsWith(invoice.shipTo.name), `${what}: ship-to`);
 
   const rows = tableRows(pdf);
-  assert.deepEqual(rows.map((row) => row.number), invoice.lines.map((_, index) => lineNumberOf(invoice, index)), `${what}: the table has every line, in order`);
+  assert.deepEqual(
+    rows.map((row) => row.number),
+    invoice.lines.map((_, index) => lineNumberOf(invoice, index)),
+    `${what}: the table has every line, in order`,
+  );
   invoice.lines.forEach((line, index) => {
     const row = rows[index];
     assert.ok(row);
@@ -162,32 +181,45 @@ function assertReadsAsInvoice(pdf: ReadPdf, invoice: Invoice, what: string): voi
     assert.equal(row.under(`Amount ${invoice.currency}`), totals.lineNets[index], `${label}: amount`);
   });
 
-  assert.ok(findLine(pdf, (cells) => cells.length === 2 && cells[0] === 'Lines total' && cells[1] === totals.linesTotal), `${what}: lines total ${totals.linesTotal}`);
+  assert.ok(
+    findLine(pdf, (cells) => cells.length === 2 && cells[0] === 'Lines total' && cells[1] === totals.linesTotal),
+    `${what}: lines total ${totals.linesTotal}`,
+  );
   for (const subtotal of totals.taxSubtotals) {
     const line = findLine(pdf, (cells) => cells.length === 2 && (cells[0] ?? '').endsWith(`${subtotal.rate}% on ${subtotal.taxable}`));
     assert.ok(line, `${what}: a tax line "… ${subtotal.rate}% on ${subtotal.taxable}"`);
     assert.equal(texts(line)[1], subtotal.tax, `${what}: tax at ${subtotal.rate}%`);
   }
-  assert.ok(findLine(pdf, (cells) => cells.length === 2 && cells[0] === 'Total tax' && cells[1] === totals.taxTotal), `${what}: total tax ${totals.taxTotal}`);
+  assert.ok(
+    findLine(pdf, (cells) => cells.length === 2 && cells[0] === 'Total tax' && cells[1] === totals.taxTotal),
+    `${what}: total tax ${totals.taxTotal}`,
+  );
   const totalLabel = `${creditNote ? 'Total credited' : 'Total payable'} (${invoice.currency})`;
   const total = findLine(pdf, (cells) => cells[0] === totalLabel);
   assert.ok(total, `${what}: "${totalLabel}"`);
   assert.deepEqual(texts(total), [totalLabel, totals.payable], `${what}: total`);
   for (let page = 1; page <= pdf.pages; page += 1) {
-    assert.ok(pdf.lines.some((line) => line.page === page && texts(line).at(-1) === `Page ${page} of ${pdf.pages}`), `${what}: "Page ${page} of ${pdf.pages}"`);
+    assert.ok(
+      pdf.lines.some((line) => line.page === page && texts(line).at(-1) === `Page ${page} of ${pdf.pages}`),
+      `${what}: "Page ${page} of ${pdf.pages}"`,
+    );
   }
 }
 
 // --- the examples --------------------------------------------------------------------------
-
-
 
 async function profileOf(invoice: Invoice): Promise<CustomerProfile> {
   return (await profiles.profile(invoice.customerId)).profile;
 }
 
 async function renderPdf(invoice: Invoice, profile?: CustomerProfile): Promise<Uint8Array> {
-  const document = await renderDocument({ invoice, profile: profile ?? (await profileOf(invoice)), format: 'pdf', controlNumbers: CONTROL, now: NOW });
+  const document = await renderDocument({
+    invoice,
+    profile: profile ?? (await profileOf(invoice)),
+    format: 'pdf',
+    controlNumbers: CONTROL,
+    now: NOW,
+  });
   assert.equal(document.format, 'pdf');
   assert.equal(document.mediaType, 'application/pdf');
   assert.match(document.fileName, /\.pdf$/);
@@ -203,7 +235,9 @@ test('every example invoice that passes our rules reads back, as a PDF, with its
 });
 
 test('a credit note is titled and totalled as one, names the invoice it credits and asks for no payment', async () => {
-  const [credit] = (await readAllDocuments([join(ROOT, 'examples/invoices/meridian-aerospace/CM-2611-0031.json')], 'invoice')).map((item) => item.document);
+  const [credit] = (await readAllDocuments([join(ROOT, 'examples/invoices/meridian-aerospace/CM-2611-0031.json')], 'invoice')).map(
+    (item) => item.document,
+  );
   assert.ok(credit && credit.documentType === 'credit-note' && credit.billingReference);
   const pdf = await readPdf(await renderPdf(credit));
   assertReadsAsInvoice(pdf, credit, 'CM-2611-0031');
@@ -213,14 +247,19 @@ test('a credit note is titled and totalled as one, names the invoice it credits 
 });
 
 async function longInvoice(count: number): Promise<Invoice> {
-  const [base] = (await readAllDocuments([join(ROOT, 'examples/invoices/pinecrest-brewing/CP-2611-0414.json')], 'invoice')).map((item) => item.document);
+  const [base] = (await readAllDocuments([join(ROOT, 'examples/invoices/pinecrest-brewing/CP-2611-0414.json')], 'invoice')).map(
+    (item) => item.document,
+  );
   assert.ok(base);
   const { taxTotal: _tax, totalAmount: _total, ...rest } = base;
   const lines = Array.from({ length: count }, (_, index) => {
     const line = base.lines[index % base.lines.length];
     assert.ok(line);
     const { lineAmount: _amount, ...withoutAmount } = line;
-    const description = index % 9 === 4 ? `${line.description}, with a longer explanation of the work that has to wrap onto a second line in the description column` : line.description;
+    const description =
+      index % 9 === 4
+        ? `${line.description}, with a longer explanation of the work that has to wrap onto a second line in the description column`
+        : line.description;
     return { ...withoutAmount, lineNumber: String(index + 1), description, quantity: String((index % 5) + 1) };
   });
   return { ...rest, lines } as Invoice;
@@ -234,12 +273,25 @@ test('a 120-line invoice spans several pages, with the table header on each and 
   const rows = tableRows(pdf);
   const tablePages = Math.max(...rows.map((row) => row.page));
   assert.ok(tablePages >= 3 && tablePages >= pdf.pages - 1, `lines on ${tablePages} of ${pdf.pages} pages`);
-  assert.deepEqual([...new Set(rows.map((row) => row.page))], Array.from({ length: tablePages }, (_, index) => index + 1), 'lines on every page the table spans');
+  assert.deepEqual(
+    [...new Set(rows.map((row) => row.page))],
+    Array.from({ length: tablePages }, (_, index) => index + 1),
+    'lines on every page the table spans',
+  );
   const headers = tableHeaders(pdf);
-  assert.deepEqual(headers.map((header) => header.page), Array.from({ length: tablePages }, (_, index) => index + 1), 'the table header on every page the table spans');
-  for (const header of headers) assert.deepEqual([...header.columns.keys()], ['#', 'Item', 'Description', 'Qty', 'Unit', 'Unit price', 'Amount USD']);
+  assert.deepEqual(
+    headers.map((header) => header.page),
+    Array.from({ length: tablePages }, (_, index) => index + 1),
+    'the table header on every page the table spans',
+  );
+  for (const header of headers)
+    assert.deepEqual([...header.columns.keys()], ['#', 'Item', 'Description', 'Qty', 'Unit', 'Unit price', 'Amount USD']);
   for (let page = 2; page <= pdf.pages; page += 1) {
-    assert.deepEqual(texts(pdf.lines.find((line) => line.page === page) ?? { page, y: 0, cells: [] }), [`Invoice ${invoice.invoiceNumber} (continued)`], `page ${page} starts by saying whose it is`);
+    assert.deepEqual(
+      texts(pdf.lines.find((line) => line.page === page) ?? { page, y: 0, cells: [] }),
+      [`Invoice ${invoice.invoiceNumber} (continued)`],
+      `page ${page} starts by saying whose it is`,
+    );
   }
   // The totals come after the last line, on the last page; nothing is written over the footer.
   const total = findLine(pdf, (cells) => cells[0] === 'Total payable (USD)');
@@ -252,7 +304,9 @@ test('a 120-line invoice spans several pages, with the table header on each and 
 });
 
 test('the same invoice gives the same bytes, dated from the render time, not the clock', async () => {
-  const [invoice] = (await readAllDocuments([join(ROOT, 'examples/invoices/kessler-automotive/CG-2026-10117.json')], 'invoice')).map((item) => item.document);
+  const [invoice] = (await readAllDocuments([join(ROOT, 'examples/invoices/kessler-automotive/CG-2026-10117.json')], 'invoice')).map(
+    (item) => item.document,
+  );
   assert.ok(invoice);
   const first = await renderPdf(invoice);
   await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -265,26 +319,49 @@ test('the same invoice gives the same bytes, dated from the render time, not the
 });
 
 test('text the standard fonts cannot show is written in its closest Latin spelling, never as garbage', async () => {
-  const [base] = (await readAllDocuments([join(ROOT, 'examples/invoices/kessler-automotive/CG-2026-10117.json')], 'invoice')).map((item) => item.document);
+  const [base] = (await readAllDocuments([join(ROOT, 'examples/invoices/kessler-automotive/CG-2026-10117.json')], 'invoice')).map(
+    (item) => item.document,
+  );
   assert.ok(base);
-  const invoice = { ...base, buyer: { ...base.buyer, name: 'Zakłady Łódź Spółka' }, lines: base.lines.map((line, index) => (index === 0 ? { ...line, description: 'Welle Ø 42 mm − 0,02 → Ť-Stück, 5 € (Größe ≥ 3)' } : line)) } as Invoice;
+  const invoice = {
+    ...base,
+    buyer: { ...base.buyer, name: 'Zakłady Łódź Spółka' },
+    lines: base.lines.map((line, index) =>
+      index === 0 ? { ...line, description: 'Welle Ø 42 mm − 0,02 → Ť-Stück, 5 € (Größe ≥ 3)' } : line,
+    ),
+  } as Invoice;
   const pdf = await readPdf(await renderPdf(invoice));
   assert.ok(blockUnder(pdf, 'BILL TO').startsWith('Zaklady Lódz Spólka'), blockUnder(pdf, 'BILL TO'));
   assert.equal(tableRows(pdf)[0]?.description, 'Welle Ø 42 mm - 0,02 -> T-Stück, 5 € (Größe >= 3)');
 });
 
 test("the profile's options: LETTER paper, payment instructions, and a part left out", async () => {
-  const [invoice] = (await readAllDocuments([join(ROOT, 'examples/invoices/pinecrest-brewing/CP-2611-0414.json')], 'invoice')).map((item) => item.document);
-  assert.ok(invoice && invoice.attachments?.length);
+  const [invoice] = (await readAllDocuments([join(ROOT, 'examples/invoices/pinecrest-brewing/CP-2611-0414.json')], 'invoice')).map(
+    (item) => item.document,
+  );
+  assert.ok(invoice?.attachments?.length);
   const profile = await profileOf(invoice);
-  const options = { pageSize: 'LETTER', paymentInstructions: ['Checks payable to Calder Precision Systems, Inc.', 'ACH: First Dayton Bank, routing 041000124, account 77120045'], omit: ['attachments'] };
+  const options = {
+    pageSize: 'LETTER',
+    paymentInstructions: [
+      'Checks payable to Calder Precision Systems, Inc.',
+      'ACH: First Dayton Bank, routing 041000124, account 77120045',
+    ],
+    omit: ['attachments'],
+  };
   const bytes = await renderPdf(invoice, { ...profile, format: { type: 'pdf', options } } as CustomerProfile);
   const pdf = await readPdf(bytes);
   const payment = pdf.lines.findIndex((line) => texts(line)[0] === 'PAYMENT');
   assert.ok(payment > 0, 'a payment section');
-  assert.deepEqual(pdf.lines.slice(payment + 2, payment + 4).map(texts), options.paymentInstructions.map((line) => [line]));
+  assert.deepEqual(
+    pdf.lines.slice(payment + 2, payment + 4).map(texts),
+    options.paymentInstructions.map((line) => [line]),
+  );
   assert.ok(!findLine(pdf, (cells) => cells.includes('ATTACHED')), 'the attachments section left out');
-  assert.ok(findLine((await readPdf(await renderPdf(invoice))), (cells) => cells.includes('ATTACHED')), 'which is there by default');
+  assert.ok(
+    findLine(await readPdf(await renderPdf(invoice)), (cells) => cells.includes('ATTACHED')),
+    'which is there by default',
+  );
   const document = await (await loadPdfJs()).getDocument({ data: bytes.slice(), verbosity: 0 }).promise;
   const viewport = (await document.getPage(1)).getViewport({ scale: 1 });
   assert.deepEqual([viewport.width, viewport.height], [612, 792]);
@@ -292,13 +369,19 @@ test("the profile's options: LETTER paper, payment instructions, and a part left
 });
 
 test('a layout the writer cannot follow is refused with the field at fault', async () => {
-  const template = JSON.parse(readFileSync(join(ROOT, 'edi-templates', 'pdf', 'invoice.json'), 'utf8')) as Template & { pdf: { table: { columns: { width: unknown }[] }; fonts: Record<string, string> } };
+  const template = JSON.parse(readFileSync(join(ROOT, 'edi-templates', 'pdf', 'invoice.json'), 'utf8')) as Template & {
+    pdf: { table: { columns: { width: unknown }[] }; fonts: Record<string, string> };
+  };
   const column = template.pdf.table.columns[0];
   assert.ok(column);
   column.width = 'wide';
   const scope = { invoice: { lines: [] }, now: { iso: NOW } };
   const context = { codes: {}, omit: new Set<string>(), options: {}, invoiceNumber: 'X' };
-  await assert.rejects(writePdf(template, scope, context), (error: unknown) => error instanceof InputError && error.code === 'TEMPLATE_INVALID' && /\/pdf\/table\/columns\/0\/width/.test(error.message));
+  await assert.rejects(
+    writePdf(template, scope, context),
+    (error: unknown) =>
+      error instanceof InputError && error.code === 'TEMPLATE_INVALID' && /\/pdf\/table\/columns\/0\/width/.test(error.message),
+  );
   column.width = 20;
   template.pdf.fonts.regular = '/etc/passwd';
   await assert.rejects(writePdf(template, scope, context), /\/pdf\/fonts\/regular is "\/etc\/passwd"; only the PDF standard fonts/);
@@ -315,7 +398,11 @@ function goldenText(pdf: ReadPdf): string {
   return `${out.join('\n')}\n`;
 }
 
-for (const example of ['pinecrest-brewing/CP-2611-0414.json', 'meridian-aerospace/CM-2611-0031.json', 'kessler-automotive/CG-2026-10117.json']) {
+for (const example of [
+  'pinecrest-brewing/CP-2611-0414.json',
+  'meridian-aerospace/CM-2611-0031.json',
+  'kessler-automotive/CG-2026-10117.json',
+]) {
   test(`golden text: ${example}`, async () => {
     const [invoice] = (await readAllDocuments([join(ROOT, 'examples/invoices', example)], 'invoice')).map((item) => item.document);
     assert.ok(invoice);
@@ -330,7 +417,9 @@ function longWord(length: number, alphabet: string): string {
 }
 
 test('a 20,000-character word (no spaces) in a table cell and in the notes is broken across lines and pages, every character there in order', async () => {
-  const [base] = (await readAllDocuments([join(ROOT, 'examples/invoices/kessler-automotive/CG-2026-10117.json')], 'invoice')).map((item) => item.document);
+  const [base] = (await readAllDocuments([join(ROOT, 'examples/invoices/kessler-automotive/CG-2026-10117.json')], 'invoice')).map(
+    (item) => item.document,
+  );
   assert.ok(base);
   const description = longWord(20_000, 'abcdefghijklm');
   const note = longWord(20_000, 'nopqrstuvwxyz');
@@ -340,5 +429,9 @@ test('a 20,000-character word (no spaces) in a table cell and in the notes is br
   assert.equal(cells.filter((text) => /^[a-m]{3,}$/.test(text)).join(''), description);
   assert.equal(cells.filter((text) => /^[n-z]{3,}$/.test(text)).join(''), note);
   const margin = 54;
-  for (const line of pdf.lines) assert.ok(line.y > margin - 1 || texts(line).at(-1)?.startsWith('Page '), `page ${line.page}: "${texts(line).join(' | ').slice(0, 80)}" runs into the footer`);
+  for (const line of pdf.lines)
+    assert.ok(
+      line.y > margin - 1 || texts(line).at(-1)?.startsWith('Page '),
+      `page ${line.page}: "${texts(line).join(' | ').slice(0, 80)}" runs into the footer`,
+    );
 });

@@ -16,17 +16,26 @@ const PROTOTYPE_NAMES = ['constructor', '__proto__', 'toString', 'hasOwnProperty
 
 test('a template naming an Object.prototype member as a filter is refused when loaded, with file, line and column', () => {
   for (const name of PROTOTYPE_NAMES) {
-    const root = tempFolder({ 'x12-810/sneaky.json': JSON.stringify({ format: 'x12-810', kind: 'segments', segments: [{ tag: 'BIG', elements: [`{{ invoice.invoiceNumber | ${name} }}`] }] }, null, 2) });
-    assert.throws(() => loadTemplate('x12-810', 'sneaky', root), (error: unknown) => {
-      assert.ok(error instanceof InputError, name);
-      assert.equal(error.code, 'TEMPLATE_INVALID');
-      assert.match(error.message, new RegExp(`sneaky\\.json:\\d+:\\d+: /segments/0/elements/0 unknown filter "${name}"`));
-      return true;
+    const root = tempFolder({
+      'x12-810/sneaky.json': JSON.stringify(
+        { format: 'x12-810', kind: 'segments', segments: [{ tag: 'BIG', elements: [`{{ invoice.invoiceNumber | ${name} }}`] }] },
+        null,
+        2,
+      ),
     });
+    assert.throws(
+      () => loadTemplate('x12-810', 'sneaky', root),
+      (error: unknown) => {
+        assert.ok(error instanceof InputError, name);
+        assert.equal(error.code, 'TEMPLATE_INVALID');
+        assert.match(error.message, new RegExp(`sneaky\\.json:\\d+:\\d+: /segments/0/elements/0 unknown filter "${name}"`));
+        return true;
+      },
+    );
   }
 });
 
-test('map and where look data up in the code list\'s own entries only: prototype names map like any unknown code', () => {
+test("map and where look data up in the code list's own entries only: prototype names map like any unknown code", () => {
   const codes = { unit: { EA: 'PCE', '*': 'ZZ' }, plain: { EA: 'PCE' } };
   for (const name of PROTOTYPE_NAMES) {
     assert.equal(fill("{{ u | map:'unit' }}", { scope: { u: name }, codes }), 'ZZ', `${name} through a list with a fallback`);
@@ -39,12 +48,20 @@ test('map and where look data up in the code list\'s own entries only: prototype
 
 test('an invoice whose unit of measure is an Object.prototype name never writes function text into EDIFACT or X12', async () => {
   const profiles = new ProfileLibrary(join(PROJECT_ROOT, 'customer-profiles'));
-  const [{ document: invoice }] = (await readAllDocuments([join(PROJECT_ROOT, 'examples', 'invoices', 'kessler-automotive', 'CG-2026-10117.json')], 'invoice')) as [{ document: Invoice }];
+  const [{ document: invoice }] = (await readAllDocuments(
+    [join(PROJECT_ROOT, 'examples', 'invoices', 'kessler-automotive', 'CG-2026-10117.json')],
+    'invoice',
+  )) as [{ document: Invoice }];
   for (const customer of ['kessler-automotive', 'brightwater-home']) {
     const { profile } = await profiles.profile(customer);
     for (const unit of ['constructor', '__proto__', 'toString']) {
       const sneaky = { ...invoice, lines: invoice.lines.map((line) => ({ ...line, unitOfMeasure: unit })) } as Invoice;
-      const outcome = await renderDocument({ invoice: sneaky, profile, controlNumbers: { interchange: 1, group: 1, transaction: 1 }, now: '2026-11-20T10:00:00Z' }).then(
+      const outcome = await renderDocument({
+        invoice: sneaky,
+        profile,
+        controlNumbers: { interchange: 1, group: 1, transaction: 1 },
+        now: '2026-11-20T10:00:00Z',
+      }).then(
         (document) => Buffer.from(document.content).toString('latin1'),
         (error: unknown) => error,
       );

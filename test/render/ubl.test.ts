@@ -34,7 +34,6 @@ const CONTROL = { interchange: 1001, group: 2001, transaction: 3001 };
 const TAX_CATEGORY: Readonly<Record<string, string>> = { S: 'S', sales: 'S', Z: 'Z', E: 'E', EXEMPT: 'E', AE: 'AE', '': 'O' };
 const UNIT: Readonly<Record<string, string>> = { EA: 'EA', H87: 'H87', HUR: 'HUR', HR: 'HUR', PCE: 'H87', CA: 'XCS' };
 
-
 interface RenderedExample {
   readonly label: string;
   readonly invoice: Invoice;
@@ -45,14 +44,17 @@ interface RenderedExample {
 
 const profiles = new ProfileLibrary(join(ROOT, 'customer-profiles'));
 
-async function renderUbl(invoice: Invoice, profile: CustomerProfile, format: 'ubl' | undefined = 'ubl'): Promise<{ fileName: string; xml: string }> {
+async function renderUbl(
+  invoice: Invoice,
+  profile: CustomerProfile,
+  format: 'ubl' | undefined = 'ubl',
+): Promise<{ fileName: string; xml: string }> {
   const document = await renderDocument({ invoice, profile, format, controlNumbers: CONTROL, now: NOW });
   assert.equal(document.format, 'ubl');
   assert.equal(document.mediaType, 'application/xml');
   assert.equal(typeof document.content, 'string');
   return { fileName: document.fileName, xml: document.content as string };
 }
-
 
 /**
  * An invoice that takes every path of the template the examples do not: a line discount, zero
@@ -84,11 +86,47 @@ const EVERY_PATH: Invoice = {
     address: { lines: ['Markt 1'], city: 'Lindenau', postalCode: '07743', country: 'DE' },
     contact: { name: 'Tobias Reinhardt', email: 'tobias.reinhardt@stadt-lindenau.test', phone: '+49 3641 555 166' },
   },
-  shipTo: { name: 'Bauhof Lindenau', gln: '4012345000009', address: { lines: ['Am Bauhof 4'], city: 'Lindenau', postalCode: '07743', country: 'DE' } },
+  shipTo: {
+    name: 'Bauhof Lindenau',
+    gln: '4012345000009',
+    address: { lines: ['Am Bauhof 4'], city: 'Lindenau', postalCode: '07743', country: 'DE' },
+  },
   lines: [
-    { lineNumber: '10', sku: 'CPG-POL-FX90', description: 'Poller, feststehend, 90 cm', quantity: '10', unitOfMeasure: 'PCE', unitPrice: '12.50', discount: '5.00', lineAmount: '120.00', taxCode: 'S', taxRate: '19' },
-    { lineNumber: '20', sku: 'DOC-MANUAL', description: 'Montageanleitung, gedruckt', quantity: '2', unitOfMeasure: 'EA', unitPrice: '40.00', lineAmount: '80.00', taxCode: 'Z', taxRate: '0' },
-    { lineNumber: '30', sku: 'SVC-TRAINING', description: 'Schulung Bauhofpersonal', quantity: '1', unitOfMeasure: 'HUR', unitPrice: '100.00', lineAmount: '100.00', taxCode: 'E', taxRate: '0', serviceStart: '2026-11-16' },
+    {
+      lineNumber: '10',
+      sku: 'CPG-POL-FX90',
+      description: 'Poller, feststehend, 90 cm',
+      quantity: '10',
+      unitOfMeasure: 'PCE',
+      unitPrice: '12.50',
+      discount: '5.00',
+      lineAmount: '120.00',
+      taxCode: 'S',
+      taxRate: '19',
+    },
+    {
+      lineNumber: '20',
+      sku: 'DOC-MANUAL',
+      description: 'Montageanleitung, gedruckt',
+      quantity: '2',
+      unitOfMeasure: 'EA',
+      unitPrice: '40.00',
+      lineAmount: '80.00',
+      taxCode: 'Z',
+      taxRate: '0',
+    },
+    {
+      lineNumber: '30',
+      sku: 'SVC-TRAINING',
+      description: 'Schulung Bauhofpersonal',
+      quantity: '1',
+      unitOfMeasure: 'HUR',
+      unitPrice: '100.00',
+      lineAmount: '100.00',
+      taxCode: 'E',
+      taxRate: '0',
+      serviceStart: '2026-11-16',
+    },
   ],
   charges: [{ code: 'FREIGHT', description: 'Fracht Stuttgart–Lindenau', amount: '25.00', taxCode: 'S', taxRate: '19' }],
   allowances: [{ code: 'DISCOUNT', amount: '10.00', taxCode: 'S', taxRate: '19' }],
@@ -100,14 +138,23 @@ const EVERY_PATH: Invoice = {
 
 async function bankAccountProfile(): Promise<CustomerProfile> {
   const lindenau = (await profiles.profile('stadt-lindenau')).profile;
-  const options = { ...(lindenau.format.options as Record<string, unknown>), paymentMeansCode: '58', payeeAccountId: 'DE02120300000000202051', payeeAccountName: 'Calder Precision GmbH', payeeBic: 'BYLADEM1001' };
+  const options = {
+    ...(lindenau.format.options as Record<string, unknown>),
+    paymentMeansCode: '58',
+    payeeAccountId: 'DE02120300000000202051',
+    payeeAccountName: 'Calder Precision GmbH',
+    payeeBic: 'BYLADEM1001',
+  };
   return { ...lindenau, format: { ...lindenau.format, options } } as CustomerProfile;
 }
 
 /** A customer that takes UBL (its Peppol endpoint: its US EIN, scheme 9959) and wants Note and Delivery left out. */
 async function omittingProfile(): Promise<CustomerProfile> {
   const meridian = (await profiles.profile('meridian-aerospace')).profile;
-  return { ...meridian, format: { type: 'ubl', options: { endpointId: '75-2214689', endpointScheme: '9959', omit: ['note', 'delivery'] } } } as CustomerProfile;
+  return {
+    ...meridian,
+    format: { type: 'ubl', options: { endpointId: '75-2214689', endpointScheme: '9959', omit: ['note', 'delivery'] } },
+  } as CustomerProfile;
 }
 
 let corpus: Promise<{ directory: string; examples: RenderedExample[]; everyPath: RenderedExample; omitted: RenderedExample[] }> | undefined;
@@ -132,7 +179,13 @@ function renderCorpus() {
     }
     const bankProfile = await bankAccountProfile();
     const rendered = await renderUbl(EVERY_PATH, bankProfile);
-    const everyPath: RenderedExample = { label: `${EVERY_PATH.invoiceNumber} (every path of the template)`, invoice: EVERY_PATH, profile: bankProfile, xml: rendered.xml, path: join(directory, rendered.fileName) };
+    const everyPath: RenderedExample = {
+      label: `${EVERY_PATH.invoiceNumber} (every path of the template)`,
+      invoice: EVERY_PATH,
+      profile: bankProfile,
+      xml: rendered.xml,
+      path: join(directory, rendered.fileName),
+    };
     writeFileSync(everyPath.path, everyPath.xml);
     const profile = await omittingProfile();
     const omitted: RenderedExample[] = [];
@@ -172,7 +225,6 @@ function validateCorpus() {
         current = { valid: false, fatal: [], warnings: [] };
         verdicts.set(line.slice(3), current);
       } else if (!current || line.trim() === '' || /^(ok |rules:|\s+at )/.test(line)) {
-        continue;
       } else if (line.startsWith('RESULT ')) {
         current.valid = /^RESULT\s+VALID\s+fatal=0\b/.test(line);
       } else if (line.startsWith('FATAL ')) {
@@ -190,7 +242,9 @@ function validatorAvailable(t: TestContext): boolean {
   return conformanceToolAvailable(t, VALIDATOR, 'UBL output against the UBL XSD, EN 16931 and Peppol BIS 3 rules');
 }
 
-test('every passing example renders as UBL that validate-ubl accepts: UBL 2.1 XSD, EN 16931 and Peppol BIS 3, one run', { timeout: 900_000 }, async (t) => {
+test('every passing example renders as UBL that validate-ubl accepts: UBL 2.1 XSD, EN 16931 and Peppol BIS 3, one run', {
+  timeout: 900_000,
+}, async (t) => {
   const { examples } = await renderCorpus();
   const { summary } = JSON.parse(readFileSync(join(ROOT, 'examples', 'expected-results.json'), 'utf8')) as { summary: { passed: number } };
   assert.equal(examples.length, summary.passed, 'every invoice that examples/expected-results.json says passes');
@@ -205,11 +259,16 @@ test('every passing example renders as UBL that validate-ubl accepts: UBL 2.1 XS
     assert.ok(verdict.valid, `${example.label} is not VALID:\n${output}`);
     for (const warning of verdict.warnings) t.diagnostic(`${example.invoice.invoiceNumber}: ${warning}`);
     // The Peppol rules ran, not only the EN 16931 ones: the CustomizationID names Peppol BIS 3.
-    assert.match(example.xml, /<cbc:CustomizationID>urn:cen\.eu:en16931:2017#compliant#urn:fdc:peppol\.eu:2017:poacc:billing:3\.0<\/cbc:CustomizationID>/);
+    assert.match(
+      example.xml,
+      /<cbc:CustomizationID>urn:cen\.eu:en16931:2017#compliant#urn:fdc:peppol\.eu:2017:poacc:billing:3\.0<\/cbc:CustomizationID>/,
+    );
   }
   assert.equal(status, 0, output);
   assert.match(output, /rules:\s+EN16931\(\d+ rules fired\), PEPPOL\(\d+ rules fired\)/);
-  t.diagnostic(`validate-ubl accepted ${[...verdicts.values()].filter((verdict) => verdict.valid).length} of ${verdicts.size} documents in one run (${examples.length} examples, 1 invoice for the template's other paths, 2 with elements left out)`);
+  t.diagnostic(
+    `validate-ubl accepted ${[...verdicts.values()].filter((verdict) => verdict.valid).length} of ${verdicts.size} documents in one run (${examples.length} examples, 1 invoice for the template's other paths, 2 with elements left out)`,
+  );
 });
 
 // ------------------------------------------------------------------------------------------ reading UBL back
@@ -231,7 +290,7 @@ interface DomNode {
  * { 'cbc:ID': 'text' }, { '@currencyID': 'EUR', '#': '12.50' }, repeated elements as arrays.
  */
 function parseUbl(xml: string): { rootName: string; namespace: string | null | undefined; root: XmlObject } {
-  const element = (create(xml).root().node as unknown as DomNode);
+  const element = create(xml).root().node as unknown as DomNode;
   return { rootName: element.nodeName, namespace: element.namespaceURI, root: toObject(element) as XmlObject };
 }
 
@@ -253,7 +312,8 @@ function toObject(element: DomNode): unknown {
   for (const child of children) {
     const value = toObject(child);
     const existing = object[child.nodeName];
-    object[child.nodeName] = existing === undefined ? value : Array.isArray(existing) ? [...(existing as unknown[]), value] : [existing, value];
+    object[child.nodeName] =
+      existing === undefined ? value : Array.isArray(existing) ? [...(existing as unknown[]), value] : [existing, value];
   }
   return object;
 }
@@ -319,15 +379,32 @@ test('rendered UBL read back with a real XML parser says what the invoice says, 
     assert.equal(maybeText(root, 'cbc:ProfileID'), 'urn:fdc:peppol.eu:2017:poacc:billing:01:1.0', where('ProfileID'));
     assert.equal(maybeText(root, 'cbc:ID'), invoice.invoiceNumber, where('number'));
     assert.equal(maybeText(root, 'cbc:IssueDate'), invoice.issueDate, where('issue date'));
-    assert.equal(credit ? maybeText(root, 'cac:PaymentMeans', 'cbc:PaymentDueDate') : maybeText(root, 'cbc:DueDate'), invoice.dueDate, where('due date'));
+    assert.equal(
+      credit ? maybeText(root, 'cac:PaymentMeans', 'cbc:PaymentDueDate') : maybeText(root, 'cbc:DueDate'),
+      invoice.dueDate,
+      where('due date'),
+    );
     assert.equal(maybeText(root, credit ? 'cbc:CreditNoteTypeCode' : 'cbc:InvoiceTypeCode'), credit ? '381' : '380', where('type code'));
     assert.equal(maybeText(root, 'cbc:DocumentCurrencyCode'), currency, where('currency'));
     assert.equal(maybeText(root, 'cac:OrderReference', 'cbc:ID'), invoice.poNumber, where('PO number'));
     assert.equal(maybeText(root, 'cbc:Note'), invoice.note, where('note'));
     if (invoice.buyerReference) assert.equal(maybeText(root, 'cbc:BuyerReference'), invoice.buyerReference, where('buyer reference'));
-    if (credit) assert.equal(maybeText(root, 'cac:BillingReference', 'cac:InvoiceDocumentReference', 'cbc:ID'), invoice.billingReference, where('credited invoice'));
-    assert.equal(maybeText(root, 'cac:AccountingSupplierParty', 'cac:Party', 'cac:PartyLegalEntity', 'cbc:RegistrationName'), invoice.seller?.name, where('seller'));
-    assert.equal(maybeText(root, 'cac:AccountingCustomerParty', 'cac:Party', 'cac:PartyLegalEntity', 'cbc:RegistrationName'), invoice.buyer.name, where('buyer'));
+    if (credit)
+      assert.equal(
+        maybeText(root, 'cac:BillingReference', 'cac:InvoiceDocumentReference', 'cbc:ID'),
+        invoice.billingReference,
+        where('credited invoice'),
+      );
+    assert.equal(
+      maybeText(root, 'cac:AccountingSupplierParty', 'cac:Party', 'cac:PartyLegalEntity', 'cbc:RegistrationName'),
+      invoice.seller?.name,
+      where('seller'),
+    );
+    assert.equal(
+      maybeText(root, 'cac:AccountingCustomerParty', 'cac:Party', 'cac:PartyLegalEntity', 'cbc:RegistrationName'),
+      invoice.buyer.name,
+      where('buyer'),
+    );
 
     // Lines: quantity, unit, unit price, net amount, description, item, PO line, tax category.
     const lines = all(root, credit ? 'cac:CreditNoteLine' : 'cac:InvoiceLine');
@@ -335,7 +412,10 @@ test('rendered UBL read back with a real XML parser says what the invoice says, 
     invoice.lines.forEach((line, index) => {
       const rendered = lines[index];
       const here = (what: string) => where(`line ${index + 1} ${what}`);
-      assert.ok(line.lineAmount !== undefined && line.quantity !== undefined && line.unitPrice !== undefined, here('states quantity, price and amount'));
+      assert.ok(
+        line.lineAmount !== undefined && line.quantity !== undefined && line.unitPrice !== undefined,
+        here('states quantity, price and amount'),
+      );
       assert.equal(maybeText(rendered, 'cbc:ID'), line.lineNumber ?? String(index + 1), here('number'));
       const quantity = at(rendered, credit ? 'cbc:CreditedQuantity' : 'cbc:InvoicedQuantity');
       assert.equal(textOf(quantity), line.quantity, here('quantity'));
@@ -350,7 +430,11 @@ test('rendered UBL read back with a real XML parser says what the invoice says, 
       assert.equal(maybeText(rendered, 'cac:InvoicePeriod', 'cbc:EndDate'), line.serviceEnd, here('service end'));
       const category = TAX_CATEGORY[line.taxCode ?? ''];
       assert.ok(category, here(`an expectation for tax code ${line.taxCode}`));
-      assert.equal(maybeText(rendered, 'cac:Item', 'cac:ClassifiedTaxCategory', 'cbc:ID'), category, here(`tax category for ${line.taxCode}`));
+      assert.equal(
+        maybeText(rendered, 'cac:Item', 'cac:ClassifiedTaxCategory', 'cbc:ID'),
+        category,
+        here(`tax category for ${line.taxCode}`),
+      );
       const percent = maybeText(rendered, 'cac:Item', 'cac:ClassifiedTaxCategory', 'cbc:Percent');
       if (category === 'O') assert.equal(percent, undefined, here('no rate outside the scope of VAT'));
       else assert.equal(percent, new Money(line.taxRate ?? 'NaN').toFixed(), here('tax rate'));
@@ -358,11 +442,18 @@ test('rendered UBL read back with a real XML parser says what the invoice says, 
 
     // Document-level charges and allowances.
     const allowanceCharges = all(root, 'cac:AllowanceCharge');
-    const expectedAllowanceCharges = [...(invoice.charges ?? []).map((item) => ({ item, charge: 'true' })), ...(invoice.allowances ?? []).map((item) => ({ item, charge: 'false' }))];
+    const expectedAllowanceCharges = [
+      ...(invoice.charges ?? []).map((item) => ({ item, charge: 'true' })),
+      ...(invoice.allowances ?? []).map((item) => ({ item, charge: 'false' })),
+    ];
     assert.equal(allowanceCharges.length, expectedAllowanceCharges.length, where('allowances and charges'));
     expectedAllowanceCharges.forEach(({ item, charge }, index) => {
       const rendered = allowanceCharges[index];
-      assert.equal(maybeText(rendered, 'cbc:ChargeIndicator'), charge, where(`${item.code} is a ${charge === 'true' ? 'charge' : 'allowance'}`));
+      assert.equal(
+        maybeText(rendered, 'cbc:ChargeIndicator'),
+        charge,
+        where(`${item.code} is a ${charge === 'true' ? 'charge' : 'allowance'}`),
+      );
       assert.equal(amount(rendered, currency, 'cbc:Amount'), item.amount, where(`${item.code} amount`));
       assert.equal(maybeText(rendered, 'cbc:AllowanceChargeReason'), item.description ?? item.code, where(`${item.code} reason`));
       assert.equal(maybeText(rendered, 'cac:TaxCategory', 'cbc:ID'), TAX_CATEGORY[item.taxCode ?? ''], where(`${item.code} tax category`));
@@ -374,11 +465,19 @@ test('rendered UBL read back with a real XML parser says what the invoice says, 
     const charges = sum((invoice.charges ?? []).map((item) => item.amount));
     const allowances = sum((invoice.allowances ?? []).map((item) => item.amount));
     assert.equal(amount(totals, currency, 'cbc:LineExtensionAmount'), money(linesTotal), where('sum of lines'));
-    assert.equal(amount(totals, currency, 'cbc:TaxExclusiveAmount'), money(linesTotal.plus(charges).minus(allowances)), where('tax exclusive amount'));
+    assert.equal(
+      amount(totals, currency, 'cbc:TaxExclusiveAmount'),
+      money(linesTotal.plus(charges).minus(allowances)),
+      where('tax exclusive amount'),
+    );
     assert.equal(amount(totals, currency, 'cbc:TaxInclusiveAmount'), invoice.totalAmount, where('tax inclusive amount'));
     assert.equal(amount(totals, currency, 'cbc:PayableAmount'), invoice.totalAmount, where('payable amount'));
     assert.equal(maybeText(totals, 'cbc:ChargeTotalAmount'), invoice.charges?.length ? money(charges) : undefined, where('charge total'));
-    assert.equal(maybeText(totals, 'cbc:AllowanceTotalAmount'), invoice.allowances?.length ? money(allowances) : undefined, where('allowance total'));
+    assert.equal(
+      maybeText(totals, 'cbc:AllowanceTotalAmount'),
+      invoice.allowances?.length ? money(allowances) : undefined,
+      where('allowance total'),
+    );
 
     // Tax: the stated total, and one subtotal per tax code and rate that adds up to it.
     const taxTotal = at(root, 'cac:TaxTotal');
@@ -392,10 +491,22 @@ test('rendered UBL read back with a real XML parser says what the invoice says, 
       assert.equal(amount(rendered, currency, 'cbc:TaxableAmount'), expected.taxable, where(`${expected.code} taxable amount`));
       assert.equal(amount(rendered, currency, 'cbc:TaxAmount'), expected.tax, where(`${expected.code} tax`));
       assert.equal(maybeText(rendered, 'cac:TaxCategory', 'cbc:ID'), category, where(`${expected.code} category`));
-      assert.equal(maybeText(rendered, 'cac:TaxCategory', 'cbc:Percent'), category === 'O' ? undefined : expected.rate, where(`${expected.code} rate`));
+      assert.equal(
+        maybeText(rendered, 'cac:TaxCategory', 'cbc:Percent'),
+        category === 'O' ? undefined : expected.rate,
+        where(`${expected.code} rate`),
+      );
     });
-    assert.equal(money(sum(subtotals.map((subtotal) => amount(subtotal, currency, 'cbc:TaxAmount')))), invoice.taxTotal, where('subtotals add up to the tax total'));
-    assert.equal(money(sum(subtotals.map((subtotal) => amount(subtotal, currency, 'cbc:TaxableAmount')))), money(linesTotal.plus(charges).minus(allowances)), where('taxable amounts add up'));
+    assert.equal(
+      money(sum(subtotals.map((subtotal) => amount(subtotal, currency, 'cbc:TaxAmount')))),
+      invoice.taxTotal,
+      where('subtotals add up to the tax total'),
+    );
+    assert.equal(
+      money(sum(subtotals.map((subtotal) => amount(subtotal, currency, 'cbc:TaxableAmount')))),
+      money(linesTotal.plus(charges).minus(allowances)),
+      where('taxable amounts add up'),
+    );
   }
 });
 
@@ -411,12 +522,20 @@ test('UBL golden files: an XRechnung/Peppol invoice and credit note for Stadt Li
   }
   // The profile's Peppol ids are the endpoints (Leitweg-ID 0204 for the city, the VAT id 9930 for us).
   const invoice = readFileSync(join(GOLDEN, 'CG-2026-10121.ubl.xml'), 'utf8');
-  assert.match(invoice, /<cac:AccountingCustomerParty>\s*<cac:Party>\s*<cbc:EndpointID schemeID="0204">064390014011-31001-30<\/cbc:EndpointID>/);
+  assert.match(
+    invoice,
+    /<cac:AccountingCustomerParty>\s*<cac:Party>\s*<cbc:EndpointID schemeID="0204">064390014011-31001-30<\/cbc:EndpointID>/,
+  );
   assert.match(invoice, /<cac:AccountingSupplierParty>\s*<cac:Party>\s*<cbc:EndpointID schemeID="9930">DE298765431<\/cbc:EndpointID>/);
-  assert.match(readFileSync(join(GOLDEN, 'CG-2026-90007.ubl.xml'), 'utf8'), /^<\?xml[^>]*>\s*<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"/);
+  assert.match(
+    readFileSync(join(GOLDEN, 'CG-2026-90007.ubl.xml'), 'utf8'),
+    /^<\?xml[^>]*>\s*<CreditNote xmlns="urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2"/,
+  );
 });
 
-test('a profile leaves out optional UBL elements by their template id (Note, Delivery), and the result still validates', { timeout: 900_000 }, async (t) => {
+test('a profile leaves out optional UBL elements by their template id (Note, Delivery), and the result still validates', {
+  timeout: 900_000,
+}, async (t) => {
   const { examples, omitted } = await renderCorpus();
   for (const variant of omitted) {
     const full = examples.find((example) => example.invoice === variant.invoice);
@@ -441,15 +560,25 @@ test('a profile leaves out optional UBL elements by their template id (Note, Del
   }
 });
 
-test('the parts of the template no example uses: line discount, Z and E next to S, reason codes, bank account, attachment, delivery GLN; validated in the same run', { timeout: 900_000 }, async (t) => {
+test('the parts of the template no example uses: line discount, Z and E next to S, reason codes, bank account, attachment, delivery GLN; validated in the same run', {
+  timeout: 900_000,
+}, async (t) => {
   const { everyPath } = await renderCorpus();
   const root = parseUbl(everyPath.xml).root;
-  assert.equal(maybeText(root, 'cac:BillingReference', 'cac:InvoiceDocumentReference', 'cbc:ID'), 'CG-2026-10149', 'the superseded invoice is the preceding invoice reference (BT-25)');
+  assert.equal(
+    maybeText(root, 'cac:BillingReference', 'cac:InvoiceDocumentReference', 'cbc:ID'),
+    'CG-2026-10149',
+    'the superseded invoice is the preceding invoice reference (BT-25)',
+  );
   assert.equal(maybeText(root, 'cac:AdditionalDocumentReference', 'cbc:ID'), 'attachments/LS-2026-10150.pdf');
   assert.equal(maybeText(root, 'cac:AdditionalDocumentReference', 'cbc:DocumentDescription'), 'delivery-note');
   assert.deepEqual(at(root, 'cac:Delivery', 'cac:DeliveryLocation', 'cbc:ID'), { '@schemeID': '0088', '#': '4012345000009' });
   assert.deepEqual(at(root, 'cac:AccountingSupplierParty', 'cac:Party', 'cac:PostalAddress', 'cac:AddressLine'), { 'cbc:Line': 'Tor Süd' });
-  assert.equal(maybeText(root, 'cac:AccountingCustomerParty', 'cac:Party', 'cac:PartyTaxScheme', 'cbc:CompanyID'), 'DE811234567', 'buyer VAT id (BT-48)');
+  assert.equal(
+    maybeText(root, 'cac:AccountingCustomerParty', 'cac:Party', 'cac:PartyTaxScheme', 'cbc:CompanyID'),
+    'DE811234567',
+    'buyer VAT id (BT-48)',
+  );
   assert.equal(maybeText(root, 'cac:PaymentMeans', 'cbc:PaymentMeansCode'), '58');
   assert.equal(maybeText(root, 'cac:PaymentMeans', 'cac:PayeeFinancialAccount', 'cbc:ID'), 'DE02120300000000202051');
   assert.equal(maybeText(root, 'cac:PaymentMeans', 'cac:PayeeFinancialAccount', 'cac:FinancialInstitutionBranch', 'cbc:ID'), 'BYLADEM1001');
@@ -459,7 +588,9 @@ test('the parts of the template no example uses: line discount, Z and E next to 
   const [discounted] = all(root, 'cac:InvoiceLine');
   assert.equal(maybeText(discounted, 'cac:AllowanceCharge', 'cbc:ChargeIndicator'), 'false');
   assert.equal(amount(discounted, 'EUR', 'cac:AllowanceCharge', 'cbc:Amount'), '5.00', 'the line discount (BT-136)');
-  const exempt = all(at(root, 'cac:TaxTotal'), 'cac:TaxSubtotal').find((subtotal) => maybeText(subtotal, 'cac:TaxCategory', 'cbc:ID') === 'E');
+  const exempt = all(at(root, 'cac:TaxTotal'), 'cac:TaxSubtotal').find(
+    (subtotal) => maybeText(subtotal, 'cac:TaxCategory', 'cbc:ID') === 'E',
+  );
   assert.equal(maybeText(exempt, 'cac:TaxCategory', 'cbc:TaxExemptionReason'), 'Exempt from tax', 'BR-E-10');
   if (!validatorAvailable(t)) return;
   const { output, verdicts } = await validateCorpus();

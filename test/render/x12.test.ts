@@ -36,15 +36,24 @@ const profiles = new ProfileLibrary(join(ROOT, 'customer-profiles'));
  * agree them (the template has no placeholders: a profile without them is refused).
  */
 const profileOf = async (id: string): Promise<CustomerProfile> => asX12((await profiles.profile(id)).profile);
-const asX12 = (profile: CustomerProfile): CustomerProfile => (profile.format.type === 'x12-810' ? profile : ({ ...profile, format: { type: 'x12-810', options: { senderId: 'SENDER', receiverId: 'RECEIVER' } } } as CustomerProfile));
+const asX12 = (profile: CustomerProfile): CustomerProfile =>
+  profile.format.type === 'x12-810'
+    ? profile
+    : ({ ...profile, format: { type: 'x12-810', options: { senderId: 'SENDER', receiverId: 'RECEIVER' } } } as CustomerProfile);
 
 let purchaseOrders: PurchaseOrder[] | undefined;
 async function purchaseOrderFor(invoice: Invoice): Promise<PurchaseOrder | undefined> {
-  purchaseOrders ??= (await readAllDocuments([join(ROOT, 'examples', 'purchase-orders')], 'purchase-order')).map(({ document }) => document);
+  purchaseOrders ??= (await readAllDocuments([join(ROOT, 'examples', 'purchase-orders')], 'purchase-order')).map(
+    ({ document }) => document,
+  );
   return purchaseOrders.find((po) => po.customerId === invoice.customerId && po.poNumber === invoice.poNumber);
 }
 
-async function render810(invoice: Invoice, profile: CustomerProfile, purchaseOrder?: PurchaseOrder): Promise<{ fileName: string; text: string }> {
+async function render810(
+  invoice: Invoice,
+  profile: CustomerProfile,
+  purchaseOrder?: PurchaseOrder,
+): Promise<{ fileName: string; text: string }> {
   const document = await renderDocument({ invoice, profile, format: 'x12-810', controlNumbers: CONTROL, now: NOW, purchaseOrder });
   assert.equal(document.format, 'x12-810');
   assert.equal(document.mediaType, 'application/EDI-X12');
@@ -52,34 +61,97 @@ async function render810(invoice: Invoice, profile: CustomerProfile, purchaseOrd
   return { fileName: document.fileName, text: document.content as string };
 }
 
-
 const values = (segment: X12Segment): string[] => segment.elements.map((element) => element.value);
 const element = (segment: X12Segment | undefined, position: number): string => segment?.elements[position - 1]?.value ?? '';
 const compact = (date: string | undefined): string => (date ?? '').replaceAll('-', '');
 /** Decimal equality of two numeric texts (never through binary floats). */
-const sameAmount = (actual: string, expected: string | undefined, message: string): void => assert.ok(expected !== undefined && new Money(actual).equals(new Money(expected)), `${message}: ${actual} ≠ ${expected}`);
+const sameAmount = (actual: string, expected: string | undefined, message: string): void =>
+  assert.ok(expected !== undefined && new Money(actual).equals(new Money(expected)), `${message}: ${actual} ≠ ${expected}`);
 /** An N2 element is the amount × 100. */
 /** Free text as an X12 partner reads it: accents dropped, the usual German and typographic characters spelt in ASCII. */
-const ASCII_SPELLING: Readonly<Record<string, string>> = { ß: 'ss', Ø: 'O', ø: 'o', Æ: 'AE', æ: 'ae', '–': '-', '—': '-', '„': '"', '“': '"', '”': '"', '‘': "'", '’': "'", '€': 'EUR' };
-const inX12Set = (text: string): string => [...text.normalize('NFD').replace(/[\u0300-\u036f]/g, '')].map((character) => ASCII_SPELLING[character] ?? character).join('');
+const ASCII_SPELLING: Readonly<Record<string, string>> = {
+  ß: 'ss',
+  Ø: 'O',
+  ø: 'o',
+  Æ: 'AE',
+  æ: 'ae',
+  '–': '-',
+  '—': '-',
+  '„': '"',
+  '“': '"',
+  '”': '"',
+  '‘': "'",
+  '’': "'",
+  '€': 'EUR',
+};
+const inX12Set = (text: string): string =>
+  [...text.normalize('NFD').replace(/[\u0300-\u036f]/g, '')].map((character) => ASCII_SPELLING[character] ?? character).join('');
 const n2 = (text: string): string => new Money(text).dividedBy(100).toFixed();
 
 /** The 004010 810 table (heading, IT1 detail loop, summary) with maximum uses: the order a validator checks. */
-interface Node { readonly id: string; readonly max: number; readonly min?: number; readonly loop?: readonly Node[] }
-const N1_LOOP: readonly Node[] = [{ id: 'N2', max: 2 }, { id: 'N3', max: 2 }, { id: 'N4', max: 1 }, { id: 'REF', max: 12 }, { id: 'PER', max: 3 }, { id: 'DMG', max: 1 }];
+interface Node {
+  readonly id: string;
+  readonly max: number;
+  readonly min?: number;
+  readonly loop?: readonly Node[];
+}
+const N1_LOOP: readonly Node[] = [
+  { id: 'N2', max: 2 },
+  { id: 'N3', max: 2 },
+  { id: 'N4', max: 1 },
+  { id: 'REF', max: 12 },
+  { id: 'PER', max: 3 },
+  { id: 'DMG', max: 1 },
+];
 const TABLE_810: readonly Node[] = [
-  { id: 'BIG', max: 1, min: 1 }, { id: 'NTE', max: 100 }, { id: 'CUR', max: 1 }, { id: 'REF', max: 12 }, { id: 'YNQ', max: 10 }, { id: 'PER', max: 3 },
+  { id: 'BIG', max: 1, min: 1 },
+  { id: 'NTE', max: 100 },
+  { id: 'CUR', max: 1 },
+  { id: 'REF', max: 12 },
+  { id: 'YNQ', max: 10 },
+  { id: 'PER', max: 3 },
   { id: 'N1', max: 200, loop: N1_LOOP },
-  { id: 'ITD', max: 999999 }, { id: 'DTM', max: 10 }, { id: 'FOB', max: 1 }, { id: 'PID', max: 200 }, { id: 'MEA', max: 40 }, { id: 'PWK', max: 25 }, { id: 'PKG', max: 25 }, { id: 'L7', max: 1 },
-  { id: 'IT1', max: 200000, loop: [
-    { id: 'CRC', max: 1 }, { id: 'QTY', max: 5 }, { id: 'CUR', max: 1 }, { id: 'IT3', max: 5 }, { id: 'TXI', max: 10 }, { id: 'CTP', max: 25 }, { id: 'PAM', max: 10 }, { id: 'MEA', max: 40 },
-    { id: 'PID', max: 1000, loop: [{ id: 'MEA', max: 10 }] },
-    { id: 'PWK', max: 25 }, { id: 'PKG', max: 25 }, { id: 'PO4', max: 1 }, { id: 'ITD', max: 2 }, { id: 'REF', max: 999999 }, { id: 'YNQ', max: 10 }, { id: 'PER', max: 5 }, { id: 'SDQ', max: 500 }, { id: 'DTM', max: 10 },
-    { id: 'CAD', max: 999999 }, { id: 'L7', max: 999999 }, { id: 'SR', max: 1 },
-    { id: 'SAC', max: 25, loop: [{ id: 'TXI', max: 10 }] },
-    { id: 'N1', max: 200, loop: N1_LOOP },
-  ] },
-  { id: 'TDS', max: 1, min: 1 }, { id: 'TXI', max: 10 }, { id: 'CAD', max: 1 }, { id: 'AMT', max: 999999 },
+  { id: 'ITD', max: 999999 },
+  { id: 'DTM', max: 10 },
+  { id: 'FOB', max: 1 },
+  { id: 'PID', max: 200 },
+  { id: 'MEA', max: 40 },
+  { id: 'PWK', max: 25 },
+  { id: 'PKG', max: 25 },
+  { id: 'L7', max: 1 },
+  {
+    id: 'IT1',
+    max: 200000,
+    loop: [
+      { id: 'CRC', max: 1 },
+      { id: 'QTY', max: 5 },
+      { id: 'CUR', max: 1 },
+      { id: 'IT3', max: 5 },
+      { id: 'TXI', max: 10 },
+      { id: 'CTP', max: 25 },
+      { id: 'PAM', max: 10 },
+      { id: 'MEA', max: 40 },
+      { id: 'PID', max: 1000, loop: [{ id: 'MEA', max: 10 }] },
+      { id: 'PWK', max: 25 },
+      { id: 'PKG', max: 25 },
+      { id: 'PO4', max: 1 },
+      { id: 'ITD', max: 2 },
+      { id: 'REF', max: 999999 },
+      { id: 'YNQ', max: 10 },
+      { id: 'PER', max: 5 },
+      { id: 'SDQ', max: 500 },
+      { id: 'DTM', max: 10 },
+      { id: 'CAD', max: 999999 },
+      { id: 'L7', max: 999999 },
+      { id: 'SR', max: 1 },
+      { id: 'SAC', max: 25, loop: [{ id: 'TXI', max: 10 }] },
+      { id: 'N1', max: 200, loop: N1_LOOP },
+    ],
+  },
+  { id: 'TDS', max: 1, min: 1 },
+  { id: 'TXI', max: 10 },
+  { id: 'CAD', max: 1 },
+  { id: 'AMT', max: 999999 },
   { id: 'SAC', max: 25, loop: [{ id: 'TXI', max: 10 }] },
   { id: 'ISS', max: 999999, loop: [{ id: 'PID', max: 1 }] },
   { id: 'CTT', max: 1 },
@@ -107,26 +179,137 @@ function matchTable(nodes: readonly Node[], tags: readonly string[], start: numb
  */
 type Rule = readonly ['M' | 'O', number, number, ('AN' | 'ID' | 'DT' | 'TM' | 'R' | 'N0' | 'N2')?];
 const DICTIONARY: Readonly<Record<string, readonly Rule[]>> = {
-  ST: [['M', 3, 3, 'ID'], ['M', 4, 9]],
-  BIG: [['M', 8, 8, 'DT'], ['M', 1, 22], ['O', 8, 8, 'DT'], ['O', 1, 22], ['O', 1, 30], ['O', 1, 8], ['O', 2, 2, 'ID'], ['O', 2, 2, 'ID'], ['O', 1, 2, 'ID'], ['O', 1, 22]],
-  NTE: [['O', 3, 3, 'ID'], ['M', 1, 80]],
-  CUR: [['M', 2, 3, 'ID'], ['M', 3, 3, 'ID']],
-  REF: [['M', 2, 3, 'ID'], ['O', 1, 30], ['O', 1, 80]],
-  N1: [['M', 2, 3, 'ID'], ['O', 1, 60], ['O', 1, 2, 'ID'], ['O', 2, 80]],
-  N3: [['M', 1, 55], ['O', 1, 55]],
-  N4: [['O', 2, 30], ['O', 2, 2, 'ID'], ['O', 3, 15, 'ID'], ['O', 2, 3, 'ID']],
-  PER: [['M', 2, 2, 'ID'], ['O', 1, 60], ['O', 2, 2, 'ID'], ['O', 1, 80], ['O', 2, 2, 'ID'], ['O', 1, 80]],
-  ITD: [['O', 2, 2, 'ID'], ['O', 1, 2, 'ID'], ['O', 1, 6, 'R'], ['O', 8, 8, 'DT'], ['O', 1, 3, 'N0'], ['O', 8, 8, 'DT'], ['O', 1, 3, 'N0']],
-  IT1: [['O', 1, 20], ['O', 1, 10, 'R'], ['O', 2, 2, 'ID'], ['O', 1, 17, 'R'], ['O', 2, 2, 'ID'], ['O', 2, 2, 'ID'], ['O', 1, 48]],
-  TXI: [['M', 2, 2, 'ID'], ['O', 1, 18, 'R'], ['O', 1, 10, 'R'], ['O', 2, 2, 'ID'], ['O', 1, 10], ['O', 1, 1, 'ID'], ['O', 1, 1, 'ID'], ['O', 1, 9, 'R']],
-  PID: [['M', 1, 1, 'ID'], ['O', 2, 3, 'ID'], ['O', 2, 3, 'ID'], ['O', 1, 12], ['O', 1, 80]],
-  DTM: [['M', 3, 3, 'ID'], ['O', 8, 8, 'DT']],
-  TDS: [['M', 1, 15, 'N2'], ['O', 1, 15, 'N2'], ['O', 1, 15, 'N2'], ['O', 1, 15, 'N2']],
-  SAC: [['M', 1, 1, 'ID'], ['O', 4, 4, 'ID'], ['O', 2, 2, 'ID'], ['O', 1, 10], ['O', 1, 15, 'N2'], ['O', 1, 1, 'ID'], ['O', 1, 6, 'R'], ['O', 1, 9, 'R'], ['O', 2, 2, 'ID'], ['O', 1, 15, 'R'], ['O', 1, 15, 'R'], ['O', 2, 2, 'ID'], ['O', 1, 30], ['O', 1, 20], ['O', 1, 80]],
-  CTT: [['M', 1, 6, 'N0'], ['O', 1, 10, 'R']],
-  SE: [['M', 1, 10, 'N0'], ['M', 4, 9]],
+  ST: [
+    ['M', 3, 3, 'ID'],
+    ['M', 4, 9],
+  ],
+  BIG: [
+    ['M', 8, 8, 'DT'],
+    ['M', 1, 22],
+    ['O', 8, 8, 'DT'],
+    ['O', 1, 22],
+    ['O', 1, 30],
+    ['O', 1, 8],
+    ['O', 2, 2, 'ID'],
+    ['O', 2, 2, 'ID'],
+    ['O', 1, 2, 'ID'],
+    ['O', 1, 22],
+  ],
+  NTE: [
+    ['O', 3, 3, 'ID'],
+    ['M', 1, 80],
+  ],
+  CUR: [
+    ['M', 2, 3, 'ID'],
+    ['M', 3, 3, 'ID'],
+  ],
+  REF: [
+    ['M', 2, 3, 'ID'],
+    ['O', 1, 30],
+    ['O', 1, 80],
+  ],
+  N1: [
+    ['M', 2, 3, 'ID'],
+    ['O', 1, 60],
+    ['O', 1, 2, 'ID'],
+    ['O', 2, 80],
+  ],
+  N3: [
+    ['M', 1, 55],
+    ['O', 1, 55],
+  ],
+  N4: [
+    ['O', 2, 30],
+    ['O', 2, 2, 'ID'],
+    ['O', 3, 15, 'ID'],
+    ['O', 2, 3, 'ID'],
+  ],
+  PER: [
+    ['M', 2, 2, 'ID'],
+    ['O', 1, 60],
+    ['O', 2, 2, 'ID'],
+    ['O', 1, 80],
+    ['O', 2, 2, 'ID'],
+    ['O', 1, 80],
+  ],
+  ITD: [
+    ['O', 2, 2, 'ID'],
+    ['O', 1, 2, 'ID'],
+    ['O', 1, 6, 'R'],
+    ['O', 8, 8, 'DT'],
+    ['O', 1, 3, 'N0'],
+    ['O', 8, 8, 'DT'],
+    ['O', 1, 3, 'N0'],
+  ],
+  IT1: [
+    ['O', 1, 20],
+    ['O', 1, 10, 'R'],
+    ['O', 2, 2, 'ID'],
+    ['O', 1, 17, 'R'],
+    ['O', 2, 2, 'ID'],
+    ['O', 2, 2, 'ID'],
+    ['O', 1, 48],
+  ],
+  TXI: [
+    ['M', 2, 2, 'ID'],
+    ['O', 1, 18, 'R'],
+    ['O', 1, 10, 'R'],
+    ['O', 2, 2, 'ID'],
+    ['O', 1, 10],
+    ['O', 1, 1, 'ID'],
+    ['O', 1, 1, 'ID'],
+    ['O', 1, 9, 'R'],
+  ],
+  PID: [
+    ['M', 1, 1, 'ID'],
+    ['O', 2, 3, 'ID'],
+    ['O', 2, 3, 'ID'],
+    ['O', 1, 12],
+    ['O', 1, 80],
+  ],
+  DTM: [
+    ['M', 3, 3, 'ID'],
+    ['O', 8, 8, 'DT'],
+  ],
+  TDS: [
+    ['M', 1, 15, 'N2'],
+    ['O', 1, 15, 'N2'],
+    ['O', 1, 15, 'N2'],
+    ['O', 1, 15, 'N2'],
+  ],
+  SAC: [
+    ['M', 1, 1, 'ID'],
+    ['O', 4, 4, 'ID'],
+    ['O', 2, 2, 'ID'],
+    ['O', 1, 10],
+    ['O', 1, 15, 'N2'],
+    ['O', 1, 1, 'ID'],
+    ['O', 1, 6, 'R'],
+    ['O', 1, 9, 'R'],
+    ['O', 2, 2, 'ID'],
+    ['O', 1, 15, 'R'],
+    ['O', 1, 15, 'R'],
+    ['O', 2, 2, 'ID'],
+    ['O', 1, 30],
+    ['O', 1, 20],
+    ['O', 1, 80],
+  ],
+  CTT: [
+    ['M', 1, 6, 'N0'],
+    ['O', 1, 10, 'R'],
+  ],
+  SE: [
+    ['M', 1, 10, 'N0'],
+    ['M', 4, 9],
+  ],
 };
-const NUMERIC: Readonly<Record<string, RegExp>> = { R: /^-?(\d+\.?\d*|\.\d+)$/, N0: /^-?\d+$/, N2: /^-?\d+$/, DT: /^\d{8}$/, TM: /^\d{4,8}$/ };
+const NUMERIC: Readonly<Record<string, RegExp>> = {
+  R: /^-?(\d+\.?\d*|\.\d+)$/,
+  N0: /^-?\d+$/,
+  N2: /^-?\d+$/,
+  DT: /^\d{8}$/,
+  TM: /^\d{4,8}$/,
+};
 
 function assertDictionary(segment: X12Segment): void {
   const rules = DICTIONARY[segment.tag];
@@ -184,7 +367,12 @@ const X12_UNIT: Readonly<Record<string, string>> = { EA: 'EA', CA: 'CA', HR: 'HR
  * Everything a reader of the 810 can check against the invoice: the envelope, BIG, the parties,
  * the terms, each IT1 with its PID, the totals and the counts.
  */
-async function assertReadsAsInvoice(text: string, invoice: Invoice, profile: CustomerProfile, purchaseOrder: PurchaseOrder | undefined): Promise<void> {
+async function assertReadsAsInvoice(
+  text: string,
+  invoice: Invoice,
+  profile: CustomerProfile,
+  purchaseOrder: PurchaseOrder | undefined,
+): Promise<void> {
   const interchange = parse(text);
   const options = profile.format.type === 'x12-810' ? ((profile.format.options ?? {}) as Record<string, string>) : {};
   const terminator = options.segmentTerminator ?? '~';
@@ -193,22 +381,46 @@ async function assertReadsAsInvoice(text: string, invoice: Invoice, profile: Cus
   const isa = text.slice(0, text.indexOf(terminator));
   assert.equal(isa.length + terminator.length, 106, 'ISA is 106 characters long');
   const isaElements = isa.split(options.elementSeparator ?? '*').slice(1);
-  assert.deepEqual(isaElements.map((value) => value.length), ISA_WIDTHS);
+  assert.deepEqual(
+    isaElements.map((value) => value.length),
+    ISA_WIDTHS,
+  );
   assert.deepEqual(isaElements.slice(0, 4), ['00', ' '.repeat(10), '00', ' '.repeat(10)]);
   assert.equal(isaElements[4], options.senderQualifier ?? 'ZZ');
   assert.equal(isaElements[5], (options.senderId ?? 'SENDER').padEnd(15));
   assert.equal(isaElements[6], options.receiverQualifier ?? 'ZZ');
   assert.equal(isaElements[7], (options.receiverId ?? 'RECEIVER').padEnd(15));
-  assert.deepEqual(isaElements.slice(8, 16), ['261120', '1000', 'U', '00401', '000001001', '0', invoice.testMode ? 'T' : 'P', options.subElementSeparator ?? '>']);
+  assert.deepEqual(isaElements.slice(8, 16), [
+    '261120',
+    '1000',
+    'U',
+    '00401',
+    '000001001',
+    '0',
+    invoice.testMode ? 'T' : 'P',
+    options.subElementSeparator ?? '>',
+  ]);
   const iea = interchange.trailer;
   assert.deepEqual(values(iea), ['1', '1001'], 'IEA01 one group; IEA02 = ISA13 (node-x12 reads both as numbers)');
-  assert.ok(text.endsWith(`IEA${options.elementSeparator ?? '*'}1${options.elementSeparator ?? '*'}000001001${terminator}`), 'IEA02 written as ISA13, 9 digits');
+  assert.ok(
+    text.endsWith(`IEA${options.elementSeparator ?? '*'}1${options.elementSeparator ?? '*'}000001001${terminator}`),
+    'IEA02 written as ISA13, 9 digits',
+  );
 
   // Group.
   assert.equal(interchange.functionalGroups.length, 1);
   const [group] = interchange.functionalGroups;
   assert.ok(group);
-  assert.deepEqual(values(group.header), ['IN', options.gsSenderId ?? options.senderId ?? 'SENDER', options.gsReceiverId ?? options.receiverId ?? 'RECEIVER', '20261120', '1000', '2001', 'X', '004010']);
+  assert.deepEqual(values(group.header), [
+    'IN',
+    options.gsSenderId ?? options.senderId ?? 'SENDER',
+    options.gsReceiverId ?? options.receiverId ?? 'RECEIVER',
+    '20261120',
+    '1000',
+    '2001',
+    'X',
+    '004010',
+  ]);
   assert.deepEqual(values(group.trailer), ['1', '2001'], 'GE01 one transaction; GE02 = GS06');
 
   // Transaction set: SE01 is the real number of segments from ST to SE.
@@ -226,7 +438,15 @@ async function assertReadsAsInvoice(text: string, invoice: Invoice, profile: Cus
   assert.match(text, /^[\x20-\x7e\n]*$/, 'characters outside the X12 character sets');
 
   const segments = transaction.segments;
-  assert.equal(matchTable(TABLE_810, segments.map((segment) => segment.tag), 0), segments.length, `segments out of the 004010 810 order: ${segments.map((segment) => segment.tag).join(' ')}`);
+  assert.equal(
+    matchTable(
+      TABLE_810,
+      segments.map((segment) => segment.tag),
+      0,
+    ),
+    segments.length,
+    `segments out of the 004010 810 order: ${segments.map((segment) => segment.tag).join(' ')}`,
+  );
   for (const segment of [transaction.header, ...segments, transaction.trailer]) {
     assertDictionary(segment);
     assertCodes(segment);
@@ -241,24 +461,49 @@ async function assertReadsAsInvoice(text: string, invoice: Invoice, profile: Cus
   assert.equal(element(big, 3), compact(purchaseOrder?.issueDate));
   assert.equal(element(big, 4), invoice.poNumber ?? '');
   assert.equal(element(big, 7), invoice.documentType === 'credit-note' ? 'CR' : '');
-  assert.equal(all('NTE').map((nte) => element(nte, 2)).join(' '), inX12Set(invoice.note ?? '').replace(/\s+/g, ' ').trim());
+  assert.equal(
+    all('NTE')
+      .map((nte) => element(nte, 2))
+      .join(' '),
+    inX12Set(invoice.note ?? '')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  );
   assert.deepEqual(values(one('CUR') as X12Segment), ['SE', invoice.currency]);
   const references = all('REF').map(values);
-  assert.deepEqual(references, [...(options.vendorNumber ? [['IA', options.vendorNumber]] : []), ...(invoice.billingReference ? [['OI', invoice.billingReference]] : [])]);
+  assert.deepEqual(references, [
+    ...(options.vendorNumber ? [['IA', options.vendorNumber]] : []),
+    ...(invoice.billingReference ? [['OI', invoice.billingReference]] : []),
+  ]);
 
   // Parties: N1 with its qualifier and id, N3 and N4 from the address.
-  const parties: [string, Invoice['seller']][] = [['BT', invoice.buyer], ['ST', invoice.shipTo], ['RI', invoice.remitTo], ['SE', invoice.seller]];
+  const parties: [string, Invoice['seller']][] = [
+    ['BT', invoice.buyer],
+    ['ST', invoice.shipTo],
+    ['RI', invoice.remitTo],
+    ['SE', invoice.seller],
+  ];
   const present = parties.filter(([, party]) => party !== undefined);
-  assert.deepEqual(all('N1').map((n1) => element(n1, 1)), present.map(([code]) => code));
+  assert.deepEqual(
+    all('N1').map((n1) => element(n1, 1)),
+    present.map(([code]) => code),
+  );
   for (const [code, party] of present) {
     const at = segments.findIndex((segment) => segment.tag === 'N1' && element(segment, 1) === code);
     const n1 = segments[at] as X12Segment;
     assert.equal(element(n1, 2), inX12Set(party?.name ?? ''));
     assert.deepEqual([element(n1, 3), element(n1, 4)], party?.gln ? ['UL', party.gln] : party?.id ? ['92', party.id] : ['', '']);
-    const loop = segments.slice(at + 1, segments.findIndex((segment, index) => index > at && !['N2', 'N3', 'N4', 'REF', 'PER'].includes(segment.tag)));
+    const loop = segments.slice(
+      at + 1,
+      segments.findIndex((segment, index) => index > at && !['N2', 'N3', 'N4', 'REF', 'PER'].includes(segment.tag)),
+    );
     assert.deepEqual(loop.filter((segment) => segment.tag === 'N3').flatMap(values), (party?.address?.lines ?? []).map(inX12Set));
     const n4 = loop.find((segment) => segment.tag === 'N4');
-    if (party?.address?.city) assert.deepEqual([element(n4, 1), element(n4, 3), element(n4, 4)], [inX12Set(party.address.city), party.address.postalCode ?? '', party.address.country ?? '']);
+    if (party?.address?.city)
+      assert.deepEqual(
+        [element(n4, 1), element(n4, 3), element(n4, 4)],
+        [inX12Set(party.address.city), party.address.postalCode ?? '', party.address.country ?? ''],
+      );
   }
 
   // Terms: NETn in ITD07, the due date in ITD06.
@@ -284,12 +529,21 @@ async function assertReadsAsInvoice(text: string, invoice: Invoice, profile: Cus
     sameAmount(element(it1, 4), line.unitPrice, `${label} IT104 unit price`);
     assert.deepEqual([element(it1, 6), element(it1, 7)], ['VP', line.sku ?? '']);
     const start = segments.indexOf(it1);
-    const loop = segments.slice(start + 1, segments.findIndex((segment, at) => at > start && ['IT1', 'TDS'].includes(segment.tag)));
-    assert.deepEqual(loop.filter((segment) => segment.tag === 'PID').map(values), line.description ? [['F', '', '', '', inX12Set(line.description)]] : []);
+    const loop = segments.slice(
+      start + 1,
+      segments.findIndex((segment, at) => at > start && ['IT1', 'TDS'].includes(segment.tag)),
+    );
+    assert.deepEqual(
+      loop.filter((segment) => segment.tag === 'PID').map(values),
+      line.description ? [['F', '', '', '', inX12Set(line.description)]] : [],
+    );
     const txi = loop.find((segment) => segment.tag === 'TXI');
     if (line.taxRate !== undefined && line.taxCode !== undefined) sameAmount(element(txi, 3), line.taxRate, `${label} TXI03`);
     else assert.equal(txi, undefined);
-    assert.deepEqual(loop.filter((segment) => segment.tag === 'DTM').map(values), [...(line.serviceStart ? [['150', compact(line.serviceStart)]] : []), ...(line.serviceEnd ? [['151', compact(line.serviceEnd)]] : [])]);
+    assert.deepEqual(loop.filter((segment) => segment.tag === 'DTM').map(values), [
+      ...(line.serviceStart ? [['150', compact(line.serviceStart)]] : []),
+      ...(line.serviceEnd ? [['151', compact(line.serviceEnd)]] : []),
+    ]);
   });
   assert.equal(element(one('CTT'), 1), String(it1s.length), 'CTT01 = number of IT1 segments');
 
@@ -305,7 +559,10 @@ async function assertReadsAsInvoice(text: string, invoice: Invoice, profile: Cus
     assert.deepEqual(taxes, []);
   }
   const sacs = summary.filter((segment) => segment.tag === 'SAC');
-  const expectedSacs: [string, NonNullable<Invoice['charges']>[number]][] = [...(invoice.charges ?? []).map((charge) => ['C', charge] as [string, typeof charge]), ...(invoice.allowances ?? []).map((allowance) => ['A', allowance] as [string, typeof allowance])];
+  const expectedSacs: [string, NonNullable<Invoice['charges']>[number]][] = [
+    ...(invoice.charges ?? []).map((charge) => ['C', charge] as [string, typeof charge]),
+    ...(invoice.allowances ?? []).map((allowance) => ['A', allowance] as [string, typeof allowance]),
+  ];
   assert.equal(sacs.length, expectedSacs.length);
   expectedSacs.forEach(([indicator, item], index) => {
     const sac = sacs[index] as X12Segment;
@@ -315,10 +572,10 @@ async function assertReadsAsInvoice(text: string, invoice: Invoice, profile: Cus
   });
 }
 
-
-
 async function exampleInvoice(file: string, invoiceNumber: string): Promise<Invoice> {
-  const found = (await readAllDocuments([join(ROOT, 'examples', 'invoices', file)], 'invoice')).find(({ document }) => document.invoiceNumber === invoiceNumber);
+  const found = (await readAllDocuments([join(ROOT, 'examples', 'invoices', file)], 'invoice')).find(
+    ({ document }) => document.invoiceNumber === invoiceNumber,
+  );
   assert.ok(found, `${invoiceNumber} not in ${file}`);
   return found.document;
 }
@@ -356,7 +613,10 @@ test('golden files: Brightwater invoices as their translator receives them', asy
   }
   const withAllowance = readFileSync(join(GOLDEN, 'CP-2610-0391.x12'), 'utf8');
   assert.match(withAllowance, /~SAC\*A\*C000\*\*\*8928\*{10}Defective merchandise allowance 2%~/);
-  assert.match(readFileSync(join(GOLDEN, 'CP-2611-0409.x12'), 'utf8'), /~TDS\*360090~SAC\*C\*D240\*\*\*14850\*{10}Freight, prepay and add~CTT\*2~/);
+  assert.match(
+    readFileSync(join(GOLDEN, 'CP-2611-0409.x12'), 'utf8'),
+    /~TDS\*360090~SAC\*C\*D240\*\*\*14850\*{10}Freight, prepay and add~CTT\*2~/,
+  );
 });
 
 test('a credit note is an 810 with BIG07 CR and REF*OI naming the credited invoice', async () => {
@@ -383,27 +643,48 @@ test('data holding a separator is refused, naming the element, and the profile r
 
   // The validation pipeline holds the same invoice back with the profile's rule.
   const results = [];
-  for await (const result of validateInvoices({ paths: [jsonl], profilesDirectory: join(ROOT, 'customer-profiles'), poPaths: [join(ROOT, 'examples', 'purchase-orders')], today: '2026-11-20' })) results.push(result);
+  for await (const result of validateInvoices({
+    paths: [jsonl],
+    profilesDirectory: join(ROOT, 'customer-profiles'),
+    poPaths: [join(ROOT, 'examples', 'purchase-orders')],
+    today: '2026-11-20',
+  }))
+    results.push(result);
   const held = results.find((result) => result.invoiceNumber === 'CP-2611-0450');
   assert.ok(held);
   assert.equal(held.ok, false);
-  assert.deepEqual(held.findings.filter((finding) => finding.rule === 'line-description-pattern').map((finding) => [finding.severity, finding.path]), [['error', '/lines/0/description']]);
+  assert.deepEqual(
+    held.findings.filter((finding) => finding.rule === 'line-description-pattern').map((finding) => [finding.severity, finding.path]),
+    [['error', '/lines/0/description']],
+  );
 
   // An element separator in a description: refused when rendering, caught by the rule before.
   const [first, ...rest] = (await exampleInvoice('brightwater-home/810-export-2026-11-18.jsonl', 'CP-2611-0449')).lines;
   assert.ok(first);
-  const withStar: Invoice = { ...(await exampleInvoice('brightwater-home/810-export-2026-11-18.jsonl', 'CP-2611-0449')), lines: [{ ...first, description: 'Hose nozzle *brass*' }, ...rest] };
-  await assert.rejects(render810(withStar, profile), (error: unknown) => error instanceof RenderError && /: PID05: "Hose nozzle \*brass\*" contains "\*"/.test(error.message));
+  const withStar: Invoice = {
+    ...(await exampleInvoice('brightwater-home/810-export-2026-11-18.jsonl', 'CP-2611-0449')),
+    lines: [{ ...first, description: 'Hose nozzle *brass*' }, ...rest],
+  };
+  await assert.rejects(
+    render810(withStar, profile),
+    (error: unknown) => error instanceof RenderError && /: PID05: "Hose nozzle \*brass\*" contains "\*"/.test(error.message),
+  );
   const po = await purchaseOrderFor(withStar);
   assert.ok(po);
   const findings = await check(profile, withStar, { po });
-  assert.deepEqual(findings.map((finding) => [finding.rule, finding.path]), [['line-description-pattern', '/lines/0/description']]);
+  assert.deepEqual(
+    findings.map((finding) => [finding.rule, finding.path]),
+    [['line-description-pattern', '/lines/0/description']],
+  );
 });
 
 test('a description longer than PID05 takes is refused, as the profile rule predicts', async () => {
   const profile = await profileOf('brightwater-home');
   const tooLong = await exampleInvoice('brightwater-home/810-export-2026-11-18.jsonl', 'CP-2611-0451');
-  await assert.rejects(render810(tooLong, profile), /invoice CP-2611-0451: PID05: .* is 109 characters, more than the 80 the standard allows/);
+  await assert.rejects(
+    render810(tooLong, profile),
+    /invoice CP-2611-0451: PID05: .* is 109 characters, more than the 80 the standard allows/,
+  );
 });
 
 /** A small invoice in any currency; amounts are text with that currency's decimals. */
@@ -430,15 +711,36 @@ test('TDS01 and SAC05 carry two implied decimals whatever the currency: JPY (0 d
     const { text } = await render810(invoice, profile);
     await assertReadsAsInvoice(text, invoice, profile, undefined);
     const segments = parse(text).functionalGroups[0]?.transactions[0]?.segments ?? [];
-    return { tds: element(segments.find((segment) => segment.tag === 'TDS'), 1), sac: element(segments.find((segment) => segment.tag === 'SAC'), 5), it104: element(segments.find((segment) => segment.tag === 'IT1'), 4) };
+    return {
+      tds: element(
+        segments.find((segment) => segment.tag === 'TDS'),
+        1,
+      ),
+      sac: element(
+        segments.find((segment) => segment.tag === 'SAC'),
+        5,
+      ),
+      it104: element(
+        segments.find((segment) => segment.tag === 'IT1'),
+        4,
+      ),
+    };
   };
   // JPY 12,345 is 1234500 in N2 (not 12345, which would read as 123.45).
   assert.deepEqual(await amounts(invoiceIn('JPY', '4000', '12000', '345', '12345')), { tds: '1234500', sac: '34500', it104: '4000' });
   // KWD with a zero third decimal: exact in N2.
   assert.deepEqual(await amounts(invoiceIn('KWD', '1.250', '3.750', '0.500', '4.250')), { tds: '425', sac: '50', it104: '1.25' });
   // KWD 0.505 cannot be written in N2 without rounding away 5 fils: refused, never rounded.
-  await assert.rejects(render810(invoiceIn('KWD', '1.255', '3.765', '0.505', '4.270'), profile), (error: unknown) => error instanceof RenderError && /^invoice INV-KWD-1: SAC05 \(charge\): 0\.505 has more decimals than the 2/.test(error.message));
-  await assert.rejects(render810(invoiceIn('KWD', '1.251', '3.753', '0.500', '4.253'), profile), (error: unknown) => error instanceof RenderError && /^invoice INV-KWD-1: TDS01: 4\.253 has more decimals than the 2/.test(error.message));
+  await assert.rejects(
+    render810(invoiceIn('KWD', '1.255', '3.765', '0.505', '4.270'), profile),
+    (error: unknown) =>
+      error instanceof RenderError && /^invoice INV-KWD-1: SAC05 \(charge\): 0\.505 has more decimals than the 2/.test(error.message),
+  );
+  await assert.rejects(
+    render810(invoiceIn('KWD', '1.251', '3.753', '0.500', '4.253'), profile),
+    (error: unknown) =>
+      error instanceof RenderError && /^invoice INV-KWD-1: TDS01: 4\.253 has more decimals than the 2/.test(error.message),
+  );
 });
 
 test('ISA15 is T for an invoice sent as a test document', async () => {
@@ -451,7 +753,12 @@ test('ISA15 is T for an invoice sent as a test document', async () => {
 
 test('separators come from the profile; node-x12 finds them in the ISA', async () => {
   const base = await profileOf('brightwater-home');
-  const options = { ...(base.format.options as Record<string, unknown>), elementSeparator: '|', subElementSeparator: '^', segmentTerminator: '\n' };
+  const options = {
+    ...(base.format.options as Record<string, unknown>),
+    elementSeparator: '|',
+    subElementSeparator: '^',
+    segmentTerminator: '\n',
+  };
   const profile = { ...base, format: { ...base.format, options } } as CustomerProfile;
   const invoice = await exampleInvoice('brightwater-home/CP-2610-0391.json', 'CP-2610-0391');
   const { text } = await render810(invoice, profile, await purchaseOrderFor(invoice));
@@ -461,33 +768,56 @@ test('separators come from the profile; node-x12 finds them in the ISA', async (
   // The same data holds no "*" now, but a "|" in it is refused.
   const [first, ...rest] = invoice.lines;
   assert.ok(first);
-  await assert.rejects(render810({ ...invoice, lines: [{ ...first, description: 'Nozzle | brass' }, ...rest] }, profile), /PID05: "Nozzle \| brass" contains "\|"/);
+  await assert.rejects(
+    render810({ ...invoice, lines: [{ ...first, description: 'Nozzle | brass' }, ...rest] }, profile),
+    /PID05: "Nozzle \| brass" contains "\|"/,
+  );
 });
 
 test('identifiers longer than the ISA takes are refused; a customer without X12 ids is refused, naming them; ids shorter than the ISA are padded to full width', async () => {
   const base = await profileOf('brightwater-home');
   const invoice = await exampleInvoice('brightwater-home/CP-2611-0409.json', 'CP-2611-0409');
-  const longId = { ...base, format: { ...base.format, options: { ...(base.format.options as Record<string, unknown>), senderId: 'CALDERPRECISION1' } } } as CustomerProfile;
+  const longId = {
+    ...base,
+    format: { ...base.format, options: { ...(base.format.options as Record<string, unknown>), senderId: 'CALDERPRECISION1' } },
+  } as CustomerProfile;
   await assert.rejects(render810(invoice, longId), /invoice CP-2611-0409: ISA06: "CALDERPRECISION1" is 16 characters, more than the 15/);
 
   const pdfInvoice = await exampleInvoice('pinecrest-brewing/CP-2611-0414.json', 'CP-2611-0414');
   const pdfOnly = (await profiles.profile('pinecrest-brewing')).profile;
-  await assert.rejects(render810(pdfInvoice, pdfOnly), (error: unknown) => error instanceof InputError && /\/format\/options\/senderId is required to write x12-810/.test(error.message) && /\/format\/options\/receiverId/.test(error.message) && /pinecrest-brewing/.test(error.message));
+  await assert.rejects(
+    render810(pdfInvoice, pdfOnly),
+    (error: unknown) =>
+      error instanceof InputError &&
+      /\/format\/options\/senderId is required to write x12-810/.test(error.message) &&
+      /\/format\/options\/receiverId/.test(error.message) &&
+      /pinecrest-brewing/.test(error.message),
+  );
   const pdfCustomer = await profileOf('pinecrest-brewing');
   const { text } = await render810(pdfInvoice, pdfCustomer);
-  assert.equal(text.slice(0, 106), 'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261120*1000*U*00401*000001001*0*P*>~');
+  assert.equal(
+    text.slice(0, 106),
+    'ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261120*1000*U*00401*000001001*0*P*>~',
+  );
 });
 
 test('a long note is wrapped over NTE segments of at most 80 characters; one too long to wrap in five is refused', async () => {
   const profile = await profileOf('brightwater-home');
   const invoice = await exampleInvoice('brightwater-home/CP-2611-0409.json', 'CP-2611-0409');
-  const note = 'Delivered in two parts because the Joliet DC dock was closed on the planned day; second part with the carrier Swift, PRO 4417-2230.';
+  const note =
+    'Delivered in two parts because the Joliet DC dock was closed on the planned day; second part with the carrier Swift, PRO 4417-2230.';
   const { text } = await render810({ ...invoice, note }, profile);
-  const notes = parse(text).functionalGroups[0]?.transactions[0]?.segments.filter((segment) => segment.tag === 'NTE').map((segment) => element(segment, 2)) ?? [];
+  const notes =
+    parse(text)
+      .functionalGroups[0]?.transactions[0]?.segments.filter((segment) => segment.tag === 'NTE')
+      .map((segment) => element(segment, 2)) ?? [];
   assert.equal(notes.length, 2);
   assert.ok(notes.every((line) => line.length <= 80));
   assert.equal(notes.join(' '), note);
-  await assert.rejects(render810({ ...invoice, note: 'word '.repeat(100) }, profile), /invoice CP-2611-0409: NTE02: .* more than the 80 the standard allows/);
+  await assert.rejects(
+    render810({ ...invoice, note: 'word '.repeat(100) }, profile),
+    /invoice CP-2611-0409: NTE02: .* more than the 80 the standard allows/,
+  );
 });
 
 test('paths the examples do not take: line discount, service period, several tax rates, GLNs, three address lines, coded charges', async () => {
@@ -501,14 +831,51 @@ test('paths the examples do not take: line discount, service period, several tax
     currency: 'EUR',
     poNumber: '30418876',
     paymentTerms: 'NET30',
-    seller: { name: 'Seller GmbH', gln: '4068194000004', address: { lines: ['Werkstr. 1'], city: 'Esslingen', region: 'BW', postalCode: '73728', country: 'DE' } },
+    seller: {
+      name: 'Seller GmbH',
+      gln: '4068194000004',
+      address: { lines: ['Werkstr. 1'], city: 'Esslingen', region: 'BW', postalCode: '73728', country: 'DE' },
+    },
     buyer: { name: 'Buyer AG', id: 'K-7', gln: '4051234000003' },
     shipTo: { name: 'Buyer AG Lager', id: 'DC-9', address },
     remitTo: { name: 'Seller GmbH Zahlstelle', id: 'RT-1' },
     lines: [
-      { lineNumber: '1', sku: 'A-1', description: 'Bracket', quantity: '2', unitOfMeasure: 'EA', unitPrice: '50.00', discount: '5.00', lineAmount: '95.00', taxCode: 'S', taxRate: '19' },
-      { lineNumber: '2', sku: 'SV-2', description: 'Fitting, per hour', quantity: '3', unitOfMeasure: 'HUR', unitPrice: '20.00', lineAmount: '60.00', taxCode: 'S', taxRate: '7', serviceStart: '2026-11-02', serviceEnd: '2026-11-04' },
-      { lineNumber: '3', sku: 'B-3', description: 'Export crate', quantity: '1', unitOfMeasure: 'H87', unitPrice: '10.00', lineAmount: '10.00', taxCode: 'E', taxRate: '0' },
+      {
+        lineNumber: '1',
+        sku: 'A-1',
+        description: 'Bracket',
+        quantity: '2',
+        unitOfMeasure: 'EA',
+        unitPrice: '50.00',
+        discount: '5.00',
+        lineAmount: '95.00',
+        taxCode: 'S',
+        taxRate: '19',
+      },
+      {
+        lineNumber: '2',
+        sku: 'SV-2',
+        description: 'Fitting, per hour',
+        quantity: '3',
+        unitOfMeasure: 'HUR',
+        unitPrice: '20.00',
+        lineAmount: '60.00',
+        taxCode: 'S',
+        taxRate: '7',
+        serviceStart: '2026-11-02',
+        serviceEnd: '2026-11-04',
+      },
+      {
+        lineNumber: '3',
+        sku: 'B-3',
+        description: 'Export crate',
+        quantity: '1',
+        unitOfMeasure: 'H87',
+        unitPrice: '10.00',
+        lineAmount: '10.00',
+        taxCode: 'E',
+        taxRate: '0',
+      },
     ],
     charges: [{ code: 'HANDLING', description: 'Handling', amount: '12.00', taxCode: 'S', taxRate: '19' }],
     allowances: [{ code: 'DISCOUNT', description: 'Loyalty discount', amount: '7.00', taxCode: 'S', taxRate: '19' }],
@@ -518,8 +885,16 @@ test('paths the examples do not take: line discount, service period, several tax
   const { text } = await render810(invoice, profile);
   await assertReadsAsInvoice(text, invoice, profile, undefined);
   const segments = parse(text).functionalGroups[0]?.transactions[0]?.segments ?? [];
-  const lineOne = segments.slice(segments.findIndex((segment) => segment.tag === 'IT1'), segments.findIndex((segment, index) => segment.tag === 'IT1' && element(segment, 1) === '2'));
-  assert.deepEqual(lineOne.map(values), [['1', '2', 'EA', '50', '', 'VP', 'A-1'], ['VA', '', '19'], ['F', '', '', '', 'Bracket'], ['A', 'C310', '', '', '500']]);
+  const lineOne = segments.slice(
+    segments.findIndex((segment) => segment.tag === 'IT1'),
+    segments.findIndex((segment, _index) => segment.tag === 'IT1' && element(segment, 1) === '2'),
+  );
+  assert.deepEqual(lineOne.map(values), [
+    ['1', '2', 'EA', '50', '', 'VP', 'A-1'],
+    ['VA', '', '19'],
+    ['F', '', '', '', 'Bracket'],
+    ['A', 'C310', '', '', '500'],
+  ]);
   const summary = segments.slice(segments.findIndex((segment) => segment.tag === 'TDS'));
   assert.deepEqual(summary.map(values), [
     ['19320'],

@@ -26,7 +26,13 @@ test('the fast XML serializer writes exactly what xmlbuilder2 writes, for every 
       const fast = await renderDocument(request);
       const { template, scope, context } = await documentInputs(request);
       assert.ok(template.xml, `${format} has an xml tree`);
-      const reference = writeXmlReference({ xml: template.xml, scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber });
+      const reference = writeXmlReference({
+        xml: template.xml,
+        scope,
+        codes: context.codes,
+        omit: context.omit,
+        invoiceNumber: context.invoiceNumber,
+      });
       assert.equal(fast.content, reference, `${label} as ${format}`);
       compared += 1;
     }
@@ -38,7 +44,15 @@ test('escaping: the same as xmlbuilder2; characters XML cannot hold are refused,
   const input: XmlWriteInput = {
     xml: {
       doctype: { name: 'cXML', systemId: 'http://xml.cxml.org/schemas/cXML/1.2.037/InvoiceDetail.dtd' },
-      root: { name: 'cXML', attributes: { payloadID: '{{a}}', lang: 'x' }, children: [{ name: 'Text', text: '{{t}}' }, { name: 'Empty', keepEmpty: true }, { name: 'Attr', attributes: { v: '{{a}}' } }] },
+      root: {
+        name: 'cXML',
+        attributes: { payloadID: '{{a}}', lang: 'x' },
+        children: [
+          { name: 'Text', text: '{{t}}' },
+          { name: 'Empty', keepEmpty: true },
+          { name: 'Attr', attributes: { v: '{{a}}' } },
+        ],
+      },
     },
     scope: { a: 'Tom & "Jerry" <co> \'x\'\t\n', t: 'a&b <c> "d" \'e\' \u{1F600}' },
     codes: {},
@@ -48,14 +62,37 @@ test('escaping: the same as xmlbuilder2; characters XML cannot hold are refused,
   const fast = writeXml(input);
   assert.equal(fast, writeXmlReference(input));
   assert.match(fast, /<Text>a&amp;b &lt;c&gt; "d" 'e' \u{1F600}<\/Text>/u);
-  for (const [scope, where] of [[{ ...input.scope, t: 'a \u0002' }, '/cXML/Text'], [{ ...input.scope, t: 'a \uD800' }, '/cXML/Text'], [{ ...input.scope, a: 'x\u0001' }, '/cXML/@payloadID']] as const) {
-    assert.throws(() => writeXml({ ...input, scope }), (error: unknown) => error instanceof Error && error.message.includes(`INV-1: ${where}: holds U+`) && /XML 1\.0 cannot carry/.test(error.message), where);
+  for (const [scope, where] of [
+    [{ ...input.scope, t: 'a \u0002' }, '/cXML/Text'],
+    [{ ...input.scope, t: 'a \uD800' }, '/cXML/Text'],
+    [{ ...input.scope, a: 'x\u0001' }, '/cXML/@payloadID'],
+  ] as const) {
+    assert.throws(
+      () => writeXml({ ...input, scope }),
+      (error: unknown) =>
+        error instanceof Error && error.message.includes(`INV-1: ${where}: holds U+`) && /XML 1\.0 cannot carry/.test(error.message),
+      where,
+    );
   }
 });
 
 test('an element with both text and children (mixed content): the same as xmlbuilder2, whether or not the children are written', () => {
   const input = (scope: Record<string, unknown>): XmlWriteInput => ({
-    xml: { root: { name: 'Note', children: [{ name: 'Para', text: '{{t}}', children: [{ name: 'Em', text: '{{e}}' }, { name: 'Deep', children: [{ name: 'Leaf', text: '{{e}}' }] }] }] } },
+    xml: {
+      root: {
+        name: 'Note',
+        children: [
+          {
+            name: 'Para',
+            text: '{{t}}',
+            children: [
+              { name: 'Em', text: '{{e}}' },
+              { name: 'Deep', children: [{ name: 'Leaf', text: '{{e}}' }] },
+            ],
+          },
+        ],
+      },
+    },
     scope,
     codes: {},
     omit: new Set<string>(),

@@ -46,14 +46,23 @@ test('* checks each line and blames the first line with an unknown value', async
 
 test('several checks report every unknown value in one finding pointing at the first', async () => {
   const profile = profileWith({ [RULE]: { checks: [COST_CENTRES, { field: '/remitTo/id', values: ['REMIT-1'] }] } });
-  const finding = onlyFinding(await check(profile, invoiceWith({ buyerReference: 'CC-9', remitTo: { name: 'Seller', id: 'REMIT-2' } })), RULE);
+  const finding = onlyFinding(
+    await check(profile, invoiceWith({ buyerReference: 'CC-9', remitTo: { name: 'Seller', id: 'REMIT-2' } })),
+    RULE,
+  );
   assert.equal(finding.path, '/buyerReference');
-  assert.equal(finding.message, 'Acme Corp does not know these values: /buyerReference is "CC-9", expected one of CC-100, CC-200; /remitTo/id is "REMIT-2", expected one of REMIT-1.');
+  assert.equal(
+    finding.message,
+    'Acme Corp does not know these values: /buyerReference is "CC-9", expected one of CC-100, CC-200; /remitTo/id is "REMIT-2", expected one of REMIT-1.',
+  );
 });
 
 test('the list of several unknown values separates them more clearly than by commas', async () => {
   const profile = profileWith({ [RULE]: { checks: [COST_CENTRES, { field: '/remitTo/id', values: ['REMIT-1'] }] } });
-  const finding = onlyFinding(await check(profile, invoiceWith({ buyerReference: 'CC-9', remitTo: { name: 'Seller', id: 'REMIT-2' } })), RULE);
+  const finding = onlyFinding(
+    await check(profile, invoiceWith({ buyerReference: 'CC-9', remitTo: { name: 'Seller', id: 'REMIT-2' } })),
+    RULE,
+  );
   assert.match(finding.message, /CC-200; \/remitTo\/id/);
 });
 

@@ -8,7 +8,8 @@ const RULE = 'attachments-required';
 const TIMESHEETS = { types: ['timesheet'], extensions: ['.pdf'], maxBytes: 5_000_000 };
 const on = profileWith({ [RULE]: TIMESHEETS });
 const withTimesheet = invoiceWith({ attachments: [{ type: 'timesheet', file: 'timesheet.pdf' }] });
-const readable = (entries: [string, number][]): ReadonlyMap<string, AttachmentInfo> => new Map(entries.map(([file, bytes]) => [file, { bytes }]));
+const readable = (entries: [string, number][]): ReadonlyMap<string, AttachmentInfo> =>
+  new Map(entries.map(([file, bytes]) => [file, { bytes }]));
 
 test('an invoice with its readable timesheet attached passes', async () => {
   assert.deepEqual(await check(on, withTimesheet, { attachments: readable([['timesheet.pdf', 1200]]) }), []);
@@ -33,7 +34,10 @@ test('an attached file that cannot be read is rejected', async () => {
 });
 
 test('what the pipeline found wrong with an attached file is named in the finding', async () => {
-  const finding = onlyFinding(await check(on, withTimesheet, { attachments: new Map([['timesheet.pdf', { problem: 'is a folder, not a file' }]]) }), RULE);
+  const finding = onlyFinding(
+    await check(on, withTimesheet, { attachments: new Map([['timesheet.pdf', { problem: 'is a folder, not a file' }]]) }),
+    RULE,
+  );
   assert.equal(finding.message, 'Acme Corp needs supporting documents: timesheet timesheet.pdf is a folder, not a file.');
   assert.equal(finding.path, '/attachments/0/file');
 });
@@ -75,7 +79,12 @@ test('without extensions or a size limit any readable file of the type passes', 
 
 test('every missing type and every bad file is listed in one finding', async () => {
   const profile = profileWith({ [RULE]: { types: ['timesheet', 'acceptance-form'], extensions: ['.pdf'], maxBytes: 1000 } });
-  const invoice = invoiceWith({ attachments: [{ type: 'timesheet', file: 'week1.pdf' }, { type: 'timesheet', file: 'week2.doc' }] });
+  const invoice = invoiceWith({
+    attachments: [
+      { type: 'timesheet', file: 'week1.pdf' },
+      { type: 'timesheet', file: 'week2.doc' },
+    ],
+  });
   const finding = onlyFinding(await check(profile, invoice, { attachments: readable([['week1.pdf', 2000]]) }), RULE);
   assert.equal(
     finding.message,
@@ -84,8 +93,21 @@ test('every missing type and every bad file is listed in one finding', async () 
 });
 
 test('a problem with one attached file points at that attachment', async () => {
-  const invoice = invoiceWith({ attachments: [{ type: 'receipt', file: 'receipt.pdf' }, { type: 'timesheet', file: 'hours.xlsx' }] });
-  const finding = onlyFinding(await check(on, invoice, { attachments: readable([['receipt.pdf', 100], ['hours.xlsx', 100]]) }), RULE);
+  const invoice = invoiceWith({
+    attachments: [
+      { type: 'receipt', file: 'receipt.pdf' },
+      { type: 'timesheet', file: 'hours.xlsx' },
+    ],
+  });
+  const finding = onlyFinding(
+    await check(on, invoice, {
+      attachments: readable([
+        ['receipt.pdf', 100],
+        ['hours.xlsx', 100],
+      ]),
+    }),
+    RULE,
+  );
   assert.equal(finding.path, '/attachments/1/file');
 });
 

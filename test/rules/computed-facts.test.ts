@@ -69,7 +69,10 @@ test('a fact name declared twice is refused when the facts are composed', () => 
 });
 
 test('composed facts give each fact the parameters of the rules it declares, in order, and charges only their own facts', () => {
-  const byRule = new Map([['a', { x: 1 }], ['b', { y: 2 }]]);
+  const byRule = new Map([
+    ['a', { x: 1 }],
+    ['b', { y: 2 }],
+  ]);
   const facts = composeInvoiceFacts<null, Record<string, unknown>>([
     { name: 'both', scope: 'invoice', readsParamsOf: ['b', 'a'], compute: (_work, params) => params },
     { name: 'off', scope: 'invoice', readsParamsOf: ['c'], compute: (_work, [params]) => params },

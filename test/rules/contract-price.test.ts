@@ -60,7 +60,12 @@ test('a profile without a contract checks nothing', async () => {
 
 test('each line off its contract price gets its own finding', async () => {
   const [one, two] = invoiceWith().lines;
-  const invoice = invoiceWith({ lines: [{ ...one!, unitPrice: '11.00' }, { ...two!, unitPrice: '8.00' }] });
+  const invoice = invoiceWith({
+    lines: [
+      { ...one!, unitPrice: '11.00' },
+      { ...two!, unitPrice: '8.00' },
+    ],
+  });
   const [first, second] = findingsAt(await check(on, invoice), RULE, ['/lines/0/unitPrice', '/lines/1/unitPrice']);
   assert.match(first!.message, /bills W-1 at 11\.00 USD: the contract price is 10\.00/);
   assert.match(second!.message, /bills G-2 at 8\.00 USD: the contract price is 7\.50/);
@@ -84,8 +89,27 @@ test('the profile can lower a price mismatch to a warning', async () => {
 
 // Issue 8 item 14: a contract price written as a JSON number is compared exactly as written.
 test('a contract price written as a JSON number with more digits than a float holds is compared exactly', () => {
-  const profile = JSON.stringify(profileWith({ [RULE]: true }), null, 2).replace('"rules": {', '"contract": { "prices": { "W-1": 12345678901234567.89 } },\n  "rules": {');
-  const invoice = invoiceWith({ lines: [{ lineNumber: '1', sku: 'W-1', description: 'Widget', quantity: '1', unitOfMeasure: 'EA', unitPrice: '12345678901234567.89', lineAmount: '12345678901234567.89', taxCode: 'S', taxRate: '0' }], taxTotal: '0.00', totalAmount: '12345678901234567.89' });
+  const profile = JSON.stringify(profileWith({ [RULE]: true }), null, 2).replace(
+    '"rules": {',
+    '"contract": { "prices": { "W-1": 12345678901234567.89 } },\n  "rules": {',
+  );
+  const invoice = invoiceWith({
+    lines: [
+      {
+        lineNumber: '1',
+        sku: 'W-1',
+        description: 'Widget',
+        quantity: '1',
+        unitOfMeasure: 'EA',
+        unitPrice: '12345678901234567.89',
+        lineAmount: '12345678901234567.89',
+        taxCode: 'S',
+        taxRate: '0',
+      },
+    ],
+    taxTotal: '0.00',
+    totalAmount: '12345678901234567.89',
+  });
   const root = tempFolder({ 'profiles/acme.json': profile, 'in/inv.json': invoice });
   const result = firstpass(['validate', 'in', '--profiles', join(root, 'profiles'), '--today', '2026-11-20'], { cwd: root });
   assert.equal(result.status, 0, result.stdout + result.stderr);

@@ -14,7 +14,10 @@ test('a credit note without billingReference is rejected, saying what to set', a
   const finding = onlyFinding(await check(on, invoiceWith({ documentType: 'credit-note', invoiceNumber: 'CN-17' })), RULE);
   assert.equal(finding.severity, 'error');
   assert.equal(finding.path, '/billingReference');
-  assert.equal(finding.message, 'Credit note CN-17 does not name the invoice it credits: set billingReference to the original invoice number.');
+  assert.equal(
+    finding.message,
+    'Credit note CN-17 does not name the invoice it credits: set billingReference to the original invoice number.',
+  );
 });
 
 test('a credit note with a blank billingReference is rejected', async () => {
@@ -27,7 +30,10 @@ test('an invoice needs no billingReference', async () => {
 });
 
 test('the profile can lower a missing credit note reference to a warning', async () => {
-  const finding = onlyFinding(await check(profileWith({ [RULE]: { severity: 'warning' } }), invoiceWith({ documentType: 'credit-note' })), RULE);
+  const finding = onlyFinding(
+    await check(profileWith({ [RULE]: { severity: 'warning' } }), invoiceWith({ documentType: 'credit-note' })),
+    RULE,
+  );
   assert.equal(finding.severity, 'warning');
 });
 

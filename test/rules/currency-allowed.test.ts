@@ -5,7 +5,7 @@ import { onlyFinding } from './support.js';
 
 const RULE = 'currency-allowed';
 
-test('an invoice in the profile\'s currency passes', async () => {
+test("an invoice in the profile's currency passes", async () => {
   assert.deepEqual(await check(profileWith({ [RULE]: true }), invoiceWith()), []);
 });
 

@@ -6,7 +6,7 @@ import { omit, onlyFinding } from './support.js';
 const RULE = 'due-date-terms';
 const on = profileWith({ [RULE]: true });
 
-test('a due date that follows the invoice\'s NET30 terms passes', async () => {
+test("a due date that follows the invoice's NET30 terms passes", async () => {
   assert.deepEqual(await check(on, invoiceWith()), []);
 });
 
@@ -14,12 +14,19 @@ test('a due date that does not follow the terms is rejected, stating the expecte
   const finding = onlyFinding(await check(on, invoiceWith({ dueDate: '2026-12-09' })), RULE);
   assert.equal(finding.severity, 'error');
   assert.equal(finding.path, '/dueDate');
-  assert.equal(finding.message, 'Due date "2026-12-09" does not follow the payment terms: the terms NET30 from issue date 2026-11-10 give 2026-12-10.');
+  assert.equal(
+    finding.message,
+    'Due date "2026-12-09" does not follow the payment terms: the terms NET30 from issue date 2026-11-10 give 2026-12-10.',
+  );
 });
 
 test('terms count calendar days across month and year ends', async () => {
   assert.deepEqual(await check(on, invoiceWith({ issueDate: '2026-12-15', dueDate: '2027-02-13', paymentTerms: 'NET60' })), []);
-  assert.deepEqual(await check(on, invoiceWith({ issueDate: '2028-02-15', dueDate: '2028-03-16', paymentTerms: 'NET30' })), [], '2028 is a leap year');
+  assert.deepEqual(
+    await check(on, invoiceWith({ issueDate: '2028-02-15', dueDate: '2028-03-16', paymentTerms: 'NET30' })),
+    [],
+    '2028 is a leap year',
+  );
 });
 
 test('NET0 means due on the issue date', async () => {
@@ -31,17 +38,20 @@ test('terms written "Net 45" are understood', async () => {
   assert.match(finding.message, /the terms Net 45 from issue date 2026-11-10 give 2026-12-25/);
 });
 
-test('an invoice without terms is checked against the contract\'s payment terms', async () => {
+test("an invoice without terms is checked against the contract's payment terms", async () => {
   const profile = profileWith({ [RULE]: true }, { contract: { paymentTerms: 'NET45' } });
   assert.deepEqual(await check(profile, omit(invoiceWith({ dueDate: '2026-12-25' }), 'paymentTerms')), []);
   const finding = onlyFinding(await check(profile, omit(invoiceWith({ dueDate: '2026-12-10' }), 'paymentTerms')), RULE);
   assert.match(finding.message, /the terms NET45 from issue date 2026-11-10 give 2026-12-25/);
 });
 
-test('the contract\'s terms take precedence over terms the invoice states', async () => {
+test("the contract's terms take precedence over terms the invoice states", async () => {
   const profile = profileWith({ [RULE]: true }, { contract: { paymentTerms: 'NET45' } });
   const findings = await check(profile, invoiceWith({ paymentTerms: 'NET30', dueDate: '2026-12-10' }));
-  assert.deepEqual(findings.map((finding) => [finding.rule, finding.path]), [[RULE, '/dueDate']]);
+  assert.deepEqual(
+    findings.map((finding) => [finding.rule, finding.path]),
+    [[RULE, '/dueDate']],
+  );
   assert.match(findings[0]?.message ?? '', /the terms NET45 from issue date 2026-11-10 give 2026-12-25/);
 });
 

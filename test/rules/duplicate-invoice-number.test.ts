@@ -10,7 +10,8 @@ const on = profileWith({ [RULE]: true });
 /** A history in which acme's INV-1001 was already submitted. */
 const submitted: InvoiceHistory = {
   ...EMPTY_HISTORY,
-  duplicateOf: (customerId, invoiceNumber) => (customerId === 'acme' && invoiceNumber === 'INV-1001' ? 'submitted on 2026-11-12, submission 41' : undefined),
+  duplicateOf: (customerId, invoiceNumber) =>
+    customerId === 'acme' && invoiceNumber === 'INV-1001' ? 'submitted on 2026-11-12, submission 41' : undefined,
 };
 
 test('a new invoice number passes', async () => {
@@ -21,7 +22,10 @@ test('a number already submitted for the customer is rejected, saying where it w
   const finding = onlyFinding(await check(on, invoiceWith(), { history: submitted }), RULE);
   assert.equal(finding.severity, 'error');
   assert.equal(finding.path, '/invoiceNumber');
-  assert.equal(finding.message, 'Invoice number INV-1001 was already used for acme (submitted on 2026-11-12, submission 41): Acme Corp rejects a reused number.');
+  assert.equal(
+    finding.message,
+    'Invoice number INV-1001 was already used for acme (submitted on 2026-11-12, submission 41): Acme Corp rejects a reused number.',
+  );
 });
 
 test('a number used twice in one batch is rejected the second time', async () => {

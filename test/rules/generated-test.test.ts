@@ -17,7 +17,11 @@ import { generateRuleTest } from '../support/rule-test.js';
 const PARAMS = { tolerance: '0.01', limits: { max: 3 }, codes: ['S', 'Z'] };
 
 const FACT_SETS: Record<string, unknown>[] = [
-  { line: { quantity: '3', unitPrice: '10.00', tags: ['a', 'b'], note: null, nested: { deep: { value: '7' } } }, computed: { expected: '30.00', gap: '0' }, label: 'text' },
+  {
+    line: { quantity: '3', unitPrice: '10.00', tags: ['a', 'b'], note: null, nested: { deep: { value: '7' } } },
+    computed: { expected: '30.00', gap: '0' },
+    label: 'text',
+  },
   { line: { quantity: '0', nested: { deep: null } }, computed: { expected: undefined }, label: '' },
   { line: null, computed: null, label: 42 },
   { line: 'a string', computed: ['x'], label: undefined },
@@ -43,8 +47,23 @@ const CONDITIONS: ConditionNode[] = [
   { fact: 'params', path: '$.limits.max', operator: 'lessThan', value: { fact: 'line', path: '$.tags.length' } },
   { fact: 'params', path: '$.codes', operator: 'doesNotContain', value: { fact: 'label' } },
   { not: { fact: 'line', path: '$.quantity', operator: 'present', value: true } },
-  { all: [{ fact: 'line', path: '$.quantity', operator: 'present', value: true }, { any: [{ fact: 'label', operator: 'equal', value: 'text' }, { not: { fact: 'computed', path: '$.gap', operator: 'empty', value: true } }] }] },
-  { any: [{ fact: 'line', path: '$.quantity', operator: 'lessThanInclusive', value: 2 }, { fact: 'line', path: '$.nested', operator: 'matches', value: '^pl' }] },
+  {
+    all: [
+      { fact: 'line', path: '$.quantity', operator: 'present', value: true },
+      {
+        any: [
+          { fact: 'label', operator: 'equal', value: 'text' },
+          { not: { fact: 'computed', path: '$.gap', operator: 'empty', value: true } },
+        ],
+      },
+    ],
+  },
+  {
+    any: [
+      { fact: 'line', path: '$.quantity', operator: 'lessThanInclusive', value: 2 },
+      { fact: 'line', path: '$.nested', operator: 'matches', value: '^pl' },
+    ],
+  },
 ];
 
 function activeRule(id: string, conditions: ConditionNode, order: number): ActiveRule {
@@ -54,7 +73,9 @@ function activeRule(id: string, conditions: ConditionNode, order: number): Activ
 
 test('generated rule tests decide every condition as json-rules-engine does', async () => {
   // json-rules-engine wants a group at the root.
-  const rules = CONDITIONS.map((condition, index) => activeRule(`rule-${index}`, condition.all || condition.any || condition.not ? condition : { all: [condition] }, index));
+  const rules = CONDITIONS.map((condition, index) =>
+    activeRule(`rule-${index}`, condition.all || condition.any || condition.not ? condition : { all: [condition] }, index),
+  );
   const engine = new EngineEvaluator();
   for (const [factIndex, facts] of FACT_SETS.entries()) {
     const [failures] = await engine.evaluate({} as RuleBook, [{ rules, facts, itemPath: '' }]);
@@ -64,10 +85,17 @@ test('generated rule tests decide every condition as json-rules-engine does', as
       assert.equal(holds, !failed.has(rule.id), `${rule.id} ${JSON.stringify(rule.definition.conditions)} on fact set ${factIndex}`);
     }
     // The whole list as one function, walked from failure to failure as the evaluator walks it.
-    const firstFailure = generateRuleListTest(rules.map((rule) => ({ conditions: rule.definition.conditions as ConditionNode, params: rule.params })));
+    const firstFailure = generateRuleListTest(
+      rules.map((rule) => ({ conditions: rule.definition.conditions as ConditionNode, params: rule.params })),
+    );
     const listFailed: string[] = [];
-    for (let index = firstFailure(facts, 0); index < rules.length; index = firstFailure(facts, index + 1)) listFailed.push(rules[index]?.id ?? `#${index}`);
-    assert.deepEqual(listFailed, rules.filter((rule) => failed.has(rule.id)).map((rule) => rule.id), `fact set ${factIndex}`);
+    for (let index = firstFailure(facts, 0); index < rules.length; index = firstFailure(facts, index + 1))
+      listFailed.push(rules[index]?.id ?? `#${index}`);
+    assert.deepEqual(
+      listFailed,
+      rules.filter((rule) => failed.has(rule.id)).map((rule) => rule.id),
+      `fact set ${factIndex}`,
+    );
   }
 });
 
@@ -111,8 +139,14 @@ test('generated explains name the failed conditions json-rules-engine names', as
 });
 
 test("a rule list test reads each rule's own parameters", () => {
-  const conditions: ConditionNode = { all: [{ fact: 'amount', operator: 'decimalLessThanInclusive', value: { fact: 'params', path: '$.limit' } }] };
-  const firstFailure = generateRuleListTest([{ conditions, params: { limit: '5' } }, { conditions, params: { limit: '50' } }, { conditions, params: { limit: '500' } }]);
+  const conditions: ConditionNode = {
+    all: [{ fact: 'amount', operator: 'decimalLessThanInclusive', value: { fact: 'params', path: '$.limit' } }],
+  };
+  const firstFailure = generateRuleListTest([
+    { conditions, params: { limit: '5' } },
+    { conditions, params: { limit: '50' } },
+    { conditions, params: { limit: '500' } },
+  ]);
   assert.equal(firstFailure({ amount: '10' }, 0), 0);
   assert.equal(firstFailure({ amount: '10' }, 1), 3);
   assert.equal(firstFailure({ amount: '100' }, 1), 1);
@@ -122,6 +156,7 @@ test("a rule list test reads each rule's own parameters", () => {
 
 test('fact names and path segments are data, never code', () => {
   const hostile = `"]; throw new Error("injected"); //`;
+  // biome-ignore lint/complexity/useLiteralKeys: the key holds both quotes and a backslash on purpose
   const facts = { [hostile]: { [`a'b"c\\`]: 'x' } };
   const holds = generateRuleTest({ fact: hostile, path: `$.a'b"c\\`, operator: 'equal', value: 'x' }, {});
   assert.equal(holds(facts), true);

@@ -17,7 +17,7 @@ test('an invoice number in another form is rejected, naming the expected pattern
   assert.equal(finding.message, 'Invoice number "inv1001" is not in the form Acme Corp accepts: expected the pattern ^INV-\\d{4,}$.');
 });
 
-test('a length limit such as Ariba\'s 16 characters is expressed as a pattern', async () => {
+test("a length limit such as Ariba's 16 characters is expressed as a pattern", async () => {
   const profile = profileWith({ [RULE]: { pattern: '^[A-Za-z0-9-]{1,16}$' } });
   assert.deepEqual(await check(profile, invoiceWith({ invoiceNumber: 'INV-2026-0000001' })), []);
   const finding = onlyFinding(await check(profile, invoiceWith({ invoiceNumber: 'INV-2026-00000001' })), RULE);
@@ -29,7 +29,10 @@ test('characters outside the pattern (a slash) are rejected', async () => {
 });
 
 test('the profile can lower the finding to a warning', async () => {
-  const finding = onlyFinding(await check(profileWith({ [RULE]: { ...PATTERN, severity: 'warning' } }), invoiceWith({ invoiceNumber: '1001' })), RULE);
+  const finding = onlyFinding(
+    await check(profileWith({ [RULE]: { ...PATTERN, severity: 'warning' } }), invoiceWith({ invoiceNumber: '1001' })),
+    RULE,
+  );
   assert.equal(finding.severity, 'warning');
 });
 

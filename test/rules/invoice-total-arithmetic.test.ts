@@ -10,7 +10,17 @@ const on = profileWith({ [RULE]: true });
 type Line = Invoice['lines'][number];
 
 function line(lineNumber: string, lineAmount: string, extra: Partial<Line> = {}): Line {
-  return { lineNumber, description: 'Service', quantity: '1', unitOfMeasure: 'EA', unitPrice: lineAmount, lineAmount, taxCode: 'S', taxRate: '0', ...extra } as Line;
+  return {
+    lineNumber,
+    description: 'Service',
+    quantity: '1',
+    unitOfMeasure: 'EA',
+    unitPrice: lineAmount,
+    lineAmount,
+    taxCode: 'S',
+    taxRate: '0',
+    ...extra,
+  } as Line;
 }
 
 test('a total equal to lines + tax passes (45.00 + 3.71 = 48.71)', async () => {
@@ -21,12 +31,18 @@ test('a wrong total is rejected at /totalAmount, stating the expected total and 
   const finding = onlyFinding(await check(on, invoiceWith({ totalAmount: '48.72' })), RULE);
   assert.equal(finding.severity, 'error');
   assert.equal(finding.path, '/totalAmount');
-  assert.equal(finding.message, 'Total 48.72 is not lines + charges − allowances + tax: expected 48.71 USD (lines 45.00, charges 0.00, allowances 0.00, tax 3.71).');
+  assert.equal(
+    finding.message,
+    'Total 48.72 is not lines + charges − allowances + tax: expected 48.71 USD (lines 45.00, charges 0.00, allowances 0.00, tax 3.71).',
+  );
 });
 
 test('charges are added and allowances subtracted', async () => {
   const invoice = invoiceWith({
-    charges: [{ code: 'FC', description: 'Freight', amount: '5.00' }, { code: 'HC', description: 'Handling', amount: '1.25' }],
+    charges: [
+      { code: 'FC', description: 'Freight', amount: '5.00' },
+      { code: 'HC', description: 'Handling', amount: '1.25' },
+    ],
     allowances: [{ code: 'DISC', description: 'Discount', amount: '2.00' }],
     totalAmount: '52.96',
   });
@@ -35,7 +51,7 @@ test('charges are added and allowances subtracted', async () => {
   assert.match(finding.message, /expected 52\.96 USD \(lines 45\.00, charges 6\.25, allowances 2\.00, tax 3\.71\)/);
 });
 
-test('the stated tax total is used (checking the tax itself is tax-total-arithmetic\'s job)', async () => {
+test("the stated tax total is used (checking the tax itself is tax-total-arithmetic's job)", async () => {
   assert.deepEqual(await check(on, invoiceWith({ taxTotal: '4.00', totalAmount: '49.00' })), []);
 });
 
@@ -61,7 +77,10 @@ test('yen totals have no decimals', async () => {
   const invoice = invoiceWith({ currency: 'JPY', lines: [line('1', '1234'), line('2', '766')], taxTotal: '200', totalAmount: '2200' });
   assert.deepEqual(await check(on, invoice), []);
   const finding = onlyFinding(await check(on, { ...invoice, totalAmount: '2201' }), RULE);
-  assert.equal(finding.message, 'Total 2201 is not lines + charges − allowances + tax: expected 2200 JPY (lines 2000, charges 0, allowances 0, tax 200).');
+  assert.equal(
+    finding.message,
+    'Total 2201 is not lines + charges − allowances + tax: expected 2200 JPY (lines 2000, charges 0, allowances 0, tax 200).',
+  );
 });
 
 test('Kuwaiti dinar totals have three decimals', async () => {

@@ -103,7 +103,12 @@ test('the message for a line without a line amount says it has none', async () =
 
 test('every wrong line gets its own finding', async () => {
   const [one, two] = invoiceWith().lines;
-  const invoice = invoiceWith({ lines: [{ ...one!, lineAmount: '3.00' }, { ...two!, lineAmount: '1.50' }] });
+  const invoice = invoiceWith({
+    lines: [
+      { ...one!, lineAmount: '3.00' },
+      { ...two!, lineAmount: '1.50' },
+    ],
+  });
   findingsAt(await check(on, invoice), RULE, ['/lines/0/lineAmount', '/lines/1/lineAmount']);
 });
 

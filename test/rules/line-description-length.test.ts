@@ -61,7 +61,10 @@ test('a missing description is left to line-description-required', async () => {
 });
 
 test('the profile can lower a too long description to a warning', async () => {
-  const finding = onlyFinding(await check(profileWith({ [RULE]: { max: 10, severity: 'warning' } }), secondLineDescribed('Gadget, blue')), RULE);
+  const finding = onlyFinding(
+    await check(profileWith({ [RULE]: { max: 10, severity: 'warning' } }), secondLineDescribed('Gadget, blue')),
+    RULE,
+  );
   assert.equal(finding.severity, 'warning');
   assert.equal(finding.path, '/lines/1/description');
 });

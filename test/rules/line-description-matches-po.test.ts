@@ -17,7 +17,7 @@ test('descriptions as on the PO pass', async () => {
   assert.deepEqual(await check(on, invoiceWith(), { po }), []);
 });
 
-test('a description different from the PO line\'s is rejected, quoting the PO\'s', async () => {
+test("a description different from the PO line's is rejected, quoting the PO's", async () => {
   const finding = onlyFinding(await check(on, secondLineDescribed('Gizmo'), { po }), RULE);
   assert.equal(finding.severity, 'error');
   assert.equal(finding.path, '/lines/1/description');

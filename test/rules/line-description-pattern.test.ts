@@ -6,7 +6,7 @@ import { onlyFinding, withField } from './support.js';
 
 const RULE = 'line-description-pattern';
 /** X12 separators must not appear in element data. */
-const X12 = profileWith({ [RULE]: { forbidden: "[*~:^]" } });
+const X12 = profileWith({ [RULE]: { forbidden: '[*~:^]' } });
 const PRINTABLE_ASCII = profileWith({ [RULE]: { pattern: '^[ -~]+$' } });
 
 function firstLineDescribed(description: string | undefined): Invoice {
@@ -35,7 +35,10 @@ test('a description not matching the pattern is rejected, naming the pattern', a
 test('pattern and forbidden together report both failures', async () => {
   const profile = profileWith({ [RULE]: { pattern: '^[ -~]+$', forbidden: '[*~]' } });
   const finding = onlyFinding(await check(profile, firstLineDescribed('Widget™*')), RULE);
-  assert.equal(finding.message, 'Line 1 description "Widget™*" does not match the pattern ^[ -~]+$; contains characters Acme Corp cannot take (forbidden: [*~]).');
+  assert.equal(
+    finding.message,
+    'Line 1 description "Widget™*" does not match the pattern ^[ -~]+$; contains characters Acme Corp cannot take (forbidden: [*~]).',
+  );
 });
 
 test('a missing description is left to line-description-required', async () => {

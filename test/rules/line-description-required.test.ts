@@ -28,7 +28,10 @@ test('an empty or blank description counts as none', async () => {
 });
 
 test('each line without a description gets its own finding', async () => {
-  const [first, second] = findingsAt(await check(on, linesWithDescriptions(undefined, undefined)), RULE, ['/lines/0/description', '/lines/1/description']);
+  const [first, second] = findingsAt(await check(on, linesWithDescriptions(undefined, undefined)), RULE, [
+    '/lines/0/description',
+    '/lines/1/description',
+  ]);
   assert.match(first!.message, /^Line 1 /);
   assert.match(second!.message, /^Line 2 /);
 });
@@ -49,7 +52,10 @@ test('a line without a lineNumber is named by its position', async () => {
 });
 
 test('the profile can lower a missing description to a warning', async () => {
-  const finding = onlyFinding(await check(profileWith({ [RULE]: { severity: 'warning' } }), linesWithDescriptions(undefined, 'Gadget')), RULE);
+  const finding = onlyFinding(
+    await check(profileWith({ [RULE]: { severity: 'warning' } }), linesWithDescriptions(undefined, 'Gadget')),
+    RULE,
+  );
   assert.equal(finding.severity, 'warning');
 });
 

@@ -20,7 +20,11 @@ function poLines(invoicedWidgets: string, invoicedGadgets = '0') {
 }
 
 function historyWithPoAmount(amount: string): InvoiceHistory {
-  return { ...EMPTY_HISTORY, poAmountInvoiced: (customerId, poNumber) => (customerId === 'acme' && poNumber === 'PO-10001' ? ScaledDecimal.from(amount)! : ScaledDecimal.ZERO) };
+  return {
+    ...EMPTY_HISTORY,
+    poAmountInvoiced: (customerId, poNumber) =>
+      customerId === 'acme' && poNumber === 'PO-10001' ? ScaledDecimal.from(amount)! : ScaledDecimal.ZERO,
+  };
 }
 
 test('an invoice well within the PO total passes', async () => {
@@ -31,7 +35,10 @@ test('an invoice that by itself exceeds the PO total is rejected at /totalAmount
   const finding = onlyFinding(await check(on, baseline, { po: purchaseOrder({ total: '40.00' }) }), RULE);
   assert.equal(finding.severity, 'error');
   assert.equal(finding.path, '/totalAmount');
-  assert.equal(finding.message, 'This invoice takes PO PO-10001 to 45.00 USD, above its total 40.00 (limit with tolerance 40.00; already invoiced 0.00).');
+  assert.equal(
+    finding.message,
+    'This invoice takes PO PO-10001 to 45.00 USD, above its total 40.00 (limit with tolerance 40.00; already invoiced 0.00).',
+  );
 });
 
 test('what the PO lines record as already invoiced counts (quantityInvoiced × PO price)', async () => {
@@ -48,7 +55,10 @@ test('an invoice that uses the PO up exactly to its total passes', async () => {
 
 test('one cent over the PO total is rejected', async () => {
   // 55.00 + 0.01 already invoiced through earlier invoices in the batch
-  const finding = onlyFinding(await check(on, baseline, { po: purchaseOrder({ lines: poLines('5.5') }), history: historyWithPoAmount('0.01') }), RULE);
+  const finding = onlyFinding(
+    await check(on, baseline, { po: purchaseOrder({ lines: poLines('5.5') }), history: historyWithPoAmount('0.01') }),
+    RULE,
+  );
   assert.match(finding.message, /to 100\.01 USD, above its total 100\.00/);
 });
 
@@ -105,19 +115,52 @@ test('a PO without a total cannot be exceeded', async () => {
   assert.deepEqual(await check(on, baseline, { po: omit(purchaseOrder(), 'total') }), []);
 });
 
-test('amounts are stated in the invoice currency\'s minor unit (JPY)', async () => {
+test("amounts are stated in the invoice currency's minor unit (JPY)", async () => {
   const yen = invoiceWith({
     currency: 'JPY',
-    lines: [{ lineNumber: '1', sku: 'W-1', description: 'Widget', quantity: '3', unitOfMeasure: 'EA', unitPrice: '1000', lineAmount: '3000', taxCode: 'S', taxRate: '10', poLineNumber: '1' }],
+    lines: [
+      {
+        lineNumber: '1',
+        sku: 'W-1',
+        description: 'Widget',
+        quantity: '3',
+        unitOfMeasure: 'EA',
+        unitPrice: '1000',
+        lineAmount: '3000',
+        taxCode: 'S',
+        taxRate: '10',
+        poLineNumber: '1',
+      },
+    ],
     taxTotal: '300',
     totalAmount: '3300',
   });
-  const po = purchaseOrder({ currency: 'JPY', total: '2500', lines: [{ poLineNumber: '1', sku: 'W-1', description: 'Widget', quantity: '10', unitOfMeasure: 'EA', unitPrice: '1000', quantityInvoiced: '0' }] });
+  const po = purchaseOrder({
+    currency: 'JPY',
+    total: '2500',
+    lines: [
+      {
+        poLineNumber: '1',
+        sku: 'W-1',
+        description: 'Widget',
+        quantity: '10',
+        unitOfMeasure: 'EA',
+        unitPrice: '1000',
+        quantityInvoiced: '0',
+      },
+    ],
+  });
   const finding = onlyFinding(await check(on, yen, { po }), RULE);
-  assert.equal(finding.message, 'This invoice takes PO PO-10001 to 3000 JPY, above its total 2500 (limit with tolerance 2500; already invoiced 0).');
+  assert.equal(
+    finding.message,
+    'This invoice takes PO PO-10001 to 3000 JPY, above its total 2500 (limit with tolerance 2500; already invoiced 0).',
+  );
 });
 
 test('the profile can lower an exceeded PO to a warning', async () => {
-  const finding = onlyFinding(await check(profileWith({ [RULE]: { severity: 'warning' } }), baseline, { po: purchaseOrder({ total: '40.00' }) }), RULE);
+  const finding = onlyFinding(
+    await check(profileWith({ [RULE]: { severity: 'warning' } }), baseline, { po: purchaseOrder({ total: '40.00' }) }),
+    RULE,
+  );
   assert.equal(finding.severity, 'warning');
 });

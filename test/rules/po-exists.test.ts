@@ -9,11 +9,14 @@ test('an invoice against a known, open PO passes', async () => {
   assert.deepEqual(await check(profileWith({ [RULE]: true }), invoiceWith(), { po: purchaseOrder() }), []);
 });
 
-test('a PO number the customer\'s POs do not hold is rejected, with a hint to load the POs', async () => {
+test("a PO number the customer's POs do not hold is rejected, with a hint to load the POs", async () => {
   const finding = onlyFinding(await check(profileWith({ [RULE]: true }), invoiceWith({ poNumber: 'PO-99999' })), RULE);
   assert.equal(finding.severity, 'error');
   assert.equal(finding.path, '/poNumber');
-  assert.equal(finding.message, 'PO PO-99999 is not a purchase order known for customer acme (check the number, or load the customer\'s POs with --pos).');
+  assert.equal(
+    finding.message,
+    "PO PO-99999 is not a purchase order known for customer acme (check the number, or load the customer's POs with --pos).",
+  );
 });
 
 test('an invoice against a closed PO is rejected', async () => {

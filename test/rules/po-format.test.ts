@@ -6,7 +6,7 @@ import { omit, onlyFinding } from './support.js';
 const RULE = 'po-format';
 const ACME_PO = { pattern: '^PO-\\d{5}$' };
 
-test('a PO number in the customer\'s form passes', async () => {
+test("a PO number in the customer's form passes", async () => {
   assert.deepEqual(await check(profileWith({ [RULE]: ACME_PO }), invoiceWith({ poNumber: 'PO-10001' })), []);
 });
 
@@ -14,7 +14,10 @@ test('a PO number in another form is rejected, naming the expected pattern', asy
   const finding = onlyFinding(await check(profileWith({ [RULE]: ACME_PO }), invoiceWith({ poNumber: '10001' })), RULE);
   assert.equal(finding.severity, 'error');
   assert.equal(finding.path, '/poNumber');
-  assert.equal(finding.message, 'PO number "10001" is not in the form Acme Corp uses for purchase order numbers: expected the pattern ^PO-\\d{5}$.');
+  assert.equal(
+    finding.message,
+    'PO number "10001" is not in the form Acme Corp uses for purchase order numbers: expected the pattern ^PO-\\d{5}$.',
+  );
 });
 
 test('a PO number with a digit too many is rejected when the pattern is anchored', async () => {
@@ -39,7 +42,10 @@ test('a blank PO number is left to po-required', async () => {
 });
 
 test('the profile can lower a malformed PO number to a warning', async () => {
-  const finding = onlyFinding(await check(profileWith({ [RULE]: { ...ACME_PO, severity: 'warning' } }), invoiceWith({ poNumber: 'X-1' })), RULE);
+  const finding = onlyFinding(
+    await check(profileWith({ [RULE]: { ...ACME_PO, severity: 'warning' } }), invoiceWith({ poNumber: 'X-1' })),
+    RULE,
+  );
   assert.equal(finding.severity, 'warning');
 });
 

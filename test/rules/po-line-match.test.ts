@@ -50,7 +50,8 @@ test('fractional quantities compare as decimals (2.5 hours open, 2.50 billed)', 
 test('quantities invoiced earlier in the batch reduce what is open on the PO line', async () => {
   const history: InvoiceHistory = {
     ...EMPTY_HISTORY,
-    poLineQuantityInvoiced: (customerId, poNumber, poLineNumber) => (customerId === 'acme' && poNumber === 'PO-10001' && poLineNumber === '1' ? ScaledDecimal.from('8')! : ScaledDecimal.ZERO),
+    poLineQuantityInvoiced: (customerId, poNumber, poLineNumber) =>
+      customerId === 'acme' && poNumber === 'PO-10001' && poLineNumber === '1' ? ScaledDecimal.from('8')! : ScaledDecimal.ZERO,
   };
   const finding = onlyFinding(await check(on, invoiceWith(), { po: purchaseOrder(), history }), RULE);
   assert.match(finding.message, /quantity 3 exceeds the 2 EA still open on PO line 1/);
@@ -75,10 +76,10 @@ test('a price tolerance accepts differences up to the tolerance, either way', as
   assert.match(finding.message, /unit price 10\.02 differs from the PO price 10\.00/);
 });
 
-test('a unit of measure different from the PO line\'s is rejected, stating the PO\'s', async () => {
+test("a unit of measure different from the PO line's is rejected, stating the PO's", async () => {
   const finding = onlyFinding(await check(on, firstLine({ unitOfMeasure: 'BX' }), { po: purchaseOrder() }), RULE);
   assert.equal(finding.path, '/lines/0');
-  assert.equal(finding.message, 'Line 1 does not match PO PO-10001: unit of measure BX differs from the PO\'s EA.');
+  assert.equal(finding.message, "Line 1 does not match PO PO-10001: unit of measure BX differs from the PO's EA.");
 });
 
 test('a PO line without a unit of measure accepts any unit', async () => {
@@ -112,13 +113,18 @@ test('every mismatch of one line is listed in one finding', async () => {
   const finding = onlyFinding(await check(on, invoice, { po: purchaseOrder() }), RULE);
   assert.equal(
     finding.message,
-    'Line 1 does not match PO PO-10001: quantity 12 exceeds the 10 EA still open on PO line 1; unit price 11.00 differs from the PO price 10.00; unit of measure BX differs from the PO\'s EA.',
+    "Line 1 does not match PO PO-10001: quantity 12 exceeds the 10 EA still open on PO line 1; unit price 11.00 differs from the PO price 10.00; unit of measure BX differs from the PO's EA.",
   );
 });
 
 test('each mismatching line gets its own finding at its own index', async () => {
   const [first, second] = invoiceWith().lines;
-  const invoice = invoiceWith({ lines: [{ ...first!, unitPrice: '9.00', lineAmount: '27.00' }, { ...second!, quantity: '5', lineAmount: '37.50' }] });
+  const invoice = invoiceWith({
+    lines: [
+      { ...first!, unitPrice: '9.00', lineAmount: '27.00' },
+      { ...second!, quantity: '5', lineAmount: '37.50' },
+    ],
+  });
   const [one, two] = findingsAt(await check(on, invoice, { po: purchaseOrder() }), RULE, ['/lines/0', '/lines/1']);
   assert.match(one!.message, /^Line 1 .*unit price 9\.00 differs from the PO price 10\.00\.$/);
   assert.match(two!.message, /^Line 2 .*quantity 5 exceeds the 4 EA still open on PO line 2\.$/);
@@ -129,6 +135,9 @@ test('without a known PO the rule has nothing to match and passes', async () => 
 });
 
 test('the profile can lower PO line mismatches to warnings', async () => {
-  const finding = onlyFinding(await check(profileWith({ [RULE]: { severity: 'warning' } }), firstLine({ unitOfMeasure: 'BX' }), { po: purchaseOrder() }), RULE);
+  const finding = onlyFinding(
+    await check(profileWith({ [RULE]: { severity: 'warning' } }), firstLine({ unitOfMeasure: 'BX' }), { po: purchaseOrder() }),
+    RULE,
+  );
   assert.equal(finding.severity, 'warning');
 });

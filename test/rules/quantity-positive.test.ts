@@ -16,7 +16,7 @@ test('positive quantities pass', async () => {
   assert.deepEqual(await check(on, invoiceWith()), []);
 });
 
-test('a zero quantity is rejected at the line\'s quantity', async () => {
+test("a zero quantity is rejected at the line's quantity", async () => {
   const finding = onlyFinding(await check(on, secondLineQuantity('0')), RULE);
   assert.equal(finding.severity, 'error');
   assert.equal(finding.path, '/lines/1/quantity');

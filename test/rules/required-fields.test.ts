@@ -50,7 +50,10 @@ test('every missing field is listed in one finding, which points at the first', 
   const invoice = invoiceWith({ lines: [{ ...first!, sku: '' }, omit(second!, 'sku')] });
   const finding = onlyFinding(await check(requiring('/buyerReference', '/lines/*/sku', '/shipTo/name'), invoice), RULE);
   assert.equal(finding.path, '/buyerReference');
-  assert.equal(finding.message, 'Acme Corp requires fields that are missing or blank: /buyerReference, /lines/0/sku, /lines/1/sku, /shipTo/name.');
+  assert.equal(
+    finding.message,
+    'Acme Corp requires fields that are missing or blank: /buyerReference, /lines/0/sku, /lines/1/sku, /shipTo/name.',
+  );
 });
 
 test('* over charges requires the field on each charge, and no charges means nothing to require', async () => {
@@ -66,7 +69,10 @@ test('a field set to false is present, not blank', async () => {
 });
 
 test('the profile can lower missing fields to a warning', async () => {
-  const finding = onlyFinding(await check(profileWith({ [RULE]: { severity: 'warning', fields: ['/buyerReference'] } }), invoiceWith()), RULE);
+  const finding = onlyFinding(
+    await check(profileWith({ [RULE]: { severity: 'warning', fields: ['/buyerReference'] } }), invoiceWith()),
+    RULE,
+  );
   assert.equal(finding.severity, 'warning');
 });
 

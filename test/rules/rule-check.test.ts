@@ -48,20 +48,30 @@ function positionOf(text: string, needle: string): string {
 
 async function lintLines(root: string): Promise<string[]> {
   const report = await lintProfiles(join(root, 'profiles'));
-  return report.problems.map((problem) => `${problem.location.file}:${problem.location.line ?? '-'}:${problem.location.column ?? '-'} ${problem.field ?? ''} ${problem.message}`);
+  return report.problems.map(
+    (problem) =>
+      `${problem.location.file}:${problem.location.line ?? '-'}:${problem.location.column ?? '-'} ${problem.field ?? ''} ${problem.message}`,
+  );
 }
 
 test('a custom rule with an unknown fact is a lint error at its file, line and column', async () => {
   const { root, file, text } = profilesWith(termsRule({ fact: 'invoices', path: '$.paymentTerms', operator: 'equal', value: 'NET60' }));
   const lines = await lintLines(root);
-  assert.deepEqual(lines, [`${file}:${positionOf(text, '"fact": "invoices"')} /customRules/0/conditions/all/0/fact "invoices" is not a fact a rule of scope invoice is given: expected one of invoice, profile, po, computed, params`]);
+  assert.deepEqual(lines, [
+    `${file}:${positionOf(text, '"fact": "invoices"')} /customRules/0/conditions/all/0/fact "invoices" is not a fact a rule of scope invoice is given: expected one of invoice, profile, po, computed, params`,
+  ]);
 });
 
 test('a custom rule with a path the invoice schema does not have is a lint error naming the fields there are', async () => {
   const { root, file, text } = profilesWith(termsRule({ fact: 'invoice', path: '$.paymentTerm', operator: 'equal', value: 'NET60' }));
   const [line, ...rest] = await lintLines(root);
   assert.deepEqual(rest, []);
-  assert.ok(line?.startsWith(`${file}:${positionOf(text, '"path": "$.paymentTerm"')} /customRules/0/conditions/all/0/path "paymentTerm" is not a field of invoice at $: expected one of `), line);
+  assert.ok(
+    line?.startsWith(
+      `${file}:${positionOf(text, '"path": "$.paymentTerm"')} /customRules/0/conditions/all/0/path "paymentTerm" is not a field of invoice at $: expected one of `,
+    ),
+    line,
+  );
   assert.match(line, /paymentTerms/);
 });
 
@@ -69,9 +79,15 @@ test('paths into lines, PO lines, the profile, computed facts and params are che
   const cases: [Record<string, unknown>, RegExp][] = [
     [{ fact: 'invoice', path: '$.lines.0.skew', operator: 'present', value: true }, /"skew" is not a field of invoice at \$\.lines\.0/],
     [{ fact: 'invoice', path: '$.buyer.adress.city', operator: 'present', value: true }, /"adress" is not a field of invoice at \$\.buyer/],
-    [{ fact: 'profile', path: '$.contract.paymentTerm', operator: 'present', value: true }, /"paymentTerm" is not a field of profile at \$\.contract/],
+    [
+      { fact: 'profile', path: '$.contract.paymentTerm', operator: 'present', value: true },
+      /"paymentTerm" is not a field of profile at \$\.contract/,
+    ],
     [{ fact: 'computed', path: '$.expectedTax', operator: 'present', value: true }, /"expectedTax" is not a computed fact of an invoice/],
-    [{ fact: 'invoice', path: '$.paymentTerms', operator: 'equal', value: { fact: 'params', path: '$.term' } }, /reads the parameter "term", which this rule does not have/],
+    [
+      { fact: 'invoice', path: '$.paymentTerms', operator: 'equal', value: { fact: 'params', path: '$.term' } },
+      /reads the parameter "term", which this rule does not have/,
+    ],
     [{ fact: 'line', path: '$.sku', operator: 'present', value: true }, /"line" is not a fact a rule of scope invoice is given/],
   ];
   for (const [condition, expected] of cases) {
@@ -96,11 +112,18 @@ test('a placeholder that names nothing is a lint error, in the message, the path
     /\/customRules\/0\/conditions\/all\/0\/explain \{\{invoice\.terms\}\}: "terms" is not a field of invoice/,
   ];
   assert.equal(lines.length, expected.length, lines.join('\n'));
-  for (const pattern of expected) assert.ok(lines.some((line) => pattern.test(line)), `${pattern} not in\n${lines.join('\n')}`);
+  for (const pattern of expected)
+    assert.ok(
+      lines.some((line) => pattern.test(line)),
+      `${pattern} not in\n${lines.join('\n')}`,
+    );
 });
 
 test('an invalid or backtracking-only regular expression in a custom rule is a lint error', async () => {
-  for (const [pattern, expected] of [['^NET(60', /is not a valid regular expression/], ['^(NET)\\1$', /cannot be matched in linear time/]] as const) {
+  for (const [pattern, expected] of [
+    ['^NET(60', /is not a valid regular expression/],
+    ['^(NET)\\1$', /cannot be matched in linear time/],
+  ] as const) {
     const { root, file, text } = profilesWith(termsRule({ fact: 'invoice', path: '$.paymentTerms', operator: 'matches', value: pattern }));
     const [line, ...rest] = await lintLines(root);
     assert.deepEqual(rest, []);
@@ -117,7 +140,10 @@ test('validate refuses such a profile with exit 2 on both evaluators, where the 
   ]) {
     const { root } = profilesWith(rule);
     for (const evaluator of ['compiled', 'engine']) {
-      const result = firstpass(['validate', 'in', '--profiles', join(root, 'profiles'), '--today', '2026-11-20', '--evaluator', evaluator], { cwd: root });
+      const result = firstpass(
+        ['validate', 'in', '--profiles', join(root, 'profiles'), '--today', '2026-11-20', '--evaluator', evaluator],
+        { cwd: root },
+      );
       assert.equal(result.status, 2, `${evaluator}: ${result.stdout}${result.stderr}`);
       assert.match(result.stderr, /acme\.json:\d+:\d+: \/customRules\/0\/(conditions|message)/);
       assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
@@ -126,7 +152,9 @@ test('validate refuses such a profile with exit 2 on both evaluators, where the 
 });
 
 test('a correct custom rule is accepted and still finds what it should', () => {
-  const { root } = profilesWith(termsRule({ fact: 'invoice', path: '$.paymentTerms', operator: 'matches', value: '^NET60$', explain: 'says {{invoice.paymentTerms}}' }));
+  const { root } = profilesWith(
+    termsRule({ fact: 'invoice', path: '$.paymentTerms', operator: 'matches', value: '^NET60$', explain: 'says {{invoice.paymentTerms}}' }),
+  );
   const result = firstpass(['validate', 'in', '--profiles', join(root, 'profiles'), '--today', '2026-11-20'], { cwd: root });
   assert.equal(result.status, 1, result.stdout + result.stderr);
   assert.match(result.stdout, /acme-terms \/paymentTerms\n\s+Payment terms NET30: Acme pays NET60 only\./);
@@ -146,7 +174,10 @@ test('a profile pattern parameter that cannot run in linear time is a lint error
   const root = tempFolder({ 'profiles/acme.json': text });
   const lines = await lintLines(root);
   assert.equal(lines.length, 1, lines.join('\n'));
-  assert.match(lines[0] as string, new RegExp(`acme\\.json:${positionOf(text, '"pattern"')} /rules/po-format/pattern cannot be matched in linear time`));
+  assert.match(
+    lines[0] as string,
+    new RegExp(`acme\\.json:${positionOf(text, '"pattern"')} /rules/po-format/pattern cannot be matched in linear time`),
+  );
 });
 
 test('the computed fact names the check knows are the ones the code provides', () => {
@@ -176,16 +207,27 @@ test('the computed fact names the check knows are the ones the code provides', (
 test('a required-fields or allowed-values pointer that names no invoice field is a lint error at the setting', async () => {
   const profile = profileWith({
     'required-fields': { fields: ['/buyerReference', '/buyerReferenz', '/lines/*/sku', '/lines/*/skew'] },
-    'allowed-values': { checks: [{ field: '/shipTo/name', values: ['Dock 4'] }, { field: '/shipTo/nmae', values: ['Dock 4'] }] },
+    'allowed-values': {
+      checks: [
+        { field: '/shipTo/name', values: ['Dock 4'] },
+        { field: '/shipTo/nmae', values: ['Dock 4'] },
+      ],
+    },
   });
   const text = `${JSON.stringify(profile, null, 2)}\n`;
   const root = tempFolder({ 'profiles/acme.json': text });
   const file = join(root, 'profiles', 'acme.json');
   const lines = await lintLines(root);
-  assert.deepEqual(lines.map((line) => line.split(' ').slice(0, 2).join(' ')).sort(), [
-    `${file}:${positionOf(text, '"field": "/shipTo/nmae"')} /rules/allowed-values/checks/1/field`,
-    `${file}:${positionOf(text, '"/buyerReferenz"')} /rules/required-fields/fields/1`,
-    `${file}:${positionOf(text, '"/lines/*/skew"')} /rules/required-fields/fields/3`,
-  ].sort());
-  assert.match(lines.find((line) => line.includes('buyerReferenz')) ?? '', /\/buyerReferenz names no field of an invoice: "buyerReferenz" is not a field of invoice at \$: expected one of .*buyerReference/);
+  assert.deepEqual(
+    lines.map((line) => line.split(' ').slice(0, 2).join(' ')).sort(),
+    [
+      `${file}:${positionOf(text, '"field": "/shipTo/nmae"')} /rules/allowed-values/checks/1/field`,
+      `${file}:${positionOf(text, '"/buyerReferenz"')} /rules/required-fields/fields/1`,
+      `${file}:${positionOf(text, '"/lines/*/skew"')} /rules/required-fields/fields/3`,
+    ].sort(),
+  );
+  assert.match(
+    lines.find((line) => line.includes('buyerReferenz')) ?? '',
+    /\/buyerReferenz names no field of an invoice: "buyerReferenz" is not a field of invoice at \$: expected one of .*buyerReference/,
+  );
 });

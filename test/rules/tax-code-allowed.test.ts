@@ -28,14 +28,21 @@ test('tax codes are compared exactly (case matters)', async () => {
 });
 
 test('a charge with an unaccepted tax code is rejected at the charge', async () => {
-  const invoice = invoiceWith({ charges: [{ code: 'FC', description: 'Freight', amount: '5.00', taxCode: 'S', taxRate: '8.25' }, { code: 'HC', description: 'Handling', amount: '2.00', taxCode: 'O', taxRate: '0' }] });
+  const invoice = invoiceWith({
+    charges: [
+      { code: 'FC', description: 'Freight', amount: '5.00', taxCode: 'S', taxRate: '8.25' },
+      { code: 'HC', description: 'Handling', amount: '2.00', taxCode: 'O', taxRate: '0' },
+    ],
+  });
   const finding = onlyFinding(await check(on, invoice), RULE);
   assert.equal(finding.path, '/charges/1/taxCode');
   assert.equal(finding.message, 'Charge HC has tax code "O", which Acme Corp does not accept: expected one of S, Z, E.');
 });
 
 test('an allowance with an unaccepted tax code is rejected at the allowance', async () => {
-  const invoice = invoiceWith({ allowances: [{ code: 'DISC', description: 'Volume discount', amount: '4.50', taxCode: 'K', taxRate: '0' }] });
+  const invoice = invoiceWith({
+    allowances: [{ code: 'DISC', description: 'Volume discount', amount: '4.50', taxCode: 'K', taxRate: '0' }],
+  });
   const finding = onlyFinding(await check(on, invoice), RULE);
   assert.equal(finding.path, '/allowances/0/taxCode');
   assert.equal(finding.message, 'Allowance DISC has tax code "K", which Acme Corp does not accept: expected one of S, Z, E.');

@@ -54,7 +54,12 @@ test('an allowance carrying another rate than agreed is rejected at the allowanc
 
 test('each item with a wrong rate gets its own finding', async () => {
   const [one, two] = invoiceWith().lines;
-  const invoice = invoiceWith({ lines: [{ ...one!, taxRate: '8' }, { ...two!, taxRate: '9' }] });
+  const invoice = invoiceWith({
+    lines: [
+      { ...one!, taxRate: '8' },
+      { ...two!, taxRate: '9' },
+    ],
+  });
   findingsAt(await check(on, invoice), RULE, ['/lines/0/taxRate', '/lines/1/taxRate']);
 });
 
@@ -70,6 +75,9 @@ test('the message for a line without a rate says it states none', async () => {
 });
 
 test('the profile can lower a wrong rate to a warning', async () => {
-  const finding = onlyFinding(await check(profileWith({ [RULE]: { rates: { S: '8.25' }, severity: 'warning' } }), firstLineTax('S', '8')), RULE);
+  const finding = onlyFinding(
+    await check(profileWith({ [RULE]: { rates: { S: '8.25' }, severity: 'warning' } }), firstLineTax('S', '8')),
+    RULE,
+  );
   assert.equal(finding.severity, 'warning');
 });

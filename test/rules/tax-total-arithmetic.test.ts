@@ -10,7 +10,17 @@ const on = profileWith({ [RULE]: true });
 type Line = Invoice['lines'][number];
 
 function line(lineNumber: string, lineAmount: string, taxCode: string, taxRate: string, extra: Partial<Line> = {}): Line {
-  return { lineNumber, description: 'Service', quantity: '1', unitOfMeasure: 'EA', unitPrice: lineAmount, lineAmount, taxCode, taxRate, ...extra } as Line;
+  return {
+    lineNumber,
+    description: 'Service',
+    quantity: '1',
+    unitOfMeasure: 'EA',
+    unitPrice: lineAmount,
+    lineAmount,
+    taxCode,
+    taxRate,
+    ...extra,
+  } as Line;
 }
 
 test('a tax total equal to the tax per code and rate passes (45.00 at 8.25% = 3.71)', async () => {
@@ -21,7 +31,10 @@ test('a wrong tax total is rejected at /taxTotal, stating the expected tax and i
   const finding = onlyFinding(await check(on, invoiceWith({ taxTotal: '3.70' })), RULE);
   assert.equal(finding.severity, 'error');
   assert.equal(finding.path, '/taxTotal');
-  assert.equal(finding.message, 'Tax total 3.70 does not match the tax computed per tax code and rate: expected 3.71 USD (S 8.25%: 3.71 on 45.00).');
+  assert.equal(
+    finding.message,
+    'Tax total 3.70 does not match the tax computed per tax code and rate: expected 3.71 USD (S 8.25%: 3.71 on 45.00).',
+  );
 });
 
 test('tax is rounded once per code and rate, not per line (3.72 from rounding each line is wrong)', async () => {
@@ -31,10 +44,17 @@ test('tax is rounded once per code and rate, not per line (3.72 from rounding ea
 });
 
 test('each tax code and rate is a group of its own, listed in the breakdown', async () => {
-  const invoice = invoiceWith({ lines: [line('1', '30.00', 'S', '8.25'), line('2', '15.00', 'Z', '0')], taxTotal: '2.48', totalAmount: '47.48' });
+  const invoice = invoiceWith({
+    lines: [line('1', '30.00', 'S', '8.25'), line('2', '15.00', 'Z', '0')],
+    taxTotal: '2.48',
+    totalAmount: '47.48',
+  });
   assert.deepEqual(await check(on, invoice), []);
   const finding = onlyFinding(await check(on, { ...invoice, taxTotal: '3.71' }), RULE);
-  assert.equal(finding.message, 'Tax total 3.71 does not match the tax computed per tax code and rate: expected 2.48 USD (S 8.25%: 2.48 on 30.00; Z 0%: 0.00 on 15.00).');
+  assert.equal(
+    finding.message,
+    'Tax total 3.71 does not match the tax computed per tax code and rate: expected 2.48 USD (S 8.25%: 2.48 on 30.00; Z 0%: 0.00 on 15.00).',
+  );
 });
 
 test('the same code at two rates makes two groups', async () => {
@@ -56,17 +76,23 @@ test('group tax rounds half-up: 10.10 at 5% = 0.505 → 0.51', async () => {
   onlyFinding(await check(on, { ...invoice, taxTotal: '0.50' }), RULE);
 });
 
-test('taxed charges add to their group\'s taxable amount', async () => {
+test("taxed charges add to their group's taxable amount", async () => {
   // 45.00 + 5.00 freight = 50.00 at 8.25% = 4.125 → 4.13
-  const invoice = invoiceWith({ charges: [{ code: 'FC', description: 'Freight', amount: '5.00', taxCode: 'S', taxRate: '8.25' }], taxTotal: '4.13' });
+  const invoice = invoiceWith({
+    charges: [{ code: 'FC', description: 'Freight', amount: '5.00', taxCode: 'S', taxRate: '8.25' }],
+    taxTotal: '4.13',
+  });
   assert.deepEqual(await check(on, invoice), []);
   const finding = onlyFinding(await check(on, { ...invoice, taxTotal: '3.71' }), RULE);
   assert.match(finding.message, /expected 4\.13 USD \(S 8\.25%: 4\.13 on 50\.00\)/);
 });
 
-test('allowances reduce their group\'s taxable amount', async () => {
+test("allowances reduce their group's taxable amount", async () => {
   // 45.00 − 5.00 discount = 40.00 at 8.25% = 3.30
-  const invoice = invoiceWith({ allowances: [{ code: 'DISC', description: 'Volume discount', amount: '5.00', taxCode: 'S', taxRate: '8.25' }], taxTotal: '3.30' });
+  const invoice = invoiceWith({
+    allowances: [{ code: 'DISC', description: 'Volume discount', amount: '5.00', taxCode: 'S', taxRate: '8.25' }],
+    taxTotal: '3.30',
+  });
   assert.deepEqual(await check(on, invoice), []);
   const finding = onlyFinding(await check(on, { ...invoice, taxTotal: '3.71' }), RULE);
   assert.match(finding.message, /\(S 8\.25%: 3\.30 on 40\.00\)/);
@@ -98,7 +124,10 @@ test('yen tax rounds to whole yen', async () => {
   assert.deepEqual(await check(on, invoice), []);
   const halfUp = invoiceWith({ currency: 'JPY', lines: [line('1', '1235', 'S', '10')], taxTotal: '123', totalAmount: '1358' });
   const finding = onlyFinding(await check(on, halfUp), RULE);
-  assert.equal(finding.message, 'Tax total 123 does not match the tax computed per tax code and rate: expected 124 JPY (S 10%: 124 on 1235).');
+  assert.equal(
+    finding.message,
+    'Tax total 123 does not match the tax computed per tax code and rate: expected 124 JPY (S 10%: 124 on 1235).',
+  );
 });
 
 test('Kuwaiti dinar tax rounds to three decimals', async () => {

@@ -34,7 +34,12 @@ test('a line without a unit of measure is rejected', async () => {
 
 test('every line in an unaccepted unit gets its own finding', async () => {
   const [one, two] = invoiceWith().lines;
-  const invoice = invoiceWith({ lines: [{ ...one!, unitOfMeasure: 'BX' }, { ...two!, unitOfMeasure: 'CS' }] });
+  const invoice = invoiceWith({
+    lines: [
+      { ...one!, unitOfMeasure: 'BX' },
+      { ...two!, unitOfMeasure: 'CS' },
+    ],
+  });
   findingsAt(await check(on, invoice), RULE, ['/lines/0/unitOfMeasure', '/lines/1/unitOfMeasure']);
 });
 

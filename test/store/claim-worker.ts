@@ -24,7 +24,12 @@ try {
   await sleep(Math.max(0, request.startAt - Date.now()));
   const won: number[] = [];
   for (const versionId of request.versionIds) {
-    const claimed = await store.submissions.claimForSending(versionId, { at: new Date(), source: `worker ${process.pid}`, channel: 'sftp', format: 'x12-810' });
+    const claimed = await store.submissions.claimForSending(versionId, {
+      at: new Date(),
+      source: `worker ${process.pid}`,
+      channel: 'sftp',
+      format: 'x12-810',
+    });
     if (claimed !== undefined) won.push(versionId);
   }
   process.stdout.write(`${JSON.stringify({ pid: process.pid, won })}\n`);

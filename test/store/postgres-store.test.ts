@@ -15,10 +15,10 @@ import { openStore } from '../../src/store/index.js';
 import { storeSuite, type StoreHarness } from './store-suite.js';
 import { submissionsSuite } from './submissions-suite.js';
 
-const IN_CI = ['true', '1', 'yes'].includes((process.env['CI'] ?? '').toLowerCase());
+const IN_CI = ['true', '1', 'yes'].includes((process.env.CI ?? '').toLowerCase());
 
 function candidates(): string[] {
-  const given = process.env['FIRSTPASS_TEST_POSTGRES'];
+  const given = process.env.FIRSTPASS_TEST_POSTGRES;
   if (given) return [given];
   const users = [...new Set(['postgres', userInfo().username])];
   return users.map((user) => `postgres://${encodeURIComponent(user)}@127.0.0.1:5432/test`);
@@ -106,7 +106,9 @@ test('postgres: ?schema= in a postgresql:// URL, created on open; the location m
     }
     const client = new pg.Client({ connectionString: url });
     await client.connect();
-    const { rows } = await client.query<{ last_value: string }>(`select last_value from "${schema}".control_numbers where partner = 'acme'`);
+    const { rows } = await client.query<{ last_value: string }>(
+      `select last_value from "${schema}".control_numbers where partner = 'acme'`,
+    );
     await client.end();
     assert.deepEqual(rows, [{ last_value: '1' }]);
   } finally {
@@ -115,5 +117,9 @@ test('postgres: ?schema= in a postgresql:// URL, created on open; the location m
 });
 
 test('postgres: a schema name that is not a plain identifier is refused', async () => {
-  await assert.rejects(openStore(`${url}?schema=a;drop`), (error: unknown) => error instanceof FirstpassError && error.code === 'STORE_URL_INVALID' && /not a plain PostgreSQL identifier/.test(error.message));
+  await assert.rejects(
+    openStore(`${url}?schema=a;drop`),
+    (error: unknown) =>
+      error instanceof FirstpassError && error.code === 'STORE_URL_INVALID' && /not a plain PostgreSQL identifier/.test(error.message),
+  );
 });

@@ -8,7 +8,14 @@ import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { FirstpassError } from '../../src/model/errors.js';
-import { MAX_CONTROL_NUMBER, openStore, type ControlNumbers, type OpenStoreOptions, type Store, type StoreDialect } from '../../src/store/index.js';
+import {
+  MAX_CONTROL_NUMBER,
+  openStore,
+  type ControlNumbers,
+  type OpenStoreOptions,
+  type Store,
+  type StoreDialect,
+} from '../../src/store/index.js';
 
 const run = promisify(execFile);
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -74,7 +81,10 @@ export function storeSuite(harness: StoreHarness, options: { skip?: string | und
       assert.deepEqual(await store.controlNumbers.next('x12-810:acme', ALL), { interchange: 1, group: 1, transaction: 1 });
       assert.deepEqual(await store.controlNumbers.next('x12-810:acme', ALL), { interchange: 2, group: 2, transaction: 2 });
       assert.deepEqual(await store.controlNumbers.next('x12-810:acme', ['transaction']), { transaction: 3 });
-      assert.deepEqual(await store.controlNumbers.next('x12-810:acme', ['transaction', 'interchange', 'transaction']), { interchange: 3, transaction: 4 });
+      assert.deepEqual(await store.controlNumbers.next('x12-810:acme', ['transaction', 'interchange', 'transaction']), {
+        interchange: 3,
+        transaction: 4,
+      });
       assert.deepEqual(await store.controlNumbers.current('x12-810:acme'), { interchange: 3, group: 2, transaction: 4 });
     });
 
@@ -125,13 +135,21 @@ export function storeSuite(harness: StoreHarness, options: { skip?: string | und
       const target = await harness.fresh();
       const count = 100;
       const startAt = Date.now() + 2_500;
-      const worker = (partner: string) => run(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify({ url: target.url, options: target.options, partner, count, startAt, pauseMs: 1 })], { cwd: PROJECT_ROOT, timeout: 60_000 });
+      const worker = (partner: string) =>
+        run(
+          process.execPath,
+          ['--import', 'tsx', WORKER, JSON.stringify({ url: target.url, options: target.options, partner, count, startAt, pauseMs: 1 })],
+          { cwd: PROJECT_ROOT, timeout: 60_000 },
+        );
       const outputs = await Promise.all([worker('acme'), worker('acme')]);
       const results = outputs.map(({ stdout }) => JSON.parse(stdout) as { pid: number; taken: ControlNumbers[] });
-      assertOneToCount(results.flatMap((result) => result.taken), 2 * count);
+      assertOneToCount(
+        results.flatMap((result) => result.taken),
+        2 * count,
+      );
       // How often the sequence changed hands between the processes: 0 would mean they ran one after the other.
       const owner = new Map<number, number>();
-      results.forEach((result, index) => result.taken.forEach((numbers) => owner.set(numbers.interchange, index)));
+      for (const [index, result] of results.entries()) for (const numbers of result.taken) owner.set(numbers.interchange, index);
       let switches = 0;
       for (let number = 2; number <= 2 * count; number += 1) if (owner.get(number) !== owner.get(number - 1)) switches += 1;
       t.diagnostic(`interchange numbers changed hands between the two processes ${switches} times`);
@@ -141,7 +159,13 @@ export function storeSuite(harness: StoreHarness, options: { skip?: string | und
       const { store } = await openFresh();
       await store.controlNumbers.markUsedThrough('acme', 'interchange', MAX_CONTROL_NUMBER - 1);
       assert.deepEqual(await store.controlNumbers.next('acme', ['interchange', 'group']), { interchange: MAX_CONTROL_NUMBER, group: 1 });
-      await assert.rejects(store.controlNumbers.next('acme', ALL), assertFault('CONTROL_NUMBERS_EXHAUSTED', /the interchange control numbers of trading partner "acme" are used up: 999,999,999 .* no number was issued/));
+      await assert.rejects(
+        store.controlNumbers.next('acme', ALL),
+        assertFault(
+          'CONTROL_NUMBERS_EXHAUSTED',
+          /the interchange control numbers of trading partner "acme" are used up: 999,999,999 .* no number was issued/,
+        ),
+      );
       // All or nothing: group and transaction were not advanced by the failed call.
       assert.deepEqual(await store.controlNumbers.current('acme'), { interchange: MAX_CONTROL_NUMBER, group: 1, transaction: 0 });
       // The other kinds and other partners go on.
@@ -149,20 +173,26 @@ export function storeSuite(harness: StoreHarness, options: { skip?: string | und
       assert.deepEqual(await store.controlNumbers.next('globex', ['interchange']), { interchange: 1 });
     });
 
-    test('markUsedThrough continues after another system\'s numbers and never lowers a sequence', async () => {
+    test("markUsedThrough continues after another system's numbers and never lowers a sequence", async () => {
       const { store } = await openFresh();
       await store.controlNumbers.markUsedThrough('acme', 'interchange', 4_711);
       assert.deepEqual(await store.controlNumbers.next('acme', ['interchange']), { interchange: 4_712 });
       await store.controlNumbers.markUsedThrough('acme', 'interchange', 10);
       assert.deepEqual(await store.controlNumbers.next('acme', ['interchange']), { interchange: 4_713 });
-      await assert.rejects(store.controlNumbers.markUsedThrough('acme', 'group', MAX_CONTROL_NUMBER + 1), assertFault('USAGE', /from 0 to 999,999,999/));
+      await assert.rejects(
+        store.controlNumbers.markUsedThrough('acme', 'group', MAX_CONTROL_NUMBER + 1),
+        assertFault('USAGE', /from 0 to 999,999,999/),
+      );
       await assert.rejects(store.controlNumbers.markUsedThrough('acme', 'group', 1.5), assertFault('USAGE'));
     });
 
     test('a blank partner or an unknown kind is a programming fault', async () => {
       const { store } = await openFresh();
       await assert.rejects(store.controlNumbers.next(' ', ALL), assertFault('INTERNAL', /trading partner key/));
-      await assert.rejects(store.controlNumbers.next('acme', ['segment' as 'group']), assertFault('INTERNAL', /"segment" is not a kind of control number/));
+      await assert.rejects(
+        store.controlNumbers.next('acme', ['segment' as 'group']),
+        assertFault('INTERNAL', /"segment" is not a kind of control number/),
+      );
     });
 
     test('a closed store refuses work; closing twice is harmless', async () => {

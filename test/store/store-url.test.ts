@@ -24,10 +24,16 @@ async function openFault(url: string, logger = recordingLogger()): Promise<First
 
 test('maskUrl hides the password and nothing else', () => {
   assert.equal(maskUrl('postgres://u:secret@host/db'), 'postgres://u:***@host/db');
-  assert.equal(maskUrl('postgresql://u:s%40cr%2Fet@db.example.com:6543/billing?schema=fp'), 'postgresql://u:***@db.example.com:6543/billing?schema=fp');
+  assert.equal(
+    maskUrl('postgresql://u:s%40cr%2Fet@db.example.com:6543/billing?schema=fp'),
+    'postgresql://u:***@db.example.com:6543/billing?schema=fp',
+  );
   assert.equal(maskUrl('postgres://u:p@ss/w:rd@host/db'), 'postgres://u:***@host/db');
   assert.equal(maskUrl('postgres://u@host:5432/db'), 'postgres://u@host:5432/db');
-  assert.equal(maskUrl('postgres://host/db?user=u&password=secret&sslmode=require'), 'postgres://host/db?user=u&password=***&sslmode=require');
+  assert.equal(
+    maskUrl('postgres://host/db?user=u&password=secret&sslmode=require'),
+    'postgres://host/db?user=u&password=***&sslmode=require',
+  );
   assert.equal(maskUrl('sqlite:data/first@pass.sqlite'), 'sqlite:data/first@pass.sqlite');
   assert.deepEqual(secretsOf('postgres://u:s%40cret@host/db').sort(), ['s%40cret', 's@cret']);
 });

@@ -43,5 +43,9 @@ export function firstpass(args: readonly string[], options: CliOptions = {}): Cl
 /** The CLI as a running child process, for tests that stop it on the way. */
 export function startFirstpass(args: readonly string[], options: CliOptions = {}): ChildProcess {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build (npm test does)`);
-  return spawn(process.execPath, [CLI, ...args], { cwd: options.cwd ?? PROJECT_ROOT, env: cliEnvironment(options.env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? PROJECT_ROOT,
+    env: cliEnvironment(options.env),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }

@@ -18,7 +18,8 @@ export function conformanceTool(name: 'validate-ubl' | 'validate-cxml'): string 
 /** Whether the tool is here; `what` says what goes unchecked without it. */
 export function conformanceToolAvailable(t: TestContext, tool: string, what: string): boolean {
   if (existsSync(tool)) return true;
-  if (process.env.CI === 'true') assert.fail(`${tool} is missing: ${what} cannot be checked (set FIRSTPASS_CONFORMANCE_DIR if the validators live elsewhere)`);
+  if (process.env.CI === 'true')
+    assert.fail(`${tool} is missing: ${what} cannot be checked (set FIRSTPASS_CONFORMANCE_DIR if the validators live elsewhere)`);
   t.skip(`no conformance validator at ${tool}: ${what} NOT checked`);
   return false;
 }

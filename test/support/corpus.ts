@@ -53,22 +53,86 @@ export const ALL_RULES_PROFILE: CustomerProfile = {
     'invoice-total-arithmetic': true,
   },
   customRules: [
-    { id: 'omni-terms', scope: 'invoice', severity: 'error', message: 'Omni pays on NET30 only, not {{invoice.paymentTerms}}', path: '/paymentTerms', conditions: { any: [{ fact: 'invoice', path: '$.paymentTerms', operator: 'present', value: false }, { fact: 'invoice', path: '$.paymentTerms', operator: 'in', value: ['NET30'] }] } },
-    { id: 'omni-small-lines', scope: 'line', severity: 'warning', message: 'Line {{line.lineNumber}}: {{explain}}', path: '{{itemPath}}', conditions: { all: [{ fact: 'line', path: '$.quantity', operator: 'lessThanInclusive', value: 1000, explain: 'more than 1000 units' }, { not: { fact: 'line', path: '$.unitOfMeasure', operator: 'equal', value: 'XX' } }] } },
+    {
+      id: 'omni-terms',
+      scope: 'invoice',
+      severity: 'error',
+      message: 'Omni pays on NET30 only, not {{invoice.paymentTerms}}',
+      path: '/paymentTerms',
+      conditions: {
+        any: [
+          { fact: 'invoice', path: '$.paymentTerms', operator: 'present', value: false },
+          { fact: 'invoice', path: '$.paymentTerms', operator: 'in', value: ['NET30'] },
+        ],
+      },
+    },
+    {
+      id: 'omni-small-lines',
+      scope: 'line',
+      severity: 'warning',
+      message: 'Line {{line.lineNumber}}: {{explain}}',
+      path: '{{itemPath}}',
+      conditions: {
+        all: [
+          { fact: 'line', path: '$.quantity', operator: 'lessThanInclusive', value: 1000, explain: 'more than 1000 units' },
+          { not: { fact: 'line', path: '$.unitOfMeasure', operator: 'equal', value: 'XX' } },
+        ],
+      },
+    },
   ],
 } as unknown as CustomerProfile;
 
 export const CORPUS_PURCHASE_ORDERS: PurchaseOrder[] = [
-  { poNumber: 'PO-1000', customerId: 'omni', status: 'open', issueDate: '2026-09-01', currency: 'USD', total: '500.00', lines: [
-    { poLineNumber: '1', sku: 'SKU-1', description: 'Blue widget', quantity: '30', unitOfMeasure: 'EA', unitPrice: '10.00', quantityInvoiced: '5' },
-    { poLineNumber: '2', sku: 'SKU-2', description: 'Small gadget', quantity: '100', unitOfMeasure: 'EA', unitPrice: '2.50', quantityInvoiced: '0' },
-  ] },
-  { poNumber: 'PO-2000', customerId: 'omni', status: 'closed', issueDate: '2026-10-15', currency: 'USD', total: '100.00', lines: [
-    { poLineNumber: '1', sku: 'SKU-3', description: 'Consulting hour', quantity: '10', unitOfMeasure: 'HUR', unitPrice: '199.99' },
-  ] },
+  {
+    poNumber: 'PO-1000',
+    customerId: 'omni',
+    status: 'open',
+    issueDate: '2026-09-01',
+    currency: 'USD',
+    total: '500.00',
+    lines: [
+      {
+        poLineNumber: '1',
+        sku: 'SKU-1',
+        description: 'Blue widget',
+        quantity: '30',
+        unitOfMeasure: 'EA',
+        unitPrice: '10.00',
+        quantityInvoiced: '5',
+      },
+      {
+        poLineNumber: '2',
+        sku: 'SKU-2',
+        description: 'Small gadget',
+        quantity: '100',
+        unitOfMeasure: 'EA',
+        unitPrice: '2.50',
+        quantityInvoiced: '0',
+      },
+    ],
+  },
+  {
+    poNumber: 'PO-2000',
+    customerId: 'omni',
+    status: 'closed',
+    issueDate: '2026-10-15',
+    currency: 'USD',
+    total: '100.00',
+    lines: [{ poLineNumber: '1', sku: 'SKU-3', description: 'Consulting hour', quantity: '10', unitOfMeasure: 'HUR', unitPrice: '199.99' }],
+  },
 ] as PurchaseOrder[];
 
-const DESCRIPTIONS = ['Blue widget', 'blue  WIDGET', 'Small gadget', 'Consulting hour', 'Widget ~ deluxe', 'Wd', 'A description far longer than twenty characters', '', undefined];
+const DESCRIPTIONS = [
+  'Blue widget',
+  'blue  WIDGET',
+  'Small gadget',
+  'Consulting hour',
+  'Widget ~ deluxe',
+  'Wd',
+  'A description far longer than twenty characters',
+  '',
+  undefined,
+];
 const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 
 function cents(random: () => number, max: number): string {
@@ -94,7 +158,10 @@ export function generateInvoice(random: () => number, index: number): { invoice:
       poLineNumber: pick(random, ['1', '2', '9', undefined]),
       discount: random() < 0.2 ? '0.50' : undefined,
     };
-    line.lineAmount = random() < 0.8 && quantity && unitPrice ? (Number(quantity) * Number(unitPrice) - (line.discount ? 0.5 : 0)).toFixed(currency === 'JPY' ? 0 : currency === 'KWD' ? 3 : 2) : cents(random, 100);
+    line.lineAmount =
+      random() < 0.8 && quantity && unitPrice
+        ? (Number(quantity) * Number(unitPrice) - (line.discount ? 0.5 : 0)).toFixed(currency === 'JPY' ? 0 : currency === 'KWD' ? 3 : 2)
+        : cents(random, 100);
     for (const key of Object.keys(line)) if (line[key] === undefined) delete line[key];
     return line;
   });
@@ -111,7 +178,17 @@ export function generateInvoice(random: () => number, index: number): { invoice:
     paymentTerms: pick(random, ['NET30', 'NET45', undefined]),
     buyer: { name: 'Omni' },
     lines,
-    charges: random() < 0.4 ? [{ code: 'FREIGHT', amount: cents(random, 20), taxCode: pick(random, ['S', 'Q', undefined]), taxRate: pick(random, ['10', '5', undefined]) }] : undefined,
+    charges:
+      random() < 0.4
+        ? [
+            {
+              code: 'FREIGHT',
+              amount: cents(random, 20),
+              taxCode: pick(random, ['S', 'Q', undefined]),
+              taxRate: pick(random, ['10', '5', undefined]),
+            },
+          ]
+        : undefined,
     allowances: random() < 0.2 ? [{ code: 'DISCOUNT', amount: '1.00', taxCode: 'S', taxRate: '10' }] : undefined,
     taxTotal: random() < 0.8 ? cents(random, 30) : undefined,
     totalAmount: random() < 0.8 ? cents(random, 300) : undefined,

@@ -32,7 +32,11 @@ export interface Interchange {
 }
 
 /** The segment and element tables and the message structure ts-edifact carries for a directory. */
-function tablesFor(directory: string): { segments: Dictionary<SegmentEntry>; elements: Dictionary<ElementEntry>; structure: MessageType[] } {
+function tablesFor(directory: string): {
+  segments: Dictionary<SegmentEntry>;
+  elements: Dictionary<ElementEntry>;
+  structure: MessageType[];
+} {
   // D96A has its own files; the undated INVOIC files are D.01B (ts-edifact's README).
   const dated = existsSync(join(SPECS, `${directory}_INVOIC.segments.json`));
   if (!dated && directory !== 'D01B') throw new Error(`ts-edifact carries no INVOIC tables for ${directory}`);
@@ -89,4 +93,3 @@ export function readInterchange(text: string): Interchange {
   for (const candidate of segments.slice(start, end + 1)) tracker.accept(candidate.tag);
   return { segments, directory };
 }
-

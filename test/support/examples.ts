@@ -21,11 +21,15 @@ export interface ExpectedResult {
  * also hold a failing duplicate with the same number).
  */
 export async function passingExamples(): Promise<{ label: string; invoice: Invoice }[]> {
-  const expected = (JSON.parse(readFileSync(join(PROJECT_ROOT, 'examples', 'expected-results.json'), 'utf8')) as { invoices: ExpectedResult[] }).invoices.filter((result) => result.ok);
+  const expected = (
+    JSON.parse(readFileSync(join(PROJECT_ROOT, 'examples', 'expected-results.json'), 'utf8')) as { invoices: ExpectedResult[] }
+  ).invoices.filter((result) => result.ok);
   const files = [...new Set(expected.map((result) => join(PROJECT_ROOT, result.file)))];
   const documents = await readAllDocuments(files, 'invoice');
   return expected.map((result) => {
-    const found = documents.find((document) => document.source.file === join(PROJECT_ROOT, result.file) && document.source.index === (result.position ?? 1) - 1);
+    const found = documents.find(
+      (document) => document.source.file === join(PROJECT_ROOT, result.file) && document.source.index === (result.position ?? 1) - 1,
+    );
     assert.ok(found, `${result.file} #${result.position ?? 1} not read`);
     assert.equal(found.document.invoiceNumber, result.invoiceNumber);
     return { label: `${result.file}${result.position ? ` #${result.position}` : ''} (${result.invoiceNumber})`, invoice: found.document };

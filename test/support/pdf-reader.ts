@@ -34,7 +34,11 @@ export function loadPdfJs(): Promise<PdfJs> {
 /** Every page's text as lines (same baseline) of cells (separately placed runs of text), top to bottom. */
 export async function readPdf(bytes: Uint8Array): Promise<ReadPdf> {
   const { getDocument } = await loadPdfJs();
-  const document = await getDocument({ data: bytes.slice(), standardFontDataUrl: join(ROOT, 'node_modules', 'pdfjs-dist', 'standard_fonts') + '/', verbosity: 0 }).promise;
+  const document = await getDocument({
+    data: bytes.slice(),
+    standardFontDataUrl: `${join(ROOT, 'node_modules', 'pdfjs-dist', 'standard_fonts')}/`,
+    verbosity: 0,
+  }).promise;
   const lines: Line[] = [];
   for (let number = 1; number <= document.numPages; number += 1) {
     const page = await document.getPage(number);
@@ -58,4 +62,3 @@ export async function readPdf(bytes: Uint8Array): Promise<ReadPdf> {
   await document.destroy();
   return { pages, lines, info: info as Record<string, unknown> };
 }
-

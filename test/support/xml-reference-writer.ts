@@ -2,7 +2,15 @@ import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import { RenderError } from '../../src/model/errors.js';
 import { closedCodes, type ClosedCodeList } from '../../src/render/code-lists.js';
-import { bindLoop, compileExpressionText, compilePath, NO_LOOPS, present, type ExpressionContext, type LoopBindings } from '../../src/render/expressions.js';
+import {
+  bindLoop,
+  compileExpressionText,
+  compilePath,
+  NO_LOOPS,
+  present,
+  type ExpressionContext,
+  type LoopBindings,
+} from '../../src/render/expressions.js';
 import type { XmlNode } from '../../src/render/template.js';
 import { xmlDoctype, type XmlDoctype, type XmlWriteInput } from '../../src/render/xml-writer.js';
 
@@ -33,7 +41,12 @@ interface Built {
 
 function serializeWithXmlbuilder2(root: Built, doctype: XmlDoctype | undefined): string {
   const document = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
-  if (doctype) document.dtd({ name: doctype.name, ...(doctype.systemId ? { sysID: doctype.systemId } : {}), ...(doctype.publicId ? { pubID: doctype.publicId } : {}) });
+  if (doctype)
+    document.dtd({
+      name: doctype.name,
+      ...(doctype.systemId ? { sysID: doctype.systemId } : {}),
+      ...(doctype.publicId ? { pubID: doctype.publicId } : {}),
+    });
   emit(document, root);
   return document.end({ prettyPrint: true });
 }
@@ -79,7 +92,9 @@ function compileLoop(node: Extract<XmlNode, { each: string }>, bindings: LoopBin
 function compileElement(node: Exclude<XmlNode, { each: string }>, bindings: LoopBindings): Step {
   const { name, required, keepEmpty } = node;
   const attributes = Object.entries(node.attributes ?? {}).flatMap(([attribute, template]) =>
-    template === undefined ? [] : [{ name: attribute, value: compileExpressionText(template, bindings), codes: attributeCodesOf(node, attribute) }],
+    template === undefined
+      ? []
+      : [{ name: attribute, value: compileExpressionText(template, bindings), codes: attributeCodesOf(node, attribute) }],
   );
   const textValue = node.text === undefined ? undefined : compileExpressionText(node.text, bindings);
   const textCodes = node.codes === undefined ? undefined : closedCodes(node.codes);
@@ -91,25 +106,32 @@ function compileElement(node: Exclude<XmlNode, { each: string }>, bindings: Loop
       const value = attribute.value(context);
       if (value !== undefined && value !== null && value !== '') {
         const text = String(value);
-        if (attribute.codes !== undefined && !attribute.codes.codes.has(text)) refuse(input, `${name}/@${attribute.name}`, `"${text}" is not in its code list`);
+        if (attribute.codes !== undefined && !attribute.codes.codes.has(text))
+          refuse(input, `${name}/@${attribute.name}`, `"${text}" is not in its code list`);
         written[attribute.name] = text;
         attributeCount += 1;
       }
     }
     const value = textValue?.(context);
     const text = value === undefined || value === null || value === '' ? undefined : String(value);
-    if (text !== undefined && textCodes !== undefined && !textCodes.codes.has(text)) refuse(input, name, `"${text}" is not in its code list`);
+    if (text !== undefined && textCodes !== undefined && !textCodes.codes.has(text))
+      refuse(input, name, `"${text}" is not in its code list`);
     const childElements: Built[] = [];
     for (const child of children) child(context, childElements, input);
     const hasContent = text !== undefined || childElements.length > 0 || (textValue === undefined && attributeCount > 0);
     if (!hasContent && required) refuse(input, name, 'is mandatory in this standard, but the invoice has nothing to put in it');
     if (!hasContent && !keepEmpty) return;
-    built.push(text !== undefined ? { name, attributes: written, text, children: childElements } : { name, attributes: written, children: childElements });
+    built.push(
+      text !== undefined
+        ? { name, attributes: written, text, children: childElements }
+        : { name, attributes: written, children: childElements },
+    );
   };
 }
 
 function attributeCodesOf(node: Exclude<XmlNode, { each: string }>, attribute: string): ClosedCodeList | undefined {
-  const spec = node.attributeCodes !== undefined && Object.hasOwn(node.attributeCodes, attribute) ? node.attributeCodes[attribute] : undefined;
+  const spec =
+    node.attributeCodes !== undefined && Object.hasOwn(node.attributeCodes, attribute) ? node.attributeCodes[attribute] : undefined;
   return spec === undefined ? undefined : closedCodes(spec);
 }
 

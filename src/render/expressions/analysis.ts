@@ -20,7 +20,8 @@ export function expressionProblems(template: string, codes: CodeLists): string[]
     try {
       for (const filter of parseExpression(source).filters) {
         const list = filter.args[0];
-        if (filter.name === 'map' && (list === undefined || !Object.hasOwn(codes, list))) problems.push(`{{ ${source} }} maps through the code list "${list ?? ''}", which the template's codes do not have`);
+        if (filter.name === 'map' && (list === undefined || !Object.hasOwn(codes, list)))
+          problems.push(`{{ ${source} }} maps through the code list "${list ?? ''}", which the template's codes do not have`);
       }
     } catch (error) {
       problems.push((error as Error).message);

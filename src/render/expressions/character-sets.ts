@@ -14,7 +14,37 @@ const REPERTOIRES: ReadonlyMap<string, RegExp> = new Map([
 ]);
 
 /** Spellings for characters a repertoire lacks: typographic dashes and quotes, ligatures, letters without a decomposition. */
-const TYPOGRAPHIC: ReadonlyMap<string, string> = new Map(Object.entries({ '\u00a0': ' ', '\u2010': '-', '\u2011': '-', '\u2012': '-', '\u2013': '-', '\u2014': '-', '\u2015': '-', '\u2212': '-', '\u2018': "'", '\u2019': "'", '\u201a': "'", '\u201c': '"', '\u201d': '"', '\u201e': '"', '\u2026': '...', '\u20ac': 'EUR', '\u00df': 'ss', '\u00e6': 'ae', '\u00c6': 'AE', '\u0153': 'oe', '\u0152': 'OE', '\u00f8': 'o', '\u00d8': 'O', '\u0142': 'l', '\u0141': 'L', '\u0111': 'd', '\u0110': 'D' }));
+const TYPOGRAPHIC: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    '\u00a0': ' ',
+    '\u2010': '-',
+    '\u2011': '-',
+    '\u2012': '-',
+    '\u2013': '-',
+    '\u2014': '-',
+    '\u2015': '-',
+    '\u2212': '-',
+    '\u2018': "'",
+    '\u2019': "'",
+    '\u201a': "'",
+    '\u201c': '"',
+    '\u201d': '"',
+    '\u201e': '"',
+    '\u2026': '...',
+    '\u20ac': 'EUR',
+    '\u00df': 'ss',
+    '\u00e6': 'ae',
+    '\u00c6': 'AE',
+    '\u0153': 'oe',
+    '\u0152': 'OE',
+    '\u00f8': 'o',
+    '\u00d8': 'O',
+    '\u0142': 'l',
+    '\u0141': 'L',
+    '\u0111': 'd',
+    '\u0110': 'D',
+  }),
+);
 
 /** A pattern finding the first character outside a repertoire; undefined for one we do not know. */
 export function charactersOutside(name: string): RegExp | undefined {
@@ -27,7 +57,9 @@ export function charactersOutside(name: string): RegExp | undefined {
  * short text is scanned against a table of the first 256 characters (all they hold), a longer
  * one is tested by the regular expression.
  */
-const WHOLLY_IN_REPERTOIRE: ReadonlyMap<string, RegExp> = new Map([...REPERTOIRES].map(([name, pattern]) => [name, new RegExp(`^${pattern.source.slice(1, -1)}*$`)]));
+const WHOLLY_IN_REPERTOIRE: ReadonlyMap<string, RegExp> = new Map(
+  [...REPERTOIRES].map(([name, pattern]) => [name, new RegExp(`^${pattern.source.slice(1, -1)}*$`)]),
+);
 const REPERTOIRE_TABLES: ReadonlyMap<string, Uint8Array> = new Map([...REPERTOIRES].map(([name, pattern]) => [name, latin1Table(pattern)]));
 
 /** Texts already made to fit, per repertoire: names and addresses repeat from invoice to invoice. */
@@ -50,7 +82,8 @@ function fitRepertoire(value: string, name: string): string {
   if (!allowed) return value;
   const cased = name === 'UNOA' ? value.toUpperCase() : value;
   const table = REPERTOIRE_TABLES.get(name);
-  if (cased.length > SCAN_AT_MOST ? WHOLLY_IN_REPERTOIRE.get(name)?.test(cased) : table !== undefined && everyCharacterIn(table, cased)) return cased;
+  if (cased.length > SCAN_AT_MOST ? WHOLLY_IN_REPERTOIRE.get(name)?.test(cased) : table !== undefined && everyCharacterIn(table, cased))
+    return cased;
   return fitted.get(name, cased, fitCharacters);
 }
 

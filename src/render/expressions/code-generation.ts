@@ -27,14 +27,18 @@ export function compilePath(path: string, bindings: LoopBindings): Getter {
 function compiledGetter(code: (values: CodeValues) => string, bindings: LoopBindings): Getter {
   const values: unknown[] = [];
   const expression = code({ reference: (value) => `v[${values.push(value) - 1}]` });
-  const locals = loopLocals(bindings).map((local) => `, ${local}`).join('');
+  const locals = loopLocals(bindings)
+    .map((local) => `, ${local}`)
+    .join('');
   const source = `"use strict";\nreturn function getter(context) {\n  const S = context.scope, loops = context.loops${locals};\n  return ${expression};\n};`;
   return new Function('v', source)(values) as Getter;
 }
 
 /** The locals (L<slot> = loops[slot], I<slot> = ...) that code compiled with these bindings reads its loop variables from. */
 export function loopLocals(bindings: LoopBindings): string[] {
-  return [...bindings.names.values()].filter(({ part }) => part !== 'number').map(({ slot, part }) => `${part === 'item' ? 'L' : 'I'}${slot} = loops[${slot}]`);
+  return [...bindings.names.values()]
+    .filter(({ part }) => part !== 'number')
+    .map(({ slot, part }) => `${part === 'item' ? 'L' : 'I'}${slot} = loops[${slot}]`);
 }
 
 /**
@@ -120,7 +124,10 @@ export function pathCode(path: string, bindings: LoopBindings, values?: CodeValu
   const bound = bindings.names.get(head);
   if (bound === undefined && head === 'counts' && bindings.counters !== undefined && rest.length > 0) {
     const [counter = '', ...further] = rest;
-    return further.reduce((code, key) => `${code}?.[${JSON.stringify(key)}]`, `${bindings.counters}.countSince(${JSON.stringify(counter)})`);
+    return further.reduce(
+      (code, key) => `${code}?.[${JSON.stringify(key)}]`,
+      `${bindings.counters}.countSince(${JSON.stringify(counter)})`,
+    );
   }
   if (bound === undefined && values?.hoisted !== undefined) {
     let code = values.hoisted(`S[${JSON.stringify(head)}]`, rest.length === 0);
@@ -129,7 +136,14 @@ export function pathCode(path: string, bindings: LoopBindings, values?: CodeValu
     });
     return code;
   }
-  let code = bound === undefined ? `S[${JSON.stringify(head)}]` : bound.part === 'item' ? `L${bound.slot}` : bound.part === 'index' ? `I${bound.slot}` : `(I${bound.slot} + 1)`;
+  let code =
+    bound === undefined
+      ? `S[${JSON.stringify(head)}]`
+      : bound.part === 'item'
+        ? `L${bound.slot}`
+        : bound.part === 'index'
+          ? `I${bound.slot}`
+          : `(I${bound.slot} + 1)`;
   for (const key of rest) code += `?.[${JSON.stringify(key)}]`;
   if (bound !== undefined) values?.readsLoopPath?.(code);
   return code;

@@ -22,116 +22,176 @@ export type Filter = (args: readonly string[]) => BoundFilter;
 export type BoundFilter = (value: unknown, context: ExpressionContext, ...pathValues: unknown[]) => unknown;
 
 /** The filters by name: a Map, so that a name Object.prototype has (constructor, toString) is no filter. */
-export const FILTERS: ReadonlyMap<string, Filter> = new Map(Object.entries({
-  /** date:'CCYYMMDD' — see formatDate. */
-  date: ([pattern = 'CCYY-MM-DD']) => (value) => formatDate(value, pattern),
-  /** The amount with the currency's decimals (money:'EUR' for another currency). */
-  money: ([named]) => (value, context) => {
-    const currency = currencyOf(context, named);
-    // Most amounts already have the currency's decimals ("12.50"): they are written as they are.
-    const canonical = typeof value === 'string' ? canonicalMoneyText(value, currency) : undefined;
-    if (canonical !== undefined) return canonical;
-    const amount = decimalOf(value);
-    return amount ? moneyText(amount, currency) : undefined;
-  },
-  /** A decimal without trailing zeros or exponent: "12.50" → "12.5" (X12 R, EDIFACT n). */
-  decimal: () => (value) => decimalText(value),
-  /** A decimal with exactly N places: fixed:2. */
-  fixed: ([places = '2']) => {
-    const decimals = wholeNumber(places);
-    return (value) => decimalOf(value)?.toFixed(decimals);
-  },
-  /** Implied decimals (X12 N2): "12.50" with implied:2 → "1250". */
-  implied: ([places = '2']) => (value) => decimalOf(value)?.times(powerOfTen(places)).roundHalfUp(0).toString(),
-  abs: () => (value) => decimalOf(value)?.abs().toString(),
-  negate: () => (value) => decimalOf(value)?.negated().toString(),
-  upper: () => (value) => (typeof value === 'string' ? value.toUpperCase() : value),
-  lower: () => (value) => (typeof value === 'string' ? value.toLowerCase() : value),
-  trim: () => (value) => (typeof value === 'string' ? value.trim() : value),
-  truncate: ([length = '0']) => {
-    const characters = wholeNumber(length);
-    return (value) => (typeof value === 'string' ? value.slice(0, characters) : value);
-  },
-  /** Right-pad with spaces to a fixed width (X12 ISA): padEnd:15. */
-  padEnd: ([length = '0', fillWith = ' ']) => {
-    const width = wholeNumber(length);
-    return (value) => text(value).padEnd(width, fillWith);
-  },
-  /** Left-pad (control numbers): padStart:9:'0'. */
-  padStart: ([length = '0', fillWith = ' ']) => {
-    const width = wholeNumber(length);
-    return (value) => text(value).padStart(width, fillWith);
-  },
-  /** A code from the template's code lists, or the value itself when the list has none. */
-  map: ([list = '']) => (value, context) => {
-    if (value === undefined || value === null) return value;
-    const table = ownEntry(context.codes, list);
-    if (!table) throw new Error(`the template has no code list "${list}"`);
-    return ownEntry(table, typeof value === 'string' ? value : String(value)) ?? ownEntry(table, '*') ?? value;
-  },
-  default: ([fallback = '']) => (value) => (value === undefined || value === null || value === '' ? fallback : value),
-  digits: () => (value) => (value === undefined || value === null ? value : String(value).replace(/\D/g, '')),
-  count: () => (value) => (Array.isArray(value) ? value.length : 0),
-  join: ([separator = ', ']) => (value) => (Array.isArray(value) ? value.map(text).join(separator) : value),
-  /** The value when the condition path is present, else nothing: {{ 'ON' | if:invoice.poNumber }}. */
-  if: () => (value, _, condition) => (present(condition) ? value : undefined),
-  /** Implied decimals that never round (X12 N2): impliedExact:2:'TDS01' gives "1234.50" → "123450"; an amount with more decimals (KWD 12.345) is refused, naming the element. */
-  impliedExact: ([places = '2', element = 'amount']) => {
-    return (value, context) => {
-      const amount = decimalOf(value);
-      if (!amount) return undefined;
-      const scaled = amount.times(powerOfTen(places));
-      if (scaled.roundHalfUp(0).compareTo(scaled) !== 0) throw new RenderError(invoiceNumberOf(context), element, `${amount.toString()} has more decimals than the ${places} this amount element carries; it cannot be written without rounding`);
-      return scaled.toString();
-    };
-  },
-  /** Line N (0-based) of the text word-wrapped at a width (X12 NTE02 holds 80): wrap:80:0; wrap:80:4:'rest' gives line 4 and all after it, for a last element whose length check then refuses what does not fit. */
-  wrap: ([width = '80', index = '0', rest]) => {
-    const [columns, line] = [wholeNumber(width), wholeNumber(index)];
-    return (value) => {
-      if (typeof value !== 'string') return value;
-      const lines = wrappedLines(value, columns);
-      if (line >= lines.length) return undefined;
-      const picked = rest === 'rest' ? lines.slice(line).join(' ') : lines[line];
-      return picked === undefined || picked === '' ? undefined : picked;
-    };
-  },
-  /** The value when the condition path is absent, else nothing (UBL: a fallback after a preferred element): {{ invoice.buyer.gln | unless:options.endpointId }}. */
-  unless: () => (value, _, condition) => (present(condition) ? undefined : value),
-  /** The value when its text matches the regular expression, else nothing (UBL: a VAT id has a country prefix): matches:'^[A-Z][A-Z]'. */
-  matches: ([pattern = '']) => {
-    const regexp = cachedRegExp(pattern);
-    return (value) => (value !== undefined && value !== null && regexp.test(typeof value === 'string' ? value : String(value)) ? value : undefined);
-  },
-  /** The item at this index of the array at the path (UBL: a line's net amount): {{ lineIndex | at:totals.lineNets }}. */
-  at: () => (value, _, items) => (Array.isArray(items) && value !== undefined && value !== null ? items[Number(value)] : undefined),
-  /** value × rate / 100 to the currency's decimals, the rate a path or a number, absent = 0 (cXML: a line's tax): {{ net | percent:line.taxRate }}. */
-  percent: ([rate = '0']) => {
-    const literal = isDecimalText(rate) ? rate : undefined;
-    return (value, context, rateAtPath) => {
-      const places = minorUnits(currencyOf(context, undefined));
-      return decimalOf(value)?.times(decimalOf(literal ?? rateAtPath) ?? ZERO).dividedByPowerOfTen(2).toFixed(places);
-    };
-  },
-  /** value + the values at these paths (absent = 0) (cXML GrossAmount): {{ totals.payable | plus:totals.allowancesTotal }}. */
-  plus: () => (value, _, ...addends) => addends.reduce((sum: ScaledDecimal | undefined, addend) => sum?.plus(decimalOf(addend) ?? ZERO), decimalOf(value))?.toString(),
-  /** The items whose field equals a value, through a code list when named (cXML: freight vs other charges): where:'code':'shipping':'chargeKind'. */
-  where: ([field = '', wanted = '', list]) => (value, context) => (Array.isArray(value) ? value.filter((item) => { const own = (item as Record<string, unknown> | null)?.[field]; const table = list === undefined ? undefined : ownEntry(context.codes, list); return String((table ? ownEntry(table, String(own)) ?? ownEntry(table, '*') : undefined) ?? own) === wanted; }) : undefined),
-  /** A line's net amount, refused unless it is the line's quantity × unit price − discount within 0.02 (Peppol's PEPPOL-EN16931-R120; see line-arithmetic.ts): {{ lineIndex | at:totals.lineNets | lineArithmetic:line:lineNumber }}. */
-  lineArithmetic: () => (value, context, line, lineNumber) => checkedLineNet(value, context.scope, line, lineNumber),
-  /** The sum of a field over a list (cXML ShippingAmount): {{ invoice.charges | sum:'amount' }}. */
-  sum: ([field = '']) => (value) => (Array.isArray(value) ? value.reduce((total: ScaledDecimal, item) => total.plus(decimalOf((item as Record<string, unknown> | null)?.[field]) ?? ZERO), ZERO).toString() : undefined),
-  /** Characters start..end of the text (end optional), nothing when that is empty (EDIFACT UNH: the directory "D96A" with slice:1 is the release "96A"). */
-  slice: ([start = '0', end]) => {
-    const [from, to] = [wholeNumber(start), end === undefined ? undefined : wholeNumber(end)];
-    return (value) => (value === undefined || value === null ? value : [...String(value)].slice(from, to).join('') || undefined);
-  },
-  /** Text a character set can carry, named by a path or literally (EDIFACT's UNOA, UNOB, UNOC; X12's; others unchanged): typographic dashes and quotes become ASCII, missing accents are dropped, anything else is "?": repertoire:options.syntaxIdentifier. */
-  repertoire: ([name = '']) => (value, _, nameAtPath) => (typeof value === 'string' ? toRepertoire(value, String(nameAtPath ?? name)) : value),
-} satisfies Record<string, Filter>));
+export const FILTERS: ReadonlyMap<string, Filter> = new Map(
+  Object.entries({
+    /** date:'CCYYMMDD' — see formatDate. */
+    date:
+      ([pattern = 'CCYY-MM-DD']) =>
+      (value) =>
+        formatDate(value, pattern),
+    /** The amount with the currency's decimals (money:'EUR' for another currency). */
+    money:
+      ([named]) =>
+      (value, context) => {
+        const currency = currencyOf(context, named);
+        // Most amounts already have the currency's decimals ("12.50"): they are written as they are.
+        const canonical = typeof value === 'string' ? canonicalMoneyText(value, currency) : undefined;
+        if (canonical !== undefined) return canonical;
+        const amount = decimalOf(value);
+        return amount ? moneyText(amount, currency) : undefined;
+      },
+    /** A decimal without trailing zeros or exponent: "12.50" → "12.5" (X12 R, EDIFACT n). */
+    decimal: () => (value) => decimalText(value),
+    /** A decimal with exactly N places: fixed:2. */
+    fixed: ([places = '2']) => {
+      const decimals = wholeNumber(places);
+      return (value) => decimalOf(value)?.toFixed(decimals);
+    },
+    /** Implied decimals (X12 N2): "12.50" with implied:2 → "1250". */
+    implied:
+      ([places = '2']) =>
+      (value) =>
+        decimalOf(value)?.times(powerOfTen(places)).roundHalfUp(0).toString(),
+    abs: () => (value) => decimalOf(value)?.abs().toString(),
+    negate: () => (value) => decimalOf(value)?.negated().toString(),
+    upper: () => (value) => (typeof value === 'string' ? value.toUpperCase() : value),
+    lower: () => (value) => (typeof value === 'string' ? value.toLowerCase() : value),
+    trim: () => (value) => (typeof value === 'string' ? value.trim() : value),
+    truncate: ([length = '0']) => {
+      const characters = wholeNumber(length);
+      return (value) => (typeof value === 'string' ? value.slice(0, characters) : value);
+    },
+    /** Right-pad with spaces to a fixed width (X12 ISA): padEnd:15. */
+    padEnd: ([length = '0', fillWith = ' ']) => {
+      const width = wholeNumber(length);
+      return (value) => text(value).padEnd(width, fillWith);
+    },
+    /** Left-pad (control numbers): padStart:9:'0'. */
+    padStart: ([length = '0', fillWith = ' ']) => {
+      const width = wholeNumber(length);
+      return (value) => text(value).padStart(width, fillWith);
+    },
+    /** A code from the template's code lists, or the value itself when the list has none. */
+    map:
+      ([list = '']) =>
+      (value, context) => {
+        if (value === undefined || value === null) return value;
+        const table = ownEntry(context.codes, list);
+        if (!table) throw new Error(`the template has no code list "${list}"`);
+        return ownEntry(table, typeof value === 'string' ? value : String(value)) ?? ownEntry(table, '*') ?? value;
+      },
+    default:
+      ([fallback = '']) =>
+      (value) =>
+        value === undefined || value === null || value === '' ? fallback : value,
+    digits: () => (value) => (value === undefined || value === null ? value : String(value).replace(/\D/g, '')),
+    count: () => (value) => (Array.isArray(value) ? value.length : 0),
+    join:
+      ([separator = ', ']) =>
+      (value) =>
+        Array.isArray(value) ? value.map(text).join(separator) : value,
+    /** The value when the condition path is present, else nothing: {{ 'ON' | if:invoice.poNumber }}. */
+    if: () => (value, _, condition) => (present(condition) ? value : undefined),
+    /** Implied decimals that never round (X12 N2): impliedExact:2:'TDS01' gives "1234.50" → "123450"; an amount with more decimals (KWD 12.345) is refused, naming the element. */
+    impliedExact: ([places = '2', element = 'amount']) => {
+      return (value, context) => {
+        const amount = decimalOf(value);
+        if (!amount) return undefined;
+        const scaled = amount.times(powerOfTen(places));
+        if (scaled.roundHalfUp(0).compareTo(scaled) !== 0)
+          throw new RenderError(
+            invoiceNumberOf(context),
+            element,
+            `${amount.toString()} has more decimals than the ${places} this amount element carries; it cannot be written without rounding`,
+          );
+        return scaled.toString();
+      };
+    },
+    /** Line N (0-based) of the text word-wrapped at a width (X12 NTE02 holds 80): wrap:80:0; wrap:80:4:'rest' gives line 4 and all after it, for a last element whose length check then refuses what does not fit. */
+    wrap: ([width = '80', index = '0', rest]) => {
+      const [columns, line] = [wholeNumber(width), wholeNumber(index)];
+      return (value) => {
+        if (typeof value !== 'string') return value;
+        const lines = wrappedLines(value, columns);
+        if (line >= lines.length) return undefined;
+        const picked = rest === 'rest' ? lines.slice(line).join(' ') : lines[line];
+        return picked === undefined || picked === '' ? undefined : picked;
+      };
+    },
+    /** The value when the condition path is absent, else nothing (UBL: a fallback after a preferred element): {{ invoice.buyer.gln | unless:options.endpointId }}. */
+    unless: () => (value, _, condition) => (present(condition) ? undefined : value),
+    /** The value when its text matches the regular expression, else nothing (UBL: a VAT id has a country prefix): matches:'^[A-Z][A-Z]'. */
+    matches: ([pattern = '']) => {
+      const regexp = cachedRegExp(pattern);
+      return (value) =>
+        value !== undefined && value !== null && regexp.test(typeof value === 'string' ? value : String(value)) ? value : undefined;
+    },
+    /** The item at this index of the array at the path (UBL: a line's net amount): {{ lineIndex | at:totals.lineNets }}. */
+    at: () => (value, _, items) => (Array.isArray(items) && value !== undefined && value !== null ? items[Number(value)] : undefined),
+    /** value × rate / 100 to the currency's decimals, the rate a path or a number, absent = 0 (cXML: a line's tax): {{ net | percent:line.taxRate }}. */
+    percent: ([rate = '0']) => {
+      const literal = isDecimalText(rate) ? rate : undefined;
+      return (value, context, rateAtPath) => {
+        const places = minorUnits(currencyOf(context, undefined));
+        return decimalOf(value)
+          ?.times(decimalOf(literal ?? rateAtPath) ?? ZERO)
+          .dividedByPowerOfTen(2)
+          .toFixed(places);
+      };
+    },
+    /** value + the values at these paths (absent = 0) (cXML GrossAmount): {{ totals.payable | plus:totals.allowancesTotal }}. */
+    plus:
+      () =>
+      (value, _, ...addends) =>
+        addends.reduce((sum: ScaledDecimal | undefined, addend) => sum?.plus(decimalOf(addend) ?? ZERO), decimalOf(value))?.toString(),
+    /** The items whose field equals a value, through a code list when named (cXML: freight vs other charges): where:'code':'shipping':'chargeKind'. */
+    where:
+      ([field = '', wanted = '', list]) =>
+      (value, context) =>
+        Array.isArray(value)
+          ? value.filter((item) => {
+              const own = (item as Record<string, unknown> | null)?.[field];
+              const table = list === undefined ? undefined : ownEntry(context.codes, list);
+              return String((table ? (ownEntry(table, String(own)) ?? ownEntry(table, '*')) : undefined) ?? own) === wanted;
+            })
+          : undefined,
+    /** A line's net amount, refused unless it is the line's quantity × unit price − discount within 0.02 (Peppol's PEPPOL-EN16931-R120; see line-arithmetic.ts): {{ lineIndex | at:totals.lineNets | lineArithmetic:line:lineNumber }}. */
+    lineArithmetic: () => (value, context, line, lineNumber) => checkedLineNet(value, context.scope, line, lineNumber),
+    /** The sum of a field over a list (cXML ShippingAmount): {{ invoice.charges | sum:'amount' }}. */
+    sum:
+      ([field = '']) =>
+      (value) =>
+        Array.isArray(value)
+          ? value
+              .reduce(
+                (total: ScaledDecimal, item) => total.plus(decimalOf((item as Record<string, unknown> | null)?.[field]) ?? ZERO),
+                ZERO,
+              )
+              .toString()
+          : undefined,
+    /** Characters start..end of the text (end optional), nothing when that is empty (EDIFACT UNH: the directory "D96A" with slice:1 is the release "96A"). */
+    slice: ([start = '0', end]) => {
+      const [from, to] = [wholeNumber(start), end === undefined ? undefined : wholeNumber(end)];
+      return (value) => (value === undefined || value === null ? value : [...String(value)].slice(from, to).join('') || undefined);
+    },
+    /** Text a character set can carry, named by a path or literally (EDIFACT's UNOA, UNOB, UNOC; X12's; others unchanged): typographic dashes and quotes become ASCII, missing accents are dropped, anything else is "?": repertoire:options.syntaxIdentifier. */
+    repertoire:
+      ([name = '']) =>
+      (value, _, nameAtPath) =>
+        typeof value === 'string' ? toRepertoire(value, String(nameAtPath ?? name)) : value,
+  } satisfies Record<string, Filter>),
+);
 
 /** Filters whose arguments name paths of the scope. */
-export const PATH_ARGUMENT_FILTERS: ReadonlySet<string> = new Set(['if', 'unless', 'at', 'percent', 'plus', 'repertoire', 'lineArithmetic']);
+export const PATH_ARGUMENT_FILTERS: ReadonlySet<string> = new Set([
+  'if',
+  'unless',
+  'at',
+  'percent',
+  'plus',
+  'repertoire',
+  'lineArithmetic',
+]);
 
 /** Filters written as conditions in the generated code; the same as FILTERS.if and FILTERS.unless. */
 export const CONDITION_FILTERS: ReadonlyMap<string, 'if' | 'unless'> = new Map([
@@ -140,7 +200,20 @@ export const CONDITION_FILTERS: ReadonlyMap<string, 'if' | 'unless'> = new Map([
 ]);
 
 /** Filters whose result, when there is one, is a number: digits, a sign, a decimal mark. */
-export const NUMBER_FILTERS: ReadonlySet<string> = new Set(['decimal', 'fixed', 'implied', 'impliedExact', 'money', 'digits', 'count', 'abs', 'negate', 'percent', 'plus', 'sum']);
+export const NUMBER_FILTERS: ReadonlySet<string> = new Set([
+  'decimal',
+  'fixed',
+  'implied',
+  'impliedExact',
+  'money',
+  'digits',
+  'count',
+  'abs',
+  'negate',
+  'percent',
+  'plus',
+  'sum',
+]);
 
 /** Filters that read more than their value and arguments: the invoice's currency. */
 export const FILTERS_READING_THE_INVOICE: ReadonlySet<string> = new Set(['money', 'percent', 'lineArithmetic']);

@@ -50,7 +50,14 @@ export const edifactInvoice: FormatDefinition = {
     const syntax = syntaxOf(options);
     const latin1 = syntax.characterSet !== undefined && LATIN1_SYNTAX_IDENTIFIERS.has(syntax.characterSet);
     return (scope, context) => {
-      const text = writeSegments({ segments, syntax, scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber });
+      const text = writeSegments({
+        segments,
+        syntax,
+        scope,
+        codes: context.codes,
+        omit: context.omit,
+        invoiceNumber: context.invoiceNumber,
+      });
       return latin1 ? Buffer.from(text, 'latin1') : text;
     };
   },

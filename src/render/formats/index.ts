@@ -5,7 +5,14 @@ import { pdfInvoice } from './pdf.js';
 import { ublInvoice } from './ubl.js';
 import { x12Invoice } from './x12-810.js';
 
-export type { DocumentContext, DocumentWriter, FormatDefinition, FormatName, FormatOptions, SegmentOptionSyntax } from './format-definition.js';
+export type {
+  DocumentContext,
+  DocumentWriter,
+  FormatDefinition,
+  FormatName,
+  FormatOptions,
+  SegmentOptionSyntax,
+} from './format-definition.js';
 
 /**
  * Every output format, by name. A new format is one file here, its templates in
@@ -21,4 +28,3 @@ export const FORMATS: Readonly<Record<FormatName, FormatDefinition>> = {
 
 /** The names of every format, in the table's order (the CLI's --format choices). */
 export const FORMAT_NAMES: readonly FormatName[] = Object.keys(FORMATS) as FormatName[];
-

@@ -42,6 +42,7 @@ export const x12Invoice: FormatDefinition = {
     const { writeSegments } = await import('../segment-writer.js');
     const segments = template.segments ?? [];
     const syntax = syntaxOf(options);
-    return (scope, context) => writeSegments({ segments, syntax, scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber });
+    return (scope, context) =>
+      writeSegments({ segments, syntax, scope, codes: context.codes, omit: context.omit, invoiceNumber: context.invoiceNumber });
   },
 };

@@ -27,7 +27,12 @@ export interface PostgresTarget {
 /** Reads a postgres:// URL; the schema option wins over `?schema=`. */
 export function postgresTarget(url: string, options: OpenStoreOptions, secrets: readonly string[]): PostgresTarget {
   const invalid = (cause?: unknown) =>
-    storeError('STORE_URL_INVALID', `the database URL "${maskUrl(url.trim())}" is not a valid URL: write postgres://user:password@host:5432/database, with special characters in the user name and password percent-encoded (@ as %40, / as %2F, ? as %3F)`, secrets, cause);
+    storeError(
+      'STORE_URL_INVALID',
+      `the database URL "${maskUrl(url.trim())}" is not a valid URL: write postgres://user:password@host:5432/database, with special characters in the user name and password percent-encoded (@ as %40, / as %2F, ? as %3F)`,
+      secrets,
+      cause,
+    );
   // Two '@' mean an unencoded '@' in the password: the URL parser would take part of the
   // password for the host name, and the connection error would then show it.
   if ((url.split('?')[0]?.match(/@/g) ?? []).length > 1) throw invalid();
@@ -41,7 +46,11 @@ export function postgresTarget(url: string, options: OpenStoreOptions, secrets: 
   parsed.searchParams.delete('schema');
   const schema = options.schema ?? (fromUrl === '' ? undefined : fromUrl);
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    throw storeError('STORE_URL_INVALID', `the schema name "${schema}" is not a plain PostgreSQL identifier (letters, digits, _; at most 63 characters)`, secrets);
+    throw storeError(
+      'STORE_URL_INVALID',
+      `the schema name "${schema}" is not a plain PostgreSQL identifier (letters, digits, _; at most 63 characters)`,
+      secrets,
+    );
   }
   return { connectionString: parsed.toString(), schema };
 }

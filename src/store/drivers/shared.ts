@@ -10,7 +10,8 @@ export function sqlErrorCode(error: unknown): string | undefined {
 
 /** knex's own warnings go to the store's logger (scrubbed), never to the console. */
 export function knexLog(logger: StoreLogger | undefined, secrets: readonly string[]): Knex.Logger {
-  const text = (message: unknown): string => scrubSecrets(typeof message === 'string' ? message : JSON.stringify(message) ?? String(message), secrets);
+  const text = (message: unknown): string =>
+    scrubSecrets(typeof message === 'string' ? message : (JSON.stringify(message) ?? String(message)), secrets);
   return {
     warn: (message: unknown) => logger?.warn(`knex: ${text(message)}`),
     error: (message: unknown) => logger?.warn(`knex: ${text(message)}`),

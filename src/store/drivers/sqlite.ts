@@ -33,10 +33,19 @@ export function sqliteFile(url: string, cwd: string = process.cwd()): string | u
 export const sqliteDriver: StoreDriver = {
   name: NAME,
   schemes: ['sqlite:'],
-  forms: ['sqlite:<file> (relative to the working directory)', 'sqlite:///absolute/path/file.sqlite', 'neither --db nor FIRSTPASS_DB: sqlite:$XDG_STATE_HOME/firstpass/firstpass.sqlite (else ~/.local/state/…)'],
+  forms: [
+    'sqlite:<file> (relative to the working directory)',
+    'sqlite:///absolute/path/file.sqlite',
+    'neither --db nor FIRSTPASS_DB: sqlite:$XDG_STATE_HOME/firstpass/firstpass.sqlite (else ~/.local/state/…)',
+  ],
   async connect(url: string, options: OpenStoreOptions, secrets: readonly string[]): Promise<SqlDatabase> {
     const filename = sqliteFile(url);
-    if (filename === undefined) throw storeError('STORE_URL_INVALID', `the database URL "${url}" names no file: write sqlite:<file>, e.g. sqlite:billing/firstpass.sqlite`, secrets);
+    if (filename === undefined)
+      throw storeError(
+        'STORE_URL_INVALID',
+        `the database URL "${url}" names no file: write sqlite:<file>, e.g. sqlite:billing/firstpass.sqlite`,
+        secrets,
+      );
     const busyTimeout = Math.max(0, Math.floor(options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS));
     const { default: knex } = await import('knex');
     const config: Knex.Config = {

@@ -31,7 +31,10 @@ export const submissions: Migration = {
       table
         .string('state', 32)
         .notNullable()
-        .checkIn(['held', 'queued', 'sending', 'sent', 'delivered', 'accepted', 'accepted-with-warnings', 'rejected', 'unknown'], 'submissions_state');
+        .checkIn(
+          ['held', 'queued', 'sending', 'sent', 'delivered', 'accepted', 'accepted-with-warnings', 'rejected', 'unknown'],
+          'submissions_state',
+        );
       table.string('created_at', 30).notNullable();
       table.index(['version_id'], 'submissions_version');
       table.index(['state'], 'submissions_state_index');
