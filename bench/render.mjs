@@ -15,6 +15,12 @@ import { execFileSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The ids a customer of each format must name (firstpass writes no placeholder ids). */
+const BENCH_OPTIONS = {
+  'x12-810': { senderId: 'SELLER', receiverId: 'BUYER' },
+  ubl: { endpointId: '4000001000005', endpointScheme: '0088' },
+};
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const TARGETS = { 'x12-810': 20_000, 'edifact-invoic': 20_000, ubl: 5_000, cxml: 5_000, pdf: undefined };
 
@@ -103,7 +109,7 @@ async function main() {
       id: 'bench',
       name: 'Bench Buyer',
       currencies: ['EUR'],
-      format: { type: format, ...(format === 'x12-810' ? { options: { senderId: 'SELLER', receiverId: 'BUYER' } } : {}) },
+      format: { type: format, ...(BENCH_OPTIONS[format] ? { options: BENCH_OPTIONS[format] } : {}) },
       channel: { type: 'email', to: 'ap@bench.example', from: 'billing@seller.example', smtp: { host: 'localhost' } },
     };
     const request = (inv, index) => ({
