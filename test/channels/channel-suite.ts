@@ -71,6 +71,17 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/** The ChannelError a send fails with; the test fails when it fails otherwise or not at all. */
+export async function channelFailure(promise: Promise<unknown>): Promise<ChannelError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof ChannelError, `expected a ChannelError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected the send to fail');
+}
+
 export function channelSuite(harness: ChannelHarness): void {
   const definition = CHANNELS.get(harness.type);
   let server: HarnessServer;
@@ -78,15 +89,7 @@ export function channelSuite(harness: ChannelHarness): void {
     assert.ok(definition, `no channel "${harness.type}" in the registry`);
     return definition.open(config, { secret: secretReader('/nonexistent', server.environment), timeoutMs });
   };
-  const failure = async (promise: Promise<unknown>): Promise<ChannelError> => {
-    try {
-      await promise;
-    } catch (error) {
-      assert.ok(error instanceof ChannelError, `expected a ChannelError, got ${String(error)}`);
-      return error;
-    }
-    assert.fail('expected the send to fail');
-  };
+  const failure = channelFailure;
   const secretValues = () => Object.values(server.environment).filter((value) => value.length >= 4);
 
   before(async () => {

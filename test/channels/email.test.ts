@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { CHANNELS, ChannelError, secretReader, type OpenChannel } from '../../src/channels/index.js';
+import { CHANNELS, secretReader, type OpenChannel } from '../../src/channels/index.js';
 import { startSmtpSandbox, type SmtpSandbox } from '../../src/sandbox/smtp-server.js';
 import { firstpass } from '../support/cli.js';
 import { tempFolder } from '../support/temp.js';
-import { channelSuite, delivery, type ChannelHarness } from './channel-suite.js';
+import { channelFailure, channelSuite, delivery, type ChannelHarness } from './channel-suite.js';
 
 /** The e-mail channel against the sandbox's SMTP server (STARTTLS with a certificate made at start, one user). */
 
@@ -85,15 +85,7 @@ describe('email channel', () => {
     assert.ok(definition, 'no email channel in the registry');
     return definition.open(config, { secret: secretReader('/nonexistent', fixture.environment), timeoutMs });
   };
-  const failure = async (promise: Promise<unknown>): Promise<ChannelError> => {
-    try {
-      await promise;
-    } catch (error) {
-      assert.ok(error instanceof ChannelError, `expected a ChannelError, got ${String(error)}`);
-      return error;
-    }
-    assert.fail('expected the send to fail');
-  };
+  const failure = channelFailure;
 
   before(async () => {
     fixture = await startFixture();

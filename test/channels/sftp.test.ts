@@ -6,11 +6,11 @@ import { join, posix, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
-import { CHANNELS, ChannelError, secretReader, type OpenChannel } from '../../src/channels/index.js';
+import { CHANNELS, secretReader, type OpenChannel } from '../../src/channels/index.js';
 import { startSftpServer, sshFingerprint, type SftpSandbox } from '../../src/sandbox/sftp-server.js';
 import { firstpass } from '../support/cli.js';
 import { tempFolder } from '../support/temp.js';
-import { channelSuite, delivery, type ChannelHarness } from './channel-suite.js';
+import { channelFailure, channelSuite, delivery, type ChannelHarness } from './channel-suite.js';
 
 const USER = 'calder';
 const PASSWORD = 'sandbox-pass-7f3a';
@@ -64,15 +64,7 @@ function openChannel(config: Record<string, unknown>, environment: Record<string
   return CHANNELS.get('sftp')!.open(config, { secret: secretReader('/nonexistent', environment), timeoutMs });
 }
 
-async function failure(promise: Promise<unknown>): Promise<ChannelError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof ChannelError, `expected a ChannelError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('expected the send to fail');
-}
+const failure = channelFailure;
 
 async function withServer(body: (server: SftpSandbox) => Promise<void>, options: { publicKey?: string } = {}): Promise<void> {
   const server = await startSftpServer({ root: join(tempFolder(), 'served'), username: USER, password: PASSWORD, ...options });
