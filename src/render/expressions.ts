@@ -31,4 +31,4 @@ export {
 } from './expressions/code-generation.js';
 export { fill, fillText, holds, lookup } from './expressions/evaluate.js';
 export { characterKind, dependsOnlyOn, expressionProblems, readsOnlyPaths } from './expressions/analysis.js';
-export { charactersOutside } from './expressions/character-sets.js';
+export { charactersOutside } from '../edi-syntax/character-sets.js';

@@ -7,7 +7,7 @@ import { canonicalMoneyText, moneyText } from '../../model/invoice-totals.js';
 import { RenderError } from '../../model/errors.js';
 import { isShortestDecimal } from '../../model/text-scan.js';
 import { checkedLineNet } from '../line-arithmetic.js';
-import { toRepertoire } from './character-sets.js';
+import { toRepertoire } from '../../edi-syntax/character-sets.js';
 import { present, text, type ExpressionContext } from './scope.js';
 import { wrappedLines } from './wrap.js';
 

@@ -1,5 +1,5 @@
-import { LastPairResult, PairCache } from '../../model/bounded-cache.js';
-import { everyCharacterIn, latin1Table, SCAN_AT_MOST } from '../../model/text-scan.js';
+import { LastPairResult, PairCache } from '../model/bounded-cache.js';
+import { everyCharacterIn, latin1Table, SCAN_AT_MOST } from '../model/text-scan.js';
 
 /**
  * Character sets of the segment standards, one character each: ISO 9735 level A (upper case),
