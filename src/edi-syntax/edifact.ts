@@ -38,7 +38,8 @@ export function edifactSyntax(separators: SyntaxChoices<Exclude<keyof SegmentSyn
     segmentTerminator: separators.segmentTerminator ?? EDIFACT_DEFAULTS.segmentTerminator,
     repetitionSeparator: separators.repetitionSeparator,
     escape: separators.escape ?? 'release',
-    releaseCharacter: separators.releaseCharacter,
+    // The UNA always declares one, so data must never hold it bare, whether it is released or refused.
+    releaseCharacter: separators.releaseCharacter ?? EDIFACT_DEFAULTS.releaseCharacter,
     lineBreak: separators.lineBreak ?? EDIFACT_DEFAULTS.lineBreak,
     characterSet: separators.characterSet,
   };

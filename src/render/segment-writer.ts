@@ -565,7 +565,8 @@ function prepareSyntax(syntax: SegmentSyntax): PreparedSyntax {
     syntax.componentSeparator,
     syntax.segmentTerminator,
     syntax.repetitionSeparator,
-    syntax.escape === 'release' ? syntax.releaseCharacter : undefined,
+    // Released in release mode, refused in refuse mode: a bare one would change what follows it.
+    syntax.releaseCharacter,
   ].filter((character): character is string => character !== undefined && character !== '');
   const outsideCharacterSet = syntax.characterSet === undefined ? undefined : charactersOutside(syntax.characterSet);
   const special = anyOf(specials, '');

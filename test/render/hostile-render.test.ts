@@ -286,3 +286,22 @@ function readPinecrest(): string {
   assert.ok(file);
   return file;
 }
+
+test('EDIFACT with escape "refuse": the release character the UNA declares is refused in data too, never written bare', async () => {
+  const kessler = await profileOf('kessler-automotive');
+  const refusing = {
+    ...kessler,
+    format: { ...kessler.format, options: { ...(kessler.format.options ?? {}), escape: 'refuse' } },
+  } as CustomerProfile;
+  // Phone numbers written without "+", which refuse mode would refuse first.
+  const invoice = JSON.parse(JSON.stringify(example('kessler-automotive', 'CG-2026-10117.json')).replaceAll('"+', '"00')) as Invoice;
+  const line = invoice.lines[0];
+  assert.ok(line);
+  assert.ok((await outcome(invoice, refusing)).written, 'the invoice without "?" is written in refuse mode');
+  // A bare "?" before the terminator would make the receiver read "?'" as a released terminator.
+  const withQuestion = { ...invoice, lines: [{ ...line, description: 'Net 30?' }, ...invoice.lines.slice(1)] } as Invoice;
+  assert.match(await refusal(withQuestion, refusing), /"Net 30\?" contains "\?"/);
+  // Released as before by default.
+  const { written } = await outcome(withQuestion, kessler);
+  assert.match(written ?? '', /Net 30\?\?/);
+});
