@@ -303,7 +303,7 @@ export class CsvDocuments<K extends DocumentKind> {
       }
       if (!earlier) {
         group.cells.set(column, { value: cell, line });
-        setNested(group.document, column.split('.'), column === 'testMode' ? cell.toLowerCase() === 'true' : cell);
+        setNested(group.document, column.split('.'), column === 'testMode' ? testModeCell(cell, { file, line, column: columnIndex(record, column) }) : cell);
       }
     }
     if (Object.keys(lineItem).length > 0) (group.document.lines as unknown[]).push(lineItem);
@@ -363,4 +363,12 @@ export function checked<K extends DocumentKind>(
     );
   }
   return { document: value as DocumentOf<K>, source };
+}
+
+/** A CSV testMode cell: true or false (any case), or empty for false; anything else would quietly send a test invoice live. */
+function testModeCell(cell: string, location: { file: string; line: number; column: number }): boolean {
+  const answer = cell.trim().toLowerCase();
+  if (answer === 'true') return true;
+  if (answer === 'false' || answer === '') return false;
+  throw new InputError('INPUT_INVALID', 'model', [{ location, field: 'testMode', message: `is "${cell}": write true or false` }]);
 }

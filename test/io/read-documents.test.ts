@@ -408,3 +408,13 @@ test('a UTF-16 file (JSON, JSON Lines or CSV) is said to be UTF-16, not just a b
     assert.match(error.message, /is UTF-16 .*save the file as UTF-8/, name);
   }
 });
+
+test('CSV: testMode is true or false; "yes" or a typo is refused at its cell, never read as false (a live send)', async () => {
+  const row = (testMode: string) => `INV-1,acme,2026-11-10,USD,PO-10001,Acme Corp,Springfield,3.71,48.71,${testMode},1,W-1,Widget,3,10.00,30.00,S,8.25`;
+  const root = tempFolder({ 'yes.csv': [CSV_HEADER, row('yes')].join('\n'), 'upper.csv': [CSV_HEADER, row('TRUE')].join('\n') });
+  const error = await inputError(readInvoices(join(root, 'yes.csv')));
+  assert.deepEqual(error.problems[0]?.location, { file: join(root, 'yes.csv'), line: 2, column: 10 });
+  assert.match(error.message, /testMode.*"yes": write true or false/);
+  const [read] = await readInvoices(join(root, 'upper.csv'));
+  assert.equal((read?.document as Invoice | undefined)?.testMode, true);
+});
