@@ -225,6 +225,10 @@ async function* readCsv<K extends DocumentKind>(file: string, kind: K, tally: Ta
     // Read again, only for the message: where the bad byte is.
     if (cause instanceof InvalidUtf8) throw invalidUtf8(csvPosition(await readFile(file), cause.offset, file), cause.byte);
     throw malformedCsv(cause, file);
+  } finally {
+    // A row refused mid-file ends the loop: the file is closed, not left open until exit.
+    source.destroy();
+    utf8.destroy();
   }
   tally.documents += documents.size;
   yield documents.documents(schemaValidator(kind));

@@ -303,7 +303,11 @@ export class CsvDocuments<K extends DocumentKind> {
       }
       if (!earlier) {
         group.cells.set(column, { value: cell, line });
-        setNested(group.document, column.split('.'), column === 'testMode' ? testModeCell(cell, { file, line, column: columnIndex(record, column) }) : cell);
+        setNested(
+          group.document,
+          column.split('.'),
+          column === 'testMode' ? testModeCell(cell, { file, line, column: columnIndex(record, column) }) : cell,
+        );
       }
     }
     if (Object.keys(lineItem).length > 0) (group.document.lines as unknown[]).push(lineItem);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { chmodSync, createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, createReadStream, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -410,11 +410,26 @@ test('a UTF-16 file (JSON, JSON Lines or CSV) is said to be UTF-16, not just a b
 });
 
 test('CSV: testMode is true or false; "yes" or a typo is refused at its cell, never read as false (a live send)', async () => {
-  const row = (testMode: string) => `INV-1,acme,2026-11-10,USD,PO-10001,Acme Corp,Springfield,3.71,48.71,${testMode},1,W-1,Widget,3,10.00,30.00,S,8.25`;
+  const row = (testMode: string) =>
+    `INV-1,acme,2026-11-10,USD,PO-10001,Acme Corp,Springfield,3.71,48.71,${testMode},1,W-1,Widget,3,10.00,30.00,S,8.25`;
   const root = tempFolder({ 'yes.csv': [CSV_HEADER, row('yes')].join('\n'), 'upper.csv': [CSV_HEADER, row('TRUE')].join('\n') });
   const error = await inputError(readInvoices(join(root, 'yes.csv')));
   assert.deepEqual(error.problems[0]?.location, { file: join(root, 'yes.csv'), line: 2, column: 10 });
   assert.match(error.message, /testMode.*"yes": write true or false/);
   const [read] = await readInvoices(join(root, 'upper.csv'));
   assert.equal((read?.document as Invoice | undefined)?.testMode, true);
+});
+
+test('CSV: a file refused at a row mid-way is closed, not left open (no descriptor kept per refused file)', async () => {
+  const rows = [CSV_HEADER];
+  for (let index = 0; index < 2_000; index += 1)
+    rows.push(`INV-${index},acme,2026-11-10,USD,PO-1,Acme,Springfield,3.71,48.71,false,1,W-1,Widget,3,10.00,30.00,S,8.25`);
+  rows.splice(2, 0, ',acme,2026-11-10,USD,PO-1,Acme,Springfield,3.71,48.71,false,1,W-1,Widget,3,10.00,30.00,S,8.25');
+  const root = tempFolder({ 'bad.csv': rows.join('\n') });
+  const open = () => readdirSync('/proc/self/fd').length;
+  await inputError(readInvoices(join(root, 'bad.csv')));
+  const before = open();
+  for (let round = 0; round < 20; round += 1) await inputError(readInvoices(join(root, 'bad.csv')));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.ok(open() - before < 5, `${open() - before} descriptors more after 20 refused reads`);
 });
