@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { NAME_HASH_DIGITS, nameHash, safeNameCharacters } from '../model/safe-file-name.js';
 
 /**
  * The file name of a rendered document, from its invoice number. Names are kept to printable
@@ -13,33 +13,15 @@ import { createHash } from 'node:crypto';
 /** The longest stem in bytes: with `.cxml.xml` and a temporary prefix, far below the 255 of common file systems. */
 export const MAX_STEM_BYTES = 90;
 
-/** Hex digits of SHA-256 kept: 40 bits, so two numbers of one folder share a hash about once in a trillion pairs. */
-const HASH_DIGITS = 10;
-
-const UNSAFE = /[^A-Za-z0-9._-]/gu;
-/**
- * Device names Windows reserves whatever the extension, in any case: `CON.x12` cannot be created
- * there, nor `CON.ubl.ubl.xml`, so a stem whose part before the first dot is one is hashed too.
- */
-const RESERVED_ON_WINDOWS = /^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])(?:\.|$)/i;
-
-/** The hash that tells apart invoice numbers whose file names had to change. */
-export function numberHash(invoiceNumber: string): string {
-  return createHash('sha256').update(invoiceNumber, 'utf8').digest('hex').slice(0, HASH_DIGITS);
-}
-
 /**
  * The stem (name without extension) for an invoice number; `hashed` asks for the hash even when
  * the number is a safe name already (it would collide with another document's name).
  */
 export function fileStem(invoiceNumber: string, hashed = false): string {
-  UNSAFE.lastIndex = 0;
-  let safe = UNSAFE.test(invoiceNumber) ? invoiceNumber.replace(UNSAFE, '_') : invoiceNumber;
-  if (safe.startsWith('.')) safe = `_${safe.slice(1)}`;
-  const changed = safe !== invoiceNumber || safe.length > MAX_STEM_BYTES || RESERVED_ON_WINDOWS.test(safe);
-  if (!changed && !hashed) return safe;
+  const { safe, changed } = safeNameCharacters(invoiceNumber);
+  if (!changed && !hashed && safe.length <= MAX_STEM_BYTES) return safe;
   // `safe` is ASCII: slicing characters slices bytes.
-  return `${safe.slice(0, MAX_STEM_BYTES - 1 - HASH_DIGITS)}-${numberHash(invoiceNumber)}`;
+  return `${safe.slice(0, MAX_STEM_BYTES - 1 - NAME_HASH_DIGITS)}-${nameHash(invoiceNumber)}`;
 }
 
 export interface NamedOutput {

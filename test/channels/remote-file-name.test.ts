@@ -22,3 +22,10 @@ test('two files of one delivery never share a name, whatever case they are in', 
   const names = remoteNames('INV-1', 'INV-1.pdf', ['pdf', 'PDF', 'pdf']);
   assert.equal(new Set(names.map((name) => name.toLowerCase())).size, names.length, names.join(', '));
 });
+
+test('a Windows device name is hashed on the server as in the output folder: CON.x12 never reaches a Windows SFTP server', () => {
+  const [document] = remoteNames('CON', 'CON.x12', []);
+  assert.match(document ?? '', /^CON-[0-9a-f]{10}\.x12$/);
+  assert.match(safeRemoteName('nul.txt'), /^nul-[0-9a-f]{10}\.txt$/);
+  assert.equal(safeRemoteName('CONTRACT-1.pdf'), 'CONTRACT-1.pdf');
+});
