@@ -295,14 +295,19 @@ export class SqlSubmissions implements SubmissionStore {
         .returning(['id']);
       if (inserted === undefined)
         throw new FirstpassError('INTERNAL', 'store', `the database returned no id for an acknowledgment of submission ${submissionId}`);
+      const detail = { acknowledgment: inserted.id, status: ack.status, code: ack.code ?? null };
       if (moveTo !== undefined && moveTo !== current.state) {
-        await this.move(
-          trx,
-          current,
-          moveTo,
-          { at: ack.receivedAt, source: ack.source, detail: { acknowledgment: inserted.id, status: ack.status, code: ack.code ?? null } },
-          receivedAt,
-        );
+        // An answer is kept as received even when it cannot move the state (a second 997, a late
+        // rejection after acceptance): then it is an event beside the state, for a person to read.
+        if (SUBMISSION_TRANSITIONS.get(current.state)?.includes(moveTo)) {
+          await this.move(trx, current, moveTo, { at: ack.receivedAt, source: ack.source, detail }, receivedAt);
+        } else {
+          await this.insertEvent(trx, submissionId, receivedAt, current.state, current.state, {
+            at: ack.receivedAt,
+            source: ack.source,
+            detail: { ...detail, ignoredMoveTo: moveTo },
+          });
+        }
       }
       return { ...ack, id: inserted.id, submissionId, receivedAt: new Date(receivedAt) };
     });

@@ -280,7 +280,7 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
       );
     });
 
-    test('acknowledgments are kept as received and can move the attempt in the same transaction', async () => {
+    test('acknowledgments are kept as received and can move the attempt in the same transaction; one that cannot move it is kept too', async () => {
       const { store } = await openFresh();
       const v = await version(store);
       const claimed = await store.submissions.claimForSending(v.id, { ...SEND, at: T0 });
@@ -306,13 +306,11 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
         },
         'rejected',
       );
-      await assert.rejects(
-        store.submissions.recordAcknowledgment(
-          claimed.id,
-          { kind: 'business', status: 'accepted', source: 'ack (by hand)', receivedAt: minutes(40) },
-          'accepted',
-        ),
-        assertFault('INTERNAL', /rejected is final/),
+      // A late answer that a final state cannot follow is still kept, as received, beside the state.
+      await store.submissions.recordAcknowledgment(
+        claimed.id,
+        { kind: 'business', status: 'accepted', source: 'ack (by hand)', receivedAt: minutes(40) },
+        'accepted',
       );
       const [history] = await store.submissions.history('INV-1');
       const attempt = history?.submissions[0];
@@ -323,6 +321,7 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
         [
           ['technical', 'A', null, '997'],
           ['business', 'rejected', 'PO-404', 'portal:rest'],
+          ['business', 'accepted', null, 'ack (by hand)'],
         ],
       );
       assert.equal(attempt.acknowledgments[0]?.raw, raw);
@@ -334,8 +333,10 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
           ['sent', 'sftp', T0.toISOString()],
           ['delivered', '997', minutes(2).toISOString()],
           ['rejected', 'portal:rest', minutes(30).toISOString()],
+          ['rejected', 'ack (by hand)', minutes(40).toISOString()],
         ],
       );
+      assert.equal((attempt.events.at(-1)?.detail as { ignoredMoveTo?: string } | undefined)?.ignoredMoveTo, 'accepted');
     });
 
     test("recovery moves attempts a crashed run left in sending to unknown, with an event, and leaves a live run's alone", async () => {
