@@ -101,7 +101,7 @@ export function withSharedSecret(document: Uint8Array, secret: string): Buffer {
   const sender = bytes.subarray(open.index, end);
   const credentialEnd = sender.indexOf('</Credential>');
   if (credentialEnd < 0 || sender.indexOf('</Credential>', credentialEnd + 1) >= 0)
-    throw configError('the cXML document\'s <Sender> has not exactly one <Credential> to add the SharedSecret to');
+    throw configError("the cXML document's <Sender> has not exactly one <Credential> to add the SharedSecret to");
   if (sender.indexOf('<SharedSecret') >= 0)
     throw configError('the cXML document already carries a SharedSecret: the template must leave it to the channel');
   const at = open.index + credentialEnd;
@@ -204,7 +204,11 @@ export function classifyAnswer(
       const reference =
         typeof id === 'string' || typeof id === 'number' ? String(id) : typeof location === 'string' ? location : requestReference;
       if (reference === undefined || reference === '')
-        return new ChannelError('unknown', CHANNEL, `${where} answered ${status} without an id or a Location: it may have taken the invoice — check before sending it again`);
+        return new ChannelError(
+          'unknown',
+          CHANNEL,
+          `${where} answered ${status} without an id or a Location: it may have taken the invoice — check before sending it again`,
+        );
       return { outcome: 'sent', reference, receipt: { code: String(status), text: 'accepted' } };
     }
     if (!cxml)
@@ -224,7 +228,11 @@ export function classifyAnswer(
   if (status === 408 || status === 425 || status === 429 || status >= 500)
     return new ChannelError('transient', CHANNEL, `${where} could not take the invoice for now (${said})`, { retryAfterMs: retry });
   if (status >= 400 && status < 500) return { outcome: 'rejected', code: String(status), text: httpReason, source };
-  return new ChannelError('unknown', CHANNEL, `${where} answered ${said}, which the channel does not understand; check before sending again`);
+  return new ChannelError(
+    'unknown',
+    CHANNEL,
+    `${where} answered ${said}, which the channel does not understand; check before sending again`,
+  );
 }
 
 function classifyCxmlStatus(
@@ -240,14 +248,23 @@ function classifyCxmlStatus(
   if (code >= 200 && code < 300) {
     const reference = requestReference ?? cxml.payloadId;
     if (reference === undefined)
-      return new ChannelError('unknown', CHANNEL, `${where} accepted a document without a payloadID and named none: check before sending again`);
+      return new ChannelError(
+        'unknown',
+        CHANNEL,
+        `${where} accepted a document without a payloadID and named none: check before sending again`,
+      );
     return { outcome: 'sent', reference, receipt: { code: cxml.code, text } };
   }
   if (code === 401 || code === 403)
     return new ChannelError('precondition', CHANNEL, `${where} refused the Sender credential (${said}); check the profile's channel.auth`);
-  if (code >= 500) return new ChannelError('transient', CHANNEL, `${where} could not take the invoice for now (${said})`, { retryAfterMs: retry });
+  if (code >= 500)
+    return new ChannelError('transient', CHANNEL, `${where} could not take the invoice for now (${said})`, { retryAfterMs: retry });
   if (code >= 400) return { outcome: 'rejected', code: cxml.code, text, source: 'portal:cxml' };
-  return new ChannelError('unknown', CHANNEL, `${where} answered ${said}, which the channel does not understand; check before sending again`);
+  return new ChannelError(
+    'unknown',
+    CHANNEL,
+    `${where} answered ${said}, which the channel does not understand; check before sending again`,
+  );
 }
 
 /** What went wrong before an answer came: a timeout or refused connection is transient; a cut after the whole body went out is unknown. */
@@ -271,7 +288,8 @@ export function classifyTransportFailure(error: unknown, where: string, secrets:
       CHANNEL,
       `${where}: the connection was lost after the whole invoice was sent and before the portal answered (${detail}); it may have arrived — check before sending it again`,
     );
-  if (code === 'ERR_CANCELED') return new ChannelError('transient', CHANNEL, `${where}: the send was cancelled before the invoice went out`);
+  if (code === 'ERR_CANCELED')
+    return new ChannelError('transient', CHANNEL, `${where}: the send was cancelled before the invoice went out`);
   return new ChannelError('transient', CHANNEL, `${where}: ${detail}`);
 }
 
@@ -283,7 +301,8 @@ interface Body {
 function multipart(subtype: 'related' | 'form-data', parts: readonly { head: string; content: Uint8Array }[], extra = ''): Body {
   const boundary = `firstpass-${randomBytes(12).toString('hex')}`;
   const chunks: Buffer[] = [];
-  for (const part of parts) chunks.push(Buffer.from(`--${boundary}\r\n${part.head}\r\n\r\n`), Buffer.from(part.content), Buffer.from('\r\n'));
+  for (const part of parts)
+    chunks.push(Buffer.from(`--${boundary}\r\n${part.head}\r\n\r\n`), Buffer.from(part.content), Buffer.from('\r\n'));
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
   return { content: Buffer.concat(chunks), contentType: `multipart/${subtype}; boundary=${boundary}${extra}` };
 }
@@ -310,7 +329,8 @@ function cxmlBody(document: Buffer, delivery: Delivery): Body {
 }
 
 function restBody(delivery: Delivery): Body {
-  if (delivery.attachments.length === 0) return { content: Buffer.from(delivery.document.content), contentType: delivery.document.mediaType };
+  if (delivery.attachments.length === 0)
+    return { content: Buffer.from(delivery.document.content), contentType: delivery.document.mediaType };
   return multipart(
     'form-data',
     [delivery.document, ...delivery.attachments].map((file, index) => ({

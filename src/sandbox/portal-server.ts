@@ -156,9 +156,13 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
   const handleCxml = (request: IncomingMessage, response: ServerResponse, body: Buffer, planned: Fault | undefined) => {
     const parts = splitParts(body, request.headers['content-type'] ?? '');
     const document = parts[0];
+    if (document === undefined) {
+      answerCxml(response, 400, 'the request has no cXML document');
+      return;
+    }
     let parsed: { cXML?: { '@payloadID'?: string; Header?: { Sender?: { Credential?: { SharedSecret?: unknown } } } } };
     try {
-      parsed = xml.parse(document?.content.toString('utf8') ?? '');
+      parsed = xml.parse(document.content.toString('utf8'));
     } catch {
       answerCxml(response, 400, 'the request is not well-formed XML');
       return;
@@ -171,10 +175,7 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
     }
     const payloadId = parsed.cXML?.['@payloadID'] ?? '';
     // Kept as sent, less the one element that carries the secret.
-    const withoutSecret = Buffer.from(
-      document!.content.toString('latin1').replace(/<SharedSecret>[^<]*<\/SharedSecret>/, ''),
-      'latin1',
-    );
+    const withoutSecret = Buffer.from(document.content.toString('latin1').replace(/<SharedSecret>[^<]*<\/SharedSecret>/, ''), 'latin1');
     if (planned?.kind === 'reject') {
       answerCxml(response, planned.code, planned.text);
       return;
@@ -183,7 +184,7 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
       flavor: 'cxml',
       path: request.url ?? '',
       headers: publicHeaders(request),
-      parts: [{ ...document!, content: withoutSecret }, ...parts.slice(1)],
+      parts: [{ ...document, content: withoutSecret }, ...parts.slice(1)],
       reference: payloadId,
     });
     answerCxml(response, 200, 'OK');
@@ -193,7 +194,10 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
     if (!restAuthorized(request)) {
       refusedLogins++;
       const offered = request.headers.authorization !== undefined || request.headers[apiKeyHeader] !== undefined;
-      answerJson(response, offered ? 403 : 401, { error: offered ? 'forbidden' : 'unauthorized', reason: 'the credentials are not accepted' });
+      answerJson(response, offered ? 403 : 401, {
+        error: offered ? 'forbidden' : 'unauthorized',
+        reason: 'the credentials are not accepted',
+      });
       return;
     }
     if (planned?.kind === 'reject') {

@@ -104,7 +104,11 @@ describe('portal channel', () => {
     const result = await withChannel(cxmlConfig(sandbox), (channel) =>
       channel.send(delivery({ invoiceNumber: 'INV-8001', idempotencyKey: 'k-INV-8001-v1', document, attachments: [] })),
     );
-    assert.deepEqual(result, { outcome: 'sent', reference: '20260105120000.INV-8001@supplier.example', receipt: { code: '200', text: 'OK' } });
+    assert.deepEqual(result, {
+      outcome: 'sent',
+      reference: '20260105120000.INV-8001@supplier.example',
+      receipt: { code: '200', text: 'OK' },
+    });
     const received = sandbox.byReference(result.outcome === 'sent' ? result.reference : '');
     assert.ok(received);
     assert.ok(received.parts[0]?.content.equals(Buffer.from(document.content)), 'the document changed beyond its SharedSecret');
@@ -135,7 +139,9 @@ describe('portal channel', () => {
   for (const code of [400, 409, 422]) {
     test(`rest: an HTTP ${code} is a rejection with the body's reason`, async () => {
       const { text } = sandbox.rejectNext({ code, text: `the portal says no (${code})` });
-      const result = await withChannel(restConfig(sandbox, bearer), (channel) => channel.send(delivery({ idempotencyKey: `k-rest-${code}` })));
+      const result = await withChannel(restConfig(sandbox, bearer), (channel) =>
+        channel.send(delivery({ idempotencyKey: `k-rest-${code}` })),
+      );
       assert.deepEqual(result, { outcome: 'rejected', code: String(code), text, source: 'portal:rest' });
     });
   }
@@ -158,7 +164,9 @@ describe('portal channel', () => {
     const basic = { type: 'basic', username: sandbox.username, password: { env: 'FIRSTPASS_TEST_PORTAL_PASSWORD' } };
     const apiKey = { type: 'api-key', header: 'X-API-Key', apiKey: { env: 'FIRSTPASS_TEST_PORTAL_KEY' } };
     for (const auth of [basic, apiKey]) {
-      const result = await withChannel(restConfig(sandbox, auth), (channel) => channel.send(delivery({ idempotencyKey: `k-${auth.type}` })));
+      const result = await withChannel(restConfig(sandbox, auth), (channel) =>
+        channel.send(delivery({ idempotencyKey: `k-${auth.type}` })),
+      );
       assert.equal(result.outcome, 'sent', `${auth.type}: ${JSON.stringify(result)}`);
     }
     const error = await withChannel(restConfig(sandbox, { ...apiKey, apiKey: { env: WRONG_VARIABLE } }), (channel) =>
