@@ -1,5 +1,6 @@
 import type { ChannelDefinition } from './channel.js';
 import { emailChannel } from './email.js';
+import { portalChannel } from './portal.js';
 import { sftpChannel } from './sftp.js';
 
 export {
@@ -18,4 +19,5 @@ export { secretReader } from './secrets.js';
 export const CHANNELS: ReadonlyMap<string, ChannelDefinition> = new Map<string, ChannelDefinition>([
   ['sftp', sftpChannel],
   ['email', emailChannel],
+  ['portal', portalChannel],
 ]);

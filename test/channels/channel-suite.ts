@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { after, before, test } from 'node:test';
-import { CHANNELS, ChannelError, secretReader, type Delivery, type OpenChannel } from '../../src/channels/index.js';
+import { CHANNELS, ChannelError, secretReader, type Delivery, type DeliveryFile, type OpenChannel } from '../../src/channels/index.js';
 
 /**
  * The one test suite every channel passes, against a real server on loopback (the sandbox's).
@@ -33,6 +33,8 @@ export interface HarnessServer {
 export interface ChannelHarness {
   readonly type: string;
   start(): Promise<HarnessServer>;
+  /** The document this channel carries for an invoice, where it must be of one kind (a cXML portal's InvoiceDetailRequest). */
+  readonly document?: (invoiceNumber: string) => DeliveryFile;
 }
 
 export function delivery(overrides: Partial<Delivery> = {}): Delivery {
@@ -90,6 +92,9 @@ export function channelSuite(harness: ChannelHarness): void {
     return definition.open(config, { secret: secretReader('/nonexistent', server.environment), timeoutMs });
   };
   const failure = channelFailure;
+  // The suite's deliveries, with the harness's own kind of document where it names one.
+  const sample = (overrides: Partial<Delivery> = {}): Delivery =>
+    harness.document ? delivery({ ...overrides, document: harness.document(overrides.invoiceNumber ?? 'INV-1001') }) : delivery(overrides);
   const secretValues = () => Object.values(server.environment).filter((value) => value.length >= 4);
 
   before(async () => {
@@ -102,7 +107,7 @@ export function channelSuite(harness: ChannelHarness): void {
   test(`${harness.type}: a document and its attachments arrive byte for byte, and the send names the recipient's reference`, async () => {
     const channel = open(server.config);
     try {
-      const sent = delivery();
+      const sent = sample();
       const result = await channel.send(sent);
       assert.equal(result.outcome, 'sent');
       assert.ok(result.outcome === 'sent' && result.reference.length > 0);
@@ -123,7 +128,7 @@ export function channelSuite(harness: ChannelHarness): void {
       for (const number of ['INV-2001', 'INV-2002', 'INV-2003']) {
         results.push(
           await channel.send(
-            delivery({
+            sample({
               invoiceNumber: number,
               idempotencyKey: `k-${number}`,
               document: {
@@ -146,9 +151,9 @@ export function channelSuite(harness: ChannelHarness): void {
     const channel = open(server.config);
     try {
       server.failNextTransiently();
-      const error = await failure(channel.send(delivery({ invoiceNumber: 'INV-3001', idempotencyKey: 'k-INV-3001' })));
+      const error = await failure(channel.send(sample({ invoiceNumber: 'INV-3001', idempotencyKey: 'k-INV-3001' })));
       assert.equal(error.kind, 'transient', error.message);
-      const retried = await channel.send(delivery({ invoiceNumber: 'INV-3001', idempotencyKey: 'k-INV-3001' }));
+      const retried = await channel.send(sample({ invoiceNumber: 'INV-3001', idempotencyKey: 'k-INV-3001' }));
       assert.equal(retried.outcome, 'sent');
     } finally {
       await channel.close();
@@ -158,7 +163,7 @@ export function channelSuite(harness: ChannelHarness): void {
   test(`${harness.type}: wrong credentials are a precondition failure whose message shows no secret`, async () => {
     const channel = open(server.badCredentials);
     try {
-      const error = await failure(channel.send(delivery({ invoiceNumber: 'INV-4001', idempotencyKey: 'k-INV-4001' })));
+      const error = await failure(channel.send(sample({ invoiceNumber: 'INV-4001', idempotencyKey: 'k-INV-4001' })));
       assert.equal(error.kind, 'precondition', error.message);
       for (const secret of secretValues())
         assert.ok(!error.message.includes(secret) && !String(error.stack).includes(secret), 'a secret reached the message');
@@ -171,7 +176,7 @@ export function channelSuite(harness: ChannelHarness): void {
     assert.ok(definition);
     const channel = definition.open(server.config, { secret: secretReader('/nonexistent', {}), timeoutMs: 5_000 });
     try {
-      const error = await failure(channel.send(delivery({ invoiceNumber: 'INV-4002', idempotencyKey: 'k-INV-4002' })));
+      const error = await failure(channel.send(sample({ invoiceNumber: 'INV-4002', idempotencyKey: 'k-INV-4002' })));
       assert.equal(error.kind, 'precondition', error.message);
       assert.match(error.message, /environment variable \w+ is not set|no secret/);
     } finally {
@@ -182,7 +187,7 @@ export function channelSuite(harness: ChannelHarness): void {
   test(`${harness.type}: a server that is not there is transient; one that never answers times out as transient`, async () => {
     const down = open({ ...server.config, ...portOverride(server.config, await closedPort()) });
     try {
-      assert.equal((await failure(down.send(delivery({ invoiceNumber: 'INV-5001', idempotencyKey: 'k-INV-5001' })))).kind, 'transient');
+      assert.equal((await failure(down.send(sample({ invoiceNumber: 'INV-5001', idempotencyKey: 'k-INV-5001' })))).kind, 'transient');
     } finally {
       await down.close();
     }
@@ -190,7 +195,7 @@ export function channelSuite(harness: ChannelHarness): void {
     const hung = open({ ...server.config, ...portOverride(server.config, silent.port) }, 500);
     try {
       const started = Date.now();
-      const error = await failure(hung.send(delivery({ invoiceNumber: 'INV-5002', idempotencyKey: 'k-INV-5002' })));
+      const error = await failure(hung.send(sample({ invoiceNumber: 'INV-5002', idempotencyKey: 'k-INV-5002' })));
       assert.equal(error.kind, 'transient', error.message);
       assert.ok(Date.now() - started < 5_000, 'the timeout was not honoured');
     } finally {
@@ -207,7 +212,7 @@ export function channelSuite(harness: ChannelHarness): void {
     const channel = open(server.config);
     try {
       const { code, text } = server.rejectNext();
-      const result = await channel.send(delivery({ invoiceNumber: 'INV-6001', idempotencyKey: 'k-INV-6001' }));
+      const result = await channel.send(sample({ invoiceNumber: 'INV-6001', idempotencyKey: 'k-INV-6001' }));
       assert.equal(result.outcome, 'rejected', JSON.stringify(result));
       assert.ok(result.outcome === 'rejected');
       assert.ok(result.code.startsWith(code), `code ${result.code}, expected ${code}`);
