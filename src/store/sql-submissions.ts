@@ -331,6 +331,18 @@ export class SqlSubmissions implements SubmissionStore {
     return moved;
   }
 
+  async recentInvoiceNumbers(limit: number): Promise<string[]> {
+    return this.run('list the invoices recorded last', async (trx) => {
+      const rows: { invoice_number: string }[] = await trx('invoice_versions')
+        .select('invoice_number')
+        .max({ last: 'id' })
+        .groupBy('invoice_number')
+        .orderBy('last', 'desc')
+        .limit(Math.max(1, Math.floor(limit)));
+      return rows.map((row) => row.invoice_number);
+    });
+  }
+
   async history(invoiceNumber: string, customer?: string): Promise<VersionHistory[]> {
     return this.run(`read the history of invoice "${invoiceNumber}"`, async (trx) => {
       const query = trx('invoice_versions').where({ invoice_number: invoiceNumber });
