@@ -333,12 +333,12 @@ export class SqlSubmissions implements SubmissionStore {
 
   async recentInvoiceNumbers(limit: number): Promise<string[]> {
     return this.run('list the invoices recorded last', async (trx) => {
-      const rows: { invoice_number: string }[] = await trx('invoice_versions')
+      const rows = (await trx('invoice_versions')
         .select('invoice_number')
         .max({ last: 'id' })
         .groupBy('invoice_number')
         .orderBy('last', 'desc')
-        .limit(Math.max(1, Math.floor(limit)));
+        .limit(Math.max(1, Math.floor(limit)))) as unknown as { invoice_number: string }[];
       return rows.map((row) => row.invoice_number);
     });
   }
