@@ -278,3 +278,61 @@ describe('firstpass submit over the sandbox servers', () => {
     assert.deepEqual(filesUnder(sftp.root), ['inbound/810/CP-2610-0391.x12', 'inbound/810/CP-2611-0409.x12']);
   });
 });
+
+test('a submit killed with SIGKILL while it uploads, then run again, sends nothing twice', async () => {
+  const root = tempFolder();
+  const sftp = await startSftpServer({ root: join(root, 'served'), username: SFTP_USER, password: SFTP_PASSWORD, folders: ['inbound'] });
+  try {
+    const profiles = join(root, 'profiles');
+    cpSync(join(PROJECT_ROOT, 'customer-profiles'), profiles, { recursive: true });
+    const file = join(profiles, 'brightwater-home.json');
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const channel = {
+      type: 'sftp',
+      host: '127.0.0.1',
+      port: sftp.port,
+      username: SFTP_USER,
+      password: { env: 'TEST_SFTP_PASSWORD' },
+      hostKeySha256: sftp.hostKeySha256,
+      remoteDir: '/inbound',
+    };
+    writeFileSync(file, JSON.stringify({ ...profile, channel }));
+    const invoices = join(root, 'invoices');
+    for (const name of ['CP-2610-0391.json', 'CP-2611-0409.json']) cpSync(join(EXAMPLES, 'brightwater-home', name), join(invoices, name));
+    const args = [
+      'submit',
+      invoices,
+      '--profiles',
+      profiles,
+      '--pos',
+      join(PROJECT_ROOT, 'examples', 'purchase-orders'),
+      '--today',
+      TODAY,
+      '--db',
+      `sqlite:${join(root, 'kill.db')}`,
+      '--json',
+    ];
+    const env = { TEST_SFTP_PASSWORD: SFTP_PASSWORD };
+    const writing = sftp.nextWrite();
+    const child = startFirstpass(args, { env });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await Promise.race([writing, exited.then(() => assert.fail('the run ended before it wrote'))]);
+    child.kill('SIGKILL');
+    await exited;
+    const rerun = await run(args, env);
+    assert.equal(rerun.status, 0, `${rerun.stdout}\n${rerun.stderr}`);
+    const report = JSON.parse(rerun.stdout) as { invoices: { invoiceNumber: string; outcome: string; state?: string }[] };
+    const killed = report.invoices.find((entry) => entry.invoiceNumber === 'CP-2610-0391');
+    // The killed attempt is still `sending` (younger than an hour): it is not sent again, whether or not it arrived.
+    assert.deepEqual([killed?.outcome, killed?.state], ['unchanged', 'sending']);
+    assert.ok(['sent', 'unchanged'].includes(report.invoices.find((entry) => entry.invoiceNumber === 'CP-2611-0409')?.outcome ?? ''));
+    const arrived = filesUnder(join(sftp.root, 'inbound')).filter((name) => !name.startsWith('.'));
+    assert.ok(arrived.includes('CP-2611-0409.x12'), arrived.join(', '));
+    assert.ok(
+      arrived.every((name) => ['CP-2610-0391.x12', 'CP-2611-0409.x12'].includes(name)),
+      arrived.join(', '),
+    );
+  } finally {
+    await sftp.stop();
+  }
+});
