@@ -83,7 +83,7 @@ describe('submit: transient failures', () => {
         ['sending', 'sent'],
       ],
     );
-    assert.equal((events[2]?.detail as { failure?: string } | undefined)?.failure, 'transient'); attempt: number; retryInMs: number }).failure, 'transient');
+    assert.equal((events[2]?.detail as { failure?: string } | undefined)?.failure, 'transient');
   });
 
   test('retries that run out leave the attempt queued; the next run sends the very bytes stored, control numbers and all', async () => {
