@@ -83,6 +83,53 @@ program
     },
   );
 
+program
+  .command('submit')
+  .description("validate, render and send each invoice through its customer's channel, recorded in the store")
+  .argument('[paths...]', 'invoice files or folders', ['.'])
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .option('--pos <path...>', 'purchase order files or folders')
+  .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
+  .addOption(
+    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .option('--dry-run', 'validate and render, say what would go where; send and record nothing')
+  .option('--json', 'print one JSON document on stdout')
+  .action(
+    async (
+      paths: string[],
+      options: { profiles: string; pos?: string[]; today?: string; db: string; dryRun?: boolean; json?: boolean },
+    ) => {
+      const { runSubmit } = await import('./submit-command.js');
+      process.exitCode = await runSubmit({
+        paths,
+        profilesDirectory: options.profiles,
+        poPaths: options.pos,
+        today: options.today ?? localToday(),
+        database: options.db,
+        dryRun: options.dryRun === true,
+        json: options.json === true,
+      });
+    },
+  );
+
+program
+  .command('status')
+  .description('every version, attempt, state and event of an invoice (or of the invoices recorded last)')
+  .argument('[invoiceNumber]', 'an invoice number')
+  .addOption(
+    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (invoiceNumber: string | undefined, options: { db: string; json?: boolean }) => {
+    const { runStatus } = await import('./status-command.js');
+    process.exitCode = await runStatus({ database: options.db, invoiceNumber, json: options.json === true });
+  });
+
 const profiles = program.command('profiles').description('check and read customer profiles');
 profiles
   .command('lint')

@@ -154,7 +154,7 @@ const OUTSIDE_FOLDER: AttachmentInfo = {
 };
 
 /** The attachment's path resolved against the invoice file's folder, or undefined when it is absolute or leads out of that folder. */
-function resolveAttachment(invoiceFile: string, attachmentFile: string): string | undefined {
+export function resolveAttachment(invoiceFile: string, attachmentFile: string): string | undefined {
   if (isAbsolute(attachmentFile) || win32.isAbsolute(attachmentFile)) return undefined;
   const folder = resolve(dirname(invoiceFile));
   const path = resolve(folder, attachmentFile);

@@ -336,6 +336,18 @@ export class SqlSubmissions implements SubmissionStore {
     return moved;
   }
 
+  async recentInvoiceNumbers(limit: number): Promise<string[]> {
+    return this.run('list the invoices recorded last', async (trx) => {
+      const rows = (await trx('invoice_versions')
+        .select('invoice_number')
+        .max({ last: 'id' })
+        .groupBy('invoice_number')
+        .orderBy('last', 'desc')
+        .limit(Math.max(1, Math.floor(limit)))) as unknown as { invoice_number: string }[];
+      return rows.map((row) => row.invoice_number);
+    });
+  }
+
   async history(invoiceNumber: string, customer?: string): Promise<VersionHistory[]> {
     return this.run(`read the history of invoice "${invoiceNumber}"`, async (trx) => {
       const query = trx('invoice_versions').where({ invoice_number: invoiceNumber });

@@ -23,8 +23,10 @@ export type SubmissionState = (typeof SUBMISSION_STATES)[number];
 
 /**
  * Where each state may go next. `sending` is entered only through `claimForSending`; it is left
- * only to `sent`, `rejected` or `unknown` (a send that failed part-way may have arrived). A final
- * answer is final. `unknown` may still be resolved by an answer that comes later.
+ * to `sent`, `rejected` or `unknown` (a send that failed part-way may have arrived), or back to
+ * `queued` when the channel said the failure was transient (nothing arrived: the same bytes may
+ * go again on a later run). A final answer is final. `unknown` may still be resolved by an
+ * answer that comes later.
  */
 export const SUBMISSION_TRANSITIONS: ReadonlyMap<SubmissionState, readonly SubmissionState[]> = new Map<
   SubmissionState,
@@ -32,7 +34,7 @@ export const SUBMISSION_TRANSITIONS: ReadonlyMap<SubmissionState, readonly Submi
 >([
   ['held', []],
   ['queued', ['sending', 'held']],
-  ['sending', ['sent', 'rejected', 'unknown']],
+  ['sending', ['sent', 'rejected', 'unknown', 'queued']],
   ['sent', ['delivered', 'accepted', 'accepted-with-warnings', 'rejected']],
   ['delivered', ['accepted', 'accepted-with-warnings', 'rejected']],
   ['accepted', []],
@@ -204,6 +206,8 @@ export interface SubmissionStore {
    * with an event; returns them. Attempts a live run is sending now are younger and left alone.
    */
   recoverInterrupted(staleBefore: Date, change: ChangeContext): Promise<Submission[]>;
+  /** The invoice numbers whose versions were recorded last, newest first, each once: for `status` without a number. */
+  recentInvoiceNumbers(limit: number): Promise<string[]>;
   /** Every version of an invoice number (all customers, or one), with attempts, events and answers. */
   history(invoiceNumber: string, customer?: string): Promise<VersionHistory[]>;
 }

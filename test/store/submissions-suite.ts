@@ -41,15 +41,24 @@ function assertFault(code: string, pattern?: RegExp) {
 export function submissionsSuite(harness: StoreHarness, options: { skip?: string | undefined } = {}): void {
   describe(`submissions: ${harness.dialect}`, { skip: options.skip ?? false }, () => {
     const open: Store[] = [];
-    async function openFresh(): Promise<{ store: Store; target: StoreTarget }> {
+    async function openFresh(): Promise<{
+      store: Store;
+      target: StoreTarget;
+    }> {
       const target = await harness.fresh();
       const store = await openStore(target.url, target.options);
       open.push(store);
       return { store, target };
     }
     async function version(store: Store, number = 'INV-1', total = '100.00'): Promise<InvoiceVersion> {
-      return (await store.submissions.recordVersion({ customer: 'acme', invoiceNumber: number, invoice: invoice(number, total), at: T0 }))
-        .version;
+      return (
+        await store.submissions.recordVersion({
+          customer: 'acme',
+          invoiceNumber: number,
+          invoice: invoice(number, total),
+          at: T0,
+        })
+      ).version;
     }
     after(async () => {
       await Promise.all(open.map((store) => store.close()));
@@ -71,7 +80,12 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
       assert.match(first.version.contentHash, /^[0-9a-f]{64}$/);
       assert.deepEqual(first.version.firstSeenAt, T0);
       const reordered = Object.fromEntries(Object.entries(invoice('INV-1')).reverse());
-      const again = await store.submissions.recordVersion({ customer: 'acme', invoiceNumber: 'INV-1', invoice: reordered, at: minutes(5) });
+      const again = await store.submissions.recordVersion({
+        customer: 'acme',
+        invoiceNumber: 'INV-1',
+        invoice: reordered,
+        at: minutes(5),
+      });
       assert.equal(again.created, false);
       assert.equal(again.version.id, first.version.id);
       assert.equal(again.version.idempotencyKey, first.version.idempotencyKey);
@@ -105,12 +119,26 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
     test('a claimed version goes sending → sent → delivered → accepted, each change an event with its time and source', async () => {
       const { store } = await openFresh();
       const v = await version(store);
-      const claimed = await store.submissions.claimForSending(v.id, { ...SEND, at: minutes(1) });
+      const claimed = await store.submissions.claimForSending(v.id, {
+        ...SEND,
+        at: minutes(1),
+      });
       assert.ok(claimed);
       assert.equal(claimed.state, 'sending');
-      await store.submissions.note(claimed.id, { at: minutes(2), source: 'sftp', detail: { transient: 'connection reset', attempt: 1 } });
-      await store.submissions.transition(claimed.id, 'sent', { at: minutes(3), source: 'sftp', detail: { reference: '/in/INV-1.edi' } });
-      await store.submissions.transition(claimed.id, 'delivered', { at: minutes(4), source: '997' });
+      await store.submissions.note(claimed.id, {
+        at: minutes(2),
+        source: 'sftp',
+        detail: { transient: 'connection reset', attempt: 1 },
+      });
+      await store.submissions.transition(claimed.id, 'sent', {
+        at: minutes(3),
+        source: 'sftp',
+        detail: { reference: '/in/INV-1.edi' },
+      });
+      await store.submissions.transition(claimed.id, 'delivered', {
+        at: minutes(4),
+        source: '997',
+      });
       const done = await store.submissions.transition(claimed.id, 'accepted', { at: minutes(5), source: 'portal' });
       assert.equal(done.state, 'accepted');
       assert.equal((await store.submissions.submission(claimed.id))?.state, 'accepted');
@@ -131,28 +159,52 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
     test('transitions are checked: sent → sending, sending → accepted and anything out of a final state are refused, changing nothing', async () => {
       const { store } = await openFresh();
       const v = await version(store);
-      const claimed = await store.submissions.claimForSending(v.id, { ...SEND, at: T0 });
+      const claimed = await store.submissions.claimForSending(v.id, {
+        ...SEND,
+        at: T0,
+      });
       assert.ok(claimed);
       await assert.rejects(
-        store.submissions.transition(claimed.id, 'accepted', { at: T0, source: 'x' }),
-        assertFault('INTERNAL', /is sending and cannot become accepted: it can go to sent, rejected, unknown/),
+        store.submissions.transition(claimed.id, 'accepted', {
+          at: T0,
+          source: 'x',
+        }),
+        assertFault('INTERNAL', /is sending and cannot become accepted: it can go to sent, rejected, unknown, queued/),
       );
       await assert.rejects(
-        store.submissions.transition(claimed.id, 'queued', { at: T0, source: 'x' }),
-        assertFault('INTERNAL', /cannot become queued/),
+        store.submissions.transition(claimed.id, 'held', {
+          at: T0,
+          source: 'x',
+        }),
+        assertFault('INTERNAL', /cannot become held/),
       );
-      await store.submissions.transition(claimed.id, 'sent', { at: T0, source: 'x' });
+      await store.submissions.transition(claimed.id, 'sent', {
+        at: T0,
+        source: 'x',
+      });
       await assert.rejects(
-        store.submissions.transition(claimed.id, 'sending', { at: T0, source: 'x' }),
+        store.submissions.transition(claimed.id, 'sending', {
+          at: T0,
+          source: 'x',
+        }),
         assertFault('INTERNAL', /only claimForSending/),
       );
-      await store.submissions.transition(claimed.id, 'rejected', { at: T0, source: 'x' });
+      await store.submissions.transition(claimed.id, 'rejected', {
+        at: T0,
+        source: 'x',
+      });
       await assert.rejects(
-        store.submissions.transition(claimed.id, 'accepted', { at: T0, source: 'x' }),
+        store.submissions.transition(claimed.id, 'accepted', {
+          at: T0,
+          source: 'x',
+        }),
         assertFault('INTERNAL', /rejected is final/),
       );
       await assert.rejects(
-        store.submissions.transition(claimed.id, 'lost' as SubmissionState, { at: T0, source: 'x' }),
+        store.submissions.transition(claimed.id, 'lost' as SubmissionState, {
+          at: T0,
+          source: 'x',
+        }),
         assertFault('INTERNAL', /not a submission state/),
       );
       assert.equal((await store.submissions.submission(claimed.id))?.state, 'rejected');
@@ -161,7 +213,10 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
         ['sending', 'sent', 'rejected'],
       );
       await assert.rejects(
-        store.submissions.transition(claimed.id, 'sent', { at: new Date('nonsense'), source: 'x' }),
+        store.submissions.transition(claimed.id, 'sent', {
+          at: new Date('nonsense'),
+          source: 'x',
+        }),
         assertFault('INTERNAL', /valid Date/),
       );
     });
@@ -180,11 +235,21 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
         ] as SubmissionState[][]
       ).entries()) {
         const v = await version(store, `INV-${index}`);
-        const claimed = await store.submissions.claimForSending(v.id, { ...SEND, at: T0 });
+        const claimed = await store.submissions.claimForSending(v.id, {
+          ...SEND,
+          at: T0,
+        });
         assert.ok(claimed);
-        for (const state of path) await store.submissions.transition(claimed.id, state, { at: T0, source: 'x' });
+        for (const state of path)
+          await store.submissions.transition(claimed.id, state, {
+            at: T0,
+            source: 'x',
+          });
         assert.equal(
-          await store.submissions.claimForSending(v.id, { ...SEND, at: minutes(1) }),
+          await store.submissions.claimForSending(v.id, {
+            ...SEND,
+            at: minutes(1),
+          }),
           undefined,
           `after ${['sending', ...path].join(' → ')}`,
         );
@@ -210,7 +275,10 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
         at: T0,
       });
       await assert.rejects(
-        store.submissions.transition(held.id, 'queued', { at: T0, source: 'x' }),
+        store.submissions.transition(held.id, 'queued', {
+          at: T0,
+          source: 'x',
+        }),
         assertFault('INTERNAL', /held is final/),
       );
       assert.ok(await store.submissions.claimForSending((await version(store, 'INV-H', '1.00')).id, { ...SEND, at: T0 }));
@@ -219,14 +287,23 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
     test('an unknown attempt is resent only when a person says so, and then only once', async () => {
       const { store } = await openFresh();
       const v = await version(store);
-      const first = await store.submissions.claimForSending(v.id, { ...SEND, at: T0 });
+      const first = await store.submissions.claimForSending(v.id, {
+        ...SEND,
+        at: T0,
+      });
       assert.ok(first);
       await store.submissions.transition(first.id, 'unknown', {
         at: minutes(1),
         source: 'submit',
         detail: { failure: 'connection lost after upload began' },
       });
-      assert.equal(await store.submissions.claimForSending(v.id, { ...SEND, at: minutes(2) }), undefined);
+      assert.equal(
+        await store.submissions.claimForSending(v.id, {
+          ...SEND,
+          at: minutes(2),
+        }),
+        undefined,
+      );
       const resent = await store.submissions.claimForSending(v.id, {
         ...SEND,
         at: minutes(3),
@@ -235,10 +312,20 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
       });
       assert.ok(resent);
       assert.notEqual(resent.id, first.id);
-      assert.equal(await store.submissions.claimForSending(v.id, { ...SEND, at: minutes(4), resendUnknown: true }), undefined);
+      assert.equal(
+        await store.submissions.claimForSending(v.id, {
+          ...SEND,
+          at: minutes(4),
+          resendUnknown: true,
+        }),
+        undefined,
+      );
       // The first attempt turns out to have arrived after all: it cannot also be counted as delivered.
       await assert.rejects(
-        store.submissions.transition(first.id, 'sent', { at: minutes(5), source: 'portal lookup' }),
+        store.submissions.transition(first.id, 'sent', {
+          at: minutes(5),
+          source: 'portal lookup',
+        }),
         assertFault('INTERNAL', /another attempt of the same version is already in flight/),
       );
       assert.equal((await store.submissions.submission(first.id))?.state, 'unknown');
@@ -247,7 +334,10 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
     test('the rendered document is kept byte for byte with its control numbers, so a retry sends the same', async () => {
       const { store } = await openFresh();
       const v = await version(store);
-      const first = await store.submissions.claimForSending(v.id, { ...SEND, at: T0 });
+      const first = await store.submissions.claimForSending(v.id, {
+        ...SEND,
+        at: T0,
+      });
       assert.ok(first);
       const bytes = new Uint8Array([0, 1, 2, 255, 0x49, 0x53, 0x41, 10, 13, 0x7e]);
       const saved = await store.submissions.saveDocument(
@@ -261,13 +351,24 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
         T0,
       );
       assert.match(saved.sha256, /^[0-9a-f]{64}$/);
-      await store.submissions.transition(first.id, 'unknown', { at: T0, source: 'recovery' });
-      const retry = await store.submissions.claimForSending(v.id, { ...SEND, at: minutes(1), resendUnknown: true });
+      await store.submissions.transition(first.id, 'unknown', {
+        at: T0,
+        source: 'recovery',
+      });
+      const retry = await store.submissions.claimForSending(v.id, {
+        ...SEND,
+        at: minutes(1),
+        resendUnknown: true,
+      });
       assert.ok(retry);
       const again = await store.submissions.latestDocument(v.id, 'x12-810');
       assert.ok(again);
       assert.deepEqual([...again.content], [...bytes]);
-      assert.deepEqual(again.controlNumbers, { interchange: 17, group: 4, transaction: 9 });
+      assert.deepEqual(again.controlNumbers, {
+        interchange: 17,
+        group: 4,
+        transaction: 9,
+      });
       assert.equal(again.fileName, 'INV-1.edi');
       // The retry stores the same bytes under its own attempt; the content is kept once.
       await store.submissions.saveDocument(retry.id, again, minutes(1));
@@ -283,13 +384,25 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
     test('acknowledgments are kept as received and can move the attempt in the same transaction; one that cannot move it is kept too', async () => {
       const { store } = await openFresh();
       const v = await version(store);
-      const claimed = await store.submissions.claimForSending(v.id, { ...SEND, at: T0 });
+      const claimed = await store.submissions.claimForSending(v.id, {
+        ...SEND,
+        at: T0,
+      });
       assert.ok(claimed);
-      await store.submissions.transition(claimed.id, 'sent', { at: T0, source: 'sftp' });
+      await store.submissions.transition(claimed.id, 'sent', {
+        at: T0,
+        source: 'sftp',
+      });
       const raw = 'ISA*00*~GS*FA*~ST*997*0001~AK1*IN*4~AK9*A*1*1*1~SE*4*0001~GE*1*4~IEA*1*17~';
       await store.submissions.recordAcknowledgment(
         claimed.id,
-        { kind: 'technical', status: 'A', source: '997', raw, receivedAt: minutes(2) },
+        {
+          kind: 'technical',
+          status: 'A',
+          source: '997',
+          raw,
+          receivedAt: minutes(2),
+        },
         'delivered',
       );
       const bytes = new Uint8Array([0xff, 0xfe, 0x00, 0x41]);
@@ -339,13 +452,70 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
       assert.equal((attempt.events.at(-1)?.detail as { ignoredMoveTo?: string } | undefined)?.ignoredMoveTo, 'accepted');
     });
 
+    test('a transient failure puts the attempt back to queued: the next claim takes it again, with its stored document', async () => {
+      const { store } = await openFresh();
+      const v = await version(store);
+      const queued = await store.submissions.createSubmission(v.id, 'queued', { ...SEND, at: T0 });
+      await store.submissions.saveDocument(
+        queued.id,
+        {
+          fileName: 'INV-1.edi',
+          mediaType: 'application/edi-x12',
+          content: new Uint8Array([1, 2]),
+          controlNumbers: { interchange: 7, group: 7, transaction: 1 },
+        },
+        T0,
+      );
+      const claimed = await store.submissions.claimForSending(v.id, {
+        ...SEND,
+        at: minutes(1),
+      });
+      assert.equal(claimed?.id, queued.id);
+      await store.submissions.transition(queued.id, 'queued', {
+        at: minutes(2),
+        source: 'sftp',
+        detail: { failure: 'transient' },
+      });
+      const again = await store.submissions.claimForSending(v.id, {
+        ...SEND,
+        at: minutes(3),
+      });
+      assert.equal(again?.id, queued.id);
+      assert.deepEqual((await store.submissions.latestDocument(v.id, SEND.format))?.controlNumbers, {
+        interchange: 7,
+        group: 7,
+        transaction: 1,
+      });
+      assert.deepEqual(
+        (await store.submissions.events(queued.id)).map((event) => [event.from ?? null, event.to]),
+        [
+          [null, 'queued'],
+          ['queued', 'sending'],
+          ['sending', 'queued'],
+          ['queued', 'sending'],
+        ],
+      );
+    });
+
+    test('recentInvoiceNumbers lists the invoice numbers last recorded first, each once', async () => {
+      const { store } = await openFresh();
+      await version(store, 'INV-1');
+      await version(store, 'INV-2');
+      await version(store, 'INV-1', '200.00');
+      assert.deepEqual(await store.submissions.recentInvoiceNumbers(10), ['INV-1', 'INV-2']);
+      assert.deepEqual(await store.submissions.recentInvoiceNumbers(1), ['INV-1']);
+    });
+
     test("recovery moves attempts a crashed run left in sending to unknown, with an event, and leaves a live run's alone", async () => {
       const { store } = await openFresh();
       const crashed = await store.submissions.claimForSending((await version(store, 'INV-1')).id, { ...SEND, at: T0 });
       const live = await store.submissions.claimForSending((await version(store, 'INV-2')).id, { ...SEND, at: minutes(30) });
       const finished = await store.submissions.claimForSending((await version(store, 'INV-3')).id, { ...SEND, at: T0 });
       assert.ok(crashed && live && finished);
-      await store.submissions.transition(finished.id, 'sent', { at: minutes(1), source: 'sftp' });
+      await store.submissions.transition(finished.id, 'sent', {
+        at: minutes(1),
+        source: 'sftp',
+      });
       const moved = await store.submissions.recoverInterrupted(minutes(10), {
         at: minutes(31),
         source: 'recovery',
@@ -364,9 +534,18 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
           ['sending', 'unknown', 'recovery'],
         ],
       );
-      assert.deepEqual(await store.submissions.recoverInterrupted(minutes(10), { at: minutes(32), source: 'recovery' }), []);
+      assert.deepEqual(
+        await store.submissions.recoverInterrupted(minutes(10), {
+          at: minutes(32),
+          source: 'recovery',
+        }),
+        [],
+      );
       assert.equal(
-        await store.submissions.claimForSending(history?.version.id ?? -1, { ...SEND, at: minutes(33) }),
+        await store.submissions.claimForSending(history?.version.id ?? -1, {
+          ...SEND,
+          at: minutes(33),
+        }),
         undefined,
         'unknown is never resent blindly',
       );
@@ -383,9 +562,15 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
         receivedText: 'changed text',
       });
       assert.notEqual((await store.submissions.version(v.id))?.invoiceJson, 'changed text', 'the first received text stays');
-      const claimed = await store.submissions.claimForSending(v.id, { ...SEND, at: T0 });
+      const claimed = await store.submissions.claimForSending(v.id, {
+        ...SEND,
+        at: T0,
+      });
       assert.ok(claimed);
-      await store.submissions.transition(claimed.id, 'sent', { at: minutes(1), source: 'sftp' });
+      await store.submissions.transition(claimed.id, 'sent', {
+        at: minutes(1),
+        source: 'sftp',
+      });
       assert.deepEqual(
         (await store.submissions.events(claimed.id)).map((event) => event.id).sort((a, b) => a - b),
         (await store.submissions.events(claimed.id)).map((event) => event.id),
@@ -396,11 +581,21 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
         assertFault('INTERNAL', /no invoice version 9999/),
       );
       await assert.rejects(
-        store.submissions.recordVersion({ customer: ' ', invoiceNumber: 'X', invoice: {}, at: T0 }),
+        store.submissions.recordVersion({
+          customer: ' ',
+          invoiceNumber: 'X',
+          invoice: {},
+          at: T0,
+        }),
         assertFault('INTERNAL', /customer/),
       );
       await assert.rejects(
-        store.submissions.recordVersion({ customer: 'acme', invoiceNumber: 'X', invoice: { total: Number.NaN }, at: T0 }),
+        store.submissions.recordVersion({
+          customer: 'acme',
+          invoiceNumber: 'X',
+          invoice: { total: Number.NaN },
+          at: T0,
+        }),
         assertFault('INTERNAL', /JSON cannot carry/),
       );
     });
@@ -447,7 +642,17 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
       const worker = (ids: readonly number[]) =>
         run(
           process.execPath,
-          ['--import', 'tsx', WORKER, JSON.stringify({ url: target.url, options: target.options, versionIds: ids, startAt })],
+          [
+            '--import',
+            'tsx',
+            WORKER,
+            JSON.stringify({
+              url: target.url,
+              options: target.options,
+              versionIds: ids,
+              startAt,
+            }),
+          ],
           { cwd: PROJECT_ROOT, timeout: 60_000 },
         );
       // Both walk the versions in the same order, so they race for each one.

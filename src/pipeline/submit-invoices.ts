@@ -1,0 +1,506 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { CHANNELS, ChannelError, secretReader, type DeliveryFile, type OpenChannel, type SendResult } from '../channels/index.js';
+import type { ControlNumbers } from '../model/control-numbers.js';
+import { FirstpassError, InputError, RenderError } from '../model/errors.js';
+import type { DocumentSource, Invoice, PurchaseOrder } from '../model/invoice.js';
+import { readAllDocuments } from '../io/read-documents.js';
+import { ProfileLibrary, type CustomerProfile } from '../profiles/index.js';
+import { FORMATS, renderDocument, type FormatName } from '../render/index.js';
+import type { Finding } from '../rules/index.js';
+import {
+  BLOCKING_STATES,
+  openStore,
+  prepareDefaultStore,
+  type InvoiceVersion,
+  type Store,
+  type StoredDocument,
+  type Submission,
+  type SubmissionHistory,
+  type SubmissionState,
+} from '../store/index.js';
+import { loadPurchaseOrders, profileFor, purchaseOrderKey } from './inputs.js';
+import { resolveAttachment, validateInvoices, type InvoiceResult } from './validate-invoices.js';
+
+/**
+ * `firstpass submit`: plan, then apply. The plan reads and validates every invoice, renders each
+ * passing one once with placeholder control numbers and reads its attachments: whatever stops
+ * one invoice (a finding, a document its format cannot carry, a channel not built yet) holds
+ * that invoice and the rest goes on; bad input stops the run before anything is recorded.
+ * Apply records each invoice's version (the same content again is the same version), stores the
+ * document with its real control numbers before any byte leaves (a later retry sends those same
+ * bytes), claims the version (committed `sending`: never sent twice) and sends it through the
+ * customer's channel, recording what came back.
+ */
+
+export interface SubmitOptions {
+  readonly paths: readonly string[];
+  readonly profilesDirectory: string;
+  readonly poPaths?: readonly string[] | undefined;
+  /** Today, YYYY-MM-DD: the date rules compare with. */
+  readonly today: string;
+  /** sqlite:<file> or postgres://… */
+  readonly database: string;
+  /** Validate and render only: say what would go where, send and record nothing. */
+  readonly dryRun?: boolean | undefined;
+  /** Where `{ env }` secrets are read from. Default: this process's environment. */
+  readonly environment?: NodeJS.ProcessEnv | undefined;
+  /** Told each invoice's outcome as it is settled (for a line per invoice). */
+  readonly onResult?: ((result: SubmitResult) => void) | undefined;
+  readonly retry?: Partial<RetryPolicy> | undefined;
+  /** The clock: injectable for tests. */
+  readonly now?: (() => Date) | undefined;
+  /** Milliseconds a single network step may take. Default 30,000. */
+  readonly timeoutMs?: number | undefined;
+}
+
+/** Transient failures are retried a bounded number of times, waiting longer each time, with jitter. */
+export interface RetryPolicy {
+  /** Sends of one document in one run, the first included. */
+  readonly attempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** In [0, 1): the jitter. */
+  readonly random: () => number;
+}
+
+const DEFAULT_RETRY: RetryPolicy = {
+  attempts: 4,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  sleep: (ms) => delay(ms),
+  random: Math.random,
+};
+
+/**
+ * - held: not sent (a finding, a format or channel problem): `reason`;
+ * - sent / rejected: the recipient's answer this run;
+ * - unchanged: this version was sent (or is in flight, or unknown) already: nothing sent now;
+ * - unknown: the send broke off after bytes may have left: a person must check;
+ * - failed: the channel stayed unreachable after the retries (the attempt is queued again);
+ * - stopped: the channel refused our configuration or credentials: this customer's sends stop;
+ * - would-send: --dry-run.
+ */
+export type SubmitOutcome = 'held' | 'sent' | 'rejected' | 'unchanged' | 'unknown' | 'failed' | 'stopped' | 'would-send';
+
+export interface SubmitResult {
+  readonly file: string;
+  readonly line?: number;
+  readonly invoiceNumber: string;
+  readonly customerId: string;
+  readonly outcome: SubmitOutcome;
+  /** The profile's channel type. */
+  readonly channel: string;
+  readonly format: string;
+  /** Host, folder, address or URL the document goes to: never a secret. */
+  readonly destination: string;
+  readonly fileName?: string;
+  readonly reason?: string;
+  readonly findings?: readonly Finding[];
+  /** The recipient's reference (sent, or sent earlier for `unchanged`). */
+  readonly reference?: string;
+  readonly code?: string;
+  readonly text?: string;
+  /** The version's state in the store, for `unchanged`. */
+  readonly state?: SubmissionState;
+  readonly versionId?: number;
+  /** This content was seen for the first time in this run. */
+  readonly newVersion?: boolean;
+}
+
+export interface SubmitReport {
+  readonly results: readonly SubmitResult[];
+  readonly dryRun: boolean;
+}
+
+interface PlannedInvoice {
+  readonly invoice: Invoice;
+  readonly source: DocumentSource;
+  readonly profile: CustomerProfile;
+  readonly format: FormatName;
+  readonly purchaseOrder: PurchaseOrder | undefined;
+  readonly destination: string;
+  readonly fileName: string | undefined;
+  readonly hold: { readonly reason: string; readonly findings?: readonly Finding[] } | undefined;
+  readonly attachments: readonly DeliveryFile[];
+}
+
+const PLACEHOLDER_NUMBERS: ControlNumbers = { interchange: 1, group: 1, transaction: 1 };
+/** An attempt left in `sending` this long ago was left by a run that died: it becomes `unknown`. */
+const STALE_SENDING_MS = 60 * 60_000;
+
+export async function submitInvoices(options: SubmitOptions): Promise<SubmitReport> {
+  const now = options.now ?? (() => new Date());
+  const plan = await planSubmissions(options, now().toISOString());
+  if (options.dryRun === true) {
+    const results = plan.map((planned) =>
+      planned.hold ? heldResult(planned) : { ...baseResult(planned), outcome: 'would-send' as const },
+    );
+    for (const result of results) options.onResult?.(result);
+    return { results, dryRun: true };
+  }
+  await prepareDefaultStore(options.database);
+  const store = await openStore(options.database);
+  const run = new SubmitRun(store, options, now);
+  try {
+    await store.submissions.recoverInterrupted(new Date(now().getTime() - STALE_SENDING_MS), {
+      at: now(),
+      source: 'recovery',
+      detail: { reason: 'left in sending by an earlier run that did not finish: the document may or may not have arrived' },
+    });
+    const results: SubmitResult[] = [];
+    for (const planned of plan) {
+      const result = await run.apply(planned);
+      results.push(result);
+      options.onResult?.(result);
+    }
+    return { results, dryRun: false };
+  } finally {
+    try {
+      await run.close();
+    } finally {
+      await store.close();
+    }
+  }
+}
+
+/** Read, validate, render once and read attachments: everything an invoice can be held for shows here. */
+async function planSubmissions(options: SubmitOptions, now: string): Promise<PlannedInvoice[]> {
+  const validated = new Map<string, InvoiceResult>();
+  for await (const result of validateInvoices(options)) validated.set(sourceKey(result.file, result.index), result);
+  const profiles = new ProfileLibrary(options.profilesDirectory);
+  const orders = await loadPurchaseOrders(options.poPaths ?? []);
+  const plan: PlannedInvoice[] = [];
+  for (const { document: invoice, source } of await readAllDocuments(options.paths, 'invoice')) {
+    const checked = validated.get(sourceKey(source.file, source.index));
+    if (checked === undefined)
+      throw new FirstpassError('INTERNAL', 'pipeline', `invoice ${invoice.invoiceNumber} in ${source.file} was read but not validated`);
+    const { profile } = await profileFor(profiles, invoice, source);
+    const base = {
+      invoice,
+      source,
+      profile,
+      format: profile.format.type,
+      purchaseOrder: invoice.poNumber !== undefined ? orders.get(purchaseOrderKey(invoice.customerId, invoice.poNumber)) : undefined,
+      destination: destinationOf(profile.channel as Readonly<Record<string, unknown>>),
+    };
+    const hold = (reason: string, findings?: readonly Finding[], fileName?: string): PlannedInvoice => ({
+      ...base,
+      fileName,
+      attachments: [],
+      hold: findings === undefined ? { reason } : { reason, findings },
+    });
+    if (!checked.ok) {
+      const first = checked.findings.find((finding) => finding.severity === 'error') ?? checked.findings[0];
+      plan.push(hold(first ? `${first.rule}: ${first.message}` : 'validation failed', checked.findings));
+      continue;
+    }
+    let fileName: string;
+    try {
+      fileName = (await renderDocument({ ...base, now, controlNumbers: PLACEHOLDER_NUMBERS })).fileName;
+    } catch (error) {
+      // The format cannot carry this invoice: it is held, the others go on.
+      if (error instanceof RenderError || error instanceof InputError) {
+        plan.push(hold(`cannot be written as ${base.format}: ${error.message}`));
+        continue;
+      }
+      throw error;
+    }
+    if (!CHANNELS.has(profile.channel.type)) {
+      plan.push(hold(`channel ${profile.channel.type} is not available yet`, undefined, fileName));
+      continue;
+    }
+    const attachments = await readAttachments(invoice, source.file);
+    if (typeof attachments === 'string') {
+      plan.push(hold(attachments, undefined, fileName));
+      continue;
+    }
+    plan.push({ ...base, fileName, attachments, hold: undefined });
+  }
+  return plan;
+}
+
+function sourceKey(file: string, index: number): string {
+  return `${index}\u0000${file}`;
+}
+
+/** The invoice's attachment files (named relative to the invoice file, as validate reads them), or why one cannot be sent. */
+async function readAttachments(invoice: Invoice, invoiceFile: string): Promise<DeliveryFile[] | string> {
+  const files: DeliveryFile[] = [];
+  for (const attachment of invoice.attachments ?? []) {
+    const path = resolveAttachment(invoiceFile, attachment.file);
+    if (path === undefined) return `attachment ${attachment.file} is outside the invoice's folder`;
+    try {
+      const content = await readFile(path);
+      files.push({ fileName: baseName(attachment.file), mediaType: mediaTypeOf(attachment.file), content: new Uint8Array(content) });
+    } catch (cause) {
+      return `attachment ${attachment.file} cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})`;
+    }
+  }
+  return files;
+}
+
+function baseName(file: string): string {
+  return file.split(/[\\/]/).pop() ?? file;
+}
+
+const MEDIA_TYPES = new Map<string, string>([
+  ['.pdf', 'application/pdf'],
+  ['.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  ['.csv', 'text/csv'],
+  ['.txt', 'text/plain'],
+  ['.png', 'image/png'],
+  ['.jpg', 'image/jpeg'],
+  ['.jpeg', 'image/jpeg'],
+  ['.xml', 'application/xml'],
+]);
+
+function mediaTypeOf(file: string): string {
+  return MEDIA_TYPES.get(extname(file).toLowerCase()) ?? 'application/octet-stream';
+}
+
+/** Where a channel delivers, from the settings that are never secret. */
+function destinationOf(channel: Readonly<Record<string, unknown>>): string {
+  const text = (key: string): string | undefined => {
+    const value = Object.hasOwn(channel, key) ? channel[key] : undefined;
+    return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
+  };
+  if (channel.type === 'sftp') {
+    const port = text('port');
+    return `sftp://${text('host') ?? '?'}${port !== undefined ? `:${port}` : ''}${text('remoteDir') ?? '/'}`;
+  }
+  if (channel.type === 'email') {
+    const smtp = (Object.hasOwn(channel, 'smtp') ? channel.smtp : undefined) as Record<string, unknown> | undefined;
+    const host = smtp !== undefined && typeof smtp.host === 'string' ? ` via ${smtp.host}` : '';
+    const to = channel.to;
+    return `mailto:${Array.isArray(to) ? to.join(',') : (text('to') ?? '?')}${host}`;
+  }
+  return text('url') ?? text('host') ?? String(channel.type);
+}
+
+function baseResult(planned: PlannedInvoice) {
+  return {
+    file: planned.source.file,
+    ...(planned.source.line !== undefined ? { line: planned.source.line } : {}),
+    invoiceNumber: planned.invoice.invoiceNumber,
+    customerId: planned.invoice.customerId,
+    channel: planned.profile.channel.type,
+    format: planned.format,
+    destination: planned.destination,
+    ...(planned.fileName !== undefined ? { fileName: planned.fileName } : {}),
+  };
+}
+
+function heldResult(planned: PlannedInvoice, versionId?: number, newVersion = false): SubmitResult {
+  return {
+    ...baseResult(planned),
+    outcome: 'held',
+    reason: planned.hold?.reason ?? '',
+    ...(planned.hold?.findings !== undefined ? { findings: planned.hold.findings } : {}),
+    ...(versionId !== undefined ? { versionId, newVersion } : {}),
+  };
+}
+
+/** One run's sends: its open channels (one per customer) and the customers whose sends stopped. */
+class SubmitRun {
+  private readonly channels = new Map<string, OpenChannel>();
+  /** Customer → why their sends stopped (the channel refused our configuration or credentials). */
+  private readonly stopped = new Map<string, string>();
+  private readonly retry: RetryPolicy;
+  private readonly secret: (reference: unknown, what: string) => Promise<string>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: SubmitOptions,
+    private readonly now: () => Date,
+  ) {
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.secret = secretReader(options.profilesDirectory, options.environment ?? process.env);
+  }
+
+  async apply(planned: PlannedInvoice): Promise<SubmitResult> {
+    const submissions = this.store.submissions;
+    const { version, created } = await submissions.recordVersion({
+      customer: planned.invoice.customerId,
+      invoiceNumber: planned.invoice.invoiceNumber,
+      invoice: planned.invoice,
+      ...(planned.invoice.supersedes !== undefined ? { supersedes: planned.invoice.supersedes } : {}),
+      at: this.now(),
+    });
+    const attempts =
+      (await submissions.history(version.invoiceNumber, version.customer)).find((entry) => entry.version.id === version.id)?.submissions ??
+      [];
+    const base = { ...baseResult(planned), versionId: version.id, newVersion: created };
+    if (planned.hold) {
+      // A rerun of the same held content adds nothing: its last attempt already says held.
+      if (attempts.at(-1)?.submission.state !== 'held') {
+        await submissions.createSubmission(version.id, 'held', {
+          channel: 'none',
+          format: planned.format,
+          at: this.now(),
+          source: 'submit',
+          detail: { reason: planned.hold.reason, ...(planned.hold.findings ? { findings: planned.hold.findings } : {}) },
+        });
+      }
+      return heldResult(planned, version.id, created);
+    }
+    const earlier = attempts.find((attempt) => blocks(attempt.submission.state));
+    if (earlier) return { ...base, outcome: 'unchanged', state: earlier.submission.state, ...referenceOf(earlier) };
+    const channelType = planned.profile.channel.type;
+    const sendOptions = { channel: channelType, format: planned.format, source: 'submit' };
+    const queued =
+      attempts.find((attempt) => attempt.submission.state === 'queued')?.submission ??
+      (await submissions.createSubmission(version.id, 'queued', { ...sendOptions, at: this.now() }));
+    const stoppedBecause = this.stopped.get(version.customer);
+    if (stoppedBecause !== undefined) {
+      await submissions.note(queued.id, { at: this.now(), source: 'submit', detail: { notSent: stoppedBecause } });
+      return { ...base, outcome: 'stopped', reason: stoppedBecause };
+    }
+    const document = await this.documentFor(planned, version, queued);
+    const claimed = await submissions.claimForSending(version.id, { ...sendOptions, at: this.now() });
+    // Another process claimed it first: it sends, this run does not.
+    if (claimed === undefined) return { ...base, fileName: document.fileName, outcome: 'unchanged', state: 'sending' };
+    return { ...base, fileName: document.fileName, ...(await this.send(planned, version, claimed, document)) };
+  }
+
+  /** The bytes this version goes out as: stored before they leave, the same ones on every retry. */
+  private async documentFor(planned: PlannedInvoice, version: InvoiceVersion, queued: Submission): Promise<StoredDocument> {
+    const submissions = this.store.submissions;
+    const own = await submissions.document(queued.id);
+    if (own) return own;
+    const earlier = await submissions.latestDocument(version.id, planned.format);
+    if (earlier) return submissions.saveDocument(queued.id, earlier, this.now());
+    const kinds = FORMATS[planned.format].controlNumbers;
+    const numbers =
+      kinds.length > 0
+        ? ((await this.store.controlNumbers.next(`${planned.format}:${planned.profile.id}`, kinds)) as ControlNumbers)
+        : undefined;
+    const rendered = await renderDocument({
+      invoice: planned.invoice,
+      profile: planned.profile,
+      format: planned.format,
+      purchaseOrder: planned.purchaseOrder,
+      now: this.now().toISOString(),
+      controlNumbers: numbers ?? PLACEHOLDER_NUMBERS,
+    });
+    const content = typeof rendered.content === 'string' ? new Uint8Array(Buffer.from(rendered.content, 'utf8')) : rendered.content;
+    return submissions.saveDocument(
+      queued.id,
+      { fileName: rendered.fileName, mediaType: rendered.mediaType, content, ...(numbers ? { controlNumbers: numbers } : {}) },
+      this.now(),
+    );
+  }
+
+  private async send(
+    planned: PlannedInvoice,
+    version: InvoiceVersion,
+    claimed: Submission,
+    document: StoredDocument,
+  ): Promise<Pick<SubmitResult, 'outcome' | 'reference' | 'code' | 'text' | 'reason'>> {
+    const submissions = this.store.submissions;
+    const channelType = planned.profile.channel.type;
+    const delivery = {
+      idempotencyKey: version.idempotencyKey,
+      invoiceNumber: version.invoiceNumber,
+      customerId: version.customer,
+      document: { fileName: document.fileName, mediaType: document.mediaType, content: document.content },
+      attachments: planned.attachments,
+      testMode: planned.invoice.testMode === true,
+    };
+    for (let attempt = 1; ; attempt += 1) {
+      let result: SendResult;
+      try {
+        result = await this.channelFor(planned).send(delivery);
+      } catch (error) {
+        if (!(error instanceof ChannelError)) {
+          // Not the channel's word on it: the bytes may have left. Fail closed, then report the fault.
+          await submissions.transition(claimed.id, 'unknown', { at: this.now(), source: channelType, detail: { failure: 'fault' } });
+          throw error;
+        }
+        const detail = { failure: error.kind, message: error.message, attempt };
+        if (error.kind === 'transient' && attempt < this.retry.attempts) {
+          const wait = this.backoff(attempt, error.retryAfterMs);
+          await submissions.note(claimed.id, { at: this.now(), source: channelType, detail: { ...detail, retryInMs: wait } });
+          await this.retry.sleep(wait);
+          continue;
+        }
+        if (error.kind === 'transient') {
+          // The channel says nothing arrived: the attempt waits, queued, for the next run (with the same bytes).
+          await submissions.transition(claimed.id, 'queued', { at: this.now(), source: channelType, detail });
+          return { outcome: 'failed', reason: `${error.message} (after ${attempt} attempts)` };
+        }
+        if (error.kind === 'precondition') {
+          await submissions.transition(claimed.id, 'queued', { at: this.now(), source: channelType, detail });
+          this.stopped.set(version.customer, error.message);
+          return { outcome: 'stopped', reason: error.message };
+        }
+        await submissions.transition(claimed.id, 'unknown', { at: this.now(), source: channelType, detail });
+        return { outcome: 'unknown', reason: error.message };
+      }
+      if (result.outcome === 'sent') {
+        await submissions.transition(claimed.id, 'sent', {
+          at: this.now(),
+          source: channelType,
+          detail: { reference: result.reference, ...(result.receipt ? { receipt: result.receipt } : {}) },
+        });
+        return { outcome: 'sent', reference: result.reference };
+      }
+      await submissions.transition(claimed.id, 'rejected', {
+        at: this.now(),
+        source: result.source,
+        detail: { code: result.code, text: result.text },
+      });
+      return { outcome: 'rejected', code: result.code, text: result.text };
+    }
+  }
+
+  /** Exponential, with jitter (half to all of the step), never shorter than the recipient asked. */
+  private backoff(attempt: number, retryAfterMs: number | undefined): number {
+    const step = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
+    const jittered = Math.round(step * (0.5 + this.retry.random() / 2));
+    return Math.min(this.retry.maxDelayMs, Math.max(jittered, retryAfterMs ?? 0));
+  }
+
+  /** One open channel per customer for the whole run. */
+  private channelFor(planned: PlannedInvoice): OpenChannel {
+    const customer = planned.profile.id;
+    let channel = this.channels.get(customer);
+    if (!channel) {
+      const definition = CHANNELS.get(planned.profile.channel.type);
+      if (!definition) throw new FirstpassError('INTERNAL', 'pipeline', `channel ${planned.profile.channel.type} is not available`);
+      channel = definition.open(planned.profile.channel as Readonly<Record<string, unknown>>, {
+        secret: this.secret,
+        timeoutMs: this.options.timeoutMs ?? 30_000,
+      });
+      this.channels.set(customer, channel);
+    }
+    return channel;
+  }
+
+  async close(): Promise<void> {
+    for (const channel of this.channels.values()) {
+      try {
+        await channel.close();
+      } catch {
+        // Everything was recorded already; a connection that does not close cleanly changes none of it.
+      }
+    }
+    this.channels.clear();
+  }
+}
+
+/** In flight, sent, answered, or unknown (a person must check before it goes again). */
+function blocks(state: SubmissionState): boolean {
+  return state === 'unknown' || (BLOCKING_STATES as readonly string[]).includes(state);
+}
+
+/** The reference an earlier attempt was sent with, from its events. */
+function referenceOf(attempt: SubmissionHistory): { reference?: string } {
+  for (const event of [...attempt.events].reverse()) {
+    const detail = event.detail as { reference?: unknown } | undefined;
+    if (detail !== undefined && detail !== null && typeof detail.reference === 'string') return { reference: detail.reference };
+  }
+  return {};
+}

@@ -1,0 +1,352 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { simpleParser } from 'mailparser';
+import { startPortalSandbox, type PortalSandbox } from '../../src/sandbox/portal-server.js';
+import { startSftpServer, type SftpSandbox } from '../../src/sandbox/sftp-server.js';
+import { startSmtpSandbox, type SmtpSandbox } from '../../src/sandbox/smtp-server.js';
+import { PROJECT_ROOT, startFirstpass, type CliResult } from '../support/cli.js';
+import { tempFolder } from '../support/temp.js';
+
+/**
+ * `firstpass submit` and `firstpass status` as a user runs them, against the sandbox SFTP, SMTP
+ * and portal servers on loopback: Brightwater (X12 over SFTP), Pinecrest (PDF by e-mail) and
+ * Stadt Lindenau (UBL to a REST portal) point at them.
+ */
+
+const SFTP_USER = 'calder';
+const SFTP_PASSWORD = 'sandbox-sftp-pass-4c1e';
+const EXAMPLES = join(PROJECT_ROOT, 'examples', 'invoices');
+const TODAY = '2026-11-20';
+
+/** The CLI as a child process, without blocking this process (the sandbox servers run in it). */
+async function run(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+  const child = startFirstpass(args, { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { status, stdout, stderr };
+}
+
+function filesUnder(folder: string): string[] {
+  return readdirSync(folder, { recursive: true, encoding: 'utf8' })
+    .filter((path) => statSync(join(folder, path)).isFile())
+    .sort();
+}
+
+interface StatusJson {
+  versions: {
+    invoiceNumber: string;
+    version: number;
+    state: string | null;
+    attempts: {
+      state: string;
+      channel: string;
+      document: { fileName: string } | null;
+      events: { to: string; source: string; detail: unknown }[];
+    }[];
+  }[];
+}
+
+describe('firstpass submit over the sandbox servers', () => {
+  let sftp: SftpSandbox;
+  let smtp: SmtpSandbox;
+  let portal: PortalSandbox;
+  let profiles: string;
+  let invoices: string;
+  let database: string;
+  let env: Record<string, string>;
+  const submit = (...extra: string[]) =>
+    run(
+      [
+        'submit',
+        invoices,
+        '--profiles',
+        profiles,
+        '--pos',
+        join(PROJECT_ROOT, 'examples', 'purchase-orders'),
+        '--today',
+        TODAY,
+        '--db',
+        database,
+        ...extra,
+      ],
+      env,
+    );
+  const status = async (...extra: string[]): Promise<StatusJson> => {
+    const result = await run(['status', ...extra, '--db', database, '--json'], env);
+    assert.equal(result.status, 0, result.stderr);
+    return JSON.parse(result.stdout) as StatusJson;
+  };
+
+  before(async () => {
+    const root = tempFolder();
+    sftp = await startSftpServer({ root: join(root, 'served'), username: SFTP_USER, password: SFTP_PASSWORD, folders: ['inbound/810'] });
+    smtp = await startSmtpSandbox({ starttls: true });
+    portal = await startPortalSandbox();
+    profiles = join(root, 'profiles');
+    cpSync(join(PROJECT_ROOT, 'customer-profiles'), profiles, { recursive: true });
+    writeFileSync(join(profiles, 'sandbox-smtp.pem'), smtp.certificate ?? '');
+    const point = (customer: string, channel: Record<string, unknown>) => {
+      const file = join(profiles, `${customer}.json`);
+      const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      writeFileSync(file, JSON.stringify({ ...profile, channel }, null, 2));
+    };
+    point('brightwater-home', {
+      type: 'sftp',
+      host: '127.0.0.1',
+      port: sftp.port,
+      username: SFTP_USER,
+      password: { env: 'TEST_SFTP_PASSWORD' },
+      hostKeySha256: sftp.hostKeySha256,
+      remoteDir: '/inbound/810',
+    });
+    point('pinecrest-brewing', {
+      type: 'email',
+      from: 'billing@calder-precision.example.com',
+      to: 'ap@pinecrestbrewing.example.com',
+      subject: 'Invoice {{invoiceNumber}}',
+      smtp: {
+        host: smtp.host,
+        port: smtp.port,
+        username: smtp.username,
+        password: { env: 'TEST_SMTP_PASSWORD' },
+        trustedCertificate: { file: 'sandbox-smtp.pem' },
+      },
+    });
+    point('stadt-lindenau', {
+      type: 'portal',
+      flavor: 'rest',
+      url: portal.restUrl,
+      auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
+    });
+    invoices = join(root, 'invoices');
+    mkdirSync(join(invoices, 'attachments'), { recursive: true });
+    for (const file of [
+      'brightwater-home/CP-2611-0409.json',
+      'brightwater-home/CP-2611-0455--no-po.json',
+      'stadt-lindenau/CG-2026-10121.json',
+    ])
+      cpSync(join(EXAMPLES, file), join(invoices, file.split('/')[1]!));
+    cpSync(join(EXAMPLES, 'pinecrest-brewing', 'CP-2611-0414.json'), join(invoices, 'CP-2611-0414.json'));
+    cpSync(
+      join(EXAMPLES, 'pinecrest-brewing', 'attachments', 'timesheet-CP-2611-0414.pdf'),
+      join(invoices, 'attachments', 'timesheet-CP-2611-0414.pdf'),
+    );
+    database = `sqlite:${join(root, 'firstpass.db')}`;
+    env = { TEST_SFTP_PASSWORD: SFTP_PASSWORD, TEST_SMTP_PASSWORD: smtp.password, TEST_PORTAL_API_KEY: portal.apiKey };
+  });
+
+  after(async () => {
+    await sftp?.stop();
+    await smtp?.stop();
+    await portal?.stop();
+  });
+
+  test('--dry-run says what would go where, and sends and records nothing', async () => {
+    const result = await submit('--dry-run');
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(
+        `would send CP-2611-0409 \\(brightwater-home\\): CP-2611-0409.x12 as x12-810 via sftp to sftp://127.0.0.1:${sftp.port}/inbound/810`,
+      ),
+    );
+    assert.match(
+      result.stdout,
+      /would send CP-2611-0414 \(pinecrest-brewing\): CP-2611-0414.pdf as pdf via email to mailto:ap@pinecrestbrewing.example.com/,
+    );
+    assert.match(result.stdout, /held {5}CP-2611-0455 \(brightwater-home\): po-required: /);
+    assert.match(result.stdout, new RegExp(`would send CG-2026-10121 \\(stadt-lindenau\\): CG-2026-10121.ubl.xml as ubl via portal to ${portal.restUrl}`));
+    assert.doesNotMatch(result.stdout + result.stderr, new RegExp(`${SFTP_PASSWORD}|${smtp.password}|${portal.apiKey}`));
+    assert.deepEqual(filesUnder(sftp.root), []);
+    assert.equal(portal.requests.length, 0);
+    assert.equal(smtp.messages.length, 0);
+    assert.deepEqual((await status()).versions, []);
+  });
+
+  test('submit sends the clean invoices over SFTP and e-mail, holds the others, and status shows it all', async () => {
+    const result = await submit();
+    assert.equal(result.status, 1, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /sent {5}CP-2611-0409 \(brightwater-home\) via sftp: \/inbound\/810\/CP-2611-0409.x12/);
+    assert.match(result.stdout, /sent {5}CP-2611-0414 \(pinecrest-brewing\) via email: <.+>/);
+    assert.match(result.stdout, /held {5}CP-2611-0455/);
+    assert.match(result.stdout, /sent {5}CG-2026-10121 \(stadt-lindenau\) via portal: /);
+    assert.match(result.stdout, /4 invoices: .*3 sent/);
+    assert.doesNotMatch(result.stdout + result.stderr, new RegExp(`${SFTP_PASSWORD}|${smtp.password}|${portal.apiKey}`));
+    assert.equal(portal.requests.length, 1);
+    assert.match(portal.requests[0]?.parts[0]?.content.toString('utf8') ?? '', /<cbc:ID>CG-2026-10121<\/cbc:ID>/);
+
+    assert.deepEqual(filesUnder(sftp.root), ['inbound/810/CP-2611-0409.x12']);
+    const x12 = readFileSync(join(sftp.root, 'inbound/810/CP-2611-0409.x12'), 'utf8');
+    assert.match(x12, /^ISA\*/);
+    assert.match(x12, /BIG\*\d+\*CP-2611-0409/);
+    assert.equal(smtp.messages.length, 1);
+    const mail = await simpleParser(smtp.messages[0]!.raw);
+    assert.deepEqual(mail.attachments.map((attachment) => attachment.filename).sort(), ['CP-2611-0414.pdf', 'timesheet-CP-2611-0414.pdf']);
+    assert.deepEqual(
+      [...(mail.attachments.find((attachment) => attachment.filename === 'timesheet-CP-2611-0414.pdf')?.content ?? [])],
+      [...readFileSync(join(invoices, 'attachments', 'timesheet-CP-2611-0414.pdf'))],
+    );
+
+    const sent = (await status('CP-2611-0409')).versions;
+    assert.equal(sent.length, 1);
+    assert.equal(sent[0]?.state, 'sent');
+    assert.deepEqual(
+      sent[0]?.attempts[0]?.events.map((event) => [event.to, event.source]),
+      [
+        ['queued', 'submit'],
+        ['sending', 'submit'],
+        ['sent', 'sftp'],
+      ],
+    );
+    assert.deepEqual(sent[0]?.attempts[0]?.events.at(-1)?.detail, { reference: '/inbound/810/CP-2611-0409.x12' });
+    assert.equal(sent[0]?.attempts[0]?.document?.fileName, 'CP-2611-0409.x12');
+    const held = (await status('CP-2611-0455')).versions;
+    assert.equal(held[0]?.state, 'held');
+    const heldEvent = held[0]?.attempts[0]?.events[0];
+    assert.equal(heldEvent?.to, 'held');
+    assert.match(JSON.stringify(heldEvent?.detail), /po-required/);
+    const recent = await status();
+    assert.deepEqual(recent.versions.map((version) => version.invoiceNumber).sort(), [
+      'CG-2026-10121',
+      'CP-2611-0409',
+      'CP-2611-0414',
+      'CP-2611-0455',
+    ]);
+    const text = await run(['status', 'CP-2611-0409', '--db', database], env);
+    assert.match(text.stdout, /CP-2611-0409 \(brightwater-home\) version \d+ .*: sent/);
+    assert.match(text.stdout, /sending → sent \(sftp\)/);
+  });
+
+  test('a second submit of the same files sends nothing new', async () => {
+    const connections = sftp.connections();
+    const result = await submit('--json');
+    assert.equal(result.status, 1, result.stderr);
+    const report = JSON.parse(result.stdout) as { invoices: { invoiceNumber: string; outcome: string; reference?: string }[] };
+    assert.deepEqual(report.invoices.map((entry) => [entry.invoiceNumber, entry.outcome]).sort(), [
+      ['CG-2026-10121', 'unchanged'],
+      ['CP-2611-0409', 'unchanged'],
+      ['CP-2611-0414', 'unchanged'],
+      ['CP-2611-0455', 'held'],
+    ]);
+    assert.equal(report.invoices.find((entry) => entry.invoiceNumber === 'CP-2611-0409')?.reference, '/inbound/810/CP-2611-0409.x12');
+    assert.equal(sftp.connections(), connections, 'no connection to the SFTP server');
+    assert.equal(smtp.messages.length, 1);
+    assert.equal(portal.requests.length, 1, 'nothing sent to the portal again');
+    assert.deepEqual(filesUnder(sftp.root), ['inbound/810/CP-2611-0409.x12']);
+    // The held ones were not recorded again either.
+    assert.equal((await status('CP-2611-0455')).versions[0]?.attempts.length, 1);
+  });
+
+  test('a changed invoice (same number, new content) is a new version and is sent', async () => {
+    const file = join(invoices, 'CP-2611-0414.json');
+    const invoice = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...invoice, note: 'corrected: second copy' }, null, 2));
+    const result = await submit();
+    assert.equal(result.status, 1, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /sent {5}CP-2611-0414 \(pinecrest-brewing\) via email/);
+    assert.match(result.stdout, /unchanged CP-2611-0409/);
+    assert.equal(smtp.messages.length, 2);
+    const versions = (await status('CP-2611-0414')).versions;
+    assert.deepEqual(
+      versions.map((version) => version.state),
+      ['sent', 'sent'],
+    );
+    assert.notEqual(versions[0]?.version, versions[1]?.version);
+  });
+
+  test("a wrong SFTP password stops that customer's sends with exit 3 and keeps them queued; the secret is never printed", async () => {
+    cpSync(join(EXAMPLES, 'brightwater-home', 'CP-2610-0391.json'), join(invoices, 'CP-2610-0391.json'));
+    const wrong = 'wrong-password-e2d9';
+    const result = await run(
+      [
+        'submit',
+        invoices,
+        '--profiles',
+        profiles,
+        '--pos',
+        join(PROJECT_ROOT, 'examples', 'purchase-orders'),
+        '--today',
+        TODAY,
+        '--db',
+        database,
+      ],
+      { ...env, TEST_SFTP_PASSWORD: wrong },
+    );
+    assert.equal(result.status, 3, `${result.stdout}\n${result.stderr}`);
+    assert.match(result.stdout, /stopped {2}CP-2610-0391 \(brightwater-home\) via sftp/);
+    assert.doesNotMatch(result.stdout + result.stderr, new RegExp(`${wrong}|${SFTP_PASSWORD}|${smtp.password}`));
+    const versions = (await status('CP-2610-0391')).versions;
+    assert.equal(versions[0]?.state, 'queued');
+    // With the right password the queued attempt is sent.
+    const again = await submit();
+    assert.match(again.stdout, /sent {5}CP-2610-0391 \(brightwater-home\) via sftp/);
+    assert.deepEqual(filesUnder(sftp.root), ['inbound/810/CP-2610-0391.x12', 'inbound/810/CP-2611-0409.x12']);
+  });
+});
+
+test('a submit killed with SIGKILL while it uploads, then run again, sends nothing twice', async () => {
+  const root = tempFolder();
+  const sftp = await startSftpServer({ root: join(root, 'served'), username: SFTP_USER, password: SFTP_PASSWORD, folders: ['inbound'] });
+  try {
+    const profiles = join(root, 'profiles');
+    cpSync(join(PROJECT_ROOT, 'customer-profiles'), profiles, { recursive: true });
+    const file = join(profiles, 'brightwater-home.json');
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const channel = {
+      type: 'sftp',
+      host: '127.0.0.1',
+      port: sftp.port,
+      username: SFTP_USER,
+      password: { env: 'TEST_SFTP_PASSWORD' },
+      hostKeySha256: sftp.hostKeySha256,
+      remoteDir: '/inbound',
+    };
+    writeFileSync(file, JSON.stringify({ ...profile, channel }));
+    const invoices = join(root, 'invoices');
+    for (const name of ['CP-2610-0391.json', 'CP-2611-0409.json']) cpSync(join(EXAMPLES, 'brightwater-home', name), join(invoices, name));
+    const args = [
+      'submit',
+      invoices,
+      '--profiles',
+      profiles,
+      '--pos',
+      join(PROJECT_ROOT, 'examples', 'purchase-orders'),
+      '--today',
+      TODAY,
+      '--db',
+      `sqlite:${join(root, 'kill.db')}`,
+      '--json',
+    ];
+    const env = { TEST_SFTP_PASSWORD: SFTP_PASSWORD };
+    const writing = sftp.nextWrite();
+    const child = startFirstpass(args, { env });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await Promise.race([writing, exited.then(() => assert.fail('the run ended before it wrote'))]);
+    child.kill('SIGKILL');
+    await exited;
+    const rerun = await run(args, env);
+    assert.equal(rerun.status, 0, `${rerun.stdout}\n${rerun.stderr}`);
+    const report = JSON.parse(rerun.stdout) as { invoices: { invoiceNumber: string; outcome: string; state?: string }[] };
+    const killed = report.invoices.find((entry) => entry.invoiceNumber === 'CP-2610-0391');
+    // The killed attempt is still `sending` (younger than an hour): it is not sent again, whether or not it arrived.
+    assert.deepEqual([killed?.outcome, killed?.state], ['unchanged', 'sending']);
+    assert.ok(['sent', 'unchanged'].includes(report.invoices.find((entry) => entry.invoiceNumber === 'CP-2611-0409')?.outcome ?? ''));
+    const arrived = filesUnder(join(sftp.root, 'inbound')).filter((name) => !name.startsWith('.'));
+    assert.ok(arrived.includes('CP-2611-0409.x12'), arrived.join(', '));
+    assert.ok(
+      arrived.every((name) => ['CP-2610-0391.x12', 'CP-2611-0409.x12'].includes(name)),
+      arrived.join(', '),
+    );
+  } finally {
+    await sftp.stop();
+  }
+});
