@@ -164,7 +164,10 @@ describe('firstpass submit over the sandbox servers', () => {
       /would send CP-2611-0414 \(pinecrest-brewing\): CP-2611-0414.pdf as pdf via email to mailto:ap@pinecrestbrewing.example.com/,
     );
     assert.match(result.stdout, /held {5}CP-2611-0455 \(brightwater-home\): po-required: /);
-    assert.match(result.stdout, new RegExp(`would send CG-2026-10121 \\(stadt-lindenau\\): CG-2026-10121.ubl.xml as ubl via portal to ${portal.restUrl}`));
+    assert.match(
+      result.stdout,
+      new RegExp(`would send CG-2026-10121 \\(stadt-lindenau\\): CG-2026-10121.ubl.xml as ubl via portal to ${portal.restUrl}`),
+    );
     assert.doesNotMatch(result.stdout + result.stderr, new RegExp(`${SFTP_PASSWORD}|${smtp.password}|${portal.apiKey}`));
     assert.deepEqual(filesUnder(sftp.root), []);
     assert.equal(portal.requests.length, 0);
