@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { isIP } from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { ChannelError, type ChannelContext, type ChannelDefinition, type Delivery, type OpenChannel, type SendResult } from './channel.js';
+import { isLoopbackHost } from './loopback.js';
+import { OneAtATime } from './one-at-a-time.js';
 
 /**
  * The e-mail channel: the rendered document and the invoice's attachments as one message over
@@ -93,13 +94,6 @@ function readSettings(config: Readonly<Record<string, unknown>>): EmailSettings 
     password: server.password,
     trustedCertificate: server.trustedCertificate,
   };
-}
-
-function isLoopback(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  if (bare === 'localhost') return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  return bare === '::1';
 }
 
 /** Deterministic for one version of one invoice and one sender: the receiver's de-duplication key. */
@@ -201,7 +195,7 @@ export function classifyFailure(
 
 class EmailChannel implements OpenChannel {
   private transport: Transporter<SMTPPool.SentMessageInfo> | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly turns = new OneAtATime();
   private secrets: string[] = [];
   /** Set when nodemailer reports the message's last byte written: from then a lost connection is `unknown`. */
   private messageWritten = false;
@@ -212,10 +206,7 @@ class EmailChannel implements OpenChannel {
   ) {}
 
   send(delivery: Delivery, signal?: AbortSignal): Promise<SendResult> {
-    // Sends on one channel run one at a time, in the order they were asked for.
-    const turn = this.queue.then(() => this.sendNow(delivery, signal));
-    this.queue = turn.catch(() => undefined);
-    return turn;
+    return this.turns.run(() => this.sendNow(delivery, signal));
   }
 
   private async sendNow(delivery: Delivery, signal: AbortSignal | undefined): Promise<SendResult> {
@@ -287,7 +278,7 @@ class EmailChannel implements OpenChannel {
       port: settings.port,
       secure: settings.secure,
       // Plain SMTP only on loopback: anywhere else the session must be upgraded or nothing is sent.
-      requireTLS: !settings.secure && !isLoopback(settings.host),
+      requireTLS: !settings.secure && !isLoopbackHost(settings.host),
       auth: settings.username === undefined ? undefined : { user: settings.username, pass: password },
       tls: { rejectUnauthorized: true, minVersion: 'TLSv1.2', ...(ca === undefined ? {} : { ca: [ca] }) },
       connectionTimeout: timeout,

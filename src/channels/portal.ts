@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { ClientRequest } from 'node:http';
 import http from 'node:http';
 import https from 'node:https';
-import { isIP } from 'node:net';
 import axios, { type AxiosResponse } from 'axios';
 import { XMLParser } from 'fast-xml-parser';
 import { ChannelError, type ChannelContext, type ChannelDefinition, type Delivery, type OpenChannel, type SendResult } from './channel.js';
+import { isLoopbackHost } from './loopback.js';
+import { OneAtATime } from './one-at-a-time.js';
 
 /**
  * The portal channel: one HTTP POST per invoice to a customer's portal (axios), in one of two
@@ -31,14 +32,6 @@ interface PortalSettings {
 
 function configError(message: string): ChannelError {
   return new ChannelError('precondition', CHANNEL, `portal channel: ${message}`);
-}
-
-/** Only localhost, 127.x.y.z and ::1 count as loopback; another name that resolves there does not. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  if (bare === 'localhost') return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  return bare === '::1';
 }
 
 /** Why a portal URL cannot be used, or undefined: https anywhere, plain http to loopback only. */
@@ -341,7 +334,7 @@ function restBody(delivery: Delivery): Body {
 }
 
 class PortalChannel implements OpenChannel {
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly turns = new OneAtATime();
   private secrets: string[] = [];
   private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: true, minVersion: 'TLSv1.2' });
@@ -352,10 +345,7 @@ class PortalChannel implements OpenChannel {
   ) {}
 
   send(delivery: Delivery, signal?: AbortSignal): Promise<SendResult> {
-    // Sends on one channel run one at a time, in the order they were asked for.
-    const turn = this.queue.then(() => this.sendNow(delivery, signal));
-    this.queue = turn.catch(() => undefined);
-    return turn;
+    return this.turns.run(() => this.sendNow(delivery, signal));
   }
 
   /** The headers that authenticate a REST request; a cXML request carries its secret in the document. */

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import SftpClient from 'ssh2-sftp-client';
 import { ChannelError, type ChannelContext, type ChannelDefinition, type Delivery, type OpenChannel, type SendResult } from './channel.js';
 import { remoteNames } from './remote-file-name.js';
+import { OneAtATime } from './one-at-a-time.js';
 
 /**
  * SFTP: each file of a delivery is uploaded into `remoteDir` under a temporary dot name, and
@@ -94,7 +95,7 @@ class TimedOut extends Error {}
 
 class SftpChannel implements OpenChannel {
   private connection: Connection | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly turns = new OneAtATime();
   private closed = false;
 
   constructor(
@@ -104,14 +105,12 @@ class SftpChannel implements OpenChannel {
 
   send(delivery: Delivery, signal?: AbortSignal): Promise<SendResult> {
     // Operations on one connection must not interleave: each send waits for the one before.
-    const result = this.queue.then(() => this.sendNow(delivery, signal));
-    this.queue = result.catch(() => undefined);
-    return result;
+    return this.turns.run(() => this.sendNow(delivery, signal));
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.queue;
+    await this.turns.idle();
     const connection = this.connection;
     this.connection = undefined;
     if (connection && !connection.lost) await connection.client.end().catch(() => undefined);
