@@ -1,0 +1,145 @@
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { startPortalSandbox } from '../../src/sandbox/portal-server.js';
+import { PROJECT_ROOT, startFirstpass, type CliResult } from '../support/cli.js';
+import { tempFolder } from '../support/temp.js';
+
+/**
+ * A `firstpass submit` of 300 invoices to the sandbox portal, killed with SIGKILL once the portal
+ * has received about 50, then run again: no invoice arrives twice, and every one that did not
+ * arrive is one that `status` says is `sending` or `unknown` (the one in flight when it died).
+ */
+
+const COUNT = 300;
+const KILL_AFTER = 50;
+const TODAY = '2026-11-20';
+
+async function run(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
+  const child = startFirstpass(args, { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { status, stdout, stderr };
+}
+
+function invoiceNumberOf(ubl: string): string {
+  // The invoice's own cbc:ID is the first one in a UBL Invoice (after the customization and profile IDs).
+  const match = /<cbc:ID>([^<]+)<\/cbc:ID>/.exec(ubl);
+  assert.ok(match, 'the portal received a UBL invoice with an ID');
+  return match[1]!;
+}
+
+interface SubmitJson {
+  invoices: { invoiceNumber: string; outcome: string; state?: string }[];
+}
+
+test('a submit of 300 invoices killed with SIGKILL half way, then run again: nothing arrives twice, nothing is lost', async () => {
+  const portal = await startPortalSandbox();
+  try {
+    const root = tempFolder();
+    const profiles = join(root, 'profiles');
+    cpSync(join(PROJECT_ROOT, 'customer-profiles'), profiles, { recursive: true });
+    const profileFile = join(profiles, 'stadt-lindenau.json');
+    const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as Record<string, unknown>;
+    const channel = {
+      type: 'portal',
+      flavor: 'rest',
+      url: portal.restUrl,
+      auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
+    };
+    writeFileSync(profileFile, JSON.stringify({ ...profile, channel }));
+    const example = JSON.parse(readFileSync(join(PROJECT_ROOT, 'examples/invoices/stadt-lindenau/CG-2026-10121.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const { $schema: _schema, ...invoice } = example;
+    const numbers = Array.from({ length: COUNT }, (_, index) => `CG-2026-${20_000 + index}`);
+    writeFileSync(
+      join(root, 'invoices.jsonl'),
+      `${numbers.map((invoiceNumber) => JSON.stringify({ ...invoice, invoiceNumber })).join('\n')}\n`,
+    );
+    const database = `sqlite:${join(root, 'kill.db')}`;
+    const args = [
+      'submit',
+      join(root, 'invoices.jsonl'),
+      '--profiles',
+      profiles,
+      '--pos',
+      join(PROJECT_ROOT, 'examples', 'purchase-orders'),
+      '--today',
+      TODAY,
+      '--db',
+      database,
+      '--json',
+    ];
+    const env = { TEST_PORTAL_API_KEY: portal.apiKey };
+
+    const child = startFirstpass(args, { env });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    let ended = false;
+    void exited.then(() => {
+      ended = true;
+    });
+    while (portal.requests.length < KILL_AFTER && !ended) await new Promise((resolve) => setTimeout(resolve, 2));
+    assert.equal(ended, false, `the first run ended before the portal received ${KILL_AFTER}: ${stderr}`);
+    child.kill('SIGKILL');
+    assert.equal(await exited, 'SIGKILL');
+    const beforeRerun = portal.requests.length;
+    assert.ok(beforeRerun >= KILL_AFTER && beforeRerun < COUNT, `${beforeRerun} arrived before the kill`);
+
+    const rerun = await run(args, env);
+    assert.equal(rerun.status, 0, `${rerun.stdout}\n${rerun.stderr}`);
+    const report = JSON.parse(rerun.stdout) as SubmitJson;
+    assert.equal(report.invoices.length, COUNT);
+
+    const arrivals = new Map<string, number>();
+    for (const request of portal.requests) {
+      const number = invoiceNumberOf(request.parts[0]?.content.toString('utf8') ?? '');
+      arrivals.set(number, (arrivals.get(number) ?? 0) + 1);
+    }
+    const twice = [...arrivals].filter(([, count]) => count > 1);
+    assert.deepEqual(twice, [], 'no invoice arrived twice');
+
+    // Every invoice is sent (this run or the killed one) or was left in flight by the kill.
+    const inFlight = report.invoices.filter((entry) => entry.state === 'sending' || entry.state === 'unknown');
+    for (const entry of report.invoices) {
+      if (inFlight.includes(entry)) continue;
+      assert.ok(
+        entry.outcome === 'sent' || (entry.outcome === 'unchanged' && entry.state === 'sent'),
+        `${entry.invoiceNumber}: ${entry.outcome} ${entry.state ?? ''}`,
+      );
+      assert.equal(arrivals.get(entry.invoiceNumber), 1, `${entry.invoiceNumber} was sent and arrived once`);
+    }
+    // One invoice at a time is sent: at most the one (or, between two sends, the next) in flight.
+    assert.ok(inFlight.length >= 1 && inFlight.length <= 2, `in flight when killed: ${JSON.stringify(inFlight)}`);
+    const lost = numbers.filter((number) => !arrivals.has(number));
+    assert.ok(
+      lost.every((number) => inFlight.some((entry) => entry.invoiceNumber === number)),
+      `not delivered: ${lost.join(', ')}; in flight: ${inFlight.map((entry) => entry.invoiceNumber).join(', ')}`,
+    );
+    // status says the same of each in-flight one; it was not sent again by the second run.
+    for (const entry of inFlight) {
+      const shown = await run(['status', entry.invoiceNumber, '--db', database, '--json'], env);
+      assert.equal(shown.status, 0, shown.stderr);
+      const versions = (JSON.parse(shown.stdout) as { versions: { state: string | null; attempts: unknown[] }[] }).versions;
+      assert.equal(versions.length, 1);
+      assert.ok(['sending', 'unknown'].includes(versions[0]?.state ?? ''), `${entry.invoiceNumber} is ${versions[0]?.state}`);
+      assert.equal(versions[0]?.attempts.length, 1, `${entry.invoiceNumber} was not attempted again`);
+      assert.ok((arrivals.get(entry.invoiceNumber) ?? 0) <= 1);
+    }
+  } finally {
+    await portal.stop();
+  }
+});
