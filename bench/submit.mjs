@@ -1,0 +1,282 @@
+#!/usr/bin/env node
+/**
+ * Benchmark of `firstpass submit`: N invoices (default 1,000) through each channel (portal REST,
+ * SFTP, SMTP) against the sandbox servers on loopback. The servers run in this process; the
+ * submit runs in a child Node process (so the two do not share one event loop), calling the
+ * pipeline function `submitInvoices` from dist/ on a fresh SQLite store, as `firstpass submit`
+ * does. Prints, per channel: the whole run's wall time (spawn to exit: what a user waits for),
+ * the planning time (read, validate, render once), sends per second and p50/p99 per send (the
+ * time between two invoices' results: store commits, the final render and the network), and the
+ * same channel's bare sends (the channel's own `send`, no store, no render) for the split.
+ *
+ *   node bench/submit.mjs            # N = 1,000
+ *   node bench/submit.mjs 200        # choose N
+ *
+ * Builds dist/ first when src/ is newer.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+const TODAY = '2026-11-20';
+const SFTP_USER = 'calder';
+const SFTP_PASSWORD = 'bench-sftp-pass-91ad';
+const dist = (path) => pathToFileURL(join(REPO, 'dist', path)).href;
+
+function ensureBuilt() {
+  const built = join(REPO, 'dist/pipeline/submit-invoices.js');
+  const newest = Math.max(
+    ...readdirSync(join(REPO, 'src'), { recursive: true })
+      .filter((name) => String(name).endsWith('.ts'))
+      .map((name) => statSync(join(REPO, 'src', String(name))).mtimeMs),
+  );
+  if (!existsSync(built) || statSync(built).mtimeMs < newest) execFileSync('npm', ['run', 'build'], { cwd: REPO, stdio: 'inherit' });
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** The child: one submit run (or the channel's bare sends), timed, as JSON on stdout. */
+async function child(job) {
+  const environment = { ...process.env, ...job.env };
+  if (job.mode === 'bare') {
+    const { CHANNELS, secretReader } = await import(dist('channels/index.js'));
+    const profile = JSON.parse(readFileSync(join(job.profiles, `${job.customer}.json`), 'utf8'));
+    const channel = CHANNELS.get(profile.channel.type).open(profile.channel, {
+      secret: secretReader(job.profiles, environment),
+      timeoutMs: 30_000,
+    });
+    const content = new Uint8Array(readFileSync(job.document));
+    const times = [];
+    const start = performance.now();
+    try {
+      for (let index = 0; index < job.count; index += 1) {
+        const before = performance.now();
+        const result = await channel.send({
+          idempotencyKey: `bare-${index}`,
+          invoiceNumber: `BARE-${index}`,
+          customerId: job.customer,
+          document: { fileName: `BARE-${index}${job.extension}`, mediaType: job.mediaType, content },
+          attachments: [],
+          testMode: false,
+        });
+        if (result.outcome !== 'sent') throw new Error(`bare send ${index}: ${JSON.stringify(result)}`);
+        times.push(performance.now() - before);
+      }
+    } finally {
+      await channel.close?.();
+    }
+    process.stdout.write(JSON.stringify({ totalMs: performance.now() - start, times }));
+    return;
+  }
+  const { submitInvoices } = await import(dist('pipeline/submit-invoices.js'));
+  const start = performance.now();
+  const stamps = [];
+  const outcomes = {};
+  await submitInvoices({
+    paths: [job.invoices],
+    profilesDirectory: job.profiles,
+    poPaths: [job.pos],
+    today: TODAY,
+    database: job.database,
+    environment,
+    onResult: (result) => {
+      stamps.push(performance.now() - start);
+      outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+    },
+  });
+  process.stdout.write(JSON.stringify({ totalMs: performance.now() - start, stamps, outcomes }));
+}
+
+function runChild(job) {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify(job)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    proc.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    proc.on('close', (code) => {
+      if (code !== 0) reject(new Error(`child exited ${code}`));
+      else resolve({ ...JSON.parse(out), wallMs: performance.now() - started });
+    });
+  });
+}
+
+/** N copies of one example invoice with their own numbers (and, with a PO, their own PO each: a PO's total is consumed). */
+function writeInvoices(folder, exampleFile, count, numberOf, withPo) {
+  mkdirSync(folder, { recursive: true });
+  const { $schema: _schema, ...invoice } = JSON.parse(readFileSync(exampleFile, 'utf8'));
+  const lines = [];
+  for (let index = 0; index < count; index += 1) {
+    const copy = { ...invoice, invoiceNumber: numberOf(index) };
+    if (withPo) copy.poNumber = `30${500_000 + index}`;
+    lines.push(JSON.stringify(copy));
+  }
+  writeFileSync(join(folder, 'invoices.jsonl'), `${lines.join('\n')}\n`);
+}
+
+async function main() {
+  const count = Number(process.argv[2] ?? 1000);
+  ensureBuilt();
+  const { startSftpServer } = await import(dist('sandbox/sftp-server.js'));
+  const { startSmtpSandbox } = await import(dist('sandbox/smtp-server.js'));
+  const { startPortalSandbox } = await import(dist('sandbox/portal-server.js'));
+  const root = mkdtempSync(join(tmpdir(), `firstpass-bench-submit-${process.pid}-`));
+  const sftp = await startSftpServer({ root: join(root, 'served'), username: SFTP_USER, password: SFTP_PASSWORD, folders: ['inbound'] });
+  const smtp = await startSmtpSandbox({ starttls: true });
+  const portal = await startPortalSandbox();
+  try {
+    const profiles = join(root, 'profiles');
+    cpSync(join(REPO, 'customer-profiles'), profiles, { recursive: true });
+    writeFileSync(join(profiles, 'sandbox-smtp.pem'), smtp.certificate ?? '');
+    const point = (customer, channel) => {
+      const file = join(profiles, `${customer}.json`);
+      writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), channel }, null, 2));
+    };
+    point('brightwater-home', {
+      type: 'sftp',
+      host: '127.0.0.1',
+      port: sftp.port,
+      username: SFTP_USER,
+      password: { env: 'BENCH_SFTP_PASSWORD' },
+      hostKeySha256: sftp.hostKeySha256,
+      remoteDir: '/inbound',
+    });
+    point('pinecrest-brewing', {
+      type: 'email',
+      from: 'billing@calder-precision.example.com',
+      to: 'ap@pinecrestbrewing.example.com',
+      subject: 'Invoice {{invoiceNumber}}',
+      smtp: {
+        host: smtp.host,
+        port: smtp.port,
+        username: smtp.username,
+        password: { env: 'BENCH_SMTP_PASSWORD' },
+        trustedCertificate: { file: 'sandbox-smtp.pem' },
+      },
+    });
+    point('stadt-lindenau', {
+      type: 'portal',
+      flavor: 'rest',
+      url: portal.restUrl,
+      auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'BENCH_PORTAL_API_KEY' } },
+    });
+    const env = { BENCH_SFTP_PASSWORD: SFTP_PASSWORD, BENCH_SMTP_PASSWORD: smtp.password, BENCH_PORTAL_API_KEY: portal.apiKey };
+    // One open PO per Brightwater invoice, copied from the example PO the example invoice names.
+    const pos = join(root, 'pos.jsonl');
+    const { $schema: _po, ...po } = JSON.parse(readFileSync(join(REPO, 'examples/purchase-orders/brightwater-home/30419240.json'), 'utf8'));
+    writeFileSync(
+      pos,
+      `${Array.from({ length: count }, (_, index) => JSON.stringify({ ...po, poNumber: `30${500_000 + index}` })).join('\n')}\n`,
+    );
+    const examples = join(REPO, 'examples/invoices');
+    const channels = [
+      {
+        name: 'portal (REST, UBL)',
+        customer: 'stadt-lindenau',
+        example: join(examples, 'stadt-lindenau/CG-2026-10121.json'),
+        number: (index) => `CG-2026-${30_000 + index}`,
+        withPo: false,
+        target: 300,
+        unit: 'sends/s',
+        extension: '.ubl.xml',
+        mediaType: 'application/xml',
+      },
+      {
+        name: 'SFTP (X12 810)',
+        customer: 'brightwater-home',
+        example: join(examples, 'brightwater-home/CP-2611-0409.json'),
+        number: (index) => `CP-2612-${String(index).padStart(4, '0')}`,
+        withPo: true,
+        target: 100,
+        unit: 'files/s',
+        extension: '.x12',
+        mediaType: 'application/edi-x12',
+      },
+      {
+        name: 'SMTP (PDF + attachment)',
+        customer: 'pinecrest-brewing',
+        example: join(examples, 'pinecrest-brewing/CP-2611-0414.json'),
+        attachment: join(examples, 'pinecrest-brewing/attachments/timesheet-CP-2611-0414.pdf'),
+        number: (index) => `CP-2613-${String(index).padStart(4, '0')}`,
+        withPo: false,
+        target: 100,
+        unit: 'messages/s',
+        extension: '.pdf',
+        mediaType: 'application/pdf',
+      },
+    ];
+    console.log(`firstpass submit, N = ${count} per channel, sandbox servers on 127.0.0.1, SQLite store, one send at a time\n`);
+    const rows = [];
+    for (const channel of channels) {
+      const folder = join(root, channel.customer);
+      writeInvoices(folder, channel.example, count, channel.number, channel.withPo);
+      if (channel.attachment) {
+        mkdirSync(join(folder, 'attachments'), { recursive: true });
+        cpSync(channel.attachment, join(folder, 'attachments', 'timesheet-CP-2611-0414.pdf'));
+      }
+      const run = await runChild({
+        invoices: join(folder, 'invoices.jsonl'),
+        profiles,
+        pos,
+        database: `sqlite:${join(root, `${channel.customer}.db`)}`,
+        env,
+      });
+      const sent = run.outcomes.sent ?? 0;
+      if (sent !== count) console.warn(`  warning: ${channel.name}: outcomes ${JSON.stringify(run.outcomes)}`);
+      const gaps = run.stamps.slice(1).map((stamp, index) => stamp - run.stamps[index]);
+      const sorted = [...gaps].sort((a, b) => a - b);
+      const applyMs = run.stamps.at(-1) - run.stamps[0];
+      const planMs = run.stamps[0] - (sorted.length > 0 ? percentile(sorted, 50) : 0);
+      // The same channel's bare sends of one rendered document, for the split.
+      const document = join(root, `bare${channel.extension}`);
+      writeFileSync(document, readFileSync(channel.attachment ?? channel.example));
+      const bare = await runChild({
+        mode: 'bare',
+        profiles,
+        customer: channel.customer,
+        document,
+        extension: channel.extension,
+        mediaType: channel.mediaType,
+        count,
+        env,
+      });
+      const bareSorted = [...bare.times].sort((a, b) => a - b);
+      rows.push({
+        channel: channel.name,
+        'wall s': (run.wallMs / 1000).toFixed(2),
+        'plan s': (planMs / 1000).toFixed(2),
+        'sends/s (sending)': Math.round(((count - 1) * 1000) / applyMs),
+        'sends/s (whole run)': Math.round((count * 1000) / run.wallMs),
+        'p50 ms': percentile(sorted, 50).toFixed(2),
+        'p99 ms': percentile(sorted, 99).toFixed(2),
+        'bare sends/s': Math.round((count * 1000) / bare.totalMs),
+        'bare p50 ms': percentile(bareSorted, 50).toFixed(2),
+        'bare p99 ms': percentile(bareSorted, 99).toFixed(2),
+        target: `>= ${channel.target} ${channel.unit}`,
+      });
+    }
+    console.table(rows);
+    console.log(
+      'sends/s (sending): from the first result to the last; whole run: N / (spawn to exit), planning included.\n' +
+        "p50/p99: time between two invoices' results (store commits, the render with real control numbers, the send).\n" +
+        "bare: the channel's own send of one fixed document, no store, no validation, no render.",
+    );
+  } finally {
+    await sftp.stop();
+    await smtp.stop();
+    await portal.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === '--child') await child(JSON.parse(process.argv[3]));
+else await main();
