@@ -154,6 +154,16 @@ program
     process.exitCode = await runStatus({ database: options.db, invoiceNumber, json: options.json === true });
   });
 
+program
+  .command('sandbox')
+  .description('run portal, SFTP and SMTP servers on this machine and a copy of the profiles pointed at them, until Ctrl-C')
+  .option('--dir <dir>', 'folder for the profiles, secrets and what arrives; default: a new folder under the temp dir')
+  .option('--profiles <dir>', 'customer profiles folder to copy', './customer-profiles')
+  .action(async (options: { dir?: string; profiles: string }) => {
+    const { runSandbox } = await import('./sandbox-command.js');
+    process.exitCode = await runSandbox({ directory: options.dir, profilesDirectory: options.profiles });
+  });
+
 const profiles = program.command('profiles').description('check and read customer profiles');
 profiles
   .command('lint')
