@@ -19,6 +19,16 @@ function parseDateOption(value: string): string {
   return value;
 }
 
+/** --resend-unknown may be given again and again, each a number or a comma-separated list. */
+function collectInvoiceNumbers(value: string, previous: string[] | undefined): string[] {
+  const numbers = value
+    .split(',')
+    .map((number) => number.trim())
+    .filter((number) => number !== '');
+  if (numbers.length === 0) throw new CommanderError(2, 'firstpass.usage', '--resend-unknown needs an invoice number');
+  return [...(previous ?? []), ...numbers];
+}
+
 const program = new Command('firstpass')
   .description('Get invoices accepted by your customers the first time.')
   .version(packageJson.version)
@@ -96,11 +106,24 @@ program
       .default(defaultStoreUrl()),
   )
   .option('--dry-run', 'validate and render, say what would go where; send and record nothing')
+  .option(
+    '--resend-unknown <invoiceNumber>',
+    'send again an invoice whose attempt is unknown, after checking with the customer that it did not arrive (repeatable, or a comma-separated list)',
+    collectInvoiceNumbers,
+  )
   .option('--json', 'print one JSON document on stdout')
   .action(
     async (
       paths: string[],
-      options: { profiles: string; pos?: string[]; today?: string; db: string; dryRun?: boolean; json?: boolean },
+      options: {
+        profiles: string;
+        pos?: string[];
+        today?: string;
+        db: string;
+        dryRun?: boolean;
+        resendUnknown?: string[];
+        json?: boolean;
+      },
     ) => {
       const { runSubmit } = await import('./submit-command.js');
       process.exitCode = await runSubmit({
@@ -110,6 +133,7 @@ program
         today: options.today ?? localToday(),
         database: options.db,
         dryRun: options.dryRun === true,
+        resendUnknown: options.resendUnknown ?? [],
         json: options.json === true,
       });
     },
@@ -128,6 +152,16 @@ program
   .action(async (invoiceNumber: string | undefined, options: { db: string; json?: boolean }) => {
     const { runStatus } = await import('./status-command.js');
     process.exitCode = await runStatus({ database: options.db, invoiceNumber, json: options.json === true });
+  });
+
+program
+  .command('sandbox')
+  .description('run portal, SFTP and SMTP servers on this machine and a copy of the profiles pointed at them, until Ctrl-C')
+  .option('--dir <dir>', 'folder for the profiles, secrets and what arrives; default: a new folder under the temp dir')
+  .option('--profiles <dir>', 'customer profiles folder to copy', './customer-profiles')
+  .action(async (options: { dir?: string; profiles: string }) => {
+    const { runSandbox } = await import('./sandbox-command.js');
+    process.exitCode = await runSandbox({ directory: options.dir, profilesDirectory: options.profiles });
   });
 
 const profiles = program.command('profiles').description('check and read customer profiles');

@@ -8,6 +8,8 @@ export interface SubmitCommandOptions {
   readonly today: string;
   readonly database: string;
   readonly dryRun: boolean;
+  /** Invoice numbers whose unknown attempt a person checked: sent again. */
+  readonly resendUnknown?: readonly string[] | undefined;
   readonly json: boolean;
 }
 
@@ -29,6 +31,7 @@ export async function runSubmit(options: SubmitCommandOptions): Promise<number> 
     today: options.today,
     database: options.database,
     dryRun: options.dryRun,
+    resendUnknown: options.resendUnknown,
     onResult: options.json ? undefined : (result) => process.stdout.write(`${printable(describe(result))}\n`),
   });
   const counts = new Map<SubmitOutcome, number>();
@@ -62,7 +65,7 @@ function describe(result: SubmitResult): string {
     case 'rejected':
       return `rejected ${who} via ${result.channel}: ${result.code ?? ''} ${result.text ?? ''}`;
     case 'unchanged':
-      return `unchanged ${who}: this version is ${result.state ?? 'recorded'} already${result.reference ? ` (${result.reference})` : ''}, nothing sent`;
+      return `unchanged ${who}: this version is ${result.state ?? 'recorded'} already${result.reference ? ` (${result.reference})` : ''}, nothing sent${result.state === 'unknown' ? ` (if it did not arrive, send it again with --resend-unknown ${result.invoiceNumber})` : ''}`;
     case 'would-send':
       return `would send ${who}: ${result.fileName ?? ''} as ${result.format} via ${result.channel} to ${result.destination}`;
     case 'unknown':

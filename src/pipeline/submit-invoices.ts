@@ -53,6 +53,11 @@ export interface SubmitOptions {
   readonly now?: (() => Date) | undefined;
   /** Milliseconds a single network step may take. Default 30,000. */
   readonly timeoutMs?: number | undefined;
+  /**
+   * Invoice numbers whose `unknown` attempt a person checked with the customer (it did not
+   * arrive): only these are sent again; every other unknown version stays unsent.
+   */
+  readonly resendUnknown?: readonly string[] | undefined;
 }
 
 /** Transient failures are retried a bounded number of times, waiting longer each time, with jitter. */
@@ -310,6 +315,7 @@ class SubmitRun {
   private readonly stopped = new Map<string, string>();
   private readonly retry: RetryPolicy;
   private readonly secret: (reference: unknown, what: string) => Promise<string>;
+  private readonly resendUnknown: ReadonlySet<string>;
 
   constructor(
     private readonly store: Store,
@@ -318,6 +324,7 @@ class SubmitRun {
   ) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.secret = secretReader(options.profilesDirectory, options.environment ?? process.env);
+    this.resendUnknown = new Set(options.resendUnknown ?? []);
   }
 
   async apply(planned: PlannedInvoice): Promise<SubmitResult> {
@@ -346,13 +353,25 @@ class SubmitRun {
       }
       return heldResult(planned, version.id, created);
     }
-    const earlier = attempts.find((attempt) => blocks(attempt.submission.state));
+    const resendUnknown = this.resendUnknown.has(version.invoiceNumber);
+    const earlier = attempts.find((attempt) => blocks(attempt.submission.state, resendUnknown));
     if (earlier) return { ...base, outcome: 'unchanged', state: earlier.submission.state, ...referenceOf(earlier) };
     const channelType = planned.profile.channel.type;
-    const sendOptions = { channel: channelType, format: planned.format, source: 'submit' };
+    const sendOptions = {
+      channel: channelType,
+      format: planned.format,
+      source: 'submit',
+      ...(resendUnknown ? { resendUnknown, detail: { resendUnknown: 'a person checked the unknown attempt did not arrive' } } : {}),
+    };
     const queued =
       attempts.find((attempt) => attempt.submission.state === 'queued')?.submission ??
-      (await submissions.createSubmission(version.id, 'queued', { ...sendOptions, at: this.now() }));
+      (await submissions.createSubmission(version.id, 'queued', {
+        channel: channelType,
+        format: planned.format,
+        source: 'submit',
+        ...(sendOptions.detail ? { detail: sendOptions.detail } : {}),
+        at: this.now(),
+      }));
     const stoppedBecause = this.stopped.get(version.customer);
     if (stoppedBecause !== undefined) {
       await submissions.note(queued.id, { at: this.now(), source: 'submit', detail: { notSent: stoppedBecause } });
@@ -491,9 +510,9 @@ class SubmitRun {
   }
 }
 
-/** In flight, sent, answered, or unknown (a person must check before it goes again). */
-function blocks(state: SubmissionState): boolean {
-  return state === 'unknown' || (BLOCKING_STATES as readonly string[]).includes(state);
+/** In flight, sent, answered, or unknown (a person must check before it goes again, and say so with --resend-unknown). */
+function blocks(state: SubmissionState, resendUnknown: boolean): boolean {
+  return (state === 'unknown' && !resendUnknown) || (BLOCKING_STATES as readonly string[]).includes(state);
 }
 
 /** The reference an earlier attempt was sent with, from its events. */

@@ -19,6 +19,8 @@ export interface PortalSandboxOptions {
   readonly apiKey?: string;
   /** The header that carries the api key (default X-API-Key). */
   readonly apiKeyHeader?: string;
+  /** Told each request the portal takes (after it is kept), e.g. to write it to disk. */
+  readonly onRequest?: (request: ReceivedRequest) => void;
 }
 
 export interface ReceivedPart {
@@ -125,6 +127,10 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
   const apiKey = options.apiKey ?? random();
   const apiKeyHeader = (options.apiKeyHeader ?? 'X-API-Key').toLowerCase();
   const requests: ReceivedRequest[] = [];
+  const keep = (received: ReceivedRequest) => {
+    requests.push(received);
+    options.onRequest?.(received);
+  };
   const sockets = new Set<Socket>();
   let refusedLogins = 0;
   let fault: Fault | undefined;
@@ -180,7 +186,7 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
       answerCxml(response, planned.code, planned.text);
       return;
     }
-    requests.push({
+    keep({
       flavor: 'cxml',
       path: request.url ?? '',
       headers: publicHeaders(request),
@@ -205,7 +211,7 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
       return;
     }
     const id = `PT-${String(++counter).padStart(6, '0')}`;
-    requests.push({
+    keep({
       flavor: 'rest',
       path: request.url ?? '',
       headers: publicHeaders(request),

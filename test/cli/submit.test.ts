@@ -266,6 +266,40 @@ describe('firstpass submit over the sandbox servers', () => {
     assert.notEqual(versions[0]?.version, versions[1]?.version);
   });
 
+  test('an unknown attempt is sent again only when --resend-unknown names its invoice, and then once', async () => {
+    const file = join(invoices, 'CG-2026-10121.json');
+    const invoice = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...invoice, note: 'corrected: delivery address' }, null, 2));
+    portal.dropNextAfterBody();
+    const dropped = await submit();
+    assert.equal(dropped.status, 3, `${dropped.stdout}\n${dropped.stderr}`);
+    assert.match(dropped.stdout, /unknown {2}CG-2026-10121 \(stadt-lindenau\) via portal/);
+    // The portal read the request and cut the line before answering: it keeps no record of it.
+    assert.equal(portal.requests.length, 1);
+
+    const plain = await submit();
+    assert.match(
+      plain.stdout,
+      /unchanged CG-2026-10121 \(stadt-lindenau\): this version is unknown already.*--resend-unknown CG-2026-10121/,
+    );
+    assert.equal(portal.requests.length, 1, 'a plain rerun does not send an unknown version');
+
+    const resent = await submit('--resend-unknown', 'CP-2611-0409,CG-2026-10121');
+    assert.match(resent.stdout, /sent {5}CG-2026-10121 \(stadt-lindenau\) via portal: /);
+    assert.match(resent.stdout, /unchanged CP-2611-0409/);
+    assert.equal(portal.requests.length, 2, 'sent once more');
+    assert.match(portal.requests[1]?.parts[0]?.content.toString('utf8') ?? '', /corrected: delivery address/);
+    const versions = (await status('CG-2026-10121')).versions;
+    assert.deepEqual(
+      versions.at(-1)?.attempts.map((attempt) => attempt.state),
+      ['unknown', 'sent'],
+    );
+
+    const again = await submit('--resend-unknown', 'CG-2026-10121');
+    assert.match(again.stdout, /unchanged CG-2026-10121 \(stadt-lindenau\): this version is sent already/);
+    assert.equal(portal.requests.length, 2, 'the version was sent: naming it again sends nothing');
+  });
+
   test("a wrong SFTP password stops that customer's sends with exit 3 and keeps them queued; the secret is never printed", async () => {
     cpSync(join(EXAMPLES, 'brightwater-home', 'CP-2610-0391.json'), join(invoices, 'CP-2610-0391.json'));
     const wrong = 'wrong-password-e2d9';
