@@ -4,6 +4,7 @@ import type { Stats } from 'node:fs';
 import { join, sep } from 'node:path';
 import ssh2 from 'ssh2';
 import type { Attributes, Connection, SFTPWrapper } from 'ssh2';
+import { ed25519KeyPair } from './ssh-keys.js';
 
 const { Server, utils } = ssh2;
 const { STATUS_CODE, OPEN_MODE, flagsToString } = utils.sftp;
@@ -102,7 +103,7 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
   const root = await realpath(options.root);
   for (const folder of options.folders ?? ['inbound', 'ack']) await mkdir(join(root, folder), { recursive: true });
 
-  const hostKey = utils.generateKeyPairSync('ed25519');
+  const hostKey = ed25519KeyPair();
   const parsedHostKey = utils.parseKey(hostKey.public);
   if (parsedHostKey instanceof Error) throw parsedHostKey;
   const hostKeySha256 = sshFingerprint(parsedHostKey.getPublicSSH());

@@ -11,6 +11,7 @@ import { startSftpServer, sshFingerprint, type SftpSandbox } from '../../src/san
 import { firstpass } from '../support/cli.js';
 import { tempFolder } from '../support/temp.js';
 import { channelFailure, channelSuite, delivery, type ChannelHarness } from './channel-suite.js';
+import { ed25519KeyPair } from '../../src/sandbox/ssh-keys.js';
 
 const USER = 'calder';
 const PASSWORD = 'sandbox-pass-7f3a';
@@ -77,7 +78,7 @@ async function withServer(body: (server: SftpSandbox) => Promise<void>, options:
 
 test('sftp: a host key that is not the pinned one sends nothing, and the message shows both fingerprints', () =>
   withServer(async (server) => {
-    const other = ssh2.utils.parseKey(ssh2.utils.generateKeyPairSync('ed25519').public);
+    const other = ssh2.utils.parseKey(ed25519KeyPair().public);
     assert.ok(!(other instanceof Error));
     const pin = sshFingerprint(other.getPublicSSH());
     const channel = openChannel(configFor(server, { hostKeySha256: pin }));
@@ -103,8 +104,8 @@ test('sftp: the pin may be written with the SHA256: prefix ssh-keygen prints', (
   }));
 
 test('sftp: a private key logs in, and a wrong one is a precondition failure', async () => {
-  const user = ssh2.utils.generateKeyPairSync('ed25519');
-  const stranger = ssh2.utils.generateKeyPairSync('ed25519');
+  const user = ed25519KeyPair();
+  const stranger = ed25519KeyPair();
   await withServer(
     async (server) => {
       const environment = { SFTP_KEY: user.private, SFTP_OTHER_KEY: stranger.private };
