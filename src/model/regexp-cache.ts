@@ -59,7 +59,8 @@ function choosePattern(pattern: string): TextPattern | string {
   }
   try {
     new RegExp(pattern, 'l');
-    return native;
+    // Native speed is safe only while V8 really falls back to its linear engine; else RE2 runs it.
+    if (linearFallbackWorks()) return native;
   } catch {
     // Too large for V8's linear engine, or not linear at all: RE2 decides which.
   }
@@ -69,4 +70,20 @@ function choosePattern(pattern: string): TextPattern | string {
   } catch {
     return 'cannot be matched in linear time: it uses a backreference, a lookahead or lookbehind, or a repeat count above 1000; write it without them (e.g. as two conditions, one matches and one notMatches)';
   }
+}
+
+let fallbackChecked: boolean | undefined;
+
+/**
+ * Whether V8 took the flag that switches a backtracking match to its linear engine: a Node that
+ * ignores it (setFlagsFromString is silent) would let `^(a+)+$` take about 100 ms on 22 letters
+ * and far longer on more; with the fallback it takes well under a millisecond. Asked once.
+ */
+export function linearFallbackWorks(): boolean {
+  if (fallbackChecked === undefined) {
+    const started = performance.now();
+    /^(a+)+$/.test(`${'a'.repeat(22)}b`);
+    fallbackChecked = performance.now() - started < 40;
+  }
+  return fallbackChecked;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { linearPattern, patternProblem } from '../../src/model/regexp-cache.js';
+import { linearPattern, patternProblem, linearFallbackWorks } from '../../src/model/regexp-cache.js';
 
 test('a pattern that backtracks catastrophically matches a long hostile text in linear time', () => {
   for (const pattern of ['^([A-Z0-9-]+)+$', '^(a|aa)+$', '^([A-Z]{1,30})*$']) {
@@ -24,4 +24,8 @@ test('a pattern that cannot run in linear time, or is no pattern, is refused wit
   assert.match(patternProblem('^[A-Z') ?? '', /is not a valid regular expression \(.*Unterminated character class\)/);
   assert.equal(patternProblem('^PO-\\d{5}$'), undefined);
   assert.throws(() => linearPattern('(?<=a)b'), /cannot be matched in linear time/);
+});
+
+test("V8's switch to its linear engine after excessive backtracking is in force on this Node (else every profile pattern runs on re2js)", () => {
+  assert.equal(linearFallbackWorks(), true);
 });
