@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { PROJECT_ROOT, startFirstpass, type CliResult } from '../support/cli.js';
+import { PROJECT_ROOT, runFirstpass as run, startFirstpass } from '../support/cli.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -12,20 +12,6 @@ import { tempFolder } from '../support/temp.js';
  */
 
 const EXAMPLES = join(PROJECT_ROOT, 'examples', 'invoices');
-
-async function run(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  const child = startFirstpass(args, { env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { status, stdout, stderr };
-}
 
 /** The env file's KEY=value lines. */
 function readEnvFile(file: string): Record<string, string> {

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startPortalSandbox } from '../../src/sandbox/portal-server.js';
-import { PROJECT_ROOT, startFirstpass, type CliResult } from '../support/cli.js';
+import { PROJECT_ROOT, runFirstpass as run, startFirstpass } from '../support/cli.js';
+import { profilesWithChannels } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -15,20 +16,6 @@ import { tempFolder } from '../support/temp.js';
 const COUNT = 300;
 const KILL_AFTER = 50;
 const TODAY = '2026-11-20';
-
-async function run(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  const child = startFirstpass(args, { env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { status, stdout, stderr };
-}
 
 function invoiceNumberOf(ubl: string): string {
   // The invoice's own cbc:ID is the first one in a UBL Invoice (after the customization and profile IDs).
@@ -45,17 +32,14 @@ test('a submit of 300 invoices killed with SIGKILL half way, then run again: not
   const portal = await startPortalSandbox();
   try {
     const root = tempFolder();
-    const profiles = join(root, 'profiles');
-    cpSync(join(PROJECT_ROOT, 'customer-profiles'), profiles, { recursive: true });
-    const profileFile = join(profiles, 'stadt-lindenau.json');
-    const profile = JSON.parse(readFileSync(profileFile, 'utf8')) as Record<string, unknown>;
-    const channel = {
-      type: 'portal',
-      flavor: 'rest',
-      url: portal.restUrl,
-      auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
-    };
-    writeFileSync(profileFile, JSON.stringify({ ...profile, channel }));
+    const profiles = profilesWithChannels(join(root, 'profiles'), {
+      'stadt-lindenau': {
+        type: 'portal',
+        flavor: 'rest',
+        url: portal.restUrl,
+        auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
+      },
+    });
     const example = JSON.parse(readFileSync(join(PROJECT_ROOT, 'examples/invoices/stadt-lindenau/CG-2026-10121.json'), 'utf8')) as Record<
       string,
       unknown

@@ -6,7 +6,8 @@ import { simpleParser } from 'mailparser';
 import { startPortalSandbox, type PortalSandbox } from '../../src/sandbox/portal-server.js';
 import { startSftpServer, type SftpSandbox } from '../../src/sandbox/sftp-server.js';
 import { startSmtpSandbox, type SmtpSandbox } from '../../src/sandbox/smtp-server.js';
-import { PROJECT_ROOT, startFirstpass, type CliResult } from '../support/cli.js';
+import { PROJECT_ROOT, runFirstpass as run, startFirstpass } from '../support/cli.js';
+import { profilesWithChannels } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -19,21 +20,6 @@ const SFTP_USER = 'calder';
 const SFTP_PASSWORD = 'sandbox-sftp-pass-4c1e';
 const EXAMPLES = join(PROJECT_ROOT, 'examples', 'invoices');
 const TODAY = '2026-11-20';
-
-/** The CLI as a child process, without blocking this process (the sandbox servers run in it). */
-async function run(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
-  const child = startFirstpass(args, { env });
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-  return { status, stdout, stderr };
-}
 
 function filesUnder(folder: string): string[] {
   return readdirSync(folder, { recursive: true, encoding: 'utf8' })
@@ -63,23 +49,20 @@ describe('firstpass submit over the sandbox servers', () => {
   let invoices: string;
   let database: string;
   let env: Record<string, string>;
-  const submit = (...extra: string[]) =>
-    run(
-      [
-        'submit',
-        invoices,
-        '--profiles',
-        profiles,
-        '--pos',
-        join(PROJECT_ROOT, 'examples', 'purchase-orders'),
-        '--today',
-        TODAY,
-        '--db',
-        database,
-        ...extra,
-      ],
-      env,
-    );
+  const submitArgs = (...extra: string[]) => [
+    'submit',
+    invoices,
+    '--profiles',
+    profiles,
+    '--pos',
+    join(PROJECT_ROOT, 'examples', 'purchase-orders'),
+    '--today',
+    TODAY,
+    '--db',
+    database,
+    ...extra,
+  ];
+  const submit = (...extra: string[]) => run(submitArgs(...extra), env);
   const status = async (...extra: string[]): Promise<StatusJson> => {
     const result = await run(['status', ...extra, '--db', database, '--json'], env);
     assert.equal(result.status, 0, result.stderr);
@@ -91,42 +74,37 @@ describe('firstpass submit over the sandbox servers', () => {
     sftp = await startSftpServer({ root: join(root, 'served'), username: SFTP_USER, password: SFTP_PASSWORD, folders: ['inbound/810'] });
     smtp = await startSmtpSandbox({ starttls: true });
     portal = await startPortalSandbox();
-    profiles = join(root, 'profiles');
-    cpSync(join(PROJECT_ROOT, 'customer-profiles'), profiles, { recursive: true });
-    writeFileSync(join(profiles, 'sandbox-smtp.pem'), smtp.certificate ?? '');
-    const point = (customer: string, channel: Record<string, unknown>) => {
-      const file = join(profiles, `${customer}.json`);
-      const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-      writeFileSync(file, JSON.stringify({ ...profile, channel }, null, 2));
-    };
-    point('brightwater-home', {
-      type: 'sftp',
-      host: '127.0.0.1',
-      port: sftp.port,
-      username: SFTP_USER,
-      password: { env: 'TEST_SFTP_PASSWORD' },
-      hostKeySha256: sftp.hostKeySha256,
-      remoteDir: '/inbound/810',
-    });
-    point('pinecrest-brewing', {
-      type: 'email',
-      from: 'billing@calder-precision.example.com',
-      to: 'ap@pinecrestbrewing.example.com',
-      subject: 'Invoice {{invoiceNumber}}',
-      smtp: {
-        host: smtp.host,
-        port: smtp.port,
-        username: smtp.username,
-        password: { env: 'TEST_SMTP_PASSWORD' },
-        trustedCertificate: { file: 'sandbox-smtp.pem' },
+    profiles = profilesWithChannels(join(root, 'profiles'), {
+      'brightwater-home': {
+        type: 'sftp',
+        host: '127.0.0.1',
+        port: sftp.port,
+        username: SFTP_USER,
+        password: { env: 'TEST_SFTP_PASSWORD' },
+        hostKeySha256: sftp.hostKeySha256,
+        remoteDir: '/inbound/810',
+      },
+      'pinecrest-brewing': {
+        type: 'email',
+        from: 'billing@calder-precision.example.com',
+        to: 'ap@pinecrestbrewing.example.com',
+        subject: 'Invoice {{invoiceNumber}}',
+        smtp: {
+          host: smtp.host,
+          port: smtp.port,
+          username: smtp.username,
+          password: { env: 'TEST_SMTP_PASSWORD' },
+          trustedCertificate: { file: 'sandbox-smtp.pem' },
+        },
+      },
+      'stadt-lindenau': {
+        type: 'portal',
+        flavor: 'rest',
+        url: portal.restUrl,
+        auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
       },
     });
-    point('stadt-lindenau', {
-      type: 'portal',
-      flavor: 'rest',
-      url: portal.restUrl,
-      auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
-    });
+    writeFileSync(join(profiles, 'sandbox-smtp.pem'), smtp.certificate ?? '');
     invoices = join(root, 'invoices');
     mkdirSync(join(invoices, 'attachments'), { recursive: true });
     for (const file of [
@@ -303,21 +281,7 @@ describe('firstpass submit over the sandbox servers', () => {
   test("a wrong SFTP password stops that customer's sends with exit 3 and keeps them queued; the secret is never printed", async () => {
     cpSync(join(EXAMPLES, 'brightwater-home', 'CP-2610-0391.json'), join(invoices, 'CP-2610-0391.json'));
     const wrong = 'wrong-password-e2d9';
-    const result = await run(
-      [
-        'submit',
-        invoices,
-        '--profiles',
-        profiles,
-        '--pos',
-        join(PROJECT_ROOT, 'examples', 'purchase-orders'),
-        '--today',
-        TODAY,
-        '--db',
-        database,
-      ],
-      { ...env, TEST_SFTP_PASSWORD: wrong },
-    );
+    const result = await run(submitArgs(), { ...env, TEST_SFTP_PASSWORD: wrong });
     assert.equal(result.status, 3, `${result.stdout}\n${result.stderr}`);
     assert.match(result.stdout, /stopped {2}CP-2610-0391 \(brightwater-home\) via sftp/);
     assert.doesNotMatch(result.stdout + result.stderr, new RegExp(`${wrong}|${SFTP_PASSWORD}|${smtp.password}`));
@@ -334,20 +298,17 @@ test('a submit killed with SIGKILL while it uploads, then run again, sends nothi
   const root = tempFolder();
   const sftp = await startSftpServer({ root: join(root, 'served'), username: SFTP_USER, password: SFTP_PASSWORD, folders: ['inbound'] });
   try {
-    const profiles = join(root, 'profiles');
-    cpSync(join(PROJECT_ROOT, 'customer-profiles'), profiles, { recursive: true });
-    const file = join(profiles, 'brightwater-home.json');
-    const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    const channel = {
-      type: 'sftp',
-      host: '127.0.0.1',
-      port: sftp.port,
-      username: SFTP_USER,
-      password: { env: 'TEST_SFTP_PASSWORD' },
-      hostKeySha256: sftp.hostKeySha256,
-      remoteDir: '/inbound',
-    };
-    writeFileSync(file, JSON.stringify({ ...profile, channel }));
+    const profiles = profilesWithChannels(join(root, 'profiles'), {
+      'brightwater-home': {
+        type: 'sftp',
+        host: '127.0.0.1',
+        port: sftp.port,
+        username: SFTP_USER,
+        password: { env: 'TEST_SFTP_PASSWORD' },
+        hostKeySha256: sftp.hostKeySha256,
+        remoteDir: '/inbound',
+      },
+    });
     const invoices = join(root, 'invoices');
     for (const name of ['CP-2610-0391.json', 'CP-2611-0409.json']) cpSync(join(EXAMPLES, 'brightwater-home', name), join(invoices, name));
     const args = [

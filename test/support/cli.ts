@@ -49,3 +49,21 @@ export function startFirstpass(args: readonly string[], options: CliOptions = {}
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
+
+/**
+ * The CLI as a child process, without blocking this process: for tests whose servers (the
+ * sandbox's) run in the test process and must answer while the CLI runs.
+ */
+export async function runFirstpass(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const child = startFirstpass(args, { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { status, stdout, stderr };
+}
