@@ -1,7 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseJsonText } from '../model/json-text.js';
-import { schemaDirectory } from '../schemas/shipped-schemas.js';
+import { shippedSchema } from '../schemas/shipped-schemas.js';
 
 /**
  * Amounts and percentages in a profile (contract prices, tolerances, tax rates: every setting
@@ -19,7 +17,7 @@ let decimalPaths: readonly (readonly string[])[] | undefined;
 /** Where the profile schema puts decimals, as paths with `*` for any key or index. */
 function profileDecimalPaths(): readonly (readonly string[])[] {
   if (!decimalPaths) {
-    const root = JSON.parse(readFileSync(join(schemaDirectory, 'profile.schema.json'), 'utf8')) as Schema;
+    const root = shippedSchema('profile') as Schema;
     const found = new Map<string, readonly string[]>();
     collectDecimalPaths(root, root, [], found, 0);
     decimalPaths = [...found.values()];

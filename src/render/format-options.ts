@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { appendPointer } from '../model/json-text.js';
 import { nearestName } from '../model/nearest-name.js';
-import { schemaDirectory } from '../schemas/shipped-schemas.js';
+import { shippedSchema } from '../schemas/shipped-schemas.js';
 import { FORMATS, type FormatName } from './formats/index.js';
 import { loadTemplate, templateNameFor, type Template } from './template.js';
 
@@ -41,7 +39,7 @@ function declarationOf(format: FormatName): OptionDeclaration {
 }
 
 function readDeclarations(): ReadonlyMap<string, OptionDeclaration> {
-  const schema = JSON.parse(readFileSync(join(schemaDirectory, 'profile.schema.json'), 'utf8')) as {
+  const schema = shippedSchema('profile') as {
     $defs: Record<string, { properties?: Record<string, { description?: string }> }>;
   };
   const found = new Map<string, OptionDeclaration>();

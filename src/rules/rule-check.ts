@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { appendPointer } from '../model/json-text.js';
 import { patternProblem } from '../model/regexp-cache.js';
-import { schemaDirectory } from '../schemas/shipped-schemas.js';
+import { shippedSchema } from '../schemas/shipped-schemas.js';
 import { INVOICE_FACT_NAMES, ITEM_FACT_NAMES } from './computed-facts.js';
 import { pathSegments } from './path-resolver.js';
 import type { ConditionNode, RuleDefinition, RuleScope } from './rule.js';
@@ -50,12 +48,7 @@ interface Located {
 let schemas: ReadonlyMap<string, Schema> | undefined;
 
 function loadedSchemas(): ReadonlyMap<string, Schema> {
-  schemas ??= new Map(
-    ['invoice', 'purchase-order', 'profile'].map((name) => [
-      name,
-      JSON.parse(readFileSync(join(schemaDirectory, `${name}.schema.json`), 'utf8')) as Schema,
-    ]),
-  );
+  schemas ??= new Map((['invoice', 'purchase-order', 'profile'] as const).map((name) => [name, shippedSchema(name) as Schema]));
   return schemas;
 }
 

@@ -37,8 +37,20 @@ export function createSchemaAjv(extra: Options = {}): Ajv2020 {
   });
   addFormats(ajv);
   addErrors(ajv);
-  for (const name of SCHEMA_NAMES) ajv.addSchema(JSON.parse(readFileSync(join(schemaDirectory, `${name}.schema.json`), 'utf8')) as object);
+  for (const name of SCHEMA_NAMES) ajv.addSchema(structuredClone(shippedSchema(name)));
   return ajv;
+}
+
+const documents = new Map<SchemaName, Readonly<Record<string, unknown>>>();
+
+/** A shipped schema's JSON, read once: rule checks, decimal settings and option declarations read it as data. */
+export function shippedSchema(name: SchemaName): Readonly<Record<string, unknown>> {
+  let document = documents.get(name);
+  if (!document) {
+    document = JSON.parse(readFileSync(join(schemaDirectory, `${name}.schema.json`), 'utf8')) as Record<string, unknown>;
+    documents.set(name, document);
+  }
+  return document;
 }
 
 export function schemaId(name: SchemaName): string {
