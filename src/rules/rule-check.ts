@@ -1,4 +1,4 @@
-import { appendPointer } from '../model/json-text.js';
+import { appendPointer, pointerSegments } from '../model/json-text.js';
 import { patternProblem } from '../model/regexp-cache.js';
 import { shippedSchema } from '../schemas/shipped-schemas.js';
 import { INVOICE_FACT_NAMES, ITEM_FACT_NAMES } from './computed-facts.js';
@@ -328,9 +328,5 @@ export function invoicePointerProblems(ruleId: string, setting: unknown): RuleDe
 
 /** "/lines/*\/sku" as the rule path "$.lines.0.sku" (any line stands for every line). */
 function pointerAsPath(pointer: string): string {
-  const segments = pointer
-    .split('/')
-    .slice(1)
-    .map((segment) => (segment === '*' ? '0' : segment.replace(/~1/g, '/').replace(/~0/g, '~')));
-  return ['$', ...segments].join('.');
+  return ['$', ...pointerSegments(pointer).map((segment) => (segment === '*' ? '0' : segment))].join('.');
 }
