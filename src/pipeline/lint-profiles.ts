@@ -1,7 +1,6 @@
 import { InputError, type InputProblem } from '../model/errors.js';
 import { ProfileLibrary, type ResolvedProfile } from '../profiles/index.js';
-import { readFileSync } from 'node:fs';
-import { locatePointer } from '../model/json-text.js';
+import { locateSetting } from '../model/profile.js';
 import {
   codeMapProblems,
   documentTypeProblem,
@@ -121,18 +120,4 @@ function templatesOf(resolved: ResolvedProfile): Template[] {
     if (!template.documentTypes || template.documentTypes.some((type) => type === documentType)) templates.push(template);
   }
   return templates;
-}
-
-/** Where a setting of the merged profile was made: its file, line and column (the nearest setting above it that a file holds). */
-function locateSetting(resolved: ResolvedProfile, pointer: string) {
-  let file = resolved.origins.get(pointer);
-  for (let at = pointer; file === undefined && at.includes('/'); at = at.slice(0, at.lastIndexOf('/'))) {
-    file = resolved.origins.get(at) ?? [...resolved.origins].find(([setting]) => setting.startsWith(`${at}/`))?.[1];
-  }
-  file ??= resolved.file;
-  try {
-    return locatePointer(readFileSync(file, 'utf8'), pointer, file);
-  } catch {
-    return { file };
-  }
 }

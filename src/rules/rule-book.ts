@@ -1,6 +1,6 @@
-import type { InputProblem, SourceLocation } from '../model/errors.js';
-import { appendPointer, locatePointer } from '../model/json-text.js';
-import type { ResolvedProfile } from '../model/profile.js';
+import type { InputProblem } from '../model/errors.js';
+import { appendPointer } from '../model/json-text.js';
+import { locateSetting, type ResolvedProfile } from '../model/profile.js';
 import { patternProblem } from '../model/regexp-cache.js';
 import { builtInParamNames, invoicePointerProblems, ruleDefinitionProblems } from './rule-check.js';
 import type { ActiveRule, RuleDefinition, Severity } from './rule.js';
@@ -130,17 +130,4 @@ function patternParamProblems(
 /** A problem with a profile setting, at its file, line and column. */
 function settingProblem(resolved: ResolvedProfile, pointer: string, message: string): InputProblem {
   return { location: locateSetting(resolved, pointer), field: pointer, message };
-}
-
-function locateSetting(resolved: ResolvedProfile, pointer: string): SourceLocation {
-  let file = resolved.file;
-  for (let at = pointer; at !== ''; at = at.slice(0, at.lastIndexOf('/'))) {
-    const origin = resolved.origins.get(at);
-    if (origin !== undefined) {
-      file = origin;
-      break;
-    }
-  }
-  const text = resolved.texts?.get(file);
-  return text !== undefined ? locatePointer(text, pointer, file) : { file };
 }
