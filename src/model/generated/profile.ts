@@ -177,6 +177,10 @@ export interface ProfileDocument {
    * A submission still only 'sent' after this many hours is flagged overdue
    */
   acknowledgmentDeadlineHours?: number;
+  /**
+   * Whose codes this customer's rejections carry when they come from its portal or by hand (EDI answers name their own: x12-997, x12-824, edifact-contrl, edifact-aperak). Rejections are matched with the rules' `predicts` by this system and code, so that `profiles suggest` can name the rule that would have caught one.
+   */
+  rejectionCodes?: "ariba" | "coupa" | "peppol" | "email";
   format?: Format;
   channel?: Channel;
   /**
