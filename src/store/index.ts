@@ -36,3 +36,13 @@ export {
   type SubmissionStore,
   type VersionHistory,
 } from './submissions.js';
+export {
+  describeHolder,
+  RUN_LOCK_DRIVERS,
+  takeRunLock,
+  type HeldRunLock,
+  type RunLockAttempt,
+  type RunLockDriver,
+  type RunLockHolder,
+  type RunLockOptions,
+} from './run-lock.js';
