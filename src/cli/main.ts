@@ -6,7 +6,7 @@ import { defaultStoreUrl, FORMAT_NAMES, localToday, type FormatName } from '../p
 /**
  * The firstpass command line. Thin: it parses arguments and calls the pipeline; the
  * modules behind each command are loaded only when that command runs, so `--version` and
- * `--help` start fast. Exit status: 0 all good, 1 an invoice failed, 2 bad usage or input.
+ * `--help` start fast. Exit status: 0 all good, 1 an invoice failed, 2 bad usage or input, 3 a fault (4: `run` found another run holding the lock).
  */
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -134,6 +134,58 @@ program
         database: options.db,
         dryRun: options.dryRun === true,
         resendUnknown: options.resendUnknown ?? [],
+        json: options.json === true,
+      });
+    },
+  );
+
+program
+  .command('run')
+  .description('one unattended run: take new invoice files from the inbox, validate, submit, move each to processed/ or failed/, summarize')
+  .option('--inbox <dir>', 'folder the ERP drops invoice files into (.json, .jsonl, .csv)', './inbox')
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .option('--pos <path...>', 'purchase order files or folders')
+  .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
+  .addOption(
+    new Option('--db <url>', 'database for submissions and the run lock: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .addOption(
+    new Option('--log <style>', 'logs on stderr: text lines (a progress bar on a terminal) or pino JSON lines')
+      .choices(['text', 'json'])
+      .default('text'),
+  )
+  .option('--json', 'print the summary as one JSON document on stdout')
+  .addHelpText(
+    'after',
+    `
+Logs go to stderr, the summary (or --json) to stdout. Exit status, for cron:
+  0  nothing for a person to do
+  1  a person is needed: held, rejected, unknown or overdue invoices, or a file moved to <inbox>/failed/
+  2  bad usage or configuration (no inbox folder, an invalid profile, bad --pos): nothing was moved
+  3  a fault: the database is down, or a channel stayed down after its retries (its files stay in the inbox)
+  4  another run holds the run lock (in the database): this run did nothing
+See docs/operators.md.`,
+  )
+  .action(
+    async (options: {
+      inbox: string;
+      profiles: string;
+      pos?: string[];
+      today?: string;
+      db: string;
+      log: 'text' | 'json';
+      json?: boolean;
+    }) => {
+      const { runRun } = await import('./run-command.js');
+      process.exitCode = await runRun({
+        inbox: options.inbox,
+        profilesDirectory: options.profiles,
+        poPaths: options.pos,
+        today: options.today ?? localToday(),
+        database: options.db,
+        log: options.log,
         json: options.json === true,
       });
     },
