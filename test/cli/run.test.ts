@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -8,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { startPortalSandbox, type PortalSandbox } from '../../src/sandbox/portal-server.js';
 import { PROJECT_ROOT, runFirstpass as run } from '../support/cli.js';
 import { profilesWithChannels } from '../support/sandbox-profiles.js';
+import { testPostgres } from '../support/postgres.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -40,6 +42,8 @@ interface RunJson {
   answers: unknown;
 }
 
+const postgres = await testPostgres('firstpass run on PostgreSQL');
+
 describe('firstpass run over an inbox, against the sandbox portal', () => {
   let portal: PortalSandbox;
   let profiles: string;
@@ -59,6 +63,7 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
   });
   after(async () => {
     await portal.stop();
+    await postgres.dropSchemas();
   });
 
   const runArgs = (inbox: string, database: string, ...extra: string[]) => [
@@ -177,5 +182,73 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
     const sent = arrivals().slice(before);
     assert.equal(sent.length, numbers.length);
     assert.equal(new Set(sent).size, numbers.length, 'no invoice arrived twice');
+  });
+
+  test('on PostgreSQL: two runs started together, one refused (4) by the advisory lock; a second run sends nothing new', {
+    skip: postgres.skip ?? false,
+  }, async () => {
+    const root = tempFolder();
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    const numbers = Array.from({ length: 100 }, (_, index) => `CG-2026-${60_000 + index}`);
+    const invoice = exampleInvoice('CG-2026-10121.json');
+    writeFileSync(
+      join(inbox, 'big.jsonl'),
+      `${numbers.map((invoiceNumber) => JSON.stringify({ ...invoice, invoiceNumber })).join('\n')}\n`,
+    );
+    const database = postgres.freshSchemaUrl();
+    const before = portal.requests.length;
+    const results = await Promise.all([run(runArgs(inbox, database), env), run(runArgs(inbox, database), env)]);
+    assert.deepEqual(results.map((result) => result.status).sort(), [0, 4], results.map((result) => result.stderr).join('\n---\n'));
+    const again = await run(runArgs(inbox, database, '--json'), env);
+    assert.equal(again.status, 0, again.stderr);
+    const sent = arrivals().slice(before);
+    assert.equal(sent.length, numbers.length);
+    assert.equal(new Set(sent).size, numbers.length, 'no invoice arrived twice');
+  });
+
+  test('a channel down after its retries: exit 3, the file stays in the inbox; once it is back, the next run sends it', async () => {
+    const root = tempFolder();
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    cpSync(join(LINDENAU, 'CG-2026-90007.json'), join(inbox, 'credit.json'));
+    const database = `sqlite:${join(root, 'run.sqlite')}`;
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const down = profilesWithChannels(join(root, 'profiles-down'), {
+      'stadt-lindenau': {
+        type: 'portal',
+        flavor: 'rest',
+        url: `http://127.0.0.1:${port}/api/invoices`,
+        auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
+      },
+    });
+    const args = runArgs(inbox, database).map((arg) => (arg === profiles ? down : arg));
+    const failed = await run(args, env);
+    assert.equal(failed.status, 3, `${failed.stdout}\n${failed.stderr}`);
+    assert.match(failed.stdout, /kept in the inbox: .*credit\.json/);
+    assert.deepEqual(readdirSync(inbox), ['credit.json']);
+    assert.ok(!`${failed.stdout}${failed.stderr}`.includes(portal.apiKey));
+    const before = portal.requests.length;
+    const back = await run(runArgs(inbox, database), env);
+    assert.equal(back.status, 0, back.stderr);
+    assert.deepEqual(arrivals().slice(before), ['CG-2026-90007']);
+    assert.deepEqual(readdirSync(join(inbox, 'processed')), ['credit.json']);
+  });
+
+  test('bad usage is 2 (no inbox folder), a database that is down is 3', async () => {
+    const root = tempFolder();
+    const missing = await run(runArgs(join(root, 'no-such-inbox'), `sqlite:${join(root, 'run.sqlite')}`), env);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /no-such-inbox: the inbox folder does not exist/);
+    mkdirSync(join(root, 'inbox'));
+    const down = await run(runArgs(join(root, 'inbox'), 'postgres://firstpass:s3cret-pw@127.0.0.1:1/none', '--log', 'json'), env);
+    assert.equal(down.status, 3, down.stderr);
+    const record = JSON.parse(down.stderr.trim().split('\n').at(-1) ?? '{}') as { event?: string; code?: string };
+    assert.equal(record.event, 'run.end');
+    assert.equal(record.code, 'STORE_UNAVAILABLE');
+    assert.ok(!down.stderr.includes('s3cret-pw'), down.stderr);
   });
 });
