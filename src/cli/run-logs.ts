@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { MultiBar, Presets } from 'cli-progress';
 import { pino } from 'pino';
 import type { LogFields, RunEvent, RunLogger } from '../pipeline/run-logger.js';
@@ -50,21 +51,30 @@ function progressLogs(stream: NodeJS.WriteStream): RunLogs {
     Presets.shades_classic,
   );
   let bar: ReturnType<MultiBar['create']> | undefined;
-  const above = (level: string, message: string) => bars.log(`${level.padEnd(5)} ${printable(message)}\n`);
+  const above = (level: string, message: string) => {
+    const line = `${level.padEnd(5)} ${printable(message)}\n`;
+    // Before the bar is drawn, a line goes straight out; afterwards cli-progress prints it above the bar at its next redraw.
+    if (bar === undefined) stream.write(line);
+    else bars.log(line);
+  };
   return {
     info(event, message, fields) {
       if (event === 'inbox.scanned') bar = bars.create(Number(fields?.invoices ?? 0), 0, { file: '' });
-      else if (event === 'invoice') bar?.increment(1, { file: printable(String(fields?.file ?? '')) });
+      else if (event === 'invoice') bar?.increment(1, { file: printable(basename(String(fields?.file ?? ''))) });
       else if (event !== 'file.ignored') above('info', message);
     },
     warn(event, message, fields) {
-      if (event === 'invoice') bar?.increment(1, { file: printable(String(fields?.file ?? '')) });
+      if (event === 'invoice') bar?.increment(1, { file: printable(basename(String(fields?.file ?? ''))) });
       above('warn', message);
     },
     error(_event, message) {
       above('error', message);
     },
-    close: () => bars.stop(),
+    close() {
+      // A last redraw prints the lines still waiting above the bar.
+      if (bar !== undefined) bars.update();
+      bars.stop();
+    },
   };
 }
 

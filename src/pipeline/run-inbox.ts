@@ -138,11 +138,10 @@ export async function runInbox(options: RunOptions): Promise<RunReport | RunRefu
     const startedAt = now().toISOString();
     logger.info('run.start', `run started on ${inbox}`, { inbox, database: maskUrl(options.database), pid: process.pid });
     const pass = new InboxPass(inbox, options, logger, now);
-    await pass.screen();
+    await pass.screen(() => lock.assertHeld());
     lock.assertHeld();
     const results = await pass.submit();
-    lock.assertHeld();
-    await pass.settle(results);
+    await pass.settle(results, () => lock.assertHeld());
     const answers = await collect(options, logger, now);
     const report = pass.report(startedAt, now().toISOString(), results, answers);
     logger.info('run.end', summaryLine(report), { verdict: report.verdict, invoices: report.invoices.length });
@@ -198,7 +197,7 @@ class InboxPass {
   ) {}
 
   /** Reads each file on its own: what cannot be read as invoices goes to failed/ now. */
-  async screen(): Promise<void> {
+  async screen(assertLocked: () => void): Promise<void> {
     const listing = await listInbox(this.inbox);
     this.ignored = listing.ignored;
     for (const file of listing.ignored) this.logger.info('file.ignored', `left alone (not an invoice file): ${file}`, { file });
@@ -206,7 +205,10 @@ class InboxPass {
     for (const file of listing.files) {
       const problems = await this.problemsOf(file, profiles);
       if (problems === undefined) this.readable.push(file);
-      else await this.fail(file, problems);
+      else {
+        assertLocked();
+        await this.fail(file, problems);
+      }
     }
     const invoices = [...this.invoicesIn.values()].reduce((sum, count) => sum + count, 0);
     this.logger.info(
@@ -302,7 +304,7 @@ class InboxPass {
   }
 
   /** Each submitted file to processed/, unless one of its invoices could not be sent yet. */
-  async settle(results: readonly SubmitResult[]): Promise<void> {
+  async settle(results: readonly SubmitResult[], assertLocked: () => void): Promise<void> {
     const byFile = new Map<string, SubmitResult[]>();
     for (const result of results) byFile.set(resolve(result.file), [...(byFile.get(resolve(result.file)) ?? []), result]);
     for (const [file, invoices] of this.invoicesIn) {
@@ -316,6 +318,7 @@ class InboxPass {
         this.logger.warn('file.kept', `${file} stays in the inbox: ${reason}`, { file });
         continue;
       }
+      assertLocked();
       const movedTo = await moveToProcessed(file, this.inbox, this.now());
       this.processed.push({ file, movedTo, invoices });
       this.logger.info('file.processed', `${file}: ${invoices} invoice${invoices === 1 ? '' : 's'} recorded, moved to ${movedTo}`, {
