@@ -1,5 +1,5 @@
 import { runInbox, summaryLine, type RunReport } from '../pipeline/run-inbox.js';
-import { printable, printableJson, printableLines } from './printable.js';
+import { printableJson, printableLines } from './printable.js';
 import { exitStatusOf, reportFault } from './report-fault.js';
 import { runLogs, type LogStyle } from './run-logs.js';
 
@@ -48,8 +48,7 @@ export async function runRun(options: RunCommandOptions): Promise<number> {
     if (report.status === 'locked') {
       if (options.json)
         process.stdout.write(`${printableJson(JSON.stringify({ status: 'locked', holder: report.holder ?? null }, null, 2))}\n`);
-      if (style !== 'json')
-        process.stderr.write(`firstpass: ${printable(report.message)}; this run did nothing (exit ${RUN_EXIT.locked})\n`);
+      // The pipeline has logged who holds it (on stderr, in the chosen style).
       return RUN_EXIT.locked;
     }
     process.stdout.write(options.json ? `${printableJson(JSON.stringify(report, null, 2))}\n` : summaryText(report));

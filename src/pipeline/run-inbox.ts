@@ -129,7 +129,7 @@ export async function runInbox(options: RunOptions): Promise<RunReport | RunRefu
     logger: { warn: (message) => logger.warn('run.start', message) },
   });
   if (!attempt.acquired) {
-    const message = `another firstpass run holds the run lock on ${maskUrl(options.database)}: ${describeHolder(attempt.holder)}`;
+    const message = `another firstpass run holds the run lock on ${maskUrl(options.database)}: ${describeHolder(attempt.holder)}; this run did nothing`;
     logger.warn('run.end', message);
     return { status: 'locked', holder: attempt.holder, message };
   }
