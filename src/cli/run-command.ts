@@ -66,7 +66,7 @@ export async function runRun(options: RunCommandOptions): Promise<number> {
 function summaryText(report: RunReport): string {
   const lines = [`firstpass run: ${summaryLine(report)}`];
   lines.push(
-    report.answers === undefined
+    report.answers === null
       ? 'acknowledgments: not collected in this run'
       : `acknowledgments: ${report.answers.accepted} accepted, ${report.answers.rejected} rejected, ${report.answers.overdue} overdue, ${report.answers.unknown} unknown`,
   );

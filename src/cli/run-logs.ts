@@ -32,7 +32,13 @@ function textLogs(stream: NodeJS.WriteStream): RunLogs {
 function jsonLogs(): RunLogs {
   // Synchronous: every line is written before the process exits, whatever its exit status.
   const logger = pino(
-    { base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'message' },
+    {
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: 'message',
+      // "info", not 30: what collectors and people grep for.
+      formatters: { level: (label) => ({ level: label }) },
+    },
     pino.destination({ dest: 2, sync: true }),
   );
   const record = (fields: LogFields | undefined, event: RunEvent) => ({ event, ...withoutUndefined(fields) });

@@ -98,8 +98,8 @@ export interface RunReport {
   readonly ignored: readonly string[];
   readonly invoices: readonly SubmitResult[];
   readonly counts: Readonly<Partial<Record<SubmitOutcome, number>>>;
-  /** undefined when acknowledgments were not collected (no collector wired). */
-  readonly answers: CollectedAnswers | undefined;
+  /** null when acknowledgments were not collected (no collector wired). */
+  readonly answers: CollectedAnswers | null;
   readonly verdict: RunVerdict;
   /** One line per thing a person should look at. */
   readonly attention: readonly string[];
@@ -136,7 +136,7 @@ export async function runInbox(options: RunOptions): Promise<RunReport | RunRefu
   const lock = attempt.lock;
   try {
     const startedAt = now().toISOString();
-    logger.info('run.start', `run started on ${inbox}`, { inbox, database: maskUrl(options.database), pid: process.pid });
+    logger.info('run.start', `run started on ${inbox}`, { inbox, database: maskUrl(options.database) });
     const pass = new InboxPass(inbox, options, logger, now);
     await pass.screen(() => lock.assertHeld());
     lock.assertHeld();
@@ -361,7 +361,7 @@ class InboxPass {
       ignored: this.ignored,
       invoices: results,
       counts,
-      answers,
+      answers: answers ?? null,
       verdict: fault ? 'fault' : attention.length > 0 ? 'attention' : 'ok',
       attention,
     };
