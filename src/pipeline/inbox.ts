@@ -1,7 +1,7 @@
 import { lstat, mkdir, open, readdir, rename, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { csvHasColumn } from '../io/read-documents.js';
-import { formatProblem, type InputProblem } from '../model/errors.js';
+import { formatProblem, InputError, type InputProblem } from '../model/errors.js';
 
 /**
  * The inbox of `firstpass run`: the invoice files an ERP drops into a folder, and the two
@@ -30,7 +30,11 @@ export interface InboxListing {
 export async function listInbox(inbox: string): Promise<InboxListing> {
   const files: string[] = [];
   const ignored: string[] = [];
-  const entries = await readdir(inbox, { withFileTypes: true });
+  const entries = await readdir(inbox, { withFileTypes: true }).catch((cause: unknown) => {
+    throw new InputError('INPUT_UNREADABLE', 'pipeline', [
+      { location: { file: inbox }, message: `the inbox folder cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})` },
+    ]);
+  });
   for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (entry.isDirectory()) continue;
     const path = join(inbox, entry.name);
@@ -77,7 +81,7 @@ export async function moveToFailed(file: string, inbox: string, problems: readon
   return target;
 }
 
-/** `name` in `folder` if free, else `stem.<time>[-n].ext`: a file already there is never replaced. */
+/** `name` in `folder` if free, else `stem.<time>[-n].ext`: a file already there is never replaced (look, then rename: safe because only the holder of the run lock moves files). */
 async function freeName(folder: string, name: string, now: Date): Promise<string> {
   await mkdir(folder, { recursive: true });
   const extension = extname(name);

@@ -29,7 +29,7 @@ interface LockRow {
   heartbeat: string;
 }
 
-const KEY = "hashtext('firstpass-run:' || current_schema() || ':' || $1)";
+const KEY = "hashtext('firstpass-run:' || coalesce(current_schema(), '') || ':' || $1)";
 
 export const postgresRunLock: RunLockDriver = {
   name: 'postgres',
