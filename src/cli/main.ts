@@ -140,6 +140,40 @@ program
   );
 
 program
+  .command('resubmit')
+  .description(
+    'send corrected versions of rejected invoices: the same number with new content, or a new number that supersedes the rejected one',
+  )
+  .argument('[paths...]', 'corrected invoice files or folders', ['.'])
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .option('--pos <path...>', 'purchase order files or folders')
+  .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
+  .addOption(
+    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .option('--dry-run', 'check and render, say what would go where; send and record nothing')
+  .option('--json', 'print one JSON document on stdout')
+  .action(
+    async (
+      paths: string[],
+      options: { profiles: string; pos?: string[]; today?: string; db: string; dryRun?: boolean; json?: boolean },
+    ) => {
+      const { runResubmit } = await import('./resubmit-command.js');
+      process.exitCode = await runResubmit({
+        paths,
+        profilesDirectory: options.profiles,
+        poPaths: options.pos,
+        today: options.today ?? localToday(),
+        database: options.db,
+        dryRun: options.dryRun === true,
+        json: options.json === true,
+      });
+    },
+  );
+
+program
   .command('status')
   .description('every version, attempt, state and event of an invoice (or of the invoices recorded last)')
   .argument('[invoiceNumber]', 'an invoice number')
