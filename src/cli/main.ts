@@ -219,6 +219,29 @@ profiles
     process.exitCode = await runProfilesShow(options.profiles, id, options.json === true);
   });
 
+profiles
+  .command('suggest')
+  .description("the rules that would have held this customer's rejected invoices, proven on the stored versions, with the profile diff")
+  .argument('<customerId>', 'customer id')
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .option('--pos <path...>', 'purchase order files or folders (to prove rules that read the PO)')
+  .addOption(
+    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (customerId: string, options: { profiles: string; pos?: string[]; db: string; json?: boolean }) => {
+    const { runProfilesSuggest } = await import('./profiles-command.js');
+    process.exitCode = await runProfilesSuggest({
+      customerId,
+      profilesDirectory: options.profiles,
+      poPaths: options.pos,
+      database: options.db,
+      json: options.json === true,
+    });
+  });
+
 async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);

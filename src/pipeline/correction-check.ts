@@ -38,7 +38,7 @@ export function correctionVerdict(
   superseded: readonly VersionHistory[],
 ): CorrectionVerdict {
   const own = ownNumber.find((entry) => entry.version.contentHash === candidate.contentHash);
-  if (own !== undefined && own.submissions.some((attempt) => attempt.submission.state === 'rejected'))
+  if (own?.submissions.some((attempt) => attempt.submission.state === 'rejected'))
     return refuse(
       `is the same content as version ${own.version.id} of ${candidate.invoiceNumber}, which was rejected: correct the invoice before resubmitting it`,
     );
