@@ -109,7 +109,7 @@ export async function runProfilesSuggest(options: SuggestOptions & { readonly js
     process.stdout.write(`${printableJson(JSON.stringify(report, null, 2))}\n`);
     return 0;
   }
-  process.stdout.write(printable(describeLessons(report)));
+  process.stdout.write(printableLines(describeLessons(report)));
   for (const change of report.changes) if (change.diff !== '') process.stdout.write(`\n${printableLines(change.diff)}`);
   return 0;
 }
@@ -133,7 +133,7 @@ function describeLessons(report: SuggestReport): string {
       `  ${rejection.status}${rejection.predictedBy.length > 0 ? `: predicted by ${rejection.predictedBy.map((rule) => `${rule.rule} (${rule.state}${rule.acrossSystems ? `, ${rule.predicts.system} code` : ''})`).join(', ')}` : ''}`,
     );
     for (const suggestion of rejection.suggestions) {
-      const setting = suggestion.setting === undefined ? '' : ` ${JSON.stringify(suggestion.setting)}`;
+      const setting = typeof suggestion.setting === 'object' ? ` ${JSON.stringify(suggestion.setting)}` : '';
       lines.push(`  → ${suggestion.change} ${suggestion.rule}${setting} in ${suggestion.file}: ${suggestion.proof}`);
       if (suggestion.paramsNote !== undefined) lines.push(`    parameters from ${suggestion.paramsFrom}: ${suggestion.paramsNote}`);
     }

@@ -89,7 +89,7 @@ export function shapeOf(value: string): string {
     const char = value[index] as string;
     const kind = classOf(char);
     if (kind === undefined) {
-      pattern += char.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+      pattern += char.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
       index += 1;
       continue;
     }
