@@ -134,7 +134,8 @@ for (const [dialect, freshDatabase, skip] of databases) {
       assert.match(suggestion?.proof ?? '', /as of 2026-11-10 .*PO 299999 is not a purchase order known for customer larkspur-health/);
       assert.equal(suggestion?.file, 'larkspur-health.json');
       assert.match(suggestion?.diff ?? '', /^--- larkspur-health\.json\n\+\+\+ larkspur-health\.json\n@@ /);
-      assert.match(suggestion?.diff ?? '', /\n-    "po-exists": false\n\+    "po-exists": true\n/);
+      const diff = suggestion?.diff ?? '';
+      assert.ok(diff.includes('\n-    "po-exists": false\n+    "po-exists": true\n'), diff);
       assert.deepEqual(
         report.changes.map((change) => [change.rule, change.invoices]),
         [
@@ -175,7 +176,8 @@ for (const [dialect, freshDatabase, skip] of databases) {
         lesson.suggestions.map((suggestion) => [suggestion.rule, suggestion.change, suggestion.proven]),
         [['po-exists', 'make it an error', true]],
       );
-      assert.match(lesson.suggestions[0]?.diff ?? '', /\n-      "severity": "warning"\n\+      "severity": "error"\n/);
+      const diff = lesson.suggestions[0]?.diff ?? '';
+      assert.ok(diff.includes('\n-      "severity": "warning"\n+      "severity": "error"\n'), diff);
     });
 
     test('a rule that needs parameters gets them from the accepted invoices, and holds the rejected one', async () => {
@@ -191,7 +193,8 @@ for (const [dialect, freshDatabase, skip] of databases) {
       assert.deepEqual(suggestion?.setting, { units: ['EA'] });
       assert.equal(suggestion?.paramsFrom, 'accepted invoices');
       assert.equal(suggestion?.proven, true);
-      assert.match(suggestion?.diff ?? '', /\+    "uom-allowed": \{\n\+      "units": \[\n\+        "EA"\n\+      \]\n\+    \}/);
+      const diff = suggestion?.diff ?? '';
+      assert.ok(diff.includes('+    "uom-allowed": {\n+      "units": [\n+        "EA"\n+      ]\n+    }'), diff);
     });
   });
 }
