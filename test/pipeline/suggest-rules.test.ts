@@ -5,7 +5,7 @@ import { after, describe, test } from 'node:test';
 import { lintProfiles } from '../../src/pipeline/lint-profiles.js';
 import { suggestRules, type RejectionLesson } from '../../src/pipeline/suggest-rules.js';
 import { openStore, type Store } from '../../src/store/index.js';
-import { PROJECT_ROOT } from '../support/cli.js';
+import { PROJECT_ROOT, runFirstpass } from '../support/cli.js';
 import { tempFolder } from '../support/temp.js';
 import { postgresUrl } from '../support/postgres.js';
 
@@ -105,9 +105,43 @@ for (const [dialect, freshDatabase, skip] of databases) {
           code: 'INVALID_UOM',
           text: 'Unit of measure BX is not accepted',
         });
+        // Refused by the portal at send time: recorded by submit as an event with the code, no acknowledgment.
+        const wrongTotal = invoice('CP-2611-0512', { totalAmount: '6000.00' });
+        const at = new Date('2026-11-12T10:00:00Z');
+        const { version } = await store.submissions.recordVersion({
+          customer: 'larkspur-health',
+          invoiceNumber: 'CP-2611-0512',
+          invoice: wrongTotal,
+          at,
+        });
+        const claimed = await store.submissions.claimForSending(version.id, { channel: 'portal', format: 'cxml', source: 'submit', at });
+        assert.ok(claimed);
+        await store.submissions.transition(claimed.id, 'rejected', {
+          at,
+          source: 'portal:rest',
+          detail: { code: 'INVOICE_TOTAL_MISMATCH', text: 'Invoice total does not match' },
+        });
       } finally {
         await store.close();
       }
+    });
+
+    test('a rejection the portal gave at send time is read from its event: invoice-total-arithmetic, on, predicted it', async () => {
+      const report = await suggestRules({
+        customerId: 'larkspur-health',
+        profilesDirectory: join(PROJECT_ROOT, 'customer-profiles'),
+        poPaths: POS,
+        database,
+      });
+      const lesson = lessonOf(report.rejections, 'CP-2611-0512');
+      assert.deepEqual(
+        [lesson.source, lesson.code, lesson.text, lesson.status],
+        ['portal:rest', 'INVOICE_TOTAL_MISMATCH', 'Invoice total does not match', 'caught'],
+      );
+      assert.deepEqual(
+        lesson.predictedBy.map((rule) => [rule.rule, rule.state, rule.holdsNow]),
+        [['invoice-total-arithmetic', 'error', true]],
+      );
     });
 
     test('po-exists switched off: the 417 is learnt, proven with the POs, with the diff of the customer file', async () => {
@@ -136,6 +170,15 @@ for (const [dialect, freshDatabase, skip] of databases) {
       assert.match(suggestion?.diff ?? '', /^--- larkspur-health\.json\n\+\+\+ larkspur-health\.json\n@@ /);
       const diff = suggestion?.diff ?? '';
       assert.ok(diff.includes('\n-    "po-exists": false\n+    "po-exists": true\n'), diff);
+      // The command says the same, and prints the diff to apply.
+      const cli = await runFirstpass(['profiles', 'suggest', 'larkspur-health', '--profiles', profiles, '--pos', ...POS, '--db', database]);
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.match(
+        cli.stdout,
+        /CP-2611-0510 version \d+, rejected 2026-11-10T16:00:00\.000Z via portal:rest: 417 PO 299999 not found or not open \[coupa codes/,
+      );
+      assert.match(cli.stdout, /→ switch on po-exists in larkspur-health\.json: validated again as of 2026-11-10/);
+      assert.ok(cli.stdout.includes('-    "po-exists": false\n+    "po-exists": true\n'), cli.stdout);
       assert.deepEqual(
         report.changes.map((change) => [change.rule, change.invoices]),
         [
