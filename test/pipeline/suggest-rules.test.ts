@@ -223,6 +223,37 @@ for (const [dialect, freshDatabase, skip] of databases) {
       assert.ok(diff.includes('\n-      "severity": "warning"\n+      "severity": "error"\n'), diff);
     });
 
+    test("a custom rule that only warned: make it an error in the file that defines the profile's customRules", async () => {
+      const profiles = profilesWith({});
+      const file = join(profiles, 'larkspur-health.json');
+      const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+      const customRule = {
+        id: 'larkspur-po-series',
+        scope: 'invoice',
+        severity: 'warning',
+        message: 'Larkspur POs are in the 20xxxx and 21xxxx series',
+        path: '/poNumber',
+        predicts: [{ system: 'coupa', code: '417' }],
+        conditions: { all: [{ fact: 'invoice', path: '$.poNumber', operator: 'matches', value: '^2[01]' }] },
+      };
+      writeFileSync(
+        file,
+        `${JSON.stringify({ ...profile, rules: { ...(profile.rules as object), 'po-exists': false }, customRules: [customRule] }, null, 2)}\n`,
+      );
+      const report = await suggestRules({ customerId: 'larkspur-health', profilesDirectory: profiles, poPaths: POS, database });
+      const lesson = lessonOf(report.rejections, 'CP-2611-0510');
+      assert.equal(lesson.status, 'warning only');
+      assert.deepEqual(
+        lesson.suggestions.map((suggestion) => [suggestion.rule, suggestion.custom, suggestion.change, suggestion.proven]),
+        [
+          ['po-exists', false, 'switch on', true],
+          ['larkspur-po-series', true, 'make it an error', true],
+        ],
+      );
+      const diff = lesson.suggestions[1]?.diff ?? '';
+      assert.ok(diff.includes('-      "severity": "warning",\n+      "severity": "error",\n'), diff);
+    });
+
     test('a rule that needs parameters gets them from the accepted invoices, and holds the rejected one', async () => {
       const report = await suggestRules({
         customerId: 'larkspur-health',
