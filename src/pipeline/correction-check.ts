@@ -30,9 +30,29 @@ const ACCEPTED: readonly SubmissionState[] = ['accepted', 'accepted-with-warning
 
 /**
  * `ownNumber`: every version of the candidate's customer and number; `superseded`: every version
- * of the customer's invoice its `supersedes` names (empty when it names none).
+ * of the customer's invoice its `supersedes` names (empty when it names none); `otherCorrections`:
+ * the versions of other numbers that supersede the invoice being corrected (a rejected invoice is
+ * corrected once: two live corrections would bill twice).
  */
 export function correctionVerdict(
+  candidate: CorrectionCandidate,
+  ownNumber: readonly VersionHistory[],
+  superseded: readonly VersionHistory[],
+  otherCorrections: readonly VersionHistory[] = [],
+): CorrectionVerdict {
+  const verdict = verdictOf(candidate, ownNumber, superseded);
+  if (!verdict.ok) return verdict;
+  const live = latestSent(otherCorrections.filter((entry) => entry.version.invoiceNumber !== candidate.invoiceNumber));
+  if (live !== undefined && live.attempt.submission.state !== 'rejected') {
+    const number = otherCorrections.find((entry) => entry.version.id === live.version)?.version.invoiceNumber ?? '';
+    return refuse(
+      `would correct ${verdict.corrects.invoiceNumber}, which is already corrected by invoice ${number} (${live.attempt.submission.state}): a second correction would bill twice`,
+    );
+  }
+  return verdict;
+}
+
+function verdictOf(
   candidate: CorrectionCandidate,
   ownNumber: readonly VersionHistory[],
   superseded: readonly VersionHistory[],

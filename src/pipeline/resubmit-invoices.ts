@@ -64,10 +64,15 @@ async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
           ? await store.submissions.history(invoice.supersedes, customer)
           : [];
       const contentHash = createHash('sha256').update(canonicalJson(invoice)).digest('hex');
+      const corrected = invoice.supersedes ?? invoice.invoiceNumber;
+      const otherCorrections = [];
+      for (const number of await store.submissions.supersedingNumbers(customer, corrected))
+        if (number !== invoice.invoiceNumber) otherCorrections.push(...(await store.submissions.history(number, customer)));
       const verdict = correctionVerdict(
         { customer, invoiceNumber: invoice.invoiceNumber, supersedes: invoice.supersedes, contentHash },
         ownNumber,
         superseded,
+        otherCorrections,
       );
       bySource.set(sourceKey(source), verdict);
       byInvoice.set(invoiceKey(source.file, customer, invoice.invoiceNumber), verdict);

@@ -377,6 +377,16 @@ export class SqlSubmissions implements SubmissionStore {
     });
   }
 
+  async supersedingNumbers(customer: string, invoiceNumber: string): Promise<string[]> {
+    return this.run(`find the invoices that supersede "${invoiceNumber}"`, async (trx) => {
+      const rows: { invoice_number: string }[] = await trx('invoice_versions')
+        .distinct('invoice_number')
+        .where({ customer, supersedes: invoiceNumber })
+        .orderBy('invoice_number');
+      return rows.map((row) => row.invoice_number);
+    });
+  }
+
   /** The versions with their attempts, events, answers and documents' names, each in id order. */
   private async histories(trx: Knex.Transaction, versions: readonly VersionRow[]): Promise<VersionHistory[]> {
     const submissions: SubmissionRow[] = await trx('submissions')

@@ -215,4 +215,6 @@ export interface SubmissionStore {
    * suggest` learns from), with attempts, events and answers; the newest `limit` of them, oldest first.
    */
   versionsWithOutcome(customer: string, states: readonly SubmissionState[], limit?: number): Promise<VersionHistory[]>;
+  /** The customer's invoice numbers with a version whose `supersedes` names this number (its corrections under new numbers). */
+  supersedingNumbers(customer: string, invoiceNumber: string): Promise<string[]>;
 }

@@ -92,4 +92,18 @@ describe('correctionVerdict', () => {
     );
     assert.match(used.ok ? '' : used.reason, /under number INV-1A, which was already sent/);
   });
+
+  test('a rejected invoice already corrected under another number that is live is not corrected again: it would bill twice', () => {
+    const rejected = [version(1, 'INV-1', 'a', 'rejected')];
+    const live = [{ ...version(7, 'INV-1A', 'z', 'delivered'), version: { ...version(7, 'INV-1A', 'z').version, supersedes: 'INV-1' } }];
+    const again = correctionVerdict(candidate('x', 'INV-1', 'INV-1B'), [], rejected, live);
+    assert.match(
+      again.ok ? '' : again.reason,
+      /would correct INV-1, which is already corrected by invoice INV-1A \(delivered\): a second correction would bill twice/,
+    );
+    const sameNumber = correctionVerdict(candidate('b'), rejected, [], live);
+    assert.equal(sameNumber.ok, false);
+    const rejectedCorrection = [version(8, 'INV-1A', 'z', 'rejected')];
+    assert.equal(correctionVerdict(candidate('x', 'INV-1', 'INV-1B'), [], rejected, rejectedCorrection).ok, true);
+  });
 });

@@ -147,6 +147,16 @@ describe('resubmit against the sandbox', () => {
     // Refused invoices left nothing in the store.
     assert.deepEqual(await submissionStatus({ database, invoiceNumber: 'CP-2611-0425R' }), []);
     assert.equal((await submissionStatus({ database, invoiceNumber: 'CP-2610-0402' })).length, 1);
+
+    // A second correction of the same rejected invoice under yet another number would bill twice.
+    const second = join(folder, 'CP-2611-0412S.json');
+    writeFileSync(second, JSON.stringify({ ...superseding, invoiceNumber: 'CP-2611-0412S' }, null, 2));
+    const twice = await resubmitInvoices({ ...base, database, paths: [second] });
+    assert.equal(twice.results[0]?.outcome, 'held');
+    assert.match(
+      twice.results[0]?.reason ?? '',
+      /already corrected by invoice CP-2611-0412R \(sent\): a second correction would bill twice/,
+    );
   });
 
   test('the command: a run with a refused invoice exits 1 and says why; run again, a sent correction is unchanged', async () => {

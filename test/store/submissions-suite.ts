@@ -545,6 +545,18 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
       assert.deepEqual(await store.submissions.versionsWithOutcome('other', ['rejected']), []);
     });
 
+    test('supersedingNumbers names the numbers whose versions supersede an invoice of the customer, each once', async () => {
+      const { store } = await openFresh();
+      const record = (customer: string, number: string, supersedes: string, total = '1.00') =>
+        store.submissions.recordVersion({ customer, invoiceNumber: number, invoice: invoice(number, total), supersedes, at: T0 });
+      await record('acme', 'INV-1B', 'INV-1');
+      await record('acme', 'INV-1A', 'INV-1');
+      await record('acme', 'INV-1A', 'INV-1', '2.00');
+      await record('other', 'INV-1C', 'INV-1');
+      assert.deepEqual(await store.submissions.supersedingNumbers('acme', 'INV-1'), ['INV-1A', 'INV-1B']);
+      assert.deepEqual(await store.submissions.supersedingNumbers('acme', 'INV-2'), []);
+    });
+
     test("recovery moves attempts a crashed run left in sending to unknown, with an event, and leaves a live run's alone", async () => {
       const { store } = await openFresh();
       const crashed = await store.submissions.claimForSending((await version(store, 'INV-1')).id, { ...SEND, at: T0 });
