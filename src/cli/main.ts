@@ -192,6 +192,40 @@ See docs/operators.md.`,
   );
 
 program
+  .command('resubmit')
+  .description(
+    'send corrected versions of rejected invoices: the same number with new content, or a new number that supersedes the rejected one',
+  )
+  .argument('[paths...]', 'corrected invoice files or folders', ['.'])
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .option('--pos <path...>', 'purchase order files or folders')
+  .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
+  .addOption(
+    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .option('--dry-run', 'check and render, say what would go where; send and record nothing')
+  .option('--json', 'print one JSON document on stdout')
+  .action(
+    async (
+      paths: string[],
+      options: { profiles: string; pos?: string[]; today?: string; db: string; dryRun?: boolean; json?: boolean },
+    ) => {
+      const { runResubmit } = await import('./resubmit-command.js');
+      process.exitCode = await runResubmit({
+        paths,
+        profilesDirectory: options.profiles,
+        poPaths: options.pos,
+        today: options.today ?? localToday(),
+        database: options.db,
+        dryRun: options.dryRun === true,
+        json: options.json === true,
+      });
+    },
+  );
+
+program
   .command('status')
   .description('every version, attempt, state and event of an invoice (or of the invoices recorded last)')
   .argument('[invoiceNumber]', 'an invoice number')
@@ -235,6 +269,29 @@ profiles
   .action(async (id: string, options: { profiles: string; json?: boolean }) => {
     const { runProfilesShow } = await import('./profiles-command.js');
     process.exitCode = await runProfilesShow(options.profiles, id, options.json === true);
+  });
+
+profiles
+  .command('suggest')
+  .description("the rules that would have held this customer's rejected invoices, proven on the stored versions, with the profile diff")
+  .argument('<customerId>', 'customer id')
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .option('--pos <path...>', 'purchase order files or folders (to prove rules that read the PO)')
+  .addOption(
+    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (customerId: string, options: { profiles: string; pos?: string[]; db: string; json?: boolean }) => {
+    const { runProfilesSuggest } = await import('./profiles-command.js');
+    process.exitCode = await runProfilesSuggest({
+      customerId,
+      profilesDirectory: options.profiles,
+      poPaths: options.pos,
+      database: options.db,
+      json: options.json === true,
+    });
   });
 
 async function main(): Promise<void> {

@@ -25,7 +25,7 @@ export async function runStatus(options: StatusCommandOptions): Promise<number> 
 }
 
 function describe(version: StatusVersion): string {
-  let text = `${version.invoiceNumber} (${version.customer}) version ${version.version} ${version.contentHash.slice(0, 12)} first seen ${version.firstSeenAt}: ${version.state ?? 'no attempt'}\n`;
+  let text = `${version.invoiceNumber} (${version.customer}) version ${version.version} ${version.contentHash.slice(0, 12)} first seen ${version.firstSeenAt}${version.supersedes !== null ? `, supersedes ${version.supersedes}` : ''}: ${version.state ?? 'no attempt'}\n`;
   for (const attempt of version.attempts) {
     text += `  attempt ${attempt.submission} ${attempt.channel} ${attempt.format}${attempt.document ? ` ${attempt.document.fileName}` : ''}: ${attempt.state}\n`;
     for (const event of attempt.events)

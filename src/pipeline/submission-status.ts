@@ -42,6 +42,8 @@ export interface StatusVersion {
   readonly version: number;
   readonly contentHash: string;
   readonly firstSeenAt: string;
+  /** The invoice number this version corrects under a new number, or null. */
+  readonly supersedes: string | null;
   /** The state of its latest attempt, or null when it has none. */
   readonly state: string | null;
   readonly attempts: readonly StatusAttempt[];
@@ -68,6 +70,7 @@ function toStatus({ version, submissions }: VersionHistory): StatusVersion {
     version: version.id,
     contentHash: version.contentHash,
     firstSeenAt: version.firstSeenAt.toISOString(),
+    supersedes: version.supersedes ?? null,
     state: submissions.at(-1)?.submission.state ?? null,
     attempts: submissions.map((attempt) => ({
       submission: attempt.submission.id,
