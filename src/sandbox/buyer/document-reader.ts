@@ -26,6 +26,8 @@ export interface Envelope {
   readonly version: string;
   /** X12 ISA12 (e.g. 00401), EDIFACT UNB S001 (e.g. UNOC:3). */
   readonly syntax: string;
+  /** A test interchange (X12 ISA15 T, EDIFACT UNB 0035 1): the answer is one too. */
+  readonly test: boolean;
 }
 
 /** The XML parties of a cXML document (its Header From/To), for an answer that swaps them. */

@@ -24,6 +24,7 @@ function envelopeOf(segments: readonly EdifactSegment[]): Envelope | undefined {
     groupControl: undefined,
     messageControl: unh ? component(unh, 1) : undefined,
     version: unh ? (unh.elements[1] ?? []).join(':') : '',
+    test: component(unb, 11) === '1',
   };
 }
 

@@ -32,6 +32,7 @@ function envelopeOf(interchange: X12Interchange): Envelope | undefined {
     groupControl: group ? element(group.header, 6) : undefined,
     messageControl: group?.transactions[0] ? element(group.transactions[0].header, 2) : undefined,
     version: element(group?.header, 8),
+    test: element(isa, 15) === 'T',
   };
 }
 
