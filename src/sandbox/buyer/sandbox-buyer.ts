@@ -85,7 +85,11 @@ export class SandboxBuyer {
     if (envelope === undefined) return;
     const edi = reader.format === 'x12-810' ? 'x12' : reader.format === 'edifact-invoic' ? 'edifact' : undefined;
     if (edi === undefined) return;
-    await this.answer(record, ackDir, edi === 'x12' ? '997' : 'CONTRL', this.technicalAnswer(edi, envelope, judgement.read));
+    const encoding = /^UNO[WY]/.test(envelope.syntax) ? 'utf8' : 'latin1';
+    await this.answer(record, ackDir, edi === 'x12' ? '997' : 'CONTRL', {
+      ...this.technicalAnswer(edi, envelope, judgement.read),
+      encoding,
+    });
     if (!judgement.read.ok) return;
     const invoiceNumber = judgement.read.invoice.invoiceNumber;
     const decide = async () => {
@@ -96,7 +100,7 @@ export class SandboxBuyer {
         edi === 'x12'
           ? applicationAdvice(context, { invoiceNumber, rejection })
           : applicationErrorAndAcknowledgement(context, invoiceNumber, rejection);
-      await this.answer(record, ackDir, edi === 'x12' ? '824' : 'APERAK', { control, text });
+      await this.answer(record, ackDir, edi === 'x12' ? '824' : 'APERAK', { control, text, encoding });
     };
     if (this.delay === 0) await decide();
     else this.later(decide);
@@ -155,12 +159,17 @@ export class SandboxBuyer {
   }
 
   /** Put an answer into the ackDir under a dot name, then its final `<kind>_<control>-<random>.<ext>` name, so a reader never sees half a file. */
-  private async answer(record: BuyerRecord, ackDir: string, kind: string, answer: { control: number; text: string }): Promise<void> {
+  private async answer(
+    record: BuyerRecord,
+    ackDir: string,
+    kind: string,
+    answer: { control: number; text: string; encoding: 'utf8' | 'latin1' },
+  ): Promise<void> {
     await mkdir(ackDir, { recursive: true });
     const extension = kind === '997' || kind === '824' ? 'x12' : 'edi';
     const name = `${kind}_${String(answer.control).padStart(9, '0')}-${randomBytes(3).toString('hex')}.${extension}`;
     const temporary = join(ackDir, `.${name}.tmp`);
-    await writeFile(temporary, answer.text, 'latin1');
+    await writeFile(temporary, answer.text, answer.encoding);
     await rename(temporary, join(ackDir, name));
     record.answers.push(name);
   }
