@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { InputError } from '../model/errors.js';
 import { loadPurchaseOrders } from '../pipeline/inputs.js';
 import { type RunningSandbox, type SandboxCustomer, startSandbox } from '../pipeline/start-sandbox.js';
@@ -26,7 +27,7 @@ export async function runSandbox(options: SandboxCommandOptions): Promise<number
     decisionDelayMs,
   });
   process.stdout.write(
-    describe(sandbox, orders.size, decisionDelayMs)
+    describe(sandbox, orders.size, decisionDelayMs, options.poPaths ?? [])
       .map((line) => `${printable(line)}\n`)
       .join(''),
   );
@@ -66,7 +67,8 @@ function customerLines(customer: SandboxCustomer): string[] {
   return [head];
 }
 
-function describe(sandbox: RunningSandbox, orders: number, decisionDelayMs: number): string[] {
+function describe(sandbox: RunningSandbox, orders: number, decisionDelayMs: number, poPaths: readonly string[]): string[] {
+  const pos = poPaths.length > 0 ? ` --pos ${poPaths.map((path) => resolve(path)).join(' ')}` : '';
   return [
     `sandbox folder: ${sandbox.directory}`,
     `portal  http://127.0.0.1:${sandbox.ports.portal} (rest ${sandbox.portalUrls.rest}, cxml ${sandbox.portalUrls.cxml})`,
@@ -87,7 +89,7 @@ function describe(sandbox: RunningSandbox, orders: number, decisionDelayMs: numb
     '',
     'submit to it (in another shell):',
     `  set -a; . ${sandbox.envFile}; set +a`,
-    `  firstpass submit <invoices> --profiles ${sandbox.profilesDirectory} --db sqlite:${sandbox.directory}/firstpass.db`,
+    `  firstpass submit <invoices> --profiles ${sandbox.profilesDirectory}${pos} --db sqlite:${sandbox.directory}/firstpass.db`,
     `  firstpass acks --profiles ${sandbox.profilesDirectory} --db sqlite:${sandbox.directory}/firstpass.db`,
     '',
     'what arrives:',

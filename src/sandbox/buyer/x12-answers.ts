@@ -74,7 +74,7 @@ export function functionalAcknowledgment(context: X12AnswerContext, accepted: bo
   transaction.addSegment('AK1', ['IN', groupControl ?? '']);
   if (messageControl !== undefined) transaction.addSegment('AK2', ['810', messageControl]);
   if (messageControl !== undefined) transaction.addSegment('AK5', accepted ? ['A'] : ['R', SEGMENTS_IN_ERROR]);
-  transaction.addSegment('AK9', accepted ? ['A', '1', '1', '1'] : ['R', '1', '1', '0', SEGMENTS_IN_ERROR]);
+  transaction.addSegment('AK9', accepted ? ['A', '1', '1', '1'] : ['R', '1', '1', '0']);
   return text();
 }
 
