@@ -23,9 +23,13 @@ function released(value: string): string {
 }
 
 function segment(tag: string, ...elements: Element[]): string {
-  const written = elements.map((element) => (typeof element === 'string' ? [element] : element).map(released).join(':'));
-  // Trailing empty elements are left out, as ISO 9735 asks.
-  while (written.length > 0 && written[written.length - 1]?.replace(/:+$/, '') === '') written.pop();
+  // Trailing empty components and elements are left out, as ISO 9735 asks.
+  const written = elements.map((element) => {
+    const components = typeof element === 'string' ? [element] : [...element];
+    while (components.length > 0 && components[components.length - 1] === '') components.pop();
+    return components.map(released).join(':');
+  });
+  while (written.length > 0 && written[written.length - 1] === '') written.pop();
   return `${[tag, ...written].join('+')}'`;
 }
 

@@ -53,6 +53,8 @@ function folder(path: string): string {
 
 export class SandboxBuyer {
   readonly records: BuyerRecord[] = [];
+  /** What writing a delayed decision threw (an ackDir gone, a full disk), oldest first. */
+  readonly faults: unknown[] = [];
   private readonly checks: BuyerChecks;
   private readonly controls = new ControlNumbers();
   private readonly delay: number;
@@ -153,7 +155,7 @@ export class SandboxBuyer {
   private later(work: () => Promise<void>): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      work().catch(() => undefined);
+      work().catch((error: unknown) => this.faults.push(error));
     }, this.delay);
     this.timers.add(timer);
   }
