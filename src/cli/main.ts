@@ -245,9 +245,16 @@ program
   .description('run portal, SFTP and SMTP servers on this machine and a copy of the profiles pointed at them, until Ctrl-C')
   .option('--dir <dir>', 'folder for the profiles, secrets and what arrives; default: a new folder under the temp dir')
   .option('--profiles <dir>', 'customer profiles folder to copy', './customer-profiles')
-  .action(async (options: { dir?: string; profiles: string }) => {
+  .option('--pos <path...>', "the buyer's purchase orders (files or folders): an invoice naming another PO is rejected")
+  .option('--decision-delay <ms>', 'how long the buyer takes to decide after receipt (default 0: at once)')
+  .action(async (options: { dir?: string; profiles: string; pos?: string[]; decisionDelay?: string }) => {
     const { runSandbox } = await import('./sandbox-command.js');
-    process.exitCode = await runSandbox({ directory: options.dir, profilesDirectory: options.profiles });
+    process.exitCode = await runSandbox({
+      directory: options.dir,
+      profilesDirectory: options.profiles,
+      poPaths: options.pos ?? [],
+      decisionDelay: options.decisionDelay,
+    });
   });
 
 const profiles = program.command('profiles').description('check and read customer profiles');
