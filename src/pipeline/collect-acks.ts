@@ -103,6 +103,8 @@ export interface CollectAcksReport {
 
 /** States in which a submission still waits for an answer. */
 const OPEN_STATES: readonly SubmissionState[] = ['sent', 'delivered', 'unknown'];
+/** States of a submission that may have reached the customer. */
+const SENT_STATES: readonly SubmissionState[] = [...OPEN_STATES, 'accepted', 'accepted-with-warnings', 'rejected'];
 
 export async function collectAcks(options: CollectAcksOptions): Promise<CollectAcksReport> {
   const now = options.now ?? (() => new Date());
@@ -113,11 +115,14 @@ export async function collectAcks(options: CollectAcksOptions): Promise<CollectA
   const store = await openStore(options.database);
   try {
     const run = new CollectRun(store, options, now);
+    // A customer never sent anything has nothing to answer; a portal is asked only about what still waits.
+    const sentTo = new Set(await store.answers.customersWithSubmissions(SENT_STATES));
+    const waiting = new Set(await store.answers.customersWithSubmissions(OPEN_STATES));
     for (const { profile } of loaded.profiles.values()) {
       const channel = profile.channel as Readonly<Record<string, unknown>>;
       try {
-        if (channel.type === 'sftp' && typeof channel.ackDir === 'string') await run.ackFolder(profile);
-        if (channel.type === 'portal' && typeof channel.statusUrl === 'string') await run.portal(profile);
+        if (channel.type === 'sftp' && typeof channel.ackDir === 'string' && sentTo.has(profile.id)) await run.ackFolder(profile);
+        if (channel.type === 'portal' && typeof channel.statusUrl === 'string' && waiting.has(profile.id)) await run.portal(profile);
       } catch (error) {
         if (!(error instanceof ChannelError)) throw error;
         run.failures.push({ customer: profile.id, kind: error.kind, message: error.message });

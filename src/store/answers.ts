@@ -70,6 +70,8 @@ export interface AnswerStore {
    * (each one given must match), newest first.
    */
   submissionsByControlNumbers(customer: string, format: string, keys: ControlNumberKeys): Promise<Submission[]>;
+  /** The customers that have a submission in one of these states. */
+  customersWithSubmissions(states: readonly SubmissionState[]): Promise<string[]>;
   /** Submissions in these states (of one customer, or all), oldest first, with their customer, invoice number, sent time and reference. */
   openSubmissions(states: readonly SubmissionState[], customer?: string): Promise<OpenSubmission[]>;
 }

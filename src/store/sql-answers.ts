@@ -134,6 +134,17 @@ export class SqlAnswers implements AnswerStore {
     });
   }
 
+  async customersWithSubmissions(states: readonly SubmissionState[]): Promise<string[]> {
+    if (states.length === 0) return [];
+    return this.run('list the customers with submissions', async (trx) => {
+      const rows: { customer: string }[] = await trx('invoice_versions as v')
+        .distinct('v.customer')
+        .whereExists(trx('submissions as s').select(trx.raw('1')).whereRaw('s.version_id = v.id').whereIn('s.state', states))
+        .orderBy('v.customer');
+      return rows.map((row) => row.customer);
+    });
+  }
+
   async openSubmissions(states: readonly SubmissionState[], customer?: string): Promise<OpenSubmission[]> {
     for (const state of states)
       if (!SUBMISSION_STATES.includes(state)) throw new FirstpassError('INTERNAL', 'store', `"${state}" is not a submission state`);

@@ -161,6 +161,9 @@ export function answersSuite(harness: StoreHarness, options: { skip?: string | u
       );
       assert.deepEqual(await store.answers.openSubmissions(['accepted'], 'acme'), []);
       assert.equal((await store.answers.openSubmissions(['accepted'], 'globex')).length, 1);
+      assert.deepEqual(await store.answers.customersWithSubmissions(['sent', 'accepted']), ['acme', 'globex']);
+      assert.deepEqual(await store.answers.customersWithSubmissions(['sent']), ['acme']);
+      assert.deepEqual(await store.answers.customersWithSubmissions(['held']), []);
     });
   });
 }
