@@ -1,5 +1,5 @@
 import { collectAcks, type CollectAcksReport, type CollectedAnswer } from '../pipeline/collect-acks.js';
-import { printable, printableJson } from './printable.js';
+import { printable, printableJson, printableLines } from './printable.js';
 
 export interface AcksCommandOptions {
   readonly profilesDirectory: string;
@@ -20,7 +20,7 @@ export async function runAcks(options: AcksCommandOptions): Promise<number> {
     onAnswer: options.json ? undefined : (answer) => process.stdout.write(`${printable(describeAnswer(answer))}\n`),
   });
   if (options.json) process.stdout.write(`${printableJson(JSON.stringify(report, null, 2))}\n`);
-  else process.stdout.write(printable(describeRest(report)));
+  else process.stdout.write(printableLines(describeRest(report)));
   for (const failure of report.failures) process.stderr.write(`firstpass: ${printable(`${failure.customer}: ${failure.message}`)}\n`);
   if (report.failures.length > 0) return 3;
   const rejected = report.answers.some((answer) => answer.outcome === 'rejected');

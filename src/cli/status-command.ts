@@ -1,5 +1,5 @@
 import { overdueStatus, submissionStatus, type OverdueSubmission, type StatusVersion } from '../pipeline/submission-status.js';
-import { printable, printableJson } from './printable.js';
+import { printable, printableJson, printableLines } from './printable.js';
 
 export interface StatusCommandOptions {
   readonly database: string;
@@ -19,14 +19,14 @@ export async function runStatus(options: StatusCommandOptions): Promise<number> 
     process.stdout.write(`${printableJson(JSON.stringify({ versions, overdue }, null, 2))}\n`);
     return 0;
   }
-  if (overdue.length > 0) process.stdout.write(printable(describeOverdue(overdue)));
+  if (overdue.length > 0) process.stdout.write(printableLines(describeOverdue(overdue)));
   if (versions.length === 0) {
     process.stdout.write(
       options.invoiceNumber !== undefined ? `no invoice ${printable(options.invoiceNumber)} was recorded\n` : 'nothing was recorded yet\n',
     );
     return 0;
   }
-  for (const version of versions) process.stdout.write(printable(describe(version)));
+  for (const version of versions) process.stdout.write(printableLines(describe(version)));
   return 0;
 }
 
