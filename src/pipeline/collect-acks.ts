@@ -243,7 +243,11 @@ class CollectRun {
         group,
         transaction,
       });
-      if (found !== undefined) return found;
+      if (found !== undefined) {
+        // An answer whose control numbers and invoice number name two different invoices is left for a person.
+        const version = invoiceNumber === undefined ? undefined : await this.store.submissions.version(found.versionId);
+        return version === undefined || version.invoiceNumber === invoiceNumber ? found : undefined;
+      }
     }
     if (invoiceNumber === undefined) return undefined;
     const attempts = (await this.store.submissions.history(invoiceNumber, profile.id)).flatMap((version) =>

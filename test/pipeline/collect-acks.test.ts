@@ -362,17 +362,24 @@ describe('collectAcks over the sandbox servers', () => {
       '824_late.x12',
       x824(9005, 'CP-2610-0391', await numbersOf('CP-2610-0391'), 'TR', ['010', 'Total Out of Balance']),
     );
+    ackFile('outbound/997', '824_confused.x12', x824(9006, 'CP-9999-0001', await numbersOf('CP-2610-0391'), 'TA'));
     const report = await collectAcks({ ...base, now: () => new Date(T0.getTime() + 10_800_000) });
     assert.deepEqual(
       report.answers
         .map((answer) => [answer.invoiceNumber, answer.source, answer.outcome, answer.code, answer.before, answer.after])
         .sort(),
       [
+        [undefined, 'x12-824', 'accepted', undefined, undefined, undefined],
         ['CP-2610-0391', 'x12-824', 'rejected', '010', 'rejected', 'rejected'],
         ['CP-2611-0412', 'portal:cxml', 'rejected', 'INVALID_TOTAL', 'delivered', 'rejected'],
       ],
     );
-    assert.equal(report.filesRead, 1);
+    assert.equal(report.filesRead, 2);
+    assert.deepEqual(
+      report.unmatchedFiles.filter((file) => file.new).map((file) => file.remotePath),
+      ['/outbound/997/824_confused.x12'],
+      'control numbers of one invoice and the number of another: left for a person',
+    );
   });
 
   test('a portal that answers 404 for an unknown attempt never got it: recorded as an event, nothing is sent again', async () => {
