@@ -229,16 +229,83 @@ program
   .command('status')
   .description('every version, attempt, state and event of an invoice (or of the invoices recorded last)')
   .argument('[invoiceNumber]', 'an invoice number')
+  .option('--profiles <dir>', 'customer profiles folder (their acknowledgment deadlines say what is overdue)', './customer-profiles')
   .addOption(
     new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
       .env('FIRSTPASS_DB')
       .default(defaultStoreUrl()),
   )
   .option('--json', 'print one JSON document on stdout')
-  .action(async (invoiceNumber: string | undefined, options: { db: string; json?: boolean }) => {
+  .action(async (invoiceNumber: string | undefined, options: { db: string; profiles: string; json?: boolean }) => {
     const { runStatus } = await import('./status-command.js');
-    process.exitCode = await runStatus({ database: options.db, invoiceNumber, json: options.json === true });
+    process.exitCode = await runStatus({
+      database: options.db,
+      invoiceNumber,
+      profilesDirectory: options.profiles,
+      json: options.json === true,
+    });
   });
+
+program
+  .command('acks')
+  .description("collect customers' answers: ack files from SFTP ack folders, portal statuses; list overdue submissions")
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .addOption(
+    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (options: { profiles: string; db: string; json?: boolean }) => {
+    const { runAcks } = await import('./acks-command.js');
+    process.exitCode = await runAcks({ profilesDirectory: options.profiles, database: options.db, json: options.json === true });
+  });
+
+program
+  .command('ack')
+  .description("record a customer's decision given by hand (an e-mail reply, a phone call) on the invoice's latest attempt")
+  .argument('<invoiceNumber>', 'the invoice number')
+  .addOption(new Option('--accepted', 'the customer accepted the invoice').conflicts('rejected'))
+  .addOption(new Option('--rejected', 'the customer rejected the invoice').conflicts('accepted'))
+  .option('--reason <text>', "the customer's words")
+  .option('--code <code>', "the customer's rejection code")
+  .option('--at <time>', 'when the customer answered: ISO 8601 with offset, e.g. 2026-12-07T09:30:00+01:00 (default: now)')
+  .option('--customer <id>', 'the customer, when customers share the invoice number')
+  .addOption(
+    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .option('--json', 'print one JSON document on stdout')
+  .action(
+    async (
+      invoiceNumber: string,
+      options: {
+        accepted?: boolean;
+        rejected?: boolean;
+        reason?: string;
+        code?: string;
+        at?: string;
+        customer?: string;
+        db: string;
+        json?: boolean;
+      },
+    ) => {
+      if (options.accepted !== true && options.rejected !== true)
+        throw new CommanderError(2, 'firstpass.usage', 'ack needs --accepted or --rejected');
+      const { runAck } = await import('./ack-command.js');
+      process.exitCode = await runAck({
+        database: options.db,
+        invoiceNumber,
+        decision: options.accepted === true ? 'accepted' : 'rejected',
+        reason: options.reason,
+        code: options.code,
+        at: options.at,
+        customer: options.customer,
+        json: options.json === true,
+      });
+    },
+  );
 
 program
   .command('sandbox')

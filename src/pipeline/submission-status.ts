@@ -1,4 +1,8 @@
+import { ProfileLibrary } from '../profiles/index.js';
 import { openStore, prepareDefaultStore, type VersionHistory } from '../store/index.js';
+import { acknowledgmentDeadlines, overdueSubmissions, type OverdueSubmission } from './overdue.js';
+
+export type { OverdueSubmission } from './overdue.js';
 
 /** `firstpass status`: every version of an invoice (or of the invoices recorded last), its attempts, states and events. */
 
@@ -96,4 +100,20 @@ function toStatus({ version, submissions }: VersionHistory): StatusVersion {
       })),
     })),
   };
+}
+
+/** Submissions still `sent` past their customer's acknowledgmentDeadlineHours (deadlines from the profiles in `profilesDirectory`). */
+export async function overdueStatus(options: {
+  readonly database: string;
+  readonly profilesDirectory: string;
+  readonly now?: (() => Date) | undefined;
+}): Promise<OverdueSubmission[]> {
+  const deadlines = await acknowledgmentDeadlines(new ProfileLibrary(options.profilesDirectory));
+  await prepareDefaultStore(options.database);
+  const store = await openStore(options.database);
+  try {
+    return await overdueSubmissions(store, deadlines, (options.now ?? (() => new Date()))());
+  } finally {
+    await store.close();
+  }
 }

@@ -16,6 +16,15 @@ export {
 export type { SqlDatabase, StoreDriver } from './sql-database.js';
 export { canonicalJson } from './canonical-json.js';
 export {
+  ANSWER_FILE_STATES,
+  type AnswerFile,
+  type AnswerFileState,
+  type AnswerStore,
+  type ControlNumberKeys,
+  type NewAnswerFile,
+  type OpenSubmission,
+} from './answers.js';
+export {
   BLOCKING_STATES,
   SUBMISSION_STATES,
   SUBMISSION_TRANSITIONS,

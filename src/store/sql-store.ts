@@ -1,6 +1,8 @@
 import { FirstpassError } from '../model/errors.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
+import type { AnswerStore } from './answers.js';
+import { SqlAnswers } from './sql-answers.js';
 import { SqlControlNumbers } from './sql-control-numbers.js';
 import type { SqlDatabase } from './sql-database.js';
 import { SqlSubmissions } from './sql-submissions.js';
@@ -26,6 +28,7 @@ class SqlStore implements Store {
   readonly location: string;
   readonly controlNumbers: ControlNumberStore;
   readonly submissions: SubmissionStore;
+  readonly answers: AnswerStore;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -39,6 +42,7 @@ class SqlStore implements Store {
     };
     this.controlNumbers = new SqlControlNumbers(db, secrets, ensureOpen);
     this.submissions = new SqlSubmissions(db, secrets, ensureOpen);
+    this.answers = new SqlAnswers(db, secrets, ensureOpen);
   }
 
   close(): Promise<void> {

@@ -238,6 +238,10 @@ export class SqlSubmissions implements SubmissionStore {
         file_name: document.fileName,
         media_type: document.mediaType,
         control_numbers_json: document.controlNumbers === undefined ? null : JSON.stringify(document.controlNumbers),
+        // Also as indexed columns (migration 003): an answer finds its submission by them.
+        interchange_number: document.controlNumbers?.interchange ?? null,
+        group_number: document.controlNumbers?.group ?? null,
+        transaction_number: document.controlNumbers?.transaction ?? null,
         stored_at: storedAt,
       });
       return {

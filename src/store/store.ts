@@ -15,6 +15,7 @@
  */
 
 import type { ControlNumberKind, ControlNumbers } from '../model/control-numbers.js';
+import type { AnswerStore } from './answers.js';
 import type { SubmissionStore } from './submissions.js';
 
 export { CONTROL_NUMBER_KINDS, type ControlNumberKind, type ControlNumbers } from '../model/control-numbers.js';
@@ -55,6 +56,8 @@ export interface Store {
   readonly controlNumbers: ControlNumberStore;
   /** Invoice versions, attempts, their event log, rendered documents and acknowledgments. */
   readonly submissions: SubmissionStore;
+  /** Files read from customers' ack folders, and the look-ups that match answers to submissions. */
+  readonly answers: AnswerStore;
   /** Closes the connections. Safe to call twice; the store is unusable afterwards. */
   close(): Promise<void>;
 }

@@ -1,9 +1,21 @@
-/** The part of the `edifact` package (tdecaluwe/node-edifact, plain JavaScript) that firstpass uses. */
+/**
+ * The `edifact` package (tdecaluwe/node-edifact, plain JavaScript, no types): the parts firstpass
+ * uses. The acks read answers with its Reader; the sandbox's buyer reads invoices with its
+ * streaming Parser and Validator (which follows the UNB character set).
+ */
 declare module 'edifact' {
-  export class Validator {
+  interface ReaderSegment {
+    readonly name: string;
+    readonly elements: string[][];
+  }
+  class Reader {
+    constructor(config?: { autoDetectEncoding?: boolean });
+    parse(document: string): ReaderSegment[];
+  }
+  class Validator {
     define(definitions: unknown): void;
   }
-  export class Parser {
+  class Parser {
     constructor(validator?: Validator);
     onopensegment: (segment: string) => void;
     onelement: () => void;
@@ -13,6 +25,8 @@ declare module 'edifact' {
     write(chunk: string): void;
     end(): void;
   }
+  const edifact: { Reader: typeof Reader; Parser: typeof Parser; Validator: typeof Validator };
+  export default edifact;
 }
 
 declare module 'edifact/segments.js' {
