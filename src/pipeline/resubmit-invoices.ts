@@ -55,6 +55,8 @@ async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
   const store = await openStore(options.database);
   const bySource = new Map<string, CorrectionVerdict>();
   const byInvoice = new Map<string, CorrectionVerdict>();
+  // The rejected invoices corrected earlier in this run, by customer and number: each is corrected once.
+  const correctedBy = new Map<string, { readonly invoiceNumber: string; readonly contentHash: string }>();
   try {
     for (const { document: invoice, source } of documents) {
       const customer = invoice.customerId;
@@ -68,11 +70,16 @@ async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
       const otherCorrections = [];
       for (const number of await store.submissions.supersedingNumbers(customer, corrected))
         if (number !== invoice.invoiceNumber) otherCorrections.push(...(await store.submissions.history(number, customer)));
-      const verdict = correctionVerdict(
-        { customer, invoiceNumber: invoice.invoiceNumber, supersedes: invoice.supersedes, contentHash },
-        ownNumber,
-        superseded,
-        otherCorrections,
+      const verdict = onceInRun(
+        correctionVerdict(
+          { customer, invoiceNumber: invoice.invoiceNumber, supersedes: invoice.supersedes, contentHash },
+          ownNumber,
+          superseded,
+          otherCorrections,
+        ),
+        customer,
+        { invoiceNumber: invoice.invoiceNumber, contentHash },
+        correctedBy,
       );
       bySource.set(sourceKey(source), verdict);
       byInvoice.set(invoiceKey(source.file, customer, invoice.invoiceNumber), verdict);
@@ -81,6 +88,27 @@ async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
     await store.close();
   }
   return { bySource, byInvoice };
+}
+
+/** A second correction of a rejected invoice already corrected earlier in this run (other number or content) is refused: both would be sent and bill twice. */
+function onceInRun(
+  verdict: CorrectionVerdict,
+  customer: string,
+  correction: { readonly invoiceNumber: string; readonly contentHash: string },
+  correctedBy: Map<string, { readonly invoiceNumber: string; readonly contentHash: string }>,
+): CorrectionVerdict {
+  if (!verdict.ok) return verdict;
+  const key = `${customer}\u0000${verdict.corrects.invoiceNumber}`;
+  const earlier = correctedBy.get(key);
+  if (earlier === undefined) {
+    correctedBy.set(key, correction);
+    return verdict;
+  }
+  if (earlier.invoiceNumber === correction.invoiceNumber && earlier.contentHash === correction.contentHash) return verdict;
+  return {
+    ok: false,
+    reason: `would correct ${verdict.corrects.invoiceNumber}, which is already corrected by invoice ${earlier.invoiceNumber} in this run: a second correction would bill twice`,
+  };
 }
 
 function sourceKey(source: DocumentSource): string {

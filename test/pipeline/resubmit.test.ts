@@ -201,4 +201,45 @@ describe('resubmit against the sandbox', () => {
       /unchanged CP-2611-0418 \(larkspur-health\): this version is sent already.*\[corrects rejected CP-2611-0418 version \d+: new version\]/,
     );
   });
+  test('two corrections of one rejected invoice in one run: the first is sent, the second held (it would bill twice)', async () => {
+    const store = await openStore(database);
+    try {
+      const [version] = await store.submissions.history('CP-2610-0402', 'larkspur-health');
+      const attempt = version?.submissions.at(-1)?.submission;
+      assert.ok(attempt);
+      await store.submissions.recordAcknowledgment(
+        attempt.id,
+        {
+          kind: 'business',
+          status: 'rejected',
+          code: '417',
+          text: 'PO reference not accepted',
+          source: 'portal:rest',
+          receivedAt: new Date(),
+        },
+        'rejected',
+      );
+    } finally {
+      await store.close();
+    }
+    const original = readExample('larkspur-health/CP-2610-0402.json');
+    const first = join(folder, 'CP-2610-0402R.json');
+    const second = join(folder, 'CP-2610-0402S.json');
+    writeFileSync(first, JSON.stringify({ ...original, invoiceNumber: 'CP-2610-0402R', supersedes: 'CP-2610-0402' }, null, 2));
+    writeFileSync(second, JSON.stringify({ ...original, invoiceNumber: 'CP-2610-0402S', supersedes: 'CP-2610-0402' }, null, 2));
+    const requestsBefore = sandbox.portalRequests();
+    const report = await resubmitInvoices({ ...base, database, paths: [first, second] });
+    assert.deepEqual(
+      report.results.map((result) => [result.invoiceNumber, result.outcome]),
+      [
+        ['CP-2610-0402R', 'sent'],
+        ['CP-2610-0402S', 'held'],
+      ],
+    );
+    assert.match(
+      report.results[1]?.reason ?? '',
+      /already corrected by invoice CP-2610-0402R in this run: a second correction would bill twice/,
+    );
+    assert.equal(sandbox.portalRequests() - requestsBefore, 1, 'one correction reached the portal');
+  });
 });
