@@ -11,6 +11,8 @@ export interface RunCommandOptions {
   readonly database: string;
   readonly log: 'text' | 'json';
   readonly json: boolean;
+  /** Seconds a file must be unchanged before it is read. */
+  readonly settleSeconds?: number | undefined;
 }
 
 /** Exit statuses of `firstpass run`, for cron: whether a person is needed, and why. */
@@ -42,6 +44,7 @@ export async function runRun(options: RunCommandOptions): Promise<number> {
       today: options.today,
       database: options.database,
       logger: logs,
+      settleMs: options.settleSeconds === undefined ? undefined : options.settleSeconds * 1000,
       // WIRE AFTER MERGE: collectAnswers: collectAcks (src/pipeline/collect-acks.ts), adapted to CollectAnswers.
     });
     logs.close();
@@ -72,5 +75,6 @@ function summaryText(report: RunReport): string {
   );
   if (report.attention.length > 0) lines.push('needs a person:', ...report.attention.map((line) => `  ${line}`));
   for (const kept of report.kept) lines.push(`kept in the inbox: ${kept.file}: ${kept.reason ?? ''}`);
+  for (const file of report.waiting) lines.push(`waiting in the inbox (changed moments ago, read next run): ${file}`);
   return `${printableLines(lines.join('\n'))}\n`;
 }

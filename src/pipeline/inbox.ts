@@ -21,15 +21,22 @@ export interface InboxListing {
   readonly files: readonly string[];
   /** Other files left alone (hidden, other extensions, a CSV without an invoiceNumber column: an attachment). */
   readonly ignored: readonly string[];
+  /** Invoice files changed too recently: the ERP may still be writing them in place, so they wait for the next run. */
+  readonly waiting: readonly string[];
 }
+
+/** Files changed less than this long before a run are left for the next one (`firstpass run --settle`). */
+export const DEFAULT_SETTLE_MS = 30_000;
 
 /**
  * The files to take, at the top of the inbox only (processed/ and failed/ are below it). Hidden
- * files are skipped: an ERP that writes `.name.json.part` and renames it when done is never read half-written.
+ * files are skipped: an ERP that writes `.name.json.part` and renames it when done is never read
+ * half-written; one that writes in place is not read until its file has not changed for `settleMs`.
  */
-export async function listInbox(inbox: string): Promise<InboxListing> {
+export async function listInbox(inbox: string, settleMs = DEFAULT_SETTLE_MS, now = new Date()): Promise<InboxListing> {
   const files: string[] = [];
   const ignored: string[] = [];
+  const waiting: string[] = [];
   const entries = await readdir(inbox, { withFileTypes: true }).catch((cause: unknown) => {
     throw new InputError('INPUT_UNREADABLE', 'pipeline', [
       { location: { file: inbox }, message: `the inbox folder cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})` },
@@ -44,11 +51,13 @@ export async function listInbox(inbox: string): Promise<InboxListing> {
     } else if (extension === '.csv' && !(await csvHasColumn(path, 'invoiceNumber').catch(() => true))) {
       // An unreadable CSV is read (and fails) like any other file; one that reads without the column is an attachment.
       ignored.push(path);
+    } else if (now.getTime() - (await lstat(path)).mtimeMs < settleMs) {
+      waiting.push(path);
     } else {
       files.push(path);
     }
   }
-  return { files, ignored };
+  return { files, ignored, waiting };
 }
 
 /** Moves a file whose invoices are recorded to `<inbox>/processed/`; returns where it went. */

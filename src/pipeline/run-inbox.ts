@@ -4,7 +4,7 @@ import { readDocuments } from '../io/read-documents.js';
 import { FirstpassError, InputError, type InputProblem } from '../model/errors.js';
 import { ProfileLibrary } from '../profiles/index.js';
 import { describeHolder, maskUrl, prepareDefaultStore, takeRunLock, type RunLockHolder, type RunLockOptions } from '../store/index.js';
-import { listInbox, moveToFailed, moveToProcessed } from './inbox.js';
+import { DEFAULT_SETTLE_MS, listInbox, moveToFailed, moveToProcessed } from './inbox.js';
 import { profileFor } from './inputs.js';
 import { SILENT_LOGGER, type RunLogger } from './run-logger.js';
 import { submitInvoices, type RetryPolicy, type SubmitOutcome, type SubmitResult } from './submit-invoices.js';
@@ -59,6 +59,8 @@ export interface RunOptions {
   readonly now?: (() => Date) | undefined;
   readonly retry?: Partial<RetryPolicy> | undefined;
   readonly timeoutMs?: number | undefined;
+  /** Files changed less than this long ago are left for the next run (an ERP may be writing them). Default 30 s. */
+  readonly settleMs?: number | undefined;
   /** The run lock's timing (tests shorten it). */
   readonly lock?: Pick<RunLockOptions, 'staleAfterMs' | 'heartbeatMs'> | undefined;
   /**
@@ -96,6 +98,8 @@ export interface RunReport {
   readonly failed: readonly FileOutcome[];
   readonly kept: readonly FileOutcome[];
   readonly ignored: readonly string[];
+  /** Invoice files changed too recently to be read (they may still be being written): the next run reads them. */
+  readonly waiting: readonly string[];
   readonly invoices: readonly SubmitResult[];
   readonly counts: Readonly<Partial<Record<SubmitOutcome, number>>>;
   /** null when acknowledgments were not collected (no collector wired). */
@@ -188,6 +192,7 @@ class InboxPass {
   private readonly processed: FileOutcome[] = [];
   private readonly kept: FileOutcome[] = [];
   private ignored: readonly string[] = [];
+  private waiting: readonly string[] = [];
 
   constructor(
     private readonly inbox: string,
@@ -198,9 +203,17 @@ class InboxPass {
 
   /** Reads each file on its own: what cannot be read as invoices goes to failed/ now. */
   async screen(assertLocked: () => void): Promise<void> {
-    const listing = await listInbox(this.inbox);
+    const settleMs = this.options.settleMs ?? DEFAULT_SETTLE_MS;
+    const listing = await listInbox(this.inbox, settleMs, this.now());
     this.ignored = listing.ignored;
+    this.waiting = listing.waiting;
     for (const file of listing.ignored) this.logger.info('file.ignored', `left alone (not an invoice file): ${file}`, { file });
+    for (const file of listing.waiting)
+      this.logger.info(
+        'file.waiting',
+        `${file} changed less than ${settleMs / 1000} s ago (it may still be being written): left for the next run`,
+        { file },
+      );
     const profiles = new ProfileLibrary(this.options.profilesDirectory);
     for (const file of listing.files) {
       const problems = await this.problemsOf(file, profiles);
@@ -359,6 +372,7 @@ class InboxPass {
       failed: this.failed,
       kept: this.kept,
       ignored: this.ignored,
+      waiting: this.waiting,
       invoices: results,
       counts,
       answers: answers ?? null,

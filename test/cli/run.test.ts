@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -78,6 +78,9 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
     TODAY,
     '--db',
     database,
+    // Files written by the test are complete: read them at once.
+    '--settle',
+    '0',
     ...extra,
   ];
   const arrivals = () => portal.requests.map((request) => invoiceNumberOf(request.parts[0]?.content.toString('utf8') ?? ''));
@@ -236,6 +239,31 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
     assert.equal(back.status, 0, back.stderr);
     assert.deepEqual(arrivals().slice(before), ['CG-2026-90007']);
     assert.deepEqual(readdirSync(join(inbox, 'processed')), ['credit.json']);
+  });
+
+  test('a file written moments ago (an ERP still writing it in place) is left for the next run, not read half-written', async () => {
+    const root = tempFolder();
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    const numbers = ['CG-2026-70001', 'CG-2026-70002'];
+    const invoice = exampleInvoice('CG-2026-10121.json');
+    // The first line only: what a reader sees while the ERP is still writing the second.
+    writeFileSync(join(inbox, 'export.jsonl'), `${JSON.stringify({ ...invoice, invoiceNumber: numbers[0] })}\n`);
+    const database = `sqlite:${join(root, 'run.sqlite')}`;
+    const before = portal.requests.length;
+    const early = await run(runArgs(inbox, database, '--settle', '30'), env);
+    assert.equal(early.status, 0, `${early.stdout}\n${early.stderr}`);
+    assert.match(early.stderr, /export\.jsonl.*changed less than 30 s ago.*next run/);
+    assert.deepEqual(readdirSync(inbox), ['export.jsonl'], 'left where it is');
+    assert.equal(portal.requests.length, before, 'nothing sent');
+    // The ERP finishes; a minute later the next run reads the whole file.
+    appendFileSync(join(inbox, 'export.jsonl'), `${JSON.stringify({ ...invoice, invoiceNumber: numbers[1] })}\n`);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(join(inbox, 'export.jsonl'), minuteAgo, minuteAgo);
+    const later = await run(runArgs(inbox, database, '--settle', '30'), env);
+    assert.equal(later.status, 0, later.stderr);
+    assert.deepEqual(arrivals().slice(before).sort(), numbers);
+    assert.deepEqual(readdirSync(join(inbox, 'processed')), ['export.jsonl']);
   });
 
   test('bad usage is 2 (no inbox folder), a database that is down is 3', async () => {
