@@ -1,5 +1,5 @@
 import { runInbox, summaryLine, type RunReport } from '../pipeline/run-inbox.js';
-import { printableJson, printableLines } from './printable.js';
+import { printable, printableJson } from './printable.js';
 import { exitStatusOf, reportFault } from './report-fault.js';
 import { runLogs, type LogStyle } from './run-logs.js';
 
@@ -76,5 +76,6 @@ function summaryText(report: RunReport): string {
   if (report.attention.length > 0) lines.push('needs a person:', ...report.attention.map((line) => `  ${line}`));
   for (const kept of report.kept) lines.push(`kept in the inbox: ${kept.file}: ${kept.reason ?? ''}`);
   for (const file of report.waiting) lines.push(`waiting in the inbox (changed moments ago, read next run): ${file}`);
-  return `${printableLines(lines.join('\n'))}\n`;
+  // Each entry is one line: a line break in data (a file name, a portal's text) is shown escaped, so it cannot forge a line.
+  return `${lines.map(printable).join('\n')}\n`;
 }

@@ -266,6 +266,18 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
     assert.deepEqual(readdirSync(join(inbox, 'processed')), ['export.jsonl']);
   });
 
+  test('a file name with a line break or an escape sequence cannot forge a line of the summary or drive the terminal', async () => {
+    const root = tempFolder();
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    writeFileSync(join(inbox, 'x\u001b[2J\nfirstpass run: 0 invoices; all fine.json'), '{ "invoiceNumber": ');
+    const result = await run(runArgs(inbox, `sqlite:${join(root, 'run.sqlite')}`), env);
+    assert.equal(result.status, 1, result.stderr);
+    assert.ok(!`${result.stdout}${result.stderr}`.includes('\u001b'), result.stdout);
+    assert.ok(!/^firstpass run: 0 invoices; all fine/m.test(result.stdout), result.stdout);
+    assert.match(result.stdout, /x\\x1b\[2J\\nfirstpass run: 0 invoices; all fine\.json/);
+  });
+
   test('bad usage is 2 (no inbox folder), a database that is down is 3', async () => {
     const root = tempFolder();
     const missing = await run(runArgs(join(root, 'no-such-inbox'), `sqlite:${join(root, 'run.sqlite')}`), env);
