@@ -116,18 +116,23 @@ function holdsNothing(path: string, isFile: boolean, kind: DocumentKind): InputE
 }
 
 export async function csvHasColumn(file: string, column: string): Promise<boolean> {
+  return (await csvHeader(file)).split(',').some((cell) => cell.trim().replace(/^"|"$/g, '') === column);
+}
+
+/** The first line of a CSV file (its first 8 KB at most), without a byte order mark. */
+export async function csvHeader(file: string): Promise<string> {
   const handle = await open(file, 'r').catch((cause: unknown) => {
     throw unreadable(file, cause);
   });
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(8192), 0, 8192, 0);
-    const header =
+    return (
       buffer
         .subarray(0, bytesRead)
         .toString('utf8')
         .replace(/^\uFEFF/, '')
-        .split(/\r?\n/, 1)[0] ?? '';
-    return header.split(',').some((cell) => cell.trim().replace(/^"|"$/g, '') === column);
+        .split(/\r?\n/, 1)[0] ?? ''
+    );
   } finally {
     await handle.close();
   }

@@ -1,6 +1,6 @@
 import { lstat, mkdir, open, readdir, rename, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { csvHasColumn } from '../io/read-documents.js';
+import { csvHeader } from '../io/read-documents.js';
 import { formatProblem, InputError, type InputProblem } from '../model/errors.js';
 
 /**
@@ -48,8 +48,9 @@ export async function listInbox(inbox: string, settleMs = DEFAULT_SETTLE_MS, now
     const extension = extname(entry.name).toLowerCase();
     if (entry.name.startsWith('.') || !entry.isFile() || !INVOICE_EXTENSIONS.has(extension)) {
       ignored.push(path);
-    } else if (extension === '.csv' && !(await csvHasColumn(path, 'invoiceNumber').catch(() => true))) {
-      // An unreadable CSV is read (and fails) like any other file; one that reads without the column is an attachment.
+    } else if (extension === '.csv' && !/invoice.?number/i.test(await csvHeader(path).catch(() => 'invoiceNumber'))) {
+      // An unreadable CSV is read (and fails) like any other file, and so is one whose header names an invoice
+      // number in any way (a semicolon-separated export): only a CSV that never mentions one is an attachment.
       ignored.push(path);
     } else if (now.getTime() - (await lstat(path)).mtimeMs < settleMs) {
       waiting.push(path);

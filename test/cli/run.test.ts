@@ -278,6 +278,18 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
     assert.match(result.stdout, /x\\x1b\[2J\\nfirstpass run: 0 invoices; all fine\.json/);
   });
 
+  test('a CSV export with semicolons (a European spreadsheet) is not taken for an attachment: failed/ and exit 1, not left alone with exit 0', async () => {
+    const root = tempFolder();
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    const comma = readFileSync(join(PROJECT_ROOT, 'examples', 'invoices', 'larkspur-health', 'coupa-upload-2026-11-13.csv'), 'utf8');
+    const [header = '', ...rows] = comma.split('\n');
+    writeFileSync(join(inbox, 'export.csv'), [header.replaceAll(',', ';'), ...rows].join('\n'));
+    const result = await run(runArgs(inbox, `sqlite:${join(root, 'run.sqlite')}`), env);
+    assert.equal(result.status, 1, `${result.stdout}\n${result.stderr}`);
+    assert.deepEqual(readdirSync(join(inbox, 'failed')).sort(), ['export.csv', 'export.csv.error.txt']);
+  });
+
   test('bad usage is 2 (no inbox folder), a database that is down is 3', async () => {
     const root = tempFolder();
     const missing = await run(runArgs(join(root, 'no-such-inbox'), `sqlite:${join(root, 'run.sqlite')}`), env);
