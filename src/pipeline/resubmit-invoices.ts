@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readAllDocuments } from '../io/read-documents.js';
 import type { DocumentSource } from '../model/invoice.js';
-import { canonicalJson, openStore, prepareDefaultStore } from '../store/index.js';
+import { canonicalJson, openStore, prepareDefaultStore, type Store } from '../store/index.js';
 import { correctionVerdict, type CorrectionVerdict } from './correction-check.js';
 import { submitInvoices, type SubmitOptions, type SubmitReport, type SubmitResult } from './submit-invoices.js';
 
@@ -55,7 +55,7 @@ async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
   const store = await openStore(options.database);
   const bySource = new Map<string, CorrectionVerdict>();
   const byInvoice = new Map<string, CorrectionVerdict>();
-  // The rejected invoices corrected earlier in this run, by customer and number: each is corrected once.
+  // The correction chains corrected earlier in this run, by customer and the chain's first number: each is corrected once.
   const correctedBy = new Map<string, { readonly invoiceNumber: string; readonly contentHash: string }>();
   try {
     for (const { document: invoice, source } of documents) {
@@ -67,9 +67,11 @@ async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
           : [];
       const contentHash = createHash('sha256').update(canonicalJson(invoice)).digest('hex');
       const corrected = invoice.supersedes ?? invoice.invoiceNumber;
+      const chain = await correctionChain(store, customer, corrected);
       const otherCorrections = [];
-      for (const number of await store.submissions.supersedingNumbers(customer, corrected))
-        if (number !== invoice.invoiceNumber) otherCorrections.push(...(await store.submissions.history(number, customer)));
+      for (const number of chain)
+        if (number !== invoice.invoiceNumber && number !== corrected)
+          otherCorrections.push(...(await store.submissions.history(number, customer)));
       const verdict = onceInRun(
         correctionVerdict(
           { customer, invoiceNumber: invoice.invoiceNumber, supersedes: invoice.supersedes, contentHash },
@@ -77,7 +79,7 @@ async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
           superseded,
           otherCorrections,
         ),
-        customer,
+        `${customer}\u0000${[...chain].sort()[0]}`,
         { invoiceNumber: invoice.invoiceNumber, contentHash },
         correctedBy,
       );
@@ -90,15 +92,33 @@ async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
   return { bySource, byInvoice };
 }
 
-/** A second correction of a rejected invoice already corrected earlier in this run (other number or content) is refused: both would be sent and bill twice. */
+/**
+ * Every number of the customer's correction chain that holds `number`: what each supersedes and
+ * what supersedes each, followed both ways (each number once, so a chain that loops ends).
+ * One chain bills once: a correction of any of its numbers must find no other live.
+ */
+async function correctionChain(store: Store, customer: string, number: string): Promise<Set<string>> {
+  const chain = new Set<string>([number]);
+  const queue = [number];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    const supersedes = (await store.submissions.history(next, customer)).map((entry) => entry.version.supersedes);
+    for (const linked of [...supersedes, ...(await store.submissions.supersedingNumbers(customer, next))])
+      if (linked !== undefined && !chain.has(linked)) {
+        chain.add(linked);
+        queue.push(linked);
+      }
+  }
+  return chain;
+}
+
+/** A second correction of a chain already corrected earlier in this run (other number or content) is refused: both would be sent and bill twice. */
 function onceInRun(
   verdict: CorrectionVerdict,
-  customer: string,
+  key: string,
   correction: { readonly invoiceNumber: string; readonly contentHash: string },
   correctedBy: Map<string, { readonly invoiceNumber: string; readonly contentHash: string }>,
 ): CorrectionVerdict {
   if (!verdict.ok) return verdict;
-  const key = `${customer}\u0000${verdict.corrects.invoiceNumber}`;
   const earlier = correctedBy.get(key);
   if (earlier === undefined) {
     correctedBy.set(key, correction);

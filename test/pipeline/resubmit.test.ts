@@ -242,4 +242,60 @@ describe('resubmit against the sandbox', () => {
     );
     assert.equal(sandbox.portalRequests() - requestsBefore, 1, 'one correction reached the portal');
   });
+  test('a chain: X rejected, XR (supersedes X) rejected, XS (supersedes XR) sent; another correction of X would bill twice', async () => {
+    const reject = async (invoiceNumber: string) => {
+      const store = await openStore(database);
+      try {
+        const [version] = (await store.submissions.history(invoiceNumber, 'meridian-aerospace')).slice(-1);
+        const attempt = version?.submissions.at(-1)?.submission;
+        assert.ok(attempt, invoiceNumber);
+        await store.submissions.recordAcknowledgment(
+          attempt.id,
+          {
+            kind: 'business',
+            status: 'rejected',
+            code: 'INVALID_ORDER_REFERENCE',
+            text: 'no',
+            source: 'portal:cxml',
+            receivedAt: new Date(),
+          },
+          'rejected',
+        );
+      } finally {
+        await store.close();
+      }
+    };
+    const original = readExample('meridian-aerospace/CP-2611-0447.json');
+    const write = (invoiceNumber: string, changes: Record<string, unknown>) => {
+      const file = join(folder, `${invoiceNumber}.json`);
+      writeFileSync(file, JSON.stringify({ ...original, invoiceNumber, ...changes }, null, 2));
+      return file;
+    };
+    const sent = await submitInvoices({ ...base, database, paths: [join(EXAMPLES, 'meridian-aerospace', 'CP-2611-0447.json')] });
+    assert.equal(sent.results[0]?.outcome, 'sent');
+    await reject('CP-2611-0447');
+    const first = await resubmitInvoices({ ...base, database, paths: [write('CP-2611-0447R', { supersedes: 'CP-2611-0447' })] });
+    assert.equal(first.results[0]?.outcome, 'sent');
+    await reject('CP-2611-0447R');
+    const second = await resubmitInvoices({ ...base, database, paths: [write('CP-2611-0447S', { supersedes: 'CP-2611-0447R' })] });
+    assert.equal(second.results[0]?.outcome, 'sent');
+    const requestsBefore = sandbox.portalRequests();
+    const again = await resubmitInvoices({
+      ...base,
+      database,
+      paths: [
+        write('CP-2611-0447T', { supersedes: 'CP-2611-0447' }),
+        write('CP-2611-0447', { note: 'corrected once more', supersedes: undefined }),
+      ],
+    });
+    assert.deepEqual(
+      again.results.map((result) => [result.invoiceNumber, result.outcome]),
+      [
+        ['CP-2611-0447T', 'held'],
+        ['CP-2611-0447', 'held'],
+      ],
+    );
+    for (const result of again.results) assert.match(result.reason ?? '', /already corrected by invoice CP-2611-0447S \(sent\)/);
+    assert.equal(sandbox.portalRequests(), requestsBefore, 'nothing more reached the portal');
+  });
 });
