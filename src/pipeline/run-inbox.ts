@@ -6,6 +6,7 @@ import { ProfileLibrary } from '../profiles/index.js';
 import { describeHolder, maskUrl, prepareDefaultStore, takeRunLock, type RunLockHolder, type RunLockOptions } from '../store/index.js';
 import { DEFAULT_SETTLE_MS, listInbox, moveToFailed, moveToProcessed } from './inbox.js';
 import { profileFor } from './inputs.js';
+import { supersedingRefusals } from './resubmit-invoices.js';
 import { SILENT_LOGGER, type RunLogger } from './run-logger.js';
 import { submitInvoices, type RetryPolicy, type SubmitOutcome, type SubmitResult } from './submit-invoices.js';
 
@@ -15,7 +16,8 @@ import { submitInvoices, type RetryPolicy, type SubmitOutcome, type SubmitResult
  *    malformed, breaking the schema, naming a customer without a profile) goes to failed/ with
  *    its error beside it, and the run goes on.
  * 2. The rest are validated and submitted together (submitInvoices: the store's versions make a
- *    second submission of the same content send nothing).
+ *    second submission of the same content send nothing); an invoice whose `supersedes` names an
+ *    accepted or pending invoice, or one already corrected, is held (it would bill twice).
  * 3. A file moves to processed/ once every invoice in it is recorded (held, sent, rejected,
  *    unknown …); a file with an invoice whose channel stayed down stays for the next run.
  * 4. Acknowledgments are collected (collectAnswers), and the report says whether a person is needed.
@@ -277,8 +279,10 @@ class InboxPass {
       const files = this.readable.filter((file) => this.invoicesIn.has(file));
       if (files.length === 0) return [];
       try {
+        const refuse = await supersedingRefusals(files, this.options.database);
         const report = await submitInvoices({
           paths: files,
+          refuse,
           profilesDirectory: this.options.profilesDirectory,
           poPaths: this.options.poPaths,
           today: this.options.today,

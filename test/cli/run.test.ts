@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startPortalSandbox, type PortalSandbox } from '../../src/sandbox/portal-server.js';
+import { openStore } from '../../src/store/index.js';
 import { PROJECT_ROOT, runFirstpass as run } from '../support/cli.js';
 import { profilesWithChannels } from '../support/sandbox-profiles.js';
 import { testPostgres } from '../support/postgres.js';
@@ -288,6 +289,50 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
     const result = await run(runArgs(inbox, `sqlite:${join(root, 'run.sqlite')}`), env);
     assert.equal(result.status, 1, `${result.stdout}\n${result.stderr}`);
     assert.deepEqual(readdirSync(join(inbox, 'failed')).sort(), ['export.csv', 'export.csv.error.txt']);
+  });
+
+  test('a correction in the inbox (supersedes) of an invoice the customer accepted is held, not sent: it would bill twice', async () => {
+    const root = tempFolder();
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    const invoice = exampleInvoice('CG-2026-10121.json');
+    writeFileSync(join(inbox, 'original.json'), JSON.stringify({ ...invoice, invoiceNumber: 'CG-2026-80001' }));
+    const database = `sqlite:${join(root, 'run.sqlite')}`;
+    const first = await run(runArgs(inbox, database), env);
+    assert.equal(first.status, 0, first.stderr);
+    const store = await openStore(database);
+    try {
+      const [version] = await store.submissions.history('CG-2026-80001', 'stadt-lindenau');
+      const attempt = version?.submissions.at(-1)?.submission;
+      assert.ok(attempt);
+      await store.submissions.recordAcknowledgment(
+        attempt.id,
+        { kind: 'business', status: 'accepted', source: 'portal:rest', receivedAt: new Date() },
+        'accepted',
+      );
+    } finally {
+      await store.close();
+    }
+    // The ERP exports a "correction" of it anyway, and a second invoice that supersedes an invoice firstpass never saw.
+    writeFileSync(
+      join(inbox, 'correction.jsonl'),
+      [
+        JSON.stringify({ ...invoice, invoiceNumber: 'CG-2026-80002', supersedes: 'CG-2026-80001' }),
+        JSON.stringify({ ...invoice, invoiceNumber: 'CG-2026-80003', supersedes: 'CG-2025-00001' }),
+        '',
+      ].join('\n'),
+    );
+    const before = portal.requests.length;
+    const second = await run(runArgs(inbox, database, '--json'), env);
+    assert.equal(second.status, 1, second.stderr);
+    const report = JSON.parse(second.stdout) as RunJson;
+    const outcomes = Object.fromEntries(report.invoices.map((entry) => [entry.invoiceNumber, entry.outcome]));
+    assert.deepEqual(outcomes, { 'CG-2026-80002': 'held', 'CG-2026-80003': 'sent' });
+    assert.ok(
+      report.attention.some((line) => /held CG-2026-80002 .*CG-2026-80001 was accepted/.test(line)),
+      report.attention.join('\n'),
+    );
+    assert.deepEqual(arrivals().slice(before), ['CG-2026-80003']);
   });
 
   test('bad usage is 2 (no inbox folder), a database that is down is 3', async () => {

@@ -298,4 +298,25 @@ describe('resubmit against the sandbox', () => {
     for (const result of again.results) assert.match(result.reason ?? '', /already corrected by invoice CP-2611-0447S \(sent\)/);
     assert.equal(sandbox.portalRequests(), requestsBefore, 'nothing more reached the portal');
   });
+  test('plain submit of an invoice that supersedes one still pending is held too: it would bill twice', async () => {
+    const file = join(folder, 'CP-2611-0447U.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...readExample('meridian-aerospace/CP-2611-0447.json'),
+        invoiceNumber: 'CP-2611-0447U',
+        supersedes: 'CP-2611-0447S',
+      }),
+    );
+    const requestsBefore = sandbox.portalRequests();
+    const submitted = await runFirstpass(
+      ['submit', file, '--profiles', base.profilesDirectory, '--pos', ...POS, '--today', TODAY, '--db', database, '--json'],
+      base.environment,
+    );
+    assert.equal(submitted.status, 1, submitted.stderr);
+    const output = JSON.parse(submitted.stdout) as { invoices: { outcome: string; reason: string }[] };
+    assert.equal(output.invoices[0]?.outcome, 'held');
+    assert.match(output.invoices[0]?.reason ?? '', /supersedes CP-2611-0447S is still sent/);
+    assert.equal(sandbox.portalRequests(), requestsBefore);
+  });
 });
