@@ -115,6 +115,17 @@ function holdsNothing(path: string, isFile: boolean, kind: DocumentKind): InputE
   return new InputError('INPUT_INVALID', 'io', [{ location: { file: path }, message }]);
 }
 
+/** Whether the error says no more than that this one file holds no document (read on its own: a day's empty export). */
+export function holdsNoDocument(error: unknown, file: string, kind: DocumentKind): boolean {
+  const expected = holdsNothing(file, true, kind).problems[0];
+  return (
+    error instanceof InputError &&
+    error.problems.length === 1 &&
+    error.problems[0]?.location.file === file &&
+    error.problems[0]?.message === expected?.message
+  );
+}
+
 export async function csvHasColumn(file: string, column: string): Promise<boolean> {
   return (await csvHeader(file)).split(',').some((cell) => cell.trim().replace(/^"|"$/g, '') === column);
 }

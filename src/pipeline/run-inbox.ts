@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readDocuments } from '../io/read-documents.js';
+import { holdsNoDocument, readDocuments } from '../io/read-documents.js';
 import { FirstpassError, InputError, type InputProblem } from '../model/errors.js';
 import { ProfileLibrary } from '../profiles/index.js';
 import { describeHolder, maskUrl, prepareDefaultStore, takeRunLock, type RunLockHolder, type RunLockOptions } from '../store/index.js';
@@ -246,6 +246,11 @@ class InboxPass {
         count += 1;
       }
     } catch (error) {
+      // An empty export (a day without invoices) is nothing to send, not a broken file: it goes to processed/.
+      if (count === 0 && holdsNoDocument(error, file, 'invoice')) {
+        this.invoicesIn.set(file, 0);
+        return undefined;
+      }
       if (error instanceof InputError && this.allIn(error, [file])) return error.problems;
       throw error;
     }
@@ -276,7 +281,7 @@ class InboxPass {
    */
   async submit(): Promise<SubmitResult[]> {
     for (;;) {
-      const files = this.readable.filter((file) => this.invoicesIn.has(file));
+      const files = this.readable.filter((file) => (this.invoicesIn.get(file) ?? 0) > 0);
       if (files.length === 0) return [];
       try {
         const refuse = await supersedingRefusals(files, this.options.database);

@@ -335,6 +335,20 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
     assert.deepEqual(arrivals().slice(before), ['CG-2026-80003']);
   });
 
+  test('an empty export (a day without invoices) is processed, not failed: nothing for a person to do', async () => {
+    const root = tempFolder();
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    const comma = readFileSync(join(PROJECT_ROOT, 'examples', 'invoices', 'larkspur-health', 'coupa-upload-2026-11-13.csv'), 'utf8');
+    writeFileSync(join(inbox, 'export-2026-12-06.csv'), `${comma.split('\n')[0]}\n`);
+    writeFileSync(join(inbox, 'export-2026-12-06.jsonl'), '');
+    cpSync(join(LINDENAU, 'CG-2026-10133.json'), join(inbox, 'good.json'));
+    const result = await run(runArgs(inbox, `sqlite:${join(root, 'run.sqlite')}`), env);
+    assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    assert.deepEqual(readdirSync(join(inbox, 'processed')).sort(), ['export-2026-12-06.csv', 'export-2026-12-06.jsonl', 'good.json']);
+    assert.ok(!existsSync(join(inbox, 'failed')));
+  });
+
   test('bad usage is 2 (no inbox folder), a database that is down is 3', async () => {
     const root = tempFolder();
     const missing = await run(runArgs(join(root, 'no-such-inbox'), `sqlite:${join(root, 'run.sqlite')}`), env);
