@@ -1,4 +1,4 @@
-import { lstat, mkdir, open, readdir, rename, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { csvHeader } from '../io/read-documents.js';
 import { formatProblem, InputError, type InputProblem } from '../model/errors.js';
@@ -84,7 +84,9 @@ export async function moveToFailed(file: string, inbox: string, problems: readon
   ].join('\n');
   const errorFile = `${target}.error.txt`;
   const partial = join(folder, `.${basename(errorFile)}.part`);
-  await writeFile(partial, report, 'utf8');
+  // A file (or a link another user planted) left at that name goes first; 'wx' then creates a new file, never writing through a link.
+  await rm(partial, { force: true });
+  await writeFile(partial, report, { encoding: 'utf8', flag: 'wx' });
   await rename(partial, errorFile);
   await rename(file, target);
   await syncFolder(folder);
