@@ -19,6 +19,11 @@ function parseDateOption(value: string): string {
   return value;
 }
 
+function parseSecondsOption(value: string): number {
+  if (!/^\d+$/.test(value)) throw new CommanderError(2, 'firstpass.usage', `--settle must be a whole number of seconds, not "${value}"`);
+  return Number(value);
+}
+
 /** --resend-unknown may be given again and again, each a number or a comma-separated list. */
 function collectInvoiceNumbers(value: string, previous: string[] | undefined): string[] {
   const numbers = value
@@ -157,6 +162,12 @@ program
       .default('text'),
   )
   .option('--json', 'print the summary as one JSON document on stdout')
+  .option(
+    '--settle <seconds>',
+    'read a file only once it has not changed for this long (an ERP may be writing it in place)',
+    parseSecondsOption,
+    30,
+  )
   .addHelpText(
     'after',
     `
@@ -177,6 +188,7 @@ See docs/operators.md.`,
       db: string;
       log: 'text' | 'json';
       json?: boolean;
+      settle: number;
     }) => {
       const { runRun } = await import('./run-command.js');
       process.exitCode = await runRun({
@@ -187,6 +199,7 @@ See docs/operators.md.`,
         database: options.db,
         log: options.log,
         json: options.json === true,
+        settleSeconds: options.settle,
       });
     },
   );

@@ -109,7 +109,7 @@ export async function runProfilesSuggest(options: SuggestOptions & { readonly js
     process.stdout.write(`${printableJson(JSON.stringify(report, null, 2))}\n`);
     return 0;
   }
-  process.stdout.write(printableLines(describeLessons(report)));
+  process.stdout.write(describeLessons(report));
   for (const change of report.changes) if (change.diff !== '') process.stdout.write(`\n${printableLines(change.diff)}`);
   return 0;
 }
@@ -144,5 +144,6 @@ function describeLessons(report: SuggestReport): string {
     for (const change of report.changes)
       lines.push(`  ${change.change} ${change.rule}${change.proven ? '' : ' (not proven)'}: would have held ${change.invoices.join(', ')}`);
   }
-  return `${lines.join('\n')}\n`;
+  // Each entry is one line: a line break in the data (a rejection's text) is shown escaped, so it cannot forge a line.
+  return `${lines.map(printable).join('\n')}\n`;
 }

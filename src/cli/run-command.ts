@@ -1,5 +1,5 @@
 import { runInbox, summaryLine, type RunReport } from '../pipeline/run-inbox.js';
-import { printableJson, printableLines } from './printable.js';
+import { printable, printableJson } from './printable.js';
 import { exitStatusOf, reportFault } from './report-fault.js';
 import { runLogs, type LogStyle } from './run-logs.js';
 
@@ -11,6 +11,8 @@ export interface RunCommandOptions {
   readonly database: string;
   readonly log: 'text' | 'json';
   readonly json: boolean;
+  /** Seconds a file must be unchanged before it is read. */
+  readonly settleSeconds?: number | undefined;
 }
 
 /** Exit statuses of `firstpass run`, for cron: whether a person is needed, and why. */
@@ -42,6 +44,7 @@ export async function runRun(options: RunCommandOptions): Promise<number> {
       today: options.today,
       database: options.database,
       logger: logs,
+      settleMs: options.settleSeconds === undefined ? undefined : options.settleSeconds * 1000,
       // WIRE AFTER MERGE: collectAnswers: collectAcks (src/pipeline/collect-acks.ts), adapted to CollectAnswers.
     });
     logs.close();
@@ -72,5 +75,7 @@ function summaryText(report: RunReport): string {
   );
   if (report.attention.length > 0) lines.push('needs a person:', ...report.attention.map((line) => `  ${line}`));
   for (const kept of report.kept) lines.push(`kept in the inbox: ${kept.file}: ${kept.reason ?? ''}`);
-  return `${printableLines(lines.join('\n'))}\n`;
+  for (const file of report.waiting) lines.push(`waiting in the inbox (changed moments ago, read next run): ${file}`);
+  // Each entry is one line: a line break in data (a file name, a portal's text) is shown escaped, so it cannot forge a line.
+  return `${lines.map(printable).join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { supersedingRefusals } from '../pipeline/resubmit-invoices.js';
 import { submitInvoices, type SubmitOutcome, type SubmitResult } from '../pipeline/submit-invoices.js';
 import { printable, printableJson } from './printable.js';
 
@@ -32,6 +33,8 @@ export async function runSubmit(options: SubmitCommandOptions): Promise<number> 
     database: options.database,
     dryRun: options.dryRun,
     resendUnknown: options.resendUnknown,
+    // An invoice whose supersedes names one accepted, pending or already corrected is held: it would bill twice.
+    refuse: await supersedingRefusals(options.paths, options.database),
     onResult: options.json ? undefined : (result) => process.stdout.write(`${printable(describeSubmitResult(result))}\n`),
   });
   const counts = new Map<SubmitOutcome, number>();

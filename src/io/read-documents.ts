@@ -115,19 +115,35 @@ function holdsNothing(path: string, isFile: boolean, kind: DocumentKind): InputE
   return new InputError('INPUT_INVALID', 'io', [{ location: { file: path }, message }]);
 }
 
+/** Whether the error says no more than that this one file holds no document (read on its own: a day's empty export). */
+export function holdsNoDocument(error: unknown, file: string, kind: DocumentKind): boolean {
+  const expected = holdsNothing(file, true, kind).problems[0];
+  return (
+    error instanceof InputError &&
+    error.problems.length === 1 &&
+    error.problems[0]?.location.file === file &&
+    error.problems[0]?.message === expected?.message
+  );
+}
+
 export async function csvHasColumn(file: string, column: string): Promise<boolean> {
+  return (await csvHeader(file)).split(',').some((cell) => cell.trim().replace(/^"|"$/g, '') === column);
+}
+
+/** The first line of a CSV file (its first 8 KB at most), without a byte order mark. */
+export async function csvHeader(file: string): Promise<string> {
   const handle = await open(file, 'r').catch((cause: unknown) => {
     throw unreadable(file, cause);
   });
   try {
     const { buffer, bytesRead } = await handle.read(Buffer.alloc(8192), 0, 8192, 0);
-    const header =
+    return (
       buffer
         .subarray(0, bytesRead)
         .toString('utf8')
         .replace(/^\uFEFF/, '')
-        .split(/\r?\n/, 1)[0] ?? '';
-    return header.split(',').some((cell) => cell.trim().replace(/^"|"$/g, '') === column);
+        .split(/\r?\n/, 1)[0] ?? ''
+    );
   } finally {
     await handle.close();
   }

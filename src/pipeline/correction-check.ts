@@ -31,8 +31,8 @@ const ACCEPTED: readonly SubmissionState[] = ['accepted', 'accepted-with-warning
 /**
  * `ownNumber`: every version of the candidate's customer and number; `superseded`: every version
  * of the customer's invoice its `supersedes` names (empty when it names none); `otherCorrections`:
- * the versions of other numbers that supersede the invoice being corrected (a rejected invoice is
- * corrected once: two live corrections would bill twice).
+ * the versions of the other numbers in the correction chain of the invoice being corrected (a
+ * rejected invoice is corrected once: two live numbers of one chain would bill twice).
  */
 export function correctionVerdict(
   candidate: CorrectionCandidate,
@@ -42,12 +42,14 @@ export function correctionVerdict(
 ): CorrectionVerdict {
   const verdict = verdictOf(candidate, ownNumber, superseded);
   if (!verdict.ok) return verdict;
-  const live = latestSent(otherCorrections.filter((entry) => entry.version.invoiceNumber !== candidate.invoiceNumber));
-  if (live !== undefined && live.attempt.submission.state !== 'rejected') {
-    const number = otherCorrections.find((entry) => entry.version.id === live.version)?.version.invoiceNumber ?? '';
-    return refuse(
-      `would correct ${verdict.corrects.invoiceNumber}, which is already corrected by invoice ${number} (${live.attempt.submission.state}): a second correction would bill twice`,
-    );
+  const others = otherCorrections.filter((entry) => entry.version.invoiceNumber !== candidate.invoiceNumber);
+  // Each other number on its own: one still live (not rejected) means the invoice is billed already.
+  for (const number of new Set(others.map((entry) => entry.version.invoiceNumber))) {
+    const live = latestSent(others.filter((entry) => entry.version.invoiceNumber === number));
+    if (live !== undefined && live.attempt.submission.state !== 'rejected')
+      return refuse(
+        `would correct ${verdict.corrects.invoiceNumber}, which is already corrected by invoice ${number} (${live.attempt.submission.state}): a second correction would bill twice`,
+      );
   }
   return verdict;
 }

@@ -1,6 +1,6 @@
-import { lstat, mkdir, open, readdir, rename, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { csvHasColumn } from '../io/read-documents.js';
+import { csvHeader } from '../io/read-documents.js';
 import { formatProblem, InputError, type InputProblem } from '../model/errors.js';
 
 /**
@@ -21,15 +21,22 @@ export interface InboxListing {
   readonly files: readonly string[];
   /** Other files left alone (hidden, other extensions, a CSV without an invoiceNumber column: an attachment). */
   readonly ignored: readonly string[];
+  /** Invoice files changed too recently: the ERP may still be writing them in place, so they wait for the next run. */
+  readonly waiting: readonly string[];
 }
+
+/** Files changed less than this long before a run are left for the next one (`firstpass run --settle`). */
+export const DEFAULT_SETTLE_MS = 30_000;
 
 /**
  * The files to take, at the top of the inbox only (processed/ and failed/ are below it). Hidden
- * files are skipped: an ERP that writes `.name.json.part` and renames it when done is never read half-written.
+ * files are skipped: an ERP that writes `.name.json.part` and renames it when done is never read
+ * half-written; one that writes in place is not read until its file has not changed for `settleMs`.
  */
-export async function listInbox(inbox: string): Promise<InboxListing> {
+export async function listInbox(inbox: string, settleMs = DEFAULT_SETTLE_MS, now = new Date()): Promise<InboxListing> {
   const files: string[] = [];
   const ignored: string[] = [];
+  const waiting: string[] = [];
   const entries = await readdir(inbox, { withFileTypes: true }).catch((cause: unknown) => {
     throw new InputError('INPUT_UNREADABLE', 'pipeline', [
       { location: { file: inbox }, message: `the inbox folder cannot be read (${(cause as NodeJS.ErrnoException).code ?? String(cause)})` },
@@ -41,14 +48,17 @@ export async function listInbox(inbox: string): Promise<InboxListing> {
     const extension = extname(entry.name).toLowerCase();
     if (entry.name.startsWith('.') || !entry.isFile() || !INVOICE_EXTENSIONS.has(extension)) {
       ignored.push(path);
-    } else if (extension === '.csv' && !(await csvHasColumn(path, 'invoiceNumber').catch(() => true))) {
-      // An unreadable CSV is read (and fails) like any other file; one that reads without the column is an attachment.
+    } else if (extension === '.csv' && !/invoice.?number/i.test(await csvHeader(path).catch(() => 'invoiceNumber'))) {
+      // An unreadable CSV is read (and fails) like any other file, and so is one whose header names an invoice
+      // number in any way (a semicolon-separated export): only a CSV that never mentions one is an attachment.
       ignored.push(path);
+    } else if (now.getTime() - (await lstat(path)).mtimeMs < settleMs) {
+      waiting.push(path);
     } else {
       files.push(path);
     }
   }
-  return { files, ignored };
+  return { files, ignored, waiting };
 }
 
 /** Moves a file whose invoices are recorded to `<inbox>/processed/`; returns where it went. */
@@ -74,7 +84,9 @@ export async function moveToFailed(file: string, inbox: string, problems: readon
   ].join('\n');
   const errorFile = `${target}.error.txt`;
   const partial = join(folder, `.${basename(errorFile)}.part`);
-  await writeFile(partial, report, 'utf8');
+  // A file (or a link another user planted) left at that name goes first; 'wx' then creates a new file, never writing through a link.
+  await rm(partial, { force: true });
+  await writeFile(partial, report, { encoding: 'utf8', flag: 'wx' });
   await rename(partial, errorFile);
   await rename(file, target);
   await syncFolder(folder);

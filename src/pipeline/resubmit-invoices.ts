@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readAllDocuments } from '../io/read-documents.js';
-import type { DocumentSource } from '../model/invoice.js';
-import { canonicalJson, openStore, prepareDefaultStore } from '../store/index.js';
+import { readAllDocuments, readDocuments } from '../io/read-documents.js';
+import type { DocumentSource, Invoice } from '../model/invoice.js';
+import { canonicalJson, openStore, prepareDefaultStore, type Store } from '../store/index.js';
 import { correctionVerdict, type CorrectionVerdict } from './correction-check.js';
 import { submitInvoices, type SubmitOptions, type SubmitReport, type SubmitResult } from './submit-invoices.js';
 
@@ -55,32 +55,118 @@ async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
   const store = await openStore(options.database);
   const bySource = new Map<string, CorrectionVerdict>();
   const byInvoice = new Map<string, CorrectionVerdict>();
+  const correctedBy: CorrectedInRun = new Map();
   try {
     for (const { document: invoice, source } of documents) {
-      const customer = invoice.customerId;
-      const ownNumber = await store.submissions.history(invoice.invoiceNumber, customer);
-      const superseded =
-        invoice.supersedes !== undefined && invoice.supersedes !== invoice.invoiceNumber
-          ? await store.submissions.history(invoice.supersedes, customer)
-          : [];
-      const contentHash = createHash('sha256').update(canonicalJson(invoice)).digest('hex');
-      const corrected = invoice.supersedes ?? invoice.invoiceNumber;
-      const otherCorrections = [];
-      for (const number of await store.submissions.supersedingNumbers(customer, corrected))
-        if (number !== invoice.invoiceNumber) otherCorrections.push(...(await store.submissions.history(number, customer)));
-      const verdict = correctionVerdict(
-        { customer, invoiceNumber: invoice.invoiceNumber, supersedes: invoice.supersedes, contentHash },
-        ownNumber,
-        superseded,
-        otherCorrections,
-      );
+      const { verdict } = await verdictOfInvoice(store, invoice, correctedBy);
       bySource.set(sourceKey(source), verdict);
-      byInvoice.set(invoiceKey(source.file, customer, invoice.invoiceNumber), verdict);
+      byInvoice.set(invoiceKey(source.file, invoice.customerId, invoice.invoiceNumber), verdict);
     }
   } finally {
     await store.close();
   }
   return { bySource, byInvoice };
+}
+
+/**
+ * For `submit` and `run`: why an invoice whose `supersedes` names an invoice of the store must
+ * not be sent (that one was accepted or is still pending, or its chain has a live correction:
+ * it would bill twice), as SubmitOptions.refuse wants it. A `supersedes` naming an invoice the
+ * store does not hold (one billed before firstpass) is not checked.
+ */
+export async function supersedingRefusals(
+  paths: readonly string[],
+  database: string,
+): Promise<(invoice: Invoice, source: DocumentSource) => string | undefined> {
+  const refusals = new Map<string, string>();
+  await prepareDefaultStore(database);
+  const store = await openStore(database);
+  const correctedBy: CorrectedInRun = new Map();
+  try {
+    for await (const { document: invoice, source } of readDocuments(paths, 'invoice')) {
+      if (invoice.supersedes === undefined || invoice.supersedes === invoice.invoiceNumber) continue;
+      const { verdict, supersededKnown } = await verdictOfInvoice(store, invoice, correctedBy);
+      if (!verdict.ok && supersededKnown) refusals.set(sourceKey(source), verdict.reason);
+    }
+  } finally {
+    await store.close();
+  }
+  return (_invoice, source) => refusals.get(sourceKey(source));
+}
+
+/** The correction chains corrected earlier in this run, by customer and the chain's first number: each is corrected once. */
+type CorrectedInRun = Map<string, { readonly invoiceNumber: string; readonly contentHash: string }>;
+
+/** One invoice's verdict over its histories in the store, and whether the invoice its `supersedes` names is there. */
+async function verdictOfInvoice(
+  store: Store,
+  invoice: Invoice,
+  correctedBy: CorrectedInRun,
+): Promise<{ verdict: CorrectionVerdict; supersededKnown: boolean }> {
+  const customer = invoice.customerId;
+  const ownNumber = await store.submissions.history(invoice.invoiceNumber, customer);
+  const superseded =
+    invoice.supersedes !== undefined && invoice.supersedes !== invoice.invoiceNumber
+      ? await store.submissions.history(invoice.supersedes, customer)
+      : [];
+  const contentHash = createHash('sha256').update(canonicalJson(invoice)).digest('hex');
+  const corrected = invoice.supersedes ?? invoice.invoiceNumber;
+  const chain = await correctionChain(store, customer, corrected);
+  const otherCorrections = [];
+  for (const number of chain)
+    if (number !== invoice.invoiceNumber && number !== corrected)
+      otherCorrections.push(...(await store.submissions.history(number, customer)));
+  const verdict = onceInRun(
+    correctionVerdict(
+      { customer, invoiceNumber: invoice.invoiceNumber, supersedes: invoice.supersedes, contentHash },
+      ownNumber,
+      superseded,
+      otherCorrections,
+    ),
+    `${customer}\u0000${[...chain].sort()[0]}`,
+    { invoiceNumber: invoice.invoiceNumber, contentHash },
+    correctedBy,
+  );
+  return { verdict, supersededKnown: superseded.length > 0 };
+}
+
+/**
+ * Every number of the customer's correction chain that holds `number`: what each supersedes and
+ * what supersedes each, followed both ways (each number once, so a chain that loops ends).
+ * One chain bills once: a correction of any of its numbers must find no other live.
+ */
+async function correctionChain(store: Store, customer: string, number: string): Promise<Set<string>> {
+  const chain = new Set<string>([number]);
+  const queue = [number];
+  for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
+    const supersedes = (await store.submissions.history(next, customer)).map((entry) => entry.version.supersedes);
+    for (const linked of [...supersedes, ...(await store.submissions.supersedingNumbers(customer, next))])
+      if (linked !== undefined && !chain.has(linked)) {
+        chain.add(linked);
+        queue.push(linked);
+      }
+  }
+  return chain;
+}
+
+/** A second correction of a chain already corrected earlier in this run (other number or content) is refused: both would be sent and bill twice. */
+function onceInRun(
+  verdict: CorrectionVerdict,
+  key: string,
+  correction: { readonly invoiceNumber: string; readonly contentHash: string },
+  correctedBy: CorrectedInRun,
+): CorrectionVerdict {
+  if (!verdict.ok) return verdict;
+  const earlier = correctedBy.get(key);
+  if (earlier === undefined) {
+    correctedBy.set(key, correction);
+    return verdict;
+  }
+  if (earlier.invoiceNumber === correction.invoiceNumber && earlier.contentHash === correction.contentHash) return verdict;
+  return {
+    ok: false,
+    reason: `would correct ${verdict.corrects.invoiceNumber}, which is already corrected by invoice ${earlier.invoiceNumber} in this run: a second correction would bill twice`,
+  };
 }
 
 function sourceKey(source: DocumentSource): string {

@@ -1,11 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readDocuments } from '../io/read-documents.js';
+import { holdsNoDocument, readDocuments } from '../io/read-documents.js';
 import { FirstpassError, InputError, type InputProblem } from '../model/errors.js';
 import { ProfileLibrary } from '../profiles/index.js';
 import { describeHolder, maskUrl, prepareDefaultStore, takeRunLock, type RunLockHolder, type RunLockOptions } from '../store/index.js';
-import { listInbox, moveToFailed, moveToProcessed } from './inbox.js';
+import { DEFAULT_SETTLE_MS, listInbox, moveToFailed, moveToProcessed } from './inbox.js';
 import { profileFor } from './inputs.js';
+import { supersedingRefusals } from './resubmit-invoices.js';
 import { SILENT_LOGGER, type RunLogger } from './run-logger.js';
 import { submitInvoices, type RetryPolicy, type SubmitOutcome, type SubmitResult } from './submit-invoices.js';
 
@@ -15,7 +16,8 @@ import { submitInvoices, type RetryPolicy, type SubmitOutcome, type SubmitResult
  *    malformed, breaking the schema, naming a customer without a profile) goes to failed/ with
  *    its error beside it, and the run goes on.
  * 2. The rest are validated and submitted together (submitInvoices: the store's versions make a
- *    second submission of the same content send nothing).
+ *    second submission of the same content send nothing); an invoice whose `supersedes` names an
+ *    accepted or pending invoice, or one already corrected, is held (it would bill twice).
  * 3. A file moves to processed/ once every invoice in it is recorded (held, sent, rejected,
  *    unknown …); a file with an invoice whose channel stayed down stays for the next run.
  * 4. Acknowledgments are collected (collectAnswers), and the report says whether a person is needed.
@@ -59,6 +61,8 @@ export interface RunOptions {
   readonly now?: (() => Date) | undefined;
   readonly retry?: Partial<RetryPolicy> | undefined;
   readonly timeoutMs?: number | undefined;
+  /** Files changed less than this long ago are left for the next run (an ERP may be writing them). Default 30 s. */
+  readonly settleMs?: number | undefined;
   /** The run lock's timing (tests shorten it). */
   readonly lock?: Pick<RunLockOptions, 'staleAfterMs' | 'heartbeatMs'> | undefined;
   /**
@@ -96,6 +100,8 @@ export interface RunReport {
   readonly failed: readonly FileOutcome[];
   readonly kept: readonly FileOutcome[];
   readonly ignored: readonly string[];
+  /** Invoice files changed too recently to be read (they may still be being written): the next run reads them. */
+  readonly waiting: readonly string[];
   readonly invoices: readonly SubmitResult[];
   readonly counts: Readonly<Partial<Record<SubmitOutcome, number>>>;
   /** null when acknowledgments were not collected (no collector wired). */
@@ -188,6 +194,7 @@ class InboxPass {
   private readonly processed: FileOutcome[] = [];
   private readonly kept: FileOutcome[] = [];
   private ignored: readonly string[] = [];
+  private waiting: readonly string[] = [];
 
   constructor(
     private readonly inbox: string,
@@ -198,9 +205,17 @@ class InboxPass {
 
   /** Reads each file on its own: what cannot be read as invoices goes to failed/ now. */
   async screen(assertLocked: () => void): Promise<void> {
-    const listing = await listInbox(this.inbox);
+    const settleMs = this.options.settleMs ?? DEFAULT_SETTLE_MS;
+    const listing = await listInbox(this.inbox, settleMs, this.now());
     this.ignored = listing.ignored;
+    this.waiting = listing.waiting;
     for (const file of listing.ignored) this.logger.info('file.ignored', `left alone (not an invoice file): ${file}`, { file });
+    for (const file of listing.waiting)
+      this.logger.info(
+        'file.waiting',
+        `${file} changed less than ${settleMs / 1000} s ago (it may still be being written): left for the next run`,
+        { file },
+      );
     const profiles = new ProfileLibrary(this.options.profilesDirectory);
     for (const file of listing.files) {
       const problems = await this.problemsOf(file, profiles);
@@ -231,6 +246,11 @@ class InboxPass {
         count += 1;
       }
     } catch (error) {
+      // An empty export (a day without invoices) is nothing to send, not a broken file: it goes to processed/.
+      if (count === 0 && holdsNoDocument(error, file, 'invoice')) {
+        this.invoicesIn.set(file, 0);
+        return undefined;
+      }
       if (error instanceof InputError && this.allIn(error, [file])) return error.problems;
       throw error;
     }
@@ -261,11 +281,13 @@ class InboxPass {
    */
   async submit(): Promise<SubmitResult[]> {
     for (;;) {
-      const files = this.readable.filter((file) => this.invoicesIn.has(file));
+      const files = this.readable.filter((file) => (this.invoicesIn.get(file) ?? 0) > 0);
       if (files.length === 0) return [];
       try {
+        const refuse = await supersedingRefusals(files, this.options.database);
         const report = await submitInvoices({
           paths: files,
+          refuse,
           profilesDirectory: this.options.profilesDirectory,
           poPaths: this.options.poPaths,
           today: this.options.today,
@@ -359,6 +381,7 @@ class InboxPass {
       failed: this.failed,
       kept: this.kept,
       ignored: this.ignored,
+      waiting: this.waiting,
       invoices: results,
       counts,
       answers: answers ?? null,

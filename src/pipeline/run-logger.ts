@@ -14,6 +14,8 @@ export type RunEvent =
   | 'inbox.scanned'
   /** A file in the inbox that is not an invoice file (another extension, a CSV without invoiceNumber): left alone. */
   | 'file.ignored'
+  /** An invoice file changed moments ago (it may still be being written): left for the next run. */
+  | 'file.waiting'
   /** A file that cannot be read as invoices: moved to failed/ with its .error.txt. */
   | 'file.failed'
   /** A file whose invoices are all recorded: moved to processed/. */

@@ -47,7 +47,7 @@ test('a run killed with SIGKILL half way, then run again: nothing sent twice, no
     );
     const database = `sqlite:${join(root, 'kill.sqlite')}`;
     const args = ['run', '--inbox', inbox, '--profiles', profiles, '--pos', join(PROJECT_ROOT, 'examples', 'purchase-orders')];
-    args.push('--today', '2026-11-20', '--db', database, '--json');
+    args.push('--today', '2026-11-20', '--db', database, '--json', '--settle', '0');
     const env = { TEST_PORTAL_API_KEY: portal.apiKey };
 
     const child = startFirstpass(args, { env });

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startPortalSandbox, type PortalSandbox } from '../../src/sandbox/portal-server.js';
+import { openStore } from '../../src/store/index.js';
 import { PROJECT_ROOT, runFirstpass as run } from '../support/cli.js';
 import { profilesWithChannels } from '../support/sandbox-profiles.js';
 import { testPostgres } from '../support/postgres.js';
@@ -78,6 +79,9 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
     TODAY,
     '--db',
     database,
+    // Files written by the test are complete: read them at once.
+    '--settle',
+    '0',
     ...extra,
   ];
   const arrivals = () => portal.requests.map((request) => invoiceNumberOf(request.parts[0]?.content.toString('utf8') ?? ''));
@@ -236,6 +240,113 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
     assert.equal(back.status, 0, back.stderr);
     assert.deepEqual(arrivals().slice(before), ['CG-2026-90007']);
     assert.deepEqual(readdirSync(join(inbox, 'processed')), ['credit.json']);
+  });
+
+  test('a file written moments ago (an ERP still writing it in place) is left for the next run, not read half-written', async () => {
+    const root = tempFolder();
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    const numbers = ['CG-2026-70001', 'CG-2026-70002'];
+    const invoice = exampleInvoice('CG-2026-10121.json');
+    // The first line only: what a reader sees while the ERP is still writing the second.
+    writeFileSync(join(inbox, 'export.jsonl'), `${JSON.stringify({ ...invoice, invoiceNumber: numbers[0] })}\n`);
+    const database = `sqlite:${join(root, 'run.sqlite')}`;
+    const before = portal.requests.length;
+    const early = await run(runArgs(inbox, database, '--settle', '30'), env);
+    assert.equal(early.status, 0, `${early.stdout}\n${early.stderr}`);
+    assert.match(early.stderr, /export\.jsonl.*changed less than 30 s ago.*next run/);
+    assert.deepEqual(readdirSync(inbox), ['export.jsonl'], 'left where it is');
+    assert.equal(portal.requests.length, before, 'nothing sent');
+    // The ERP finishes; a minute later the next run reads the whole file.
+    appendFileSync(join(inbox, 'export.jsonl'), `${JSON.stringify({ ...invoice, invoiceNumber: numbers[1] })}\n`);
+    const minuteAgo = new Date(Date.now() - 60_000);
+    utimesSync(join(inbox, 'export.jsonl'), minuteAgo, minuteAgo);
+    const later = await run(runArgs(inbox, database, '--settle', '30'), env);
+    assert.equal(later.status, 0, later.stderr);
+    assert.deepEqual(arrivals().slice(before).sort(), numbers);
+    assert.deepEqual(readdirSync(join(inbox, 'processed')), ['export.jsonl']);
+  });
+
+  test('a file name with a line break or an escape sequence cannot forge a line of the summary or drive the terminal', async () => {
+    const root = tempFolder();
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    writeFileSync(join(inbox, 'x\u001b[2J\nfirstpass run: 0 invoices; all fine.json'), '{ "invoiceNumber": ');
+    const result = await run(runArgs(inbox, `sqlite:${join(root, 'run.sqlite')}`), env);
+    assert.equal(result.status, 1, result.stderr);
+    assert.ok(!`${result.stdout}${result.stderr}`.includes('\u001b'), result.stdout);
+    assert.ok(!/^firstpass run: 0 invoices; all fine/m.test(result.stdout), result.stdout);
+    assert.match(result.stdout, /x\\x1b\[2J\\nfirstpass run: 0 invoices; all fine\.json/);
+  });
+
+  test('a CSV export with semicolons (a European spreadsheet) is not taken for an attachment: failed/ and exit 1, not left alone with exit 0', async () => {
+    const root = tempFolder();
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    const comma = readFileSync(join(PROJECT_ROOT, 'examples', 'invoices', 'larkspur-health', 'coupa-upload-2026-11-13.csv'), 'utf8');
+    const [header = '', ...rows] = comma.split('\n');
+    writeFileSync(join(inbox, 'export.csv'), [header.replaceAll(',', ';'), ...rows].join('\n'));
+    const result = await run(runArgs(inbox, `sqlite:${join(root, 'run.sqlite')}`), env);
+    assert.equal(result.status, 1, `${result.stdout}\n${result.stderr}`);
+    assert.deepEqual(readdirSync(join(inbox, 'failed')).sort(), ['export.csv', 'export.csv.error.txt']);
+  });
+
+  test('a correction in the inbox (supersedes) of an invoice the customer accepted is held, not sent: it would bill twice', async () => {
+    const root = tempFolder();
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    const invoice = exampleInvoice('CG-2026-10121.json');
+    writeFileSync(join(inbox, 'original.json'), JSON.stringify({ ...invoice, invoiceNumber: 'CG-2026-80001' }));
+    const database = `sqlite:${join(root, 'run.sqlite')}`;
+    const first = await run(runArgs(inbox, database), env);
+    assert.equal(first.status, 0, first.stderr);
+    const store = await openStore(database);
+    try {
+      const [version] = await store.submissions.history('CG-2026-80001', 'stadt-lindenau');
+      const attempt = version?.submissions.at(-1)?.submission;
+      assert.ok(attempt);
+      await store.submissions.recordAcknowledgment(
+        attempt.id,
+        { kind: 'business', status: 'accepted', source: 'portal:rest', receivedAt: new Date() },
+        'accepted',
+      );
+    } finally {
+      await store.close();
+    }
+    // The ERP exports a "correction" of it anyway, and a second invoice that supersedes an invoice firstpass never saw.
+    writeFileSync(
+      join(inbox, 'correction.jsonl'),
+      [
+        JSON.stringify({ ...invoice, invoiceNumber: 'CG-2026-80002', supersedes: 'CG-2026-80001' }),
+        JSON.stringify({ ...invoice, invoiceNumber: 'CG-2026-80003', supersedes: 'CG-2025-00001' }),
+        '',
+      ].join('\n'),
+    );
+    const before = portal.requests.length;
+    const second = await run(runArgs(inbox, database, '--json'), env);
+    assert.equal(second.status, 1, second.stderr);
+    const report = JSON.parse(second.stdout) as RunJson;
+    const outcomes = Object.fromEntries(report.invoices.map((entry) => [entry.invoiceNumber, entry.outcome]));
+    assert.deepEqual(outcomes, { 'CG-2026-80002': 'held', 'CG-2026-80003': 'sent' });
+    assert.ok(
+      report.attention.some((line) => /held CG-2026-80002 .*CG-2026-80001 was accepted/.test(line)),
+      report.attention.join('\n'),
+    );
+    assert.deepEqual(arrivals().slice(before), ['CG-2026-80003']);
+  });
+
+  test('an empty export (a day without invoices) is processed, not failed: nothing for a person to do', async () => {
+    const root = tempFolder();
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    const comma = readFileSync(join(PROJECT_ROOT, 'examples', 'invoices', 'larkspur-health', 'coupa-upload-2026-11-13.csv'), 'utf8');
+    writeFileSync(join(inbox, 'export-2026-12-06.csv'), `${comma.split('\n')[0]}\n`);
+    writeFileSync(join(inbox, 'export-2026-12-06.jsonl'), '');
+    cpSync(join(LINDENAU, 'CG-2026-10133.json'), join(inbox, 'good.json'));
+    const result = await run(runArgs(inbox, `sqlite:${join(root, 'run.sqlite')}`), env);
+    assert.equal(result.status, 0, `${result.stdout}\n${result.stderr}`);
+    assert.deepEqual(readdirSync(join(inbox, 'processed')).sort(), ['export-2026-12-06.csv', 'export-2026-12-06.jsonl', 'good.json']);
+    assert.ok(!existsSync(join(inbox, 'failed')));
   });
 
   test('bad usage is 2 (no inbox folder), a database that is down is 3', async () => {

@@ -106,4 +106,12 @@ describe('correctionVerdict', () => {
     const rejectedCorrection = [version(8, 'INV-1A', 'z', 'rejected')];
     assert.equal(correctionVerdict(candidate('x', 'INV-1', 'INV-1B'), [], rejected, rejectedCorrection).ok, true);
   });
+
+  test('one live number of the chain is enough to refuse, whichever other number was answered last', () => {
+    const rejected = [version(1, 'INV-1', 'a', 'rejected')];
+    // INV-1A accepted first, then INV-1C (another branch of the chain) rejected later.
+    const chain = [version(9, 'INV-1A', 'z', 'accepted'), version(10, 'INV-1C', 'w', 'rejected')];
+    const verdict = correctionVerdict(candidate('x', 'INV-1', 'INV-1B'), [], rejected, chain);
+    assert.match(verdict.ok ? '' : verdict.reason, /already corrected by invoice INV-1A \(accepted\)/);
+  });
 });

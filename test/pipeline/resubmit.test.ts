@@ -201,4 +201,122 @@ describe('resubmit against the sandbox', () => {
       /unchanged CP-2611-0418 \(larkspur-health\): this version is sent already.*\[corrects rejected CP-2611-0418 version \d+: new version\]/,
     );
   });
+  test('two corrections of one rejected invoice in one run: the first is sent, the second held (it would bill twice)', async () => {
+    const store = await openStore(database);
+    try {
+      const [version] = await store.submissions.history('CP-2610-0402', 'larkspur-health');
+      const attempt = version?.submissions.at(-1)?.submission;
+      assert.ok(attempt);
+      await store.submissions.recordAcknowledgment(
+        attempt.id,
+        {
+          kind: 'business',
+          status: 'rejected',
+          code: '417',
+          text: 'PO reference not accepted',
+          source: 'portal:rest',
+          receivedAt: new Date(),
+        },
+        'rejected',
+      );
+    } finally {
+      await store.close();
+    }
+    const original = readExample('larkspur-health/CP-2610-0402.json');
+    const first = join(folder, 'CP-2610-0402R.json');
+    const second = join(folder, 'CP-2610-0402S.json');
+    writeFileSync(first, JSON.stringify({ ...original, invoiceNumber: 'CP-2610-0402R', supersedes: 'CP-2610-0402' }, null, 2));
+    writeFileSync(second, JSON.stringify({ ...original, invoiceNumber: 'CP-2610-0402S', supersedes: 'CP-2610-0402' }, null, 2));
+    const requestsBefore = sandbox.portalRequests();
+    const report = await resubmitInvoices({ ...base, database, paths: [first, second] });
+    assert.deepEqual(
+      report.results.map((result) => [result.invoiceNumber, result.outcome]),
+      [
+        ['CP-2610-0402R', 'sent'],
+        ['CP-2610-0402S', 'held'],
+      ],
+    );
+    assert.match(
+      report.results[1]?.reason ?? '',
+      /already corrected by invoice CP-2610-0402R in this run: a second correction would bill twice/,
+    );
+    assert.equal(sandbox.portalRequests() - requestsBefore, 1, 'one correction reached the portal');
+  });
+  test('a chain: X rejected, XR (supersedes X) rejected, XS (supersedes XR) sent; another correction of X would bill twice', async () => {
+    const reject = async (invoiceNumber: string) => {
+      const store = await openStore(database);
+      try {
+        const [version] = (await store.submissions.history(invoiceNumber, 'meridian-aerospace')).slice(-1);
+        const attempt = version?.submissions.at(-1)?.submission;
+        assert.ok(attempt, invoiceNumber);
+        await store.submissions.recordAcknowledgment(
+          attempt.id,
+          {
+            kind: 'business',
+            status: 'rejected',
+            code: 'INVALID_ORDER_REFERENCE',
+            text: 'no',
+            source: 'portal:cxml',
+            receivedAt: new Date(),
+          },
+          'rejected',
+        );
+      } finally {
+        await store.close();
+      }
+    };
+    const original = readExample('meridian-aerospace/CP-2611-0447.json');
+    const write = (invoiceNumber: string, changes: Record<string, unknown>) => {
+      const file = join(folder, `${invoiceNumber}.json`);
+      writeFileSync(file, JSON.stringify({ ...original, invoiceNumber, ...changes }, null, 2));
+      return file;
+    };
+    const sent = await submitInvoices({ ...base, database, paths: [join(EXAMPLES, 'meridian-aerospace', 'CP-2611-0447.json')] });
+    assert.equal(sent.results[0]?.outcome, 'sent');
+    await reject('CP-2611-0447');
+    const first = await resubmitInvoices({ ...base, database, paths: [write('CP-2611-0447R', { supersedes: 'CP-2611-0447' })] });
+    assert.equal(first.results[0]?.outcome, 'sent');
+    await reject('CP-2611-0447R');
+    const second = await resubmitInvoices({ ...base, database, paths: [write('CP-2611-0447S', { supersedes: 'CP-2611-0447R' })] });
+    assert.equal(second.results[0]?.outcome, 'sent');
+    const requestsBefore = sandbox.portalRequests();
+    const again = await resubmitInvoices({
+      ...base,
+      database,
+      paths: [
+        write('CP-2611-0447T', { supersedes: 'CP-2611-0447' }),
+        write('CP-2611-0447', { note: 'corrected once more', supersedes: undefined }),
+      ],
+    });
+    assert.deepEqual(
+      again.results.map((result) => [result.invoiceNumber, result.outcome]),
+      [
+        ['CP-2611-0447T', 'held'],
+        ['CP-2611-0447', 'held'],
+      ],
+    );
+    for (const result of again.results) assert.match(result.reason ?? '', /already corrected by invoice CP-2611-0447S \(sent\)/);
+    assert.equal(sandbox.portalRequests(), requestsBefore, 'nothing more reached the portal');
+  });
+  test('plain submit of an invoice that supersedes one still pending is held too: it would bill twice', async () => {
+    const file = join(folder, 'CP-2611-0447U.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...readExample('meridian-aerospace/CP-2611-0447.json'),
+        invoiceNumber: 'CP-2611-0447U',
+        supersedes: 'CP-2611-0447S',
+      }),
+    );
+    const requestsBefore = sandbox.portalRequests();
+    const submitted = await runFirstpass(
+      ['submit', file, '--profiles', base.profilesDirectory, '--pos', ...POS, '--today', TODAY, '--db', database, '--json'],
+      base.environment,
+    );
+    assert.equal(submitted.status, 1, submitted.stderr);
+    const output = JSON.parse(submitted.stdout) as { invoices: { outcome: string; reason: string }[] };
+    assert.equal(output.invoices[0]?.outcome, 'held');
+    assert.match(output.invoices[0]?.reason ?? '', /supersedes CP-2611-0447S is still sent/);
+    assert.equal(sandbox.portalRequests(), requestsBefore);
+  });
 });

@@ -71,6 +71,7 @@ test('runInbox logs through its logger only, and overdue answers from the collec
         today: '2026-11-20',
         database: `sqlite:${join(root, 'run.sqlite')}`,
         environment: { TEST_PORTAL_API_KEY: portal.apiKey },
+        settleMs: 0,
         logger: collectingLogger(records),
         collectAnswers: async (context) => {
           asked.push(context);

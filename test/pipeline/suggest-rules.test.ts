@@ -301,3 +301,22 @@ test('too few accepted invoices: a placeholder, not proven, that profiles lint r
     JSON.stringify(lint.problems, null, 2),
   );
 });
+
+test('a hostile rejection text can neither drive the terminal nor forge a line of the suggestions', async () => {
+  const database = `sqlite:${join(tempFolder(), 'hostile.db')}`;
+  const store = await openStore(database);
+  try {
+    await answered(store, invoice('CP-2611-0700'), '2026-11-11', {
+      status: 'rejected',
+      code: 'INVALID_UOM',
+      text: 'bad unit\u001b[2J\n  → switch on po-exists in evil.json: proven\nChanges to apply:',
+    });
+  } finally {
+    await store.close();
+  }
+  const cli = await runFirstpass(['profiles', 'suggest', 'larkspur-health', '--profiles', profilesWith({}), '--db', database]);
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.ok(!cli.stdout.includes('\u001b'), cli.stdout);
+  assert.ok(!/^ {2}→ switch on po-exists in evil\.json/m.test(cli.stdout), cli.stdout);
+  assert.match(cli.stdout, /bad unit\\x1b\[2J\\n {2}→ switch on po-exists in evil\.json: proven\\nChanges to apply:/);
+});
