@@ -14,7 +14,7 @@ test('firstpass demo runs the whole loop: held, sent, answered, a rejection lear
   const out = result.stdout;
 
   const workspace = /^workspace: (.+)$/m.exec(out)?.[1];
-  assert.ok(workspace !== undefined && workspace.startsWith(temporary), out);
+  assert.ok(workspace?.startsWith(temporary), out);
   assert.deepEqual(readdirSync(temporary), [workspace.slice(temporary.length + 1)], 'one workspace, under the temp dir');
 
   // Step 1: broken examples stay home, the rest go out on every channel.
@@ -27,7 +27,7 @@ test('firstpass demo runs the whole loop: held, sent, answered, a rejection lear
   assert.match(out, /^rejected +CP-2611-0433 \(meridian-aerospace\) portal:cxml rejected INVALID_ORDER_REFERENCE/m);
   // Step 4: the lesson, proven, with the diff.
   assert.match(out, /→ switch on po-exists in meridian-aerospace\.json: validated again .* it holds the invoice/);
-  assert.match(out, /^-    "po-exists": false\n\+    "po-exists": true$/m);
+  assert.match(out, /^- {4}"po-exists": false\n\+ {4}"po-exists": true$/m);
   // Steps 5 and 6: the superseding correction is sent and accepted.
   assert.match(out, /^sent {5}CP-2611-0433-R1 \(meridian-aerospace\) via portal: .*supersedes CP-2611-0433/m);
   assert.match(out, /^accepted +CP-2611-0433-R1 \(meridian-aerospace\) portal:cxml reconciled .*sent → accepted$/m);
