@@ -321,6 +321,14 @@ program
   );
 
 program
+  .command('demo')
+  .description('the whole flow against the local sandbox, in a workspace of its own: submit, answers, a lesson, a correction, the report')
+  .action(async () => {
+    const { runDemo } = await import('./demo-command.js');
+    process.exitCode = await runDemo();
+  });
+
+program
   .command('sandbox')
   .description('run portal, SFTP and SMTP servers on this machine and a copy of the profiles pointed at them, until Ctrl-C')
   .option('--dir <dir>', 'folder for the profiles, secrets and what arrives; default: a new folder under the temp dir')
