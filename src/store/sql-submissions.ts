@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { FirstpassError } from '../model/errors.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { generatedAtOf, holdingRulesOf } from './generated-at.js';
 import type { SqlDatabase } from './sql-database.js';
 import { describeCause, storeError } from './store-url.js';
 import {
@@ -111,6 +112,7 @@ export class SqlSubmissions implements SubmissionStore {
       invoice_json: input.receivedText ?? canonical,
       supersedes: input.supersedes ?? null,
       first_seen_at: at,
+      generated_at: generatedAtOf(input.invoice) ?? null,
     };
     return this.run(`record version of invoice "${input.invoiceNumber}"`, async (trx) => {
       const inserted: { id: number }[] = await trx('invoice_versions')
@@ -413,6 +415,9 @@ export class SqlSubmissions implements SubmissionStore {
       .returning(['id', 'version_id', 'channel', 'format', 'state', 'created_at']);
     if (row === undefined) throw new FirstpassError('INTERNAL', 'store', `the database returned no submission for version ${versionId}`);
     await this.insertEvent(trx, row.id, at, undefined, state, options);
+    // The rules that held it, as rows: the report counts them in the database (migration 004).
+    const rules = state === 'held' ? holdingRulesOf(options.detail) : [];
+    if (rules.length > 0) await trx('held_findings').insert(rules.map((rule) => ({ submission_id: row.id, rule })));
     return toSubmission(row);
   }
 

@@ -1,0 +1,376 @@
+import type { Knex } from 'knex';
+import type { Store, StoreDialect } from '../store/index.js';
+import {
+  ACCEPTED_STATES,
+  AWAITING_STATES,
+  FINAL_STATES,
+  INTERNAL_STATES,
+  metricsOf,
+  type FirstPassReport,
+  type GroupMetrics,
+  type HoldingRule,
+  type MetricCounts,
+  type Metrics,
+  type RejectionReason,
+  type ReportRequest,
+} from './definitions.js';
+import { percentileOf } from './percentile.js';
+import { dayAfterStart, dayStart, localDate, monthsBetween } from './time-zone.js';
+
+/**
+ * The first-pass report computed in the database (definitions.ts says what each figure means):
+ * one pass builds a temporary table with one row per invoice chain of the period, and small
+ * aggregate queries read it. Memory stays flat in the number of submissions: only groups,
+ * percentile ranks and the top lists come back to Node.
+ */
+
+const DEFAULT_TOP = 10;
+let reportCount = 0;
+
+type Binding = string | number;
+
+interface Sql {
+  readonly text: string;
+  readonly bindings: Binding[];
+}
+
+const list = (values: readonly string[]): string => values.map((value) => `'${value}'`).join(', ');
+
+/** SQL both dialects run, written once; the few differences are here. */
+function dialectSql(dialect: StoreDialect) {
+  return {
+    hoursBetween: (start: string, end: string): string =>
+      dialect === 'sqlite'
+        ? `((julianday(${end}) - julianday(${start})) * 24.0)`
+        : `(extract(epoch from (cast(${end} as timestamptz) - cast(${start} as timestamptz))) / 3600.0)`,
+    jsonText: (column: string, key: string): string =>
+      dialect === 'sqlite' ? `json_extract(${column}, '$.${key}')` : `(cast(${column} as json) ->> '${key}')`,
+    jsonInteger: (column: string, key: string): string =>
+      dialect === 'sqlite'
+        ? `json_extract(${column}, '$.${key}')`
+        : `(case when (cast(${column} as json) ->> '${key}') ~ '^[0-9]{1,9}$' then cast(cast(${column} as json) ->> '${key}' as integer) end)`,
+    createTemp: (name: string): string =>
+      dialect === 'sqlite' ? `create temp table ${name} as ` : `create temporary table ${name} on commit drop as `,
+  };
+}
+
+async function rows<T>(trx: Knex.Transaction, dialect: StoreDialect, sql: Sql): Promise<T[]> {
+  const result: unknown = await trx.raw(sql.text, sql.bindings);
+  if (dialect === 'postgres') return (result as { rows: T[] }).rows;
+  return result as T[];
+}
+
+async function execute(trx: Knex.Transaction, sql: Sql): Promise<void> {
+  await trx.raw(sql.text, sql.bindings);
+}
+
+/** The period as UTC bounds: [start, end). */
+function periodBounds(request: ReportRequest, timeZone: string): { start: string | undefined; end: string | undefined } {
+  return {
+    start: request.from === undefined ? undefined : dayStart(request.from, timeZone),
+    end: request.to === undefined ? undefined : dayAfterStart(request.to, timeZone),
+  };
+}
+
+/** Chains that supersede another: (customer, number) → the chain's first number. Small: corrections only. */
+function rootsSql(name: string, dialect: StoreDialect): Sql {
+  return {
+    text: `${dialectSql(dialect).createTemp(name)}
+with recursive
+links as (
+  select distinct v.customer, v.invoice_number as number, v.supersedes as parent
+  from invoice_versions v
+  where v.supersedes is not null and v.supersedes <> v.invoice_number
+    and exists (select 1 from invoice_versions p where p.customer = v.customer and p.invoice_number = v.supersedes)
+),
+ancestry (customer, number, ancestor) as (
+  select customer, number, parent from links
+  union
+  select a.customer, a.number, l.parent from ancestry a join links l on l.customer = a.customer and l.number = a.ancestor
+)
+select a.customer, a.number, min(a.ancestor) as root
+from ancestry a
+where not exists (select 1 from links l where l.customer = a.customer and l.number = a.ancestor)
+group by a.customer, a.number`,
+    bindings: [],
+  };
+}
+
+/** One row per chain of the period, with its flags and its time to acceptance. */
+function chainsSql(name: string, roots: string, dialect: StoreDialect, request: ReportRequest, timeZone: string): Sql {
+  const sql = dialectSql(dialect);
+  const bindings: Binding[] = [];
+  const deadlines = [...request.deadlines.entries()].filter(([, hours]) => Number.isFinite(hours) && hours > 0);
+  let cutoff = 'null';
+  if (deadlines.length > 0) {
+    cutoff = `case c.customer ${deadlines.map(() => 'when ? then ?').join(' ')} end`;
+    for (const [customer, hours] of deadlines) bindings.push(customer, new Date(request.now.getTime() - hours * 3_600_000).toISOString());
+  }
+  const { start, end } = periodBounds(request, timeZone);
+  const chainAt = 'coalesce(f.created_at, a.created_at)';
+  const period: string[] = [];
+  if (start !== undefined) {
+    period.push(`${chainAt} >= ?`);
+    bindings.push(start);
+  }
+  if (end !== undefined) {
+    period.push(`${chainAt} < ?`);
+    bindings.push(end);
+  }
+  const text = `${sql.createTemp(name)}
+with attempts as (
+  select s.id, s.state, s.version_id, v.customer, coalesce(r.root, v.invoice_number) as root,
+    case when s.state in (${list(INTERNAL_STATES)}) then 0 else 1 end as external
+  from submissions s
+  join invoice_versions v on v.id = s.version_id
+  left join ${roots} r on r.customer = v.customer and r.number = v.invoice_number
+),
+chain_ids as (
+  select customer, root,
+    min(id) as first_id,
+    min(case when external = 1 then id end) as first_external_id,
+    max(case when external = 1 then id end) as last_external_id,
+    sum(external) as external_count,
+    max(case when state = 'held' then 1 else 0 end) as held,
+    max(case when state = 'rejected' then 1 else 0 end) as rejected,
+    min(case when state in (${list(ACCEPTED_STATES)}) then id end) as first_accepted_id,
+    min(version_id) as first_version_id
+  from attempts
+  group by customer, root
+)
+select c.customer, c.root, ${chainAt} as chain_at, coalesce(f.channel, a.channel) as channel,
+  c.held,
+  case when c.first_external_id is null then 0 else 1 end as submitted,
+  case when f.state in (${list(ACCEPTED_STATES)}) and c.external_count = 1 then 1 else 0 end as success,
+  case when f.state in (${list(FINAL_STATES)}) then 1 else 0 end as decided,
+  c.rejected,
+  case when l.state in (${list(AWAITING_STATES)}) then 1 else 0 end as pending,
+  case when l.state = 'unknown' then 1 else 0 end as unknown,
+  case when l.state = 'sent' and (select max(e.at) from submission_events e where e.submission_id = l.id and e.to_state = 'sent') < ${cutoff}
+    then 1 else 0 end as overdue,
+  case when c.first_accepted_id is null then null else ${sql.hoursBetween(
+    'coalesce(fv.generated_at, fv.first_seen_at)',
+    `(select min(e.at) from submission_events e where e.submission_id = c.first_accepted_id and e.to_state in (${list(ACCEPTED_STATES)}))`,
+  )} end as hours
+from chain_ids c
+join submissions a on a.id = c.first_id
+left join submissions f on f.id = c.first_external_id
+left join submissions l on l.id = c.last_external_id
+join invoice_versions fv on fv.id = c.first_version_id
+${period.length > 0 ? `where ${period.join(' and ')}` : ''}`;
+  return { text, bindings };
+}
+
+/** The held rules of the period's chains: (rule, customer, root), each once. */
+function ruleChainsSql(name: string, roots: string, chains: string, dialect: StoreDialect): Sql {
+  return {
+    text: `${dialectSql(dialect).createTemp(name)}
+select distinct h.rule, rc.customer, rc.root
+from held_findings h
+join submissions s on s.id = h.submission_id
+join invoice_versions v on v.id = s.version_id
+left join ${roots} r on r.customer = v.customer and r.number = v.invoice_number
+join ${chains} rc on rc.customer = v.customer and rc.root = coalesce(r.root, v.invoice_number)`,
+    bindings: [],
+  };
+}
+
+interface CountRow {
+  readonly grp: string | null;
+  readonly invoices: number | string;
+  readonly held: number | string | null;
+  readonly submitted: number | string | null;
+  readonly success: number | string | null;
+  readonly decided: number | string | null;
+  readonly rejected: number | string | null;
+  readonly pending: number | string | null;
+  readonly unknown: number | string | null;
+  readonly overdue: number | string | null;
+}
+
+const COUNTS = `count(*) as invoices, sum(held) as held, sum(submitted) as submitted, sum(success) as success,
+  sum(decided) as decided, sum(rejected) as rejected, sum(pending) as pending, sum(unknown) as unknown, sum(overdue) as overdue`;
+
+function countsOf(row: CountRow | undefined): MetricCounts {
+  const n = (value: number | string | null | undefined): number => Number(value ?? 0);
+  return {
+    invoices: n(row?.invoices),
+    held: n(row?.held),
+    submitted: n(row?.submitted),
+    firstPassSuccess: n(row?.success),
+    decided: n(row?.decided),
+    rejected: n(row?.rejected),
+    pending: n(row?.pending),
+    unknown: n(row?.unknown),
+    overdue: n(row?.overdue),
+  };
+}
+
+/** What a group is made of: the key expression and the rows it is read from. */
+interface GroupSource {
+  /** SQL of the group key; undefined for the totals (one group of everything). */
+  readonly key: string | undefined;
+  readonly from: string;
+}
+
+interface RankRow {
+  readonly grp: string | null;
+  readonly rn: number | string;
+  readonly n: number | string;
+  readonly hours: number | string;
+}
+
+async function percentilesBy(
+  trx: Knex.Transaction,
+  dialect: StoreDialect,
+  source: GroupSource,
+): Promise<Map<string, { median: number | null; p90: number | null }>> {
+  const partition = source.key === undefined ? '' : `partition by ${source.key} `;
+  const ranked = await rows<RankRow>(trx, dialect, {
+    text: `select grp, rn, n, hours from (
+  select ${source.key ?? "''"} as grp, hours,
+    row_number() over (${partition}order by hours) - 1 as rn,
+    count(*) over (${partition.trim()}) as n
+  from ${source.from} where hours is not null
+) ranked
+where rn in ((n - 1) * 5 / 10, (n - 1) * 5 / 10 + 1, (n - 1) * 9 / 10, (n - 1) * 9 / 10 + 1)`,
+    bindings: [],
+  });
+  const byGroup = new Map<string, { n: number; values: Map<number, number> }>();
+  for (const row of ranked) {
+    const key = row.grp ?? '';
+    const entry = byGroup.get(key) ?? { n: Number(row.n), values: new Map<number, number>() };
+    entry.values.set(Number(row.rn), Number(row.hours));
+    byGroup.set(key, entry);
+  }
+  const result = new Map<string, { median: number | null; p90: number | null }>();
+  for (const [key, { n, values }] of byGroup)
+    result.set(key, {
+      median: percentileOf(n, 5, (rank) => values.get(rank)),
+      p90: percentileOf(n, 9, (rank) => values.get(rank)),
+    });
+  return result;
+}
+
+async function metricsBy(trx: Knex.Transaction, dialect: StoreDialect, source: GroupSource): Promise<Map<string, Metrics>> {
+  const counted = await rows<CountRow>(trx, dialect, {
+    text:
+      source.key === undefined
+        ? `select '' as grp, ${COUNTS} from ${source.from}`
+        : `select ${source.key} as grp, ${COUNTS} from ${source.from} group by ${source.key}`,
+    bindings: [],
+  });
+  const percentiles = await percentilesBy(trx, dialect, source);
+  const result = new Map<string, Metrics>();
+  for (const row of counted) {
+    const key = row.grp ?? '';
+    const times = percentiles.get(key);
+    result.set(key, metricsOf(countsOf(row), times?.median ?? null, times?.p90 ?? null));
+  }
+  return result;
+}
+
+/** The key expression of `--by month` in the zone: months start at local midnight. */
+function monthKey(first: string, last: string, timeZone: string): string {
+  if (timeZone === 'UTC') return 'substr(chain_at, 1, 7)';
+  const months = monthsBetween(first, last, timeZone);
+  // Texts built from our own digits, not from data: safe to inline (a CASE of up to a few hundred months).
+  const cases = months
+    .slice(1)
+    .map((month, index) => `when chain_at < '${month.start}' then '${months[index]?.month ?? ''}'`)
+    .join(' ');
+  return `(case ${cases} else '${months.at(-1)?.month ?? ''}' end)`;
+}
+
+async function rejectionReasons(
+  trx: Knex.Transaction,
+  dialect: StoreDialect,
+  roots: string,
+  chains: string,
+  top: number,
+): Promise<RejectionReason[]> {
+  const sql = dialectSql(dialect);
+  const found = await rows<{ code: string | null; text: string | null; count: number | string }>(trx, dialect, {
+    text: `select coalesce(a.code, ${sql.jsonText('e.detail_json', 'code')}) as code,
+  coalesce(a.text, ${sql.jsonText('e.detail_json', 'text')}) as text, count(*) as count
+from submissions s
+join submission_events e on e.submission_id = s.id and e.to_state = 'rejected'
+join invoice_versions v on v.id = s.version_id
+left join ${roots} r on r.customer = v.customer and r.number = v.invoice_number
+join ${chains} rc on rc.customer = v.customer and rc.root = coalesce(r.root, v.invoice_number)
+left join acknowledgments a on a.id = ${sql.jsonInteger('e.detail_json', 'acknowledgment')}
+where s.state = 'rejected'
+group by coalesce(a.code, ${sql.jsonText('e.detail_json', 'code')}), coalesce(a.text, ${sql.jsonText('e.detail_json', 'text')})
+order by count(*) desc, coalesce(a.code, ${sql.jsonText('e.detail_json', 'code')}), coalesce(a.text, ${sql.jsonText('e.detail_json', 'text')})
+limit ?`,
+    bindings: [top],
+  });
+  return found.map((row) => ({
+    code: row.code === null ? null : String(row.code),
+    text: row.text === null ? null : String(row.text),
+    count: Number(row.count),
+  }));
+}
+
+async function holdingRules(trx: Knex.Transaction, dialect: StoreDialect, ruleChains: string, top: number): Promise<HoldingRule[]> {
+  const found = await rows<{ rule: string; count: number | string }>(trx, dialect, {
+    text: `select rule, count(*) as count from ${ruleChains} group by rule order by count(*) desc, rule limit ?`,
+    bindings: [top],
+  });
+  return found.map((row) => ({ rule: row.rule, count: Number(row.count) }));
+}
+
+/** The whole report, exactly the contract's JSON shape. */
+export async function firstPassReport(store: Store, request: ReportRequest): Promise<FirstPassReport> {
+  const timeZone = request.timeZone ?? 'UTC';
+  const top = Math.max(1, Math.floor(request.top ?? DEFAULT_TOP));
+  reportCount += 1;
+  const suffix = `${process.pid}_${reportCount}`;
+  const roots = `firstpass_report_roots_${suffix}`;
+  const chains = `firstpass_report_chains_${suffix}`;
+  const ruleChains = `firstpass_report_rules_${suffix}`;
+  return store.read('compute the first-pass report', async (trx, dialect) => {
+    try {
+      await execute(trx, rootsSql(roots, dialect));
+      await execute(trx, chainsSql(chains, roots, dialect, request, timeZone));
+      await trx.raw(`create index ${chains}_key on ${chains} (customer, root)`);
+      await execute(trx, ruleChainsSql(ruleChains, roots, chains, dialect));
+      if (dialect === 'postgres') await trx.raw(`analyze ${chains}`);
+      const [span] = await rows<{ first: string | null; last: string | null }>(trx, dialect, {
+        text: `select min(chain_at) as first, max(chain_at) as last from ${chains}`,
+        bindings: [],
+      });
+      const first = span?.first ?? null;
+      const last = span?.last ?? null;
+      const totals =
+        (await metricsBy(trx, dialect, { key: undefined, from: chains })).get('') ?? metricsOf(countsOf(undefined), null, null);
+      const groups: GroupMetrics[] = [];
+      if (request.by !== undefined && first !== null && last !== null) {
+        const source: GroupSource =
+          request.by === 'rule'
+            ? { key: 'g.rule', from: `${ruleChains} g join ${chains} c on c.customer = g.customer and c.root = g.root` }
+            : request.by === 'month'
+              ? { key: monthKey(first, last, timeZone), from: chains }
+              : { key: request.by, from: chains };
+        const byKey = await metricsBy(trx, dialect, source);
+        for (const key of [...byKey.keys()].sort(compareText)) groups.push({ key, ...(byKey.get(key) as Metrics) });
+      }
+      return {
+        from: request.from ?? (first === null ? null : localDate(first, timeZone)),
+        to: request.to ?? (last === null ? null : localDate(last, timeZone)),
+        totals,
+        groups,
+        topRejectionReasons: await rejectionReasons(trx, dialect, roots, chains, top),
+        topHoldingRules: await holdingRules(trx, dialect, ruleChains, top),
+      };
+    } finally {
+      // PostgreSQL drops them at commit; SQLite's live on with the connection.
+      if (dialect === 'sqlite') for (const table of [ruleChains, chains, roots]) await trx.raw(`drop table if exists temp.${table}`);
+    }
+  });
+}
+
+/** Code-point order, the same on every database and locale. */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
