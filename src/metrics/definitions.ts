@@ -84,6 +84,14 @@ export interface FirstPassReport {
   readonly topHoldingRules: readonly HoldingRule[];
 }
 
+/** What the HTML report's charts draw, beside the report itself. */
+export interface ReportCharts {
+  readonly byMonth: readonly GroupMetrics[];
+  readonly byCustomer: readonly GroupMetrics[];
+  /** Chains accepted, by hours to acceptance, in fixed buckets (ACCEPTANCE_BUCKETS), empty ones included. */
+  readonly acceptanceHours: readonly { readonly bucket: string; readonly count: number }[];
+}
+
 export interface ReportRequest {
   /** First date (YYYY-MM-DD, inclusive) in `timeZone`. */
   readonly from?: string | undefined;

@@ -12,6 +12,7 @@ import {
   type MetricCounts,
   type Metrics,
   type RejectionReason,
+  type ReportCharts,
   type ReportRequest,
 } from './definitions.js';
 import { percentileOf } from './percentile.js';
@@ -161,16 +162,21 @@ ${period.length > 0 ? `where ${period.join(' and ')}` : ''}`;
   return { text, bindings };
 }
 
-/** The held rules of the period's chains: (rule, customer, root), each once. */
+/**
+ * The held rules of the period's chains: (rule, customer, root), each once. CROSS JOIN keeps
+ * SQLite's join order (the few held findings first, then index lookups; it knows nothing of a
+ * temporary table's size); PostgreSQL plans it as any inner join.
+ */
 function ruleChainsSql(name: string, roots: string, chains: string, dialect: StoreDialect): Sql {
   return {
     text: `${dialectSql(dialect).createTemp(name)}
 select distinct h.rule, rc.customer, rc.root
 from held_findings h
-join submissions s on s.id = h.submission_id
-join invoice_versions v on v.id = s.version_id
+cross join submissions s
+cross join invoice_versions v
 left join ${roots} r on r.customer = v.customer and r.number = v.invoice_number
-join ${chains} rc on rc.customer = v.customer and rc.root = coalesce(r.root, v.invoice_number)`,
+cross join ${chains} rc
+where s.id = h.submission_id and v.id = s.version_id and rc.customer = v.customer and rc.root = coalesce(r.root, v.invoice_number)`,
     bindings: [],
   };
 }
@@ -294,12 +300,13 @@ async function rejectionReasons(
     text: `select coalesce(a.code, ${sql.jsonText('e.detail_json', 'code')}) as code,
   coalesce(a.text, ${sql.jsonText('e.detail_json', 'text')}) as text, count(*) as count
 from submissions s
-join submission_events e on e.submission_id = s.id and e.to_state = 'rejected'
-join invoice_versions v on v.id = s.version_id
+cross join submission_events e
+cross join invoice_versions v
 left join ${roots} r on r.customer = v.customer and r.number = v.invoice_number
-join ${chains} rc on rc.customer = v.customer and rc.root = coalesce(r.root, v.invoice_number)
+cross join ${chains} rc
 left join acknowledgments a on a.id = ${sql.jsonInteger('e.detail_json', 'acknowledgment')}
-where s.state = 'rejected'
+where s.state = 'rejected' and e.submission_id = s.id and e.to_state = 'rejected' and v.id = s.version_id
+  and rc.customer = v.customer and rc.root = coalesce(r.root, v.invoice_number)
 group by coalesce(a.code, ${sql.jsonText('e.detail_json', 'code')}), coalesce(a.text, ${sql.jsonText('e.detail_json', 'text')})
 order by count(*) desc, coalesce(a.code, ${sql.jsonText('e.detail_json', 'code')}), coalesce(a.text, ${sql.jsonText('e.detail_json', 'text')})
 limit ?`,
@@ -322,6 +329,52 @@ async function holdingRules(trx: Knex.Transaction, dialect: StoreDialect, ruleCh
 
 /** The whole report, exactly the contract's JSON shape. */
 export async function firstPassReport(store: Store, request: ReportRequest): Promise<FirstPassReport> {
+  return (await computeReport(store, request, false)).report;
+}
+
+/** The report and what its charts draw (first-pass rate by month and by customer, hours to acceptance). */
+export async function firstPassReportWithCharts(
+  store: Store,
+  request: ReportRequest,
+): Promise<{ report: FirstPassReport; charts: ReportCharts }> {
+  const { report, charts } = await computeReport(store, request, true);
+  return { report, charts: charts ?? { byMonth: [], byCustomer: [], acceptanceHours: [] } };
+}
+
+/** Buckets of the time-to-acceptance distribution: [from, to) hours; the last has no end. */
+export const ACCEPTANCE_BUCKETS: readonly { readonly label: string; readonly from: number }[] = [
+  { label: '< 4 h', from: 0 },
+  { label: '4–8 h', from: 4 },
+  { label: '8–12 h', from: 8 },
+  { label: '12–24 h', from: 12 },
+  { label: '1–2 d', from: 24 },
+  { label: '2–3 d', from: 48 },
+  { label: '3–5 d', from: 72 },
+  { label: '5–7 d', from: 120 },
+  { label: '≥ 7 d', from: 168 },
+];
+
+async function acceptanceHistogram(trx: Knex.Transaction, dialect: StoreDialect, chains: string): Promise<ReportCharts['acceptanceHours']> {
+  const cases = ACCEPTANCE_BUCKETS.slice(1)
+    .map((bucket, index) => `when hours < ${bucket.from} then ${index}`)
+    .join(' ');
+  const found = await rows<{ bucket: number | string; count: number | string }>(trx, dialect, {
+    text: `select bucket, count(*) as count from (select case ${cases} else ${ACCEPTANCE_BUCKETS.length - 1} end as bucket from ${chains} where hours is not null) b group by bucket`,
+    bindings: [],
+  });
+  const counts = new Map(found.map((row) => [Number(row.bucket), Number(row.count)]));
+  return ACCEPTANCE_BUCKETS.map((bucket, index) => ({ bucket: bucket.label, count: counts.get(index) ?? 0 }));
+}
+
+function sortedGroups(byKey: Map<string, Metrics>): GroupMetrics[] {
+  return [...byKey.keys()].sort(compareText).map((key) => ({ key, ...(byKey.get(key) as Metrics) }));
+}
+
+async function computeReport(
+  store: Store,
+  request: ReportRequest,
+  withCharts: boolean,
+): Promise<{ report: FirstPassReport; charts: ReportCharts | undefined }> {
   const timeZone = request.timeZone ?? 'UTC';
   const top = Math.max(1, Math.floor(request.top ?? DEFAULT_TOP));
   reportCount += 1;
@@ -344,25 +397,32 @@ export async function firstPassReport(store: Store, request: ReportRequest): Pro
       const last = span?.last ?? null;
       const totals =
         (await metricsBy(trx, dialect, { key: undefined, from: chains })).get('') ?? metricsOf(countsOf(undefined), null, null);
-      const groups: GroupMetrics[] = [];
-      if (request.by !== undefined && first !== null && last !== null) {
-        const source: GroupSource =
-          request.by === 'rule'
-            ? { key: 'g.rule', from: `${ruleChains} g join ${chains} c on c.customer = g.customer and c.root = g.root` }
-            : request.by === 'month'
-              ? { key: monthKey(first, last, timeZone), from: chains }
-              : { key: request.by, from: chains };
-        const byKey = await metricsBy(trx, dialect, source);
-        for (const key of [...byKey.keys()].sort(compareText)) groups.push({ key, ...(byKey.get(key) as Metrics) });
-      }
-      return {
+      const sources = (by: ReportRequest['by']): GroupSource | undefined => {
+        if (by === undefined || first === null || last === null) return undefined;
+        if (by === 'rule')
+          return { key: 'g.rule', from: `${ruleChains} g join ${chains} c on c.customer = g.customer and c.root = g.root` };
+        if (by === 'month') return { key: monthKey(first, last, timeZone), from: chains };
+        return { key: by, from: chains };
+      };
+      const groupsBy = async (by: ReportRequest['by']): Promise<GroupMetrics[]> => {
+        const source = sources(by);
+        return source === undefined ? [] : sortedGroups(await metricsBy(trx, dialect, source));
+      };
+      const report: FirstPassReport = {
         from: request.from ?? (first === null ? null : localDate(first, timeZone)),
         to: request.to ?? (last === null ? null : localDate(last, timeZone)),
         totals,
-        groups,
+        groups: await groupsBy(request.by),
         topRejectionReasons: await rejectionReasons(trx, dialect, roots, chains, top),
         topHoldingRules: await holdingRules(trx, dialect, ruleChains, top),
       };
+      if (!withCharts) return { report, charts: undefined };
+      const charts: ReportCharts = {
+        byMonth: request.by === 'month' ? report.groups : await groupsBy('month'),
+        byCustomer: request.by === 'customer' ? report.groups : await groupsBy('customer'),
+        acceptanceHours: await acceptanceHistogram(trx, dialect, chains),
+      };
+      return { report, charts };
     } finally {
       // PostgreSQL drops them at commit; SQLite's live on with the connection.
       if (dialect === 'sqlite') for (const table of [ruleChains, chains, roots]) await trx.raw(`drop table if exists temp.${table}`);
