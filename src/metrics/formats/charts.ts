@@ -64,7 +64,7 @@ export async function reportCharts(report: FirstPassReport, charts: ReportCharts
         mark: { type: 'bar', color: '#4c956c' },
         encoding: {
           x: { field: 'bucket', type: 'ordinal', title: 'time to acceptance', sort: null, axis: { labelAngle: 0 } },
-          y: { field: 'count', type: 'quantitative', title: 'invoices' },
+          y: { field: 'count', type: 'quantitative', title: 'invoices', axis: { format: 'd', tickMinStep: 1 } },
         },
       }),
     });
@@ -85,7 +85,7 @@ export async function reportCharts(report: FirstPassReport, charts: ReportCharts
         mark: { type: 'bar', color: '#b5543c' },
         encoding: {
           y: { field: 'reason', type: 'nominal', title: null, sort: null, axis: { labelLimit: 320 } },
-          x: { field: 'count', type: 'quantitative', title: 'rejections' },
+          x: { field: 'count', type: 'quantitative', title: 'rejections', axis: { format: 'd', tickMinStep: 1 } },
         },
       }),
     });

@@ -28,8 +28,10 @@ figcaption { font-weight: 600; margin-bottom: .4rem; }
 figure svg { max-width: 100%; height: auto; }
 table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: right; vertical-align: top; }
-th:first-child, td:first-child, td.text { text-align: left; }
-td.text { overflow-wrap: anywhere; }
+th:first-child, td:first-child, td.text, th.text { text-align: left; }
+td { white-space: nowrap; }
+td.text { white-space: normal; overflow-wrap: anywhere; }
+th { font-size: .85rem; }
 thead th { background: #f1f4f7; }
 tr.total td { font-weight: 600; background: #f7f9fb; }
 .note { color: var(--muted); font-size: .85rem; }
@@ -80,7 +82,7 @@ function metricsTable(
 
 function listTable(title: string, headers: readonly string[], rows: readonly (readonly string[])[], id: string, empty: string): string {
   if (rows.length === 0) return `<h2>${escapeHtml(title)}</h2>\n<p class="note">${escapeHtml(empty)}</p>`;
-  const head = `<tr>${headers.map((header) => `<th>${escapeHtml(header)}</th>`).join('')}</tr>`;
+  const head = `<tr>${headers.map((header, index) => `<th${index === 0 ? '' : ' class="text"'}>${escapeHtml(header)}</th>`).join('')}</tr>`;
   const body = rows
     .map((cells) => `<tr>${cells.map((cell, index) => `<td${index === 0 ? '' : ' class="text"'}>${escapeHtml(cell)}</td>`).join('')}</tr>`)
     .join('\n');
