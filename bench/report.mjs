@@ -72,7 +72,7 @@ function dialect(name) {
 function fillStatements(name, n) {
   const d = dialect(name);
   const t = (offset = '0') => d.iso(`${BASE_EPOCH} + i * 30 + ${offset}`);
-  const number = `'INV-' || ${d.text('(case when i % 20 = 1 or i % 50 = 8 then i - 1 else i end)')}`;
+  const number = `'INV-' || ${d.text('(case when i > 1 and (i % 20 = 1 or i % 50 = 8) then i - 1 else i end)')}`;
   const customer = `'cust-' || ${d.text('((i / 20) % 40)')}`;
   const state = `case when i % 20 = 0 or i % 100 = 50 then 'rejected' when i % 50 = 7 then 'held' when i % 97 = 3 then 'unknown'
     when i % 89 = 5 then 'sent' when i % 83 = 6 then 'delivered' when i % 10 = 3 then 'accepted-with-warnings' else 'accepted' end`;
@@ -82,14 +82,18 @@ function fillStatements(name, n) {
   const codeOf = `case i % 5 ${REASONS.map(([code], index) => `when ${index} then '${code}'`).join(' ')} end`;
   const textOf = `case i % 5 ${REASONS.map(([, text], index) => `when ${index} then '${text}'`).join(' ')} end`;
   const finalAt = t('3600 * (1 + i % 72)');
+  // A correction (same number, or a new one that supersedes) joins the chain of the version before it.
+  const chain = 'case when i > 1 and (i % 20 = 1 or i % 50 = 8 or i % 100 = 51) then i - 1 else i end';
+  // When the state was entered: the answer's time for answered ones, else the send or the hold.
+  const stateAt = `case when i % 100 = 50 then ${t('5')} when i % 20 = 0 then ${finalAt} when i % 50 = 7 then ${t()}
+    when i % 97 = 3 or i % 89 = 5 then ${t('5')} when i % 83 = 6 then ${t('3600')} else ${finalAt} end`;
   return [
-    `insert into invoice_versions (id, customer, invoice_number, content_hash, invoice_json, supersedes, first_seen_at, generated_at)
+    `insert into invoice_versions (id, customer, invoice_number, content_hash, invoice_json, supersedes, first_seen_at, generated_at, chain_id)
      select i, ${customer}, ${number}, ${d.pad('i')}, ${json},
-       case when i % 100 = 51 then 'INV-' || ${d.text('i - 1')} end, ${t('-3600')}, case when i % 3 = 0 then ${t('-7200')} end
+       case when i % 100 = 51 then 'INV-' || ${d.text('i - 1')} end, ${t('-3600')}, case when i % 3 = 0 then ${t('-7200')} end, ${chain}
      from (${d.series(n)}) s`,
-    // For a supersedes correction (i % 100 = 51) the number is its own: fix the i % 20 = 1 rule not applying there.
-    `insert into submissions (id, version_id, channel, format, state, created_at)
-     select i, i, ${channel}, 'ubl', ${state}, ${t()} from (${d.series(n)}) s`,
+    `insert into submissions (id, version_id, channel, format, state, created_at, chain_id, state_at)
+     select i, i, ${channel}, 'ubl', ${state}, ${t()}, ${chain}, ${stateAt} from (${d.series(n)}) s`,
     `insert into submission_events (submission_id, at, from_state, to_state, source, detail_json)
      select id, created_at, null, case when state = 'held' then 'held' else 'sending' end, 'submit',
        case when state = 'held' then '{"reason":"validation"}' end from submissions`,

@@ -4,10 +4,14 @@
  *
  * - An *invoice* is a chain: every version of one invoice number of one customer, together with
  *   the numbers that `supersedes` it (a corrected invoice under a new number; recursively), is one
- *   invoice, counted once and attributed to the chain's first number. A `supersedes` naming a
- *   number the store never saw for that customer links nothing: that invoice is its own chain.
+ *   invoice, counted once and attributed to the chain's first version. The store keeps the chain
+ *   as `chain_id` (src/store/sql-chains.ts): a version joins the chain of an earlier version of
+ *   its number, else the chain of the number it supersedes when the store already holds that
+ *   number for the customer, else starts its own (a `supersedes` naming a number never seen links
+ *   nothing).
  * - A submission is *external* when it was handed to a channel: any state but `held` and `queued`.
- *   The chain's *first external submission* is its external submission recorded first (lowest id).
+ *   The chain's *first external submission* is its external submission recorded first (lowest
+ *   id); its *latest* is the one recorded last.
  * - The chain's *date* is the creation time of its first external submission (submit creates the
  *   attempt just before it sends), else of its first submission (a held one). `--from/--to` are
  *   dates in the report's time zone (UTC unless `--tz`), both inclusive, applied to this date;
@@ -23,12 +27,14 @@
  * - held rate = held / invoices.
  * - pending: chains whose latest external submission waits for an answer (sending, sent, delivered).
  * - unknown: chains whose latest external submission is `unknown`.
- * - overdue: pending chains whose latest external submission is still `sent`, entered more than the
- *   customer profile's acknowledgmentDeadlineHours before the report's clock (no deadline, never overdue).
+ * - overdue: pending chains whose latest external submission is still `sent`, entered (the time of
+ *   the event that moved it there) more than the customer profile's acknowledgmentDeadlineHours
+ *   before the report's clock. A customer without a deadline (or without a profile) is never overdue.
  * - timeToAcceptance: per chain with an accepted submission, hours from the chain's first version's
- *   `generatedAt` (else its first_seen_at) to the time of the event that moved it to accepted or
- *   accepted-with-warnings (an acknowledgment's received_at when an answer moved it: the store
- *   writes that time on the event). Median and p90 interpolate linearly between the two nearest
+ *   `generatedAt` (else its first_seen_at) to the time of the event that moved a submission of the
+ *   chain to accepted or accepted-with-warnings, the earliest if several (an acknowledgment's
+ *   received_at when an answer moved it — the store writes that time on the event and keeps it
+ *   as `submissions.state_at` — so a back-dated `ack --at` counts from its --at). Median and p90 interpolate linearly between the two nearest
  *   ranks (PERCENTILE.INC: rank p·(n−1)); hours rounded to 2 places; null when none.
  * - topRejectionReasons: rejected submissions of the period's chains, counted by (code, text) of
  *   the answer that rejected them (the acknowledgment named by the rejecting event, else the

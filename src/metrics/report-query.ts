@@ -39,19 +39,27 @@ const list = (values: readonly string[]): string => values.map((value) => `'${va
 
 /** SQL both dialects run, written once; the few differences are here. */
 function dialectSql(dialect: StoreDialect) {
+  const sqlite = dialect === 'sqlite';
   return {
     hoursBetween: (start: string, end: string): string =>
-      dialect === 'sqlite'
+      sqlite
         ? `((julianday(${end}) - julianday(${start})) * 24.0)`
         : `(extract(epoch from (cast(${end} as timestamptz) - cast(${start} as timestamptz))) / 3600.0)`,
     jsonText: (column: string, key: string): string =>
-      dialect === 'sqlite' ? `json_extract(${column}, '$.${key}')` : `(cast(${column} as json) ->> '${key}')`,
+      sqlite ? `json_extract(${column}, '$.${key}')` : `(cast(${column} as json) ->> '${key}')`,
     jsonInteger: (column: string, key: string): string =>
-      dialect === 'sqlite'
+      sqlite
         ? `json_extract(${column}, '$.${key}')`
         : `(case when (cast(${column} as json) ->> '${key}') ~ '^[0-9]{1,9}$' then cast(cast(${column} as json) ->> '${key}' as integer) end)`,
-    createTemp: (name: string): string =>
-      dialect === 'sqlite' ? `create temp table ${name} as ` : `create temporary table ${name} on commit drop as `,
+    createTemp: (name: string): string => (sqlite ? `create temp table ${name} as ` : `create temporary table ${name} on commit drop as `),
+    /** An id as 12 digits, so texts that start with it sort by it. */
+    paddedId: (column: string): string =>
+      sqlite ? `substr('000000000000' || ${column}, -12, 12)` : `lpad(cast(${column} as text), 12, '0')`,
+    /** A text padded with spaces to a fixed width. */
+    fixed: (column: string, width: number): string =>
+      sqlite ? `substr(${column} || '${' '.repeat(width)}', 1, ${width})` : `rpad(${column}, ${width})`,
+    /** Byte order for min/max of texts (PostgreSQL's default collation would sort by locale). */
+    bytewise: (expression: string): string => (sqlite ? expression : `(${expression}) collate "C"`),
   };
 }
 
@@ -73,110 +81,93 @@ function periodBounds(request: ReportRequest, timeZone: string): { start: string
   };
 }
 
-/** Chains that supersede another: (customer, number) → the chain's first number. Small: corrections only. */
-function rootsSql(name: string, dialect: StoreDialect): Sql {
-  return {
-    text: `${dialectSql(dialect).createTemp(name)}
-with recursive
-links as (
-  select distinct v.customer, v.invoice_number as number, v.supersedes as parent
-  from invoice_versions v
-  where v.supersedes is not null and v.supersedes <> v.invoice_number
-    and exists (select 1 from invoice_versions p where p.customer = v.customer and p.invoice_number = v.supersedes)
-),
-ancestry (customer, number, ancestor) as (
-  select customer, number, parent from links
-  union
-  select a.customer, a.number, l.parent from ancestry a join links l on l.customer = a.customer and l.number = a.ancestor
-)
-select a.customer, a.number, min(a.ancestor) as root
-from ancestry a
-where not exists (select 1 from links l where l.customer = a.customer and l.number = a.ancestor)
-group by a.customer, a.number`,
-    bindings: [],
-  };
-}
+/** Width of a state in the packed texts below ('accepted-with-warnings' is the longest). */
+const STATE_WIDTH = 22;
 
-/** One row per chain of the period, with its flags and its time to acceptance. */
-function chainsSql(name: string, roots: string, dialect: StoreDialect, request: ReportRequest, timeZone: string): Sql {
+/**
+ * One row per chain of the period, with its flags and its time to acceptance, from one pass
+ * over the covering index submissions_chain: each chain's first submission, first external
+ * submission and latest external submission are found as the min/max of a packed text that
+ * starts with the zero-padded id (id | created_at | state | channel), so no row is looked up
+ * again; then one lookup of the chain's first version (customer, generatedAt, first seen).
+ */
+function chainsSql(name: string, dialect: StoreDialect, request: ReportRequest, timeZone: string): Sql {
   const sql = dialectSql(dialect);
   const bindings: Binding[] = [];
   const deadlines = [...request.deadlines.entries()].filter(([, hours]) => Number.isFinite(hours) && hours > 0);
   let cutoff = 'null';
   if (deadlines.length > 0) {
-    cutoff = `case c.customer ${deadlines.map(() => 'when ? then ?').join(' ')} end`;
+    cutoff = `case v.customer ${deadlines.map(() => 'when ? then ?').join(' ')} end`;
     for (const [customer, hours] of deadlines) bindings.push(customer, new Date(request.now.getTime() - hours * 3_600_000).toISOString());
   }
   const { start, end } = periodBounds(request, timeZone);
-  const chainAt = 'coalesce(f.created_at, a.created_at)';
   const period: string[] = [];
   if (start !== undefined) {
-    period.push(`${chainAt} >= ?`);
+    period.push('k.chain_at >= ?');
     bindings.push(start);
   }
   if (end !== undefined) {
-    period.push(`${chainAt} < ?`);
+    period.push('k.chain_at < ?');
     bindings.push(end);
   }
+  const external = `state not in (${list(INTERNAL_STATES)})`;
+  // Packed: id (1–12) | created_at (14–37) | state (39–60) | channel (62–).
+  const packedStart = `${sql.paddedId('id')} || '|' || created_at || '|' || ${sql.fixed('state', STATE_WIDTH)} || '|' || channel`;
+  // Packed: id (1–12) | state (14–35) | state_at (37–60).
+  const packedLatest = `${sql.paddedId('id')} || '|' || ${sql.fixed('state', STATE_WIDTH)} || '|' || state_at`;
+  const firstState = `rtrim(substr(a.first_external, 39, ${STATE_WIDTH}))`;
+  const lastState = `rtrim(substr(a.last_external, 14, ${STATE_WIDTH}))`;
   const text = `${sql.createTemp(name)}
-with attempts as (
-  select s.id, s.state, s.version_id, v.customer, coalesce(r.root, v.invoice_number) as root,
-    case when s.state in (${list(INTERNAL_STATES)}) then 0 else 1 end as external
-  from submissions s
-  join invoice_versions v on v.id = s.version_id
-  left join ${roots} r on r.customer = v.customer and r.number = v.invoice_number
-),
-chain_ids as (
-  select customer, root,
-    min(id) as first_id,
-    min(case when external = 1 then id end) as first_external_id,
-    max(case when external = 1 then id end) as last_external_id,
-    sum(external) as external_count,
-    max(case when state = 'held' then 1 else 0 end) as held,
-    max(case when state = 'rejected' then 1 else 0 end) as rejected,
-    min(case when state in (${list(ACCEPTED_STATES)}) then id end) as first_accepted_id,
-    min(version_id) as first_version_id
-  from attempts
-  group by customer, root
-)
-select c.customer, c.root, ${chainAt} as chain_at, coalesce(f.channel, a.channel) as channel,
-  c.held,
-  case when c.first_external_id is null then 0 else 1 end as submitted,
-  case when f.state in (${list(ACCEPTED_STATES)}) and c.external_count = 1 then 1 else 0 end as success,
-  case when f.state in (${list(FINAL_STATES)}) then 1 else 0 end as decided,
-  c.rejected,
-  case when l.state in (${list(AWAITING_STATES)}) then 1 else 0 end as pending,
-  case when l.state = 'unknown' then 1 else 0 end as unknown,
-  case when l.state = 'sent' and (select max(e.at) from submission_events e where e.submission_id = l.id and e.to_state = 'sent') < ${cutoff}
-    then 1 else 0 end as overdue,
-  case when c.first_accepted_id is null then null else ${sql.hoursBetween(
-    'coalesce(fv.generated_at, fv.first_seen_at)',
-    `(select min(e.at) from submission_events e where e.submission_id = c.first_accepted_id and e.to_state in (${list(ACCEPTED_STATES)}))`,
-  )} end as hours
-from chain_ids c
-join submissions a on a.id = c.first_id
-left join submissions f on f.id = c.first_external_id
-left join submissions l on l.id = c.last_external_id
-join invoice_versions fv on fv.id = c.first_version_id
+select k.chain_id, v.customer, k.chain_at, k.channel, k.held, k.submitted, k.success, k.decided, k.rejected, k.pending, k.unknown,
+  case when k.last_state = 'sent' and k.last_state_at < ${cutoff} then 1 else 0 end as overdue,
+  case when k.accepted_at is null then null
+    else ${sql.hoursBetween('coalesce(v.generated_at, v.first_seen_at)', 'k.accepted_at')} end as hours
+from (
+  select a.chain_id,
+    coalesce(substr(a.first_external, 14, 24), substr(a.first_any, 14, 24)) as chain_at,
+    coalesce(substr(a.first_external, 62), substr(a.first_any, 62)) as channel,
+    a.held,
+    case when a.first_external is null then 0 else 1 end as submitted,
+    case when ${firstState} in (${list(ACCEPTED_STATES)}) and a.external_count = 1 then 1 else 0 end as success,
+    case when ${firstState} in (${list(FINAL_STATES)}) then 1 else 0 end as decided,
+    a.rejected,
+    case when ${lastState} in (${list(AWAITING_STATES)}) then 1 else 0 end as pending,
+    case when ${lastState} = 'unknown' then 1 else 0 end as unknown,
+    ${lastState} as last_state,
+    substr(a.last_external, 37, 24) as last_state_at,
+    a.accepted_at
+  from (
+    select chain_id,
+      min(${sql.bytewise(packedStart)}) as first_any,
+      min(${sql.bytewise(`case when ${external} then ${packedStart} end`)}) as first_external,
+      max(${sql.bytewise(`case when ${external} then ${packedLatest} end`)}) as last_external,
+      sum(case when ${external} then 1 else 0 end) as external_count,
+      max(case when state = 'held' then 1 else 0 end) as held,
+      max(case when state = 'rejected' then 1 else 0 end) as rejected,
+      min(case when state in (${list(ACCEPTED_STATES)}) then state_at end) as accepted_at
+    from submissions
+    where chain_id is not null
+    group by chain_id
+  ) a
+) k
+join invoice_versions v on v.id = k.chain_id
 ${period.length > 0 ? `where ${period.join(' and ')}` : ''}`;
   return { text, bindings };
 }
 
 /**
- * The held rules of the period's chains: (rule, customer, root), each once. CROSS JOIN keeps
- * SQLite's join order (the few held findings first, then index lookups; it knows nothing of a
- * temporary table's size); PostgreSQL plans it as any inner join.
+ * The held rules of the period's chains: (rule, chain), each once. CROSS JOIN keeps SQLite's
+ * join order (the few held findings first, then index lookups; it knows nothing of a temporary
+ * table's size); PostgreSQL plans it as any inner join.
  */
-function ruleChainsSql(name: string, roots: string, chains: string, dialect: StoreDialect): Sql {
+function ruleChainsSql(name: string, chains: string, dialect: StoreDialect): Sql {
   return {
     text: `${dialectSql(dialect).createTemp(name)}
-select distinct h.rule, rc.customer, rc.root
+select distinct h.rule, c.chain_id
 from held_findings h
 cross join submissions s
-cross join invoice_versions v
-left join ${roots} r on r.customer = v.customer and r.number = v.invoice_number
-cross join ${chains} rc
-where s.id = h.submission_id and v.id = s.version_id and rc.customer = v.customer and rc.root = coalesce(r.root, v.invoice_number)`,
+cross join ${chains} c
+where s.id = h.submission_id and c.chain_id = s.chain_id`,
     bindings: [],
   };
 }
@@ -288,27 +279,19 @@ function monthKey(first: string, last: string, timeZone: string): string {
   return `(case ${cases} else '${months.at(-1)?.month ?? ''}' end)`;
 }
 
-async function rejectionReasons(
-  trx: Knex.Transaction,
-  dialect: StoreDialect,
-  roots: string,
-  chains: string,
-  top: number,
-): Promise<RejectionReason[]> {
+async function rejectionReasons(trx: Knex.Transaction, dialect: StoreDialect, chains: string, top: number): Promise<RejectionReason[]> {
   const sql = dialectSql(dialect);
+  const code = `coalesce(a.code, ${sql.jsonText('e.detail_json', 'code')})`;
+  const text = `coalesce(a.text, ${sql.jsonText('e.detail_json', 'text')})`;
   const found = await rows<{ code: string | null; text: string | null; count: number | string }>(trx, dialect, {
-    text: `select coalesce(a.code, ${sql.jsonText('e.detail_json', 'code')}) as code,
-  coalesce(a.text, ${sql.jsonText('e.detail_json', 'text')}) as text, count(*) as count
+    text: `select ${code} as code, ${text} as text, count(*) as count
 from submissions s
+cross join ${chains} c
 cross join submission_events e
-cross join invoice_versions v
-left join ${roots} r on r.customer = v.customer and r.number = v.invoice_number
-cross join ${chains} rc
 left join acknowledgments a on a.id = ${sql.jsonInteger('e.detail_json', 'acknowledgment')}
-where s.state = 'rejected' and e.submission_id = s.id and e.to_state = 'rejected' and v.id = s.version_id
-  and rc.customer = v.customer and rc.root = coalesce(r.root, v.invoice_number)
-group by coalesce(a.code, ${sql.jsonText('e.detail_json', 'code')}), coalesce(a.text, ${sql.jsonText('e.detail_json', 'text')})
-order by count(*) desc, coalesce(a.code, ${sql.jsonText('e.detail_json', 'code')}), coalesce(a.text, ${sql.jsonText('e.detail_json', 'text')})
+where s.state = 'rejected' and c.chain_id = s.chain_id and e.submission_id = s.id and e.to_state = 'rejected'
+group by ${code}, ${text}
+order by count(*) desc, ${sql.bytewise(`coalesce(${code}, '')`)}, ${sql.bytewise(`coalesce(${text}, '')`)}
 limit ?`,
     bindings: [top],
   });
@@ -379,15 +362,13 @@ async function computeReport(
   const top = Math.max(1, Math.floor(request.top ?? DEFAULT_TOP));
   reportCount += 1;
   const suffix = `${process.pid}_${reportCount}`;
-  const roots = `firstpass_report_roots_${suffix}`;
   const chains = `firstpass_report_chains_${suffix}`;
   const ruleChains = `firstpass_report_rules_${suffix}`;
   return store.read('compute the first-pass report', async (trx, dialect) => {
     try {
-      await execute(trx, rootsSql(roots, dialect));
-      await execute(trx, chainsSql(chains, roots, dialect, request, timeZone));
-      await trx.raw(`create index ${chains}_key on ${chains} (customer, root)`);
-      await execute(trx, ruleChainsSql(ruleChains, roots, chains, dialect));
+      await execute(trx, chainsSql(chains, dialect, request, timeZone));
+      await trx.raw(`create index ${chains}_key on ${chains} (chain_id)`);
+      await execute(trx, ruleChainsSql(ruleChains, chains, dialect));
       if (dialect === 'postgres') await trx.raw(`analyze ${chains}`);
       const [span] = await rows<{ first: string | null; last: string | null }>(trx, dialect, {
         text: `select min(chain_at) as first, max(chain_at) as last from ${chains}`,
@@ -399,8 +380,7 @@ async function computeReport(
         (await metricsBy(trx, dialect, { key: undefined, from: chains })).get('') ?? metricsOf(countsOf(undefined), null, null);
       const sources = (by: ReportRequest['by']): GroupSource | undefined => {
         if (by === undefined || first === null || last === null) return undefined;
-        if (by === 'rule')
-          return { key: 'g.rule', from: `${ruleChains} g join ${chains} c on c.customer = g.customer and c.root = g.root` };
+        if (by === 'rule') return { key: 'g.rule', from: `${ruleChains} g join ${chains} c on c.chain_id = g.chain_id` };
         if (by === 'month') return { key: monthKey(first, last, timeZone), from: chains };
         return { key: by, from: chains };
       };
@@ -413,7 +393,7 @@ async function computeReport(
         to: request.to ?? (last === null ? null : localDate(last, timeZone)),
         totals,
         groups: await groupsBy(request.by),
-        topRejectionReasons: await rejectionReasons(trx, dialect, roots, chains, top),
+        topRejectionReasons: await rejectionReasons(trx, dialect, chains, top),
         topHoldingRules: await holdingRules(trx, dialect, ruleChains, top),
       };
       if (!withCharts) return { report, charts: undefined };
@@ -425,7 +405,7 @@ async function computeReport(
       return { report, charts };
     } finally {
       // PostgreSQL drops them at commit; SQLite's live on with the connection.
-      if (dialect === 'sqlite') for (const table of [ruleChains, chains, roots]) await trx.raw(`drop table if exists temp.${table}`);
+      if (dialect === 'sqlite') for (const table of [ruleChains, chains]) await trx.raw(`drop table if exists temp.${table}`);
     }
   });
 }

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { FirstpassError } from '../model/errors.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { generatedAtOf, holdingRulesOf } from './generated-at.js';
+import { assignChain, chainOfVersion } from './sql-chains.js';
 import type { SqlDatabase } from './sql-database.js';
 import { describeCause, storeError } from './store-url.js';
 import {
@@ -125,6 +126,13 @@ export class SqlSubmissions implements SubmissionStore {
         .first();
       if (found === undefined)
         throw new FirstpassError('INTERNAL', 'store', `the version of invoice "${input.invoiceNumber}" just recorded is not there`);
+      if (inserted.length > 0)
+        await assignChain(trx, {
+          id: Number(found.id),
+          customer: found.customer,
+          invoiceNumber: found.invoice_number,
+          supersedes: input.supersedes,
+        });
       return { version: toVersion(found), created: inserted.length > 0 };
     });
   }
@@ -411,7 +419,16 @@ export class SqlSubmissions implements SubmissionStore {
     at: string,
   ): Promise<Submission> {
     const [row]: SubmissionRow[] = await trx('submissions')
-      .insert({ version_id: versionId, channel: options.channel, format: options.format, state, created_at: at })
+      .insert({
+        version_id: versionId,
+        channel: options.channel,
+        format: options.format,
+        state,
+        created_at: at,
+        // For the report (migration 004): the invoice chain, and when the state was entered.
+        chain_id: chainOfVersion(trx, versionId),
+        state_at: at,
+      })
       .returning(['id', 'version_id', 'channel', 'format', 'state', 'created_at']);
     if (row === undefined) throw new FirstpassError('INTERNAL', 'store', `the database returned no submission for version ${versionId}`);
     await this.insertEvent(trx, row.id, at, undefined, state, options);
@@ -434,7 +451,7 @@ export class SqlSubmissions implements SubmissionStore {
       const next = allowed.length > 0 ? `it can go to ${allowed.join(', ')}` : `${current.state} is final`;
       throw new FirstpassError('INTERNAL', 'store', `submission ${current.id} is ${current.state} and cannot become ${to}: ${next}`);
     }
-    const changed = await trx('submissions').where({ id: current.id, state: current.state }).update({ state: to });
+    const changed = await trx('submissions').where({ id: current.id, state: current.state }).update({ state: to, state_at: at });
     if (changed !== 1) throw new LostRace();
     await this.insertEvent(trx, current.id, at, current.state, to, change);
     return { ...current, state: to };
