@@ -15,7 +15,7 @@ import {
   type ReportCharts,
   type ReportRequest,
 } from './definitions.js';
-import { percentileOf } from './percentile.js';
+import { percentileOf, percentileRanks } from './percentile.js';
 import { dayAfterStart, dayStart, localDate, monthsBetween } from './time-zone.js';
 
 /**
@@ -43,7 +43,7 @@ function dialectSql(dialect: StoreDialect) {
   return {
     hoursBetween: (start: string, end: string): string =>
       sqlite
-        ? `((julianday(${end}) - julianday(${start})) * 24.0)`
+        ? `((unixepoch(${end}, 'subsec') - unixepoch(${start}, 'subsec')) / 3600.0)`
         : `(extract(epoch from (cast(${end} as timestamptz) - cast(${start} as timestamptz))) / 3600.0)`,
     jsonText: (column: string, key: string): string =>
       sqlite ? `json_extract(${column}, '$.${key}')` : `(cast(${column} as json) ->> '${key}')`,
@@ -58,7 +58,12 @@ function dialectSql(dialect: StoreDialect) {
     /** A text padded with spaces to a fixed width. */
     fixed: (column: string, width: number): string =>
       sqlite ? `substr(${column} || '${' '.repeat(width)}', 1, ${width})` : `rpad(${column}, ${width})`,
-    /** Byte order for min/max of texts (PostgreSQL's default collation would sort by locale). */
+    /**
+     * SQLite looks a chain's first version up in the narrow covering index (migration 004), not in
+     * the table whose rows hold the invoice JSON (half the time of that join); PostgreSQL chooses itself.
+     */
+    chainStartIndex: sqlite ? 'indexed by invoice_versions_chain_start' : '',
+    /** Byte order of texts (PostgreSQL's default collation would sort by locale). */
     bytewise: (expression: string): string => (sqlite ? expression : `(${expression}) collate "C"`),
   };
 }
@@ -81,15 +86,12 @@ function periodBounds(request: ReportRequest, timeZone: string): { start: string
   };
 }
 
-/** Width of a state in the packed texts below ('accepted-with-warnings' is the longest). */
-const STATE_WIDTH = 22;
-
 /**
  * One row per chain of the period, with its flags and its time to acceptance, from one pass
- * over the covering index submissions_chain: each chain's first submission, first external
- * submission and latest external submission are found as the min/max of a packed text that
- * starts with the zero-padded id (id | created_at | state | channel), so no row is looked up
- * again; then one lookup of the chain's first version (customer, generatedAt, first seen).
+ * over the covering index submissions_chain. Most chains have one submission: then min() of a
+ * column is that submission's value, and nothing is looked up again; a chain of several looks
+ * its first and latest external submissions up by id. Then one lookup of the chain's first
+ * version (customer, generatedAt, first seen).
  */
 function chainsSql(name: string, dialect: StoreDialect, request: ReportRequest, timeZone: string): Sql {
   const sql = dialectSql(dialect);
@@ -111,46 +113,45 @@ function chainsSql(name: string, dialect: StoreDialect, request: ReportRequest, 
     bindings.push(end);
   }
   const external = `state not in (${list(INTERNAL_STATES)})`;
-  // Packed: id (1–12) | created_at (14–37) | state (39–60) | channel (62–).
-  const packedStart = `${sql.paddedId('id')} || '|' || created_at || '|' || ${sql.fixed('state', STATE_WIDTH)} || '|' || channel`;
-  // Packed: id (1–12) | state (14–35) | state_at (37–60).
-  const packedLatest = `${sql.paddedId('id')} || '|' || ${sql.fixed('state', STATE_WIDTH)} || '|' || state_at`;
-  const firstState = `rtrim(substr(a.first_external, 39, ${STATE_WIDTH}))`;
-  const lastState = `rtrim(substr(a.last_external, 14, ${STATE_WIDTH}))`;
+  /** A column of the chain's submission `id`: its min() when the chain has one submission. */
+  const of = (column: string, id: string): string =>
+    `(case when a.n = 1 then a.only_${column} else (select x.${column} from submissions x where x.id = ${id}) end)`;
   const text = `${sql.createTemp(name)}
 select k.chain_id, v.customer, k.chain_at, k.channel, k.held, k.submitted, k.success, k.decided, k.rejected, k.pending, k.unknown,
   case when k.last_state = 'sent' and k.last_state_at < ${cutoff} then 1 else 0 end as overdue,
   case when k.accepted_at is null then null
     else ${sql.hoursBetween('coalesce(v.generated_at, v.first_seen_at)', 'k.accepted_at')} end as hours
 from (
-  select a.chain_id,
-    coalesce(substr(a.first_external, 14, 24), substr(a.first_any, 14, 24)) as chain_at,
-    coalesce(substr(a.first_external, 62), substr(a.first_any, 62)) as channel,
-    a.held,
-    case when a.first_external is null then 0 else 1 end as submitted,
-    case when ${firstState} in (${list(ACCEPTED_STATES)}) and a.external_count = 1 then 1 else 0 end as success,
-    case when ${firstState} in (${list(FINAL_STATES)}) then 1 else 0 end as decided,
-    a.rejected,
-    case when ${lastState} in (${list(AWAITING_STATES)}) then 1 else 0 end as pending,
-    case when ${lastState} = 'unknown' then 1 else 0 end as unknown,
-    ${lastState} as last_state,
-    substr(a.last_external, 37, 24) as last_state_at,
-    a.accepted_at
+  select f.*,
+    case when f.first_state in (${list(ACCEPTED_STATES)}) and f.external_count = 1 then 1 else 0 end as success,
+    case when f.first_state in (${list(FINAL_STATES)}) then 1 else 0 end as decided,
+    case when f.last_state in (${list(AWAITING_STATES)}) then 1 else 0 end as pending,
+    case when f.last_state = 'unknown' then 1 else 0 end as unknown
   from (
-    select chain_id,
-      min(${sql.bytewise(packedStart)}) as first_any,
-      min(${sql.bytewise(`case when ${external} then ${packedStart} end`)}) as first_external,
-      max(${sql.bytewise(`case when ${external} then ${packedLatest} end`)}) as last_external,
-      sum(case when ${external} then 1 else 0 end) as external_count,
-      max(case when state = 'held' then 1 else 0 end) as held,
-      max(case when state = 'rejected' then 1 else 0 end) as rejected,
-      min(case when state in (${list(ACCEPTED_STATES)}) then state_at end) as accepted_at
-    from submissions
-    where chain_id is not null
-    group by chain_id
-  ) a
+    select a.chain_id, a.held, a.rejected, a.external_count, a.accepted_at,
+      ${of('created_at', 'coalesce(a.first_external_id, a.first_id)')} as chain_at,
+      ${of('channel', 'coalesce(a.first_external_id, a.first_id)')} as channel,
+      case when a.first_external_id is null then 0 else 1 end as submitted,
+      case when a.first_external_id is null then null else ${of('state', 'a.first_external_id')} end as first_state,
+      case when a.last_external_id is null then null else ${of('state', 'a.last_external_id')} end as last_state,
+      case when a.last_external_id is null then null else ${of('state_at', 'a.last_external_id')} end as last_state_at
+    from (
+      select chain_id, count(*) as n,
+        min(id) as first_id,
+        min(case when ${external} then id end) as first_external_id,
+        max(case when ${external} then id end) as last_external_id,
+        sum(case when ${external} then 1 else 0 end) as external_count,
+        max(case when state = 'held' then 1 else 0 end) as held,
+        max(case when state = 'rejected' then 1 else 0 end) as rejected,
+        min(case when state in (${list(ACCEPTED_STATES)}) then state_at end) as accepted_at,
+        min(state) as only_state, min(created_at) as only_created_at, min(channel) as only_channel, min(state_at) as only_state_at
+      from submissions
+      where chain_id is not null
+      group by chain_id
+    ) a
+  ) f
 ) k
-join invoice_versions v on v.id = k.chain_id
+join invoice_versions v ${sql.chainStartIndex} on v.id = k.chain_id
 ${period.length > 0 ? `where ${period.join(' and ')}` : ''}`;
   return { text, bindings };
 }
@@ -210,44 +211,59 @@ interface GroupSource {
   readonly from: string;
 }
 
-interface RankRow {
-  readonly grp: string | null;
-  readonly rn: number | string;
-  readonly n: number | string;
-  readonly hours: number | string;
-}
-
+/**
+ * Median and p90 of the hours to acceptance per group (PERCENTILE.INC, see percentile.ts).
+ * PostgreSQL has it built in (percentile_cont). SQLite has not: the hours are sorted once into an
+ * index of (group, hours), and each percentile reads the one or two values at its ranks.
+ */
 async function percentilesBy(
   trx: Knex.Transaction,
   dialect: StoreDialect,
   source: GroupSource,
+  name: string,
 ): Promise<Map<string, { median: number | null; p90: number | null }>> {
-  const partition = source.key === undefined ? '' : `partition by ${source.key} `;
-  const ranked = await rows<RankRow>(trx, dialect, {
-    text: `select grp, rn, n, hours from (
-  select ${source.key ?? "''"} as grp, hours,
-    row_number() over (${partition}order by hours) - 1 as rn,
-    count(*) over (${partition.trim()}) as n
-  from ${source.from} where hours is not null
-) ranked
-where rn in ((n - 1) * 5 / 10, (n - 1) * 5 / 10 + 1, (n - 1) * 9 / 10, (n - 1) * 9 / 10 + 1)`,
-    bindings: [],
-  });
-  const byGroup = new Map<string, { n: number; values: Map<number, number> }>();
-  for (const row of ranked) {
-    const key = row.grp ?? '';
-    const entry = byGroup.get(key) ?? { n: Number(row.n), values: new Map<number, number>() };
-    entry.values.set(Number(row.rn), Number(row.hours));
-    byGroup.set(key, entry);
-  }
+  const key = source.key ?? "''";
   const result = new Map<string, { median: number | null; p90: number | null }>();
-  for (const [key, { n, values }] of byGroup)
-    result.set(key, {
-      median: percentileOf(n, 5, (rank) => values.get(rank)),
-      p90: percentileOf(n, 9, (rank) => values.get(rank)),
+  if (dialect === 'postgres') {
+    const found = await rows<{ grp: string | null; median: number | string | null; p90: number | string | null }>(trx, dialect, {
+      text: `select grp, percentile_cont(0.5) within group (order by hours) as median, percentile_cont(0.9) within group (order by hours) as p90
+from (select ${key} as grp, hours from ${source.from} where hours is not null) x group by grp`,
+      bindings: [],
     });
+    for (const row of found)
+      result.set(row.grp ?? '', {
+        median: row.median === null ? null : Number(row.median),
+        p90: row.p90 === null ? null : Number(row.p90),
+      });
+    return result;
+  }
+  await trx.raw(`create temp table ${name} as select ${key} as grp, hours from ${source.from} where hours is not null`);
+  try {
+    await trx.raw(`create index ${name}_order on ${name} (grp, hours)`);
+    const counts = await rows<{ grp: string | null; n: number }>(trx, dialect, {
+      text: `select grp, count(*) as n from ${name} group by grp`,
+      bindings: [],
+    });
+    for (const { grp, n } of counts) {
+      const values = new Map<number, number>();
+      const valueAt = async (tenths: number): Promise<number | null> => {
+        const { low, high } = percentileRanks(Number(n), tenths);
+        const found = await rows<{ hours: number }>(trx, dialect, {
+          text: `select hours from ${name} where grp = ? order by hours limit ? offset ?`,
+          bindings: [grp ?? '', high - low + 1, low],
+        });
+        found.forEach((row, index) => values.set(low + index, Number(row.hours)));
+        return percentileOf(Number(n), tenths, (rank) => values.get(rank));
+      };
+      result.set(grp ?? '', { median: await valueAt(5), p90: await valueAt(9) });
+    }
+  } finally {
+    await trx.raw(`drop table if exists temp.${name}`);
+  }
   return result;
 }
+
+let percentileTables = 0;
 
 async function metricsBy(trx: Knex.Transaction, dialect: StoreDialect, source: GroupSource): Promise<Map<string, Metrics>> {
   const counted = await rows<CountRow>(trx, dialect, {
@@ -257,7 +273,8 @@ async function metricsBy(trx: Knex.Transaction, dialect: StoreDialect, source: G
         : `select ${source.key} as grp, ${COUNTS} from ${source.from} group by ${source.key}`,
     bindings: [],
   });
-  const percentiles = await percentilesBy(trx, dialect, source);
+  percentileTables += 1;
+  const percentiles = await percentilesBy(trx, dialect, source, `firstpass_report_hours_${process.pid}_${percentileTables}`);
   const result = new Map<string, Metrics>();
   for (const row of counted) {
     const key = row.grp ?? '';
