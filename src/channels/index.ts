@@ -14,6 +14,8 @@ export {
   type SendResult,
 } from './channel.js';
 export { secretReader } from './secrets.js';
+export { readAckFolder, type RemoteFile } from './sftp.js';
+export { portalStatus } from './portal.js';
 
 /** Every channel, by the `type` a profile's `channel` names. A new channel is one file here and one line below. */
 export const CHANNELS: ReadonlyMap<string, ChannelDefinition> = new Map<string, ChannelDefinition>([

@@ -433,9 +433,73 @@ class PortalChannel implements OpenChannel {
     return result;
   }
 
+  /**
+   * The portal's status of one invoice: GET statusUrl with `id` (REST) or `payloadID` (cXML) and
+   * the same credentials as a send (a cXML portal's shared secret as a bearer token). The body
+   * of a 200, `not-found` for a 404; anything else is a ChannelError.
+   */
+  async status(reference: string): Promise<{ readonly found: true; readonly body: string } | { readonly found: false }> {
+    const settings = readSettings(this.config);
+    const url = readUrl(this.config.statusUrl, 'statusUrl');
+    url.searchParams.set(settings.flavor === 'cxml' ? 'payloadID' : 'id', reference);
+    const where = `the ${settings.flavor} portal status ${url.origin}${url.pathname}`;
+    let headers: Record<string, string>;
+    if (settings.flavor === 'cxml') {
+      const secret = await this.context.secret(settings.auth.sharedSecret, `${where}: auth.sharedSecret`);
+      this.secrets.push(secret);
+      headers = { authorization: `Bearer ${secret}` };
+    } else headers = await this.authHeaders(settings, where);
+    let response: AxiosResponse<ArrayBuffer>;
+    try {
+      response = await axios.request<ArrayBuffer>({
+        method: 'GET',
+        url: url.toString(),
+        headers: { ...headers, accept: settings.flavor === 'cxml' ? 'text/xml, application/xml' : 'application/json' },
+        adapter: 'http',
+        responseType: 'arraybuffer',
+        timeout: this.context.timeoutMs,
+        transitional: { clarifyTimeoutError: true },
+        maxRedirects: 0,
+        maxContentLength: MAX_RESPONSE_BYTES,
+        validateStatus: () => true,
+        ...(isLoopbackHost(url.hostname) ? { proxy: false as const } : {}),
+        httpAgent: this.httpAgent,
+        httpsAgent: this.httpsAgent,
+      });
+    } catch (error) {
+      const failure = classifyTransportFailure(error, where, this.secrets);
+      // A question lost on the way changes nothing at the portal: ask again later.
+      throw failure.kind === 'unknown' ? new ChannelError('transient', CHANNEL, failure.message, { cause: error }) : failure;
+    }
+    if (response.status === 200) return { found: true, body: Buffer.from(response.data).toString('utf8') };
+    if (response.status === 404) return { found: false };
+    const said = `HTTP ${response.status}: ${scrub(oneLine(Buffer.from(response.data).toString('utf8')), this.secrets)}`;
+    if (response.status === 401 || response.status === 403)
+      throw new ChannelError('precondition', CHANNEL, `${where} refused the credentials (${said}); check the profile's channel.auth`);
+    if (response.status === 408 || response.status === 429 || response.status >= 500)
+      throw new ChannelError('transient', CHANNEL, `${where} could not answer for now (${said})`, {
+        retryAfterMs: retryAfterMs(response.headers['retry-after']),
+      });
+    throw new ChannelError('precondition', CHANNEL, `${where} answered ${said}, not a status; check the profile's channel.statusUrl`);
+  }
+
   async close(): Promise<void> {
     this.httpAgent.destroy();
     this.httpsAgent.destroy();
+  }
+}
+
+/** One invoice's status from a portal profile's `statusUrl` (see PortalChannel.status). */
+export async function portalStatus(
+  config: Readonly<Record<string, unknown>>,
+  context: ChannelContext,
+  reference: string,
+): Promise<{ readonly found: true; readonly body: string } | { readonly found: false }> {
+  const channel = new PortalChannel(config, context);
+  try {
+    return await channel.status(reference);
+  } finally {
+    await channel.close();
   }
 }
 

@@ -116,6 +116,54 @@ class SftpChannel implements OpenChannel {
     if (connection && !connection.lost) await connection.client.end().catch(() => undefined);
   }
 
+  /**
+   * The files in `folder` (not dot files, not folders) with their size and time, and the bytes
+   * of those `wanted` says to read: for reading a customer's answers from its ackDir. Nothing
+   * there is moved or deleted: the folder is the customer's.
+   */
+  readFolder(folder: string, wanted: (file: RemoteFile) => boolean): Promise<RemoteFile[]> {
+    return this.turns.run(async () => {
+      if (this.closed) throw new ChannelError('precondition', CHANNEL, 'the channel is closed');
+      const connection = await this.connect();
+      try {
+        const listing = await this.step(connection, connection.client.list(folder), undefined);
+        const files: RemoteFile[] = [];
+        for (const entry of listing
+          .filter((item) => item.type === '-' && !item.name.startsWith('.'))
+          .sort((a, b) => (a.name < b.name ? -1 : 1))) {
+          const file: RemoteFile = { path: posix.join(folder, entry.name), size: entry.size, modifiedAt: new Date(entry.modifyTime) };
+          if (!wanted(file)) {
+            files.push(file);
+            continue;
+          }
+          const content = await this.step(connection, connection.client.get(file.path), undefined);
+          files.push({ ...file, content: new Uint8Array(content as Buffer) });
+        }
+        return files;
+      } catch (error) {
+        if (error instanceof ChannelError) throw error;
+        const code = (error as SshError).code;
+        if (code === NO_SUCH_FILE || code === PERMISSION_DENIED)
+          throw new ChannelError(
+            'precondition',
+            CHANNEL,
+            `${this.where()} does not let firstpass read ${folder} (${(error as Error).message})`,
+            { cause: error },
+          );
+        if (!connection.lost) {
+          connection.lost = true;
+          (connection.client as unknown as { client: { destroy(): void } }).client.destroy();
+        }
+        throw new ChannelError(
+          'transient',
+          CHANNEL,
+          `reading ${folder} on ${this.where()} failed (${error instanceof TimedOut ? error.message : (error as Error).message})`,
+          { cause: error },
+        );
+      }
+    });
+  }
+
   private where(): string {
     return `${this.settings.username}@${this.settings.host}:${this.settings.port}`;
   }
@@ -351,6 +399,34 @@ class SftpChannel implements OpenChannel {
       `the upload to ${this.where()} failed before any file got its final name (${reason}); nothing was delivered${leftovers}`,
       { cause: error },
     );
+  }
+}
+
+/** A file in a remote folder; `content` when it was read. */
+export interface RemoteFile {
+  readonly path: string;
+  readonly size: number;
+  readonly modifiedAt: Date;
+  readonly content?: Uint8Array;
+}
+
+/**
+ * The files of the profile channel's `ackDir`, over the same pinned, authenticated connection a
+ * send uses; the bytes of those `wanted` says to read. Throws ChannelError like a send.
+ */
+export async function readAckFolder(
+  config: Readonly<Record<string, unknown>>,
+  context: ChannelContext,
+  wanted: (file: RemoteFile) => boolean,
+): Promise<RemoteFile[]> {
+  const ackDir = config.ackDir;
+  if (typeof ackDir !== 'string' || ackDir === '')
+    throw new ChannelError('precondition', CHANNEL, 'the sftp channel has no "ackDir" to read answers from');
+  const channel = new SftpChannel(settingsOf(config), context);
+  try {
+    return await channel.readFolder(ackDir, wanted);
+  } finally {
+    await channel.close();
   }
 }
 

@@ -6,7 +6,7 @@ import { defaultStoreUrl, FORMAT_NAMES, localToday, type FormatName } from '../p
 /**
  * The firstpass command line. Thin: it parses arguments and calls the pipeline; the
  * modules behind each command are loaded only when that command runs, so `--version` and
- * `--help` start fast. Exit status: 0 all good, 1 an invoice failed, 2 bad usage or input.
+ * `--help` start fast. Exit status: 0 all good, 1 an invoice failed, 2 bad usage or input, 3 a fault (4: `run` found another run holding the lock).
  */
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -140,28 +140,188 @@ program
   );
 
 program
+  .command('run')
+  .description('one unattended run: take new invoice files from the inbox, validate, submit, move each to processed/ or failed/, summarize')
+  .option('--inbox <dir>', 'folder the ERP drops invoice files into (.json, .jsonl, .csv)', './inbox')
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .option('--pos <path...>', 'purchase order files or folders')
+  .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
+  .addOption(
+    new Option('--db <url>', 'database for submissions and the run lock: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .addOption(
+    new Option('--log <style>', 'logs on stderr: text lines (a progress bar on a terminal) or pino JSON lines')
+      .choices(['text', 'json'])
+      .default('text'),
+  )
+  .option('--json', 'print the summary as one JSON document on stdout')
+  .addHelpText(
+    'after',
+    `
+Logs go to stderr, the summary (or --json) to stdout. Exit status, for cron:
+  0  nothing for a person to do
+  1  a person is needed: held, rejected, unknown or overdue invoices, or a file moved to <inbox>/failed/
+  2  bad usage or configuration (no inbox folder, an invalid profile, bad --pos): nothing was moved
+  3  a fault: the database is down, or a channel stayed down after its retries (its files stay in the inbox)
+  4  another run holds the run lock (in the database): this run did nothing
+See docs/operators.md.`,
+  )
+  .action(
+    async (options: {
+      inbox: string;
+      profiles: string;
+      pos?: string[];
+      today?: string;
+      db: string;
+      log: 'text' | 'json';
+      json?: boolean;
+    }) => {
+      const { runRun } = await import('./run-command.js');
+      process.exitCode = await runRun({
+        inbox: options.inbox,
+        profilesDirectory: options.profiles,
+        poPaths: options.pos,
+        today: options.today ?? localToday(),
+        database: options.db,
+        log: options.log,
+        json: options.json === true,
+      });
+    },
+  );
+
+program
+  .command('resubmit')
+  .description(
+    'send corrected versions of rejected invoices: the same number with new content, or a new number that supersedes the rejected one',
+  )
+  .argument('[paths...]', 'corrected invoice files or folders', ['.'])
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .option('--pos <path...>', 'purchase order files or folders')
+  .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
+  .addOption(
+    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .option('--dry-run', 'check and render, say what would go where; send and record nothing')
+  .option('--json', 'print one JSON document on stdout')
+  .action(
+    async (
+      paths: string[],
+      options: { profiles: string; pos?: string[]; today?: string; db: string; dryRun?: boolean; json?: boolean },
+    ) => {
+      const { runResubmit } = await import('./resubmit-command.js');
+      process.exitCode = await runResubmit({
+        paths,
+        profilesDirectory: options.profiles,
+        poPaths: options.pos,
+        today: options.today ?? localToday(),
+        database: options.db,
+        dryRun: options.dryRun === true,
+        json: options.json === true,
+      });
+    },
+  );
+
+program
   .command('status')
   .description('every version, attempt, state and event of an invoice (or of the invoices recorded last)')
   .argument('[invoiceNumber]', 'an invoice number')
+  .option('--profiles <dir>', 'customer profiles folder (their acknowledgment deadlines say what is overdue)', './customer-profiles')
   .addOption(
     new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
       .env('FIRSTPASS_DB')
       .default(defaultStoreUrl()),
   )
   .option('--json', 'print one JSON document on stdout')
-  .action(async (invoiceNumber: string | undefined, options: { db: string; json?: boolean }) => {
+  .action(async (invoiceNumber: string | undefined, options: { db: string; profiles: string; json?: boolean }) => {
     const { runStatus } = await import('./status-command.js');
-    process.exitCode = await runStatus({ database: options.db, invoiceNumber, json: options.json === true });
+    process.exitCode = await runStatus({
+      database: options.db,
+      invoiceNumber,
+      profilesDirectory: options.profiles,
+      json: options.json === true,
+    });
   });
+
+program
+  .command('acks')
+  .description("collect customers' answers: ack files from SFTP ack folders, portal statuses; list overdue submissions")
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .addOption(
+    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (options: { profiles: string; db: string; json?: boolean }) => {
+    const { runAcks } = await import('./acks-command.js');
+    process.exitCode = await runAcks({ profilesDirectory: options.profiles, database: options.db, json: options.json === true });
+  });
+
+program
+  .command('ack')
+  .description("record a customer's decision given by hand (an e-mail reply, a phone call) on the invoice's latest attempt")
+  .argument('<invoiceNumber>', 'the invoice number')
+  .addOption(new Option('--accepted', 'the customer accepted the invoice').conflicts('rejected'))
+  .addOption(new Option('--rejected', 'the customer rejected the invoice').conflicts('accepted'))
+  .option('--reason <text>', "the customer's words")
+  .option('--code <code>', "the customer's rejection code")
+  .option('--at <time>', 'when the customer answered: ISO 8601 with offset, e.g. 2026-12-07T09:30:00+01:00 (default: now)')
+  .option('--customer <id>', 'the customer, when customers share the invoice number')
+  .addOption(
+    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .option('--json', 'print one JSON document on stdout')
+  .action(
+    async (
+      invoiceNumber: string,
+      options: {
+        accepted?: boolean;
+        rejected?: boolean;
+        reason?: string;
+        code?: string;
+        at?: string;
+        customer?: string;
+        db: string;
+        json?: boolean;
+      },
+    ) => {
+      if (options.accepted !== true && options.rejected !== true)
+        throw new CommanderError(2, 'firstpass.usage', 'ack needs --accepted or --rejected');
+      const { runAck } = await import('./ack-command.js');
+      process.exitCode = await runAck({
+        database: options.db,
+        invoiceNumber,
+        decision: options.accepted === true ? 'accepted' : 'rejected',
+        reason: options.reason,
+        code: options.code,
+        at: options.at,
+        customer: options.customer,
+        json: options.json === true,
+      });
+    },
+  );
 
 program
   .command('sandbox')
   .description('run portal, SFTP and SMTP servers on this machine and a copy of the profiles pointed at them, until Ctrl-C')
   .option('--dir <dir>', 'folder for the profiles, secrets and what arrives; default: a new folder under the temp dir')
   .option('--profiles <dir>', 'customer profiles folder to copy', './customer-profiles')
-  .action(async (options: { dir?: string; profiles: string }) => {
+  .option('--pos <path...>', "the buyer's purchase orders (files or folders): an invoice naming another PO is rejected")
+  .option('--decision-delay <ms>', 'how long the buyer takes to decide after receipt (default 0: at once)')
+  .action(async (options: { dir?: string; profiles: string; pos?: string[]; decisionDelay?: string }) => {
     const { runSandbox } = await import('./sandbox-command.js');
-    process.exitCode = await runSandbox({ directory: options.dir, profilesDirectory: options.profiles });
+    process.exitCode = await runSandbox({
+      directory: options.dir,
+      profilesDirectory: options.profiles,
+      poPaths: options.pos ?? [],
+      decisionDelay: options.decisionDelay,
+    });
   });
 
 program
@@ -224,6 +384,29 @@ profiles
   .action(async (id: string, options: { profiles: string; json?: boolean }) => {
     const { runProfilesShow } = await import('./profiles-command.js');
     process.exitCode = await runProfilesShow(options.profiles, id, options.json === true);
+  });
+
+profiles
+  .command('suggest')
+  .description("the rules that would have held this customer's rejected invoices, proven on the stored versions, with the profile diff")
+  .argument('<customerId>', 'customer id')
+  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .option('--pos <path...>', 'purchase order files or folders (to prove rules that read the PO)')
+  .addOption(
+    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .option('--json', 'print one JSON document on stdout')
+  .action(async (customerId: string, options: { profiles: string; pos?: string[]; db: string; json?: boolean }) => {
+    const { runProfilesSuggest } = await import('./profiles-command.js');
+    process.exitCode = await runProfilesSuggest({
+      customerId,
+      profilesDirectory: options.profiles,
+      poPaths: options.pos,
+      database: options.db,
+      json: options.json === true,
+    });
   });
 
 async function main(): Promise<void> {

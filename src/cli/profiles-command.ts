@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import { formatProblem, type InputProblem } from '../model/errors.js';
 import { lintProfiles } from '../pipeline/lint-profiles.js';
 import { showProfile, type ProfileView } from '../pipeline/show-profile.js';
+import { suggestRules, type SuggestOptions, type SuggestReport } from '../pipeline/suggest-rules.js';
 import { printable, printableJson, printableLines } from './printable.js';
 
 /** `firstpass profiles lint [DIR]`: every problem in every profile, exit 2 when there is one. */
@@ -99,4 +100,49 @@ function indent(text: string): string {
     .split('\n')
     .map((line) => `  ${line}`)
     .join('\n');
+}
+
+/** `firstpass profiles suggest <id>`: the rules that would have held this customer's rejected invoices, with the diffs. */
+export async function runProfilesSuggest(options: SuggestOptions & { readonly json: boolean }): Promise<number> {
+  const report = await suggestRules(options);
+  if (options.json) {
+    process.stdout.write(`${printableJson(JSON.stringify(report, null, 2))}\n`);
+    return 0;
+  }
+  process.stdout.write(printableLines(describeLessons(report)));
+  for (const change of report.changes) if (change.diff !== '') process.stdout.write(`\n${printableLines(change.diff)}`);
+  return 0;
+}
+
+function describeLessons(report: SuggestReport): string {
+  const listed = report.rejections.filter((rejection) => rejection.status !== 'caught');
+  const caught = report.rejections.length - listed.length;
+  const lines = [
+    `${report.rejections.length} rejection${report.rejections.length === 1 ? '' : 's'} of ${report.customerId} in the store: ${caught} predicted by an active rule that holds the invoice now, ${listed.length} to learn from (profile ${report.profileFile})`,
+  ];
+  for (const rejection of listed) {
+    const system =
+      rejection.systemFrom === 'edi answer'
+        ? rejection.system
+        : rejection.system !== null
+          ? `${rejection.system} codes (the profile's rejectionCodes)`
+          : 'system unknown: the code was matched in every system';
+    lines.push(
+      '',
+      `${rejection.invoiceNumber} version ${rejection.version}, rejected ${rejection.rejectedAt} via ${rejection.source}: ${rejection.code ?? '(no code)'}${rejection.text ? ` ${rejection.text}` : ''} [${system}]`,
+      `  ${rejection.status}${rejection.predictedBy.length > 0 ? `: predicted by ${rejection.predictedBy.map((rule) => `${rule.rule} (${rule.state}${rule.acrossSystems ? `, ${rule.predicts.system} code` : ''})`).join(', ')}` : ''}`,
+    );
+    for (const suggestion of rejection.suggestions) {
+      const setting = typeof suggestion.setting === 'object' ? ` ${JSON.stringify(suggestion.setting)}` : '';
+      lines.push(`  → ${suggestion.change} ${suggestion.rule}${setting} in ${suggestion.file}: ${suggestion.proof}`);
+      if (suggestion.paramsNote !== undefined) lines.push(`    parameters from ${suggestion.paramsFrom}: ${suggestion.paramsNote}`);
+    }
+    for (const note of rejection.notes) lines.push(`  note: ${note}`);
+  }
+  if (report.changes.length > 0) {
+    lines.push('', 'Changes to apply:');
+    for (const change of report.changes)
+      lines.push(`  ${change.change} ${change.rule}${change.proven ? '' : ' (not proven)'}: would have held ${change.invoices.join(', ')}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

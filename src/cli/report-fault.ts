@@ -24,6 +24,11 @@ const EXIT_STATUS: Readonly<Record<ErrorCode, 2 | 3>> = {
   INTERNAL: 3,
 };
 
+/** The exit status of a thrown error, without printing it (for --log json, which logs it as a JSON line). */
+export function exitStatusOf(error: unknown): number {
+  return error instanceof FirstpassError ? EXIT_STATUS[error.code] : 3;
+}
+
 /** The one place that turns a thrown fault into words on stderr and an exit status. */
 export function reportFault(error: unknown): number {
   if (error instanceof InputError) {

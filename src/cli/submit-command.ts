@@ -32,7 +32,7 @@ export async function runSubmit(options: SubmitCommandOptions): Promise<number> 
     database: options.database,
     dryRun: options.dryRun,
     resendUnknown: options.resendUnknown,
-    onResult: options.json ? undefined : (result) => process.stdout.write(`${printable(describe(result))}\n`),
+    onResult: options.json ? undefined : (result) => process.stdout.write(`${printable(describeSubmitResult(result))}\n`),
   });
   const counts = new Map<SubmitOutcome, number>();
   for (const result of report.results) counts.set(result.outcome, (counts.get(result.outcome) ?? 0) + 1);
@@ -45,17 +45,23 @@ export async function runSubmit(options: SubmitCommandOptions): Promise<number> 
       `\n${report.results.length} invoice${report.results.length === 1 ? '' : 's'}${report.dryRun ? ' (dry run: nothing sent or recorded)' : ''}: ${parts.join(', ') || 'none'}\n`,
     );
   }
-  if (report.results.some((result) => FAULTS.includes(result.outcome))) {
-    for (const result of report.results.filter((entry) => FAULTS.includes(entry.outcome)))
+  return submitExitCode(report.results);
+}
+
+/** 3 when a result is a fault (each said on stderr), else 1 when one was held or rejected, else 0. */
+export function submitExitCode(results: readonly SubmitResult[]): number {
+  if (results.some((result) => FAULTS.includes(result.outcome))) {
+    for (const result of results.filter((entry) => FAULTS.includes(entry.outcome)))
       process.stderr.write(
         `firstpass: ${printable(`${result.invoiceNumber} (${result.customerId}): ${result.outcome}: ${result.reason ?? ''}`)}\n`,
       );
     return 3;
   }
-  return report.results.some((result) => REFUSED.includes(result.outcome)) ? 1 : 0;
+  return results.some((result) => REFUSED.includes(result.outcome)) ? 1 : 0;
 }
 
-function describe(result: SubmitResult): string {
+/** One line saying what happened to an invoice. */
+export function describeSubmitResult(result: SubmitResult): string {
   const who = `${result.invoiceNumber} (${result.customerId})`;
   switch (result.outcome) {
     case 'held':

@@ -115,7 +115,7 @@ function holdsNothing(path: string, isFile: boolean, kind: DocumentKind): InputE
   return new InputError('INPUT_INVALID', 'io', [{ location: { file: path }, message }]);
 }
 
-async function csvHasColumn(file: string, column: string): Promise<boolean> {
+export async function csvHasColumn(file: string, column: string): Promise<boolean> {
   const handle = await open(file, 'r').catch((cause: unknown) => {
     throw unreadable(file, cause);
   });

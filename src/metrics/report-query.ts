@@ -255,7 +255,7 @@ from (select ${key} as grp, hours from ${source.from} where hours is not null) x
           text: `select hours from ${name} where grp = ? order by hours limit ? offset ?`,
           bindings: [grp ?? '', high - low + 1, low],
         });
-        found.forEach((row, index) => values.set(low + index, Number(row.hours)));
+        for (const [index, row] of found.entries()) values.set(low + index, Number(row.hours));
         return percentileOf(Number(n), tenths, (rank) => values.get(rank));
       };
       result.set(grp ?? '', { median: await valueAt(5), p90: await valueAt(9) });

@@ -10,9 +10,10 @@ import {
   type ReportGrouping,
 } from '../metrics/index.js';
 import { REPORT_FORMATS, type ReportFormatName } from '../metrics/formats/index.js';
-import { FirstpassError, InputError } from '../model/errors.js';
+import { FirstpassError } from '../model/errors.js';
 import { ProfileLibrary } from '../profiles/index.js';
 import { openStore, prepareDefaultStore } from '../store/index.js';
+import { acknowledgmentDeadlines } from './overdue.js';
 
 /**
  * `firstpass report`: the first-pass metrics of a period (src/metrics/definitions.ts), computed
@@ -76,7 +77,6 @@ export function checkReportOptions(options: ReportOptions): void {
 
 /** acknowledgmentDeadlineHours by customer, from the profiles folder. */
 async function deadlinesOf(options: ReportOptions, warnings: string[]): Promise<Map<string, number>> {
-  const deadlines = new Map<string, number>();
   const exists = await stat(options.profilesDirectory).then(
     (found) => found.isDirectory(),
     () => false,
@@ -84,15 +84,10 @@ async function deadlinesOf(options: ReportOptions, warnings: string[]): Promise<
   if (!exists) {
     if (options.profilesGiven) throw usage(`--profiles ${options.profilesDirectory} is not a folder of customer profiles`);
     warnings.push(`no profiles folder at ${options.profilesDirectory}: overdue submissions are not counted (give --profiles DIR)`);
-    return deadlines;
+    return new Map();
   }
-  const { profiles, problems } = await new ProfileLibrary(options.profilesDirectory).loadAll();
-  if (problems.length > 0) throw new InputError('PROFILE_INVALID', 'report', problems);
-  for (const [id, resolved] of profiles) {
-    const hours = resolved.profile.acknowledgmentDeadlineHours;
-    if (typeof hours === 'number' && hours > 0) deadlines.set(id, hours);
-  }
-  return deadlines;
+  // The same deadlines `acks` and `status` judge overdue by (pipeline/overdue.ts).
+  return new Map(await acknowledgmentDeadlines(new ProfileLibrary(options.profilesDirectory)));
 }
 
 /** Writes next to the target then renames: a reader never sees half a report. */

@@ -4,6 +4,8 @@ import { chmod, cp, mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { InputError } from '../model/errors.js';
+import { ProfileLibrary } from '../profiles/index.js';
+import { type BuyerCustomerSettings, type BuyerRecord, SandboxBuyer } from '../sandbox/buyer/sandbox-buyer.js';
 import { startPortalSandbox, type PortalSandbox } from '../sandbox/portal-server.js';
 import { startSftpServer, type SftpSandbox } from '../sandbox/sftp-server.js';
 import { startSmtpSandbox, type SmtpSandbox } from '../sandbox/smtp-server.js';
@@ -20,6 +22,24 @@ export interface SandboxOptions {
   readonly directory?: string | undefined;
   /** The profiles to copy (their channels are replaced). */
   readonly profilesDirectory: string;
+  /** The purchase orders the buyer issued (customerId, poNumber); none: the buyer checks no PO. */
+  readonly purchaseOrders?: Iterable<{ readonly customerId: string; readonly poNumber: string }> | undefined;
+  /** How long after receipt the buyer's decision is known (default 0: at once), so a demo shows `sent` first. */
+  readonly decisionDelayMs?: number | undefined;
+}
+
+/** What the buyer knows of one customer, and where its answers go. */
+export interface SandboxCustomer {
+  readonly id: string;
+  readonly channel: string;
+  readonly format: string | undefined;
+  readonly rejectionCodes: string | undefined;
+  /** SFTP: where invoices arrive and where the buyer's 997/824 or CONTRL/APERAK files are put (client paths). */
+  readonly remoteDir: string | undefined;
+  readonly ackDir: string | undefined;
+  /** Portal: the customer's own address, and where its decisions are polled. */
+  readonly url: string | undefined;
+  readonly statusUrl: string | undefined;
 }
 
 /** Where one customer's (or base's) channel now points. */
@@ -44,8 +64,12 @@ export interface RunningSandbox {
   /** Each portal request's document and attachments land here, as `<n>-<file name>`. */
   readonly portalFolder: string;
   readonly ports: { readonly portal: number; readonly sftp: number; readonly smtp: number };
-  readonly portalUrls: { readonly rest: string; readonly cxml: string };
+  readonly portalUrls: { readonly rest: string; readonly cxml: string; readonly restStatus: string; readonly cxmlStatus: string };
   readonly channels: readonly PointedChannel[];
+  /** The customers the buyer judges for (those whose profile loads). */
+  readonly customers: readonly SandboxCustomer[];
+  /** Everything the buyer judged so far, with the answers it wrote. */
+  readonly judged: readonly BuyerRecord[];
   /** Requests the portal took so far. */
   portalRequests(): number;
   stop(): Promise<void>;
@@ -83,9 +107,17 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const folders = [...documents.values()].flatMap((profile) => sftpFolders(profile.channel));
 
   const started: { stop(): Promise<void> }[] = [];
+  // The buyer needs the customers, known once the profiles point at the servers; nothing arrives before.
+  let buyer: SandboxBuyer | undefined;
   try {
     const sftpPassword = secret();
-    const sftp = await startSftpServer({ root: sftpRoot, username: SFTP_USER, password: sftpPassword, folders });
+    const sftp = await startSftpServer({
+      root: sftpRoot,
+      username: SFTP_USER,
+      password: sftpPassword,
+      folders,
+      onFileArrived: (path, content) => buyer?.sftpFileArrived(path, content),
+    });
     started.push(sftp);
     const smtp = await startSmtpSandbox({ starttls: true, folder: mailFolder });
     started.push(smtp);
@@ -97,7 +129,9 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
         // Written before the portal answers, so what a submit was told arrived is on disk when it returns.
         for (const part of request.parts)
           writeFileSync(join(portalFolder, `${number}-${safeName(part.fileName || `${request.flavor}-document`)}`), part.content);
+        buyer?.portalReceived(request);
       },
+      status: (flavor, reference) => buyer?.portalStatus(flavor, reference),
     });
     started.push(portal);
     const servers: Servers = { sftp, smtp, portal };
@@ -111,6 +145,19 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       channels.push({ file: name, type: String(profile.channel.type), destination: pointed?.destination });
       if (pointed !== undefined) await writeFile(file, `${JSON.stringify({ ...profile, channel: pointed.channel }, null, 2)}\n`);
     }
+    const customers = await customersOf(profilesDirectory, servers);
+    for (const [index, channel] of channels.entries()) {
+      const own_ = customers.find((customer) => `${customer.id}.json` === channel.file && customer.url !== undefined);
+      if (own_ !== undefined) channels[index] = { ...channel, destination: own_.url };
+    }
+    const running = new SandboxBuyer({
+      customers: customers.map(buyerSettings),
+      purchaseOrders: options.purchaseOrders ?? [],
+      sftpRoot: sftp.root,
+      decisionDelayMs: options.decisionDelayMs ?? 0,
+    });
+    buyer = running;
+    started.push({ stop: async () => running.stop() });
 
     const environment: Record<string, string> = {
       [ENV.sftpPassword]: sftpPassword,
@@ -135,8 +182,10 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       mailFolder,
       portalFolder,
       ports: { portal: portal.port, sftp: sftp.port, smtp: smtp.port },
-      portalUrls: { rest: portal.restUrl, cxml: portal.cxmlUrl },
+      portalUrls: { rest: portal.restUrl, cxml: portal.cxmlUrl, restStatus: portal.restStatusUrl, cxmlStatus: portal.cxmlStatusUrl },
       channels,
+      customers,
+      judged: running.records,
       portalRequests: () => received,
       stop: () => stopAll(started),
     };
@@ -203,6 +252,7 @@ function safeName(name: string): string {
 function pointChannel(
   channel: Record<string, unknown>,
   servers: Servers,
+  customerId?: string,
 ): { channel: Record<string, unknown>; destination: string } | undefined {
   switch (channel.type) {
     case 'sftp': {
@@ -241,11 +291,15 @@ function pointChannel(
     }
     case 'portal': {
       const flavor = own(channel, 'flavor') === 'cxml' ? 'cxml' : 'rest';
-      const url = flavor === 'cxml' ? servers.portal.cxmlUrl : servers.portal.restUrl;
+      // Each customer has its own address, so the buyer knows whose a submission is; a base gets the general one.
+      const urls =
+        customerId === undefined ? { cxml: servers.portal.cxmlUrl, rest: servers.portal.restUrl } : servers.portal.customerUrls(customerId);
+      const url = urls[flavor];
+      const statusUrl = flavor === 'cxml' ? servers.portal.cxmlStatusUrl : servers.portal.restStatusUrl;
       const auth = isRecord(channel.auth) ? channel.auth : {};
       return {
         // Test documents (testMode) go to the sandbox too: testUrl is the same portal.
-        channel: { type: 'portal', flavor, url, testUrl: url, auth: portalAuth(flavor, auth.type, servers.portal) },
+        channel: { type: 'portal', flavor, url, testUrl: url, statusUrl, auth: portalAuth(flavor, auth.type, servers.portal) },
         destination: url,
       };
     }
@@ -260,4 +314,52 @@ function portalAuth(flavor: 'cxml' | 'rest', type: unknown, portal: PortalSandbo
   if (type === 'bearer') return { type: 'bearer', token: { env: ENV.portalToken } };
   if (type === 'basic') return { type: 'basic', username: portal.username, password: { env: ENV.portalPassword } };
   return { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: ENV.portalApiKey } };
+}
+
+/**
+ * The customers whose profiles load from the rewritten folder, as the buyer sees them; each portal
+ * customer's own file is given its own portal address (over a base's channel, which it extends).
+ */
+async function customersOf(profilesDirectory: string, servers: Servers): Promise<SandboxCustomer[]> {
+  const { profiles } = await new ProfileLibrary(profilesDirectory).loadAll();
+  const customers: SandboxCustomer[] = [];
+  for (const [id, resolved] of profiles) {
+    const profile = resolved.profile as unknown as Record<string, unknown>;
+    const channel = isRecord(profile.channel) ? profile.channel : {};
+    const format = isRecord(profile.format) ? own(profile.format, 'type') : profile.format;
+    const rejectionCodes = own(profile, 'rejectionCodes');
+    const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+    let url: string | undefined;
+    let statusUrl: string | undefined;
+    if (channel.type === 'portal') {
+      const pointed = pointChannel(channel, servers, id);
+      if (pointed !== undefined) {
+        const own_ = await readProfile(resolved.file);
+        await writeFile(resolved.file, `${JSON.stringify({ ...own_, channel: pointed.channel }, null, 2)}\n`);
+        url = text(pointed.channel.url);
+        statusUrl = text(pointed.channel.statusUrl);
+      }
+    }
+    customers.push({
+      id,
+      channel: text(channel.type) ?? 'unknown',
+      format: text(format),
+      rejectionCodes: text(rejectionCodes),
+      remoteDir: channel.type === 'sftp' ? text(channel.remoteDir) : undefined,
+      ackDir: channel.type === 'sftp' ? text(channel.ackDir) : undefined,
+      url,
+      statusUrl,
+    });
+  }
+  return customers.sort((a, b) => a.id.localeCompare(b.id));
+}
+
+function buyerSettings(customer: SandboxCustomer): BuyerCustomerSettings {
+  return {
+    id: customer.id,
+    rejectionCodes: customer.rejectionCodes,
+    format: customer.format,
+    remoteDir: customer.remoteDir,
+    ackDir: customer.ackDir,
+  };
 }

@@ -1,4 +1,8 @@
+import { ProfileLibrary } from '../profiles/index.js';
 import { openStore, prepareDefaultStore, type VersionHistory } from '../store/index.js';
+import { acknowledgmentDeadlines, overdueSubmissions, type OverdueSubmission } from './overdue.js';
+
+export type { OverdueSubmission } from './overdue.js';
 
 /** `firstpass status`: every version of an invoice (or of the invoices recorded last), its attempts, states and events. */
 
@@ -42,6 +46,8 @@ export interface StatusVersion {
   readonly version: number;
   readonly contentHash: string;
   readonly firstSeenAt: string;
+  /** The invoice number this version corrects under a new number, or null. */
+  readonly supersedes: string | null;
   /** The state of its latest attempt, or null when it has none. */
   readonly state: string | null;
   readonly attempts: readonly StatusAttempt[];
@@ -68,6 +74,7 @@ function toStatus({ version, submissions }: VersionHistory): StatusVersion {
     version: version.id,
     contentHash: version.contentHash,
     firstSeenAt: version.firstSeenAt.toISOString(),
+    supersedes: version.supersedes ?? null,
     state: submissions.at(-1)?.submission.state ?? null,
     attempts: submissions.map((attempt) => ({
       submission: attempt.submission.id,
@@ -93,4 +100,20 @@ function toStatus({ version, submissions }: VersionHistory): StatusVersion {
       })),
     })),
   };
+}
+
+/** Submissions still `sent` past their customer's acknowledgmentDeadlineHours (deadlines from the profiles in `profilesDirectory`). */
+export async function overdueStatus(options: {
+  readonly database: string;
+  readonly profilesDirectory: string;
+  readonly now?: (() => Date) | undefined;
+}): Promise<OverdueSubmission[]> {
+  const deadlines = await acknowledgmentDeadlines(new ProfileLibrary(options.profilesDirectory));
+  await prepareDefaultStore(options.database);
+  const store = await openStore(options.database);
+  try {
+    return await overdueSubmissions(store, deadlines, (options.now ?? (() => new Date()))());
+  } finally {
+    await store.close();
+  }
 }

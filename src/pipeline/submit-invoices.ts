@@ -58,6 +58,11 @@ export interface SubmitOptions {
    * arrive): only these are sent again; every other unknown version stays unsent.
    */
   readonly resendUnknown?: readonly string[] | undefined;
+  /**
+   * Why an invoice must not go at all (e.g. `resubmit`: it corrects no rejected invoice), or
+   * undefined: a refused invoice is held with that reason and nothing of it is recorded.
+   */
+  readonly refuse?: ((invoice: Invoice, source: DocumentSource) => string | undefined) | undefined;
 }
 
 /** Transient failures are retried a bounded number of times, waiting longer each time, with jitter. */
@@ -128,7 +133,7 @@ interface PlannedInvoice {
   readonly purchaseOrder: PurchaseOrder | undefined;
   readonly destination: string;
   readonly fileName: string | undefined;
-  readonly hold: { readonly reason: string; readonly findings?: readonly Finding[] } | undefined;
+  readonly hold: { readonly reason: string; readonly findings?: readonly Finding[]; readonly refused?: boolean } | undefined;
   readonly attachments: readonly DeliveryFile[];
 }
 
@@ -197,6 +202,11 @@ async function planSubmissions(options: SubmitOptions, now: string): Promise<Pla
       attachments: [],
       hold: findings === undefined ? { reason } : { reason, findings },
     });
+    const refused = options.refuse?.(invoice, source);
+    if (refused !== undefined) {
+      plan.push({ ...base, fileName: undefined, attachments: [], hold: { reason: refused, refused: true } });
+      continue;
+    }
     if (!checked.ok) {
       const first = checked.findings.find((finding) => finding.severity === 'error') ?? checked.findings[0];
       plan.push(hold(first ? `${first.rule}: ${first.message}` : 'validation failed', checked.findings));
@@ -328,6 +338,7 @@ class SubmitRun {
   }
 
   async apply(planned: PlannedInvoice): Promise<SubmitResult> {
+    if (planned.hold?.refused === true) return heldResult(planned);
     const submissions = this.store.submissions;
     const { version, created } = await submissions.recordVersion({
       customer: planned.invoice.customerId,

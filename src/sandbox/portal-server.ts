@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
+import { cxmlStatus as cxmlStatusDocument, type PortalDecision, restStatus } from './buyer/portal-status.js';
 
 /**
  * The sandbox's invoice portal: a node:http server on loopback with a cXML endpoint (`/cxml…`,
@@ -19,8 +20,14 @@ export interface PortalSandboxOptions {
   readonly apiKey?: string;
   /** The header that carries the api key (default X-API-Key). */
   readonly apiKeyHeader?: string;
-  /** Told each request the portal takes (after it is kept), e.g. to write it to disk. */
+  /** Told each request the portal takes (after it is kept, before it is answered), e.g. to write it to disk or judge it. */
   readonly onRequest?: (request: ReceivedRequest) => void;
+  /**
+   * The buyer's decision on a reference, for the status endpoints (`/cxml/status?payloadID=`,
+   * `/rest/status?id=`); undefined: never received (404). Without it, a received reference is
+   * answered as still processing.
+   */
+  readonly status?: (flavor: 'cxml' | 'rest', reference: string) => PortalDecision | undefined;
 }
 
 export interface ReceivedPart {
@@ -38,6 +45,8 @@ export interface ReceivedRequest {
   readonly parts: readonly ReceivedPart[];
   /** What the portal answered the request by: the cXML request's payloadID, the REST id. */
   readonly reference: string;
+  /** The customer the URL names (`…/customers/<id>…`), as the sandbox gives each customer its own address; else undefined. */
+  readonly customer: string | undefined;
 }
 
 type Fault =
@@ -53,6 +62,11 @@ export interface PortalSandbox {
   readonly baseUrl: string;
   readonly cxmlUrl: string;
   readonly restUrl: string;
+  /** Status endpoints: `?payloadID=` and `?id=`, with the same credentials as the POSTs. */
+  readonly cxmlStatusUrl: string;
+  readonly restStatusUrl: string;
+  /** The customer's own addresses on this portal (the buyer knows whose a request is by them). */
+  customerUrls(customerId: string): { readonly cxml: string; readonly rest: string };
   readonly sharedSecret: string;
   readonly token: string;
   readonly username: string;
@@ -107,6 +121,17 @@ function splitParts(body: Buffer, contentType: string): ReceivedPart[] {
     start = next;
   }
   return parts;
+}
+
+/** The customer a request's path names: `/cxml/customers/<id>`, `/rest/customers/<id>/invoices`. */
+function customerOf(path: string): string | undefined {
+  const named = /^\/(?:cxml|rest)\/customers\/([^/?#]+)/.exec(path)?.[1];
+  if (named === undefined) return undefined;
+  try {
+    return decodeURIComponent(named);
+  } catch {
+    return undefined;
+  }
 }
 
 function readBody(request: IncomingMessage): Promise<Buffer> {
@@ -192,6 +217,7 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
       headers: publicHeaders(request),
       parts: [{ ...document, content: withoutSecret }, ...parts.slice(1)],
       reference: payloadId,
+      customer: customerOf(request.url ?? ''),
     });
     answerCxml(response, 200, 'OK');
   };
@@ -217,11 +243,60 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
       headers: publicHeaders(request),
       parts: splitParts(body, request.headers['content-type'] ?? ''),
       reference: id,
+      customer: customerOf(request.url ?? ''),
     });
     answerJson(response, 201, { id }, { location: `/rest/invoices/${id}` });
   };
 
+  /** A cXML status request carries the SharedSecret as a bearer token or as a Basic password (any user name, e.g. the Sender identity). */
+  const cxmlStatusAuthorized = (request: IncomingMessage): boolean => {
+    const authorization = request.headers.authorization ?? '';
+    if (authorization === `Bearer ${sharedSecret}`) return true;
+    if (!authorization.startsWith('Basic ')) return false;
+    const decoded = Buffer.from(authorization.slice(6), 'base64').toString('utf8');
+    return decoded.includes(':') && decoded.slice(decoded.indexOf(':') + 1) === sharedSecret;
+  };
+
+  const decisionOf = (flavor: 'cxml' | 'rest', reference: string): PortalDecision | undefined => {
+    if (options.status !== undefined) return options.status(flavor, reference);
+    const received = [...requests].reverse().find((entry) => entry.flavor === flavor && entry.reference === reference);
+    return received === undefined ? undefined : { reference, decided: undefined, updatedAt: new Date(), parties: undefined };
+  };
+
+  const handleStatus = (request: IncomingMessage, response: ServerResponse, flavor: 'cxml' | 'rest') => {
+    const authorized = flavor === 'cxml' ? cxmlStatusAuthorized(request) : restAuthorized(request);
+    if (!authorized) {
+      refusedLogins++;
+      const offered = request.headers.authorization !== undefined || request.headers[apiKeyHeader] !== undefined;
+      answerJson(response, offered ? 403 : 401, {
+        error: offered ? 'forbidden' : 'unauthorized',
+        reason: 'the credentials are not accepted',
+      });
+      return;
+    }
+    const query = new URL(request.url ?? '', 'http://sandbox').searchParams;
+    const reference = query.get(flavor === 'cxml' ? 'payloadID' : 'id') ?? '';
+    const decision = reference === '' ? undefined : decisionOf(flavor, reference);
+    if (decision === undefined) {
+      answerJson(response, 404, { error: 'not found', reason: `the portal never received ${reference || 'that'}` });
+      return;
+    }
+    if (flavor === 'rest') answerJson(response, 200, restStatus(decision));
+    else {
+      response.writeHead(200, { 'content-type': 'text/xml; charset=UTF-8' });
+      response.end(cxmlStatusDocument(decision, new Date()));
+    }
+  };
+
   const server = createServer(async (request, response) => {
+    const path = request.url ?? '';
+    const route = path.split('?')[0];
+    // Status polls are answered apart: a fault planned for the next submission stays for it.
+    if (request.method === 'GET' && (route === '/cxml/status' || route === '/rest/status')) {
+      await readBody(request);
+      handleStatus(request, response, route === '/cxml/status' ? 'cxml' : 'rest');
+      return;
+    }
     const planned = fault;
     fault = undefined;
     const body = await readBody(request);
@@ -234,7 +309,6 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
       answerJson(response, 503, { error: 'unavailable', reason: 'the portal is busy' }, { 'retry-after': planned.retryAfter });
       return;
     }
-    const path = request.url ?? '';
     if (request.method === 'POST' && path.startsWith('/cxml')) handleCxml(request, response, body, planned);
     else if (request.method === 'POST' && path.startsWith('/rest')) handleRest(request, response, body, planned);
     else answerJson(response, 404, { error: 'not found' });
@@ -253,6 +327,12 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
     baseUrl,
     cxmlUrl: `${baseUrl}/cxml`,
     restUrl: `${baseUrl}/rest/invoices`,
+    cxmlStatusUrl: `${baseUrl}/cxml/status`,
+    restStatusUrl: `${baseUrl}/rest/status`,
+    customerUrls: (customerId) => ({
+      cxml: `${baseUrl}/cxml/customers/${encodeURIComponent(customerId)}`,
+      rest: `${baseUrl}/rest/customers/${encodeURIComponent(customerId)}/invoices`,
+    }),
     sharedSecret,
     token,
     username,

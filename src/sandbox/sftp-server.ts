@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { lstat, mkdir, open, readdir, realpath, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdir, open, readdir, readFile, realpath, rename, rmdir, stat, unlink, type FileHandle } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
-import { join, sep } from 'node:path';
+import { join, posix, sep } from 'node:path';
 import ssh2 from 'ssh2';
 import type { Attributes, Connection, SFTPWrapper } from 'ssh2';
 import { ed25519KeyPair } from './ssh-keys.js';
@@ -25,6 +25,12 @@ export interface SftpServerOptions {
   readonly folders?: readonly string[];
   /** 0 (the default) takes a free port. */
   readonly port?: number;
+  /**
+   * Told of each file that arrives under its final name (renamed to a name, or written and closed
+   * under a name that does not start with a dot), with the path the client sees, before the
+   * client's request is answered: the customer's pick-up. What it throws is kept, never sent.
+   */
+  readonly onFileArrived?: (path: string, content: Buffer) => Promise<void> | void;
 }
 
 export interface SftpSandbox {
@@ -42,11 +48,13 @@ export interface SftpSandbox {
   connections(): number;
   /** Connections still open. */
   openConnections(): number;
+  /** What onFileArrived threw, oldest first. */
+  readonly pickUpFaults: readonly unknown[];
   stop(): Promise<void>;
 }
 
 type Handle =
-  | { readonly kind: 'file'; readonly file: FileHandle; readonly path: string }
+  | { readonly kind: 'file'; readonly file: FileHandle; readonly path: string; readonly clientPath: string; written: boolean }
   | { readonly kind: 'dir'; readonly path: string; listed: boolean };
 
 /** An error that says its SFTP status. */
@@ -117,6 +125,17 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
   let writeWaiters: (() => void)[] = [];
   let accepted = 0;
   const open_ = new Set<Connection>();
+  const pickUpFaults: unknown[] = [];
+
+  /** Hands a file that now has its final name to the pick-up, if any. */
+  async function arrived(clientPath: string, disk: string): Promise<void> {
+    if (options.onFileArrived === undefined || posix.basename(clientPath).startsWith('.')) return;
+    try {
+      await options.onFileArrived(clientPath, await readFile(disk));
+    } catch (error) {
+      pickUpFaults.push(error);
+    }
+  }
 
   /**
    * The disk path of a client's path, or a permission error for one that leaves the root: `..`
@@ -191,7 +210,8 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
         }
         const mode = flagsToString(flags);
         if (mode === null) throw new StatusError(STATUS_CODE.OP_UNSUPPORTED, 'Unsupported open flags');
-        sftp.handle(requestId, newHandle({ kind: 'file', file: await open(path, mode, 0o644), path }));
+        const file = await open(path, mode, 0o644);
+        sftp.handle(requestId, newHandle({ kind: 'file', file, path, clientPath: virtualPath(filename), written: false }));
       }),
     );
     sftp.on('WRITE', (requestId, id, offset, data) =>
@@ -201,6 +221,7 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
         for (const wake of waiters) wake();
         const handle = handleOf(id);
         if (handle.kind !== 'file') throw new StatusError(STATUS_CODE.FAILURE, 'Not a file');
+        handle.written = true;
         await handle.file.write(data, 0, data.length, offset);
         sftp.status(requestId, STATUS_CODE.OK);
       }),
@@ -237,7 +258,10 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
       answer(requestId, async () => {
         const handle = handleOf(id);
         handles.delete(id.toString('hex'));
-        if (handle.kind === 'file') await handle.file.close();
+        if (handle.kind === 'file') {
+          await handle.file.close();
+          if (handle.written) await arrived(handle.clientPath, handle.path);
+        }
         sftp.status(requestId, STATUS_CODE.OK);
       }),
     );
@@ -314,6 +338,7 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
         );
         if (taken) throw new StatusError(STATUS_CODE.FAILURE, `${to} already exists`);
         await rename(source, target);
+        await arrived(virtualPath(to), target);
         sftp.status(requestId, STATUS_CODE.OK);
       }),
     );
@@ -373,6 +398,7 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
     nextWrite: () => new Promise<void>((resolve) => writeWaiters.push(resolve)),
     connections: () => accepted,
     openConnections: () => open_.size,
+    pickUpFaults,
     stop: async () => {
       for (const connection of open_) connection.end();
       await new Promise<void>((resolve) => server.close(() => resolve()));

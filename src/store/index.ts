@@ -16,6 +16,15 @@ export {
 export type { SqlDatabase, StoreDriver } from './sql-database.js';
 export { canonicalJson } from './canonical-json.js';
 export {
+  ANSWER_FILE_STATES,
+  type AnswerFile,
+  type AnswerFileState,
+  type AnswerStore,
+  type ControlNumberKeys,
+  type NewAnswerFile,
+  type OpenSubmission,
+} from './answers.js';
+export {
   BLOCKING_STATES,
   SUBMISSION_STATES,
   SUBMISSION_TRANSITIONS,
@@ -36,3 +45,13 @@ export {
   type SubmissionStore,
   type VersionHistory,
 } from './submissions.js';
+export {
+  describeHolder,
+  RUN_LOCK_DRIVERS,
+  takeRunLock,
+  type HeldRunLock,
+  type RunLockAttempt,
+  type RunLockDriver,
+  type RunLockHolder,
+  type RunLockOptions,
+} from './run-lock.js';

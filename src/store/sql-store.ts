@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { FirstpassError } from '../model/errors.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
+import type { AnswerStore } from './answers.js';
+import { SqlAnswers } from './sql-answers.js';
 import { SqlControlNumbers } from './sql-control-numbers.js';
 import type { SqlDatabase } from './sql-database.js';
 import { SqlSubmissions } from './sql-submissions.js';
@@ -27,6 +29,7 @@ class SqlStore implements Store {
   readonly location: string;
   readonly controlNumbers: ControlNumberStore;
   readonly submissions: SubmissionStore;
+  readonly answers: AnswerStore;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -40,6 +43,7 @@ class SqlStore implements Store {
     };
     this.controlNumbers = new SqlControlNumbers(db, secrets, ensureOpen);
     this.submissions = new SqlSubmissions(db, secrets, ensureOpen);
+    this.answers = new SqlAnswers(db, secrets, ensureOpen);
   }
 
   async read<T>(what: string, work: (trx: Knex.Transaction, dialect: StoreDialect) => Promise<T>): Promise<T> {

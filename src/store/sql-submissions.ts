@@ -248,6 +248,10 @@ export class SqlSubmissions implements SubmissionStore {
         file_name: document.fileName,
         media_type: document.mediaType,
         control_numbers_json: document.controlNumbers === undefined ? null : JSON.stringify(document.controlNumbers),
+        // Also as indexed columns (migration 003): an answer finds its submission by them.
+        interchange_number: document.controlNumbers?.interchange ?? null,
+        group_number: document.controlNumbers?.group ?? null,
+        transaction_number: document.controlNumbers?.transaction ?? null,
         stored_at: storedAt,
       });
       return {
@@ -364,34 +368,68 @@ export class SqlSubmissions implements SubmissionStore {
       if (customer !== undefined) query.andWhere({ customer });
       const versions: VersionRow[] = await query.orderBy('id');
       if (versions.length === 0) return [];
-      const submissions: SubmissionRow[] = await trx('submissions')
-        .whereIn(
-          'version_id',
-          versions.map((row) => row.id),
-        )
-        .orderBy('id');
-      const ids = submissions.map((row) => row.id);
-      const events: EventRow[] = ids.length === 0 ? [] : await trx('submission_events').whereIn('submission_id', ids).orderBy('id');
-      const acks: AckRow[] = ids.length === 0 ? [] : await trx('acknowledgments').whereIn('submission_id', ids).orderBy('id');
-      const documents: DocumentRow[] = ids.length === 0 ? [] : await trx('submission_documents').whereIn('submission_id', ids);
-      return versions.map((version) => ({
-        version: toVersion(version),
-        submissions: submissions
-          .filter((row) => row.version_id === version.id)
-          .map((row): SubmissionHistory => {
-            const document = documents.find((doc) => doc.submission_id === row.id);
-            return {
-              submission: toSubmission(row),
-              events: events.filter((event) => event.submission_id === row.id).map(toEvent),
-              acknowledgments: acks.filter((ack) => ack.submission_id === row.id).map(toAcknowledgment),
-              document:
-                document === undefined
-                  ? undefined
-                  : { fileName: document.file_name, mediaType: document.media_type, sha256: document.sha256 },
-            };
-          }),
-      }));
+      return this.histories(trx, versions);
     });
+  }
+
+  async versionsWithOutcome(customer: string, states: readonly SubmissionState[], limit?: number): Promise<VersionHistory[]> {
+    for (const state of states) checkState(state);
+    if (states.length === 0) return [];
+    return this.run(`read the ${states.join(', ')} invoices of customer "${customer}"`, async (trx) => {
+      const query = trx('invoice_versions')
+        .where({ customer })
+        .whereIn(
+          'id',
+          trx('submissions')
+            .select('version_id')
+            .whereIn('state', [...states]),
+        )
+        .orderBy('id', 'desc');
+      if (limit !== undefined) query.limit(Math.max(1, Math.floor(limit)));
+      const versions: VersionRow[] = await query;
+      return this.histories(trx, versions.reverse());
+    });
+  }
+
+  async supersedingNumbers(customer: string, invoiceNumber: string): Promise<string[]> {
+    return this.run(`find the invoices that supersede "${invoiceNumber}"`, async (trx) => {
+      const rows: { invoice_number: string }[] = await trx('invoice_versions')
+        .distinct('invoice_number')
+        .where({ customer, supersedes: invoiceNumber })
+        .orderBy('invoice_number');
+      return rows.map((row) => row.invoice_number);
+    });
+  }
+
+  /** The versions with their attempts, events, answers and documents' names, each in id order. */
+  private async histories(trx: Knex.Transaction, versions: readonly VersionRow[]): Promise<VersionHistory[]> {
+    const submissions: SubmissionRow[] = await trx('submissions')
+      .whereIn(
+        'version_id',
+        versions.map((row) => row.id),
+      )
+      .orderBy('id');
+    const ids = submissions.map((row) => row.id);
+    const events: EventRow[] = ids.length === 0 ? [] : await trx('submission_events').whereIn('submission_id', ids).orderBy('id');
+    const acks: AckRow[] = ids.length === 0 ? [] : await trx('acknowledgments').whereIn('submission_id', ids).orderBy('id');
+    const documents: DocumentRow[] = ids.length === 0 ? [] : await trx('submission_documents').whereIn('submission_id', ids);
+    return versions.map((version) => ({
+      version: toVersion(version),
+      submissions: submissions
+        .filter((row) => row.version_id === version.id)
+        .map((row): SubmissionHistory => {
+          const document = documents.find((doc) => doc.submission_id === row.id);
+          return {
+            submission: toSubmission(row),
+            events: events.filter((event) => event.submission_id === row.id).map(toEvent),
+            acknowledgments: acks.filter((ack) => ack.submission_id === row.id).map(toAcknowledgment),
+            document:
+              document === undefined
+                ? undefined
+                : { fileName: document.file_name, mediaType: document.media_type, sha256: document.sha256 },
+          };
+        }),
+    }));
   }
 
   private documents(trx: Knex.Transaction) {

@@ -16,6 +16,7 @@
 
 import type { Knex } from 'knex';
 import type { ControlNumberKind, ControlNumbers } from '../model/control-numbers.js';
+import type { AnswerStore } from './answers.js';
 import type { SubmissionStore } from './submissions.js';
 
 export { CONTROL_NUMBER_KINDS, type ControlNumberKind, type ControlNumbers } from '../model/control-numbers.js';
@@ -56,6 +57,8 @@ export interface Store {
   readonly controlNumbers: ControlNumberStore;
   /** Invoice versions, attempts, their event log, rendered documents and acknowledgments. */
   readonly submissions: SubmissionStore;
+  /** Files read from customers' ack folders, and the look-ups that match answers to submissions. */
+  readonly answers: AnswerStore;
   /**
    * Read-only queries that aggregate in the database (the metrics behind `firstpass report`):
    * `work` runs in one transaction that sees one snapshot (PostgreSQL: repeatable read), may

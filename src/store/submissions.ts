@@ -210,4 +210,11 @@ export interface SubmissionStore {
   recentInvoiceNumbers(limit: number): Promise<string[]>;
   /** Every version of an invoice number (all customers, or one), with attempts, events and answers. */
   history(invoiceNumber: string, customer?: string): Promise<VersionHistory[]>;
+  /**
+   * A customer's versions that have an attempt in one of `states` (e.g. rejected: what `profiles
+   * suggest` learns from), with attempts, events and answers; the newest `limit` of them, oldest first.
+   */
+  versionsWithOutcome(customer: string, states: readonly SubmissionState[], limit?: number): Promise<VersionHistory[]>;
+  /** The customer's invoice numbers with a version whose `supersedes` names this number (its corrections under new numbers). */
+  supersedingNumbers(customer: string, invoiceNumber: string): Promise<string[]>;
 }

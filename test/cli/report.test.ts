@@ -12,10 +12,10 @@ import { csvField } from '../../src/metrics/formats/index.js';
 import { openStore } from '../../src/store/index.js';
 import { buildHistory, HOSTILE_TEXT } from '../metrics/history.js';
 import { firstpass } from '../support/cli.js';
-import { IN_CI } from '../support/postgres.js';
 import { tempFolder } from '../support/temp.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+const IN_CI = ['true', '1', 'yes'].includes((process.env.CI ?? '').toLowerCase());
 const folder = tempFolder({ 'profiles/.keep': '' });
 const db = `sqlite:${join(folder, 'history.sqlite')}`;
 const common = ['--db', db, '--profiles', join(folder, 'profiles')];

@@ -47,7 +47,7 @@ function portIn(output: string, pattern: RegExp): number {
 
 test('firstpass sandbox serves portal, SFTP and SMTP for submit, and stops cleanly on SIGTERM', async () => {
   const folder = join(tempFolder(), 'sandbox');
-  const sandbox = startFirstpass(['sandbox', '--dir', folder]);
+  const sandbox = startFirstpass(['sandbox', '--dir', folder, '--pos', join(PROJECT_ROOT, 'examples', 'purchase-orders')]);
   let output = '';
   let errors = '';
   sandbox.stderr?.on('data', (chunk: Buffer) => {
@@ -100,9 +100,17 @@ test('firstpass sandbox serves portal, SFTP and SMTP for submit, and stops clean
     assert.match(submit.stdout, /sent {5}CP-2611-0409 \(brightwater-home\) via sftp/);
     assert.match(submit.stdout, /sent {5}CP-2611-0414 \(pinecrest-brewing\) via email/);
     assert.match(submit.stdout, /sent {5}CG-2026-10121 \(stadt-lindenau\) via portal/);
+    assert.match(output, /^ {2}brightwater-home \(x12-810 by sftp\)$/m);
+    assert.match(output, /invoices arrive in \/inbound\/810; the buyer answers in \/outbound\/997/);
+    assert.match(output, /a PO among its \d+/);
     assert.deepEqual(
-      filesUnder(join(folder, 'sftp')).filter((name) => name.endsWith('.x12')),
+      filesUnder(join(folder, 'sftp')).filter((name) => name.startsWith('inbound/') && name.endsWith('.x12')),
       ['inbound/810/CP-2611-0409.x12'],
+    );
+    // The buyer answered the 810 in brightwater's ackDir: a 997 on receipt and an 824 with its decision.
+    assert.deepEqual(
+      filesUnder(join(folder, 'sftp', 'outbound', '997')).map((name) => name.split('_')[0]),
+      ['824', '997'],
     );
     assert.match(readFileSync(join(folder, 'sftp', 'inbound/810/CP-2611-0409.x12'), 'utf8'), /BIG\*\d+\*CP-2611-0409/);
     const mail = filesUnder(join(folder, 'mail'));
@@ -115,7 +123,7 @@ test('firstpass sandbox serves portal, SFTP and SMTP for submit, and stops clean
     sandbox.kill('SIGTERM');
   }
   assert.equal(await exited, 0, `${output}\n${errors}`);
-  assert.match(output, /SIGTERM: sandbox stopped \(1 portal request received\)/);
+  assert.match(output, /SIGTERM: sandbox stopped \(1 portal request received, 2 documents judged by the buyer\)/);
   for (const [name, port] of Object.entries({
     portal: portIn(output, /^portal +http:\/\/127\.0\.0\.1:(\d+)/m),
     sftp: portIn(output, /^sftp +127\.0\.0\.1:(\d+)/m),

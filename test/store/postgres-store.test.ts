@@ -13,6 +13,7 @@ import pg from 'pg';
 import { FirstpassError } from '../../src/model/errors.js';
 import { openStore } from '../../src/store/index.js';
 import { storeSuite, type StoreHarness } from './store-suite.js';
+import { answersSuite } from './answers-suite.js';
 import { submissionsSuite } from './submissions-suite.js';
 
 const IN_CI = ['true', '1', 'yes'].includes((process.env.CI ?? '').toLowerCase());
@@ -85,6 +86,7 @@ const harness: StoreHarness = {
 };
 storeSuite(harness, { skip });
 submissionsSuite(harness, { skip });
+answersSuite(harness, { skip });
 
 test('postgres: ?schema= in a postgresql:// URL, created on open; the location masks the password', { skip: skip ?? false }, async () => {
   const schema = `${RUN}_url`;

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { openStore } from '../../src/store/index.js';
 import { tempFolder } from '../support/temp.js';
 import { storeSuite, type StoreHarness } from './store-suite.js';
+import { answersSuite } from './answers-suite.js';
 import { submissionsSuite } from './submissions-suite.js';
 
 const folders: string[] = [];
@@ -24,6 +25,7 @@ const harness: StoreHarness = {
 };
 storeSuite(harness);
 submissionsSuite(harness);
+answersSuite(harness);
 
 /** better-sqlite3 opened directly, to look at the file the store left behind. */
 interface RawDatabase {

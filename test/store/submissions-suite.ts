@@ -506,6 +506,57 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
       assert.deepEqual(await store.submissions.recentInvoiceNumbers(1), ['INV-1']);
     });
 
+    test("versionsWithOutcome lists one customer's versions with an attempt in the given states, newest `limit`, oldest first", async () => {
+      const { store } = await openFresh();
+      const answer = async (number: string, total: string, to: SubmissionState): Promise<InvoiceVersion> => {
+        const recorded = await version(store, number, total);
+        const claimed = await store.submissions.claimForSending(recorded.id, { ...SEND, at: T0 });
+        assert.ok(claimed);
+        await store.submissions.transition(claimed.id, 'sent', { at: minutes(1), source: 'sftp' });
+        await store.submissions.recordAcknowledgment(
+          claimed.id,
+          { kind: 'business', status: to, code: to === 'rejected' ? 'R1' : undefined, source: 'x12-824', receivedAt: minutes(2) },
+          to,
+        );
+        return recorded;
+      };
+      const first = await answer('INV-1', '100.00', 'rejected');
+      await answer('INV-2', '100.00', 'accepted');
+      const third = await answer('INV-1', '120.00', 'rejected');
+      await version(store, 'INV-3');
+      await store.submissions.recordVersion({ customer: 'other', invoiceNumber: 'INV-9', invoice: invoice('INV-9'), at: T0 });
+      const rejected = await store.submissions.versionsWithOutcome('acme', ['rejected']);
+      assert.deepEqual(
+        rejected.map((entry) => entry.version.id),
+        [first.id, third.id],
+      );
+      assert.equal(rejected[0]?.submissions[0]?.acknowledgments[0]?.code, 'R1');
+      assert.equal(rejected[0]?.version.invoiceJson.includes('"INV-1"'), true);
+      assert.deepEqual(
+        (await store.submissions.versionsWithOutcome('acme', ['rejected'], 1)).map((entry) => entry.version.id),
+        [third.id],
+      );
+      assert.deepEqual(
+        (await store.submissions.versionsWithOutcome('acme', ['accepted', 'accepted-with-warnings'])).map(
+          (entry) => entry.version.invoiceNumber,
+        ),
+        ['INV-2'],
+      );
+      assert.deepEqual(await store.submissions.versionsWithOutcome('other', ['rejected']), []);
+    });
+
+    test('supersedingNumbers names the numbers whose versions supersede an invoice of the customer, each once', async () => {
+      const { store } = await openFresh();
+      const record = (customer: string, number: string, supersedes: string, total = '1.00') =>
+        store.submissions.recordVersion({ customer, invoiceNumber: number, invoice: invoice(number, total), supersedes, at: T0 });
+      await record('acme', 'INV-1B', 'INV-1');
+      await record('acme', 'INV-1A', 'INV-1');
+      await record('acme', 'INV-1A', 'INV-1', '2.00');
+      await record('other', 'INV-1C', 'INV-1');
+      assert.deepEqual(await store.submissions.supersedingNumbers('acme', 'INV-1'), ['INV-1A', 'INV-1B']);
+      assert.deepEqual(await store.submissions.supersedingNumbers('acme', 'INV-2'), []);
+    });
+
     test("recovery moves attempts a crashed run left in sending to unknown, with an event, and leaves a live run's alone", async () => {
       const { store } = await openFresh();
       const crashed = await store.submissions.claimForSending((await version(store, 'INV-1')).id, { ...SEND, at: T0 });

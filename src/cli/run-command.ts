@@ -1,0 +1,76 @@
+import { runInbox, summaryLine, type RunReport } from '../pipeline/run-inbox.js';
+import { printableJson, printableLines } from './printable.js';
+import { exitStatusOf, reportFault } from './report-fault.js';
+import { runLogs, type LogStyle } from './run-logs.js';
+
+export interface RunCommandOptions {
+  readonly inbox: string;
+  readonly profilesDirectory: string;
+  readonly poPaths?: readonly string[] | undefined;
+  readonly today: string;
+  readonly database: string;
+  readonly log: 'text' | 'json';
+  readonly json: boolean;
+}
+
+/** Exit statuses of `firstpass run`, for cron: whether a person is needed, and why. */
+export const RUN_EXIT = {
+  /** Nothing for a person to do. */
+  ok: 0,
+  /** Held, rejected, unknown or overdue invoices, or a file moved to failed/. */
+  attention: 1,
+  /** Bad usage or configuration of the command itself (a missing inbox, an invalid profile, bad --pos). */
+  usage: 2,
+  /** A fault: the database down, a channel down after its retries or refusing our credentials. */
+  fault: 3,
+  /** Another run holds the run lock: this one did nothing (normal when a run takes longer than the cron interval). */
+  locked: 4,
+} as const;
+
+/**
+ * `firstpass run`: logs on stderr (a progress bar on a terminal, plain lines otherwise, pino
+ * JSON lines with --log json), the summary on stdout (one JSON document with --json).
+ */
+export async function runRun(options: RunCommandOptions): Promise<number> {
+  const style: LogStyle = options.log === 'json' ? 'json' : process.stderr.isTTY ? 'progress' : 'text';
+  const logs = runLogs(style);
+  try {
+    const report = await runInbox({
+      inbox: options.inbox,
+      profilesDirectory: options.profilesDirectory,
+      poPaths: options.poPaths,
+      today: options.today,
+      database: options.database,
+      logger: logs,
+      // WIRE AFTER MERGE: collectAnswers: collectAcks (src/pipeline/collect-acks.ts), adapted to CollectAnswers.
+    });
+    logs.close();
+    if (report.status === 'locked') {
+      if (options.json)
+        process.stdout.write(`${printableJson(JSON.stringify({ status: 'locked', holder: report.holder ?? null }, null, 2))}\n`);
+      // The pipeline has logged who holds it (on stderr, in the chosen style).
+      return RUN_EXIT.locked;
+    }
+    process.stdout.write(options.json ? `${printableJson(JSON.stringify(report, null, 2))}\n` : summaryText(report));
+    return RUN_EXIT[report.verdict];
+  } catch (error) {
+    logs.close();
+    if (style !== 'json') return reportFault(error);
+    logs.error('run.end', error instanceof Error ? error.message : String(error), {
+      code: (error as { code?: unknown }).code === undefined ? 'INTERNAL' : String((error as { code?: unknown }).code),
+    });
+    return exitStatusOf(error);
+  }
+}
+
+function summaryText(report: RunReport): string {
+  const lines = [`firstpass run: ${summaryLine(report)}`];
+  lines.push(
+    report.answers === null
+      ? 'acknowledgments: not collected in this run'
+      : `acknowledgments: ${report.answers.accepted} accepted, ${report.answers.rejected} rejected, ${report.answers.overdue} overdue, ${report.answers.unknown} unknown`,
+  );
+  if (report.attention.length > 0) lines.push('needs a person:', ...report.attention.map((line) => `  ${line}`));
+  for (const kept of report.kept) lines.push(`kept in the inbox: ${kept.file}: ${kept.reason ?? ''}`);
+  return `${printableLines(lines.join('\n'))}\n`;
+}
