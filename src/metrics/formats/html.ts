@@ -26,11 +26,12 @@ h2 { font-size: 1.15rem; margin: 2rem 0 .75rem; border-bottom: 1px solid var(--l
 figure { margin: 0; break-inside: avoid; page-break-inside: avoid; }
 figcaption { font-weight: 600; margin-bottom: .4rem; }
 figure svg { max-width: 100%; height: auto; }
-table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; font-variant-numeric: tabular-nums; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: right; vertical-align: top; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
 td { white-space: nowrap; }
 td.text { white-space: normal; overflow-wrap: anywhere; }
+#groups td:first-child { white-space: nowrap; }
 th { font-size: .85rem; }
 thead th { background: #f1f4f7; }
 tr.total td { font-weight: 600; background: #f7f9fb; }
