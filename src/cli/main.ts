@@ -345,6 +345,47 @@ program
     });
   });
 
+program
+  .command('report')
+  .description('first-pass metrics: first-pass rate, held and rejection rates, time to acceptance, top reasons')
+  .option('--from <date>', 'first date (YYYY-MM-DD, inclusive) of the first submissions counted')
+  .option('--to <date>', 'last date (YYYY-MM-DD, inclusive)')
+  .option('--tz <zone>', 'time zone of --from/--to and of months (IANA name)', 'UTC')
+  .addOption(new Option('--by <grouping>', 'one line per group').choices(['customer', 'channel', 'month', 'rule']))
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json', 'html']).default('table'))
+  .option('--out <file>', 'write the report to this file (atomically) instead of stdout')
+  .option('--profiles <dir>', 'customer profiles folder (acknowledgment deadlines, for overdue)')
+  .addOption(
+    new Option('--db <url>', 'database of submissions: sqlite:<file> or postgres://… (one per user by default)')
+      .env('FIRSTPASS_DB')
+      .default(defaultStoreUrl()),
+  )
+  .action(
+    async (options: {
+      from?: string;
+      to?: string;
+      tz: string;
+      by?: 'customer' | 'channel' | 'month' | 'rule';
+      format: 'table' | 'csv' | 'json' | 'html';
+      out?: string;
+      profiles?: string;
+      db: string;
+    }) => {
+      const { runReport } = await import('./report-command.js');
+      process.exitCode = await runReport({
+        database: options.db,
+        profilesDirectory: options.profiles ?? './customer-profiles',
+        profilesGiven: options.profiles !== undefined,
+        from: options.from,
+        to: options.to,
+        timeZone: options.tz,
+        by: options.by,
+        format: options.format,
+        out: options.out,
+      });
+    },
+  );
+
 const profiles = program.command('profiles').description('check and read customer profiles');
 profiles
   .command('lint')

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { FirstpassError } from '../model/errors.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -33,7 +34,7 @@ class SqlStore implements Store {
 
   constructor(
     private readonly db: SqlDatabase,
-    secrets: readonly string[],
+    private readonly secrets: readonly string[],
   ) {
     this.dialect = db.dialect;
     this.location = db.location;
@@ -43,6 +44,20 @@ class SqlStore implements Store {
     this.controlNumbers = new SqlControlNumbers(db, secrets, ensureOpen);
     this.submissions = new SqlSubmissions(db, secrets, ensureOpen);
     this.answers = new SqlAnswers(db, secrets, ensureOpen);
+  }
+
+  async read<T>(what: string, work: (trx: Knex.Transaction, dialect: StoreDialect) => Promise<T>): Promise<T> {
+    if (this.closing) throw new FirstpassError('STORE_FAILED', 'store', `the store ${this.location} is closed`);
+    try {
+      return await this.db.knex.transaction(async (trx) => {
+        // SQLite's transaction reads one snapshot already; PostgreSQL's default sees each statement's own.
+        if (this.dialect === 'postgres') await trx.raw('set transaction isolation level repeatable read');
+        return work(trx, this.dialect);
+      });
+    } catch (error) {
+      if (error instanceof FirstpassError) throw error;
+      throw storeError('STORE_FAILED', `could not ${what} in ${this.location}: ${describeCause(error)}`, this.secrets, error);
+    }
   }
 
   close(): Promise<void> {

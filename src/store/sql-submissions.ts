@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { FirstpassError } from '../model/errors.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { generatedAtOf, holdingRulesOf } from './generated-at.js';
+import { assignChain, chainOfVersion } from './sql-chains.js';
 import type { SqlDatabase } from './sql-database.js';
 import { describeCause, storeError } from './store-url.js';
 import {
@@ -111,6 +113,7 @@ export class SqlSubmissions implements SubmissionStore {
       invoice_json: input.receivedText ?? canonical,
       supersedes: input.supersedes ?? null,
       first_seen_at: at,
+      generated_at: generatedAtOf(input.invoice) ?? null,
     };
     return this.run(`record version of invoice "${input.invoiceNumber}"`, async (trx) => {
       const inserted: { id: number }[] = await trx('invoice_versions')
@@ -123,6 +126,13 @@ export class SqlSubmissions implements SubmissionStore {
         .first();
       if (found === undefined)
         throw new FirstpassError('INTERNAL', 'store', `the version of invoice "${input.invoiceNumber}" just recorded is not there`);
+      if (inserted.length > 0)
+        await assignChain(trx, {
+          id: Number(found.id),
+          customer: found.customer,
+          invoiceNumber: found.invoice_number,
+          supersedes: input.supersedes,
+        });
       return { version: toVersion(found), created: inserted.length > 0 };
     });
   }
@@ -447,10 +457,22 @@ export class SqlSubmissions implements SubmissionStore {
     at: string,
   ): Promise<Submission> {
     const [row]: SubmissionRow[] = await trx('submissions')
-      .insert({ version_id: versionId, channel: options.channel, format: options.format, state, created_at: at })
+      .insert({
+        version_id: versionId,
+        channel: options.channel,
+        format: options.format,
+        state,
+        created_at: at,
+        // For the report (migration 004): the invoice chain, and when the state was entered.
+        chain_id: chainOfVersion(trx, versionId),
+        state_at: at,
+      })
       .returning(['id', 'version_id', 'channel', 'format', 'state', 'created_at']);
     if (row === undefined) throw new FirstpassError('INTERNAL', 'store', `the database returned no submission for version ${versionId}`);
     await this.insertEvent(trx, row.id, at, undefined, state, options);
+    // The rules that held it, as rows: the report counts them in the database (migration 004).
+    const rules = state === 'held' ? holdingRulesOf(options.detail) : [];
+    if (rules.length > 0) await trx('held_findings').insert(rules.map((rule) => ({ submission_id: row.id, rule })));
     return toSubmission(row);
   }
 
@@ -467,7 +489,7 @@ export class SqlSubmissions implements SubmissionStore {
       const next = allowed.length > 0 ? `it can go to ${allowed.join(', ')}` : `${current.state} is final`;
       throw new FirstpassError('INTERNAL', 'store', `submission ${current.id} is ${current.state} and cannot become ${to}: ${next}`);
     }
-    const changed = await trx('submissions').where({ id: current.id, state: current.state }).update({ state: to });
+    const changed = await trx('submissions').where({ id: current.id, state: current.state }).update({ state: to, state_at: at });
     if (changed !== 1) throw new LostRace();
     await this.insertEvent(trx, current.id, at, current.state, to, change);
     return { ...current, state: to };

@@ -14,6 +14,7 @@
  * `transaction(fn)` that hands `fn` the same repositories bound to one transaction.
  */
 
+import type { Knex } from 'knex';
 import type { ControlNumberKind, ControlNumbers } from '../model/control-numbers.js';
 import type { AnswerStore } from './answers.js';
 import type { SubmissionStore } from './submissions.js';
@@ -58,6 +59,12 @@ export interface Store {
   readonly submissions: SubmissionStore;
   /** Files read from customers' ack folders, and the look-ups that match answers to submissions. */
   readonly answers: AnswerStore;
+  /**
+   * Read-only queries that aggregate in the database (the metrics behind `firstpass report`):
+   * `work` runs in one transaction that sees one snapshot (PostgreSQL: repeatable read), may
+   * create temporary tables, and must not change firstpass's tables. Faults are named with `what`.
+   */
+  read<T>(what: string, work: (trx: Knex.Transaction, dialect: StoreDialect) => Promise<T>): Promise<T>;
   /** Closes the connections. Safe to call twice; the store is unusable afterwards. */
   close(): Promise<void>;
 }
