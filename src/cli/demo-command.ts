@@ -5,6 +5,7 @@ import { runAck } from './ack-command.js';
 import { runAcks } from './acks-command.js';
 import { printable } from './printable.js';
 import { runProfilesSuggest } from './profiles-command.js';
+import { runReport } from './report-command.js';
 import { runResubmit } from './resubmit-command.js';
 import { runSubmit } from './submit-command.js';
 
@@ -107,6 +108,18 @@ function steps(workspace: DemoWorkspace): DemoStep[] {
       command: `acks --profiles ${p(profiles)}`,
       expect: [0, 1],
       run: () => runAcks({ ...common, json: false }),
+    },
+    {
+      title: 'The first-pass report a manager reads, by customer',
+      command: `report --by customer --profiles ${p(profiles)}`,
+      expect: [0],
+      run: () => runReport({ ...common, profilesGiven: true, by: 'customer', format: 'table' }),
+    },
+    {
+      title: 'The same as one HTML file to open by double-click (charts included, nothing fetched from the network)',
+      command: `report --by customer --format html --out ${p(workspace.report)} --profiles ${p(profiles)}`,
+      expect: [0],
+      run: () => runReport({ ...common, profilesGiven: true, by: 'customer', format: 'html', out: workspace.report }),
     },
   ];
 }

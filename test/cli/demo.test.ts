@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -31,6 +31,15 @@ test('firstpass demo runs the whole loop: held, sent, answered, a rejection lear
   // Steps 5 and 6: the superseding correction is sent and accepted.
   assert.match(out, /^sent {5}CP-2611-0433-R1 \(meridian-aerospace\) via portal: .*supersedes CP-2611-0433/m);
   assert.match(out, /^accepted +CP-2611-0433-R1 \(meridian-aerospace\) portal:cxml reconciled .*sent → accepted$/m);
+
+  // Steps 7 and 8: the report, in the terminal and as one HTML file whose path the demo ends with.
+  assert.match(out, /^meridian-aerospace +17 +11 /m);
+  assert.match(out, /^ +1 +INVALID_ORDER_REFERENCE +PO 4500019201 is not one of ours$/m);
+  const html = /^first-pass report: (.+\.html)$/m.exec(out)?.[1];
+  assert.ok(html?.startsWith(workspace), out);
+  const page = readFileSync(html, 'utf8');
+  assert.match(page, /<svg/);
+  assert.match(page, /INVALID_ORDER_REFERENCE/);
 
   const status = firstpass(['status', 'CP-2611-0433-R1', '--json', '--db', `sqlite:${join(workspace, 'firstpass.db')}`]);
   assert.equal(status.status, 0, status.stderr);
