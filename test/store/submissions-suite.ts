@@ -497,6 +497,33 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
       );
     });
 
+    test('claimWithDocument queues, stores the document and claims in one go; a queued attempt keeps the document it has; a blocked version is not claimed', async () => {
+      const { store } = await openFresh();
+      const v = await version(store);
+      const bytes = { fileName: 'INV-1.edi', mediaType: 'application/edi-x12', content: new Uint8Array([1, 2, 3]) };
+      const claimed = await store.submissions.claimWithDocument(v.id, { ...SEND, at: T0 }, bytes);
+      assert.equal(claimed?.submission.state, 'sending');
+      assert.deepEqual([...(claimed?.document.content ?? [])], [1, 2, 3]);
+      assert.deepEqual([...((await store.submissions.document(claimed?.submission.id ?? -1))?.content ?? [])], [1, 2, 3]);
+      assert.deepEqual(
+        (await store.submissions.events(claimed?.submission.id ?? -1)).map((event) => [event.from ?? null, event.to]),
+        [
+          [null, 'queued'],
+          ['queued', 'sending'],
+        ],
+      );
+      assert.equal(await store.submissions.claimWithDocument(v.id, { ...SEND, at: minutes(1) }, bytes), undefined, 'in flight');
+      await store.submissions.transition(claimed?.submission.id ?? -1, 'queued', { at: minutes(2), source: 'sftp' });
+      const again = await store.submissions.claimWithDocument(
+        v.id,
+        { ...SEND, at: minutes(3) },
+        { ...bytes, content: new Uint8Array([9]) },
+      );
+      assert.equal(again?.submission.id, claimed?.submission.id, 'the same attempt');
+      assert.deepEqual([...(again?.document.content ?? [])], [1, 2, 3], 'the bytes stored first');
+      assert.equal((await store.submissions.history('INV-1', 'acme'))[0]?.submissions.length, 1);
+    });
+
     test('recentInvoiceNumbers lists the invoice numbers last recorded first, each once', async () => {
       const { store } = await openFresh();
       await version(store, 'INV-1');
