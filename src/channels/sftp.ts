@@ -356,6 +356,8 @@ class SftpChannel implements OpenChannel {
 
 export const sftpChannel: ChannelDefinition = {
   type: CHANNEL,
+  // One connection per customer, its operations one at a time: a customer's sends cannot overlap, different customers' can.
+  limits: { perCustomer: 1, maxPerCustomer: 1, perType: 8 },
   open: (config, context) => new SftpChannel(settingsOf(config), context),
 };
 
