@@ -141,7 +141,7 @@ describe('submit: several customers at once', () => {
     return file;
   }
 
-  function run(label: string, database: string, profilesDirectory: string, paths: string[], onResult?: (result: SubmitResult) => void) {
+  function run(database: string, profilesDirectory: string, paths: string[], onResult?: (result: SubmitResult) => void) {
     return submitInvoices({
       paths,
       profilesDirectory,
@@ -173,7 +173,7 @@ describe('submit: several customers at once', () => {
       proxy.watch.most.clear();
       proxy.watch.bothAtOnce = false;
       const told: SubmitResult[] = [];
-      const report = await run(label, db.fresh(root, label), profiles(label, { 'stadt-lindenau': 1 }), [invoices(label, 6)], (result) =>
+      const report = await run(db.fresh(root, label), profiles(label, { 'stadt-lindenau': 1 }), [invoices(label, 6)], (result) =>
         told.push(result),
       );
       assert.deepEqual(
@@ -223,7 +223,7 @@ describe('submit: several customers at once', () => {
     proxy.watch.refuseFrom.set('stadt-lindenau', 3);
     proxy.watch.received.set('stadt-lindenau', 0);
     try {
-      const report = await run(label, database, profiles(label, { 'stadt-lindenau': 1 }), [invoices(label, 8)]);
+      const report = await run(database, profiles(label, { 'stadt-lindenau': 1 }), [invoices(label, 8)]);
       const of = (customerId: string) => report.results.filter((result) => result.customerId === customerId);
       assert.deepEqual(
         of('stadt-lindenau').map((result) => result.outcome),
