@@ -155,6 +155,8 @@ class SftpChannel implements OpenChannel {
           return seen === settings.hostKeySha256;
         },
       });
+      // Each SFTP operation is a small request waiting for its answer: Nagle's algorithm would hold requests back for ACKs.
+      (client as unknown as { client: { setNoDelay(noDelay: boolean): void } }).client.setNoDelay(true);
       // ssh2 keeps the server's advertised extensions here and nowhere public; OpenSSH's sshd offers posix-rename.
       const extensions = (sftp as unknown as { _extensions?: Record<string, string> })._extensions;
       connection.posixRename = extensions?.['posix-rename@openssh.com'] === '1';

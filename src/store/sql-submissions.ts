@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { FirstpassError } from '../model/errors.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { CommitGroup } from './commit-group.js';
 import type { SqlDatabase } from './sql-database.js';
 import { describeCause, storeError } from './store-url.js';
 import {
@@ -92,11 +93,15 @@ class LostRace extends Error {}
  * claim of the same version fails in the database, whatever process or machine makes it.
  */
 export class SqlSubmissions implements SubmissionStore {
+  private readonly group: CommitGroup | undefined;
+
   constructor(
     private readonly db: SqlDatabase,
     private readonly secrets: readonly string[],
     private readonly ensureOpen: () => void,
-  ) {}
+  ) {
+    this.group = db.groupCommits ? new CommitGroup(db.knex) : undefined;
+  }
 
   async recordVersion(input: NewInvoiceVersion): Promise<{ readonly version: InvoiceVersion; readonly created: boolean }> {
     checkKey('customer', input.customer);
@@ -496,7 +501,7 @@ export class SqlSubmissions implements SubmissionStore {
     this.ensureOpen();
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.db.knex.transaction(work);
+        return await (this.group ? this.group.run(work) : this.db.knex.transaction(work));
       } catch (error) {
         if (error instanceof FirstpassError) throw error;
         const retry = error instanceof LostRace || this.db.isTransient(error);
