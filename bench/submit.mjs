@@ -257,6 +257,9 @@ async function main() {
       }
       const runs = [];
       for (let round = 0; round < repeat; round += 1) {
+        // Each round delivers the same file names: the SFTP folder is emptied first (firstpass never overwrites).
+        rmSync(join(sftp.root, 'inbound'), { recursive: true, force: true });
+        mkdirSync(join(sftp.root, 'inbound'));
         const run = await runChild({
           invoices: join(folder, 'invoices.jsonl'),
           profiles,
@@ -270,7 +273,8 @@ async function main() {
         runs.push({ ...run, rate: ((count - 1) * 1000) / (run.stamps.at(-1) - run.stamps[0]) });
       }
       const rates = runs.map((run) => Math.round(run.rate));
-      const run = runs.reduce((best, next) => (next.rate > best.rate ? next : best));
+      const complete = runs.filter((candidate) => (candidate.outcomes.sent ?? 0) === count);
+      const run = (complete.length > 0 ? complete : runs).reduce((best, next) => (next.rate > best.rate ? next : best));
       const sorted = [...run.latencies].sort((a, b) => a - b);
       const applyMs = run.stamps.at(-1) - run.stamps[0];
       const planMs = run.stamps[0];
@@ -306,7 +310,7 @@ async function main() {
     console.table(rows);
     console.log(
       'sends/s (sending): from the first result to the last (best run; range: all runs); whole run: N / (spawn to exit), planning included.\n' +
-        "plan s: spawn to the first result. p50/p99: one send, from its committed `sending` to its recorded answer (the store's events, whole ms).\n" +
+        "plan s: from the call to the first result (reading, validating and rendering all, then the first send). p50/p99: one send, from its committed `sending` to its recorded answer (the store's events, whole ms).\n" +
         "bare: the channel's own send of one fixed document, no store, no validation, no render.",
     );
   } finally {

@@ -10,17 +10,28 @@ export class KeyedLimiter {
   constructor(private readonly limitOf: (key: string) => number) {}
 
   async run<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
-    const taken: Slots[] = [];
+    const release = await this.acquire(keys);
     try {
-      for (const key of keys) {
-        const slots = this.slotsOf(key);
-        await slots.take();
-        taken.push(slots);
-      }
       return await work();
     } finally {
-      for (const slots of taken.reverse()) slots.give();
+      release();
     }
+  }
+
+  /** Takes the slots of every key, in order; resolves to the function that frees them (once, however often it is called). */
+  async acquire(keys: readonly string[]): Promise<() => void> {
+    const taken: Slots[] = [];
+    for (const key of keys) {
+      const slots = this.slotsOf(key);
+      await slots.take();
+      taken.push(slots);
+    }
+    let freed = false;
+    return () => {
+      if (freed) return;
+      freed = true;
+      for (const slots of taken.reverse()) slots.give();
+    };
   }
 
   /** How many hold the key's slots now. */

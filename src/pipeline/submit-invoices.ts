@@ -145,6 +145,8 @@ interface PlannedInvoice {
 
 const PLACEHOLDER_NUMBERS: ControlNumbers = { interchange: 1, group: 1, transaction: 1 };
 const DEFAULT_CONCURRENCY = 16;
+/** Invoices of one customer prepared (recorded, numbered, rendered) while its sends are in flight, at least. */
+const LOOKAHEAD = 8;
 /** An attempt left in `sending` this long ago was left by a run that died: it becomes `unknown`. */
 const STALE_SENDING_MS = 60 * 60_000;
 
@@ -357,7 +359,7 @@ class SubmitRun {
     let fault: { readonly error: unknown } | undefined;
     await Promise.all(
       plan.map((planned, index) =>
-        // A customer works on at most twice its sends in flight, so one customer cannot take every slot of the run.
+        // A customer works on its sends in flight and a few more being prepared, so one customer cannot take every slot of the run.
         this.limiter.run([`work:${planned.profile.id}`, 'run'], async () => {
           if (fault) return;
           try {
@@ -379,7 +381,7 @@ class SubmitRun {
     if (kind === 'run') return this.options.concurrency ?? DEFAULT_CONCURRENCY;
     if (kind === 'channel') return this.options.channelConcurrency?.[name] ?? CHANNELS.get(name)?.limits.perType ?? 1;
     const perCustomer = this.sendLimits.get(name) ?? 1;
-    return kind === 'work' ? 2 * perCustomer : perCustomer;
+    return kind === 'work' ? perCustomer + Math.max(perCustomer, LOOKAHEAD) : perCustomer;
   }
 
   async apply(planned: PlannedInvoice): Promise<SubmitResult> {
@@ -424,10 +426,12 @@ class SubmitRun {
     const stored = attempts.some((attempt) => attempt.document !== undefined && attempt.submission.format === planned.format);
     // Rendered (control numbers taken) before waiting for a send slot, so the wait overlaps the work.
     const fresh = queued === undefined && !stored && !this.stopped.has(version.customer) ? await this.render(planned) : undefined;
-    const customer = planned.profile.id;
-    return this.limiter.run([`customer:${customer}`, `channel:${claim.channel}`], async () => {
+    // The customer's and the channel type's send slots: held from the claim until the channel's last answer.
+    const release = await this.limiter.acquire([`customer:${planned.profile.id}`, `channel:${claim.channel}`]);
+    try {
       const stoppedBecause = this.stopped.get(version.customer);
       if (stoppedBecause !== undefined) {
+        release();
         const attempt = queued ?? (await submissions.createSubmission(version.id, 'queued', { ...claim, at: this.now() }));
         await submissions.note(attempt.id, { at: this.now(), source: 'submit', detail: { notSent: stoppedBecause } });
         return { ...base, outcome: 'stopped', reason: stoppedBecause };
@@ -438,9 +442,11 @@ class SubmitRun {
           : await this.claimStored(planned, version, queued, { ...claim, at: this.now() });
       // Another process claimed it first: it sends, this run does not.
       if (claimed === undefined) return { ...base, outcome: 'unchanged', state: 'sending' };
-      const sent = await this.send(planned, version, claimed.submission, claimed.document);
+      const sent = await this.send(planned, version, claimed.submission, claimed.document, release);
       return { ...base, fileName: claimed.document.fileName, ...sent };
-    });
+    } finally {
+      release();
+    }
   }
 
   /** A version that has an attempt or a document already: its queued attempt, with the bytes stored before, is claimed. */
@@ -501,6 +507,8 @@ class SubmitRun {
     version: InvoiceVersion,
     claimed: Submission,
     document: StoredDocument,
+    /** Frees the send slots once the channel has given its last answer, so the next send overlaps this one's recording. */
+    answered: () => void,
   ): Promise<Pick<SubmitResult, 'outcome' | 'reference' | 'code' | 'text' | 'reason'>> {
     const submissions = this.store.submissions;
     const channelType = planned.profile.channel.type;
@@ -517,6 +525,9 @@ class SubmitRun {
       try {
         result = await this.channelFor(planned).send(delivery);
       } catch (error) {
+        const retrying = error instanceof ChannelError && error.kind === 'transient' && attempt < this.retry.attempts;
+        if (error instanceof ChannelError && error.kind === 'precondition') this.stopped.set(version.customer, error.message);
+        if (!retrying) answered();
         if (!(error instanceof ChannelError)) {
           // Not the channel's word on it: the bytes may have left. Fail closed, then report the fault.
           await submissions.transition(claimed.id, 'unknown', { at: this.now(), source: channelType, detail: { failure: 'fault' } });
@@ -542,12 +553,12 @@ class SubmitRun {
         }
         if (error.kind === 'precondition') {
           await submissions.transition(claimed.id, 'queued', { at: this.now(), source: channelType, detail });
-          this.stopped.set(version.customer, error.message);
           return { outcome: 'stopped', reason: error.message };
         }
         await submissions.transition(claimed.id, 'unknown', { at: this.now(), source: channelType, detail });
         return { outcome: 'unknown', reason: error.message };
       }
+      answered();
       if (result.outcome === 'sent') {
         await submissions.transition(claimed.id, 'sent', {
           at: this.now(),

@@ -19,14 +19,21 @@ export class CommitGroup {
   run<T>(work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.waiting.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.running) void this.drain();
+      if (!this.running) {
+        this.running = true;
+        // better-sqlite3 commits synchronously: answers that came in meanwhile are read (and ask for their
+        // transactions) only when the event loop turns, so the group starts after that turn.
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
-      while (this.waiting.length > 0) await this.commit(this.waiting.splice(0, this.maxTransactions));
+      while (this.waiting.length > 0) {
+        await this.commit(this.waiting.splice(0, this.maxTransactions));
+        if (this.waiting.length > 0) await new Promise((resolve) => setImmediate(resolve));
+      }
     } finally {
       this.running = false;
     }

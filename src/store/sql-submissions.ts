@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { FirstpassError } from '../model/errors.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
-import { CommitGroup } from './commit-group.js';
+import type { CommitGroup } from './commit-group.js';
 import type { SqlDatabase } from './sql-database.js';
 import { describeCause, storeError } from './store-url.js';
 import {
@@ -93,15 +93,13 @@ class LostRace extends Error {}
  * claim of the same version fails in the database, whatever process or machine makes it.
  */
 export class SqlSubmissions implements SubmissionStore {
-  private readonly group: CommitGroup | undefined;
-
   constructor(
     private readonly db: SqlDatabase,
     private readonly secrets: readonly string[],
     private readonly ensureOpen: () => void,
-  ) {
-    this.group = db.groupCommits ? new CommitGroup(db.knex) : undefined;
-  }
+    /** Where transactions go when the database's commits are grouped (SQLite): shared with the control numbers. */
+    private readonly group?: CommitGroup | undefined,
+  ) {}
 
   async recordVersion(input: NewInvoiceVersion): Promise<{ readonly version: InvoiceVersion; readonly created: boolean }> {
     checkKey('customer', input.customer);
