@@ -15,6 +15,9 @@
  *   node bench/submit.mjs 200                  # choose N
  *   node bench/submit.mjs 1000 --repeat 3      # each submit 3 times: the best, and the range
  *   node bench/submit.mjs 1000 --sequential    # concurrency 1: one invoice at a time
+ *   node bench/submit.mjs 1000 --only portal   # one channel: portal, sftp or smtp
+ *   node bench/submit.mjs 1000 --concurrency 32                       # the run-wide limit
+ *   BENCH_PORTAL_MAX_CONCURRENT=16 node bench/submit.mjs --only portal  # the portal profile's maxConcurrent
  *
  * Builds dist/ first when src/ is newer.
  */
@@ -154,7 +157,10 @@ async function main() {
   const count = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 1000);
   const repeatAt = args.indexOf('--repeat');
   const repeat = repeatAt >= 0 ? Number(args[repeatAt + 1]) : 1;
-  const concurrency = args.includes('--sequential') ? 1 : undefined;
+  const concurrencyAt = args.indexOf('--concurrency');
+  const concurrency = args.includes('--sequential') ? 1 : concurrencyAt >= 0 ? Number(args[concurrencyAt + 1]) : undefined;
+  // A portal's own limit (channel.maxConcurrent) for trying other values; the default is the channel's.
+  const portalMax = process.env.BENCH_PORTAL_MAX_CONCURRENT ? Number(process.env.BENCH_PORTAL_MAX_CONCURRENT) : undefined;
   ensureBuilt();
   const { startSftpServer } = await import(dist('sandbox/sftp-server.js'));
   const { startSmtpSandbox } = await import(dist('sandbox/smtp-server.js'));
@@ -198,6 +204,7 @@ async function main() {
       flavor: 'rest',
       url: portal.restUrl,
       auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'BENCH_PORTAL_API_KEY' } },
+      ...(portalMax !== undefined ? { maxConcurrent: portalMax } : {}),
     });
     const env = { BENCH_SFTP_PASSWORD: SFTP_PASSWORD, BENCH_SMTP_PASSWORD: smtp.password, BENCH_PORTAL_API_KEY: portal.apiKey };
     // One open PO per Brightwater invoice, copied from the example PO the example invoice names.
@@ -245,10 +252,12 @@ async function main() {
       },
     ];
     console.log(
-      `firstpass submit, N = ${count} per channel, sandbox servers on 127.0.0.1, SQLite store, ${concurrency === 1 ? 'one invoice at a time' : 'default concurrency'}, best of ${repeat}\n`,
+      `firstpass submit, N = ${count} per channel, sandbox servers on 127.0.0.1, SQLite store, ${concurrency === 1 ? 'one invoice at a time' : `concurrency ${concurrency ?? 'default'}`}${portalMax ? `, portal maxConcurrent ${portalMax}` : ''}, best of ${repeat}\n`,
     );
     const rows = [];
-    for (const channel of channels) {
+    const onlyAt = args.indexOf('--only');
+    const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+    for (const channel of channels.filter((candidate) => only === undefined || candidate.name.toLowerCase().startsWith(only))) {
       const folder = join(root, channel.customer);
       writeInvoices(folder, channel.example, count, channel.number, channel.withPo);
       if (channel.attachment) {
