@@ -10,6 +10,8 @@ export interface SubmitCommandOptions {
   readonly dryRun: boolean;
   /** Invoice numbers whose unknown attempt a person checked: sent again. */
   readonly resendUnknown?: readonly string[] | undefined;
+  /** Invoices worked on at once; default the pipeline's. */
+  readonly concurrency?: number | undefined;
   readonly json: boolean;
 }
 
@@ -32,6 +34,7 @@ export async function runSubmit(options: SubmitCommandOptions): Promise<number> 
     database: options.database,
     dryRun: options.dryRun,
     resendUnknown: options.resendUnknown,
+    concurrency: options.concurrency,
     onResult: options.json ? undefined : (result) => process.stdout.write(`${printable(describe(result))}\n`),
   });
   const counts = new Map<SubmitOutcome, number>();

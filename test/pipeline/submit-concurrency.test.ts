@@ -197,7 +197,7 @@ describe('submit: several customers at once', () => {
       const label = `twice${db.name}`;
       const database = db.fresh(root, label);
       const args = ['submit', invoices(label, 15), '--profiles', profiles(label), '--today', TODAY, '--db', database, '--json'];
-      const runs = await Promise.all([runFirstpass(args, env), runFirstpass(args, env)]);
+      const runs = await Promise.all([runFirstpass(args, env), runFirstpass([...args, '--concurrency', '4'], env)]);
       const outcomes = runs.flatMap((result) => {
         assert.equal(result.status, 0, result.stderr);
         return (JSON.parse(result.stdout) as { invoices: { outcome: string }[] }).invoices.map((entry) => entry.outcome);
@@ -216,6 +216,14 @@ describe('submit: several customers at once', () => {
       );
     });
   }
+
+  test('--concurrency takes a whole number from 1 to 256; anything else is bad usage (exit 2)', async () => {
+    for (const value of ['0', '1.5', 'many', '1000']) {
+      const result = await runFirstpass(['submit', join(root, 'none.json'), '--today', TODAY, '--concurrency', value], env);
+      assert.equal(result.status, 2, `${value}: ${result.stderr}`);
+      assert.match(result.stderr, /--concurrency must be a whole number from 1 to 256/);
+    }
+  });
 
   test("a precondition failure part way stops that customer's remaining sends; the other customer's all go", async () => {
     const label = 'revoked';

@@ -524,6 +524,31 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
       assert.equal((await store.submissions.history('INV-1', 'acme'))[0]?.submissions.length, 1);
     });
 
+    test('transactions asked for together each stand or fall alone: a failing one leaves the others committed', async () => {
+      const { store } = await openFresh();
+      const [one, two] = [await version(store, 'INV-G1'), await version(store, 'INV-G2')];
+      const settled = await Promise.allSettled([
+        store.submissions.claimForSending(one.id, { ...SEND, at: T0 }),
+        store.submissions.claimForSending(9_999, { ...SEND, at: T0 }),
+        store.submissions.claimForSending(two.id, { ...SEND, at: T0 }),
+        store.submissions.claimForSending(one.id, { ...SEND, at: T0 }),
+      ]);
+      assert.deepEqual(
+        settled.map((outcome) => outcome.status),
+        ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+      );
+      const claims = settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value?.versionId : 'failed'));
+      assert.deepEqual(claims, [one.id, 'failed', two.id, undefined], 'the second claim of one version gets nothing');
+      for (const number of ['INV-G1', 'INV-G2']) {
+        const [history] = await store.submissions.history(number, 'acme');
+        assert.deepEqual(
+          history?.submissions.map((attempt) => attempt.submission.state),
+          ['sending'],
+          number,
+        );
+      }
+    });
+
     test('recentInvoiceNumbers lists the invoice numbers last recorded first, each once', async () => {
       const { store } = await openFresh();
       await version(store, 'INV-1');
