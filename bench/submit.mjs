@@ -2,15 +2,22 @@
 /**
  * Benchmark of `firstpass submit`: N invoices (default 1,000) through each channel (portal REST,
  * SFTP, SMTP) against the sandbox servers on loopback. The servers run in this process; the
- * submit runs in a child Node process (so the two do not share one event loop), calling the
- * pipeline function `submitInvoices` from dist/ on a fresh SQLite store, as `firstpass submit`
- * does. Prints, per channel: the whole run's wall time (spawn to exit: what a user waits for),
- * the planning time (read, validate, render once), sends per second and p50/p99 per send (the
- * time between two invoices' results: store commits, the final render and the network), and the
- * same channel's bare sends (the channel's own `send`, no store, no render) for the split.
+ * submit runs in a child Node process (so the two do not share one event loop, and two cores
+ * both work), calling the pipeline function `submitInvoices` from dist/ on a fresh SQLite store,
+ * as `firstpass submit` does, with its default concurrency. Prints, per channel: the whole run's
+ * wall time (spawn to exit: what a user waits for), the planning time (read, validate, render
+ * once), sends per second, p50/p99 latency per send (from the committed `sending` to the
+ * recorded answer, read from the store's events: the claim's commit, the network, the answer's
+ * commit), and the same channel's bare sends (the channel's own `send`, one at a time, no
+ * store, no render) for the split.
  *
- *   node bench/submit.mjs            # N = 1,000
- *   node bench/submit.mjs 200        # choose N
+ *   node bench/submit.mjs                      # N = 1,000
+ *   node bench/submit.mjs 200                  # choose N
+ *   node bench/submit.mjs 1000 --repeat 3      # each submit 3 times: the best, and the range
+ *   node bench/submit.mjs 1000 --sequential    # concurrency 1: one invoice at a time
+ *   node bench/submit.mjs 1000 --only portal   # one channel: portal, sftp or smtp
+ *   node bench/submit.mjs 1000 --concurrency 32                       # the run-wide limit
+ *   BENCH_PORTAL_MAX_CONCURRENT=16 node bench/submit.mjs --only portal  # the portal profile's maxConcurrent
  *
  * Builds dist/ first when src/ is newer.
  */
@@ -20,6 +27,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import Database from 'better-sqlite3';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const TODAY = '2026-11-20';
@@ -85,12 +93,33 @@ async function child(job) {
     today: TODAY,
     database: job.database,
     environment,
+    ...(job.concurrency !== undefined ? { concurrency: job.concurrency } : {}),
     onResult: (result) => {
       stamps.push(performance.now() - start);
       outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
     },
   });
-  process.stdout.write(JSON.stringify({ totalMs: performance.now() - start, stamps, outcomes }));
+  const totalMs = performance.now() - start;
+  process.stdout.write(JSON.stringify({ totalMs, stamps, outcomes, latencies: sendLatencies(job.database.slice('sqlite:'.length)) }));
+}
+
+/** Per attempt: milliseconds from its `sending` event to the event that recorded the answer (the store keeps ms). */
+function sendLatencies(file) {
+  const db = new Database(file, { readonly: true });
+  try {
+    const started = new Map();
+    const latencies = [];
+    for (const row of db.prepare('select submission_id, to_state, at from submission_events order by id').all()) {
+      if (row.to_state === 'sending') started.set(row.submission_id, Date.parse(row.at));
+      else if (started.has(row.submission_id) && row.to_state !== 'sending') {
+        latencies.push(Date.parse(row.at) - started.get(row.submission_id));
+        started.delete(row.submission_id);
+      }
+    }
+    return latencies;
+  } finally {
+    db.close();
+  }
 }
 
 function runChild(job) {
@@ -124,7 +153,14 @@ function writeInvoices(folder, exampleFile, count, numberOf, withPo) {
 }
 
 async function main() {
-  const count = Number(process.argv[2] ?? 1000);
+  const args = process.argv.slice(2);
+  const count = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 1000);
+  const repeatAt = args.indexOf('--repeat');
+  const repeat = repeatAt >= 0 ? Number(args[repeatAt + 1]) : 1;
+  const concurrencyAt = args.indexOf('--concurrency');
+  const concurrency = args.includes('--sequential') ? 1 : concurrencyAt >= 0 ? Number(args[concurrencyAt + 1]) : undefined;
+  // A portal's own limit (channel.maxConcurrent) for trying other values; the default is the channel's.
+  const portalMax = process.env.BENCH_PORTAL_MAX_CONCURRENT ? Number(process.env.BENCH_PORTAL_MAX_CONCURRENT) : undefined;
   ensureBuilt();
   const { startSftpServer } = await import(dist('sandbox/sftp-server.js'));
   const { startSmtpSandbox } = await import(dist('sandbox/smtp-server.js'));
@@ -168,6 +204,7 @@ async function main() {
       flavor: 'rest',
       url: portal.restUrl,
       auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'BENCH_PORTAL_API_KEY' } },
+      ...(portalMax !== undefined ? { maxConcurrent: portalMax } : {}),
     });
     const env = { BENCH_SFTP_PASSWORD: SFTP_PASSWORD, BENCH_SMTP_PASSWORD: smtp.password, BENCH_PORTAL_API_KEY: portal.apiKey };
     // One open PO per Brightwater invoice, copied from the example PO the example invoice names.
@@ -214,28 +251,42 @@ async function main() {
         mediaType: 'application/pdf',
       },
     ];
-    console.log(`firstpass submit, N = ${count} per channel, sandbox servers on 127.0.0.1, SQLite store, one send at a time\n`);
+    console.log(
+      `firstpass submit, N = ${count} per channel, sandbox servers on 127.0.0.1, SQLite store, ${concurrency === 1 ? 'one invoice at a time' : `concurrency ${concurrency ?? 'default'}`}${portalMax ? `, portal maxConcurrent ${portalMax}` : ''}, best of ${repeat}\n`,
+    );
     const rows = [];
-    for (const channel of channels) {
+    const onlyAt = args.indexOf('--only');
+    const only = onlyAt >= 0 ? args[onlyAt + 1] : undefined;
+    for (const channel of channels.filter((candidate) => only === undefined || candidate.name.toLowerCase().startsWith(only))) {
       const folder = join(root, channel.customer);
       writeInvoices(folder, channel.example, count, channel.number, channel.withPo);
       if (channel.attachment) {
         mkdirSync(join(folder, 'attachments'), { recursive: true });
         cpSync(channel.attachment, join(folder, 'attachments', 'timesheet-CP-2611-0414.pdf'));
       }
-      const run = await runChild({
-        invoices: join(folder, 'invoices.jsonl'),
-        profiles,
-        pos,
-        database: `sqlite:${join(root, `${channel.customer}.db`)}`,
-        env,
-      });
-      const sent = run.outcomes.sent ?? 0;
-      if (sent !== count) console.warn(`  warning: ${channel.name}: outcomes ${JSON.stringify(run.outcomes)}`);
-      const gaps = run.stamps.slice(1).map((stamp, index) => stamp - run.stamps[index]);
-      const sorted = [...gaps].sort((a, b) => a - b);
+      const runs = [];
+      for (let round = 0; round < repeat; round += 1) {
+        // Each round delivers the same file names: the SFTP folder is emptied first (firstpass never overwrites).
+        rmSync(join(sftp.root, 'inbound'), { recursive: true, force: true });
+        mkdirSync(join(sftp.root, 'inbound'));
+        const run = await runChild({
+          invoices: join(folder, 'invoices.jsonl'),
+          profiles,
+          pos,
+          database: `sqlite:${join(root, `${channel.customer}-${round}.db`)}`,
+          env,
+          concurrency,
+        });
+        const sent = run.outcomes.sent ?? 0;
+        if (sent !== count) console.warn(`  warning: ${channel.name}: outcomes ${JSON.stringify(run.outcomes)}`);
+        runs.push({ ...run, rate: ((count - 1) * 1000) / (run.stamps.at(-1) - run.stamps[0]) });
+      }
+      const rates = runs.map((run) => Math.round(run.rate));
+      const complete = runs.filter((candidate) => (candidate.outcomes.sent ?? 0) === count);
+      const run = (complete.length > 0 ? complete : runs).reduce((best, next) => (next.rate > best.rate ? next : best));
+      const sorted = [...run.latencies].sort((a, b) => a - b);
       const applyMs = run.stamps.at(-1) - run.stamps[0];
-      const planMs = run.stamps[0] - (sorted.length > 0 ? percentile(sorted, 50) : 0);
+      const planMs = run.stamps[0];
       // The same channel's bare sends of one rendered document, for the split.
       const document = join(root, `bare${channel.extension}`);
       writeFileSync(document, readFileSync(channel.attachment ?? channel.example));
@@ -255,9 +306,10 @@ async function main() {
         'wall s': (run.wallMs / 1000).toFixed(2),
         'plan s': (planMs / 1000).toFixed(2),
         'sends/s (sending)': Math.round(((count - 1) * 1000) / applyMs),
+        ...(repeat > 1 ? { 'range (runs)': `${Math.min(...rates)}–${Math.max(...rates)}` } : {}),
         'sends/s (whole run)': Math.round((count * 1000) / run.wallMs),
-        'p50 ms': percentile(sorted, 50).toFixed(2),
-        'p99 ms': percentile(sorted, 99).toFixed(2),
+        'p50 ms': percentile(sorted, 50),
+        'p99 ms': percentile(sorted, 99),
         'bare sends/s': Math.round((count * 1000) / bare.totalMs),
         'bare p50 ms': percentile(bareSorted, 50).toFixed(2),
         'bare p99 ms': percentile(bareSorted, 99).toFixed(2),
@@ -266,8 +318,8 @@ async function main() {
     }
     console.table(rows);
     console.log(
-      'sends/s (sending): from the first result to the last; whole run: N / (spawn to exit), planning included.\n' +
-        "p50/p99: time between two invoices' results (store commits, the render with real control numbers, the send).\n" +
+      'sends/s (sending): from the first result to the last (best run; range: all runs); whole run: N / (spawn to exit), planning included.\n' +
+        "plan s: from the call to the first result (reading, validating and rendering all, then the first send). p50/p99: one send, from its committed `sending` to its recorded answer (the store's events, whole ms).\n" +
         "bare: the channel's own send of one fixed document, no store, no validation, no render.",
     );
   } finally {

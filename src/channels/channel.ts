@@ -71,7 +71,11 @@ export class ChannelError extends Error {
   readonly retryAfterMs: number | undefined;
 }
 
-/** An open connection to one customer system, reused for a run's sends; sends on one channel run one at a time. */
+/**
+ * An open connection to one customer system, reused for a run's sends. It takes up to the
+ * context's `maxConcurrent` sends at once and keeps them one at a time where its protocol needs
+ * it (one SFTP connection); the pipeline never asks for more at once.
+ */
 export interface OpenChannel {
   send(delivery: Delivery, signal?: AbortSignal): Promise<SendResult>;
   close(): Promise<void>;
@@ -85,10 +89,23 @@ export interface ChannelContext {
   readonly timeoutMs: number;
   /** For lines a person may read; never given a secret. */
   readonly log?: (message: string) => void;
+  /** Sends the pipeline may have in flight on this channel at once (connections, sockets); default 1. */
+  readonly maxConcurrent?: number | undefined;
+}
+
+/** How many sends of one kind of channel may be in flight at once. */
+export interface ChannelLimits {
+  /** For one customer, unless its profile's `channel.maxConcurrent` says otherwise. */
+  readonly perCustomer: number;
+  /** The most a profile may ask for: 1 where the protocol keeps one conversation per connection. */
+  readonly maxPerCustomer: number;
+  /** For all the customers of a run using this kind of channel together. */
+  readonly perType: number;
 }
 
 /** One kind of channel: its `type` in the profile and how to open it from the profile's `channel` section. */
 export interface ChannelDefinition {
   readonly type: string;
+  readonly limits: ChannelLimits;
   open(config: Readonly<Record<string, unknown>>, context: ChannelContext): OpenChannel;
 }

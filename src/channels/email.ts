@@ -3,7 +3,6 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { ChannelError, type ChannelContext, type ChannelDefinition, type Delivery, type OpenChannel, type SendResult } from './channel.js';
 import { isLoopbackHost } from './loopback.js';
-import { OneAtATime } from './one-at-a-time.js';
 
 /**
  * The e-mail channel: the rendered document and the invoice's attachments as one message over
@@ -193,29 +192,65 @@ export function classifyFailure(
   );
 }
 
+/**
+ * One SMTP connection, kept open across sends (a nodemailer pool of one connection), with what
+ * its current message has reached. nodemailer's pool reports "message written" without saying
+ * which message, so each connection is its own pool of one: then the report is this lane's.
+ */
+interface Lane {
+  transport: Transporter<SMTPPool.SentMessageInfo> | undefined;
+  /** Set when the lane's message has its last byte written: from then a lost connection is `unknown`. */
+  messageWritten: boolean;
+}
+
+/** Up to `maxConcurrent` messages at once, one per connection (lane). */
 class EmailChannel implements OpenChannel {
-  private transport: Transporter<SMTPPool.SentMessageInfo> | undefined;
-  private readonly turns = new OneAtATime();
+  private readonly idle: Lane[] = [];
+  private readonly waiting: ((lane: Lane) => void)[] = [];
+  private readonly lanes: Lane[] = [];
+  private readonly maxLanes: number;
   private secrets: string[] = [];
-  /** Set when nodemailer reports the message's last byte written: from then a lost connection is `unknown`. */
-  private messageWritten = false;
 
   constructor(
     private readonly config: Readonly<Record<string, unknown>>,
     private readonly context: ChannelContext,
-  ) {}
-
-  send(delivery: Delivery, signal?: AbortSignal): Promise<SendResult> {
-    return this.turns.run(() => this.sendNow(delivery, signal));
+  ) {
+    this.maxLanes = Math.max(1, Math.floor(context.maxConcurrent ?? 1));
   }
 
-  private async sendNow(delivery: Delivery, signal: AbortSignal | undefined): Promise<SendResult> {
+  async send(delivery: Delivery, signal?: AbortSignal): Promise<SendResult> {
+    const lane = await this.takeLane();
+    try {
+      return await this.sendNow(lane, delivery, signal);
+    } finally {
+      this.giveLane(lane);
+    }
+  }
+
+  private takeLane(): Promise<Lane> {
+    const lane = this.idle.pop();
+    if (lane) return Promise.resolve(lane);
+    if (this.lanes.length < this.maxLanes) {
+      const opened: Lane = { transport: undefined, messageWritten: false };
+      this.lanes.push(opened);
+      return Promise.resolve(opened);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private giveLane(lane: Lane): void {
+    const next = this.waiting.shift();
+    if (next) next(lane);
+    else this.idle.push(lane);
+  }
+
+  private async sendNow(lane: Lane, delivery: Delivery, signal: AbortSignal | undefined): Promise<SendResult> {
     const settings = readSettings(this.config);
     const where = `the SMTP server ${settings.host}:${settings.port}`;
     if (signal?.aborted) throw new ChannelError('transient', CHANNEL, `${where}: the send was cancelled before it started`);
-    const transport = await this.open(settings);
+    const transport = await this.open(lane, settings);
     const messageId = messageIdFor(delivery.idempotencyKey, settings.from);
-    this.messageWritten = false;
+    lane.messageWritten = false;
     try {
       const info = await transport.sendMail({
         messageId,
@@ -251,18 +286,18 @@ class EmailChannel implements OpenChannel {
       const reply = String(info.response ?? '');
       return { outcome: 'sent', reference: messageId, receipt: { code: reply.slice(0, 3), text: replyText({ response: reply }) } };
     } catch (error) {
-      const classified = classifyFailure(error, where, this.messageWritten, this.secrets);
+      const classified = classifyFailure(error, where, lane.messageWritten, this.secrets);
       if (classified instanceof ChannelError) {
         // A connection in an unknown state is not reused for the next send.
-        await this.close();
+        closeLane(lane);
         throw classified;
       }
       return classified;
     }
   }
 
-  private async open(settings: EmailSettings): Promise<Transporter<SMTPPool.SentMessageInfo>> {
-    if (this.transport) return this.transport;
+  private async open(lane: Lane, settings: EmailSettings): Promise<Transporter<SMTPPool.SentMessageInfo>> {
+    if (lane.transport) return lane.transport;
     const where = `the SMTP server ${settings.host}:${settings.port}`;
     const password = settings.username === undefined ? undefined : await this.context.secret(settings.password, `${where}: smtp.password`);
     if (password !== undefined) this.secrets = [password];
@@ -271,7 +306,7 @@ class EmailChannel implements OpenChannel {
         ? undefined
         : await this.context.secret(settings.trustedCertificate, `${where}: smtp.trustedCertificate`);
     const timeout = this.context.timeoutMs;
-    this.transport = nodemailer.createTransport({
+    lane.transport = nodemailer.createTransport({
       pool: true,
       maxConnections: 1,
       host: settings.host,
@@ -287,28 +322,34 @@ class EmailChannel implements OpenChannel {
       dnsTimeout: timeout,
       disableFileAccess: true,
       disableUrlAccess: true,
-      logger: this.progressLogger(),
+      logger: progressLogger(lane),
     } as SMTPPool.Options);
-    return this.transport;
-  }
-
-  /** nodemailer reports the message's end as a `tnx: message` entry; nothing else is read (or kept). */
-  private progressLogger() {
-    const watch = (entry: unknown) => {
-      if (typeof entry === 'object' && entry !== null && (entry as { tnx?: unknown }).tnx === 'message') this.messageWritten = true;
-    };
-    const ignore = () => {};
-    return { trace: ignore, debug: ignore, info: watch, warn: ignore, error: ignore, fatal: ignore, level: ignore };
+    return lane.transport;
   }
 
   async close(): Promise<void> {
-    const transport = this.transport;
-    this.transport = undefined;
-    transport?.close();
+    for (const lane of this.lanes) closeLane(lane);
   }
+}
+
+function closeLane(lane: Lane): void {
+  const transport = lane.transport;
+  lane.transport = undefined;
+  transport?.close();
+}
+
+/** nodemailer reports the message's end as a `tnx: message` entry; nothing else is read (or kept). */
+function progressLogger(lane: Lane) {
+  const watch = (entry: unknown) => {
+    if (typeof entry === 'object' && entry !== null && (entry as { tnx?: unknown }).tnx === 'message') lane.messageWritten = true;
+  };
+  const ignore = () => {};
+  return { trace: ignore, debug: ignore, info: watch, warn: ignore, error: ignore, fatal: ignore, level: ignore };
 }
 
 export const emailChannel: ChannelDefinition = {
   type: CHANNEL,
+  // One message per SMTP connection at a time; a few connections to one server, as mail clients open.
+  limits: { perCustomer: 4, maxPerCustomer: 16, perType: 16 },
   open: (config, context) => new EmailChannel(config, context),
 };

@@ -7,6 +7,7 @@ export {
   ChannelError,
   type ChannelContext,
   type ChannelDefinition,
+  type ChannelLimits,
   type Delivery,
   type DeliveryFile,
   type FailureKind,

@@ -6,7 +6,6 @@ import axios, { type AxiosResponse } from 'axios';
 import { XMLParser } from 'fast-xml-parser';
 import { ChannelError, type ChannelContext, type ChannelDefinition, type Delivery, type OpenChannel, type SendResult } from './channel.js';
 import { isLoopbackHost } from './loopback.js';
-import { OneAtATime } from './one-at-a-time.js';
 
 /**
  * The portal channel: one HTTP POST per invoice to a customer's portal (axios), in one of two
@@ -333,19 +332,24 @@ function restBody(delivery: Delivery): Body {
   );
 }
 
+/** Several sends at once, each on its own keep-alive socket (at most `maxConcurrent` sockets). */
 class PortalChannel implements OpenChannel {
-  private readonly turns = new OneAtATime();
-  private secrets: string[] = [];
-  private readonly httpAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 1, rejectUnauthorized: true, minVersion: 'TLSv1.2' });
+  /** Every secret read, to scrub from messages. */
+  private readonly secrets = new Set<string>();
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
 
   constructor(
     private readonly config: Readonly<Record<string, unknown>>,
     private readonly context: ChannelContext,
-  ) {}
+  ) {
+    const maxSockets = Math.max(1, Math.floor(context.maxConcurrent ?? 1));
+    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
+    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: true, minVersion: 'TLSv1.2' });
+  }
 
   send(delivery: Delivery, signal?: AbortSignal): Promise<SendResult> {
-    return this.turns.run(() => this.sendNow(delivery, signal));
+    return this.sendNow(delivery, signal);
   }
 
   /** The headers that authenticate a REST request; a cXML request carries its secret in the document. */
@@ -354,21 +358,21 @@ class PortalChannel implements OpenChannel {
     switch (auth.type) {
       case 'bearer': {
         const token = await this.context.secret(auth.token, `${where}: auth.token`);
-        this.secrets.push(token);
+        this.secrets.add(token);
         return { authorization: `Bearer ${token}` };
       }
       case 'basic': {
         if (typeof auth.username !== 'string' || auth.username === '') throw configError('auth.username is missing for basic auth');
         const password = await this.context.secret(auth.password, `${where}: auth.password`);
         const encoded = Buffer.from(`${auth.username}:${password}`).toString('base64');
-        this.secrets.push(password, encoded);
+        this.secrets.add(password).add(encoded);
         return { authorization: `Basic ${encoded}` };
       }
       case 'api-key': {
         const header = auth.header ?? DEFAULT_API_KEY_HEADER;
         if (typeof header !== 'string' || !/^[A-Za-z0-9-]+$/.test(header)) throw configError('auth.header must be a header name');
         const key = await this.context.secret(auth.apiKey, `${where}: auth.apiKey`);
-        this.secrets.push(key);
+        this.secrets.add(key);
         return { [header]: key };
       }
       default:
@@ -385,7 +389,7 @@ class PortalChannel implements OpenChannel {
     let headers: Record<string, string>;
     if (settings.flavor === 'cxml') {
       const secret = await this.context.secret(settings.auth.sharedSecret, `${where}: auth.sharedSecret`);
-      this.secrets.push(secret);
+      this.secrets.add(secret);
       body = cxmlBody(withSharedSecret(delivery.document.content, secret), delivery);
       headers = {};
     } else {
@@ -421,14 +425,14 @@ class PortalChannel implements OpenChannel {
         httpsAgent: this.httpsAgent,
       });
     } catch (error) {
-      throw classifyTransportFailure(error, where, this.secrets);
+      throw classifyTransportFailure(error, where, [...this.secrets]);
     }
     const answer: PortalAnswer = {
       status: response.status,
       headers: response.headers as Record<string, unknown>,
       body: Buffer.from(response.data).toString('utf8'),
     };
-    const result = classifyAnswer(settings.flavor, answer, where, reference, this.secrets);
+    const result = classifyAnswer(settings.flavor, answer, where, reference, [...this.secrets]);
     if (result instanceof ChannelError) throw result;
     return result;
   }
@@ -446,7 +450,7 @@ class PortalChannel implements OpenChannel {
     let headers: Record<string, string>;
     if (settings.flavor === 'cxml') {
       const secret = await this.context.secret(settings.auth.sharedSecret, `${where}: auth.sharedSecret`);
-      this.secrets.push(secret);
+      this.secrets.add(secret);
       headers = { authorization: `Bearer ${secret}` };
     } else headers = await this.authHeaders(settings, where);
     let response: AxiosResponse<ArrayBuffer>;
@@ -467,13 +471,13 @@ class PortalChannel implements OpenChannel {
         httpsAgent: this.httpsAgent,
       });
     } catch (error) {
-      const failure = classifyTransportFailure(error, where, this.secrets);
+      const failure = classifyTransportFailure(error, where, [...this.secrets]);
       // A question lost on the way changes nothing at the portal: ask again later.
       throw failure.kind === 'unknown' ? new ChannelError('transient', CHANNEL, failure.message, { cause: error }) : failure;
     }
     if (response.status === 200) return { found: true, body: Buffer.from(response.data).toString('utf8') };
     if (response.status === 404) return { found: false };
-    const said = `HTTP ${response.status}: ${scrub(oneLine(Buffer.from(response.data).toString('utf8')), this.secrets)}`;
+    const said = `HTTP ${response.status}: ${scrub(oneLine(Buffer.from(response.data).toString('utf8')), [...this.secrets])}`;
     if (response.status === 401 || response.status === 403)
       throw new ChannelError('precondition', CHANNEL, `${where} refused the credentials (${said}); check the profile's channel.auth`);
     if (response.status === 408 || response.status === 429 || response.status >= 500)
@@ -505,5 +509,7 @@ export async function portalStatus(
 
 export const portalChannel: ChannelDefinition = {
   type: CHANNEL,
+  // HTTP/1.1 keep-alive: one request per socket at a time, several sockets to one portal.
+  limits: { perCustomer: 8, maxPerCustomer: 64, perType: 32 },
   open: (config, context) => new PortalChannel(config, context),
 };

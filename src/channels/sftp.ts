@@ -203,6 +203,8 @@ class SftpChannel implements OpenChannel {
           return seen === settings.hostKeySha256;
         },
       });
+      // Each SFTP operation is a small request waiting for its answer: Nagle's algorithm would hold requests back for ACKs.
+      (client as unknown as { client: { setNoDelay(noDelay: boolean): void } }).client.setNoDelay(true);
       // ssh2 keeps the server's advertised extensions here and nowhere public; OpenSSH's sshd offers posix-rename.
       const extensions = (sftp as unknown as { _extensions?: Record<string, string> })._extensions;
       connection.posixRename = extensions?.['posix-rename@openssh.com'] === '1';
@@ -432,6 +434,8 @@ export async function readAckFolder(
 
 export const sftpChannel: ChannelDefinition = {
   type: CHANNEL,
+  // One connection per customer, its operations one at a time: a customer's sends cannot overlap, different customers' can.
+  limits: { perCustomer: 1, maxPerCustomer: 1, perType: 8 },
   open: (config, context) => new SftpChannel(settingsOf(config), context),
 };
 

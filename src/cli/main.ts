@@ -34,6 +34,14 @@ function collectInvoiceNumbers(value: string, previous: string[] | undefined): s
   return [...(previous ?? []), ...numbers];
 }
 
+/** --concurrency: a whole number from 1 to 256. */
+function parseConcurrency(value: string): number {
+  const number = Number(value);
+  if (!/^\d+$/.test(value.trim()) || number < 1 || number > 256)
+    throw new CommanderError(2, 'firstpass.usage', `--concurrency must be a whole number from 1 to 256, not ${JSON.stringify(value)}`);
+  return number;
+}
+
 const program = new Command('firstpass')
   .description('Get invoices accepted by your customers the first time.')
   .version(packageJson.version)
@@ -116,6 +124,11 @@ program
     'send again an invoice whose attempt is unknown, after checking with the customer that it did not arrive (repeatable, or a comma-separated list)',
     collectInvoiceNumbers,
   )
+  .option(
+    '--concurrency <n>',
+    "invoices worked on at once (default 16); each customer's sends stay within its channel's limit (channel.maxConcurrent)",
+    parseConcurrency,
+  )
   .option('--json', 'print one JSON document on stdout')
   .action(
     async (
@@ -127,6 +140,7 @@ program
         db: string;
         dryRun?: boolean;
         resendUnknown?: string[];
+        concurrency?: number;
         json?: boolean;
       },
     ) => {
@@ -139,6 +153,7 @@ program
         database: options.db,
         dryRun: options.dryRun === true,
         resendUnknown: options.resendUnknown ?? [],
+        concurrency: options.concurrency,
         json: options.json === true,
       });
     },

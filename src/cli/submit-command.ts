@@ -11,6 +11,8 @@ export interface SubmitCommandOptions {
   readonly dryRun: boolean;
   /** Invoice numbers whose unknown attempt a person checked: sent again. */
   readonly resendUnknown?: readonly string[] | undefined;
+  /** Invoices worked on at once; default the pipeline's. */
+  readonly concurrency?: number | undefined;
   readonly json: boolean;
 }
 
@@ -33,6 +35,7 @@ export async function runSubmit(options: SubmitCommandOptions): Promise<number> 
     database: options.database,
     dryRun: options.dryRun,
     resendUnknown: options.resendUnknown,
+    concurrency: options.concurrency,
     // An invoice whose supersedes names one accepted, pending or already corrected is held: it would bill twice.
     refuse: await supersedingRefusals(options.paths, options.database),
     onResult: options.json ? undefined : (result) => process.stdout.write(`${printable(describeSubmitResult(result))}\n`),

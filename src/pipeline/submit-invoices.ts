@@ -5,6 +5,7 @@ import { CHANNELS, ChannelError, secretReader, type DeliveryFile, type OpenChann
 import type { ControlNumbers } from '../model/control-numbers.js';
 import { FirstpassError, InputError, RenderError } from '../model/errors.js';
 import type { DocumentSource, Invoice, PurchaseOrder } from '../model/invoice.js';
+import { KeyedLimiter } from '../model/keyed-limiter.js';
 import { readAllDocuments } from '../io/read-documents.js';
 import { ProfileLibrary, type CustomerProfile } from '../profiles/index.js';
 import { FORMATS, renderDocument, type FormatName } from '../render/index.js';
@@ -12,8 +13,10 @@ import type { Finding } from '../rules/index.js';
 import {
   BLOCKING_STATES,
   openStore,
+  type ClaimOptions,
   prepareDefaultStore,
   type InvoiceVersion,
+  type RenderedDocument,
   type Store,
   type StoredDocument,
   type Submission,
@@ -31,7 +34,9 @@ import { resolveAttachment, validateInvoices, type InvoiceResult } from './valid
  * Apply records each invoice's version (the same content again is the same version), stores the
  * document with its real control numbers before any byte leaves (a later retry sends those same
  * bytes), claims the version (committed `sending`: never sent twice) and sends it through the
- * customer's channel, recording what came back.
+ * customer's channel, recording what came back. Several invoices are applied at once, within
+ * limits: the run's (`concurrency`), each channel type's and each customer's (the profile's
+ * `channel.maxConcurrent`, else the channel's default); results come as they settle.
  */
 
 export interface SubmitOptions {
@@ -63,6 +68,10 @@ export interface SubmitOptions {
    * undefined: a refused invoice is held with that reason and nothing of it is recorded.
    */
   readonly refuse?: ((invoice: Invoice, source: DocumentSource) => string | undefined) | undefined;
+  /** Invoices worked on at once in the whole run (store, render, send). Default 16. */
+  readonly concurrency?: number | undefined;
+  /** Sends in flight at once per channel type, over the channels' defaults: e.g. `{ portal: 4 }`. */
+  readonly channelConcurrency?: Readonly<Record<string, number>> | undefined;
 }
 
 /** Transient failures are retried a bounded number of times, waiting longer each time, with jitter. */
@@ -135,9 +144,14 @@ interface PlannedInvoice {
   readonly fileName: string | undefined;
   readonly hold: { readonly reason: string; readonly findings?: readonly Finding[]; readonly refused?: boolean } | undefined;
   readonly attachments: readonly DeliveryFile[];
+  /** The plan's render, sent as it is when the format writes no control numbers (else rendered again with real ones). */
+  readonly rendered?: RenderedDocument | undefined;
 }
 
 const PLACEHOLDER_NUMBERS: ControlNumbers = { interchange: 1, group: 1, transaction: 1 };
+const DEFAULT_CONCURRENCY = 16;
+/** Invoices of one customer prepared (recorded, numbered, rendered) while its sends are in flight, at least. */
+const LOOKAHEAD = 8;
 /** An attempt left in `sending` this long ago was left by a run that died: it becomes `unknown`. */
 const STALE_SENDING_MS = 60 * 60_000;
 
@@ -160,13 +174,7 @@ export async function submitInvoices(options: SubmitOptions): Promise<SubmitRepo
       source: 'recovery',
       detail: { reason: 'left in sending by an earlier run that did not finish: the document may or may not have arrived' },
     });
-    const results: SubmitResult[] = [];
-    for (const planned of plan) {
-      const result = await run.apply(planned);
-      results.push(result);
-      options.onResult?.(result);
-    }
-    return { results, dryRun: false };
+    return { results: await run.applyAll(plan), dryRun: false };
   } finally {
     try {
       await run.close();
@@ -212,9 +220,9 @@ async function planSubmissions(options: SubmitOptions, now: string): Promise<Pla
       plan.push(hold(first ? `${first.rule}: ${first.message}` : 'validation failed', checked.findings));
       continue;
     }
-    let fileName: string;
+    let rendered: RenderedDocument;
     try {
-      fileName = (await renderDocument({ ...base, now, controlNumbers: PLACEHOLDER_NUMBERS })).fileName;
+      rendered = bytesOf(await renderDocument({ ...base, now, controlNumbers: PLACEHOLDER_NUMBERS }));
     } catch (error) {
       // The format cannot carry this invoice: it is held, the others go on.
       if (error instanceof RenderError || error instanceof InputError) {
@@ -223,6 +231,7 @@ async function planSubmissions(options: SubmitOptions, now: string): Promise<Pla
       }
       throw error;
     }
+    const { fileName } = rendered;
     if (!CHANNELS.has(profile.channel.type)) {
       plan.push(hold(`channel ${profile.channel.type} is not available yet`, undefined, fileName));
       continue;
@@ -232,9 +241,19 @@ async function planSubmissions(options: SubmitOptions, now: string): Promise<Pla
       plan.push(hold(attachments, undefined, fileName));
       continue;
     }
-    plan.push({ ...base, fileName, attachments, hold: undefined });
+    const final = FORMATS[base.format].controlNumbers.length === 0 ? { rendered } : {};
+    plan.push({ ...base, fileName, attachments, hold: undefined, ...final });
   }
   return plan;
+}
+
+function bytesOf(rendered: { fileName: string; mediaType: string; content: string | Uint8Array }): RenderedDocument {
+  const { content } = rendered;
+  return {
+    fileName: rendered.fileName,
+    mediaType: rendered.mediaType,
+    content: typeof content === 'string' ? new Uint8Array(Buffer.from(content, 'utf8')) : content,
+  };
 }
 
 function sourceKey(file: string, index: number): string {
@@ -318,7 +337,7 @@ function heldResult(planned: PlannedInvoice, versionId?: number, newVersion = fa
   };
 }
 
-/** One run's sends: its open channels (one per customer) and the customers whose sends stopped. */
+/** One run's sends: its open channels (one per customer), its limits, and the customers whose sends stopped. */
 class SubmitRun {
   private readonly channels = new Map<string, OpenChannel>();
   /** Customer → why their sends stopped (the channel refused our configuration or credentials). */
@@ -326,6 +345,9 @@ class SubmitRun {
   private readonly retry: RetryPolicy;
   private readonly secret: (reference: unknown, what: string) => Promise<string>;
   private readonly resendUnknown: ReadonlySet<string>;
+  /** Each customer's sends in flight at most, by profile id. */
+  private readonly sendLimits = new Map<string, number>();
+  private readonly limiter = new KeyedLimiter((key) => this.limitOf(key));
 
   constructor(
     private readonly store: Store,
@@ -335,6 +357,41 @@ class SubmitRun {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.secret = secretReader(options.profilesDirectory, options.environment ?? process.env);
     this.resendUnknown = new Set(options.resendUnknown ?? []);
+  }
+
+  /**
+   * Every planned invoice, several at once; each result is told as it settles and the report
+   * keeps the plan's order. A fault stops new work; what is in flight ends and is recorded first.
+   */
+  async applyAll(plan: readonly PlannedInvoice[]): Promise<SubmitResult[]> {
+    for (const planned of plan) this.sendLimits.set(planned.profile.id, sendLimitOf(planned.profile));
+    const results: (SubmitResult | undefined)[] = new Array(plan.length);
+    let fault: { readonly error: unknown } | undefined;
+    await Promise.all(
+      plan.map((planned, index) =>
+        // A customer works on its sends in flight and a few more being prepared, so one customer cannot take every slot of the run.
+        this.limiter.run([`work:${planned.profile.id}`, 'run'], async () => {
+          if (fault) return;
+          try {
+            const result = await this.apply(planned);
+            results[index] = result;
+            this.options.onResult?.(result);
+          } catch (error) {
+            fault ??= { error };
+          }
+        }),
+      ),
+    );
+    if (fault) throw fault.error;
+    return results.filter((result): result is SubmitResult => result !== undefined);
+  }
+
+  private limitOf(key: string): number {
+    const [kind, name = ''] = splitKey(key);
+    if (kind === 'run') return this.options.concurrency ?? DEFAULT_CONCURRENCY;
+    if (kind === 'channel') return this.options.channelConcurrency?.[name] ?? CHANNELS.get(name)?.limits.perType ?? 1;
+    const perCustomer = this.sendLimits.get(name) ?? 1;
+    return kind === 'work' ? perCustomer + Math.max(perCustomer, LOOKAHEAD) : perCustomer;
   }
 
   async apply(planned: PlannedInvoice): Promise<SubmitResult> {
@@ -347,9 +404,11 @@ class SubmitRun {
       ...(planned.invoice.supersedes !== undefined ? { supersedes: planned.invoice.supersedes } : {}),
       at: this.now(),
     });
-    const attempts =
-      (await submissions.history(version.invoiceNumber, version.customer)).find((entry) => entry.version.id === version.id)?.submissions ??
-      [];
+    // A version recorded just now has no attempts: no need to read them.
+    const attempts = created
+      ? []
+      : ((await submissions.history(version.invoiceNumber, version.customer)).find((entry) => entry.version.id === version.id)
+          ?.submissions ?? []);
     const base = { ...baseResult(planned), versionId: version.id, newVersion: created };
     if (planned.hold) {
       // A rerun of the same held content adds nothing: its last attempt already says held.
@@ -367,32 +426,60 @@ class SubmitRun {
     const resendUnknown = this.resendUnknown.has(version.invoiceNumber);
     const earlier = attempts.find((attempt) => blocks(attempt.submission.state, resendUnknown));
     if (earlier) return { ...base, outcome: 'unchanged', state: earlier.submission.state, ...referenceOf(earlier) };
-    const channelType = planned.profile.channel.type;
-    const sendOptions = {
-      channel: channelType,
+    const claim: ClaimOptions = {
+      channel: planned.profile.channel.type,
       format: planned.format,
       source: 'submit',
+      at: this.now(),
       ...(resendUnknown ? { resendUnknown, detail: { resendUnknown: 'a person checked the unknown attempt did not arrive' } } : {}),
     };
-    const queued =
-      attempts.find((attempt) => attempt.submission.state === 'queued')?.submission ??
+    const queued = attempts.find((attempt) => attempt.submission.state === 'queued')?.submission;
+    const stored = attempts.some((attempt) => attempt.document !== undefined && attempt.submission.format === planned.format);
+    // Rendered (control numbers taken) before waiting for a send slot, so the wait overlaps the work.
+    const fresh = queued === undefined && !stored && !this.stopped.has(version.customer) ? await this.render(planned) : undefined;
+    // The customer's and the channel type's send slots: held from the claim until the channel's last answer.
+    const release = await this.limiter.acquire([`customer:${planned.profile.id}`, `channel:${claim.channel}`]);
+    try {
+      const stoppedBecause = this.stopped.get(version.customer);
+      if (stoppedBecause !== undefined) {
+        release();
+        const attempt = queued ?? (await submissions.createSubmission(version.id, 'queued', { ...claim, at: this.now() }));
+        await submissions.note(attempt.id, { at: this.now(), source: 'submit', detail: { notSent: stoppedBecause } });
+        return { ...base, outcome: 'stopped', reason: stoppedBecause };
+      }
+      const claimed =
+        fresh !== undefined
+          ? await submissions.claimWithDocument(version.id, { ...claim, at: this.now() }, fresh)
+          : await this.claimStored(planned, version, queued, { ...claim, at: this.now() });
+      // Another process claimed it first: it sends, this run does not.
+      if (claimed === undefined) return { ...base, outcome: 'unchanged', state: 'sending' };
+      const sent = await this.send(planned, version, claimed.submission, claimed.document, release);
+      return { ...base, fileName: claimed.document.fileName, ...sent };
+    } finally {
+      release();
+    }
+  }
+
+  /** A version that has an attempt or a document already: its queued attempt, with the bytes stored before, is claimed. */
+  private async claimStored(
+    planned: PlannedInvoice,
+    version: InvoiceVersion,
+    queued: Submission | undefined,
+    claim: ClaimOptions,
+  ): Promise<{ submission: Submission; document: StoredDocument } | undefined> {
+    const submissions = this.store.submissions;
+    const attempt =
+      queued ??
       (await submissions.createSubmission(version.id, 'queued', {
-        channel: channelType,
-        format: planned.format,
-        source: 'submit',
-        ...(sendOptions.detail ? { detail: sendOptions.detail } : {}),
+        channel: claim.channel,
+        format: claim.format,
+        source: claim.source,
+        ...(claim.detail !== undefined ? { detail: claim.detail } : {}),
         at: this.now(),
       }));
-    const stoppedBecause = this.stopped.get(version.customer);
-    if (stoppedBecause !== undefined) {
-      await submissions.note(queued.id, { at: this.now(), source: 'submit', detail: { notSent: stoppedBecause } });
-      return { ...base, outcome: 'stopped', reason: stoppedBecause };
-    }
-    const document = await this.documentFor(planned, version, queued);
-    const claimed = await submissions.claimForSending(version.id, { ...sendOptions, at: this.now() });
-    // Another process claimed it first: it sends, this run does not.
-    if (claimed === undefined) return { ...base, fileName: document.fileName, outcome: 'unchanged', state: 'sending' };
-    return { ...base, fileName: document.fileName, ...(await this.send(planned, version, claimed, document)) };
+    const document = await this.documentFor(planned, version, attempt);
+    const submission = await submissions.claimForSending(version.id, claim);
+    return submission === undefined ? undefined : { submission, document };
   }
 
   /** The bytes this version goes out as: stored before they leave, the same ones on every retry. */
@@ -402,25 +489,28 @@ class SubmitRun {
     if (own) return own;
     const earlier = await submissions.latestDocument(version.id, planned.format);
     if (earlier) return submissions.saveDocument(queued.id, earlier, this.now());
+    return submissions.saveDocument(queued.id, await this.render(planned), this.now());
+  }
+
+  /** The document with real control numbers (taken now, never reused), or the plan's render for a format that has none. */
+  private async render(planned: PlannedInvoice): Promise<RenderedDocument> {
+    if (planned.rendered) return planned.rendered;
     const kinds = FORMATS[planned.format].controlNumbers;
     const numbers =
       kinds.length > 0
         ? ((await this.store.controlNumbers.next(`${planned.format}:${planned.profile.id}`, kinds)) as ControlNumbers)
         : undefined;
-    const rendered = await renderDocument({
-      invoice: planned.invoice,
-      profile: planned.profile,
-      format: planned.format,
-      purchaseOrder: planned.purchaseOrder,
-      now: this.now().toISOString(),
-      controlNumbers: numbers ?? PLACEHOLDER_NUMBERS,
-    });
-    const content = typeof rendered.content === 'string' ? new Uint8Array(Buffer.from(rendered.content, 'utf8')) : rendered.content;
-    return submissions.saveDocument(
-      queued.id,
-      { fileName: rendered.fileName, mediaType: rendered.mediaType, content, ...(numbers ? { controlNumbers: numbers } : {}) },
-      this.now(),
+    const rendered = bytesOf(
+      await renderDocument({
+        invoice: planned.invoice,
+        profile: planned.profile,
+        format: planned.format,
+        purchaseOrder: planned.purchaseOrder,
+        now: this.now().toISOString(),
+        controlNumbers: numbers ?? PLACEHOLDER_NUMBERS,
+      }),
     );
+    return numbers ? { ...rendered, controlNumbers: numbers } : rendered;
   }
 
   private async send(
@@ -428,6 +518,8 @@ class SubmitRun {
     version: InvoiceVersion,
     claimed: Submission,
     document: StoredDocument,
+    /** Frees the send slots once the channel has given its last answer, so the next send overlaps this one's recording. */
+    answered: () => void,
   ): Promise<Pick<SubmitResult, 'outcome' | 'reference' | 'code' | 'text' | 'reason'>> {
     const submissions = this.store.submissions;
     const channelType = planned.profile.channel.type;
@@ -444,6 +536,9 @@ class SubmitRun {
       try {
         result = await this.channelFor(planned).send(delivery);
       } catch (error) {
+        const retrying = error instanceof ChannelError && error.kind === 'transient' && attempt < this.retry.attempts;
+        if (error instanceof ChannelError && error.kind === 'precondition') this.stopped.set(version.customer, error.message);
+        if (!retrying) answered();
         if (!(error instanceof ChannelError)) {
           // Not the channel's word on it: the bytes may have left. Fail closed, then report the fault.
           await submissions.transition(claimed.id, 'unknown', { at: this.now(), source: channelType, detail: { failure: 'fault' } });
@@ -454,6 +549,12 @@ class SubmitRun {
           const wait = this.backoff(attempt, error.retryAfterMs);
           await submissions.note(claimed.id, { at: this.now(), source: channelType, detail: { ...detail, retryInMs: wait } });
           await this.retry.sleep(wait);
+          // The customer's sends stopped meanwhile (another send met a precondition): this one waits too.
+          const stoppedBecause = this.stopped.get(version.customer);
+          if (stoppedBecause !== undefined) {
+            await submissions.transition(claimed.id, 'queued', { at: this.now(), source: 'submit', detail: { notSent: stoppedBecause } });
+            return { outcome: 'stopped', reason: stoppedBecause };
+          }
           continue;
         }
         if (error.kind === 'transient') {
@@ -463,12 +564,12 @@ class SubmitRun {
         }
         if (error.kind === 'precondition') {
           await submissions.transition(claimed.id, 'queued', { at: this.now(), source: channelType, detail });
-          this.stopped.set(version.customer, error.message);
           return { outcome: 'stopped', reason: error.message };
         }
         await submissions.transition(claimed.id, 'unknown', { at: this.now(), source: channelType, detail });
         return { outcome: 'unknown', reason: error.message };
       }
+      answered();
       if (result.outcome === 'sent') {
         await submissions.transition(claimed.id, 'sent', {
           at: this.now(),
@@ -503,6 +604,7 @@ class SubmitRun {
       channel = definition.open(planned.profile.channel as Readonly<Record<string, unknown>>, {
         secret: this.secret,
         timeoutMs: this.options.timeoutMs ?? 30_000,
+        maxConcurrent: this.sendLimits.get(customer) ?? 1,
       });
       this.channels.set(customer, channel);
     }
@@ -519,6 +621,21 @@ class SubmitRun {
     }
     this.channels.clear();
   }
+}
+
+/** A customer's sends in flight at most: its profile's `channel.maxConcurrent` (up to what the channel allows), else the channel's default. */
+function sendLimitOf(profile: CustomerProfile): number {
+  const limits = CHANNELS.get(profile.channel.type)?.limits;
+  if (limits === undefined) return 1;
+  const asked = (profile.channel as { maxConcurrent?: unknown }).maxConcurrent;
+  if (typeof asked !== 'number' || !Number.isInteger(asked) || asked < 1) return limits.perCustomer;
+  return Math.min(asked, limits.maxPerCustomer);
+}
+
+/** `customer:acme` → ['customer', 'acme']; `run` → ['run', undefined]. */
+function splitKey(key: string): [string, string | undefined] {
+  const colon = key.indexOf(':');
+  return colon < 0 ? [key, undefined] : [key.slice(0, colon), key.slice(colon + 1)];
 }
 
 /** In flight, sent, answered, or unknown (a person must check before it goes again, and say so with --resend-unknown). */

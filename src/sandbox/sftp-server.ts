@@ -347,6 +347,8 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
   const server = new Server({ hostKeys: [hostKey.private] }, (connection) => {
     accepted += 1;
     open_.add(connection);
+    // Answers go out at once, not held by Nagle's algorithm for the client's delayed ACK (~40 ms a round trip on loopback).
+    (connection as unknown as { setNoDelay(noDelay: boolean): void }).setNoDelay(true);
     connection.on('error', () => {
       // A client that vanishes is that client's problem; the server goes on.
     });

@@ -1,3 +1,5 @@
+import type { Knex } from 'knex';
+import type { CommitGroup } from './commit-group.js';
 import { FirstpassError } from '../model/errors.js';
 import type { SqlDatabase } from './sql-database.js';
 import { CONTROL_NUMBER_KINDS, MAX_CONTROL_NUMBER, type ControlNumberKind, type ControlNumbers, type ControlNumberStore } from './store.js';
@@ -26,6 +28,8 @@ export class SqlControlNumbers implements ControlNumberStore {
     private readonly db: SqlDatabase,
     private readonly secrets: readonly string[],
     private readonly ensureOpen: () => void,
+    /** Grouped commits (SQLite): the allocation commits with the transactions waiting beside it, and resolves after that commit. */
+    private readonly group?: CommitGroup | undefined,
   ) {}
 
   async next<K extends ControlNumberKind>(partner: string, kinds: readonly K[]): Promise<{ readonly [P in K]: number }> {
@@ -38,11 +42,13 @@ export class SqlControlNumbers implements ControlNumberStore {
     const knex = this.db.knex;
     let rows: Row[];
     try {
-      rows = await knex(TABLE)
-        .insert(wanted.map((kind) => ({ partner, kind, last_value: 1 })))
-        .onConflict(['partner', 'kind'])
-        .merge({ last_value: knex.raw('?? + 1', [`${TABLE}.last_value`]), updated_at: knex.fn.now() })
-        .returning(['kind', 'last_value']);
+      const allocate = (query: Knex | Knex.Transaction): Promise<Row[]> =>
+        query(TABLE)
+          .insert(wanted.map((kind) => ({ partner, kind, last_value: 1 })))
+          .onConflict(['partner', 'kind'])
+          .merge({ last_value: knex.raw('?? + 1', [`${TABLE}.last_value`]), updated_at: knex.fn.now() })
+          .returning(['kind', 'last_value']);
+      rows = await (this.group ? this.group.run(allocate) : allocate(knex));
     } catch (error) {
       if (this.db.isCheckViolation(error, RANGE_CONSTRAINT)) throw await this.exhausted(partner, wanted, error);
       throw storeError(

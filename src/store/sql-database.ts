@@ -30,6 +30,11 @@ export interface SqlDatabase {
    * transaction already excludes other writers).
    */
   beginMigration(trx: Knex.Transaction): Promise<void>;
+  /**
+   * Whether transactions that wait for the one connection are committed together (commit-group.ts):
+   * SQLite, whose commits each wait for the disk; PostgreSQL's pool commits side by side already.
+   */
+  readonly groupCommits: boolean;
   /** SQL for the larger of two values: GREATEST (PostgreSQL) or two-argument MAX (SQLite). */
   readonly greatest: 'GREATEST' | 'MAX';
   /** Whether an error is the violation of the named CHECK constraint. */

@@ -3,6 +3,7 @@ import { FirstpassError } from '../model/errors.js';
 import { migrate } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import type { AnswerStore } from './answers.js';
+import { CommitGroup } from './commit-group.js';
 import { SqlAnswers } from './sql-answers.js';
 import { SqlControlNumbers } from './sql-control-numbers.js';
 import type { SqlDatabase } from './sql-database.js';
@@ -41,8 +42,9 @@ class SqlStore implements Store {
     const ensureOpen = (): void => {
       if (this.closing) throw new FirstpassError('STORE_FAILED', 'store', `the store ${this.location} is closed`);
     };
-    this.controlNumbers = new SqlControlNumbers(db, secrets, ensureOpen);
-    this.submissions = new SqlSubmissions(db, secrets, ensureOpen);
+    const group = db.groupCommits ? new CommitGroup(db.knex) : undefined;
+    this.controlNumbers = new SqlControlNumbers(db, secrets, ensureOpen, group);
+    this.submissions = new SqlSubmissions(db, secrets, ensureOpen, group);
     this.answers = new SqlAnswers(db, secrets, ensureOpen);
   }
 

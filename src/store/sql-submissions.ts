@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { FirstpassError } from '../model/errors.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
+import type { CommitGroup } from './commit-group.js';
 import { generatedAtOf, holdingRulesOf } from './generated-at.js';
 import { assignChain, chainOfVersion } from './sql-chains.js';
 import type { SqlDatabase } from './sql-database.js';
@@ -98,6 +99,8 @@ export class SqlSubmissions implements SubmissionStore {
     private readonly db: SqlDatabase,
     private readonly secrets: readonly string[],
     private readonly ensureOpen: () => void,
+    /** Where transactions go when the database's commits are grouped (SQLite): shared with the control numbers. */
+    private readonly group?: CommitGroup | undefined,
   ) {}
 
   async recordVersion(input: NewInvoiceVersion): Promise<{ readonly version: InvoiceVersion; readonly created: boolean }> {
@@ -164,21 +167,50 @@ export class SqlSubmissions implements SubmissionStore {
     const at = timeOf(options.at);
     checkLabel('channel', options.channel);
     checkLabel('format', options.format);
+    return this.claiming(`claim version ${versionId} for sending`, async (trx) => {
+      const rows = await this.claimable(trx, versionId, options);
+      if (rows === undefined) return undefined;
+      const queued = rows.find((row) => row.state === 'queued');
+      if (queued === undefined) return this.insertSubmission(trx, versionId, 'sending', options, at);
+      return this.move(trx, toSubmission(queued), 'sending', options, at);
+    });
+  }
+
+  async claimWithDocument(
+    versionId: number,
+    options: ClaimOptions,
+    document: RenderedDocument,
+  ): Promise<{ readonly submission: Submission; readonly document: StoredDocument } | undefined> {
+    const at = timeOf(options.at);
+    checkLabel('channel', options.channel);
+    checkLabel('format', options.format);
+    const content = documentContent(document);
+    return this.claiming(`claim version ${versionId} for sending with its document`, async (trx) => {
+      const rows = await this.claimable(trx, versionId, options);
+      if (rows === undefined) return undefined;
+      const row = rows.find((candidate) => candidate.state === 'queued');
+      const queued = row !== undefined ? toSubmission(row) : await this.insertSubmission(trx, versionId, 'queued', options, at);
+      const stored: DocumentRow | undefined = await this.documents(trx).where('d.submission_id', queued.id).first();
+      const sent = stored !== undefined ? toDocument(stored) : await this.insertDocument(trx, queued.id, document, content, at);
+      return { submission: await this.move(trx, queued, 'sending', options, at), document: sent };
+    });
+  }
+
+  /** The version's attempts, or undefined when one of them blocks a new claim. */
+  private async claimable(trx: Knex.Transaction, versionId: number, options: ClaimOptions): Promise<SubmissionRow[] | undefined> {
+    await this.requireVersion(trx, versionId);
+    const rows: SubmissionRow[] = await trx('submissions').where({ version_id: versionId }).orderBy('id');
+    const blocked = rows.some(
+      (row) => (BLOCKING_STATES as readonly string[]).includes(row.state) || (row.state === 'unknown' && options.resendUnknown !== true),
+    );
+    return blocked ? undefined : rows;
+  }
+
+  /** A claim's transaction: when another claimant committed first, the index refuses ours, nothing of it is kept, and it resolves to undefined. */
+  private async claiming<T>(what: string, work: (trx: Knex.Transaction) => Promise<T | undefined>): Promise<T | undefined> {
     try {
-      return await this.run(`claim version ${versionId} for sending`, async (trx) => {
-        await this.requireVersion(trx, versionId);
-        const rows: SubmissionRow[] = await trx('submissions').where({ version_id: versionId }).orderBy('id');
-        const blocked = rows.some(
-          (row) =>
-            (BLOCKING_STATES as readonly string[]).includes(row.state) || (row.state === 'unknown' && options.resendUnknown !== true),
-        );
-        if (blocked) return undefined;
-        const queued = rows.find((row) => row.state === 'queued');
-        if (queued === undefined) return this.insertSubmission(trx, versionId, 'sending', options, at);
-        return this.move(trx, toSubmission(queued), 'sending', options, at);
-      });
+      return await this.run(what, work);
     } catch (error) {
-      // The other claimant committed first: the index refused ours, and nothing of it was kept.
       if (error instanceof FirstpassError && error.cause !== undefined && this.db.isUniqueViolation(error.cause)) return undefined;
       throw error;
     }
@@ -235,35 +267,43 @@ export class SqlSubmissions implements SubmissionStore {
 
   async saveDocument(submissionId: number, document: RenderedDocument, at: Date): Promise<StoredDocument> {
     const storedAt = timeOf(at);
-    checkLabel('file name', document.fileName);
-    checkLabel('media type', document.mediaType);
-    const content = Buffer.from(document.content.buffer, document.content.byteOffset, document.content.byteLength);
-    const sha256 = sha256Hex(content);
+    const content = documentContent(document);
     return this.run(`store the document of submission ${submissionId}`, async (trx) => {
       await this.requireSubmission(trx, submissionId);
-      await trx('document_contents').insert({ sha256, content, size: content.byteLength }).onConflict('sha256').ignore();
-      await trx('submission_documents').insert({
-        submission_id: submissionId,
-        sha256,
-        file_name: document.fileName,
-        media_type: document.mediaType,
-        control_numbers_json: document.controlNumbers === undefined ? null : JSON.stringify(document.controlNumbers),
-        // Also as indexed columns (migration 003): an answer finds its submission by them.
-        interchange_number: document.controlNumbers?.interchange ?? null,
-        group_number: document.controlNumbers?.group ?? null,
-        transaction_number: document.controlNumbers?.transaction ?? null,
-        stored_at: storedAt,
-      });
-      return {
-        submissionId,
-        sha256,
-        fileName: document.fileName,
-        mediaType: document.mediaType,
-        content: new Uint8Array(content),
-        controlNumbers: document.controlNumbers,
-        storedAt: new Date(storedAt),
-      };
+      return this.insertDocument(trx, submissionId, document, content, storedAt);
     });
+  }
+
+  private async insertDocument(
+    trx: Knex.Transaction,
+    submissionId: number,
+    document: RenderedDocument,
+    content: Buffer,
+    storedAt: string,
+  ): Promise<StoredDocument> {
+    const sha256 = sha256Hex(content);
+    await trx('document_contents').insert({ sha256, content, size: content.byteLength }).onConflict('sha256').ignore();
+    await trx('submission_documents').insert({
+      submission_id: submissionId,
+      sha256,
+      file_name: document.fileName,
+      media_type: document.mediaType,
+      control_numbers_json: document.controlNumbers === undefined ? null : JSON.stringify(document.controlNumbers),
+      // Also as indexed columns (migration 003): an answer finds its submission by them.
+      interchange_number: document.controlNumbers?.interchange ?? null,
+      group_number: document.controlNumbers?.group ?? null,
+      transaction_number: document.controlNumbers?.transaction ?? null,
+      stored_at: storedAt,
+    });
+    return {
+      submissionId,
+      sha256,
+      fileName: document.fileName,
+      mediaType: document.mediaType,
+      content: new Uint8Array(content),
+      controlNumbers: document.controlNumbers,
+      storedAt: new Date(storedAt),
+    };
   }
 
   async document(submissionId: number): Promise<StoredDocument | undefined> {
@@ -519,7 +559,7 @@ export class SqlSubmissions implements SubmissionStore {
     this.ensureOpen();
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await this.db.knex.transaction(work);
+        return await (this.group ? this.group.run(work) : this.db.knex.transaction(work));
       } catch (error) {
         if (error instanceof FirstpassError) throw error;
         const retry = error instanceof LostRace || this.db.isTransient(error);
@@ -536,6 +576,13 @@ export class SqlSubmissions implements SubmissionStore {
       }
     }
   }
+}
+
+/** The document's bytes as a Buffer (no copy), its name and type checked. */
+function documentContent(document: RenderedDocument): Buffer {
+  checkLabel('file name', document.fileName);
+  checkLabel('media type', document.mediaType);
+  return Buffer.from(document.content.buffer, document.content.byteOffset, document.content.byteLength);
 }
 
 function timeOf(at: Date): string {

@@ -188,6 +188,18 @@ export interface SubmissionStore {
    * same version at once gets it.
    */
   claimForSending(versionId: number, options: ClaimOptions): Promise<Submission | undefined>;
+  /**
+   * claimForSending and the document it sends, in one committed transaction: the version's
+   * queued attempt (else a new one, queued first so the events read queued → sending) gets
+   * `document` unless it has one stored already, and moves to `sending`. Resolves to the claimed
+   * attempt and the document to send (the one stored earlier wins: a retry sends the same bytes),
+   * or to undefined, changing nothing, when the version has an attempt in a blocking state.
+   */
+  claimWithDocument(
+    versionId: number,
+    options: ClaimOptions,
+    document: RenderedDocument,
+  ): Promise<{ readonly submission: Submission; readonly document: StoredDocument } | undefined>;
   /** A checked state change and its event, in one transaction. Refuses what the table does not allow. */
   transition(submissionId: number, to: SubmissionState, change: ChangeContext): Promise<Submission>;
   /** An event that changes no state (a transient failure before a retry, a note). */

@@ -497,6 +497,58 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
       );
     });
 
+    test('claimWithDocument queues, stores the document and claims in one go; a queued attempt keeps the document it has; a blocked version is not claimed', async () => {
+      const { store } = await openFresh();
+      const v = await version(store);
+      const bytes = { fileName: 'INV-1.edi', mediaType: 'application/edi-x12', content: new Uint8Array([1, 2, 3]) };
+      const claimed = await store.submissions.claimWithDocument(v.id, { ...SEND, at: T0 }, bytes);
+      assert.equal(claimed?.submission.state, 'sending');
+      assert.deepEqual([...(claimed?.document.content ?? [])], [1, 2, 3]);
+      assert.deepEqual([...((await store.submissions.document(claimed?.submission.id ?? -1))?.content ?? [])], [1, 2, 3]);
+      assert.deepEqual(
+        (await store.submissions.events(claimed?.submission.id ?? -1)).map((event) => [event.from ?? null, event.to]),
+        [
+          [null, 'queued'],
+          ['queued', 'sending'],
+        ],
+      );
+      assert.equal(await store.submissions.claimWithDocument(v.id, { ...SEND, at: minutes(1) }, bytes), undefined, 'in flight');
+      await store.submissions.transition(claimed?.submission.id ?? -1, 'queued', { at: minutes(2), source: 'sftp' });
+      const again = await store.submissions.claimWithDocument(
+        v.id,
+        { ...SEND, at: minutes(3) },
+        { ...bytes, content: new Uint8Array([9]) },
+      );
+      assert.equal(again?.submission.id, claimed?.submission.id, 'the same attempt');
+      assert.deepEqual([...(again?.document.content ?? [])], [1, 2, 3], 'the bytes stored first');
+      assert.equal((await store.submissions.history('INV-1', 'acme'))[0]?.submissions.length, 1);
+    });
+
+    test('transactions asked for together each stand or fall alone: a failing one leaves the others committed', async () => {
+      const { store } = await openFresh();
+      const [one, two] = [await version(store, 'INV-G1'), await version(store, 'INV-G2')];
+      const settled = await Promise.allSettled([
+        store.submissions.claimForSending(one.id, { ...SEND, at: T0 }),
+        store.submissions.claimForSending(9_999, { ...SEND, at: T0 }),
+        store.submissions.claimForSending(two.id, { ...SEND, at: T0 }),
+        store.submissions.claimForSending(one.id, { ...SEND, at: T0 }),
+      ]);
+      assert.deepEqual(
+        settled.map((outcome) => outcome.status),
+        ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+      );
+      const claims = settled.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value?.versionId : 'failed'));
+      assert.deepEqual(claims, [one.id, 'failed', two.id, undefined], 'the second claim of one version gets nothing');
+      for (const number of ['INV-G1', 'INV-G2']) {
+        const [history] = await store.submissions.history(number, 'acme');
+        assert.deepEqual(
+          history?.submissions.map((attempt) => attempt.submission.state),
+          ['sending'],
+          number,
+        );
+      }
+    });
+
     test('recentInvoiceNumbers lists the invoice numbers last recorded first, each once', async () => {
       const { store } = await openFresh();
       await version(store, 'INV-1');

@@ -78,6 +78,7 @@ export const postgresDriver: StoreDriver = {
       knex: knex(config),
       location: maskUrl(url.trim()),
       greatest: 'GREATEST',
+      groupCommits: false,
       async beginMigration(trx: Knex.Transaction): Promise<void> {
         // Transaction-scoped: released by commit or rollback, even when a process dies.
         await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`firstpass-migrations:${schema ?? ''}`]);

@@ -79,6 +79,7 @@ export const sqliteDriver: StoreDriver = {
       knex: knex(config),
       location: filename === ':memory:' ? 'sqlite::memory:' : `sqlite:${filename}`,
       greatest: 'MAX',
+      groupCommits: true,
       async beginMigration() {
         // Nothing to do: the migration's first write takes SQLite's single write lock.
       },
