@@ -1,3 +1,4 @@
+import { collectAnswersForRun } from '../pipeline/run-answers.js';
 import { runInbox, summaryLine, type RunReport } from '../pipeline/run-inbox.js';
 import { printableJson, printableLines } from './printable.js';
 import { exitStatusOf, reportFault } from './report-fault.js';
@@ -42,7 +43,7 @@ export async function runRun(options: RunCommandOptions): Promise<number> {
       today: options.today,
       database: options.database,
       logger: logs,
-      // WIRE AFTER MERGE: collectAnswers: collectAcks (src/pipeline/collect-acks.ts), adapted to CollectAnswers.
+      collectAnswers: collectAnswersForRun,
     });
     logs.close();
     if (report.status === 'locked') {

@@ -1,0 +1,287 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { collectAcks, type CollectAcksReport } from '../../src/pipeline/collect-acks.js';
+import { recordAckByHand } from '../../src/pipeline/record-ack.js';
+import { resubmitInvoices } from '../../src/pipeline/resubmit-invoices.js';
+import { startSandbox, type RunningSandbox } from '../../src/pipeline/start-sandbox.js';
+import { submissionStatus } from '../../src/pipeline/submission-status.js';
+import { submitInvoices, type SubmitOptions } from '../../src/pipeline/submit-invoices.js';
+import { suggestRules } from '../../src/pipeline/suggest-rules.js';
+import { PROJECT_ROOT } from '../support/cli.js';
+import { tempFolder } from '../support/temp.js';
+
+/**
+ * The whole answer loop over real sockets: invoices submitted by the pipeline to the sandbox
+ * (its rewritten example profiles) on every channel kind; the sandbox buyer judges them (wrong
+ * PO, duplicate number) and answers as the answers protocol says (997/824 and CONTRL/APERAK files
+ * in each SFTP customer's ackDir, portal status endpoints); collectAcks reads every answer; a
+ * person records the e-mail customer's; `profiles suggest` learns the rule that would have caught
+ * a rejection; a corrected invoice is resubmitted and accepted.
+ */
+
+const TODAY = '2026-11-20';
+const EXAMPLES = join(PROJECT_ROOT, 'examples', 'invoices');
+const EXAMPLE_POS = join(PROJECT_ROOT, 'examples', 'purchase-orders');
+/** The Stadt Lindenau order the buyer issued (the example profile does not check po-exists). */
+const LINDENAU_PO = 'LI-2026-0042';
+/** Orders firstpass knows but the buyer does not (cancelled on its side): it answers "wrong PO". */
+const UNKNOWN_TO_BUYER = new Set(['30418876', '4700094120', '214077', '4500019102']);
+
+function example(path: string): Record<string, unknown> {
+  const { $schema: _schema, ...invoice } = JSON.parse(readFileSync(join(EXAMPLES, path), 'utf8')) as Record<string, unknown>;
+  return invoice;
+}
+
+function write(folder: string, name: string, invoice: Record<string, unknown>): string {
+  mkdirSync(folder, { recursive: true });
+  const file = join(folder, name);
+  writeFileSync(file, `${JSON.stringify(invoice, null, 2)}\n`);
+  return file;
+}
+
+/** The buyer's purchase orders: the examples' less those it does not know, and Stadt Lindenau's one. */
+function buyerOrders(): { customerId: string; poNumber: string }[] {
+  const orders = readdirSync(EXAMPLE_POS).flatMap((customerId) =>
+    readdirSync(join(EXAMPLE_POS, customerId)).map((file) => ({ customerId, poNumber: file.replace(/\.json$/, '') })),
+  );
+  return [...orders.filter((order) => !UNKNOWN_TO_BUYER.has(order.poNumber)), { customerId: 'stadt-lindenau', poNumber: LINDENAU_PO }];
+}
+
+/** The invoice with another seller phone: other content under the same number. */
+function withPhone(invoice: Record<string, unknown>, phone: string): Record<string, unknown> {
+  const seller = invoice.seller as { contact?: Record<string, unknown> };
+  return { ...invoice, seller: { ...seller, contact: { ...seller.contact, phone } } };
+}
+
+describe('the answer loop against the sandbox buyer, on every channel kind', () => {
+  let sandbox: RunningSandbox;
+  let root: string;
+  let database: string;
+  let base: Omit<SubmitOptions, 'paths'>;
+  let crafted: string;
+  /** Our purchase orders: the examples and Stadt Lindenau's. */
+  let ourPos: string[];
+  const state = async (invoiceNumber: string) => (await submissionStatus({ database, invoiceNumber })).at(-1)?.state;
+  const answersOf = async (invoiceNumber: string) =>
+    (await submissionStatus({ database, invoiceNumber }))
+      .at(-1)
+      ?.attempts.at(-1)
+      ?.acknowledgments.map((ack) => [ack.kind, ack.source, ack.status, ack.code]);
+  const collect = (): Promise<CollectAcksReport> =>
+    collectAcks({ profilesDirectory: sandbox.profilesDirectory, database, environment: sandbox.environment, timeoutMs: 5_000 });
+
+  before(async () => {
+    root = tempFolder();
+    sandbox = await startSandbox({
+      directory: join(root, 'sandbox'),
+      profilesDirectory: join(PROJECT_ROOT, 'customer-profiles'),
+      purchaseOrders: buyerOrders(),
+    });
+    database = `sqlite:${join(root, 'loop.sqlite')}`;
+    const lindenauPos = join(root, 'our-pos', 'stadt-lindenau');
+    write(lindenauPos, `${LINDENAU_PO}.json`, {
+      poNumber: LINDENAU_PO,
+      customerId: 'stadt-lindenau',
+      status: 'open',
+      issueDate: '2026-10-01',
+      currency: 'EUR',
+      total: '100000.00',
+      lines: [],
+    });
+    ourPos = [EXAMPLE_POS, lindenauPos];
+    base = {
+      profilesDirectory: sandbox.profilesDirectory,
+      poPaths: ourPos,
+      today: TODAY,
+      database,
+      environment: sandbox.environment,
+      timeoutMs: 5_000,
+    };
+    crafted = join(root, 'crafted');
+    const lindenauKnown = write(crafted, 'CG-2026-10121.json', { ...example('stadt-lindenau/CG-2026-10121.json'), poNumber: LINDENAU_PO });
+    const lindenauUnknown = write(crafted, 'CG-2026-10133.json', {
+      ...example('stadt-lindenau/CG-2026-10133.json'),
+      poNumber: 'LI-2026-0999',
+    });
+    const submitted = await submitInvoices({
+      ...base,
+      paths: [
+        join(EXAMPLES, 'brightwater-home', 'CP-2611-0409.json'),
+        join(EXAMPLES, 'brightwater-home', 'CP-2610-0391.json'),
+        join(EXAMPLES, 'kessler-automotive', 'CG-2026-10117.json'),
+        join(EXAMPLES, 'kessler-automotive', 'CG-2026-10129.json'),
+        join(EXAMPLES, 'meridian-aerospace', 'CP-2611-0412.json'),
+        join(EXAMPLES, 'meridian-aerospace', 'CP-2611-0425.json'),
+        join(EXAMPLES, 'larkspur-health', 'CP-2611-0418.json'),
+        join(EXAMPLES, 'larkspur-health', 'CP-2610-0402.json'),
+        lindenauKnown,
+        lindenauUnknown,
+        join(EXAMPLES, 'pinecrest-brewing', 'CP-2611-0414.json'),
+      ],
+    });
+    assert.deepEqual(
+      submitted.results.filter((result) => result.outcome !== 'sent').map((result) => [result.invoiceNumber, result.reason]),
+      [],
+      'every invoice passes our rules and is sent',
+    );
+  });
+
+  after(async () => {
+    await sandbox?.stop();
+  });
+
+  test('collectAcks: every SFTP and portal submission ends accepted or rejected with the protocol codes; e-mail stays sent', async () => {
+    const report = await collect();
+    assert.deepEqual(report.failures, []);
+    assert.deepEqual(report.unmatchedFiles, [], 'every answer of the buyer matches a submission');
+    const expected: [string, string, (string | null)[][]][] = [
+      [
+        'CP-2611-0409',
+        'accepted',
+        [
+          ['technical', 'x12-997', 'A', null],
+          ['business', 'x12-824', 'TA', null],
+        ],
+      ],
+      [
+        'CP-2610-0391',
+        'rejected',
+        [
+          ['technical', 'x12-997', 'A', null],
+          ['business', 'x12-824', 'TR', '011'],
+        ],
+      ],
+      [
+        'CG-2026-10117',
+        'accepted',
+        [
+          ['technical', 'edifact-contrl', '7', null],
+          ['business', 'edifact-aperak', '29', null],
+        ],
+      ],
+      [
+        'CG-2026-10129',
+        'rejected',
+        [
+          ['technical', 'edifact-contrl', '7', null],
+          ['business', 'edifact-aperak', '27', 'PO'],
+        ],
+      ],
+      ['CP-2611-0412', 'accepted', [['business', 'portal:cxml', 'reconciled', null]]],
+      ['CP-2611-0425', 'rejected', [['business', 'portal:cxml', 'rejected', 'INVALID_ORDER_REFERENCE']]],
+      ['CP-2611-0418', 'accepted', [['business', 'portal:rest', 'accepted', null]]],
+      ['CP-2610-0402', 'rejected', [['business', 'portal:rest', 'rejected', '417']]],
+      ['CG-2026-10121', 'accepted', [['business', 'portal:rest', 'accepted', null]]],
+      ['CG-2026-10133', 'rejected', [['business', 'portal:rest', 'rejected', 'REF']]],
+      ['CP-2611-0414', 'sent', []],
+    ];
+    for (const [invoiceNumber, ended, acknowledgments] of expected) {
+      assert.equal(await state(invoiceNumber), ended, `${invoiceNumber} ends ${ended}`);
+      assert.deepEqual(await answersOf(invoiceNumber), acknowledgments, `the answers to ${invoiceNumber}`);
+    }
+    const again = await collect();
+    assert.deepEqual(again.answers, [], 'a second collection reads nothing new');
+  });
+
+  test('a number sent again with other content: the buyer answers duplicate (x12-824 006, APERAK DUP), which our rules let through', async () => {
+    const brightwater = example('brightwater-home/CP-2611-0409.json');
+    const kessler = example('kessler-automotive/CG-2026-10117.json');
+    const folder = join(crafted, 'again');
+    const sent = await submitInvoices({
+      ...base,
+      paths: [
+        write(folder, 'CP-2611-0409.json', withPhone(brightwater, '+1 937 555 0199')),
+        write(folder, 'CG-2026-10117.json', withPhone(kessler, '+49 711 555 0199')),
+      ],
+    });
+    assert.deepEqual(
+      sent.results.map((result) => [result.invoiceNumber, result.outcome]),
+      [
+        ['CP-2611-0409', 'sent'],
+        ['CG-2026-10117', 'sent'],
+      ],
+    );
+    const report = await collect();
+    assert.deepEqual(report.unmatchedFiles, []);
+    assert.equal(await state('CP-2611-0409'), 'rejected');
+    assert.deepEqual((await answersOf('CP-2611-0409'))?.at(-1), ['business', 'x12-824', 'TR', '006']);
+    assert.equal(await state('CG-2026-10117'), 'rejected');
+    assert.deepEqual((await answersOf('CG-2026-10117'))?.at(-1), ['business', 'edifact-aperak', '27', 'DUP']);
+    // The first versions keep their acceptance.
+    const [first] = await submissionStatus({ database, invoiceNumber: 'CP-2611-0409' });
+    assert.equal(first?.state, 'accepted');
+  });
+
+  test('the e-mail customer answers by hand: firstpass ack moves its invoice', async () => {
+    const recorded = await recordAckByHand({ database, invoiceNumber: 'CP-2611-0414', decision: 'accepted' });
+    assert.deepEqual([recorded.before, recorded.after], ['sent', 'accepted']);
+    assert.equal(await state('CP-2611-0414'), 'accepted');
+  });
+
+  test('profiles suggest learns from the buyer: po-exists for the peppol REF rejection, proven with our POs', async () => {
+    const report = await suggestRules({
+      customerId: 'stadt-lindenau',
+      profilesDirectory: sandbox.profilesDirectory,
+      poPaths: ourPos,
+      database,
+    });
+    const lesson = report.rejections.find((entry) => entry.invoiceNumber === 'CG-2026-10133');
+    assert.ok(lesson);
+    assert.deepEqual([lesson.source, lesson.code, lesson.system], ['portal:rest', 'REF', 'peppol']);
+    const poExists = lesson.suggestions.find((suggestion) => suggestion.rule === 'po-exists');
+    assert.ok(poExists, `po-exists is suggested (got ${lesson.suggestions.map((entry) => entry.rule).join(', ')})`);
+    assert.equal(poExists.change, 'switch on');
+    assert.equal(poExists.proven, true, poExists.proof);
+    assert.match(poExists.diff, /"po-exists": true/);
+  });
+
+  test('profiles suggest on EDI codes: the 824 011 and the APERAK PO are predicted by po-exists, which is on (our POs differ from the buyer)', async () => {
+    for (const [customerId, invoiceNumber, system, code] of [
+      ['brightwater-home', 'CP-2610-0391', 'x12-824', '011'],
+      ['kessler-automotive', 'CG-2026-10129', 'edifact-aperak', 'PO'],
+    ] as const) {
+      const report = await suggestRules({ customerId, profilesDirectory: sandbox.profilesDirectory, poPaths: ourPos, database });
+      const lesson = report.rejections.find((entry) => entry.invoiceNumber === invoiceNumber);
+      assert.ok(lesson, `${invoiceNumber}'s rejection is read`);
+      assert.deepEqual([lesson.code, lesson.system, lesson.systemFrom], [code, system, 'edi answer']);
+      const poExists = lesson.predictedBy.find((rule) => rule.rule === 'po-exists');
+      assert.deepEqual([poExists?.state, poExists?.holdsNow], ['error', false]);
+      assert.match(lesson.notes.join(' '), /po-exists is on and predicts this code, but does not hold this invoice/);
+    }
+    const kessler = await suggestRules({
+      customerId: 'kessler-automotive',
+      profilesDirectory: sandbox.profilesDirectory,
+      poPaths: ourPos,
+      database,
+    });
+    const duplicate = kessler.rejections.find((entry) => entry.code === 'DUP');
+    assert.deepEqual(
+      duplicate?.predictedBy.map((rule) => [rule.rule, rule.state, rule.holdsNow]),
+      [['duplicate-invoice-number', 'error', true]],
+      'duplicate-invoice-number predicts DUP and, told the number was sent before, holds it',
+    );
+  });
+
+  test('resubmit: the corrected invoice (a PO the buyer knows) is accepted at the next collection', async () => {
+    const corrected = write(join(crafted, 'corrected'), 'CG-2026-10133.json', {
+      ...example('stadt-lindenau/CG-2026-10133.json'),
+      poNumber: LINDENAU_PO,
+    });
+    const report = await resubmitInvoices({ ...base, paths: [corrected] });
+    assert.deepEqual(
+      report.results.map((result) => [result.invoiceNumber, result.outcome, result.corrects?.kind]),
+      [['CG-2026-10133', 'sent', 'new-version']],
+    );
+    const collected = await collect();
+    assert.deepEqual(
+      collected.answers.map((answer) => [answer.invoiceNumber, answer.outcome, answer.before, answer.after]),
+      [['CG-2026-10133', 'accepted', 'sent', 'accepted']],
+    );
+    assert.deepEqual(
+      (await submissionStatus({ database, invoiceNumber: 'CG-2026-10133' })).map((version) => version.state),
+      ['rejected', 'accepted'],
+    );
+  });
+});
