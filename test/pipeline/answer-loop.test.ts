@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { collectAcks, type CollectAcksReport } from '../../src/pipeline/collect-acks.js';
 import { recordAckByHand } from '../../src/pipeline/record-ack.js';
+import { collectAnswersForRun } from '../../src/pipeline/run-answers.js';
+import { runInbox, type RunReport } from '../../src/pipeline/run-inbox.js';
 import { resubmitInvoices } from '../../src/pipeline/resubmit-invoices.js';
 import { startSandbox, type RunningSandbox } from '../../src/pipeline/start-sandbox.js';
 import { submissionStatus } from '../../src/pipeline/submission-status.js';
 import { submitInvoices, type SubmitOptions } from '../../src/pipeline/submit-invoices.js';
 import { suggestRules } from '../../src/pipeline/suggest-rules.js';
-import { PROJECT_ROOT } from '../support/cli.js';
+import { PROJECT_ROOT, runFirstpass } from '../support/cli.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -283,5 +285,94 @@ describe('the answer loop against the sandbox buyer, on every channel kind', () 
       (await submissionStatus({ database, invoiceNumber: 'CG-2026-10133' })).map((version) => version.state),
       ['rejected', 'accepted'],
     );
+  });
+});
+
+describe('firstpass run collects the answers: what the buyer rejected, or left unanswered past the deadline, needs a person', () => {
+  let sandbox: RunningSandbox;
+  let root: string;
+  let database: string;
+
+  before(async () => {
+    root = tempFolder();
+    sandbox = await startSandbox({
+      directory: join(root, 'sandbox'),
+      profilesDirectory: join(PROJECT_ROOT, 'customer-profiles'),
+      purchaseOrders: buyerOrders(),
+    });
+    database = `sqlite:${join(root, 'run.sqlite')}`;
+  });
+  after(async () => {
+    await sandbox?.stop();
+  });
+
+  const runArgs = (inbox: string) => [
+    'run',
+    '--inbox',
+    inbox,
+    '--profiles',
+    sandbox.profilesDirectory,
+    '--pos',
+    EXAMPLE_POS,
+    '--today',
+    TODAY,
+    '--db',
+    database,
+    '--json',
+  ];
+
+  test('the command: a rejection read in the same run exits 1 and is counted; a run with nothing new exits 0', async () => {
+    const inbox = join(root, 'inbox');
+    mkdirSync(join(inbox, 'attachments'), { recursive: true });
+    cpSync(join(EXAMPLES, 'meridian-aerospace', 'CP-2611-0447.json'), join(inbox, 'meridian.json'));
+    cpSync(join(EXAMPLES, 'larkspur-health', 'CP-2610-0402.json'), join(inbox, 'larkspur.json'));
+    cpSync(join(EXAMPLES, 'pinecrest-brewing', 'CP-2611-0414.json'), join(inbox, 'pinecrest.json'));
+    cpSync(
+      join(EXAMPLES, 'pinecrest-brewing', 'attachments', 'timesheet-CP-2611-0414.pdf'),
+      join(inbox, 'attachments', 'timesheet-CP-2611-0414.pdf'),
+    );
+    const first = await runFirstpass(runArgs(inbox), sandbox.environment);
+    const report = JSON.parse(first.stdout) as RunReport;
+    assert.deepEqual(
+      report.invoices.map((invoice) => [invoice.invoiceNumber, invoice.outcome]).sort(),
+      [
+        ['CP-2610-0402', 'sent'],
+        ['CP-2611-0414', 'sent'],
+        ['CP-2611-0447', 'sent'],
+      ],
+      first.stderr,
+    );
+    assert.deepEqual(report.answers, { accepted: 1, rejected: 1, overdue: 0, unknown: 0 });
+    assert.deepEqual(report.attention, ['1 rejected by the customer (acknowledgments)']);
+    assert.equal(first.status, 1, first.stderr);
+    assert.match(first.stderr, /rejected CP-2610-0402 \(larkspur-health\): portal:rest rejected 417/);
+
+    const second = await runFirstpass(runArgs(inbox), sandbox.environment);
+    assert.equal(second.status, 0, second.stderr);
+    assert.deepEqual((JSON.parse(second.stdout) as RunReport).answers, { accepted: 0, rejected: 0, overdue: 0, unknown: 0 });
+  });
+
+  test('in-process: the e-mail invoice unanswered past its 120 hours is overdue (attention) until it is acknowledged by hand', async () => {
+    const inbox = join(root, 'empty-inbox');
+    mkdirSync(inbox);
+    const later = new Date(Date.now() + 121 * 3_600_000);
+    const run = () =>
+      runInbox({
+        inbox,
+        profilesDirectory: sandbox.profilesDirectory,
+        today: TODAY,
+        database,
+        environment: sandbox.environment,
+        now: () => later,
+        collectAnswers: collectAnswersForRun,
+      });
+    const overdue = await run();
+    assert.equal(overdue.status, 'done');
+    if (overdue.status !== 'done') return;
+    assert.deepEqual(overdue.answers, { accepted: 0, rejected: 0, overdue: 1, unknown: 0 });
+    assert.equal(overdue.verdict, 'attention');
+    await recordAckByHand({ database, invoiceNumber: 'CP-2611-0414', decision: 'accepted', now: () => later });
+    const answered = await run();
+    assert.equal(answered.status === 'done' ? answered.verdict : answered.status, 'ok');
   });
 });
