@@ -20,12 +20,12 @@ export interface X12Segment {
 }
 
 export interface X12Transaction {
-  /** ISA13 of the answer's own interchange. */
+  /** ISA13 of the interchange it came in. */
   readonly interchange: string;
-  /** GS01: "FA" for a 997, "AG" for an 824. */
+  /** GS01: "IN" for an 810, "FA" for a 997, "AG" for an 824. */
   readonly functionalId: string;
   readonly group: string;
-  /** ST01: "997", "824" … */
+  /** ST01: "810", "997", "824" … */
   readonly type: string;
   readonly control: string;
   /** The segments between ST and SE. */
