@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { collectAcks, type CollectAcksReport } from '../../src/pipeline/collect-acks.js';
@@ -11,6 +12,8 @@ import { startSandbox, type RunningSandbox } from '../../src/pipeline/start-sand
 import { submissionStatus } from '../../src/pipeline/submission-status.js';
 import { submitInvoices, type SubmitOptions } from '../../src/pipeline/submit-invoices.js';
 import { suggestRules } from '../../src/pipeline/suggest-rules.js';
+import { builtInRules } from '../../src/rules/index.js';
+import { type BuyerCheck, type CodeSystem, decisionCode } from '../../src/sandbox/buyer/decision-codes.js';
 import { PROJECT_ROOT, runFirstpass } from '../support/cli.js';
 import { tempFolder } from '../support/temp.js';
 
@@ -65,6 +68,16 @@ function withPhone(invoice: Record<string, unknown>, phone: string): Record<stri
   const seller = invoice.seller as { contact?: Record<string, unknown> };
   return { ...invoice, seller: { ...seller, contact: { ...seller.contact, phone } } };
 }
+
+test("every code the sandbox buyer rejects with is predicted by a built-in rule, in the answer's system (what suggest matches)", () => {
+  const predicted = new Set(builtInRules().flatMap((rule) => (rule.predicts ?? []).map((entry) => `${entry.system} ${entry.code}`)));
+  const systems: CodeSystem[] = ['x12-824', 'edifact-aperak', 'ariba', 'coupa', 'peppol'];
+  const checks: BuyerCheck[] = ['wrong-po', 'duplicate', 'totals'];
+  const missing = systems.flatMap((system) =>
+    checks.map((check) => `${system} ${decisionCode(system, check).code}`).filter((code) => !predicted.has(code)),
+  );
+  assert.deepEqual(missing, []);
+});
 
 describe('the answer loop against the sandbox buyer, on every channel kind', () => {
   let sandbox: RunningSandbox;
@@ -344,4 +357,48 @@ describe('firstpass run collects the answers: what the buyer rejected, or left u
     const answered = await run();
     assert.equal(answered.status === 'done' ? answered.verdict : answered.status, 'ok');
   });
+
+  test('in-process: an SFTP customer whose ack folder cannot be reached is unknown, with a warning, never a crash', async () => {
+    await submitInvoices({
+      paths: [join(EXAMPLES, 'brightwater-home', 'CP-2611-0409.json')],
+      profilesDirectory: sandbox.profilesDirectory,
+      poPaths: [EXAMPLE_POS],
+      today: TODAY,
+      database,
+      environment: sandbox.environment,
+    });
+    // The same profiles, Brightwater's SFTP server gone (a port nothing listens on).
+    const profiles = join(root, 'profiles-sftp-down');
+    cpSync(sandbox.profilesDirectory, profiles, { recursive: true });
+    const file = join(profiles, 'brightwater-home.json');
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as { channel: Record<string, unknown> };
+    writeFileSync(file, JSON.stringify({ ...profile, channel: { ...profile.channel, port: await closedPort() } }));
+    const inbox = join(root, 'inbox-sftp-down');
+    mkdirSync(inbox);
+    const warnings: string[] = [];
+    const report = await runInbox({
+      inbox,
+      profilesDirectory: profiles,
+      today: TODAY,
+      database,
+      environment: sandbox.environment,
+      logger: { info: () => undefined, error: () => undefined, warn: (_event, message) => warnings.push(message) },
+      collectAnswers: collectAnswersForRun,
+    });
+    assert.equal(report.status === 'done' ? report.verdict : report.status, 'attention');
+    assert.deepEqual(report.status === 'done' ? report.answers : undefined, { accepted: 0, rejected: 0, overdue: 0, unknown: 1 });
+    assert.ok(
+      warnings.some((message) => message.startsWith('answers of brightwater-home not collected:')),
+      warnings.join('\n'),
+    );
+  });
 });
+
+/** A loopback port nothing listens on (bound, then let go). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
