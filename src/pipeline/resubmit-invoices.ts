@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readAllDocuments } from '../io/read-documents.js';
 import type { DocumentSource } from '../model/invoice.js';
+import { ProfileLibrary, rejectedNumbersStayTaken } from '../profiles/index.js';
 import { canonicalJson, openStore, prepareDefaultStore } from '../store/index.js';
 import { correctionVerdict, type CorrectionVerdict } from './correction-check.js';
 import { submitInvoices, type SubmitOptions, type SubmitReport, type SubmitResult } from './submit-invoices.js';
@@ -51,6 +52,7 @@ interface Verdicts {
 /** Each invoice's verdict, from the store as it is now (read only). */
 async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
   const documents = await readAllDocuments(options.paths, 'invoice');
+  const profiles = new ProfileLibrary(options.profilesDirectory);
   await prepareDefaultStore(options.database);
   const store = await openStore(options.database);
   const bySource = new Map<string, CorrectionVerdict>();
@@ -68,8 +70,10 @@ async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
       const otherCorrections = [];
       for (const number of await store.submissions.supersedingNumbers(customer, corrected))
         if (number !== invoice.invoiceNumber) otherCorrections.push(...(await store.submissions.history(number, customer)));
+      const { profile } = profiles.loaded(customer) ?? (await profiles.profile(customer));
+      const newNumberRequired = rejectedNumbersStayTaken(profile.rejectionCodes);
       const verdict = correctionVerdict(
-        { customer, invoiceNumber: invoice.invoiceNumber, supersedes: invoice.supersedes, contentHash },
+        { customer, invoiceNumber: invoice.invoiceNumber, supersedes: invoice.supersedes, contentHash, newNumberRequired },
         ownNumber,
         superseded,
         otherCorrections,

@@ -183,23 +183,19 @@ describe('the answer loop against the sandbox buyer, on every channel kind', () 
     assert.deepEqual(again.answers, [], 'a second collection reads nothing new');
   });
 
-  test('a number sent again with other content: the buyer answers duplicate (x12-824 006, APERAK DUP), which our rules let through', async () => {
-    const brightwater = example('brightwater-home/CP-2611-0409.json');
-    const kessler = example('kessler-automotive/CG-2026-10117.json');
+  test('a number sent again with other content: the buyer answers duplicate (x12-824 006, APERAK DUP, ariba INVOICE_DUPLICATE), which our rules let through', async () => {
     const folder = join(crafted, 'again');
     const sent = await submitInvoices({
       ...base,
       paths: [
-        write(folder, 'CP-2611-0409.json', withPhone(brightwater, '+1 937 555 0199')),
-        write(folder, 'CG-2026-10117.json', withPhone(kessler, '+49 711 555 0199')),
+        write(folder, 'CP-2611-0409.json', withPhone(example('brightwater-home/CP-2611-0409.json'), '+1 937 555 0199')),
+        write(folder, 'CG-2026-10117.json', withPhone(example('kessler-automotive/CG-2026-10117.json'), '+49 711 555 0199')),
+        write(folder, 'CP-2611-0412.json', withPhone(example('meridian-aerospace/CP-2611-0412.json'), '+1 937 555 0198')),
       ],
     });
     assert.deepEqual(
-      sent.results.map((result) => [result.invoiceNumber, result.outcome]),
-      [
-        ['CP-2611-0409', 'sent'],
-        ['CG-2026-10117', 'sent'],
-      ],
+      sent.results.map((result) => result.outcome),
+      ['sent', 'sent', 'sent'],
     );
     const report = await collect();
     assert.deepEqual(report.unmatchedFiles, []);
@@ -207,6 +203,8 @@ describe('the answer loop against the sandbox buyer, on every channel kind', () 
     assert.deepEqual((await answersOf('CP-2611-0409'))?.at(-1), ['business', 'x12-824', 'TR', '006']);
     assert.equal(await state('CG-2026-10117'), 'rejected');
     assert.deepEqual((await answersOf('CG-2026-10117'))?.at(-1), ['business', 'edifact-aperak', '27', 'DUP']);
+    assert.equal(await state('CP-2611-0412'), 'rejected');
+    assert.deepEqual((await answersOf('CP-2611-0412'))?.at(-1), ['business', 'portal:cxml', 'rejected', 'INVOICE_DUPLICATE']);
     // The first versions keep their acceptance.
     const [first] = await submissionStatus({ database, invoiceNumber: 'CP-2611-0409' });
     assert.equal(first?.state, 'accepted');
@@ -271,6 +269,27 @@ describe('the answer loop against the sandbox buyer, on every channel kind', () 
       (await submissionStatus({ database, invoiceNumber: 'CG-2026-10133' })).map((version) => version.state),
       ['rejected', 'accepted'],
     );
+  });
+
+  test('resubmit for an Ariba customer: the rejected number is used for good, so a same-number correction is held; a new number that supersedes it is accepted', async () => {
+    const folder = join(crafted, 'ariba');
+    const corrected = withPhone(example('meridian-aerospace/CP-2611-0412.json'), '+1 937 555 0197');
+    const same = await resubmitInvoices({ ...base, paths: [write(folder, 'same.json', corrected)] });
+    assert.equal(same.results[0]?.outcome, 'held');
+    assert.match(
+      same.results[0]?.reason ?? '',
+      /treats as used for good: give the corrected invoice a new number and "supersedes": "CP-2611-0412"/,
+    );
+    const renumbered = await resubmitInvoices({
+      ...base,
+      paths: [write(folder, 'new.json', { ...corrected, invoiceNumber: 'CP-2611-0412R', supersedes: 'CP-2611-0412' })],
+    });
+    assert.deepEqual(
+      renumbered.results.map((result) => [result.invoiceNumber, result.outcome, result.corrects?.kind]),
+      [['CP-2611-0412R', 'sent', 'new-number']],
+    );
+    await collect();
+    assert.equal(await state('CP-2611-0412R'), 'accepted');
   });
 });
 
