@@ -256,7 +256,9 @@ function monthKey(first: string, last: string, timeZone: string): string {
     .slice(1)
     .map((month, index) => `when chain_at < '${month.start}' then '${months[index]?.month ?? ''}'`)
     .join(' ');
-  return `(case ${cases} else '${months.at(-1)?.month ?? ''}' end)`;
+  const lastMonth = `'${months.at(-1)?.month ?? ''}'`;
+  // One month (the period within it): no CASE (it needs a WHEN); a cast, as PostgreSQL groups by no bare literal.
+  return cases === '' ? `cast(${lastMonth} as varchar(7))` : `(case ${cases} else ${lastMonth} end)`;
 }
 
 async function rejectionReasons(trx: Knex.Transaction, dialect: StoreDialect, chains: string, top: number): Promise<RejectionReason[]> {

@@ -112,8 +112,12 @@ export async function refreshChainSummary(trx: Knex.Transaction, dialect: StoreD
 
 /** Rewrites every chain's summary from the submissions (migration 007; a bulk load that bypassed the store). */
 export async function rebuildChainSummaries(trx: Knex.Transaction, dialect: StoreDialect): Promise<void> {
-  await trx('chain_summaries').delete();
-  await trx.raw(INSERT + summarySelect(dialect, 'chain_id is not null'));
+  for (const statement of rebuildChainSummariesSql(dialect)) await trx.raw(statement);
+}
+
+/** The SQL of rebuildChainSummaries, for a bulk load outside knex (bench/report.mjs). */
+export function rebuildChainSummariesSql(dialect: StoreDialect): string[] {
+  return ['delete from chain_summaries', INSERT + summarySelect(dialect, 'chain_id is not null')];
 }
 
 /**
