@@ -22,7 +22,6 @@ import { dayAfterStart, dayStart, localDate, monthsBetween } from './time-zone.j
  */
 
 const DEFAULT_TOP = 10;
-let reportCount = 0;
 
 type Binding = string | number;
 
@@ -35,12 +34,6 @@ interface Sql {
 function dialectSql(dialect: StoreDialect) {
   const sqlite = dialect === 'sqlite';
   return {
-    jsonText: (column: string, key: string): string =>
-      sqlite ? `json_extract(${column}, '$.${key}')` : `(cast(${column} as json) ->> '${key}')`,
-    jsonInteger: (column: string, key: string): string =>
-      sqlite
-        ? `json_extract(${column}, '$.${key}')`
-        : `(case when (cast(${column} as json) ->> '${key}') ~ '^[0-9]{1,9}$' then cast(cast(${column} as json) ->> '${key}' as integer) end)`,
     createTemp: (name: string): string => (sqlite ? `create temp table ${name} as ` : `create temporary table ${name} on commit drop as `),
     /** Byte order of texts (PostgreSQL's default collation would sort by locale). */
     bytewise: (expression: string): string => (sqlite ? expression : `(${expression}) collate "C"`),
@@ -51,10 +44,6 @@ async function rows<T>(trx: Knex.Transaction, dialect: StoreDialect, sql: Sql): 
   const result: unknown = await trx.raw(sql.text, sql.bindings);
   if (dialect === 'postgres') return (result as { rows: T[] }).rows;
   return result as T[];
-}
-
-async function execute(trx: Knex.Transaction, sql: Sql): Promise<void> {
-  await trx.raw(sql.text, sql.bindings);
 }
 
 /** The period as UTC bounds: [start, end). */
@@ -85,30 +74,26 @@ function chainsOf(alias: string, request: ReportRequest, timeZone: string): stri
               `when ${literal(customer)} then ${literal(new Date(request.now.getTime() - hours * 3_600_000).toISOString())}`,
           )
           .join(' ')} end`;
-  const { start, end } = periodBounds(request, timeZone);
-  const period: string[] = [];
-  if (start !== undefined) period.push(`chain_at >= ${literal(start)}`);
-  if (end !== undefined) period.push(`chain_at < ${literal(end)}`);
+  const period = periodOf('', request, timeZone);
   return `(select chain_id, customer, chain_at, channel, held, submitted, success, decided, rejected, pending, unknown, hours,
   case when last_state = 'sent' and last_state_at < ${cutoff} then 1 else 0 end as overdue
-from chain_summaries${period.length > 0 ? ` where ${period.join(' and ')}` : ''}) ${alias}`;
+from chain_summaries${period === '' ? '' : ` where ${period}`}) ${alias}`;
 }
 
-/**
- * The held rules of the period's chains: (rule, chain), each once. CROSS JOIN keeps SQLite's
- * join order (the few held findings first, then index lookups; it knows nothing of a temporary
- * table's size); PostgreSQL plans it as any inner join.
- */
-function ruleChainsSql(name: string, chains: (alias: string) => string, dialect: StoreDialect): Sql {
-  return {
-    text: `${dialectSql(dialect).createTemp(name)}
-select distinct h.rule, c.chain_id
-from held_findings h
-cross join submissions s
-cross join ${chains('c')}
-where s.id = h.submission_id and c.chain_id = s.chain_id`,
-    bindings: [],
-  };
+/** The condition on chain_summaries (columns prefixed by `prefix`) that keeps the period's chains; '' for all time. */
+function periodOf(prefix: string, request: ReportRequest, timeZone: string): string {
+  const { start, end } = periodBounds(request, timeZone);
+  const period: string[] = [];
+  if (start !== undefined) period.push(`${prefix}chain_at >= ${literal(start)}`);
+  if (end !== undefined) period.push(`${prefix}chain_at < ${literal(end)}`);
+  return period.join(' and ');
+}
+
+/** The held rules of the period's chains, (rule, chain) each once, as a table or subquery (chain_held_rules). */
+function ruleChainsOf(period: string): string {
+  return period === ''
+    ? 'chain_held_rules'
+    : `(select r.rule, r.chain_id from chain_held_rules r join chain_summaries c on c.chain_id = r.chain_id where ${period})`;
 }
 
 interface CountRow {
@@ -261,19 +246,14 @@ function monthKey(first: string, last: string, timeZone: string): string {
   return cases === '' ? `cast(${lastMonth} as varchar(7))` : `(case ${cases} else ${lastMonth} end)`;
 }
 
-async function rejectionReasons(trx: Knex.Transaction, dialect: StoreDialect, chains: string, top: number): Promise<RejectionReason[]> {
+/** The rejecting answers of the period's chains (chain_rejections), counted by code and text. */
+async function rejectionReasons(trx: Knex.Transaction, dialect: StoreDialect, period: string, top: number): Promise<RejectionReason[]> {
   const sql = dialectSql(dialect);
-  const code = `coalesce(a.code, ${sql.jsonText('e.detail_json', 'code')})`;
-  const text = `coalesce(a.text, ${sql.jsonText('e.detail_json', 'text')})`;
   const found = await rows<{ code: string | null; text: string | null; count: number | string }>(trx, dialect, {
-    text: `select ${code} as code, ${text} as text, count(*) as count
-from submissions s
-cross join ${chains}
-cross join submission_events e
-left join acknowledgments a on a.id = ${sql.jsonInteger('e.detail_json', 'acknowledgment')}
-where s.state = 'rejected' and c.chain_id = s.chain_id and e.submission_id = s.id and e.to_state = 'rejected'
-group by ${code}, ${text}
-order by count(*) desc, ${sql.bytewise(`coalesce(${code}, '')`)}, ${sql.bytewise(`coalesce(${text}, '')`)}
+    text: `select r.code, r.text, count(*) as count
+from chain_rejections r${period === '' ? '' : ` join chain_summaries c on c.chain_id = r.chain_id where ${period}`}
+group by r.code, r.text
+order by count(*) desc, ${sql.bytewise("coalesce(r.code, '')")}, ${sql.bytewise("coalesce(r.text, '')")}
 limit ?`,
     bindings: [top],
   });
@@ -286,7 +266,7 @@ limit ?`,
 
 async function holdingRules(trx: Knex.Transaction, dialect: StoreDialect, ruleChains: string, top: number): Promise<HoldingRule[]> {
   const found = await rows<{ rule: string; count: number | string }>(trx, dialect, {
-    text: `select rule, count(*) as count from ${ruleChains} group by rule order by count(*) desc, rule limit ?`,
+    text: `select g.rule, count(*) as count from ${ruleChains} g group by g.rule order by count(*) desc, g.rule limit ?`,
     bindings: [top],
   });
   return found.map((row) => ({ rule: row.rule, count: Number(row.count) }));
@@ -342,53 +322,48 @@ async function computeReport(
 ): Promise<{ report: FirstPassReport; charts: ReportCharts | undefined }> {
   const timeZone = request.timeZone ?? 'UTC';
   const top = Math.max(1, Math.floor(request.top ?? DEFAULT_TOP));
-  reportCount += 1;
-  const suffix = `${process.pid}_${reportCount}`;
-  const ruleChains = `firstpass_report_rules_${suffix}`;
   const chains = (alias: string): string => chainsOf(alias, request, timeZone);
   return store.read('compute the first-pass report', async (trx, dialect) => {
     // JIT compiling costs more than it saves on these one-pass queries; sorts stay in memory.
     if (dialect === 'postgres') await trx.raw("set local jit = off; set local work_mem = '64MB'");
-    try {
-      await execute(trx, ruleChainsSql(ruleChains, chains, dialect));
-      const [span] = await rows<{ first: string | null; last: string | null }>(trx, dialect, {
-        text: `select min(chain_at) as first, max(chain_at) as last from ${chains('c')}`,
-        bindings: [],
-      });
-      const first = span?.first ?? null;
-      const last = span?.last ?? null;
-      const totals =
-        (await metricsBy(trx, dialect, { key: undefined, from: chains('c'), indexed: true })).get('') ??
-        metricsOf(countsOf(undefined), null, null);
-      const sources = (by: ReportRequest['by']): GroupSource | undefined => {
-        if (by === undefined || first === null || last === null) return undefined;
-        if (by === 'rule') return { key: 'g.rule', from: `${ruleChains} g join ${chains('c')} on c.chain_id = g.chain_id`, indexed: false };
-        if (by === 'month') return { key: monthKey(first, last, timeZone), from: chains('c'), indexed: false };
-        return { key: by, from: chains('c'), indexed: true };
-      };
-      const groupsBy = async (by: ReportRequest['by']): Promise<GroupMetrics[]> => {
-        const source = sources(by);
-        return source === undefined ? [] : sortedGroups(await metricsBy(trx, dialect, source));
-      };
-      const report: FirstPassReport = {
-        from: request.from ?? (first === null ? null : localDate(first, timeZone)),
-        to: request.to ?? (last === null ? null : localDate(last, timeZone)),
-        totals,
-        groups: await groupsBy(request.by),
-        topRejectionReasons: await rejectionReasons(trx, dialect, chains('c'), top),
-        topHoldingRules: await holdingRules(trx, dialect, ruleChains, top),
-      };
-      if (!withCharts) return { report, charts: undefined };
-      const charts: ReportCharts = {
-        byMonth: request.by === 'month' ? report.groups : await groupsBy('month'),
-        byCustomer: request.by === 'customer' ? report.groups : await groupsBy('customer'),
-        acceptanceHours: await acceptanceHistogram(trx, dialect, chains('c')),
-      };
-      return { report, charts };
-    } finally {
-      // PostgreSQL drops it at commit; SQLite's lives on with the connection.
-      if (dialect === 'sqlite') await trx.raw(`drop table if exists temp.${ruleChains}`);
-    }
+    const period = periodOf('c.', request, timeZone);
+    const ruleChains = ruleChainsOf(period);
+    // Two subqueries: each reads one end of the index of dates.
+    const where = period === '' ? '' : `where ${period}`;
+    const [span] = await rows<{ first: string | null; last: string | null }>(trx, dialect, {
+      text: `select (select min(c.chain_at) from chain_summaries c ${where}) as first, (select max(c.chain_at) from chain_summaries c ${where}) as last`,
+      bindings: [],
+    });
+    const first = span?.first ?? null;
+    const last = span?.last ?? null;
+    const totals =
+      (await metricsBy(trx, dialect, { key: undefined, from: chains('c'), indexed: true })).get('') ??
+      metricsOf(countsOf(undefined), null, null);
+    const sources = (by: ReportRequest['by']): GroupSource | undefined => {
+      if (by === undefined || first === null || last === null) return undefined;
+      if (by === 'rule') return { key: 'g.rule', from: `${ruleChains} g join ${chains('c')} on c.chain_id = g.chain_id`, indexed: false };
+      if (by === 'month') return { key: monthKey(first, last, timeZone), from: chains('c'), indexed: false };
+      return { key: by, from: chains('c'), indexed: true };
+    };
+    const groupsBy = async (by: ReportRequest['by']): Promise<GroupMetrics[]> => {
+      const source = sources(by);
+      return source === undefined ? [] : sortedGroups(await metricsBy(trx, dialect, source));
+    };
+    const report: FirstPassReport = {
+      from: request.from ?? (first === null ? null : localDate(first, timeZone)),
+      to: request.to ?? (last === null ? null : localDate(last, timeZone)),
+      totals,
+      groups: await groupsBy(request.by),
+      topRejectionReasons: await rejectionReasons(trx, dialect, period, top),
+      topHoldingRules: await holdingRules(trx, dialect, ruleChains, top),
+    };
+    if (!withCharts) return { report, charts: undefined };
+    const charts: ReportCharts = {
+      byMonth: request.by === 'month' ? report.groups : await groupsBy('month'),
+      byCustomer: request.by === 'customer' ? report.groups : await groupsBy('customer'),
+      acceptanceHours: await acceptanceHistogram(trx, dialect, chains('c')),
+    };
+    return { report, charts };
   });
 }
 

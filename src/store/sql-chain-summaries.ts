@@ -93,6 +93,37 @@ join invoice_versions v on v.id = f.chain_id`;
 
 const INSERT = `insert into chain_summaries (${CHAIN_SUMMARY_COLUMNS.join(', ')}) `;
 
+function jsonText(dialect: StoreDialect, column: string, key: string): string {
+  return dialect === 'sqlite' ? `json_extract(${column}, '$.${key}')` : `(cast(${column} as json) ->> '${key}')`;
+}
+
+function jsonInteger(dialect: StoreDialect, column: string, key: string): string {
+  return dialect === 'sqlite'
+    ? `json_extract(${column}, '$.${key}')`
+    : `(case when (cast(${column} as json) ->> '${key}') ~ '^[0-9]{1,9}$' then cast(cast(${column} as json) ->> '${key}' as integer) end)`;
+}
+
+/**
+ * `chain_rejections`: each rejected submission's rejecting event (the move into `rejected`, not a
+ * later note beside it) with the code and text of the answer it names, else of the channel.
+ */
+function rejectionsSelect(dialect: StoreDialect, where: string): string {
+  return `select e.id as event_id, s.chain_id as chain_id,
+  coalesce(a.code, ${jsonText(dialect, 'e.detail_json', 'code')}) as code, coalesce(a.text, ${jsonText(dialect, 'e.detail_json', 'text')}) as text
+from submissions s
+join submission_events e on e.submission_id = s.id
+left join acknowledgments a on a.id = ${jsonInteger(dialect, 'e.detail_json', 'acknowledgment')}
+where ${where} and s.state = 'rejected' and e.to_state = 'rejected' and coalesce(e.from_state, '') <> 'rejected'`;
+}
+
+const REJECTIONS = 'insert into chain_rejections (event_id, chain_id, code, text) ';
+const HELD_RULES = 'insert into chain_held_rules (chain_id, rule) ';
+
+/** `chain_held_rules`: the rules that held some submission of the chain, each once. */
+function heldRulesSelect(where: string): string {
+  return `select distinct s.chain_id as chain_id, h.rule as rule from held_findings h join submissions s on s.id = h.submission_id where ${where}`;
+}
+
 /**
  * Rewrites the summary of the chain of submission `submissionId`: call it in the transaction that
  * created or moved that submission, after the write. On PostgreSQL a transaction lock on the chain
@@ -108,6 +139,10 @@ export async function refreshChainSummary(trx: Knex.Transaction, dialect: StoreD
   if (dialect === 'postgres') await trx.raw("select pg_advisory_xact_lock(hashtext('firstpass-chain-summaries'), ?)", [chainId]);
   await trx('chain_summaries').where({ chain_id: chainId }).delete();
   await trx.raw(INSERT + summarySelect(dialect, 'chain_id = ?'), [chainId]);
+  await trx('chain_rejections').where({ chain_id: chainId }).delete();
+  await trx.raw(REJECTIONS + rejectionsSelect(dialect, 's.chain_id = ?'), [chainId]);
+  await trx('chain_held_rules').where({ chain_id: chainId }).delete();
+  await trx.raw(HELD_RULES + heldRulesSelect('s.chain_id = ?'), [chainId]);
 }
 
 /** Rewrites every chain's summary from the submissions (migration 007; a bulk load that bypassed the store). */
@@ -117,14 +152,35 @@ export async function rebuildChainSummaries(trx: Knex.Transaction, dialect: Stor
 
 /** The SQL of rebuildChainSummaries, for a bulk load outside knex (bench/report.mjs). */
 export function rebuildChainSummariesSql(dialect: StoreDialect): string[] {
-  return ['delete from chain_summaries', INSERT + summarySelect(dialect, 'chain_id is not null')];
+  return [
+    'delete from chain_summaries',
+    INSERT + summarySelect(dialect, 'chain_id is not null'),
+    'delete from chain_rejections',
+    REJECTIONS + rejectionsSelect(dialect, 's.chain_id is not null'),
+    'delete from chain_held_rules',
+    HELD_RULES + heldRulesSelect('s.chain_id is not null'),
+  ];
 }
 
 /**
  * The summaries computed afresh from the submissions, in chain order, as the table's rows: what
- * chain_summaries must equal (tests and checks).
+ * chain_summaries must equal (tests and checks). The rejections and held rules: recomputedChainDetails.
  */
 export async function recomputedChainSummaries(trx: Knex.Transaction, dialect: StoreDialect): Promise<Record<string, unknown>[]> {
   const result: unknown = await trx.raw(`select * from (${summarySelect(dialect, 'chain_id is not null')}) r order by chain_id`);
   return dialect === 'postgres' ? (result as { rows: Record<string, unknown>[] }).rows : (result as Record<string, unknown>[]);
+}
+
+/** chain_rejections and chain_held_rules computed afresh, in key order. */
+export async function recomputedChainDetails(
+  trx: Knex.Transaction,
+  dialect: StoreDialect,
+): Promise<{ rejections: Record<string, unknown>[]; heldRules: Record<string, unknown>[] }> {
+  const read = async (sql: string): Promise<Record<string, unknown>[]> => {
+    const result: unknown = await trx.raw(sql);
+    return dialect === 'postgres' ? (result as { rows: Record<string, unknown>[] }).rows : (result as Record<string, unknown>[]);
+  };
+  const rejections = await read(`select * from (${rejectionsSelect(dialect, 's.chain_id is not null')}) r order by event_id`);
+  const heldRules = await read(`select * from (${heldRulesSelect('s.chain_id is not null')}) r order by chain_id, rule`);
+  return { rejections, heldRules };
 }

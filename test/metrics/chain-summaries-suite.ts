@@ -9,7 +9,12 @@ import { after, describe, test } from 'node:test';
 import { ACCEPTED_STATES, AWAITING_STATES, FINAL_STATES, INTERNAL_STATES } from '../../src/metrics/definitions.js';
 import { FirstpassError } from '../../src/model/errors.js';
 import { openStore, type Store, SUBMISSION_STATES, type SubmissionState } from '../../src/store/index.js';
-import { CHAIN_SUMMARY_COLUMNS, recomputedChainSummaries, SUMMARY_STATES } from '../../src/store/sql-chain-summaries.js';
+import {
+  CHAIN_SUMMARY_COLUMNS,
+  recomputedChainDetails,
+  recomputedChainSummaries,
+  SUMMARY_STATES,
+} from '../../src/store/sql-chain-summaries.js';
 import type { StoreHarness } from '../store/store-suite.js';
 
 /** A small seeded generator (mulberry32): the same seed, the same history. */
@@ -46,6 +51,22 @@ function normalized(rows: readonly Record<string, unknown>[]): Record<string, st
 
 async function storedSummaries(store: Store): Promise<Record<string, string | number | null>[]> {
   return store.read('read the chain summaries', async (trx) => normalized(await trx('chain_summaries').select('*').orderBy('chain_id')));
+}
+
+/** Rejections and held rules, stored and recomputed, as plain values. */
+async function details(store: Store): Promise<{ stored: unknown; recomputed: unknown }> {
+  const plain = (rows: readonly Record<string, unknown>[]): unknown[] =>
+    rows.map((row) => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, key.endsWith('_id') ? Number(value) : value])));
+  return store.read('compare the chain rejections and held rules', async (trx, dialect) => {
+    const again = await recomputedChainDetails(trx, dialect);
+    return {
+      stored: {
+        rejections: plain(await trx('chain_rejections').select('event_id', 'chain_id', 'code', 'text').orderBy('event_id')),
+        heldRules: plain(await trx('chain_held_rules').select('chain_id', 'rule').orderBy(['chain_id', 'rule'])),
+      },
+      recomputed: { rejections: plain(again.rejections), heldRules: plain(again.heldRules) },
+    };
+  });
 }
 
 async function recomputed(store: Store): Promise<Record<string, string | number | null>[]> {
@@ -113,7 +134,8 @@ async function randomHistory(store: Store, seed: number, steps: number, every: n
       if (claimed !== undefined && !submissions.includes(claimed.id)) submissions.push(claimed.id);
     } else if (operation < 0.7 && submissions.length > 0) {
       const to: SubmissionState = random.pick(targets);
-      await attempt(() => store.submissions.transition(random.pick(submissions), to, { at, source: 'channel' }));
+      const detail = to === 'rejected' && random.chance(0.5) ? { code: 'AT_SEND', text: 'refused at send' } : undefined;
+      await attempt(() => store.submissions.transition(random.pick(submissions), to, { at, source: 'channel', detail }));
     } else if (operation < 0.9 && submissions.length > 0) {
       const moveTo = random.chance(0.85) ? random.pick(targets) : undefined;
       // Now and then an answer back-dated by hand (`ack --at`).
@@ -122,7 +144,14 @@ async function randomHistory(store: Store, seed: number, steps: number, every: n
       await attempt(() =>
         store.submissions.recordAcknowledgment(
           random.pick(submissions),
-          { kind: random.pick(['technical', 'business'] as const), status: moveTo ?? 'noted', code: 'C1', source: 'portal', receivedAt },
+          {
+            kind: random.pick(['technical', 'business'] as const),
+            status: moveTo ?? 'noted',
+            code: random.pick(['C1', 'C2']),
+            text: random.pick(['price', undefined]),
+            source: 'portal',
+            receivedAt,
+          },
           moveTo,
         ),
       );
@@ -133,6 +162,8 @@ async function randomHistory(store: Store, seed: number, steps: number, every: n
     }
     if (step % every === 0 || step === steps) {
       assert.deepEqual(await storedSummaries(store), await recomputed(store), `seed ${seed}, after step ${step}`);
+      const { stored, recomputed: again } = await details(store);
+      assert.deepEqual(stored, again, `seed ${seed}, after step ${step}: rejections and held rules`);
       compared += 1;
     }
   }
@@ -162,6 +193,9 @@ export function chainSummariesSuite(harness: StoreHarness, options: { skip?: str
             rows.some((row) => row.hours !== null),
             `seed ${seed}: no accepted chain`,
           );
+          const { stored } = await details(store);
+          const { rejections, heldRules } = stored as { rejections: unknown[]; heldRules: unknown[] };
+          assert.ok(rejections.length > 0 && heldRules.length > 0, `seed ${seed}: no rejection or no held rule`);
         } finally {
           await store.close();
         }
