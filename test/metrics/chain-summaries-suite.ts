@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { ACCEPTED_STATES, AWAITING_STATES, FINAL_STATES, INTERNAL_STATES } from '../../src/metrics/definitions.js';
+import { firstPassReport } from '../../src/metrics/index.js';
 import { FirstpassError } from '../../src/model/errors.js';
 import { openStore, type Store, SUBMISSION_STATES, type SubmissionState } from '../../src/store/index.js';
 import {
@@ -199,6 +200,21 @@ export function chainSummariesSuite(harness: StoreHarness, options: { skip?: str
         } finally {
           await store.close();
         }
+      }
+    });
+
+    test('a report by month in a time zone over days of one month has that one month (once a syntax error)', async () => {
+      const target = await harness.fresh();
+      const store = await openStore(target.url, target.options);
+      try {
+        await randomHistory(store, 7, 120, 120);
+        const request = { now: new Date(Date.UTC(2026, 5, 1)), deadlines: new Map<string, number>(), timeZone: 'Asia/Tokyo' };
+        const whole = await firstPassReport(store, { ...request, from: '2026-01-31', to: '2026-02-28' });
+        const report = await firstPassReport(store, { ...request, from: '2026-02-01', to: '2026-02-28', by: 'month' });
+        assert.ok(whole.totals.invoices > report.totals.invoices && report.totals.invoices > 0, JSON.stringify(whole.totals));
+        assert.deepEqual(report.groups, [{ key: '2026-02', ...report.totals }]);
+      } finally {
+        await store.close();
       }
     });
 
