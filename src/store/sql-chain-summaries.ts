@@ -130,8 +130,8 @@ function heldRulesSelect(where: string): string {
  * first, so that two writers of one chain take turns and the second reads what the first committed.
  */
 export async function refreshChainSummary(trx: Knex.Transaction, dialect: StoreDialect, submissionId: number): Promise<void> {
-  const found: { chain_id: number | string | null } | undefined = await trx('submissions')
-    .select('chain_id')
+  const found: { chain_id: number | string | null; state: string } | undefined = await trx('submissions')
+    .select('chain_id', 'state')
     .where({ id: submissionId })
     .first();
   if (found?.chain_id === null || found?.chain_id === undefined) return;
@@ -139,10 +139,15 @@ export async function refreshChainSummary(trx: Knex.Transaction, dialect: StoreD
   if (dialect === 'postgres') await trx.raw("select pg_advisory_xact_lock(hashtext('firstpass-chain-summaries'), ?)", [chainId]);
   await trx('chain_summaries').where({ chain_id: chainId }).delete();
   await trx.raw(INSERT + summarySelect(dialect, 'chain_id = ?'), [chainId]);
-  await trx('chain_rejections').where({ chain_id: chainId }).delete();
-  await trx.raw(REJECTIONS + rejectionsSelect(dialect, 's.chain_id = ?'), [chainId]);
-  await trx('chain_held_rules').where({ chain_id: chainId }).delete();
-  await trx.raw(HELD_RULES + heldRulesSelect('s.chain_id = ?'), [chainId]);
+  // Rejections and held rules change only when a submission becomes rejected or is created held (both final states).
+  if (found.state === 'rejected') {
+    await trx('chain_rejections').where({ chain_id: chainId }).delete();
+    await trx.raw(REJECTIONS + rejectionsSelect(dialect, 's.chain_id = ?'), [chainId]);
+  }
+  if (found.state === 'held') {
+    await trx('chain_held_rules').where({ chain_id: chainId }).delete();
+    await trx.raw(HELD_RULES + heldRulesSelect('s.chain_id = ?'), [chainId]);
+  }
 }
 
 /** Rewrites every chain's summary from the submissions (migration 007; a bulk load that bypassed the store). */
