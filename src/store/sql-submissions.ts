@@ -4,6 +4,7 @@ import { FirstpassError } from '../model/errors.js';
 import { canonicalJson, contentHashOf, sha256Hex } from './canonical-json.js';
 import type { CommitGroup } from './commit-group.js';
 import { generatedAtOf, holdingRulesOf } from './generated-at.js';
+import { refreshChainSummary } from './sql-chain-summaries.js';
 import { assignChain, chainOfVersion } from './sql-chains.js';
 import type { SqlDatabase } from './sql-database.js';
 import { describeCause, storeError } from './store-url.js';
@@ -539,6 +540,7 @@ export class SqlSubmissions implements SubmissionStore {
     // The rules that held it, as rows: the report counts them in the database (migration 004).
     const rules = state === 'held' ? holdingRulesOf(options.detail) : [];
     if (rules.length > 0) await trx('held_findings').insert(rules.map((rule) => ({ submission_id: row.id, rule })));
+    await refreshChainSummary(trx, this.db.dialect, row.id);
     return toSubmission(row);
   }
 
@@ -558,6 +560,7 @@ export class SqlSubmissions implements SubmissionStore {
     const changed = await trx('submissions').where({ id: current.id, state: current.state }).update({ state: to, state_at: at });
     if (changed !== 1) throw new LostRace();
     await this.insertEvent(trx, current.id, at, current.state, to, change);
+    await refreshChainSummary(trx, this.db.dialect, current.id);
     return { ...current, state: to };
   }
 
