@@ -540,7 +540,7 @@ export class SqlSubmissions implements SubmissionStore {
     // The rules that held it, as rows: the report counts them in the database (migration 004).
     const rules = state === 'held' ? holdingRulesOf(options.detail) : [];
     if (rules.length > 0) await trx('held_findings').insert(rules.map((rule) => ({ submission_id: row.id, rule })));
-    await refreshChainSummary(trx, this.db.dialect, row.id);
+    await this.summaryChanged(trx, row.id);
     return toSubmission(row);
   }
 
@@ -560,7 +560,7 @@ export class SqlSubmissions implements SubmissionStore {
     const changed = await trx('submissions').where({ id: current.id, state: current.state }).update({ state: to, state_at: at });
     if (changed !== 1) throw new LostRace();
     await this.insertEvent(trx, current.id, at, current.state, to, change);
-    await refreshChainSummary(trx, this.db.dialect, current.id);
+    await this.summaryChanged(trx, current.id);
     return { ...current, state: to };
   }
 
@@ -584,8 +584,28 @@ export class SqlSubmissions implements SubmissionStore {
   }
 
   /** `work` in one transaction, retried whole on lock contention or a lost race; faults named. */
-  private async run<T>(what: string, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  /**
+   * The chain summary of a submission that changed is rewritten once, at the end of its
+   * transaction (a claim creates and moves the same submission: one rewrite, not two).
+   */
+  private async summaryChanged(trx: Knex.Transaction, submissionId: number): Promise<void> {
+    const pending = this.summariesToRefresh.get(trx);
+    if (pending !== undefined) pending.add(submissionId);
+    else await refreshChainSummary(trx, this.db.dialect, submissionId);
+  }
+
+  private readonly summariesToRefresh = new WeakMap<Knex.Transaction, Set<number>>();
+
+  private async run<T>(what: string, operation: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     this.ensureOpen();
+    const work = async (trx: Knex.Transaction): Promise<T> => {
+      const pending = new Set<number>();
+      this.summariesToRefresh.set(trx, pending);
+      const result = await operation(trx);
+      this.summariesToRefresh.delete(trx);
+      for (const submissionId of pending) await refreshChainSummary(trx, this.db.dialect, submissionId);
+      return result;
+    };
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await (this.group ? this.group.run(work) : this.db.knex.transaction(work));
