@@ -13,6 +13,8 @@ export interface RunCommandOptions {
   readonly json: boolean;
   /** Seconds a file must be unchanged before it is read. */
   readonly settleSeconds?: number | undefined;
+  /** Record and queue each invoice, send nothing: `run --worker` processes send. */
+  readonly enqueueOnly?: boolean | undefined;
 }
 
 /** Exit statuses of `firstpass run`, for cron: whether a person is needed, and why. */
@@ -45,6 +47,7 @@ export async function runRun(options: RunCommandOptions): Promise<number> {
       database: options.database,
       logger: logs,
       settleMs: options.settleSeconds === undefined ? undefined : options.settleSeconds * 1000,
+      enqueueOnly: options.enqueueOnly,
       // WIRE AFTER MERGE: collectAnswers: collectAcks (src/pipeline/collect-acks.ts), adapted to CollectAnswers.
     });
     logs.close();

@@ -70,6 +70,8 @@ export interface RunOptions {
    * TO WIRE AFTER MERGE: pass collectAcks (src/pipeline/collect-acks.ts) here, from the CLI.
    */
   readonly collectAnswers?: CollectAnswers | undefined;
+  /** Record each invoice as queued (with its document and attachments) and send nothing: `run --worker` processes send. */
+  readonly enqueueOnly?: boolean | undefined;
 }
 
 export interface FileOutcome {
@@ -296,6 +298,7 @@ class InboxPass {
           retry: this.options.retry,
           timeoutMs: this.options.timeoutMs,
           now: this.now,
+          enqueueOnly: this.options.enqueueOnly,
           onResult: (result) => this.logInvoice(result),
         });
         return [...report.results];
