@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
@@ -172,6 +172,76 @@ test('4 workers drain 5,000 queued invoices; one killed with SIGKILL mid-way: ea
     process.stderr.write(
       `workers test: ${COUNT} invoices, enqueue ${((enqueuedAt - started) / 1000).toFixed(1)} s, drain ${((drainedAt - enqueuedAt) / 1000).toFixed(1)} s, killed after ${killedAt} arrivals, ${unknown.length} unknown, ${portal.requests.length} arrivals\n`,
     );
+  } finally {
+    await portal.stop();
+  }
+});
+
+test('SQLite: one worker drains the queue, attachments included; a second worker is refused (exit 2); SIGTERM stops one cleanly', async () => {
+  const portal = await startPortalSandbox();
+  try {
+    const root = tempFolder();
+    const portalChannel = {
+      type: 'portal',
+      flavor: 'rest',
+      url: portal.restUrl,
+      auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
+    };
+    const profiles = profilesWithChannels(join(root, 'profiles'), { 'stadt-lindenau': portalChannel, 'pinecrest-brewing': portalChannel });
+    const inbox = join(root, 'inbox');
+    mkdirSync(inbox);
+    const examples = join(PROJECT_ROOT, 'examples', 'invoices');
+    cpSync(join(examples, 'pinecrest-brewing', 'CP-2611-0414.json'), join(inbox, 'CP-2611-0414.json'));
+    cpSync(join(examples, 'pinecrest-brewing', 'attachments'), join(inbox, 'attachments'), { recursive: true });
+    cpSync(join(examples, 'stadt-lindenau', 'CG-2026-10121.json'), join(inbox, 'CG-2026-10121.json'));
+    const database = `sqlite:${join(root, 'queue.sqlite')}`;
+    const env = { TEST_PORTAL_API_KEY: portal.apiKey };
+    const common = ['--profiles', profiles, '--db', database, '--json'];
+    const enqueue = await run(
+      [
+        'run',
+        '--inbox',
+        inbox,
+        '--enqueue-only',
+        '--today',
+        '2026-11-20',
+        '--settle',
+        '0',
+        '--pos',
+        join(PROJECT_ROOT, 'examples', 'purchase-orders'),
+        ...common,
+      ],
+      env,
+    );
+    assert.equal(enqueue.status, 0, enqueue.stderr);
+    assert.deepEqual((JSON.parse(enqueue.stdout) as { counts: unknown }).counts, { queued: 2 });
+    assert.equal(portal.requests.length, 0);
+    // The attachment is in the database now: the worker does not read the inbox.
+    rmSync(join(inbox, 'processed'), { recursive: true });
+
+    const first = startFirstpass(['run', '--worker', ...common], { env });
+    let firstErr = '';
+    first.stderr?.on('data', (chunk: Buffer) => {
+      firstErr += chunk.toString('utf8');
+    });
+    const firstExit = new Promise<number | null>((resolve) => first.on('exit', (code) => resolve(code)));
+    while (portal.requests.length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = await run(['run', '--worker', '--until-empty', ...common], env);
+    assert.equal(second.status, 2, second.stderr);
+    assert.match(second.stderr, /SQLite has one writer, so one worker at a time/);
+    first.kill('SIGTERM');
+    assert.equal(await firstExit, 0, firstErr);
+
+    const pinecrest = portal.requests.find((request) => request.parts.length === 2);
+    assert.ok(pinecrest, 'the invoice with a timesheet arrived with it');
+    assert.deepEqual(
+      pinecrest.parts[1]?.content,
+      readFileSync(join(examples, 'pinecrest-brewing', 'attachments', 'timesheet-CP-2611-0414.pdf')),
+    );
+    const again = await run(['run', '--worker', '--until-empty', ...common], env);
+    assert.equal(again.status, 0, again.stderr);
+    assert.deepEqual((JSON.parse(again.stdout) as { counts: unknown }).counts, {});
+    assert.equal(portal.requests.length, 2, 'nothing sent twice');
   } finally {
     await portal.stop();
   }
