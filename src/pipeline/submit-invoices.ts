@@ -513,8 +513,7 @@ export class SubmitRun {
       fresh !== undefined
         ? await submissions.saveDocument(attempt.id, fresh, this.now())
         : await this.documentFor(planned, version, attempt);
-    if (fresh !== undefined || (await this.store.queue.attachments(attempt.id)).length === 0)
-      await this.store.queue.saveAttachments(attempt.id, planned.attachments);
+    await this.store.queue.queueForWorkers(attempt.id, planned.attachments);
     return { ...base, fileName: document.fileName, outcome: 'queued' };
   }
 

@@ -11,14 +11,14 @@ import type { LeaseOptions, StoredAttachment, WorkQueue } from './work-queue.js'
  * with SKIP LOCKED each run picks other rows) and rows other workers are leasing are skipped.
  */
 const LEASE_POSTGRES = `with picked as materialized (
-    select id from submissions where state = 'queued' and claimed_by is null and (claimed_at is null or claimed_at < ?)
+    select id from submissions where state = 'queued' and queued_for = 'workers' and claimed_by is null and (claimed_at is null or claimed_at < ?)
     order by id limit ? for update skip locked)
   update submissions s set claimed_by = ?, claimed_at = ? from picked where s.id = picked.id
   returning s.id, s.version_id, s.channel, s.format, s.state, s.created_at`;
 
 /** SQLite: one writer, one worker: no rows to skip. */
 const LEASE_SQLITE = `with picked as (
-    select id from submissions where state = 'queued' and claimed_by is null and (claimed_at is null or claimed_at < ?)
+    select id from submissions where state = 'queued' and queued_for = 'workers' and claimed_by is null and (claimed_at is null or claimed_at < ?)
     order by id limit ?)
   update submissions set claimed_by = ?, claimed_at = ? where id in (select id from picked)
   returning id, version_id, channel, format, state, created_at`;
@@ -45,9 +45,9 @@ export class SqlWorkQueue implements WorkQueue {
     private readonly submissions: SubmissionStore,
   ) {}
 
-  async saveAttachments(submissionId: number, attachments: readonly StoredAttachment[]): Promise<void> {
-    if (attachments.length === 0) return;
-    await this.run(`store the attachments of submission ${submissionId}`, async (trx) => {
+  async queueForWorkers(submissionId: number, attachments: readonly StoredAttachment[]): Promise<void> {
+    await this.run(`queue submission ${submissionId} for the workers`, async (trx) => {
+      await trx('submission_attachments').where('submission_id', submissionId).delete();
       for (const [position, attachment] of attachments.entries()) {
         const content = Buffer.from(attachment.content.buffer, attachment.content.byteOffset, attachment.content.byteLength);
         const sha256 = sha256Hex(content);
@@ -60,6 +60,7 @@ export class SqlWorkQueue implements WorkQueue {
           media_type: attachment.mediaType,
         });
       }
+      await trx('submissions').where('id', submissionId).update({ queued_for: 'workers' });
     });
   }
 
@@ -150,7 +151,7 @@ export class SqlWorkQueue implements WorkQueue {
         const row = (await query.count({ n: '*' }).first()) as { n: number | string } | undefined;
         return Number(row?.n ?? 0);
       };
-      const queued = () => trx('submissions').where('state', 'queued');
+      const queued = () => trx('submissions').where({ state: 'queued', queued_for: 'workers' });
       return {
         leasable: await count(
           queued()

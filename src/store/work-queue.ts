@@ -24,8 +24,12 @@ export interface LeaseOptions {
 }
 
 export interface WorkQueue {
-  /** Stores an attempt's attachments (their bytes once per content, like documents), in order. */
-  saveAttachments(submissionId: number, attachments: readonly StoredAttachment[]): Promise<void>;
+  /**
+   * Hands a queued attempt (its document stored) to the workers, with its attachments (their bytes
+   * once per content, like documents), in order; again replaces what was stored. Only such
+   * attempts are leased.
+   */
+  queueForWorkers(submissionId: number, attachments: readonly StoredAttachment[]): Promise<void>;
   attachments(submissionId: number): Promise<StoredAttachment[]>;
   /**
    * Leases up to `limit` queued attempts nobody holds, oldest first, in one short transaction

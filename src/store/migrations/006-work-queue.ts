@@ -14,6 +14,9 @@ export const workQueue: Migration = {
       // The worker that leased this attempt (kept after it is sent: who sent it), and when.
       table.string('claimed_by', 200).nullable();
       table.string('claimed_at', 30).nullable();
+      // 'workers' when `run --enqueue-only` queued it for workers, with its attachments stored: only these are leased
+      // (a send that `submit` left queued has no stored attachments; its next run sends it).
+      table.string('queued_for', 16).nullable();
     });
     await trx.raw("create index submissions_queue on submissions (id) where state = 'queued'");
     await trx.raw("create index submissions_leases on submissions (claimed_by) where state in ('queued', 'sending')");
