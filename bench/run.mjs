@@ -17,7 +17,7 @@
  * Builds dist/ first when src/ is newer.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -143,18 +143,16 @@ async function main() {
   const portal = await startPortalSandbox();
   const root = mkdtempSync(join(tmpdir(), 'firstpass-bench-run-'));
   try {
-    mkdirSync(join(root, 'profiles'));
-    for (const file of readdirSync(join(REPO, 'customer-profiles'))) {
-      const profile = JSON.parse(readFileSync(join(REPO, 'customer-profiles', file), 'utf8'));
-      if (file === 'stadt-lindenau.json')
-        profile.channel = {
-          type: 'portal',
-          flavor: 'rest',
-          url: portal.restUrl,
-          auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
-        };
-      writeFileSync(join(root, 'profiles', file), JSON.stringify(profile, null, 2));
-    }
+    cpSync(join(REPO, 'customer-profiles'), join(root, 'profiles'), { recursive: true });
+    const lindenau = join(root, 'profiles', 'stadt-lindenau.json');
+    const profile = JSON.parse(readFileSync(lindenau, 'utf8'));
+    profile.channel = {
+      type: 'portal',
+      flavor: 'rest',
+      url: portal.restUrl,
+      auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
+    };
+    writeFileSync(lindenau, JSON.stringify(profile, null, 2));
     const { $schema: _schema, ...invoice } = JSON.parse(
       readFileSync(join(REPO, 'examples/invoices/stadt-lindenau/CG-2026-10121.json'), 'utf8'),
     );
