@@ -1,17 +1,13 @@
-import edifact from 'edifact';
+import { component, readEdifactSegments, type EdifactSegment } from '../edi-syntax/edifact-reader.js';
 import type { AnswerDiagnostic } from './answer.js';
 
 /**
- * An EDIFACT interchange read by the `edifact` package (node-edifact's Reader: UNA separators,
- * release character, the UNB character set), cut into its messages (UNH..UNT) for the answer
- * readers. The library throws on a character or structure it cannot read: that is a diagnostic.
+ * An EDIFACT interchange read by the shared reader (src/edi-syntax/edifact-reader: the `edifact`
+ * package's parser), cut into its messages (UNH..UNT) for the answer readers. What the library
+ * cannot read is a diagnostic.
  */
 
-export interface EdifactSegment {
-  readonly tag: string;
-  /** Elements, each a list of components, release characters removed. */
-  readonly elements: readonly (readonly string[])[];
-}
+export { component, type EdifactSegment };
 
 export interface EdifactMessage {
   /** UNB 0020 of the answer's own interchange. */
@@ -49,26 +45,17 @@ function escapeRegExp(character: string): string {
 }
 
 export function readEdifact(text: string): EdifactReading {
-  let segments: { name: string; elements: string[][] }[];
-  try {
-    // The library keeps line breaks between segments as part of the next tag: they are layout, not data.
-    segments = new edifact.Reader({ autoDetectEncoding: true }).parse(
-      text
-        .replace(/^\uFEFF/, '')
-        .replace(/(?<!\?)'[ \t]*\r?\n\s*/g, "'")
-        .trim(),
-    );
-  } catch (error) {
-    return { messages: [], diagnostics: [{ message: `the edifact library cannot read this interchange: ${(error as Error).message}` }] };
-  }
+  const read = readEdifactSegments(text);
+  if (!read.ok) return { messages: [], diagnostics: [{ message: `the edifact library cannot read this interchange: ${read.reason}` }] };
+  const segments = read.segments;
   const diagnostics: AnswerDiagnostic[] = [];
   const messages: EdifactMessage[] = [];
-  const unb = segments.find((segment) => segment.name === 'UNB');
+  const unb = segments.find((segment) => segment.tag === 'UNB');
   if (unb === undefined) diagnostics.push({ message: 'the interchange has no UNB segment', where: 'UNB' });
   const interchange = unb?.elements[4]?.[0] ?? '';
   let open: { reference: string; type: string; segments: EdifactSegment[] } | undefined;
   for (const segment of segments) {
-    const tag = segment.name.trim();
+    const tag = segment.tag;
     if (tag === 'UNH') {
       if (open) diagnostics.push({ message: `message ${open.reference} has no UNT before the next UNH`, where: 'UNH' });
       open = { reference: segment.elements[0]?.[0] ?? '', type: segment.elements[1]?.[0] ?? '', segments: [] };
@@ -90,9 +77,4 @@ export function readEdifact(text: string): EdifactReading {
   }
   if (open) diagnostics.push({ message: `message ${open.reference} has no UNT`, where: 'UNT' });
   return { messages, diagnostics };
-}
-
-/** Component `component` (from 1) of element `position` (from 1), or "". */
-export function component(segment: EdifactSegment, position: number, componentPosition = 1): string {
-  return segment.elements[position - 1]?.[componentPosition - 1] ?? '';
 }

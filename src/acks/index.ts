@@ -2,7 +2,7 @@ import type { AnswerReader, AnswerReading, AnswerSource } from './answer.js';
 import { cxmlStatusUpdate } from './cxml-status.js';
 import { edifactApplicationAdvice } from './edifact-aperak.js';
 import { looksLikeEdifact, readEdifact } from './edifact-interchange.js';
-import { looksLikeX12, readX12 } from './x12-interchange.js';
+import { looksLikeX12, readX12 } from '../edi-syntax/x12-reader.js';
 import { edifactControl } from './edifact-contrl.js';
 import { restStatus } from './rest-status.js';
 import { x12ApplicationAdvice } from './x12-824.js';

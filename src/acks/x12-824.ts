@@ -7,7 +7,7 @@ import {
   type AnswerOutcome,
   type AnswerReader,
 } from './answer.js';
-import { element, holdsTransaction, readX12, type X12Segment } from './x12-interchange.js';
+import { element, holdsTransaction, readX12, type X12Segment } from '../edi-syntax/x12-reader.js';
 
 /**
  * X12 824 application advice: the buyer's decision on an invoice. Each OTI says it for one

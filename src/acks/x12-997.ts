@@ -1,5 +1,5 @@
 import { answer, controlNumber, type Answer, type AnswerDiagnostic, type AnswerError, type AnswerReader } from './answer.js';
-import { element, holdsTransaction, readX12, type X12Segment } from './x12-interchange.js';
+import { element, holdsTransaction, readX12, type X12Segment } from '../edi-syntax/x12-reader.js';
 
 /**
  * X12 997 functional acknowledgment: the buyer's translator says whether it could read the 810.

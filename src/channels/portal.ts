@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { ClientRequest } from 'node:http';
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosResponse } from 'axios';
+import axios, { type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { XMLParser } from 'fast-xml-parser';
 import { ChannelError, type ChannelContext, type ChannelDefinition, type Delivery, type OpenChannel, type SendResult } from './channel.js';
 import { isLoopbackHost } from './loopback.js';
@@ -400,9 +400,8 @@ class PortalChannel implements OpenChannel {
     const reference = settings.flavor === 'cxml' ? requestPayloadId(delivery.document.content) : delivery.idempotencyKey;
     let response: AxiosResponse<ArrayBuffer>;
     try {
-      response = await axios.request<ArrayBuffer>({
+      response = await this.request(url, {
         method: 'POST',
-        url: url.toString(),
         data: body.content,
         headers: {
           ...headers,
@@ -410,19 +409,7 @@ class PortalChannel implements OpenChannel {
           accept: settings.flavor === 'cxml' ? 'text/xml, application/xml' : 'application/json',
           'idempotency-key': delivery.idempotencyKey,
         },
-        adapter: 'http',
-        responseType: 'arraybuffer',
-        timeout: this.context.timeoutMs,
-        transitional: { clarifyTimeoutError: true },
         ...(signal === undefined ? {} : { signal }),
-        // A redirect could carry the credentials elsewhere: it is reported, never followed.
-        maxRedirects: 0,
-        maxContentLength: MAX_RESPONSE_BYTES,
-        validateStatus: () => true,
-        // A loopback portal is never reached through a proxy from the environment.
-        ...(isLoopbackHost(url.hostname) ? { proxy: false as const } : {}),
-        httpAgent: this.httpAgent,
-        httpsAgent: this.httpsAgent,
       });
     } catch (error) {
       throw classifyTransportFailure(error, where, [...this.secrets]);
@@ -435,6 +422,29 @@ class PortalChannel implements OpenChannel {
     const result = classifyAnswer(settings.flavor, answer, where, reference, [...this.secrets]);
     if (result instanceof ChannelError) throw result;
     return result;
+  }
+
+  /** One HTTP exchange with the portal: the answer whatever its status, bytes kept as they came. */
+  private request(
+    url: URL,
+    options: Pick<AxiosRequestConfig, 'method' | 'data' | 'headers' | 'signal'>,
+  ): Promise<AxiosResponse<ArrayBuffer>> {
+    return axios.request<ArrayBuffer>({
+      ...options,
+      url: url.toString(),
+      adapter: 'http',
+      responseType: 'arraybuffer',
+      timeout: this.context.timeoutMs,
+      transitional: { clarifyTimeoutError: true },
+      // A redirect could carry the credentials elsewhere: it is reported, never followed.
+      maxRedirects: 0,
+      maxContentLength: MAX_RESPONSE_BYTES,
+      validateStatus: () => true,
+      // A loopback portal is never reached through a proxy from the environment.
+      ...(isLoopbackHost(url.hostname) ? { proxy: false as const } : {}),
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+    });
   }
 
   /**
@@ -455,20 +465,9 @@ class PortalChannel implements OpenChannel {
     } else headers = await this.authHeaders(settings, where);
     let response: AxiosResponse<ArrayBuffer>;
     try {
-      response = await axios.request<ArrayBuffer>({
+      response = await this.request(url, {
         method: 'GET',
-        url: url.toString(),
         headers: { ...headers, accept: settings.flavor === 'cxml' ? 'text/xml, application/xml' : 'application/json' },
-        adapter: 'http',
-        responseType: 'arraybuffer',
-        timeout: this.context.timeoutMs,
-        transitional: { clarifyTimeoutError: true },
-        maxRedirects: 0,
-        maxContentLength: MAX_RESPONSE_BYTES,
-        validateStatus: () => true,
-        ...(isLoopbackHost(url.hostname) ? { proxy: false as const } : {}),
-        httpAgent: this.httpAgent,
-        httpsAgent: this.httpsAgent,
       });
     } catch (error) {
       const failure = classifyTransportFailure(error, where, [...this.secrets]);

@@ -48,6 +48,13 @@ const program = new Command('firstpass')
   .showHelpAfterError()
   .exitOverride();
 
+/** `--db`, or FIRSTPASS_DB, else the per-user default: every command that reads or writes the store takes it. */
+function databaseOption(what: string): Option {
+  return new Option('--db <url>', `${what}: sqlite:<file> or postgres://… (one per user by default)`)
+    .env('FIRSTPASS_DB')
+    .default(defaultStoreUrl());
+}
+
 program
   .command('validate')
   .description("check invoices against their customers' profiles and purchase orders")
@@ -82,11 +89,7 @@ program
   .addOption(new Option('--format <format>', "another format than the customer's").choices(FORMAT_NAMES))
   .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
   .option('--pos <path...>', 'purchase order files or folders')
-  .addOption(
-    new Option('--db <url>', 'database for control numbers: sqlite:<file> or postgres://… (one per user by default)')
-      .env('FIRSTPASS_DB')
-      .default(defaultStoreUrl()),
-  )
+  .addOption(databaseOption('database for control numbers'))
   .option('--json', 'print one JSON document on stdout')
   .action(
     async (
@@ -113,11 +116,7 @@ program
   .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
   .option('--pos <path...>', 'purchase order files or folders')
   .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
-  .addOption(
-    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
-      .env('FIRSTPASS_DB')
-      .default(defaultStoreUrl()),
-  )
+  .addOption(databaseOption('database for submissions'))
   .option('--dry-run', 'validate and render, say what would go where; send and record nothing')
   .option(
     '--resend-unknown <invoiceNumber>',
@@ -166,11 +165,7 @@ program
   .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
   .option('--pos <path...>', 'purchase order files or folders')
   .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
-  .addOption(
-    new Option('--db <url>', 'database for submissions and the run lock: sqlite:<file> or postgres://… (one per user by default)')
-      .env('FIRSTPASS_DB')
-      .default(defaultStoreUrl()),
-  )
+  .addOption(databaseOption('database for submissions and the run lock'))
   .addOption(
     new Option('--log <style>', 'logs on stderr: text lines (a progress bar on a terminal) or pino JSON lines')
       .choices(['text', 'json'])
@@ -253,11 +248,7 @@ program
   .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
   .option('--pos <path...>', 'purchase order files or folders')
   .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
-  .addOption(
-    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
-      .env('FIRSTPASS_DB')
-      .default(defaultStoreUrl()),
-  )
+  .addOption(databaseOption('database for submissions'))
   .option('--dry-run', 'check and render, say what would go where; send and record nothing')
   .option('--json', 'print one JSON document on stdout')
   .action(
@@ -283,11 +274,7 @@ program
   .description('every version, attempt, state and event of an invoice (or of the invoices recorded last)')
   .argument('[invoiceNumber]', 'an invoice number')
   .option('--profiles <dir>', 'customer profiles folder (their acknowledgment deadlines say what is overdue)', './customer-profiles')
-  .addOption(
-    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
-      .env('FIRSTPASS_DB')
-      .default(defaultStoreUrl()),
-  )
+  .addOption(databaseOption('database for submissions'))
   .option('--json', 'print one JSON document on stdout')
   .action(async (invoiceNumber: string | undefined, options: { db: string; profiles: string; json?: boolean }) => {
     const { runStatus } = await import('./status-command.js');
@@ -303,11 +290,7 @@ program
   .command('acks')
   .description("collect customers' answers: ack files from SFTP ack folders, portal statuses; list overdue submissions")
   .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
-  .addOption(
-    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
-      .env('FIRSTPASS_DB')
-      .default(defaultStoreUrl()),
-  )
+  .addOption(databaseOption('database for submissions'))
   .option('--json', 'print one JSON document on stdout')
   .action(async (options: { profiles: string; db: string; json?: boolean }) => {
     const { runAcks } = await import('./acks-command.js');
@@ -324,11 +307,7 @@ program
   .option('--code <code>', "the customer's rejection code")
   .option('--at <time>', 'when the customer answered: ISO 8601 with offset, e.g. 2026-12-07T09:30:00+01:00 (default: now)')
   .option('--customer <id>', 'the customer, when customers share the invoice number')
-  .addOption(
-    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
-      .env('FIRSTPASS_DB')
-      .default(defaultStoreUrl()),
-  )
+  .addOption(databaseOption('database for submissions'))
   .option('--json', 'print one JSON document on stdout')
   .action(
     async (
@@ -395,11 +374,7 @@ program
   .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json', 'html']).default('table'))
   .option('--out <file>', 'write the report to this file (atomically) instead of stdout')
   .option('--profiles <dir>', 'customer profiles folder (acknowledgment deadlines, for overdue)')
-  .addOption(
-    new Option('--db <url>', 'database of submissions: sqlite:<file> or postgres://… (one per user by default)')
-      .env('FIRSTPASS_DB')
-      .default(defaultStoreUrl()),
-  )
+  .addOption(databaseOption('database of submissions'))
   .action(
     async (options: {
       from?: string;
@@ -453,11 +428,7 @@ profiles
   .argument('<customerId>', 'customer id')
   .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
   .option('--pos <path...>', 'purchase order files or folders (to prove rules that read the PO)')
-  .addOption(
-    new Option('--db <url>', 'database for submissions: sqlite:<file> or postgres://… (one per user by default)')
-      .env('FIRSTPASS_DB')
-      .default(defaultStoreUrl()),
-  )
+  .addOption(databaseOption('database for submissions'))
   .option('--json', 'print one JSON document on stdout')
   .action(async (customerId: string, options: { profiles: string; pos?: string[]; db: string; json?: boolean }) => {
     const { runProfilesSuggest } = await import('./profiles-command.js');

@@ -1,3 +1,4 @@
+import { collectAnswersForRun } from '../pipeline/run-answers.js';
 import { runInbox, summaryLine, type RunReport } from '../pipeline/run-inbox.js';
 import { printable, printableJson } from './printable.js';
 import { exitStatusOf, reportFault } from './report-fault.js';
@@ -48,7 +49,7 @@ export async function runRun(options: RunCommandOptions): Promise<number> {
       logger: logs,
       settleMs: options.settleSeconds === undefined ? undefined : options.settleSeconds * 1000,
       enqueueOnly: options.enqueueOnly,
-      // WIRE AFTER MERGE: collectAnswers: collectAcks (src/pipeline/collect-acks.ts), adapted to CollectAnswers.
+      collectAnswers: collectAnswersForRun,
     });
     logs.close();
     if (report.status === 'locked') {

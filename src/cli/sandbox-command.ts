@@ -93,7 +93,7 @@ function describe(sandbox: RunningSandbox, orders: number, decisionDelayMs: numb
     `  firstpass acks --profiles ${sandbox.profilesDirectory} --db sqlite:${sandbox.directory}/firstpass.db`,
     '',
     'what arrives:',
-    `  SFTP uploads   ${sandbox.sftpRoot}/…`,
+    `  SFTP uploads   ${sandbox.pickedUpFolder}/<remoteDir>/… (the buyer picks them up; answers in ${sandbox.sftpRoot}/<ackDir>)`,
     `  e-mails        ${sandbox.mailFolder}/<n>.eml`,
     `  portal posts   ${sandbox.portalFolder}/<n>-<file>`,
     '',

@@ -1,10 +1,6 @@
 import type { Knex } from 'knex';
 import type { Store, StoreDialect } from '../store/index.js';
 import {
-  ACCEPTED_STATES,
-  AWAITING_STATES,
-  FINAL_STATES,
-  INTERNAL_STATES,
   metricsOf,
   type FirstPassReport,
   type GroupMetrics,
@@ -19,14 +15,13 @@ import { percentileOf, percentileRanks } from './percentile.js';
 import { dayAfterStart, dayStart, localDate, monthsBetween } from './time-zone.js';
 
 /**
- * The first-pass report computed in the database (definitions.ts says what each figure means):
- * one pass builds a temporary table with one row per invoice chain of the period, and small
- * aggregate queries read it. Memory stays flat in the number of submissions: only groups,
- * percentile ranks and the top lists come back to Node.
+ * The first-pass report computed in the database (definitions.ts says what each figure means)
+ * from `chain_summaries`, one row per invoice chain kept by the store (src/store/sql-chain-summaries.ts):
+ * GROUP BY over the period's rows, percentiles at their ranks. Memory stays flat in the number of
+ * submissions: only groups, percentile ranks and the top lists come back to Node.
  */
 
 const DEFAULT_TOP = 10;
-let reportCount = 0;
 
 type Binding = string | number;
 
@@ -35,36 +30,11 @@ interface Sql {
   readonly bindings: Binding[];
 }
 
-const list = (values: readonly string[]): string => values.map((value) => `'${value}'`).join(', ');
-
 /** SQL both dialects run, written once; the few differences are here. */
 function dialectSql(dialect: StoreDialect) {
   const sqlite = dialect === 'sqlite';
   return {
-    hoursBetween: (start: string, end: string): string =>
-      sqlite
-        ? `((unixepoch(${end}, 'subsec') - unixepoch(${start}, 'subsec')) / 3600.0)`
-        : `(extract(epoch from (cast(${end} as timestamptz) - cast(${start} as timestamptz))) / 3600.0)`,
-    jsonText: (column: string, key: string): string =>
-      sqlite ? `json_extract(${column}, '$.${key}')` : `(cast(${column} as json) ->> '${key}')`,
-    jsonInteger: (column: string, key: string): string =>
-      sqlite
-        ? `json_extract(${column}, '$.${key}')`
-        : `(case when (cast(${column} as json) ->> '${key}') ~ '^[0-9]{1,9}$' then cast(cast(${column} as json) ->> '${key}' as integer) end)`,
     createTemp: (name: string): string => (sqlite ? `create temp table ${name} as ` : `create temporary table ${name} on commit drop as `),
-    /** An id as 12 digits, so texts that start with it sort by it. */
-    paddedId: (column: string): string =>
-      sqlite ? `substr('000000000000' || ${column}, -12, 12)` : `lpad(cast(${column} as text), 12, '0')`,
-    /** A text padded with spaces to a fixed width. */
-    fixed: (column: string, width: number): string =>
-      sqlite ? `substr(${column} || '${' '.repeat(width)}', 1, ${width})` : `rpad(${column}, ${width})`,
-    /**
-     * SQLite looks a chain's first version up in the narrow covering index (migration 004), not in
-     * the table whose rows hold the invoice JSON (half the time of that join); PostgreSQL chooses itself.
-     */
-    chainStartIndex: sqlite ? 'indexed by invoice_versions_chain_start' : '',
-    /** Keeps PostgreSQL from inlining a subquery and so working out its lookups once per use. */
-    fence: sqlite ? '' : 'offset 0',
     /** Byte order of texts (PostgreSQL's default collation would sort by locale). */
     bytewise: (expression: string): string => (sqlite ? expression : `(${expression}) collate "C"`),
   };
@@ -76,10 +46,6 @@ async function rows<T>(trx: Knex.Transaction, dialect: StoreDialect, sql: Sql): 
   return result as T[];
 }
 
-async function execute(trx: Knex.Transaction, sql: Sql): Promise<void> {
-  await trx.raw(sql.text, sql.bindings);
-}
-
 /** The period as UTC bounds: [start, end). */
 function periodBounds(request: ReportRequest, timeZone: string): { start: string | undefined; end: string | undefined } {
   return {
@@ -88,92 +54,46 @@ function periodBounds(request: ReportRequest, timeZone: string): { start: string
   };
 }
 
-/**
- * One row per chain of the period, with its flags and its time to acceptance, from one pass
- * over the covering index submissions_chain. Most chains have one submission: then min() of a
- * column is that submission's value, and nothing is looked up again; a chain of several looks
- * its first and latest external submissions up by id. Then one lookup of the chain's first
- * version (customer, generatedAt, first seen).
- */
-function chainsSql(name: string, dialect: StoreDialect, request: ReportRequest, timeZone: string): Sql {
-  const sql = dialectSql(dialect);
-  const bindings: Binding[] = [];
-  const deadlines = [...request.deadlines.entries()].filter(([, hours]) => Number.isFinite(hours) && hours > 0);
-  let cutoff = 'null';
-  if (deadlines.length > 0) {
-    cutoff = `case v.customer ${deadlines.map(() => 'when ? then ?').join(' ')} end`;
-    for (const [customer, hours] of deadlines) bindings.push(customer, new Date(request.now.getTime() - hours * 3_600_000).toISOString());
-  }
-  const { start, end } = periodBounds(request, timeZone);
-  const period: string[] = [];
-  if (start !== undefined) {
-    period.push('k.chain_at >= ?');
-    bindings.push(start);
-  }
-  if (end !== undefined) {
-    period.push('k.chain_at < ?');
-    bindings.push(end);
-  }
-  const external = `state not in (${list(INTERNAL_STATES)})`;
-  /** A column of the chain's submission `id`: its min() when the chain has one submission. */
-  const of = (column: string, id: string): string =>
-    `(case when a.n = 1 then a.only_${column} else (select x.${column} from submissions x where x.id = ${id}) end)`;
-  const text = `${sql.createTemp(name)}
-select k.chain_id, v.customer, k.chain_at, k.channel, k.held, k.submitted, k.success, k.decided, k.rejected, k.pending, k.unknown,
-  case when k.last_state = 'sent' and k.last_state_at < ${cutoff} then 1 else 0 end as overdue,
-  case when k.accepted_at is null then null
-    else ${sql.hoursBetween('coalesce(v.generated_at, v.first_seen_at)', 'k.accepted_at')} end as hours
-from (
-  select f.*,
-    case when f.first_state in (${list(ACCEPTED_STATES)}) and f.external_count = 1 then 1 else 0 end as success,
-    case when f.first_state in (${list(FINAL_STATES)}) then 1 else 0 end as decided,
-    case when f.last_state in (${list(AWAITING_STATES)}) then 1 else 0 end as pending,
-    case when f.last_state = 'unknown' then 1 else 0 end as unknown
-  from (
-    select a.chain_id, a.held, a.rejected, a.external_count, a.accepted_at,
-      ${of('created_at', 'coalesce(a.first_external_id, a.first_id)')} as chain_at,
-      ${of('channel', 'coalesce(a.first_external_id, a.first_id)')} as channel,
-      case when a.first_external_id is null then 0 else 1 end as submitted,
-      case when a.first_external_id is null then null else ${of('state', 'a.first_external_id')} end as first_state,
-      case when a.last_external_id is null then null else ${of('state', 'a.last_external_id')} end as last_state,
-      case when a.last_external_id is null then null else ${of('state_at', 'a.last_external_id')} end as last_state_at
-    from (
-      select chain_id, count(*) as n,
-        min(id) as first_id,
-        min(case when ${external} then id end) as first_external_id,
-        max(case when ${external} then id end) as last_external_id,
-        sum(case when ${external} then 1 else 0 end) as external_count,
-        max(case when state = 'held' then 1 else 0 end) as held,
-        max(case when state = 'rejected' then 1 else 0 end) as rejected,
-        min(case when state in (${list(ACCEPTED_STATES)}) then state_at end) as accepted_at,
-        min(state) as only_state, min(created_at) as only_created_at, min(channel) as only_channel, min(state_at) as only_state_at
-      from submissions
-      where chain_id is not null
-      group by chain_id
-    ) a
-    ${sql.fence}
-  ) f
-) k
-join invoice_versions v ${sql.chainStartIndex} on v.id = k.chain_id
-${period.length > 0 ? `where ${period.join(' and ')}` : ''}`;
-  return { text, bindings };
+/** A text as an SQL literal (quotes doubled); the period's bounds and the customers' deadline cut-offs. */
+function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
 }
 
 /**
- * The held rules of the period's chains: (rule, chain), each once. CROSS JOIN keeps SQLite's
- * join order (the few held findings first, then index lookups; it knows nothing of a temporary
- * table's size); PostgreSQL plans it as any inner join.
+ * The period's chains as a subquery named `alias`: the summary's columns and `overdue` (a pending
+ * chain still `sent` since before its customer's deadline; the cut-off is looked at only for those).
  */
-function ruleChainsSql(name: string, chains: string, dialect: StoreDialect): Sql {
-  return {
-    text: `${dialectSql(dialect).createTemp(name)}
-select distinct h.rule, c.chain_id
-from held_findings h
-cross join submissions s
-cross join ${chains} c
-where s.id = h.submission_id and c.chain_id = s.chain_id`,
-    bindings: [],
-  };
+function chainsOf(alias: string, request: ReportRequest, timeZone: string): string {
+  const deadlines = [...request.deadlines.entries()].filter(([, hours]) => Number.isFinite(hours) && hours > 0);
+  const cutoff =
+    deadlines.length === 0
+      ? 'null'
+      : `case customer ${deadlines
+          .map(
+            ([customer, hours]) =>
+              `when ${literal(customer)} then ${literal(new Date(request.now.getTime() - hours * 3_600_000).toISOString())}`,
+          )
+          .join(' ')} end`;
+  const period = periodOf('', request, timeZone);
+  return `(select chain_id, customer, chain_at, channel, held, submitted, success, decided, rejected, pending, unknown, hours,
+  case when last_state = 'sent' and last_state_at < ${cutoff} then 1 else 0 end as overdue
+from chain_summaries${period === '' ? '' : ` where ${period}`}) ${alias}`;
+}
+
+/** The condition on chain_summaries (columns prefixed by `prefix`) that keeps the period's chains; '' for all time. */
+function periodOf(prefix: string, request: ReportRequest, timeZone: string): string {
+  const { start, end } = periodBounds(request, timeZone);
+  const period: string[] = [];
+  if (start !== undefined) period.push(`${prefix}chain_at >= ${literal(start)}`);
+  if (end !== undefined) period.push(`${prefix}chain_at < ${literal(end)}`);
+  return period.join(' and ');
+}
+
+/** The held rules of the period's chains, (rule, chain) each once, as a table or subquery (chain_held_rules). */
+function ruleChainsOf(period: string): string {
+  return period === ''
+    ? 'chain_held_rules'
+    : `(select r.rule, r.chain_id from chain_held_rules r join chain_summaries c on c.chain_id = r.chain_id where ${period})`;
 }
 
 interface CountRow {
@@ -187,9 +107,10 @@ interface CountRow {
   readonly pending: number | string | null;
   readonly unknown: number | string | null;
   readonly overdue: number | string | null;
+  readonly timed: number | string | null;
 }
 
-const COUNTS = `count(*) as invoices, sum(held) as held, sum(submitted) as submitted, sum(success) as success,
+const COUNTS = `count(*) as invoices, count(hours) as timed, sum(held) as held, sum(submitted) as submitted, sum(success) as success,
   sum(decided) as decided, sum(rejected) as rejected, sum(pending) as pending, sum(unknown) as unknown, sum(overdue) as overdue`;
 
 function countsOf(row: CountRow | undefined): MetricCounts {
@@ -212,21 +133,33 @@ interface GroupSource {
   /** SQL of the group key; undefined for the totals (one group of everything). */
   readonly key: string | undefined;
   readonly from: string;
+  /**
+   * The key is a column of chain_summaries with an index of (key, hours) (migration 007), or there
+   * is no key: percentiles are read at their ranks straight from that index.
+   */
+  readonly indexed: boolean;
 }
 
 /**
- * Median and p90 of the hours to acceptance per group (PERCENTILE.INC, see percentile.ts).
- * PostgreSQL has it built in (percentile_cont). SQLite has not: the hours are sorted once into an
- * index of (group, hours), and each percentile reads the one or two values at its ranks.
+ * Median and p90 of the hours to acceptance per group (PERCENTILE.INC, see percentile.ts). When an
+ * index of (group, hours) exists (totals, customer, channel), both databases read the one or two
+ * values at each percentile's ranks from it, sorting nothing (on PostgreSQL 4× faster than
+ * percentile_cont at 800,000 hours). Else PostgreSQL uses percentile_cont, and SQLite sorts the
+ * hours once into a temporary index of (group, hours) and reads the ranks from that.
  */
 async function percentilesBy(
   trx: Knex.Transaction,
   dialect: StoreDialect,
   source: GroupSource,
+  timed: ReadonlyMap<string, number>,
   name: string,
 ): Promise<Map<string, { median: number | null; p90: number | null }>> {
   const key = source.key ?? "''";
   const result = new Map<string, { median: number | null; p90: number | null }>();
+  if (source.indexed) {
+    for (const [grp, n] of timed) result.set(grp, await rankedPercentiles(trx, dialect, source, grp, n, undefined));
+    return result;
+  }
   if (dialect === 'postgres') {
     const found = await rows<{ grp: string | null; median: number | string | null; p90: number | string | null }>(trx, dialect, {
       text: `select grp, percentile_cont(0.5) within group (order by hours) as median, percentile_cont(0.9) within group (order by hours) as p90
@@ -247,23 +180,36 @@ from (select ${key} as grp, hours from ${source.from} where hours is not null) x
       text: `select grp, count(*) as n from ${name} group by grp`,
       bindings: [],
     });
-    for (const { grp, n } of counts) {
-      const values = new Map<number, number>();
-      const valueAt = async (tenths: number): Promise<number | null> => {
-        const { low, high } = percentileRanks(Number(n), tenths);
-        const found = await rows<{ hours: number }>(trx, dialect, {
-          text: `select hours from ${name} where grp = ? order by hours limit ? offset ?`,
-          bindings: [grp ?? '', high - low + 1, low],
-        });
-        for (const [index, row] of found.entries()) values.set(low + index, Number(row.hours));
-        return percentileOf(Number(n), tenths, (rank) => values.get(rank));
-      };
-      result.set(grp ?? '', { median: await valueAt(5), p90: await valueAt(9) });
-    }
+    for (const { grp, n } of counts)
+      result.set(grp ?? '', await rankedPercentiles(trx, dialect, { key: 'grp', from: name, indexed: true }, grp ?? '', Number(n), grp));
   } finally {
     await trx.raw(`drop table if exists temp.${name}`);
   }
   return result;
+}
+
+/** Median and p90 of one group of `n` hours, each read at its one or two ranks in hours order (an index). */
+async function rankedPercentiles(
+  trx: Knex.Transaction,
+  dialect: StoreDialect,
+  source: GroupSource,
+  grp: string,
+  n: number,
+  grpValue: string | null | undefined,
+): Promise<{ median: number | null; p90: number | null }> {
+  const values = new Map<number, number>();
+  const condition = source.key === undefined ? '' : grpValue === null ? `${source.key} is null and ` : `${source.key} = ? and `;
+  const valueAt = async (tenths: number): Promise<number | null> => {
+    if (n <= 0) return null;
+    const { low, high } = percentileRanks(n, tenths);
+    const found = await rows<{ hours: number }>(trx, dialect, {
+      text: `select hours from ${source.from} where ${condition}hours is not null order by hours limit ? offset ?`,
+      bindings: [...(source.key === undefined || grpValue === null ? [] : [grp]), high - low + 1, low],
+    });
+    for (const [index, row] of found.entries()) values.set(low + index, Number(row.hours));
+    return percentileOf(n, tenths, (rank) => values.get(rank));
+  };
+  return { median: await valueAt(5), p90: await valueAt(9) };
 }
 
 let percentileTables = 0;
@@ -277,7 +223,8 @@ async function metricsBy(trx: Knex.Transaction, dialect: StoreDialect, source: G
     bindings: [],
   });
   percentileTables += 1;
-  const percentiles = await percentilesBy(trx, dialect, source, `firstpass_report_hours_${process.pid}_${percentileTables}`);
+  const timed = new Map(counted.map((row) => [row.grp ?? '', Number(row.timed ?? 0)]));
+  const percentiles = await percentilesBy(trx, dialect, source, timed, `firstpass_report_hours_${process.pid}_${percentileTables}`);
   const result = new Map<string, Metrics>();
   for (const row of counted) {
     const key = row.grp ?? '';
@@ -296,22 +243,19 @@ function monthKey(first: string, last: string, timeZone: string): string {
     .slice(1)
     .map((month, index) => `when chain_at < '${month.start}' then '${months[index]?.month ?? ''}'`)
     .join(' ');
-  return `(case ${cases} else '${months.at(-1)?.month ?? ''}' end)`;
+  const lastMonth = `'${months.at(-1)?.month ?? ''}'`;
+  // One month (the period within it): no CASE (it needs a WHEN); a cast, as PostgreSQL groups by no bare literal.
+  return cases === '' ? `cast(${lastMonth} as varchar(7))` : `(case ${cases} else ${lastMonth} end)`;
 }
 
-async function rejectionReasons(trx: Knex.Transaction, dialect: StoreDialect, chains: string, top: number): Promise<RejectionReason[]> {
+/** The rejecting answers of the period's chains (chain_rejections), counted by code and text. */
+async function rejectionReasons(trx: Knex.Transaction, dialect: StoreDialect, period: string, top: number): Promise<RejectionReason[]> {
   const sql = dialectSql(dialect);
-  const code = `coalesce(a.code, ${sql.jsonText('e.detail_json', 'code')})`;
-  const text = `coalesce(a.text, ${sql.jsonText('e.detail_json', 'text')})`;
   const found = await rows<{ code: string | null; text: string | null; count: number | string }>(trx, dialect, {
-    text: `select ${code} as code, ${text} as text, count(*) as count
-from submissions s
-cross join ${chains} c
-cross join submission_events e
-left join acknowledgments a on a.id = ${sql.jsonInteger('e.detail_json', 'acknowledgment')}
-where s.state = 'rejected' and c.chain_id = s.chain_id and e.submission_id = s.id and e.to_state = 'rejected'
-group by ${code}, ${text}
-order by count(*) desc, ${sql.bytewise(`coalesce(${code}, '')`)}, ${sql.bytewise(`coalesce(${text}, '')`)}
+    text: `select r.code, r.text, count(*) as count
+from chain_rejections r${period === '' ? '' : ` join chain_summaries c on c.chain_id = r.chain_id where ${period}`}
+group by r.code, r.text
+order by count(*) desc, ${sql.bytewise("coalesce(r.code, '')")}, ${sql.bytewise("coalesce(r.text, '')")}
 limit ?`,
     bindings: [top],
   });
@@ -324,7 +268,7 @@ limit ?`,
 
 async function holdingRules(trx: Knex.Transaction, dialect: StoreDialect, ruleChains: string, top: number): Promise<HoldingRule[]> {
   const found = await rows<{ rule: string; count: number | string }>(trx, dialect, {
-    text: `select rule, count(*) as count from ${ruleChains} group by rule order by count(*) desc, rule limit ?`,
+    text: `select g.rule, count(*) as count from ${ruleChains} g group by g.rule order by count(*) desc, g.rule limit ?`,
     bindings: [top],
   });
   return found.map((row) => ({ rule: row.rule, count: Number(row.count) }));
@@ -380,55 +324,48 @@ async function computeReport(
 ): Promise<{ report: FirstPassReport; charts: ReportCharts | undefined }> {
   const timeZone = request.timeZone ?? 'UTC';
   const top = Math.max(1, Math.floor(request.top ?? DEFAULT_TOP));
-  reportCount += 1;
-  const suffix = `${process.pid}_${reportCount}`;
-  const chains = `firstpass_report_chains_${suffix}`;
-  const ruleChains = `firstpass_report_rules_${suffix}`;
+  const chains = (alias: string): string => chainsOf(alias, request, timeZone);
   return store.read('compute the first-pass report', async (trx, dialect) => {
     // JIT compiling costs more than it saves on these one-pass queries; sorts stay in memory.
     if (dialect === 'postgres') await trx.raw("set local jit = off; set local work_mem = '64MB'");
-    try {
-      await execute(trx, chainsSql(chains, dialect, request, timeZone));
-      await trx.raw(`create index ${chains}_key on ${chains} (chain_id)`);
-      await execute(trx, ruleChainsSql(ruleChains, chains, dialect));
-      if (dialect === 'postgres') await trx.raw(`analyze ${chains}`);
-      const [span] = await rows<{ first: string | null; last: string | null }>(trx, dialect, {
-        text: `select min(chain_at) as first, max(chain_at) as last from ${chains}`,
-        bindings: [],
-      });
-      const first = span?.first ?? null;
-      const last = span?.last ?? null;
-      const totals =
-        (await metricsBy(trx, dialect, { key: undefined, from: chains })).get('') ?? metricsOf(countsOf(undefined), null, null);
-      const sources = (by: ReportRequest['by']): GroupSource | undefined => {
-        if (by === undefined || first === null || last === null) return undefined;
-        if (by === 'rule') return { key: 'g.rule', from: `${ruleChains} g join ${chains} c on c.chain_id = g.chain_id` };
-        if (by === 'month') return { key: monthKey(first, last, timeZone), from: chains };
-        return { key: by, from: chains };
-      };
-      const groupsBy = async (by: ReportRequest['by']): Promise<GroupMetrics[]> => {
-        const source = sources(by);
-        return source === undefined ? [] : sortedGroups(await metricsBy(trx, dialect, source));
-      };
-      const report: FirstPassReport = {
-        from: request.from ?? (first === null ? null : localDate(first, timeZone)),
-        to: request.to ?? (last === null ? null : localDate(last, timeZone)),
-        totals,
-        groups: await groupsBy(request.by),
-        topRejectionReasons: await rejectionReasons(trx, dialect, chains, top),
-        topHoldingRules: await holdingRules(trx, dialect, ruleChains, top),
-      };
-      if (!withCharts) return { report, charts: undefined };
-      const charts: ReportCharts = {
-        byMonth: request.by === 'month' ? report.groups : await groupsBy('month'),
-        byCustomer: request.by === 'customer' ? report.groups : await groupsBy('customer'),
-        acceptanceHours: await acceptanceHistogram(trx, dialect, chains),
-      };
-      return { report, charts };
-    } finally {
-      // PostgreSQL drops them at commit; SQLite's live on with the connection.
-      if (dialect === 'sqlite') for (const table of [ruleChains, chains]) await trx.raw(`drop table if exists temp.${table}`);
-    }
+    const period = periodOf('c.', request, timeZone);
+    const ruleChains = ruleChainsOf(period);
+    // Two subqueries: each reads one end of the index of dates.
+    const where = period === '' ? '' : `where ${period}`;
+    const [span] = await rows<{ first: string | null; last: string | null }>(trx, dialect, {
+      text: `select (select min(c.chain_at) from chain_summaries c ${where}) as first, (select max(c.chain_at) from chain_summaries c ${where}) as last`,
+      bindings: [],
+    });
+    const first = span?.first ?? null;
+    const last = span?.last ?? null;
+    const totals =
+      (await metricsBy(trx, dialect, { key: undefined, from: chains('c'), indexed: true })).get('') ??
+      metricsOf(countsOf(undefined), null, null);
+    const sources = (by: ReportRequest['by']): GroupSource | undefined => {
+      if (by === undefined || first === null || last === null) return undefined;
+      if (by === 'rule') return { key: 'g.rule', from: `${ruleChains} g join ${chains('c')} on c.chain_id = g.chain_id`, indexed: false };
+      if (by === 'month') return { key: monthKey(first, last, timeZone), from: chains('c'), indexed: false };
+      return { key: by, from: chains('c'), indexed: true };
+    };
+    const groupsBy = async (by: ReportRequest['by']): Promise<GroupMetrics[]> => {
+      const source = sources(by);
+      return source === undefined ? [] : sortedGroups(await metricsBy(trx, dialect, source));
+    };
+    const report: FirstPassReport = {
+      from: request.from ?? (first === null ? null : localDate(first, timeZone)),
+      to: request.to ?? (last === null ? null : localDate(last, timeZone)),
+      totals,
+      groups: await groupsBy(request.by),
+      topRejectionReasons: await rejectionReasons(trx, dialect, period, top),
+      topHoldingRules: await holdingRules(trx, dialect, ruleChains, top),
+    };
+    if (!withCharts) return { report, charts: undefined };
+    const charts: ReportCharts = {
+      byMonth: request.by === 'month' ? report.groups : await groupsBy('month'),
+      byCustomer: request.by === 'customer' ? report.groups : await groupsBy('customer'),
+      acceptanceHours: await acceptanceHistogram(trx, dialect, chains('c')),
+    };
+    return { report, charts };
   });
 }
 

@@ -182,16 +182,21 @@ class CollectRun {
       this.context,
       (file) => !known.has(fileKey(file.path, file.size, file.modifiedAt)),
     );
+    const fresh: { file: RemoteFile; content: Uint8Array; reading: ReturnType<typeof readAnswerFile> }[] = [];
     for (const file of files) {
       if (file.content === undefined) continue;
       // Touched, but the same bytes: read before.
       if (hashes.has(`${file.path}\u0000${createHash('sha256').update(file.content).digest('hex')}`)) continue;
-      await this.readFile(profile, file, file.content);
+      fresh.push({ file, content: file.content, reading: readAnswerFile(file.content) });
     }
+    // A receipt (997, CONTRL) comes before the decision (824, APERAK) on the same invoice, whatever
+    // the files are called and however coarse the server's file times: receipts are recorded first.
+    const decides = (reading: AnswerReading) => reading.answers.some((answer) => answer.kind === 'business');
+    fresh.sort((a, b) => Number(decides(a.reading)) - Number(decides(b.reading)));
+    for (const { file, content, reading } of fresh) await this.readFile(profile, file, content, reading);
   }
 
-  private async readFile(profile: CustomerProfile, file: RemoteFile, content: Uint8Array): Promise<void> {
-    const reading = readAnswerFile(content);
+  private async readFile(profile: CustomerProfile, file: RemoteFile, content: Uint8Array, reading: AnswerReading): Promise<void> {
     const raw = new TextDecoder('latin1').decode(content);
     const unmatched: Answer[] = [];
     const matched: { answer: Answer; submission: number }[] = [];

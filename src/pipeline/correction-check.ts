@@ -13,6 +13,8 @@ export interface CorrectionCandidate {
   readonly supersedes?: string | undefined;
   /** sha256 of the invoice's canonical JSON, as the store computes it. */
   readonly contentHash: string;
+  /** The customer treats a number it rejected as used for good (rejectedNumbersStayTaken): a correction needs a new number. */
+  readonly newNumberRequired?: boolean | undefined;
 }
 
 export type CorrectionVerdict =
@@ -67,6 +69,10 @@ function verdictOf(
   const earlier = latestSent(ownNumber.filter((entry) => entry !== own));
   const superseding = candidate.supersedes !== undefined && candidate.supersedes !== candidate.invoiceNumber;
   if (!superseding) {
+    if (earlier?.attempt.submission.state === 'rejected' && candidate.newNumberRequired === true)
+      return refuse(
+        `corrects ${candidate.invoiceNumber} under the number customer ${candidate.customer} rejected, which it treats as used for good: give the corrected invoice a new number and "supersedes": "${candidate.invoiceNumber}"`,
+      );
     if (earlier?.attempt.submission.state === 'rejected')
       return { ok: true, kind: 'new-version', corrects: { invoiceNumber: candidate.invoiceNumber, versionId: earlier.version } };
     const latest = earlier ?? latestSent(own === undefined ? [] : [own]);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readAllDocuments, readDocuments } from '../io/read-documents.js';
 import type { DocumentSource, Invoice } from '../model/invoice.js';
+import { ProfileLibrary, rejectedNumbersStayTaken } from '../profiles/index.js';
 import { canonicalJson, openStore, prepareDefaultStore, type Store } from '../store/index.js';
 import { correctionVerdict, type CorrectionVerdict } from './correction-check.js';
 import { submitInvoices, type SubmitOptions, type SubmitReport, type SubmitResult } from './submit-invoices.js';
@@ -51,6 +52,7 @@ interface Verdicts {
 /** Each invoice's verdict, from the store as it is now (read only). */
 async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
   const documents = await readAllDocuments(options.paths, 'invoice');
+  const profiles = new ProfileLibrary(options.profilesDirectory);
   await prepareDefaultStore(options.database);
   const store = await openStore(options.database);
   const bySource = new Map<string, CorrectionVerdict>();
@@ -58,7 +60,10 @@ async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
   const correctedBy: CorrectedInRun = new Map();
   try {
     for (const { document: invoice, source } of documents) {
-      const { verdict } = await verdictOfInvoice(store, invoice, correctedBy);
+      const { profile } = profiles.loaded(invoice.customerId) ?? (await profiles.profile(invoice.customerId));
+      // Customers such as Ariba keep a rejected number taken: a correction needs a new one.
+      const newNumberRequired = rejectedNumbersStayTaken(profile.rejectionCodes);
+      const { verdict } = await verdictOfInvoice(store, invoice, correctedBy, newNumberRequired);
       bySource.set(sourceKey(source), verdict);
       byInvoice.set(invoiceKey(source.file, invoice.customerId, invoice.invoiceNumber), verdict);
     }
@@ -102,6 +107,7 @@ async function verdictOfInvoice(
   store: Store,
   invoice: Invoice,
   correctedBy: CorrectedInRun,
+  newNumberRequired = false,
 ): Promise<{ verdict: CorrectionVerdict; supersededKnown: boolean }> {
   const customer = invoice.customerId;
   const ownNumber = await store.submissions.history(invoice.invoiceNumber, customer);
@@ -118,7 +124,7 @@ async function verdictOfInvoice(
       otherCorrections.push(...(await store.submissions.history(number, customer)));
   const verdict = onceInRun(
     correctionVerdict(
-      { customer, invoiceNumber: invoice.invoiceNumber, supersedes: invoice.supersedes, contentHash },
+      { customer, invoiceNumber: invoice.invoiceNumber, supersedes: invoice.supersedes, contentHash, newNumberRequired },
       ownNumber,
       superseded,
       otherCorrections,

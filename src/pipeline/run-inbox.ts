@@ -43,7 +43,7 @@ export interface CollectAnswersContext {
   readonly logger: RunLogger;
 }
 
-/** Collects acknowledgments and portal statuses for open submissions (src/pipeline/collect-acks.ts once merged). */
+/** Collects acknowledgments and portal statuses for open submissions (the CLI passes collectAnswersForRun, src/pipeline/run-answers.ts). */
 export type CollectAnswers = (context: CollectAnswersContext) => Promise<CollectedAnswers>;
 
 export interface RunOptions {
@@ -65,10 +65,7 @@ export interface RunOptions {
   readonly settleMs?: number | undefined;
   /** The run lock's timing (tests shorten it). */
   readonly lock?: Pick<RunLockOptions, 'staleAfterMs' | 'heartbeatMs'> | undefined;
-  /**
-   * Acknowledgment collection. Default: none (the report says answers were not collected).
-   * TO WIRE AFTER MERGE: pass collectAcks (src/pipeline/collect-acks.ts) here, from the CLI.
-   */
+  /** Acknowledgment collection (`firstpass run` passes collectAnswersForRun). Default: none (the report says answers were not collected). */
   readonly collectAnswers?: CollectAnswers | undefined;
   /** Record each invoice as queued (with its document and attachments) and send nothing: `run --worker` processes send. */
   readonly enqueueOnly?: boolean | undefined;
@@ -167,10 +164,10 @@ async function requireFolder(inbox: string): Promise<void> {
     ]);
 }
 
-/** WIRE AFTER MERGE: the one call site of acknowledgment collection (collectAcks, src/pipeline/collect-acks.ts). */
+/** The one call site of acknowledgment collection. */
 async function collect(options: RunOptions, logger: RunLogger, now: () => Date): Promise<CollectedAnswers | undefined> {
   if (options.collectAnswers === undefined) {
-    logger.info('answers', 'acknowledgments not collected: no collector is wired into firstpass run yet');
+    logger.info('answers', 'acknowledgments not collected: no collector was given');
     return undefined;
   }
   const answers = await options.collectAnswers({

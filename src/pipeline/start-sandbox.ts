@@ -59,6 +59,8 @@ export interface RunningSandbox {
   readonly environment: Readonly<Record<string, string>>;
   /** Files uploaded over SFTP land here (the SFTP server's `/`). */
   readonly sftpRoot: string;
+  /** Files the buyer picked up from a customer's remoteDir, under that remoteDir. */
+  readonly pickedUpFolder: string;
   /** Each e-mail lands here as `<n>.eml`. */
   readonly mailFolder: string;
   /** Each portal request's document and attachments land here, as `<n>-<file name>`. */
@@ -96,6 +98,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
   const directory = resolve(options.directory ?? (await mkdtemp(join(tmpdir(), 'firstpass-sandbox-'))));
   const profilesDirectory = join(directory, 'profiles');
   const sftpRoot = join(directory, 'sftp');
+  const pickedUpFolder = join(directory, 'picked-up');
   const mailFolder = join(directory, 'mail');
   const portalFolder = join(directory, 'portal');
   await mkdir(portalFolder, { recursive: true });
@@ -154,6 +157,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       customers: customers.map(buyerSettings),
       purchaseOrders: options.purchaseOrders ?? [],
       sftpRoot: sftp.root,
+      pickedUpFolder,
       decisionDelayMs: options.decisionDelayMs ?? 0,
     });
     buyer = running;
@@ -179,6 +183,7 @@ export async function startSandbox(options: SandboxOptions): Promise<RunningSand
       envFile,
       environment,
       sftpRoot,
+      pickedUpFolder,
       mailFolder,
       portalFolder,
       ports: { portal: portal.port, sftp: sftp.port, smtp: smtp.port },

@@ -24,6 +24,7 @@ import {
   type SubmissionState,
 } from '../store/index.js';
 import { loadPurchaseOrders, profileFor, purchaseOrderKey } from './inputs.js';
+import { numbersTakenBefore } from './numbers-taken.js';
 import { resolveAttachment, validateInvoices, type InvoiceResult } from './validate-invoices.js';
 
 /**
@@ -169,7 +170,24 @@ const STALE_SENDING_MS = 60 * 60_000;
 
 export async function submitInvoices(options: SubmitOptions): Promise<SubmitReport> {
   const now = options.now ?? (() => new Date());
-  const plan = await planSubmissions(options, now().toISOString());
+  let opened: Store | undefined;
+  // The store is opened once the input has been read (bad input writes nothing), before validation
+  // needs it: a number sent before with other content is a duplicate. A dry run reads no history.
+  const numbersTaken =
+    options.dryRun === true
+      ? undefined
+      : async (invoices: readonly Invoice[]) => {
+          await prepareDefaultStore(options.database);
+          opened = await openStore(options.database);
+          return numbersTakenBefore(opened, invoices);
+        };
+  let plan: PlannedInvoice[];
+  try {
+    plan = await planSubmissions(options, now().toISOString(), numbersTaken);
+  } catch (error) {
+    await opened?.close();
+    throw error;
+  }
   if (options.dryRun === true) {
     const results = plan.map((planned) =>
       planned.hold ? heldResult(planned) : { ...baseResult(planned), outcome: 'would-send' as const },
@@ -177,8 +195,7 @@ export async function submitInvoices(options: SubmitOptions): Promise<SubmitRepo
     for (const result of results) options.onResult?.(result);
     return { results, dryRun: true };
   }
-  await prepareDefaultStore(options.database);
-  const store = await openStore(options.database);
+  const store = opened ?? (await openStore(options.database));
   const run = new SubmitRun(store, options, now);
   try {
     await store.submissions.recoverInterrupted(new Date(now().getTime() - STALE_SENDING_MS), {
@@ -197,13 +214,21 @@ export async function submitInvoices(options: SubmitOptions): Promise<SubmitRepo
 }
 
 /** Read, validate, render once and read attachments: everything an invoice can be held for shows here. */
-async function planSubmissions(options: SubmitOptions, now: string): Promise<PlannedInvoice[]> {
-  const validated = new Map<string, InvoiceResult>();
-  for await (const result of validateInvoices(options)) validated.set(sourceKey(result.file, result.index), result);
+async function planSubmissions(
+  options: SubmitOptions,
+  now: string,
+  numbersTaken?: (invoices: readonly Invoice[]) => Promise<(invoice: Invoice) => string | undefined>,
+): Promise<PlannedInvoice[]> {
+  const documents = await readAllDocuments(options.paths, 'invoice');
   const profiles = new ProfileLibrary(options.profilesDirectory);
+  // Every invoice's profile and the purchase orders are read before the store opens: their faults are bad input.
+  for (const { document: invoice, source } of documents) await profileFor(profiles, invoice, source);
   const orders = await loadPurchaseOrders(options.poPaths ?? []);
+  const submitted = numbersTaken === undefined ? undefined : await numbersTaken(documents.map((entry) => entry.document));
+  const validated = new Map<string, InvoiceResult>();
+  for await (const result of validateInvoices({ ...options, submitted })) validated.set(sourceKey(result.file, result.index), result);
   const plan: PlannedInvoice[] = [];
-  for (const { document: invoice, source } of await readAllDocuments(options.paths, 'invoice')) {
+  for (const { document: invoice, source } of documents) {
     const checked = validated.get(sourceKey(source.file, source.index));
     if (checked === undefined)
       throw new FirstpassError('INTERNAL', 'pipeline', `invoice ${invoice.invoiceNumber} in ${source.file} was read but not validated`);

@@ -21,8 +21,11 @@ export interface ValidateOptions {
   readonly today: string;
   /** `compiled` (default, fast) or `engine` (json-rules-engine itself, the reference). */
   readonly evaluator?: 'compiled' | 'engine';
-  /** Numbers already submitted to a customer (from the store, when there is one). */
-  readonly submitted?: (customerId: string, invoiceNumber: string) => boolean;
+  /**
+   * Why the invoice's number is taken already outside this batch (submitted before with other
+   * content, from the store), or undefined.
+   */
+  readonly submitted?: ((invoice: Invoice) => string | undefined) | undefined;
 }
 
 export interface InvoiceResult {
@@ -91,7 +94,7 @@ class InvoiceNumbers {
   private readonly files: string[] = [];
   private readonly fileNumbers = new Map<string, number>();
 
-  constructor(private readonly submitted: (customerId: string, invoiceNumber: string) => boolean = () => false) {}
+  constructor(private readonly submitted: (invoice: Invoice) => string | undefined = () => undefined) {}
 
   /** Why the invoice's number is already taken, or undefined; the number is taken from now on. */
   claim(invoice: Invoice, source: DocumentSource): string | undefined {
@@ -104,7 +107,7 @@ class InvoiceNumbers {
     const position = source.line ?? -(source.index + 1);
     const earlier = numbers.claim(invoice.invoiceNumber, this.fileNumber(source.file), position);
     if (earlier !== undefined) return `earlier in this batch, at ${this.whereIs(earlier)}`;
-    return this.submitted(invoice.customerId, invoice.invoiceNumber) ? 'already submitted' : undefined;
+    return this.submitted(invoice);
   }
 
   private fileNumber(file: string): number {

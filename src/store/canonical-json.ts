@@ -27,6 +27,11 @@ export function canonicalJson(value: unknown): string {
   throw notJson(typeof value);
 }
 
+/** What tells one version of an invoice from another: the sha256 (hex) of its canonical JSON. */
+export function contentHashOf(invoice: unknown): string {
+  return sha256Hex(canonicalJson(invoice));
+}
+
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }

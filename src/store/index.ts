@@ -14,7 +14,7 @@ export {
   type StoreLogger,
 } from './store.js';
 export type { SqlDatabase, StoreDriver } from './sql-database.js';
-export { canonicalJson } from './canonical-json.js';
+export { canonicalJson, contentHashOf } from './canonical-json.js';
 export {
   ANSWER_FILE_STATES,
   type AnswerFile,
@@ -44,6 +44,7 @@ export {
   type SubmissionState,
   type SubmissionStore,
   type VersionHistory,
+  type VersionOut,
 } from './submissions.js';
 export {
   describeHolder,

@@ -1,9 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { FirstpassError } from '../model/errors.js';
-import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { canonicalJson, contentHashOf, sha256Hex } from './canonical-json.js';
 import type { CommitGroup } from './commit-group.js';
 import { generatedAtOf, holdingRulesOf } from './generated-at.js';
+import { refreshChainSummary } from './sql-chain-summaries.js';
 import { assignChain, chainOfVersion } from './sql-chains.js';
 import type { SqlDatabase } from './sql-database.js';
 import { describeCause, storeError } from './store-url.js';
@@ -26,9 +27,12 @@ import {
   type SubmissionState,
   type SubmissionStore,
   type VersionHistory,
+  type VersionOut,
 } from './submissions.js';
 
 const MAX_KEY_LENGTH = 255;
+/** States of an attempt whose bytes left, or may have: its version's number is taken for other content. */
+const OUT_STATES: readonly SubmissionState[] = ['sending', 'sent', 'delivered', 'accepted', 'accepted-with-warnings', 'unknown'];
 /** Whole-transaction retries on lock contention (SQLite's busy snapshot, PostgreSQL's deadlock). */
 const ATTEMPTS = 10;
 
@@ -112,7 +116,7 @@ export class SqlSubmissions implements SubmissionStore {
     const row = {
       customer: input.customer,
       invoice_number: input.invoiceNumber,
-      content_hash: sha256Hex(canonical),
+      content_hash: contentHashOf(input.invoice),
       invoice_json: input.receivedText ?? canonical,
       supersedes: input.supersedes ?? null,
       first_seen_at: at,
@@ -441,6 +445,29 @@ export class SqlSubmissions implements SubmissionStore {
     });
   }
 
+  async versionsOut(numbers: readonly { readonly customer: string; readonly invoiceNumber: string }[]): Promise<VersionOut[]> {
+    const out: VersionOut[] = [];
+    // In slices, so that no statement has more parameters than SQLite allows.
+    for (let start = 0; start < numbers.length; start += 400) {
+      const slice = numbers.slice(start, start + 400);
+      const rows: { customer: string; invoice_number: string; content_hash: string }[] = await this.run(
+        `find which of ${slice.length} invoice numbers went out already`,
+        (trx) =>
+          trx('invoice_versions as v')
+            .distinct('v.customer', 'v.invoice_number', 'v.content_hash')
+            .whereIn(
+              ['v.customer', 'v.invoice_number'],
+              slice.map((entry) => [entry.customer, entry.invoiceNumber]),
+            )
+            .whereExists((query) =>
+              query.select(trx.raw('1')).from('submissions as s').whereRaw('s.version_id = v.id').whereIn('s.state', OUT_STATES),
+            ),
+      );
+      for (const row of rows) out.push({ customer: row.customer, invoiceNumber: row.invoice_number, contentHash: row.content_hash });
+    }
+    return out;
+  }
+
   /** The versions with their attempts, events, answers and documents' names, each in id order. */
   private async histories(trx: Knex.Transaction, versions: readonly VersionRow[]): Promise<VersionHistory[]> {
     const submissions: SubmissionRow[] = await trx('submissions')
@@ -513,6 +540,7 @@ export class SqlSubmissions implements SubmissionStore {
     // The rules that held it, as rows: the report counts them in the database (migration 004).
     const rules = state === 'held' ? holdingRulesOf(options.detail) : [];
     if (rules.length > 0) await trx('held_findings').insert(rules.map((rule) => ({ submission_id: row.id, rule })));
+    await refreshChainSummary(trx, this.db.dialect, row.id);
     return toSubmission(row);
   }
 
@@ -532,6 +560,7 @@ export class SqlSubmissions implements SubmissionStore {
     const changed = await trx('submissions').where({ id: current.id, state: current.state }).update({ state: to, state_at: at });
     if (changed !== 1) throw new LostRace();
     await this.insertEvent(trx, current.id, at, current.state, to, change);
+    await refreshChainSummary(trx, this.db.dialect, current.id);
     return { ...current, state: to };
   }
 

@@ -229,4 +229,17 @@ export interface SubmissionStore {
   versionsWithOutcome(customer: string, states: readonly SubmissionState[], limit?: number): Promise<VersionHistory[]>;
   /** The customer's invoice numbers with a version whose `supersedes` names this number (its corrections under new numbers). */
   supersedingNumbers(customer: string, invoiceNumber: string): Promise<string[]>;
+  /**
+   * Of these invoice numbers, the versions that went out or may have (an attempt in `sending`,
+   * `sent`, `delivered`, accepted or `unknown`; a rejected one may be corrected under its number):
+   * the number is taken for any other content.
+   */
+  versionsOut(numbers: readonly { readonly customer: string; readonly invoiceNumber: string }[]): Promise<VersionOut[]>;
+}
+
+/** A version that went out (or may have), by its content hash. */
+export interface VersionOut {
+  readonly customer: string;
+  readonly invoiceNumber: string;
+  readonly contentHash: string;
 }

@@ -1,17 +1,9 @@
 /**
  * The `edifact` package (tdecaluwe/node-edifact, plain JavaScript, no types): the parts firstpass
- * uses. The acks read answers with its Reader; the sandbox's buyer reads invoices with its
- * streaming Parser and Validator (which follows the UNB character set).
+ * uses, its streaming Parser and Validator (which follows the UNB character set), in one place:
+ * src/edi-syntax/edifact-reader.ts.
  */
 declare module 'edifact' {
-  interface ReaderSegment {
-    readonly name: string;
-    readonly elements: string[][];
-  }
-  class Reader {
-    constructor(config?: { autoDetectEncoding?: boolean });
-    parse(document: string): ReaderSegment[];
-  }
   class Validator {
     define(definitions: unknown): void;
   }
@@ -25,7 +17,7 @@ declare module 'edifact' {
     write(chunk: string): void;
     end(): void;
   }
-  const edifact: { Reader: typeof Reader; Parser: typeof Parser; Validator: typeof Validator };
+  const edifact: { Parser: typeof Parser; Validator: typeof Validator };
   export default edifact;
 }
 

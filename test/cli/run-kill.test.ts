@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { portalChannel } from '../../src/channels/portal.js';
 import { startPortalSandbox } from '../../src/sandbox/portal-server.js';
 import { PROJECT_ROOT, runFirstpass as run, startFirstpass } from '../support/cli.js';
 import { profilesWithChannels } from '../support/sandbox-profiles.js';
@@ -80,7 +81,8 @@ test('a run killed with SIGKILL half way, then run again: nothing sent twice, no
       'no invoice arrived twice',
     );
     const inFlight = report.invoices.filter((entry) => entry.state === 'sending' || entry.state === 'unknown');
-    assert.ok(inFlight.length <= 2, `in flight when killed: ${JSON.stringify(inFlight)}`);
+    // Sends overlap within the customer's limit; one answered but not yet recorded has freed its slot: at most twice the limit.
+    assert.ok(inFlight.length <= 2 * portalChannel.limits.perCustomer, `in flight when killed: ${JSON.stringify(inFlight)}`);
     for (const entry of report.invoices) {
       if (inFlight.includes(entry)) continue;
       assert.ok(

@@ -103,16 +103,18 @@ test('firstpass sandbox serves portal, SFTP and SMTP for submit, and stops clean
     assert.match(output, /^ {2}brightwater-home \(x12-810 by sftp\)$/m);
     assert.match(output, /invoices arrive in \/inbound\/810; the buyer answers in \/outbound\/997/);
     assert.match(output, /a PO among its \d+/);
+    // The buyer picked the 810 up: gone from the served folder, so the same name may come again.
     assert.deepEqual(
-      filesUnder(join(folder, 'sftp')).filter((name) => name.startsWith('inbound/') && name.endsWith('.x12')),
-      ['inbound/810/CP-2611-0409.x12'],
+      filesUnder(join(folder, 'sftp')).filter((name) => name.startsWith('inbound/')),
+      [],
     );
+    assert.deepEqual(filesUnder(join(folder, 'picked-up')), ['inbound/810/CP-2611-0409.x12']);
     // The buyer answered the 810 in brightwater's ackDir: a 997 on receipt and an 824 with its decision.
     assert.deepEqual(
       filesUnder(join(folder, 'sftp', 'outbound', '997')).map((name) => name.split('_')[0]),
       ['824', '997'],
     );
-    assert.match(readFileSync(join(folder, 'sftp', 'inbound/810/CP-2611-0409.x12'), 'utf8'), /BIG\*\d+\*CP-2611-0409/);
+    assert.match(readFileSync(join(folder, 'picked-up', 'inbound/810/CP-2611-0409.x12'), 'utf8'), /BIG\*\d+\*CP-2611-0409/);
     const mail = filesUnder(join(folder, 'mail'));
     assert.equal(mail.length, 1, mail.join(', '));
     assert.match(readFileSync(join(folder, 'mail', mail[0] ?? ''), 'latin1'), /Subject: Invoice CP-2611-0414/);

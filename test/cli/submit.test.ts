@@ -227,54 +227,57 @@ describe('firstpass submit over the sandbox servers', () => {
     assert.equal((await status('CP-2611-0455')).versions[0]?.attempts.length, 1);
   });
 
-  test('a changed invoice (same number, new content) is a new version and is sent', async () => {
+  test('a changed invoice under a number sent before is held as a duplicate: the customer would see two invoices under one number', async () => {
     const file = join(invoices, 'CP-2611-0414.json');
     const invoice = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     writeFileSync(file, JSON.stringify({ ...invoice, note: 'corrected: second copy' }, null, 2));
     const result = await submit();
     assert.equal(result.status, 1, `${result.stdout}\n${result.stderr}`);
-    assert.match(result.stdout, /sent {5}CP-2611-0414 \(pinecrest-brewing\) via email/);
+    assert.match(
+      result.stdout,
+      /held {5}CP-2611-0414 \(pinecrest-brewing\): duplicate-invoice-number: .*submitted before with other content/,
+    );
     assert.match(result.stdout, /unchanged CP-2611-0409/);
-    assert.equal(smtp.messages.length, 2);
+    assert.equal(smtp.messages.length, 1, 'nothing more was mailed');
     const versions = (await status('CP-2611-0414')).versions;
     assert.deepEqual(
       versions.map((version) => version.state),
-      ['sent', 'sent'],
+      ['sent', 'held'],
     );
-    assert.notEqual(versions[0]?.version, versions[1]?.version);
+    // The ERP sends the original again: it is the version sent already, not a duplicate.
+    writeFileSync(file, JSON.stringify(invoice, null, 2));
+    assert.match((await submit()).stdout, /unchanged CP-2611-0414 \(pinecrest-brewing\): this version is sent already/);
   });
 
   test('an unknown attempt is sent again only when --resend-unknown names its invoice, and then once', async () => {
-    const file = join(invoices, 'CG-2026-10121.json');
-    const invoice = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-    writeFileSync(file, JSON.stringify({ ...invoice, note: 'corrected: delivery address' }, null, 2));
+    cpSync(join(EXAMPLES, 'stadt-lindenau', 'CG-2026-10133.json'), join(invoices, 'CG-2026-10133.json'));
     portal.dropNextAfterBody();
     const dropped = await submit();
     assert.equal(dropped.status, 3, `${dropped.stdout}\n${dropped.stderr}`);
-    assert.match(dropped.stdout, /unknown {2}CG-2026-10121 \(stadt-lindenau\) via portal/);
+    assert.match(dropped.stdout, /unknown {2}CG-2026-10133 \(stadt-lindenau\) via portal/);
     // The portal read the request and cut the line before answering: it keeps no record of it.
     assert.equal(portal.requests.length, 1);
 
     const plain = await submit();
     assert.match(
       plain.stdout,
-      /unchanged CG-2026-10121 \(stadt-lindenau\): this version is unknown already.*--resend-unknown CG-2026-10121/,
+      /unchanged CG-2026-10133 \(stadt-lindenau\): this version is unknown already.*--resend-unknown CG-2026-10133/,
     );
     assert.equal(portal.requests.length, 1, 'a plain rerun does not send an unknown version');
 
-    const resent = await submit('--resend-unknown', 'CP-2611-0409,CG-2026-10121');
-    assert.match(resent.stdout, /sent {5}CG-2026-10121 \(stadt-lindenau\) via portal: /);
+    const resent = await submit('--resend-unknown', 'CP-2611-0409,CG-2026-10133');
+    assert.match(resent.stdout, /sent {5}CG-2026-10133 \(stadt-lindenau\) via portal: /);
     assert.match(resent.stdout, /unchanged CP-2611-0409/);
     assert.equal(portal.requests.length, 2, 'sent once more');
-    assert.match(portal.requests[1]?.parts[0]?.content.toString('utf8') ?? '', /corrected: delivery address/);
-    const versions = (await status('CG-2026-10121')).versions;
+    assert.match(portal.requests[1]?.parts[0]?.content.toString('utf8') ?? '', /CG-2026-10133/);
+    const versions = (await status('CG-2026-10133')).versions;
     assert.deepEqual(
       versions.at(-1)?.attempts.map((attempt) => attempt.state),
       ['unknown', 'sent'],
     );
 
-    const again = await submit('--resend-unknown', 'CG-2026-10121');
-    assert.match(again.stdout, /unchanged CG-2026-10121 \(stadt-lindenau\): this version is sent already/);
+    const again = await submit('--resend-unknown', 'CG-2026-10133');
+    assert.match(again.stdout, /unchanged CG-2026-10133 \(stadt-lindenau\): this version is sent already/);
     assert.equal(portal.requests.length, 2, 'the version was sent: naming it again sends nothing');
   });
 

@@ -48,6 +48,15 @@ describe('correctionVerdict', () => {
     assert.deepEqual(verdict, { ok: true, kind: 'new-version', corrects: { invoiceNumber: 'INV-1', versionId: 1 } });
   });
 
+  test('where the customer treats a rejected number as used for good, new content under it is refused; a new number that supersedes it corrects it', () => {
+    const rejected = [version(1, 'INV-1', 'a', 'rejected')];
+    const same = correctionVerdict({ ...candidate('b'), newNumberRequired: true }, rejected, []);
+    assert.equal(same.ok, false);
+    assert.match(same.ok ? '' : same.reason, /new number and "supersedes": "INV-1"/);
+    const renumbered = correctionVerdict({ ...candidate('b', 'INV-1', 'INV-1R'), newNumberRequired: true }, [], rejected);
+    assert.deepEqual(renumbered, { ok: true, kind: 'new-number', corrects: { invoiceNumber: 'INV-1', versionId: 1 } });
+  });
+
   test('a correction held by validation does not stand in the way of the next one', () => {
     const verdict = correctionVerdict(candidate('c'), [version(1, 'INV-1', 'a', 'rejected'), version(2, 'INV-1', 'b', 'held')], []);
     assert.equal(verdict.ok, true);

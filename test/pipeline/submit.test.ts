@@ -108,3 +108,53 @@ describe('submit: transient failures', () => {
     );
   });
 });
+
+describe('submit: a number sent before', () => {
+  let sftp: SftpSandbox;
+  let root: string;
+  let options: SubmitOptions;
+  const number = 'CP-2611-0409';
+
+  before(async () => {
+    root = tempFolder();
+    sftp = await startSftpServer({ root: join(root, 'served'), username: USER, password: PASSWORD, folders: ['inbound'] });
+    const profiles = join(root, 'profiles');
+    cpSync(join(PROJECT_ROOT, 'customer-profiles'), profiles, { recursive: true });
+    const file = join(profiles, 'brightwater-home.json');
+    const profile = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const channel = { type: 'sftp', host: '127.0.0.1', port: sftp.port, username: USER, password: { env: 'DUP_SFTP_PASSWORD' } };
+    writeFileSync(file, JSON.stringify({ ...profile, channel: { ...channel, hostKeySha256: sftp.hostKeySha256, remoteDir: '/inbound' } }));
+    cpSync(join(PROJECT_ROOT, 'examples', 'invoices', 'brightwater-home', `${number}.json`), join(root, 'invoices', `${number}.json`));
+    options = {
+      paths: [join(root, 'invoices', `${number}.json`)],
+      profilesDirectory: profiles,
+      poPaths: [join(PROJECT_ROOT, 'examples', 'purchase-orders')],
+      today: '2026-11-20',
+      environment: { DUP_SFTP_PASSWORD: PASSWORD },
+      timeoutMs: 5_000,
+      database: `sqlite:${join(root, 'numbers.db')}`,
+    };
+  });
+
+  after(async () => {
+    await sftp?.stop();
+  });
+
+  test('is held as a duplicate when it comes again with other content; the same content again is unchanged', async () => {
+    assert.equal((await submitInvoices(options)).results[0]?.outcome, 'sent');
+    assert.equal((await submitInvoices(options)).results[0]?.outcome, 'unchanged', 'a rerun of the same content');
+
+    // The ERP exports the invoice again with a changed note: the customer would see a second invoice under one number.
+    const file = join(root, 'invoices', `${number}.json`);
+    const invoice = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...invoice, note: 'reissued' }));
+    const again = (await submitInvoices(options)).results[0];
+    assert.equal(again?.outcome, 'held');
+    assert.match(again?.reason ?? '', /^duplicate-invoice-number: .*submitted before with other content/);
+    const versions = await submissionStatus({ database: options.database, invoiceNumber: number });
+    assert.deepEqual(
+      versions.map((version) => version.state),
+      ['sent', 'held'],
+    );
+  });
+});

@@ -73,16 +73,8 @@ const CODES: ReadonlyMap<CodeSystem, ReadonlyMap<BuyerCheck, string>> = new Map<
   ],
 ]);
 
-/**
- * Systems whose buyers treat a number they once rejected as used for good (Ariba asks for a new
- * number on a corrected invoice); elsewhere a corrected invoice may come again under its number.
- */
-const NUMBERS_USED_FOR_GOOD: ReadonlySet<string> = new Set(['ariba']);
-
-/** Whether an invoice number the buyer rejected still counts as taken for this rejectionCodes system. */
-export function rejectedNumbersStayTaken(rejectionCodes: string | undefined): boolean {
-  return rejectionCodes !== undefined && NUMBERS_USED_FOR_GOOD.has(rejectionCodes);
-}
+/** Whether a rejected number stays taken: one answer for the buyer and for `resubmit` (src/profiles/rejection-codes.ts). */
+export { rejectedNumbersStayTaken } from '../../profiles/index.js';
 
 const PORTAL_SYSTEMS: ReadonlySet<string> = new Set(['ariba', 'coupa', 'peppol']);
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { link, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { ReceivedRequest } from '../portal-server.js';
 import { type BuyerCustomer, BuyerChecks, type Judgement } from './buyer-checks.js';
@@ -33,6 +33,12 @@ export interface SandboxBuyerOptions {
   readonly sftpRoot: string;
   /** How long after receipt the decision is known (default 0: at once). */
   readonly decisionDelayMs?: number;
+  /**
+   * A folder on disk outside the SFTP root: each file arriving in a customer's remoteDir is moved
+   * here (under its remoteDir), as a buyer's translator picks files up, so the same name may come
+   * again (a corrected invoice). Undefined: files stay where they arrived.
+   */
+  readonly pickedUpFolder?: string | undefined;
 }
 
 /** One document the buyer judged, and the answers it put in the ackDir (file names). */
@@ -76,6 +82,7 @@ export class SandboxBuyer {
       (candidate) => candidate.remoteDir !== undefined && folder(candidate.remoteDir) === directory,
     );
     if (customer === undefined) return;
+    await this.pickUp(path);
     const reader = readerFor(content, customer.format);
     if (reader === undefined) return;
     const judgement = this.checks.judge(customer, content, reader.read(content));
@@ -131,6 +138,28 @@ export class SandboxBuyer {
     const decidedAt = entry.receivedAt + this.delay;
     const decided = Date.now() >= decidedAt ? entry.decided : undefined;
     return { ...entry.decision, decided, updatedAt: new Date(decided === undefined ? entry.receivedAt : decidedAt) };
+  }
+
+  /** Moves an arrived file out of the served folder into pickedUpFolder (a name taken there gets a number). */
+  private async pickUp(path: string): Promise<void> {
+    if (this.options.pickedUpFolder === undefined) return;
+    const parts = folder(path).split('/').filter(Boolean);
+    const target = join(this.options.pickedUpFolder, ...parts.slice(0, -1));
+    await mkdir(target, { recursive: true });
+    const name = parts.at(-1) ?? 'file';
+    for (let copy = 0; ; copy += 1) {
+      const destination = join(target, copy === 0 ? name : `${name}.${copy}`);
+      // link fails on a name taken, where rename would replace it.
+      const linked = await link(join(this.options.sftpRoot, ...parts), destination).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EEXIST') return false;
+          throw error;
+        },
+      );
+      if (linked) break;
+    }
+    await unlink(join(this.options.sftpRoot, ...parts));
   }
 
   /** Decisions not yet written are dropped. */

@@ -1,6 +1,6 @@
 import type { DecimalValue } from '../../../model/money.js';
 import { type DocumentReader, type Envelope, type ReadResult, decimalOf, sum, unreadable } from '../document-reader.js';
-import { component, type EdifactSegment, edifactSegments } from './edifact-segments.js';
+import { component, type EdifactSegment, readEdifactBytes } from '../../../edi-syntax/edifact-reader.js';
 
 /**
  * An EDIFACT INVOIC: BGM document number, RFF+ON before the first LIN, CUX currency; lines'
@@ -109,7 +109,7 @@ export const edifactInvoiceReader: DocumentReader = {
   format: 'edifact-invoic',
   recognizes: (content) => /^\s*(UNA|UNB)/.test(content.subarray(0, 16).toString('latin1')),
   read: (content) => {
-    const parsed = edifactSegments(content);
+    const parsed = readEdifactBytes(content);
     if (!parsed.ok) return unreadable(`not a valid EDIFACT interchange: ${parsed.reason}`, envelopeOf(parsed.segments));
     return readSegments(parsed.segments);
   },

@@ -1,24 +1,27 @@
-import { X12Interchange, X12Parser, type X12Segment } from 'node-x12';
+import { readX12, type X12Reading, type X12Segment } from '../../../edi-syntax/x12-reader.js';
 import { Money, type DecimalValue } from '../../../model/money.js';
 import { type DocumentReader, type Envelope, type ReadResult, decimalOf, sum, unreadable } from '../document-reader.js';
 
 /**
- * An X12 810 read with node-x12's strict parser (an envelope whose counts or control numbers
- * disagree is unreadable). Amounts: IT1 quantity × unit price per line, less its SAC allowances
- * (plus charges); summary SAC charges and allowances and TXI taxes; TDS01 is the total. TDS01 and
- * SAC05 carry two implied decimals.
+ * An X12 810 read with the shared X12 reader (node-x12): an envelope whose counts or control
+ * numbers disagree is unreadable. Amounts: IT1 quantity × unit price per line, less its SAC
+ * allowances (plus charges); summary SAC charges and allowances and TXI taxes; TDS01 is the
+ * total. TDS01 and SAC05 carry two implied decimals.
  */
 
 const IMPLIED = new Money(100);
 
-function element(segment: X12Segment | undefined, position: number): string {
-  return segment?.elements[position - 1]?.value?.trim() ?? '';
+function element(segment: X12Segment | readonly string[] | undefined, position: number): string {
+  const elements = segment === undefined ? [] : 'tag' in segment ? segment.elements : segment;
+  return elements[position - 1]?.trim() ?? '';
 }
 
-function envelopeOf(interchange: X12Interchange): Envelope | undefined {
-  const isa = interchange.header;
-  const group = interchange.functionalGroups[0];
-  if (isa === undefined) return undefined;
+/** The envelope of the first interchange, group and transaction set, as far as they were read. */
+function envelopeOf(reading: X12Reading): Envelope | undefined {
+  if (reading.envelope === undefined) return undefined;
+  const { isa, gs } = reading.envelope;
+  const groupControl = gs.length > 0 ? element(gs, 6) : undefined;
+  const transaction = reading.transactions[0];
   return {
     senderQualifier: element(isa, 5),
     senderId: element(isa, 6),
@@ -27,23 +30,13 @@ function envelopeOf(interchange: X12Interchange): Envelope | undefined {
     // ISA13 is nine digits; node-x12 gives it without its leading zeros.
     interchangeControl: element(isa, 13).padStart(9, '0'),
     syntax: element(isa, 12),
-    applicationSender: element(group?.header, 2),
-    applicationReceiver: element(group?.header, 3),
-    groupControl: group ? element(group.header, 6) : undefined,
-    messageControl: group?.transactions[0] ? element(group.transactions[0].header, 2) : undefined,
-    version: element(group?.header, 8),
+    applicationSender: element(gs, 2),
+    applicationReceiver: element(gs, 3),
+    groupControl,
+    messageControl: transaction !== undefined && transaction.group === groupControl ? transaction.control : undefined,
+    version: element(gs, 8),
     test: element(isa, 15) === 'T',
   };
-}
-
-/** What a lenient parse can still tell of the envelope of a document the strict parse refused. */
-function partialEnvelope(text: string): Envelope | undefined {
-  try {
-    const interchange = new X12Parser(false).parse(text);
-    return interchange instanceof X12Interchange ? envelopeOf(interchange) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function implied(text: string): DecimalValue | undefined {
@@ -51,20 +44,14 @@ function implied(text: string): DecimalValue | undefined {
 }
 
 function readText(text: string): ReadResult {
-  const parser = new X12Parser(true);
-  let parsed: ReturnType<X12Parser['parse']>;
-  try {
-    parsed = parser.parse(text);
-  } catch (error) {
-    return unreadable(`not a valid X12 interchange: ${error instanceof Error ? error.message : String(error)}`, partialEnvelope(text));
-  }
-  if (!(parsed instanceof X12Interchange)) return unreadable('more than one X12 interchange in one file');
-  if (parser.diagnostics.length > 0)
-    return unreadable(`X12 envelope errors: ${parser.diagnostics.map((found) => found.message).join('; ')}`, envelopeOf(parsed));
-  const envelope = envelopeOf(parsed);
-  const transaction = parsed.functionalGroups[0]?.transactions[0];
-  if (transaction === undefined || element(transaction.header, 1) !== '810')
-    return unreadable(`expected an 810 transaction set, got ${element(transaction?.header, 1) || 'none'}`, envelope);
+  const reading = readX12(text);
+  const envelope = envelopeOf(reading);
+  if (reading.diagnostics.length > 0)
+    return unreadable(`not a valid X12 interchange: ${reading.diagnostics.map((found) => found.message).join('; ')}`, envelope);
+  if (reading.interchanges > 1) return unreadable('more than one X12 interchange in one file');
+  const transaction = reading.transactions[0];
+  if (transaction === undefined || transaction.type !== '810')
+    return unreadable(`expected an 810 transaction set, got ${transaction?.type || 'none'}`, envelope);
 
   let inSummary = false;
   let invoiceNumber = '';

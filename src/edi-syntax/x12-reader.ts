@@ -1,11 +1,17 @@
 import { X12FatInterchange, X12Interchange, X12Parser } from 'node-x12';
-import type { AnswerDiagnostic } from './answer.js';
 
 /**
- * An X12 interchange read by node-x12 (lenient mode: envelope problems come back as its
- * diagnostics, not as a throw), flattened to what the answer readers need: each transaction's
- * segments as plain element texts, with the group's GS01/GS06 and the interchange's ISA13.
+ * An X12 interchange read by node-x12 (lenient mode: envelope problems, which its strict mode
+ * throws for, come back as diagnostics), flattened to plain element texts: each transaction's
+ * segments with its group's and interchange's headers. One reader for everything firstpass reads
+ * in X12: the sandbox buyer's 810s and the customers' 997 and 824 answers.
  */
+
+/** What could not be read, and where (a line and character). */
+export interface X12Diagnostic {
+  readonly message: string;
+  readonly where?: string;
+}
 
 export interface X12Segment {
   readonly tag: string;
@@ -14,12 +20,12 @@ export interface X12Segment {
 }
 
 export interface X12Transaction {
-  /** ISA13 of the answer's own interchange. */
+  /** ISA13 of the interchange it came in. */
   readonly interchange: string;
-  /** GS01: "FA" for a 997, "AG" for an 824. */
+  /** GS01: "IN" for an 810, "FA" for a 997, "AG" for an 824. */
   readonly functionalId: string;
   readonly group: string;
-  /** ST01: "997", "824" … */
+  /** ST01: "810", "997", "824" … */
   readonly type: string;
   readonly control: string;
   /** The segments between ST and SE. */
@@ -28,7 +34,11 @@ export interface X12Transaction {
 
 export interface X12Reading {
   readonly transactions: readonly X12Transaction[];
-  readonly diagnostics: readonly AnswerDiagnostic[];
+  /** How many interchanges (ISA..IEA) the text holds. */
+  readonly interchanges: number;
+  /** The first interchange's ISA and first group's GS element texts (from element 1), as far as they were read. */
+  readonly envelope: { readonly isa: readonly string[]; readonly gs: readonly string[] } | undefined;
+  readonly diagnostics: readonly X12Diagnostic[];
 }
 
 /** Whether the text starts as an X12 interchange (ISA, then its element separator). */
@@ -49,9 +59,14 @@ export function readX12(text: string): X12Reading {
   try {
     parsed = parser.parse(text.replace(/^\uFEFF/, '').trim());
   } catch (error) {
-    return { transactions: [], diagnostics: [{ message: `node-x12 cannot read this interchange: ${(error as Error).message}` }] };
+    return {
+      transactions: [],
+      interchanges: 0,
+      envelope: undefined,
+      diagnostics: [{ message: `node-x12 cannot read this interchange: ${(error as Error).message}` }],
+    };
   }
-  const diagnostics: AnswerDiagnostic[] = parser.diagnostics
+  const diagnostics: X12Diagnostic[] = parser.diagnostics
     .filter((diagnostic) => diagnostic.level >= 1)
     .map((diagnostic) => ({
       message: diagnostic.message,
@@ -60,6 +75,7 @@ export function readX12(text: string): X12Reading {
         : {}),
     }));
   const interchanges = parsed instanceof X12Interchange ? [parsed] : parsed instanceof X12FatInterchange ? [...parsed] : [];
+  const texts = (elements: readonly { value?: string }[] | undefined) => (elements ?? []).map((item) => item.value ?? '');
   const transactions: X12Transaction[] = [];
   for (const interchange of interchanges) {
     for (const group of interchange.functionalGroups ?? []) {
@@ -72,14 +88,18 @@ export function readX12(text: string): X12Reading {
           control: element(transaction.header?.elements, 2),
           segments: (transaction.segments ?? []).map((segment) => ({
             tag: segment.tag,
-            elements: (segment.elements ?? []).map((item) => item.value ?? ''),
+            elements: texts(segment.elements),
           })),
         });
       }
     }
   }
   if (interchanges.length === 0 && diagnostics.length === 0) diagnostics.push({ message: 'no X12 interchange was found' });
-  return { transactions, diagnostics };
+  const [first] = interchanges;
+  const envelope = first?.header
+    ? { isa: texts(first.header.elements), gs: texts(first.functionalGroups?.[0]?.header?.elements) }
+    : undefined;
+  return { transactions, interchanges: interchanges.length, envelope, diagnostics };
 }
 
 /** Element `position` (from 1) of a segment, or "" when the segment has fewer. */
