@@ -178,6 +178,10 @@ program
     parseSecondsOption,
     30,
   )
+  .option('--enqueue-only', 'record each invoice as queued (with its document) and send nothing: workers send them')
+  .option('--worker', 'no inbox: send what is queued in the database, with other workers (PostgreSQL) or alone (SQLite)')
+  .option('--until-empty', 'with --worker: stop once the queue is empty and no live worker holds a lease (else poll)')
+  .option('--concurrency <n>', 'with --worker: invoices leased and worked on at once (1 to 256, default 16)', parseConcurrency)
   .addHelpText(
     'after',
     `
@@ -187,6 +191,7 @@ Logs go to stderr, the summary (or --json) to stdout. Exit status, for cron:
   2  bad usage or configuration (no inbox folder, an invalid profile, bad --pos): nothing was moved
   3  a fault: the database is down, or a channel stayed down after its retries (its files stay in the inbox)
   4  another run holds the run lock (in the database): this run did nothing
+With --worker: 0 all sent, 1 rejected or unknown ones, 2 another worker on SQLite, 3 a fault or sends left for a retry.
 See docs/operators.md.`,
   )
   .action(
@@ -199,7 +204,26 @@ See docs/operators.md.`,
       log: 'text' | 'json';
       json?: boolean;
       settle: number;
+      enqueueOnly?: boolean;
+      worker?: boolean;
+      untilEmpty?: boolean;
+      concurrency?: number;
     }) => {
+      if (options.worker === true) {
+        if (options.enqueueOnly === true) throw new CommanderError(2, 'firstpass.usage', '--worker and --enqueue-only exclude each other');
+        const { runWorkerCommand } = await import('./worker-command.js');
+        process.exitCode = await runWorkerCommand({
+          profilesDirectory: options.profiles,
+          database: options.db,
+          untilEmpty: options.untilEmpty === true,
+          concurrency: options.concurrency,
+          log: options.log,
+          json: options.json === true,
+        });
+        return;
+      }
+      if (options.untilEmpty === true || options.concurrency !== undefined)
+        throw new CommanderError(2, 'firstpass.usage', '--until-empty and --concurrency go with --worker');
       const { runRun } = await import('./run-command.js');
       process.exitCode = await runRun({
         inbox: options.inbox,
@@ -210,6 +234,7 @@ See docs/operators.md.`,
         log: options.log,
         json: options.json === true,
         settleSeconds: options.settle,
+        enqueueOnly: options.enqueueOnly === true,
       });
     },
   );

@@ -14,6 +14,8 @@ export interface RunCommandOptions {
   readonly json: boolean;
   /** Seconds a file must be unchanged before it is read. */
   readonly settleSeconds?: number | undefined;
+  /** Record and queue each invoice, send nothing: `run --worker` processes send. */
+  readonly enqueueOnly?: boolean | undefined;
 }
 
 /** Exit statuses of `firstpass run`, for cron: whether a person is needed, and why. */
@@ -46,6 +48,7 @@ export async function runRun(options: RunCommandOptions): Promise<number> {
       database: options.database,
       logger: logs,
       settleMs: options.settleSeconds === undefined ? undefined : options.settleSeconds * 1000,
+      enqueueOnly: options.enqueueOnly,
       collectAnswers: collectAnswersForRun,
     });
     logs.close();

@@ -86,5 +86,7 @@ export function describeSubmitResult(result: SubmitResult): string {
       return `failed   ${who} via ${result.channel}: ${result.reason ?? ''} (queued for the next run)`;
     case 'stopped':
       return `stopped  ${who} via ${result.channel}: ${result.reason ?? ''} (not sent: fix the profile or its secret)`;
+    case 'queued':
+      return `queued   ${who}: ${result.fileName ?? ''} for ${result.channel}, sent by a worker (firstpass run --worker)`;
   }
 }

@@ -67,6 +67,8 @@ export interface RunOptions {
   readonly lock?: Pick<RunLockOptions, 'staleAfterMs' | 'heartbeatMs'> | undefined;
   /** Acknowledgment collection (`firstpass run` passes collectAnswersForRun). Default: none (the report says answers were not collected). */
   readonly collectAnswers?: CollectAnswers | undefined;
+  /** Record each invoice as queued (with its document and attachments) and send nothing: `run --worker` processes send. */
+  readonly enqueueOnly?: boolean | undefined;
 }
 
 export interface FileOutcome {
@@ -293,6 +295,7 @@ class InboxPass {
           retry: this.options.retry,
           timeoutMs: this.options.timeoutMs,
           now: this.now,
+          enqueueOnly: this.options.enqueueOnly,
           onResult: (result) => this.logInvoice(result),
         });
         return [...report.results];

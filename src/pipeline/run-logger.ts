@@ -26,6 +26,8 @@ export type RunEvent =
   | 'invoice'
   /** Acknowledgments collected (or not wired yet). */
   | 'answers'
+  /** A worker found a dead worker's leases and recovered them (queued again, or unknown). */
+  | 'worker.recovered'
   | 'run.end';
 
 export interface RunLogger {

@@ -73,7 +73,18 @@ export interface SubmitOptions {
   readonly concurrency?: number | undefined;
   /** Sends in flight at once per channel type, over the channels' defaults: e.g. `{ portal: 4 }`. */
   readonly channelConcurrency?: Readonly<Record<string, number>> | undefined;
+  /**
+   * Record each invoice as a `queued` attempt with its document (real control numbers) and
+   * attachments, and send nothing: `firstpass run --worker` processes send it (drain-queue.ts).
+   */
+  readonly enqueueOnly?: boolean | undefined;
 }
+
+/** What sending needs of the options: a worker, which plans nothing, gives only these. */
+export type SendOptions = Pick<
+  SubmitOptions,
+  'profilesDirectory' | 'environment' | 'retry' | 'timeoutMs' | 'resendUnknown' | 'concurrency' | 'channelConcurrency' | 'onResult'
+>;
 
 /** Transient failures are retried a bounded number of times, waiting longer each time, with jitter. */
 export interface RetryPolicy {
@@ -101,9 +112,10 @@ const DEFAULT_RETRY: RetryPolicy = {
  * - unknown: the send broke off after bytes may have left: a person must check;
  * - failed: the channel stayed unreachable after the retries (the attempt is queued again);
  * - stopped: the channel refused our configuration or credentials: this customer's sends stop;
- * - would-send: --dry-run.
+ * - would-send: --dry-run;
+ * - queued: recorded with its document for the workers to send (enqueueOnly).
  */
-export type SubmitOutcome = 'held' | 'sent' | 'rejected' | 'unchanged' | 'unknown' | 'failed' | 'stopped' | 'would-send';
+export type SubmitOutcome = 'held' | 'sent' | 'rejected' | 'unchanged' | 'unknown' | 'failed' | 'stopped' | 'would-send' | 'queued';
 
 export interface SubmitResult {
   readonly file: string;
@@ -135,7 +147,7 @@ export interface SubmitReport {
   readonly dryRun: boolean;
 }
 
-interface PlannedInvoice {
+export interface PlannedInvoice {
   readonly invoice: Invoice;
   readonly source: DocumentSource;
   readonly profile: CustomerProfile;
@@ -362,8 +374,29 @@ function heldResult(planned: PlannedInvoice, versionId?: number, newVersion = fa
   };
 }
 
+/** A queued attempt a worker leased, as the plan it was enqueued from: everything it needs is in the store. */
+export function queuedPlan(
+  invoice: Invoice,
+  profile: CustomerProfile,
+  submissionId: number,
+  document: StoredDocument,
+  attachments: readonly DeliveryFile[],
+): PlannedInvoice {
+  return {
+    invoice,
+    source: { file: `queued submission ${submissionId}`, index: 0 },
+    profile,
+    format: profile.format.type,
+    purchaseOrder: undefined,
+    destination: destinationOf(profile.channel as Readonly<Record<string, unknown>>),
+    fileName: document.fileName,
+    hold: undefined,
+    attachments,
+  };
+}
+
 /** One run's sends: its open channels (one per customer), its limits, and the customers whose sends stopped. */
-class SubmitRun {
+export class SubmitRun {
   private readonly channels = new Map<string, OpenChannel>();
   /** Customer → why their sends stopped (the channel refused our configuration or credentials). */
   private readonly stopped = new Map<string, string>();
@@ -376,7 +409,7 @@ class SubmitRun {
 
   constructor(
     private readonly store: Store,
-    private readonly options: SubmitOptions,
+    private readonly options: SendOptions & Pick<SubmitOptions, 'enqueueOnly'>,
     private readonly now: () => Date,
   ) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -459,6 +492,7 @@ class SubmitRun {
       ...(resendUnknown ? { resendUnknown, detail: { resendUnknown: 'a person checked the unknown attempt did not arrive' } } : {}),
     };
     const queued = attempts.find((attempt) => attempt.submission.state === 'queued')?.submission;
+    if (this.options.enqueueOnly === true) return this.enqueue(planned, version, queued, claim, base);
     const stored = attempts.some((attempt) => attempt.document !== undefined && attempt.submission.format === planned.format);
     // Rendered (control numbers taken) before waiting for a send slot, so the wait overlaps the work.
     const fresh = queued === undefined && !stored && !this.stopped.has(version.customer) ? await this.render(planned) : undefined;
@@ -480,6 +514,58 @@ class SubmitRun {
       if (claimed === undefined) return { ...base, outcome: 'unchanged', state: 'sending' };
       const sent = await this.send(planned, version, claimed.submission, claimed.document, release);
       return { ...base, fileName: claimed.document.fileName, ...sent };
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Records the version as a queued attempt with its document and attachments, for the workers.
+   * A queued attempt recorded before (an earlier enqueue that stopped half way) gets what it lacks.
+   */
+  private async enqueue(
+    planned: PlannedInvoice,
+    version: InvoiceVersion,
+    queued: Submission | undefined,
+    claim: ClaimOptions,
+    base: ReturnType<typeof baseResult> & { versionId: number; newVersion: boolean },
+  ): Promise<SubmitResult> {
+    const submissions = this.store.submissions;
+    // Rendered first (control numbers taken), so an attempt without a document is rare (a crash in between): the next enqueue completes it.
+    const fresh = queued === undefined ? await this.render(planned) : undefined;
+    const attempt = queued ?? (await submissions.createSubmission(version.id, 'queued', { ...claim, source: 'enqueue', at: this.now() }));
+    const document =
+      fresh !== undefined
+        ? await submissions.saveDocument(attempt.id, fresh, this.now())
+        : await this.documentFor(planned, version, attempt);
+    await this.store.queue.queueForWorkers(attempt.id, planned.attachments);
+    return { ...base, fileName: document.fileName, outcome: 'queued' };
+  }
+
+  /**
+   * A queued attempt a worker leased: claimed (committed `sending`, never twice) within the
+   * customer's and channel type's send limits, its stored document sent and the answer recorded.
+   */
+  async sendQueued(
+    planned: PlannedInvoice,
+    version: InvoiceVersion,
+    queued: Submission,
+    document: StoredDocument,
+    claim: ClaimOptions,
+  ): Promise<SubmitResult> {
+    this.sendLimits.set(planned.profile.id, sendLimitOf(planned.profile));
+    const base = { ...baseResult(planned), versionId: version.id, newVersion: false };
+    const release = await this.limiter.acquire([`customer:${planned.profile.id}`, `channel:${queued.channel}`]);
+    try {
+      const stoppedBecause = this.stopped.get(version.customer);
+      if (stoppedBecause !== undefined) {
+        await this.store.submissions.note(queued.id, { at: this.now(), source: claim.source, detail: { notSent: stoppedBecause } });
+        return { ...base, outcome: 'stopped', reason: stoppedBecause };
+      }
+      const claimed = await this.store.submissions.claimForSending(version.id, { ...claim, at: this.now() });
+      // Another process claimed this version first: it sends, this worker does not.
+      if (claimed === undefined) return { ...base, outcome: 'unchanged', state: 'sending' };
+      return { ...base, ...(await this.send(planned, version, claimed, document, release)) };
     } finally {
       release();
     }

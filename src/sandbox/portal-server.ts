@@ -317,6 +317,8 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
+  // Like a real portal behind nginx (keepalive_timeout 75 s): idle connections stay open a while.
+  server.keepAliveTimeout = 75_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -56,3 +56,4 @@ export {
   type RunLockHolder,
   type RunLockOptions,
 } from './run-lock.js';
+export type { LeaseOptions, StoredAttachment, WorkQueue } from './work-queue.js';

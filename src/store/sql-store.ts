@@ -8,7 +8,9 @@ import { SqlAnswers } from './sql-answers.js';
 import { SqlControlNumbers } from './sql-control-numbers.js';
 import type { SqlDatabase } from './sql-database.js';
 import { SqlSubmissions } from './sql-submissions.js';
+import { SqlWorkQueue } from './sql-work-queue.js';
 import type { SubmissionStore } from './submissions.js';
+import type { WorkQueue } from './work-queue.js';
 import type { ControlNumberStore, Store, StoreDialect, StoreLogger } from './store.js';
 import { describeCause, storeError } from './store-url.js';
 
@@ -31,6 +33,7 @@ class SqlStore implements Store {
   readonly controlNumbers: ControlNumberStore;
   readonly submissions: SubmissionStore;
   readonly answers: AnswerStore;
+  readonly queue: WorkQueue;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -46,6 +49,7 @@ class SqlStore implements Store {
     this.controlNumbers = new SqlControlNumbers(db, secrets, ensureOpen, group);
     this.submissions = new SqlSubmissions(db, secrets, ensureOpen, group);
     this.answers = new SqlAnswers(db, secrets, ensureOpen);
+    this.queue = new SqlWorkQueue(db, secrets, ensureOpen, this.submissions);
   }
 
   async read<T>(what: string, work: (trx: Knex.Transaction, dialect: StoreDialect) => Promise<T>): Promise<T> {

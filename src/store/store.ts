@@ -18,6 +18,7 @@ import type { Knex } from 'knex';
 import type { ControlNumberKind, ControlNumbers } from '../model/control-numbers.js';
 import type { AnswerStore } from './answers.js';
 import type { SubmissionStore } from './submissions.js';
+import type { WorkQueue } from './work-queue.js';
 
 export { CONTROL_NUMBER_KINDS, type ControlNumberKind, type ControlNumbers } from '../model/control-numbers.js';
 
@@ -59,6 +60,8 @@ export interface Store {
   readonly submissions: SubmissionStore;
   /** Files read from customers' ack folders, and the look-ups that match answers to submissions. */
   readonly answers: AnswerStore;
+  /** The queue `firstpass run --worker` processes share: leases, and the attachments of enqueued attempts. */
+  readonly queue: WorkQueue;
   /**
    * Read-only queries that aggregate in the database (the metrics behind `firstpass report`):
    * `work` runs in one transaction that sees one snapshot (PostgreSQL: repeatable read), may

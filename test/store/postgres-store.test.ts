@@ -15,6 +15,7 @@ import { openStore } from '../../src/store/index.js';
 import { storeSuite, type StoreHarness } from './store-suite.js';
 import { answersSuite } from './answers-suite.js';
 import { submissionsSuite } from './submissions-suite.js';
+import { workQueueSuite } from './work-queue-suite.js';
 
 const IN_CI = ['true', '1', 'yes'].includes((process.env.CI ?? '').toLowerCase());
 
@@ -87,6 +88,7 @@ const harness: StoreHarness = {
 storeSuite(harness, { skip });
 submissionsSuite(harness, { skip });
 answersSuite(harness, { skip });
+workQueueSuite(harness, { skip });
 
 test('postgres: ?schema= in a postgresql:// URL, created on open; the location masks the password', { skip: skip ?? false }, async () => {
   const schema = `${RUN}_url`;

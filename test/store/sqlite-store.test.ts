@@ -8,6 +8,7 @@ import { tempFolder } from '../support/temp.js';
 import { storeSuite, type StoreHarness } from './store-suite.js';
 import { answersSuite } from './answers-suite.js';
 import { submissionsSuite } from './submissions-suite.js';
+import { workQueueSuite } from './work-queue-suite.js';
 
 const folders: string[] = [];
 
@@ -26,6 +27,7 @@ const harness: StoreHarness = {
 storeSuite(harness);
 submissionsSuite(harness);
 answersSuite(harness);
+workQueueSuite(harness);
 
 /** better-sqlite3 opened directly, to look at the file the store left behind. */
 interface RawDatabase {
