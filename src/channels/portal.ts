@@ -332,6 +332,9 @@ function restBody(delivery: Delivery): Body {
   );
 }
 
+/** Below the idle timeouts of common servers (Node and Apache 5 s, nginx 75 s, load balancers 60 s). */
+const IDLE_SOCKET_MS = 4_000;
+
 /** Several sends at once, each on its own keep-alive socket (at most `maxConcurrent` sockets). */
 class PortalChannel implements OpenChannel {
   /** Every secret read, to scrub from messages. */
@@ -344,8 +347,12 @@ class PortalChannel implements OpenChannel {
     private readonly context: ChannelContext,
   ) {
     const maxSockets = Math.max(1, Math.floor(context.maxConcurrent ?? 1));
-    this.httpAgent = new http.Agent({ keepAlive: true, maxSockets });
-    this.httpsAgent = new https.Agent({ keepAlive: true, maxSockets, rejectUnauthorized: true, minVersion: 'TLSv1.2' });
+    // An idle socket is closed before the portal closes it (at the portal's Keep-Alive timeout
+    // hint less a second, else after IDLE_SOCKET_MS): a send on a socket the portal had just
+    // closed would be lost mid-way and end `unknown`. Node uses the hint only with a timeout set.
+    const keepAlive = { keepAlive: true, maxSockets, timeout: IDLE_SOCKET_MS };
+    this.httpAgent = new http.Agent(keepAlive);
+    this.httpsAgent = new https.Agent({ ...keepAlive, rejectUnauthorized: true, minVersion: 'TLSv1.2' });
   }
 
   send(delivery: Delivery, signal?: AbortSignal): Promise<SendResult> {

@@ -20,6 +20,8 @@ export interface PortalSandboxOptions {
   readonly apiKey?: string;
   /** The header that carries the api key (default X-API-Key). */
   readonly apiKeyHeader?: string;
+  /** How long an idle connection is kept open (and announced in Keep-Alive: timeout=…). Default 75 s. */
+  readonly keepAliveTimeoutMs?: number;
   /** Told each request the portal takes (after it is kept, before it is answered), e.g. to write it to disk or judge it. */
   readonly onRequest?: (request: ReceivedRequest) => void;
   /**
@@ -317,8 +319,8 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  // Like a real portal behind nginx (keepalive_timeout 75 s): idle connections stay open a while.
-  server.keepAliveTimeout = 75_000;
+  // Like a real portal behind nginx (keepalive_timeout 75 s) unless told: idle connections stay open a while.
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? 75_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   const baseUrl = `http://127.0.0.1:${port}`;

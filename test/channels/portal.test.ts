@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { CHANNELS, secretReader, type DeliveryFile, type OpenChannel } from '../../src/channels/index.js';
 import { startPortalSandbox, type PortalSandbox } from '../../src/sandbox/portal-server.js';
@@ -97,6 +99,43 @@ describe('portal channel', () => {
   });
   after(async () => {
     await sandbox?.stop();
+  });
+
+  test('a send after the portal closed an idle connection goes on a new one: sent, not lost on the old socket', async () => {
+    // A portal that closes connections idle for 3 s (Keep-Alive: timeout=3) and whose close crosses a request
+    // that comes later on the same connection: it drops that request unanswered, as a real close racing a send does.
+    const lastAnswered = new WeakMap<object, number>();
+    let answered = 0;
+    const server = createServer((request, response) => {
+      const idleSince = lastAnswered.get(request.socket);
+      if (idleSince !== undefined && Date.now() - idleSince >= 2_500) {
+        request.socket.destroy();
+        return;
+      }
+      request.resume();
+      request.on('end', () => {
+        answered += 1;
+        response.writeHead(201, { 'content-type': 'application/json', 'keep-alive': 'timeout=3' });
+        response.end(JSON.stringify({ id: `P-${answered}` }), () => lastAnswered.set(request.socket, Date.now()));
+      });
+    });
+    server.keepAliveTimeout = 60_000;
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const config = { type: 'portal', flavor: 'rest', url: `http://127.0.0.1:${port}/invoices`, auth: bearer };
+      const outcomes = await withChannel(config, async (channel) => {
+        const first = await channel.send(delivery({ invoiceNumber: 'INV-8101', idempotencyKey: 'k-INV-8101', attachments: [] }));
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        const second = await channel.send(delivery({ invoiceNumber: 'INV-8102', idempotencyKey: 'k-INV-8102', attachments: [] }));
+        return [first.outcome, second.outcome];
+      });
+      assert.deepEqual(outcomes, ['sent', 'sent']);
+      assert.equal(answered, 2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   test('cxml: the document arrives with only the SharedSecret added to the Sender Credential, as text/xml with the Idempotency-Key; the reference is its payloadID', async () => {
