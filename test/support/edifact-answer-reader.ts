@@ -3,12 +3,11 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 // As in edifact-reader.ts: ts-edifact's parts are taken one by one (its index needs a package it does not declare).
-import { Configuration } from 'ts-edifact/lib/configuration.js';
 import { ElementTableBuilder } from 'ts-edifact/lib/elements.js';
-import { Parser } from 'ts-edifact/lib/parser.js';
 import { SegmentTableBuilder } from 'ts-edifact/lib/segments.js';
 import { Tracker, type MessageType } from 'ts-edifact/lib/tracker.js';
-import { Dictionary, ValidatorImpl, type ElementEntry, type SegmentEntry } from 'ts-edifact/lib/validator.js';
+import { ValidatorImpl } from 'ts-edifact/lib/validator.js';
+import { parseSegments, type Segment } from './edifact-reader.js';
 
 /**
  * An EDIFACT answer (CONTRL, APERAK) read by ts-edifact, a parser firstpass did not write: its
@@ -19,40 +18,17 @@ import { Dictionary, ValidatorImpl, type ElementEntry, type SegmentEntry } from 
 
 const SPECS = join(dirname(createRequire(import.meta.url).resolve('ts-edifact/lib/parser.js')), 'messageSpec');
 
-export interface AnswerSegment {
-  readonly tag: string;
-  readonly elements: string[][];
-}
+export type AnswerSegment = Segment;
 
 export function readEdifactAnswer(text: string): AnswerSegment[] {
   const validator = new ValidatorImpl(false);
-  validator.define(SegmentTableBuilder.enrichWithDefaultSegments(new Dictionary<SegmentEntry>()));
-  validator.define(ElementTableBuilder.enrichWithDefaultElements(new Dictionary<ElementEntry>()));
-  const parser = new Parser(new Configuration({ validator }));
-  const segments: AnswerSegment[] = [];
-  let segment: AnswerSegment | undefined;
-  let element: string[] = [];
   let structure: MessageType[] | undefined;
-  parser.onOpenSegment = (tag: string) => {
-    segment = { tag, elements: [] };
-    segments.push(segment);
-  };
-  parser.onElement = () => {
-    element = [];
-    segment?.elements.push(element);
-  };
-  parser.onComponent = (value: string) => {
-    if (segment?.tag === 'UNB' && segment.elements.length === 1 && element.length === 0) parser.updateCharset(value);
-    element.push(value);
-  };
-  parser.onCloseSegment = () => {
-    if (segment?.tag !== 'UNH' || segment.elements[1]?.[0] !== 'APERAK') return;
+  const segments = parseSegments(text, validator, (unh) => {
+    if (unh.elements[1]?.[0] !== 'APERAK') return;
     validator.define(new SegmentTableBuilder('APERAK').specLocation(SPECS).build());
     validator.define(new ElementTableBuilder('APERAK').specLocation(SPECS).build());
     structure = JSON.parse(readFileSync(join(SPECS, 'APERAK.struct.json'), 'utf8')) as MessageType[];
-  };
-  parser.write(text);
-  parser.end();
+  });
 
   const start = segments.findIndex((candidate) => candidate.tag === 'UNH');
   const end = segments.findIndex((candidate) => candidate.tag === 'UNT');

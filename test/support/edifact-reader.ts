@@ -50,17 +50,18 @@ function tablesFor(directory: string): {
   return { segments: segments.build(), elements: elements.build(), structure };
 }
 
-/** Parse and check one interchange with ts-edifact; throws what ts-edifact throws. */
-export function readInterchange(text: string): Interchange {
-  const validator = new ValidatorImpl(true);
+/**
+ * The interchange's segments as ts-edifact's parser reads them with this validator (the UNB
+ * syntax identifier sets the character set, as ts-edifact's Reader does). `onMessageHeader` is
+ * told each UNH once it is read, to give the validator the message's tables.
+ */
+export function parseSegments(text: string, validator: ValidatorImpl, onMessageHeader: (unh: Segment) => void): Segment[] {
   validator.define(SegmentTableBuilder.enrichWithDefaultSegments(new Dictionary<SegmentEntry>()));
   validator.define(ElementTableBuilder.enrichWithDefaultElements(new Dictionary<ElementEntry>()));
   const parser = new Parser(new Configuration({ validator }));
   const segments: Segment[] = [];
   let segment: Segment | undefined;
   let element: string[] = [];
-  let directory = '';
-  let structure: MessageType[] | undefined;
   parser.onOpenSegment = (tag: string) => {
     segment = { tag, elements: [] };
     segments.push(segment);
@@ -70,22 +71,31 @@ export function readInterchange(text: string): Interchange {
     segment?.elements.push(element);
   };
   parser.onComponent = (value: string) => {
-    // As ts-edifact's Reader does: the UNB syntax identifier sets the character set.
     if (segment?.tag === 'UNB' && segment.elements.length === 1 && element.length === 0) parser.updateCharset(value);
     element.push(value);
   };
   parser.onCloseSegment = () => {
-    if (segment?.tag !== 'UNH') return;
-    const [type = '', version = '', release = ''] = segment.elements[1] ?? [];
+    if (segment?.tag === 'UNH') onMessageHeader(segment);
+  };
+  parser.write(text);
+  parser.end();
+  return segments;
+}
+
+/** Parse and check one interchange with ts-edifact; throws what ts-edifact throws. */
+export function readInterchange(text: string): Interchange {
+  const validator = new ValidatorImpl(true);
+  let directory = '';
+  let structure: MessageType[] | undefined;
+  const segments = parseSegments(text, validator, (unh) => {
+    const [type = '', version = '', release = ''] = unh.elements[1] ?? [];
     assert.equal(type, 'INVOIC');
     directory = `${version}${release}`;
     const tables = tablesFor(directory);
     validator.define(tables.segments);
     validator.define(tables.elements);
     structure = tables.structure;
-  };
-  parser.write(text);
-  parser.end();
+  });
   assert.ok(structure, 'no UNH');
   const tracker = new Tracker(structure);
   const start = segments.findIndex((candidate) => candidate.tag === 'UNH');
