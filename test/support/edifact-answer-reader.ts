@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 // As in edifact-reader.ts: ts-edifact's parts are taken one by one (its index needs a package it does not declare).
 import { ElementTableBuilder } from 'ts-edifact/lib/elements.js';
 import { SegmentTableBuilder } from 'ts-edifact/lib/segments.js';
 import { Tracker, type MessageType } from 'ts-edifact/lib/tracker.js';
 import { ValidatorImpl } from 'ts-edifact/lib/validator.js';
-import { parseSegments, type Segment } from './edifact-reader.js';
+import { parseSegments, SPECS, type Segment } from './edifact-reader.js';
 
 /**
  * An EDIFACT answer (CONTRL, APERAK) read by ts-edifact, a parser firstpass did not write: its
@@ -15,8 +14,6 @@ import { parseSegments, type Segment } from './edifact-reader.js';
  * Tracker walking the message structure (ts-edifact ships APERAK of D.01B, whose structure D.96A
  * shares). UNT's segment count, UNZ's message count and the references they repeat are checked.
  */
-
-const SPECS = join(dirname(createRequire(import.meta.url).resolve('ts-edifact/lib/parser.js')), 'messageSpec');
 
 export type AnswerSegment = Segment;
 

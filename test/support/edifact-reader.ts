@@ -17,7 +17,8 @@ import { Dictionary, ValidatorImpl, type ElementEntry, type SegmentEntry } from 
  * segment and element tables of the message's directory, and its Tracker walking UNH..UNT
  * through the message's segment table.
  */
-const SPECS = join(dirname(createRequire(import.meta.url).resolve('ts-edifact/lib/parser.js')), 'messageSpec');
+/** ts-edifact's message tables. */
+export const SPECS = join(dirname(createRequire(import.meta.url).resolve('ts-edifact/lib/parser.js')), 'messageSpec');
 
 export interface Segment {
   readonly tag: string;
