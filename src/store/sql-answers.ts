@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { FirstpassError } from '../model/errors.js';
 import {
@@ -11,10 +10,8 @@ import {
 } from './answers.js';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import type { SqlDatabase } from './sql-database.js';
-import { describeCause, storeError } from './store-url.js';
+import { inTransaction } from './sql-transaction.js';
 import { SUBMISSION_STATES, type Submission, type SubmissionState } from './submissions.js';
-
-const ATTEMPTS = 10;
 
 interface AnswerFileRow {
   readonly id: number;
@@ -182,18 +179,7 @@ export class SqlAnswers implements AnswerStore {
 
   private async run<T>(what: string, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     this.ensureOpen();
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await this.db.knex.transaction(work);
-      } catch (error) {
-        if (error instanceof FirstpassError) throw error;
-        if (this.db.isTransient(error) && attempt < ATTEMPTS) {
-          await sleep(5 * attempt + Math.floor(Math.random() * 20));
-          continue;
-        }
-        throw storeError('STORE_FAILED', `could not ${what} in ${this.db.location}: ${describeCause(error)}`, this.secrets, error);
-      }
-    }
+    return inTransaction(this.db, this.secrets, what, work);
   }
 }
 

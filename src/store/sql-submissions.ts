@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { FirstpassError } from '../model/errors.js';
 import { canonicalJson, contentHashOf, sha256Hex } from './canonical-json.js';
@@ -7,7 +6,7 @@ import { generatedAtOf, holdingRulesOf } from './generated-at.js';
 import { refreshChainSummary } from './sql-chain-summaries.js';
 import { assignChain, chainOfVersion } from './sql-chains.js';
 import type { SqlDatabase } from './sql-database.js';
-import { describeCause, storeError } from './store-url.js';
+import { inTransaction } from './sql-transaction.js';
 import {
   BLOCKING_STATES,
   SUBMISSION_STATES,
@@ -34,7 +33,6 @@ const MAX_KEY_LENGTH = 255;
 /** States of an attempt whose bytes left, or may have: its version's number is taken for other content. */
 const OUT_STATES: readonly SubmissionState[] = ['sending', 'sent', 'delivered', 'accepted', 'accepted-with-warnings', 'unknown'];
 /** Whole-transaction retries on lock contention (SQLite's busy snapshot, PostgreSQL's deadlock). */
-const ATTEMPTS = 10;
 
 interface VersionRow {
   readonly id: number;
@@ -606,24 +604,11 @@ export class SqlSubmissions implements SubmissionStore {
       for (const submissionId of pending) await refreshChainSummary(trx, this.db.dialect, submissionId);
       return result;
     };
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        return await (this.group ? this.group.run(work) : this.db.knex.transaction(work));
-      } catch (error) {
-        if (error instanceof FirstpassError) throw error;
-        const retry = error instanceof LostRace || this.db.isTransient(error);
-        if (retry && attempt < ATTEMPTS) {
-          await sleep(5 * attempt + Math.floor(Math.random() * 20));
-          continue;
-        }
-        throw storeError(
-          'STORE_FAILED',
-          `could not ${what} in ${this.db.location}: ${error instanceof LostRace ? 'it kept changing under another process' : describeCause(error)}`,
-          this.secrets,
-          error,
-        );
-      }
-    }
+    const group = this.group;
+    return inTransaction(this.db, this.secrets, what, work, {
+      begin: group ? (each) => group.run(each) : undefined,
+      race: { is: (error) => error instanceof LostRace, said: 'it kept changing under another process' },
+    });
   }
 }
 

@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
-import { FirstpassError } from '../model/errors.js';
 import { sha256Hex } from './canonical-json.js';
 import type { SqlDatabase } from './sql-database.js';
-import { describeCause, storeError } from './store-url.js';
+import { inTransaction } from './sql-transaction.js';
 import type { ChangeContext, Submission, SubmissionState, SubmissionStore } from './submissions.js';
 import type { LeaseOptions, StoredAttachment, WorkQueue } from './work-queue.js';
 
@@ -166,12 +165,8 @@ export class SqlWorkQueue implements WorkQueue {
 
   private async run<T>(what: string, work: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     this.ensureOpen();
-    try {
-      return await this.db.knex.transaction(work);
-    } catch (error) {
-      if (error instanceof FirstpassError) throw error;
-      throw storeError('STORE_FAILED', `could not ${what} in ${this.db.location}: ${describeCause(error)}`, this.secrets, error);
-    }
+    // One try: a lease that failed is simply taken again at the next poll.
+    return inTransaction(this.db, this.secrets, what, work, { attempts: 1 });
   }
 }
 
