@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { portalChannel } from '../../src/channels/portal.js';
 import { startPortalSandbox } from '../../src/sandbox/portal-server.js';
-import { PROJECT_ROOT, runFirstpass as run, startFirstpass } from '../support/cli.js';
+import { killAfterArrivals, PROJECT_ROOT, runFirstpass as run } from '../support/cli.js';
 import { profilesWithChannels } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
@@ -68,20 +68,7 @@ test('a submit of 300 invoices killed with SIGKILL half way, then run again: not
     ];
     const env = { TEST_PORTAL_API_KEY: portal.apiKey };
 
-    const child = startFirstpass(args, { env });
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
-    let ended = false;
-    void exited.then(() => {
-      ended = true;
-    });
-    while (portal.requests.length < KILL_AFTER && !ended) await new Promise((resolve) => setTimeout(resolve, 2));
-    assert.equal(ended, false, `the first run ended before the portal received ${KILL_AFTER}: ${stderr}`);
-    child.kill('SIGKILL');
-    assert.equal(await exited, 'SIGKILL');
+    await killAfterArrivals(args, env, () => portal.requests.length, KILL_AFTER);
     const beforeRerun = portal.requests.length;
     assert.ok(beforeRerun >= KILL_AFTER && beforeRerun < COUNT, `${beforeRerun} arrived before the kill`);
 

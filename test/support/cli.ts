@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -66,4 +67,31 @@ export async function runFirstpass(args: readonly string[], env: Record<string, 
   });
   const status = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   return { status, stdout, stderr };
+}
+
+/**
+ * Starts the CLI, waits until `arrived()` reaches `count` (what a sandbox server received so
+ * far), then kills it with SIGKILL: for tests of a run that dies half way. Fails when the run
+ * ended by itself first, with what it said on stderr.
+ */
+export async function killAfterArrivals(
+  args: readonly string[],
+  env: Record<string, string>,
+  arrived: () => number,
+  count: number,
+): Promise<void> {
+  const child = startFirstpass(args, { env });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+  let ended = false;
+  void exited.then(() => {
+    ended = true;
+  });
+  while (arrived() < count && !ended) await new Promise((resolve) => setTimeout(resolve, 2));
+  assert.equal(ended, false, `the run ended before ${count} arrived: ${stderr}`);
+  child.kill('SIGKILL');
+  assert.equal(await exited, 'SIGKILL');
 }
