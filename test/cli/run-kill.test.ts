@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { portalChannel } from '../../src/channels/portal.js';
 import { startPortalSandbox } from '../../src/sandbox/portal-server.js';
 import { killAfterArrivals, PROJECT_ROOT, runFirstpass as run } from '../support/cli.js';
-import { profilesWithChannels } from '../support/sandbox-profiles.js';
+import { lindenauExport } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -28,24 +28,8 @@ test('a run killed with SIGKILL half way, then run again: nothing sent twice, no
   const portal = await startPortalSandbox();
   try {
     const root = tempFolder();
-    const profiles = profilesWithChannels(join(root, 'profiles'), {
-      'stadt-lindenau': {
-        type: 'portal',
-        flavor: 'rest',
-        url: portal.restUrl,
-        auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
-      },
-    });
-    const { $schema: _schema, ...invoice } = JSON.parse(
-      readFileSync(join(PROJECT_ROOT, 'examples/invoices/stadt-lindenau/CG-2026-10121.json'), 'utf8'),
-    ) as Record<string, unknown>;
     const numbers = Array.from({ length: COUNT }, (_, index) => `CG-2026-${50_000 + index}`);
-    const inbox = join(root, 'inbox');
-    mkdirSync(inbox);
-    writeFileSync(
-      join(inbox, 'export.jsonl'),
-      `${numbers.map((invoiceNumber) => JSON.stringify({ ...invoice, invoiceNumber })).join('\n')}\n`,
-    );
+    const { profiles, inbox } = lindenauExport(root, portal, numbers);
     const database = `sqlite:${join(root, 'kill.sqlite')}`;
     const args = ['run', '--inbox', inbox, '--profiles', profiles, '--pos', join(PROJECT_ROOT, 'examples', 'purchase-orders')];
     args.push('--today', '2026-11-20', '--db', database, '--json', '--settle', '0');

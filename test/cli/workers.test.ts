@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import pg from 'pg';
 import { startPortalSandbox } from '../../src/sandbox/portal-server.js';
 import { PROJECT_ROOT, runFirstpass as run, startFirstpass } from '../support/cli.js';
 import { testPostgres } from '../support/postgres.js';
-import { profilesWithChannels } from '../support/sandbox-profiles.js';
+import { lindenauExport, profilesWithChannels } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -38,24 +38,8 @@ test('4 workers drain 5,000 queued invoices; one killed with SIGKILL mid-way: ea
   const portal = await startPortalSandbox();
   try {
     const root = tempFolder();
-    const profiles = profilesWithChannels(join(root, 'profiles'), {
-      'stadt-lindenau': {
-        type: 'portal',
-        flavor: 'rest',
-        url: portal.restUrl,
-        auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
-      },
-    });
-    const { $schema: _schema, ...invoice } = JSON.parse(
-      readFileSync(join(PROJECT_ROOT, 'examples/invoices/stadt-lindenau/CG-2026-10121.json'), 'utf8'),
-    ) as Record<string, unknown>;
     const numbers = Array.from({ length: COUNT }, (_, index) => `CG-2026-${100_001 + index}`);
-    const inbox = join(root, 'inbox');
-    mkdirSync(inbox);
-    writeFileSync(
-      join(inbox, 'export.jsonl'),
-      `${numbers.map((invoiceNumber) => JSON.stringify({ ...invoice, invoiceNumber })).join('\n')}\n`,
-    );
+    const { profiles, inbox } = lindenauExport(root, portal, numbers);
     const database = postgres.freshSchemaUrl();
     const env = { TEST_PORTAL_API_KEY: portal.apiKey };
     const common = ['--profiles', profiles, '--db', database, '--json'];

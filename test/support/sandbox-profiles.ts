@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './cli.js';
 
@@ -14,4 +14,34 @@ export function profilesWithChannels(folder: string, channels: Readonly<Record<s
     writeFileSync(file, JSON.stringify({ ...profile, channel }, null, 2));
   }
   return folder;
+}
+
+/**
+ * A batch for a sandbox portal: the example profiles in `root/profiles` with Stadt Lindenau's
+ * channel pointed at the portal (its api key in TEST_PORTAL_API_KEY), and `root/inbox/export.jsonl`
+ * holding Lindenau's example invoice once under each of `numbers`.
+ */
+export function lindenauExport(
+  root: string,
+  portal: { readonly restUrl: string; readonly apiKeyHeader: string },
+  numbers: readonly string[],
+): { readonly profiles: string; readonly inbox: string } {
+  const profiles = profilesWithChannels(join(root, 'profiles'), {
+    'stadt-lindenau': {
+      type: 'portal',
+      flavor: 'rest',
+      url: portal.restUrl,
+      auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
+    },
+  });
+  const { $schema: _schema, ...invoice } = JSON.parse(
+    readFileSync(join(PROJECT_ROOT, 'examples/invoices/stadt-lindenau/CG-2026-10121.json'), 'utf8'),
+  ) as Record<string, unknown>;
+  const inbox = join(root, 'inbox');
+  mkdirSync(inbox);
+  writeFileSync(
+    join(inbox, 'export.jsonl'),
+    `${numbers.map((invoiceNumber) => JSON.stringify({ ...invoice, invoiceNumber })).join('\n')}\n`,
+  );
+  return { profiles, inbox };
 }
