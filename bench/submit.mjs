@@ -122,10 +122,15 @@ function sendLatencies(file) {
   }
 }
 
+/** Extra Node options for the timed child, e.g. BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it. */
+function childNodeArgs() {
+  return (process.env.BENCH_CHILD_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+}
+
 function runChild(job) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), '--child', JSON.stringify(job)], {
+    const proc = spawn(process.execPath, [...childNodeArgs(), fileURLToPath(import.meta.url), '--child', JSON.stringify(job)], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';

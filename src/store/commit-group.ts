@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 /**
  * Group commit for a database with one connection (SQLite): transactions asked for while one is
- * running wait, and then run together in one transaction, each in its own savepoint, so the
+ * running wait, and then run together in one transaction, one after another, each in a savepoint, so the
  * next commit (and its wait for the disk) serves them all. Each caller's promise settles only
  * after that commit: a claim is still committed before its bytes leave. One transaction's failure
  * rolls back its savepoint only; a failed commit fails them all (the callers retry as before).
@@ -43,13 +43,7 @@ export class CommitGroup {
     const outcomes: Outcome[] = [];
     try {
       await this.knex.transaction(async (trx) => {
-        for (const { work } of group) {
-          try {
-            outcomes.push({ ok: true, value: await trx.transaction((savepoint) => work(savepoint)) });
-          } catch (error) {
-            outcomes.push({ ok: false, error });
-          }
-        }
+        for (const { work } of group) outcomes.push(await inSavepoint(trx, work));
       });
     } catch (error) {
       for (const { reject } of group) reject(error);
@@ -62,6 +56,27 @@ export class CommitGroup {
     });
   }
 }
+
+/**
+ * `work` in a savepoint of `trx`, rolled back alone when it fails. The works of a group run one
+ * after another, so one savepoint name serves them all: the statements' texts stay the same
+ * (prepared once), and no knex transaction object is built per work.
+ */
+async function inSavepoint(trx: Knex.Transaction, work: (trx: Knex.Transaction) => Promise<unknown>): Promise<Outcome> {
+  await trx.raw(`savepoint ${SAVEPOINT}`);
+  try {
+    const value = await work(trx);
+    await trx.raw(`release ${SAVEPOINT}`);
+    return { ok: true, value };
+  } catch (error) {
+    // A failure to undo the work is the group's: it rejects, and every caller retries.
+    await trx.raw(`rollback to ${SAVEPOINT}`);
+    await trx.raw(`release ${SAVEPOINT}`);
+    return { ok: false, error };
+  }
+}
+
+const SAVEPOINT = 'firstpass_grouped_work';
 
 interface Waiting {
   readonly work: (trx: Knex.Transaction) => Promise<unknown>;

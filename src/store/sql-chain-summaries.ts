@@ -124,31 +124,41 @@ function heldRulesSelect(where: string): string {
   return `select distinct s.chain_id as chain_id, h.rule as rule from held_findings h join submissions s on s.id = h.submission_id where ${where}`;
 }
 
+const CHAIN_OF_SUBMISSION = '(select chain_id from submissions where id = ?)';
+
 /**
- * Rewrites the summary of the chain of submission `submissionId`: call it in the transaction that
- * created or moved that submission, after the write. On PostgreSQL a transaction lock on the chain
- * first, so that two writers of one chain take turns and the second reads what the first committed.
+ * Rewrites the summary of the chain of submission `submissionId`, which is now `state`: call it in
+ * the transaction that created or moved that submission, after the write. One statement computes
+ * the row and writes it over the old one. On PostgreSQL a transaction lock on the chain first, so
+ * that two writers of one chain take turns and the second reads what the first committed.
  */
-export async function refreshChainSummary(trx: Knex.Transaction, dialect: StoreDialect, submissionId: number): Promise<void> {
-  const found: { chain_id: number | string | null; state: string } | undefined = await trx('submissions')
-    .select('chain_id', 'state')
-    .where({ id: submissionId })
-    .first();
-  if (found?.chain_id === null || found?.chain_id === undefined) return;
-  const chainId = Number(found.chain_id);
-  if (dialect === 'postgres') await trx.raw("select pg_advisory_xact_lock(hashtext('firstpass-chain-summaries'), ?)", [chainId]);
-  await trx('chain_summaries').where({ chain_id: chainId }).delete();
-  await trx.raw(INSERT + summarySelect(dialect, 'chain_id = ?'), [chainId]);
+export async function refreshChainSummary(
+  trx: Knex.Transaction,
+  dialect: StoreDialect,
+  submissionId: number,
+  state: string,
+): Promise<void> {
+  if (dialect === 'postgres')
+    await trx.raw(`select pg_advisory_xact_lock(hashtext('firstpass-chain-summaries'), ${CHAIN_OF_SUBMISSION})`, [submissionId]);
+  await trx.raw(UPSERT_SUMMARY[dialect], [submissionId]);
   // Rejections and held rules change only when a submission becomes rejected or is created held (both final states).
-  if (found.state === 'rejected') {
-    await trx('chain_rejections').where({ chain_id: chainId }).delete();
-    await trx.raw(REJECTIONS + rejectionsSelect(dialect, 's.chain_id = ?'), [chainId]);
+  if (state === 'rejected') {
+    await trx.raw(`delete from chain_rejections where chain_id = ${CHAIN_OF_SUBMISSION}`, [submissionId]);
+    await trx.raw(REJECTIONS + rejectionsSelect(dialect, `s.chain_id = ${CHAIN_OF_SUBMISSION}`), [submissionId]);
   }
-  if (found.state === 'held') {
-    await trx('chain_held_rules').where({ chain_id: chainId }).delete();
-    await trx.raw(HELD_RULES + heldRulesSelect('s.chain_id = ?'), [chainId]);
+  if (state === 'held') {
+    await trx.raw(`delete from chain_held_rules where chain_id = ${CHAIN_OF_SUBMISSION}`, [submissionId]);
+    await trx.raw(HELD_RULES + heldRulesSelect(`s.chain_id = ${CHAIN_OF_SUBMISSION}`), [submissionId]);
   }
 }
+
+/** The chain's row written afresh, or over the old one (`where true`: SQLite needs it to read `on conflict` after a join). */
+function upsertSummary(dialect: StoreDialect): string {
+  const replaced = CHAIN_SUMMARY_COLUMNS.filter((column) => column !== 'chain_id').map((column) => `${column} = excluded.${column}`);
+  return `${INSERT}${summarySelect(dialect, `chain_id = ${CHAIN_OF_SUBMISSION}`)} where true on conflict (chain_id) do update set ${replaced.join(', ')}`;
+}
+
+const UPSERT_SUMMARY: Record<StoreDialect, string> = { sqlite: upsertSummary('sqlite'), postgres: upsertSummary('postgres') };
 
 /** Rewrites every chain's summary from the submissions (migration 007; a bulk load that bypassed the store). */
 export async function rebuildChainSummaries(trx: Knex.Transaction, dialect: StoreDialect): Promise<void> {

@@ -126,19 +126,17 @@ export class SqlSubmissions implements SubmissionStore {
         .onConflict(['customer', 'invoice_number', 'content_hash'])
         .ignore()
         .returning(['id']);
+      const id = inserted[0]?.id;
+      if (id !== undefined) {
+        await assignChain(trx, { id: Number(id), customer: row.customer, invoiceNumber: row.invoice_number, supersedes: input.supersedes });
+        return { version: toVersion({ ...row, id }), created: true };
+      }
       const found: VersionRow | undefined = await trx('invoice_versions')
         .where({ customer: row.customer, invoice_number: row.invoice_number, content_hash: row.content_hash })
         .first();
       if (found === undefined)
         throw new FirstpassError('INTERNAL', 'store', `the version of invoice "${input.invoiceNumber}" just recorded is not there`);
-      if (inserted.length > 0)
-        await assignChain(trx, {
-          id: Number(found.id),
-          customer: found.customer,
-          invoiceNumber: found.invoice_number,
-          supersedes: input.supersedes,
-        });
-      return { version: toVersion(found), created: inserted.length > 0 };
+      return { version: toVersion(found), created: false };
     });
   }
 
@@ -192,7 +190,9 @@ export class SqlSubmissions implements SubmissionStore {
       if (rows === undefined) return undefined;
       const row = rows.find((candidate) => candidate.state === 'queued');
       const queued = row !== undefined ? toSubmission(row) : await this.insertSubmission(trx, versionId, 'queued', options, at);
-      const stored: DocumentRow | undefined = await this.documents(trx).where('d.submission_id', queued.id).first();
+      // A queued attempt may have its document already (a retry sends the same bytes); a new one has none.
+      const stored: DocumentRow | undefined =
+        row === undefined ? undefined : await this.documents(trx).where('d.submission_id', queued.id).first();
       const sent = stored !== undefined ? toDocument(stored) : await this.insertDocument(trx, queued.id, document, content, at);
       return { submission: await this.move(trx, queued, 'sending', options, at), document: sent };
     });
@@ -538,7 +538,7 @@ export class SqlSubmissions implements SubmissionStore {
     // The rules that held it, as rows: the report counts them in the database (migration 004).
     const rules = state === 'held' ? holdingRulesOf(options.detail) : [];
     if (rules.length > 0) await trx('held_findings').insert(rules.map((rule) => ({ submission_id: row.id, rule })));
-    await this.summaryChanged(trx, row.id);
+    await this.summaryChanged(trx, row.id, state);
     return toSubmission(row);
   }
 
@@ -558,7 +558,7 @@ export class SqlSubmissions implements SubmissionStore {
     const changed = await trx('submissions').where({ id: current.id, state: current.state }).update({ state: to, state_at: at });
     if (changed !== 1) throw new LostRace();
     await this.insertEvent(trx, current.id, at, current.state, to, change);
-    await this.summaryChanged(trx, current.id);
+    await this.summaryChanged(trx, current.id, to);
     return { ...current, state: to };
   }
 
@@ -581,27 +581,28 @@ export class SqlSubmissions implements SubmissionStore {
     });
   }
 
-  /** `work` in one transaction, retried whole on lock contention or a lost race; faults named. */
   /**
    * The chain summary of a submission that changed is rewritten once, at the end of its
    * transaction (a claim creates and moves the same submission: one rewrite, not two).
    */
-  private async summaryChanged(trx: Knex.Transaction, submissionId: number): Promise<void> {
+  private async summaryChanged(trx: Knex.Transaction, submissionId: number, state: SubmissionState): Promise<void> {
     const pending = this.summariesToRefresh.get(trx);
-    if (pending !== undefined) pending.add(submissionId);
-    else await refreshChainSummary(trx, this.db.dialect, submissionId);
+    if (pending !== undefined) pending.set(submissionId, state);
+    else await refreshChainSummary(trx, this.db.dialect, submissionId, state);
   }
 
-  private readonly summariesToRefresh = new WeakMap<Knex.Transaction, Set<number>>();
+  /** Per open transaction: the submissions it changed, each with its latest state. */
+  private readonly summariesToRefresh = new WeakMap<Knex.Transaction, Map<number, SubmissionState>>();
 
+  /** `work` in one transaction, retried whole on lock contention or a lost race; faults named. */
   private async run<T>(what: string, operation: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
     this.ensureOpen();
     const work = async (trx: Knex.Transaction): Promise<T> => {
-      const pending = new Set<number>();
+      const pending = new Map<number, SubmissionState>();
       this.summariesToRefresh.set(trx, pending);
       const result = await operation(trx);
       this.summariesToRefresh.delete(trx);
-      for (const submissionId of pending) await refreshChainSummary(trx, this.db.dialect, submissionId);
+      for (const [submissionId, state] of pending) await refreshChainSummary(trx, this.db.dialect, submissionId, state);
       return result;
     };
     const group = this.group;

@@ -4,6 +4,7 @@ import type { SqlDatabase, StoreDriver } from '../sql-database.js';
 import type { OpenStoreOptions } from '../store.js';
 import { knexLog, sqlErrorCode } from './shared.js';
 import { storeError } from '../store-url.js';
+import { cachePreparedStatements, type PreparingConnection } from './statement-cache.js';
 
 /**
  * SQLite through better-sqlite3: the default store, one file on one machine. better-sqlite3 is
@@ -17,7 +18,7 @@ export const NAME = 'sqlite';
 export const DEFAULT_BUSY_TIMEOUT_MS = 10_000;
 
 /** The part of a better-sqlite3 Database used here. */
-interface SqliteConnection {
+interface SqliteConnection extends PreparingConnection {
   pragma(source: string, options?: { simple?: boolean }): unknown;
 }
 
@@ -66,7 +67,7 @@ export const sqliteDriver: StoreDriver = {
             // or it would be handed out again.
             connection.pragma('synchronous = FULL');
             connection.pragma('foreign_keys = ON');
-            done(null, connection);
+            done(null, cachePreparedStatements(connection));
           } catch (error) {
             done(error instanceof Error ? error : new Error(String(error)), connection);
           }
