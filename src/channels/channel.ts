@@ -1,3 +1,5 @@
+import type { SharedConnections } from './shared-connections.js';
+
 /**
  * A channel delivers documents it is given to one customer system (a portal, an SFTP server, a
  * mailbox). It knows nothing of rules or rendering: the pipeline hands it bytes and records
@@ -91,6 +93,8 @@ export interface ChannelContext {
   readonly log?: (message: string) => void;
   /** Sends the pipeline may have in flight on this channel at once (connections, sockets); default 1. */
   readonly maxConcurrent?: number | undefined;
+  /** The run's connections, shared by the customers one server serves (an SFTP host and login); without it a channel keeps its own. */
+  readonly shared?: SharedConnections | undefined;
 }
 
 /** How many sends of one kind of channel may be in flight at once. */

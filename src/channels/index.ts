@@ -15,6 +15,7 @@ export {
   type SendResult,
 } from './channel.js';
 export { secretReader } from './secrets.js';
+export { SharedConnections } from './shared-connections.js';
 export { readAckFolder, type RemoteFile } from './sftp.js';
 export { portalStatus } from './portal.js';
 

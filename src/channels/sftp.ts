@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import SftpClient from 'ssh2-sftp-client';
 import { ChannelError, type ChannelContext, type ChannelDefinition, type Delivery, type OpenChannel, type SendResult } from './channel.js';
 import { remoteNames } from './remote-file-name.js';
-import { OneAtATime } from './one-at-a-time.js';
+import { type Connection, drop, SftpSession, type SftpLogin, type SshError, sessionKey, TimedOut } from './sftp-session.js';
 
 /**
  * SFTP: each file of a delivery is uploaded into `remoteDir` under a temporary dot name, and
  * renamed to its final name only when every file is complete, so the customer never picks up half
  * a file. The server's host key must match the profile's pin before a password or key leaves.
- * One connection per open channel, reused across its sends, which run one at a time.
+ * One connection per host and login (sftp-session.ts), reused across a run's sends, which run
+ * one at a time on it: customers served by one server share it.
  *
  * What a failure means:
  * - nothing sent: connection refused, reset or timed out, or lost before the first rename, and a
@@ -29,14 +29,7 @@ const FINGERPRINT = /^(?:SHA256:)?([A-Za-z0-9+/]{43})$/;
 const NO_SUCH_FILE = 2;
 const PERMISSION_DENIED = 3;
 
-interface SftpSettings {
-  readonly host: string;
-  readonly port: number;
-  readonly username: string;
-  readonly password: unknown;
-  readonly privateKey: unknown;
-  /** The pin without its `SHA256:` prefix. */
-  readonly hostKeySha256: string;
+interface SftpSettings extends SftpLogin {
   readonly remoteDir: string;
 }
 
@@ -70,50 +63,24 @@ function settingsOf(config: Readonly<Record<string, unknown>>): SftpSettings {
   };
 }
 
-/** ssh2 hands the host key's SHA-256 in hex; people compare the unpadded base64 ssh-keygen prints. */
-function fingerprintOfHex(hex: string): string {
-  return Buffer.from(hex, 'hex').toString('base64').replace(/=+$/, '');
-}
-
-/** An error ssh2 (or ssh2-sftp-client, which keeps the code) gives: a socket code, an SFTP status number, a level. */
-interface SshError {
-  readonly code?: unknown;
-  readonly level?: unknown;
-}
-
-/** One live SSH connection with its SFTP session. */
-interface Connection {
-  readonly client: SftpClient;
-  posixRename: boolean;
-  /** Set when the connection closed under us: the next send opens a new one. */
-  lost: boolean;
-  /** remoteDir was found to be a folder on this connection. */
-  remoteDirChecked: boolean;
-}
-
-class TimedOut extends Error {}
-
 class SftpChannel implements OpenChannel {
-  private connection: Connection | undefined;
-  private readonly turns = new OneAtATime();
   private closed = false;
 
   constructor(
     private readonly settings: SftpSettings,
-    private readonly context: ChannelContext,
+    private readonly session: SftpSession,
+    /** Whether closing this channel closes the session too (else the run's SharedConnections does). */
+    private readonly ownsSession: boolean,
   ) {}
 
   send(delivery: Delivery, signal?: AbortSignal): Promise<SendResult> {
     // Operations on one connection must not interleave: each send waits for the one before.
-    return this.turns.run(() => this.sendNow(delivery, signal));
+    return this.session.turn(() => this.sendNow(delivery, signal));
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await this.turns.idle();
-    const connection = this.connection;
-    this.connection = undefined;
-    if (connection && !connection.lost) await connection.client.end().catch(() => undefined);
+    await (this.ownsSession ? this.session.close() : this.session.idle());
   }
 
   /**
@@ -122,11 +89,11 @@ class SftpChannel implements OpenChannel {
    * there is moved or deleted: the folder is the customer's.
    */
   readFolder(folder: string, wanted: (file: RemoteFile) => boolean): Promise<RemoteFile[]> {
-    return this.turns.run(async () => {
+    return this.session.turn(async () => {
       if (this.closed) throw new ChannelError('precondition', CHANNEL, 'the channel is closed');
-      const connection = await this.connect();
+      const connection = await this.session.connect();
       try {
-        const listing = await this.step(connection, connection.client.list(folder), undefined);
+        const listing = await this.session.step(connection, connection.client.list(folder), undefined);
         const files: RemoteFile[] = [];
         for (const entry of listing
           .filter((item) => item.type === '-' && !item.name.startsWith('.'))
@@ -136,7 +103,7 @@ class SftpChannel implements OpenChannel {
             files.push(file);
             continue;
           }
-          const content = await this.step(connection, connection.client.get(file.path), undefined);
+          const content = await this.session.step(connection, connection.client.get(file.path), undefined);
           files.push({ ...file, content: new Uint8Array(content as Buffer) });
         }
         return files;
@@ -150,10 +117,7 @@ class SftpChannel implements OpenChannel {
             `${this.where()} does not let firstpass read ${folder} (${(error as Error).message})`,
             { cause: error },
           );
-        if (!connection.lost) {
-          connection.lost = true;
-          (connection.client as unknown as { client: { destroy(): void } }).client.destroy();
-        }
+        drop(connection);
         throw new ChannelError(
           'transient',
           CHANNEL,
@@ -165,116 +129,7 @@ class SftpChannel implements OpenChannel {
   }
 
   private where(): string {
-    return `${this.settings.username}@${this.settings.host}:${this.settings.port}`;
-  }
-
-  private async connect(): Promise<Connection> {
-    if (this.connection && !this.connection.lost) return this.connection;
-    this.connection = undefined;
-    const { settings, context } = this;
-    // Secrets are read only now, when a send needs them; they go to ssh2 and nowhere else.
-    const password =
-      settings.password === undefined ? undefined : await context.secret(settings.password, `sftp password for ${this.where()}`);
-    const privateKey =
-      settings.privateKey === undefined ? undefined : await context.secret(settings.privateKey, `sftp private key for ${this.where()}`);
-    let seen: string | undefined;
-    let socketError: SshError | undefined;
-    const client = new SftpClient('firstpass', { error: () => {}, end: () => {}, close: () => {} });
-    const connection: Connection = { client, posixRename: false, lost: false, remoteDirChecked: false };
-    client.on('error', (error: SshError) => {
-      socketError ??= error;
-    });
-    const lost = () => {
-      connection.lost = true;
-    };
-    client.on('end', lost);
-    client.on('close', lost);
-    try {
-      const sftp = await client.connect({
-        host: settings.host,
-        port: settings.port,
-        username: settings.username,
-        ...(password === undefined ? {} : { password }),
-        ...(privateKey === undefined ? {} : { privateKey }),
-        readyTimeout: context.timeoutMs,
-        hostHash: 'sha256',
-        hostVerifier: (hex: string) => {
-          seen = fingerprintOfHex(hex);
-          return seen === settings.hostKeySha256;
-        },
-      });
-      // Each SFTP operation is a small request waiting for its answer: Nagle's algorithm would hold requests back for ACKs.
-      (client as unknown as { client: { setNoDelay(noDelay: boolean): void } }).client.setNoDelay(true);
-      // ssh2 keeps the server's advertised extensions here and nowhere public; OpenSSH's sshd offers posix-rename.
-      const extensions = (sftp as unknown as { _extensions?: Record<string, string> })._extensions;
-      connection.posixRename = extensions?.['posix-rename@openssh.com'] === '1';
-      this.connection = connection;
-      return connection;
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      if (seen !== undefined && seen !== settings.hostKeySha256) {
-        throw new ChannelError(
-          'precondition',
-          CHANNEL,
-          `the host key of ${settings.host}:${settings.port} is SHA256:${seen}, but the profile pins SHA256:${settings.hostKeySha256}; nothing was sent (if the server's key really changed, check the new one with its owner and update hostKeySha256)`,
-        );
-      }
-      const raw = socketError ?? (error as SshError);
-      if (raw.level === 'client-authentication') {
-        throw new ChannelError(
-          'precondition',
-          CHANNEL,
-          `${this.where()} refused the ${privateKey === undefined ? 'password' : 'private key'} (authentication failed); nothing was sent`,
-        );
-      }
-      if (/privateKey/.test(String((error as Error).message))) {
-        throw new ChannelError(
-          'precondition',
-          CHANNEL,
-          `the private key for ${this.where()} cannot be read (an unencrypted OpenSSH or PEM key is expected); nothing was sent`,
-        );
-      }
-      if (raw.level === 'handshake') {
-        throw new ChannelError(
-          'precondition',
-          CHANNEL,
-          `the SSH handshake with ${settings.host}:${settings.port} failed (${(error as Error).message}); nothing was sent`,
-        );
-      }
-      const why =
-        raw.level === 'client-timeout'
-          ? `no answer within ${context.timeoutMs} ms`
-          : typeof raw.code === 'string'
-            ? raw.code
-            : (error as Error).message;
-      throw new ChannelError('transient', CHANNEL, `cannot connect to ${settings.host}:${settings.port} (${why}); nothing was sent`);
-    }
-  }
-
-  /** One remote operation, bounded by the timeout and the caller's signal; a hung one drops the connection. */
-  private async step<T>(connection: Connection, operation: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    let onAbort: (() => void) | undefined;
-    const stop = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TimedOut(`no answer within ${this.context.timeoutMs} ms`)), this.context.timeoutMs);
-      onAbort = () => reject(new TimedOut('the send was cancelled'));
-      if (signal?.aborted) onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-    try {
-      return await Promise.race([operation, stop]);
-    } catch (error) {
-      if (error instanceof TimedOut) {
-        connection.lost = true;
-        // The library has no way to abandon one request; the socket goes, and the request with it.
-        (connection.client as unknown as { client: { destroy(): void } }).client.destroy();
-      }
-      operation.catch(() => undefined);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      if (onAbort) signal?.removeEventListener('abort', onAbort);
-    }
+    return this.session.where();
   }
 
   private async sendNow(delivery: Delivery, signal: AbortSignal | undefined): Promise<SendResult> {
@@ -290,21 +145,21 @@ class SftpChannel implements OpenChannel {
     const finals = names.map((name) => posix.join(remoteDir, name));
     const token = randomBytes(6).toString('hex');
     const temporaries = names.map((_, index) => posix.join(remoteDir, `.firstpass-${token}-${index}.tmp`));
-    const connection = await this.connect();
+    const connection = await this.session.connect();
     const { client } = connection;
     const uploaded: string[] = [];
     const renamed: string[] = [];
     /** The final name being renamed to, once renaming began. */
     let renaming: string | undefined;
     try {
-      if (!connection.remoteDirChecked) {
-        if ((await this.step(connection, client.exists(remoteDir), signal)) !== 'd') {
+      if (!connection.checkedFolders.has(remoteDir)) {
+        if ((await this.session.step(connection, client.exists(remoteDir), signal)) !== 'd') {
           throw new ChannelError('precondition', CHANNEL, `remoteDir ${remoteDir} is not a folder on ${this.where()}; nothing was sent`);
         }
-        connection.remoteDirChecked = true;
+        connection.checkedFolders.add(remoteDir);
       }
       for (const path of finals) {
-        if ((await this.step(connection, client.exists(path), signal)) !== false) {
+        if ((await this.session.step(connection, client.exists(path), signal)) !== false) {
           throw new ChannelError(
             'precondition',
             CHANNEL,
@@ -315,7 +170,7 @@ class SftpChannel implements OpenChannel {
       for (const [index, file] of files.entries()) {
         const temporary = at(temporaries, index);
         uploaded.push(temporary);
-        await this.step(
+        await this.session.step(
           connection,
           client.put(Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength), temporary),
           signal,
@@ -325,7 +180,7 @@ class SftpChannel implements OpenChannel {
       for (const index of [...files.keys()].slice(1).concat(0)) {
         const [from, to] = [at(temporaries, index), at(finals, index)];
         renaming = to;
-        await this.step(connection, connection.posixRename ? client.posixRename(from, to) : client.rename(from, to), signal);
+        await this.session.step(connection, connection.posixRename ? client.posixRename(from, to) : client.rename(from, to), signal);
         renamed.push(to);
       }
     } catch (error) {
@@ -344,10 +199,7 @@ class SftpChannel implements OpenChannel {
     if (error instanceof ChannelError) return error;
     const code = (error as SshError).code;
     // ssh2 gives an SFTP status as a number: the server answered. Anything else (an end, a reset, a timeout) lost the connection.
-    if (typeof code !== 'number' && !connection.lost) {
-      connection.lost = true;
-      (connection.client as unknown as { client: { destroy(): void } }).client.destroy();
-    }
+    if (typeof code !== 'number') drop(connection);
     const reason =
       error instanceof TimedOut ? error.message : connection.lost ? 'the connection was lost' : String((error as Error).message);
     if (!connection.lost) {
@@ -424,7 +276,8 @@ export async function readAckFolder(
   const ackDir = config.ackDir;
   if (typeof ackDir !== 'string' || ackDir === '')
     throw new ChannelError('precondition', CHANNEL, 'the sftp channel has no "ackDir" to read answers from');
-  const channel = new SftpChannel(settingsOf(config), context);
+  const settings = settingsOf(config);
+  const channel = new SftpChannel(settings, new SftpSession(settings, context), true);
   try {
     return await channel.readFolder(ackDir, wanted);
   } finally {
@@ -434,10 +287,20 @@ export async function readAckFolder(
 
 export const sftpChannel: ChannelDefinition = {
   type: CHANNEL,
-  // One connection per customer, its operations one at a time: a customer's sends cannot overlap, different customers' can.
+  // One connection per host and login, its operations one at a time: a customer's sends cannot overlap; different servers' can.
   limits: { perCustomer: 1, maxPerCustomer: 1, perType: 8 },
-  open: (config, context) => new SftpChannel(settingsOf(config), context),
+  open: (config, context) => openSftpChannel(settingsOf(config), context),
 };
+
+/** A channel on the run's session for its login when the run shares connections, else on a session of its own. */
+function openSftpChannel(settings: SftpSettings, context: ChannelContext): SftpChannel {
+  if (context.shared === undefined) return new SftpChannel(settings, new SftpSession(settings, context), true);
+  return new SftpChannel(
+    settings,
+    context.shared.get(sessionKey(settings), () => new SftpSession(settings, context)),
+    false,
+  );
+}
 
 /** The name at `index` of a list made with one name per file. */
 function at(names: readonly string[], index: number): string {

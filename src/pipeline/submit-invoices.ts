@@ -1,7 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { CHANNELS, ChannelError, secretReader, type DeliveryFile, type OpenChannel, type SendResult } from '../channels/index.js';
+import {
+  CHANNELS,
+  ChannelError,
+  SharedConnections,
+  secretReader,
+  type DeliveryFile,
+  type OpenChannel,
+  type SendResult,
+} from '../channels/index.js';
 import type { ControlNumbers } from '../model/control-numbers.js';
 import { FirstpassError, InputError, RenderError } from '../model/errors.js';
 import type { DocumentSource, Invoice, PurchaseOrder } from '../model/invoice.js';
@@ -398,6 +406,8 @@ export function queuedPlan(
 /** One run's sends: its open channels (one per customer), its limits, and the customers whose sends stopped. */
 export class SubmitRun {
   private readonly channels = new Map<string, OpenChannel>();
+  /** Connections the customers of this run share (one SFTP connection per host and login). */
+  private readonly connections = new SharedConnections();
   /** Customer → why their sends stopped (the channel refused our configuration or credentials). */
   private readonly stopped = new Map<string, string>();
   private readonly retry: RetryPolicy;
@@ -716,6 +726,7 @@ export class SubmitRun {
         secret: this.secret,
         timeoutMs: this.options.timeoutMs ?? 30_000,
         maxConcurrent: this.sendLimits.get(customer) ?? 1,
+        shared: this.connections,
       });
       this.channels.set(customer, channel);
     }
@@ -731,6 +742,7 @@ export class SubmitRun {
       }
     }
     this.channels.clear();
+    await this.connections.close();
   }
 }
 

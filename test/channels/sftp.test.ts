@@ -6,7 +6,7 @@ import { join, posix, relative } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import ssh2 from 'ssh2';
-import { CHANNELS, secretReader, type OpenChannel } from '../../src/channels/index.js';
+import { CHANNELS, SharedConnections, secretReader, type OpenChannel } from '../../src/channels/index.js';
 import { startSftpServer, sshFingerprint, type SftpSandbox } from '../../src/sandbox/sftp-server.js';
 import { firstpass } from '../support/cli.js';
 import { tempFolder } from '../support/temp.js';
@@ -190,6 +190,57 @@ test('sftp: a successful send leaves no temporary file, and a name already there
       await channel.close();
     }
   }));
+
+test('sftp: customers on one server with one login share one connection in a run; another login gets its own', async () => {
+  const server = await startSftpServer({
+    root: join(tempFolder(), 'served'),
+    username: USER,
+    password: PASSWORD,
+    folders: ['inbound/brightwater', 'inbound/kessler', 'inbound/third'],
+  });
+  const shared = new SharedConnections();
+  const environment = { ...ENVIRONMENT, THIRD_SFTP_PASSWORD: PASSWORD };
+  const open = (config: Record<string, unknown>) =>
+    CHANNELS.get('sftp')!.open(config, { secret: secretReader('/nonexistent', environment), timeoutMs: 5_000, shared });
+  try {
+    const brightwater = open(configFor(server, { remoteDir: '/inbound/brightwater' }));
+    const kessler = open(configFor(server, { remoteDir: '/inbound/kessler' }));
+    const sends = await Promise.all([
+      brightwater.send(delivery()),
+      kessler.send(delivery({ invoiceNumber: 'KA-77', idempotencyKey: 'k-KA-77' })),
+      brightwater.send(delivery({ invoiceNumber: 'INV-1002', idempotencyKey: 'k-INV-1002' })),
+    ]);
+    assert.deepEqual(
+      sends.map((result) => (result.outcome === 'sent' ? result.reference : result.outcome)),
+      ['/inbound/brightwater/INV-1001.ubl.xml', '/inbound/kessler/KA-77.ubl.xml', '/inbound/brightwater/INV-1002.ubl.xml'],
+    );
+    assert.equal(server.connections(), 1, 'one connection carried the sends of both customers');
+    await brightwater.close();
+    await kessler.send(delivery({ invoiceNumber: 'KA-78', idempotencyKey: 'k-KA-78' }));
+    assert.equal(server.connections(), 1, "closing one customer's channel leaves the run's connection open for the other");
+
+    // The same user with its password read from another place is another login: firstpass cannot know the two are one.
+    const third = open(configFor(server, { remoteDir: '/inbound/third', password: { env: 'THIRD_SFTP_PASSWORD' } }));
+    await third.send(delivery());
+    assert.equal(server.connections(), 2);
+    await Promise.all([kessler.close(), third.close()]);
+    assert.deepEqual(filesUnder(join(server.root, 'inbound')), [
+      'brightwater/INV-1001.timesheet.pdf',
+      'brightwater/INV-1001.ubl.xml',
+      'brightwater/INV-1002.timesheet.pdf',
+      'brightwater/INV-1002.ubl.xml',
+      'kessler/KA-77.timesheet.pdf',
+      'kessler/KA-77.ubl.xml',
+      'kessler/KA-78.timesheet.pdf',
+      'kessler/KA-78.ubl.xml',
+      'third/INV-1001.timesheet.pdf',
+      'third/INV-1001.ubl.xml',
+    ]);
+  } finally {
+    await shared.close();
+    await server.stop();
+  }
+});
 
 test('sftp: a connection lost while the files are renamed is unknown, and says a temporary file may remain', () =>
   withServer(async (server) => {

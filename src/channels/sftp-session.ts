@@ -1,0 +1,214 @@
+import SftpClient from 'ssh2-sftp-client';
+import { ChannelError, type ChannelContext } from './channel.js';
+import { OneAtATime } from './one-at-a-time.js';
+
+/**
+ * One SSH login on one SFTP server, and the connection it keeps open: profiles that name the same
+ * host, port, user, host key pin and secrets share one session in a run (ChannelContext.shared),
+ * whatever folders they write to. Its work runs one turn at a time, because one connection
+ * carries one conversation; a connection lost under it is opened again on the next turn.
+ */
+
+const CHANNEL = 'sftp';
+
+/** Who logs in where, and the host key that server must show. */
+export interface SftpLogin {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+  readonly password: unknown;
+  readonly privateKey: unknown;
+  /** The pin without its `SHA256:` prefix. */
+  readonly hostKeySha256: string;
+}
+
+/** An error ssh2 (or ssh2-sftp-client, which keeps the code) gives: a socket code, an SFTP status number, a level. */
+export interface SshError {
+  readonly code?: unknown;
+  readonly level?: unknown;
+}
+
+/** One live SSH connection with its SFTP session. */
+export interface Connection {
+  readonly client: SftpClient;
+  readonly posixRename: boolean;
+  /** Set when the connection closed under us: the next turn opens a new one. */
+  lost: boolean;
+  /** Folders found to be folders on this connection. */
+  readonly checkedFolders: Set<string>;
+}
+
+export class TimedOut extends Error {}
+
+/** The key under which runs share a session: the whole login (the secrets' references, never their values). */
+export function sessionKey(login: SftpLogin): string {
+  return JSON.stringify([
+    'sftp',
+    login.host,
+    login.port,
+    login.username,
+    login.hostKeySha256,
+    login.password ?? null,
+    login.privateKey ?? null,
+  ]);
+}
+
+export class SftpSession {
+  private connection: Connection | undefined;
+  private readonly turns = new OneAtATime();
+  private closed = false;
+
+  constructor(
+    readonly login: SftpLogin,
+    private readonly context: ChannelContext,
+  ) {}
+
+  /** `work` once the turns asked for before it have ended. */
+  turn<T>(work: () => Promise<T>): Promise<T> {
+    return this.turns.run(work);
+  }
+
+  /** Resolves once every turn asked for so far has ended. */
+  idle(): Promise<void> {
+    return this.turns.idle();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.turns.idle();
+    const connection = this.connection;
+    this.connection = undefined;
+    if (connection && !connection.lost) await connection.client.end().catch(() => undefined);
+  }
+
+  /** `user@host:port`, for messages. */
+  where(): string {
+    return `${this.login.username}@${this.login.host}:${this.login.port}`;
+  }
+
+  /** The open connection, or a new one when there is none or it was lost: the host key checked before any secret leaves. */
+  async connect(): Promise<Connection> {
+    if (this.closed) throw new ChannelError('precondition', CHANNEL, 'the channel is closed');
+    if (this.connection && !this.connection.lost) return this.connection;
+    this.connection = undefined;
+    const { login, context } = this;
+    // Secrets are read only now, when a send needs them; they go to ssh2 and nowhere else.
+    const password = login.password === undefined ? undefined : await context.secret(login.password, `sftp password for ${this.where()}`);
+    const privateKey =
+      login.privateKey === undefined ? undefined : await context.secret(login.privateKey, `sftp private key for ${this.where()}`);
+    let seen: string | undefined;
+    let socketError: SshError | undefined;
+    const client = new SftpClient('firstpass', { error: () => {}, end: () => {}, close: () => {} });
+    client.on('error', (error: SshError) => {
+      socketError ??= error;
+    });
+    let lostEarly = false;
+    let connection: Connection | undefined;
+    const lost = () => {
+      lostEarly = true;
+      if (connection) connection.lost = true;
+    };
+    client.on('end', lost);
+    client.on('close', lost);
+    try {
+      const sftp = await client.connect({
+        host: login.host,
+        port: login.port,
+        username: login.username,
+        ...(password === undefined ? {} : { password }),
+        ...(privateKey === undefined ? {} : { privateKey }),
+        readyTimeout: context.timeoutMs,
+        hostHash: 'sha256',
+        hostVerifier: (hex: string) => {
+          seen = fingerprintOfHex(hex);
+          return seen === login.hostKeySha256;
+        },
+      });
+      // Each SFTP operation is a small request waiting for its answer: Nagle's algorithm would hold requests back for ACKs.
+      (client as unknown as { client: { setNoDelay(noDelay: boolean): void } }).client.setNoDelay(true);
+      // ssh2 keeps the server's advertised extensions here and nowhere public; OpenSSH's sshd offers posix-rename.
+      const extensions = (sftp as unknown as { _extensions?: Record<string, string> })._extensions;
+      connection = { client, posixRename: extensions?.['posix-rename@openssh.com'] === '1', lost: lostEarly, checkedFolders: new Set() };
+      this.connection = connection;
+      return connection;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw this.connectFailure(error, socketError, seen, privateKey !== undefined);
+    }
+  }
+
+  /** One remote operation, bounded by the timeout and the caller's signal; a hung one drops the connection. */
+  async step<T>(connection: Connection, operation: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    let onAbort: (() => void) | undefined;
+    const stop = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TimedOut(`no answer within ${this.context.timeoutMs} ms`)), this.context.timeoutMs);
+      onAbort = () => reject(new TimedOut('the send was cancelled'));
+      if (signal?.aborted) onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([operation, stop]);
+    } catch (error) {
+      // The library has no way to abandon one request; the socket goes, and the request with it.
+      if (error instanceof TimedOut) drop(connection);
+      operation.catch(() => undefined);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private connectFailure(error: unknown, socketError: SshError | undefined, seen: string | undefined, withKey: boolean): ChannelError {
+    const { login, context } = this;
+    if (seen !== undefined && seen !== login.hostKeySha256) {
+      return new ChannelError(
+        'precondition',
+        CHANNEL,
+        `the host key of ${login.host}:${login.port} is SHA256:${seen}, but the profile pins SHA256:${login.hostKeySha256}; nothing was sent (if the server's key really changed, check the new one with its owner and update hostKeySha256)`,
+      );
+    }
+    const raw = socketError ?? (error as SshError);
+    if (raw.level === 'client-authentication') {
+      return new ChannelError(
+        'precondition',
+        CHANNEL,
+        `${this.where()} refused the ${withKey ? 'private key' : 'password'} (authentication failed); nothing was sent`,
+      );
+    }
+    if (/privateKey/.test(String((error as Error).message))) {
+      return new ChannelError(
+        'precondition',
+        CHANNEL,
+        `the private key for ${this.where()} cannot be read (an unencrypted OpenSSH or PEM key is expected); nothing was sent`,
+      );
+    }
+    if (raw.level === 'handshake') {
+      return new ChannelError(
+        'precondition',
+        CHANNEL,
+        `the SSH handshake with ${login.host}:${login.port} failed (${(error as Error).message}); nothing was sent`,
+      );
+    }
+    const why =
+      raw.level === 'client-timeout'
+        ? `no answer within ${context.timeoutMs} ms`
+        : typeof raw.code === 'string'
+          ? raw.code
+          : (error as Error).message;
+    return new ChannelError('transient', CHANNEL, `cannot connect to ${login.host}:${login.port} (${why}); nothing was sent`);
+  }
+}
+
+/** Marks the connection lost and closes its socket at once: what was in flight on it is abandoned. */
+export function drop(connection: Connection): void {
+  if (connection.lost) return;
+  connection.lost = true;
+  (connection.client as unknown as { client: { destroy(): void } }).client.destroy();
+}
+
+/** ssh2 hands the host key's SHA-256 in hex; people compare the unpadded base64 ssh-keygen prints. */
+function fingerprintOfHex(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64').replace(/=+$/, '');
+}
