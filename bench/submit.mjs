@@ -18,6 +18,7 @@
  *   node bench/submit.mjs 1000 --only portal   # one channel: portal, sftp or smtp
  *   node bench/submit.mjs 1000 --concurrency 32                       # the run-wide limit
  *   BENCH_PORTAL_MAX_CONCURRENT=16 node bench/submit.mjs --only portal  # the portal profile's maxConcurrent
+ *   BENCH_CHILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node bench/submit.mjs --only portal  # profile the submit
  *
  * Builds dist/ first when src/ is newer.
  */
