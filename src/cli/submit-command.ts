@@ -37,7 +37,7 @@ export async function runSubmit(options: SubmitCommandOptions): Promise<number> 
     resendUnknown: options.resendUnknown,
     concurrency: options.concurrency,
     // An invoice whose supersedes names one accepted, pending or already corrected is held: it would bill twice.
-    refuse: await supersedingRefusals(options.paths, options.database),
+    refusals: supersedingRefusals,
     onResult: options.json ? undefined : (result) => process.stdout.write(`${printable(describeSubmitResult(result))}\n`),
   });
   const counts = new Map<SubmitOutcome, number>();

@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
-import { readAllDocuments, readDocuments } from '../io/read-documents.js';
 import type { DocumentSource, Invoice } from '../model/invoice.js';
-import { ProfileLibrary, rejectedNumbersStayTaken } from '../profiles/index.js';
-import { canonicalJson, openStore, prepareDefaultStore, type Store } from '../store/index.js';
+import { rejectedNumbersStayTaken } from '../profiles/index.js';
+import { canonicalJson, type Store } from '../store/index.js';
 import { correctionVerdict, type CorrectionVerdict } from './correction-check.js';
-import { submitInvoices, type SubmitOptions, type SubmitReport, type SubmitResult } from './submit-invoices.js';
+import {
+  submitInvoices,
+  type ReadInvoice,
+  type Refusals,
+  type SubmitOptions,
+  type SubmitReport,
+  type SubmitResult,
+} from './submit-invoices.js';
 
 /**
  * `firstpass resubmit`: corrected versions of rejected invoices. Each invoice is first checked
@@ -14,7 +20,7 @@ import { submitInvoices, type SubmitOptions, type SubmitReport, type SubmitResul
  * `supersedes` kept on the version when it has a new number).
  */
 
-export type ResubmitOptions = Omit<SubmitOptions, 'refuse' | 'onResult'> & {
+export type ResubmitOptions = Omit<SubmitOptions, 'refusals' | 'onResult'> & {
   readonly onResult?: ((result: ResubmitResult) => void) | undefined;
 };
 
@@ -28,16 +34,20 @@ export interface ResubmitReport extends SubmitReport {
 }
 
 export async function resubmitInvoices(options: ResubmitOptions): Promise<ResubmitReport> {
-  const verdicts = await correctionVerdicts(options);
+  // Judged when submit's plan has read the input and opened the store, before any result is told.
+  let verdicts: Verdicts = { bySource: new Map(), byInvoice: new Map() };
   const withCorrection = (result: SubmitResult): ResubmitResult => {
     const verdict = verdicts.byInvoice.get(invoiceKey(result.file, result.customerId, result.invoiceNumber));
     return verdict?.ok === true ? { ...result, corrects: { ...verdict.corrects, kind: verdict.kind } } : result;
   };
   const report = await submitInvoices({
     ...options,
-    refuse: (_invoice, source) => {
-      const verdict = verdicts.bySource.get(sourceKey(source));
-      return verdict?.ok === false ? verdict.reason : undefined;
+    refusals: async (store, invoices) => {
+      verdicts = await correctionVerdicts(store, invoices);
+      return (_invoice, source) => {
+        const verdict = verdicts.bySource.get(sourceKey(source));
+        return verdict?.ok === false ? verdict.reason : undefined;
+      };
     },
     onResult: options.onResult === undefined ? undefined : (result) => options.onResult?.(withCorrection(result)),
   });
@@ -50,54 +60,36 @@ interface Verdicts {
 }
 
 /** Each invoice's verdict, from the store as it is now (read only). */
-async function correctionVerdicts(options: ResubmitOptions): Promise<Verdicts> {
-  const documents = await readAllDocuments(options.paths, 'invoice');
-  const profiles = new ProfileLibrary(options.profilesDirectory);
-  await prepareDefaultStore(options.database);
-  const store = await openStore(options.database);
+async function correctionVerdicts(store: Store, invoices: readonly ReadInvoice[]): Promise<Verdicts> {
   const bySource = new Map<string, CorrectionVerdict>();
   const byInvoice = new Map<string, CorrectionVerdict>();
   const correctedBy: CorrectedInRun = new Map();
-  try {
-    for (const { document: invoice, source } of documents) {
-      const { profile } = profiles.loaded(invoice.customerId) ?? (await profiles.profile(invoice.customerId));
-      // Customers such as Ariba keep a rejected number taken: a correction needs a new one.
-      const newNumberRequired = rejectedNumbersStayTaken(profile.rejectionCodes);
-      const { verdict } = await verdictOfInvoice(store, invoice, correctedBy, newNumberRequired);
-      bySource.set(sourceKey(source), verdict);
-      byInvoice.set(invoiceKey(source.file, invoice.customerId, invoice.invoiceNumber), verdict);
-    }
-  } finally {
-    await store.close();
+  for (const { invoice, source, profile } of invoices) {
+    // Customers such as Ariba keep a rejected number taken: a correction needs a new one.
+    const newNumberRequired = rejectedNumbersStayTaken(profile.rejectionCodes);
+    const { verdict } = await verdictOfInvoice(store, invoice, correctedBy, newNumberRequired);
+    bySource.set(sourceKey(source), verdict);
+    byInvoice.set(invoiceKey(source.file, invoice.customerId, invoice.invoiceNumber), verdict);
   }
   return { bySource, byInvoice };
 }
 
 /**
- * For `submit` and `run`: why an invoice whose `supersedes` names an invoice of the store must
- * not be sent (that one was accepted or is still pending, or its chain has a live correction:
- * it would bill twice), as SubmitOptions.refuse wants it. A `supersedes` naming an invoice the
- * store does not hold (one billed before firstpass) is not checked.
+ * For `submit` and `run` (SubmitOptions.refusals): why an invoice whose `supersedes` names an
+ * invoice of the store must not be sent (that one was accepted or is still pending, or its chain
+ * has a live correction: it would bill twice). A `supersedes` naming an invoice the store does
+ * not hold (one billed before firstpass) is not checked.
  */
-export async function supersedingRefusals(
-  paths: readonly string[],
-  database: string,
-): Promise<(invoice: Invoice, source: DocumentSource) => string | undefined> {
+export const supersedingRefusals: Refusals = async (store, invoices) => {
   const refusals = new Map<string, string>();
-  await prepareDefaultStore(database);
-  const store = await openStore(database);
   const correctedBy: CorrectedInRun = new Map();
-  try {
-    for await (const { document: invoice, source } of readDocuments(paths, 'invoice')) {
-      if (invoice.supersedes === undefined || invoice.supersedes === invoice.invoiceNumber) continue;
-      const { verdict, supersededKnown } = await verdictOfInvoice(store, invoice, correctedBy);
-      if (!verdict.ok && supersededKnown) refusals.set(sourceKey(source), verdict.reason);
-    }
-  } finally {
-    await store.close();
+  for (const { invoice, source } of invoices) {
+    if (invoice.supersedes === undefined || invoice.supersedes === invoice.invoiceNumber) continue;
+    const { verdict, supersededKnown } = await verdictOfInvoice(store, invoice, correctedBy);
+    if (!verdict.ok && supersededKnown) refusals.set(sourceKey(source), verdict.reason);
   }
   return (_invoice, source) => refusals.get(sourceKey(source));
-}
+};
 
 /** The correction chains corrected earlier in this run, by customer and the chain's first number: each is corrected once. */
 type CorrectedInRun = Map<string, { readonly invoiceNumber: string; readonly contentHash: string }>;

@@ -283,10 +283,9 @@ class InboxPass {
       const files = this.readable.filter((file) => (this.invoicesIn.get(file) ?? 0) > 0);
       if (files.length === 0) return [];
       try {
-        const refuse = await supersedingRefusals(files, this.options.database);
         const report = await submitInvoices({
           paths: files,
-          refuse,
+          refusals: supersedingRefusals,
           profilesDirectory: this.options.profilesDirectory,
           poPaths: this.options.poPaths,
           today: this.options.today,

@@ -20,7 +20,9 @@ import { FORMATS, renderDocument, type FormatName } from '../render/index.js';
 import type { Finding } from '../rules/index.js';
 import {
   BLOCKING_STATES,
+  contentHashOf,
   openStore,
+  openStoreToRead,
   type ClaimOptions,
   prepareDefaultStore,
   type InvoiceVersion,
@@ -73,10 +75,11 @@ export interface SubmitOptions {
    */
   readonly resendUnknown?: readonly string[] | undefined;
   /**
-   * Why an invoice must not go at all (e.g. `resubmit`: it corrects no rejected invoice), or
-   * undefined: a refused invoice is held with that reason and nothing of it is recorded.
+   * Why an invoice must not go at all, judged over the store's history once the input is read
+   * (`submit`: it supersedes an invoice still live; `resubmit`: it corrects no rejected invoice):
+   * a refused invoice is held with that reason and nothing of it is recorded.
    */
-  readonly refuse?: ((invoice: Invoice, source: DocumentSource) => string | undefined) | undefined;
+  readonly refusals?: Refusals | undefined;
   /** Invoices worked on at once in the whole run (store, render, send). Default 16. */
   readonly concurrency?: number | undefined;
   /** Sends in flight at once per channel type, over the channels' defaults: e.g. `{ portal: 4 }`. */
@@ -150,6 +153,26 @@ export interface SubmitResult {
   readonly newVersion?: boolean;
 }
 
+/** An invoice as read, with its customer's profile. */
+export interface ReadInvoice {
+  readonly invoice: Invoice;
+  readonly source: DocumentSource;
+  readonly profile: CustomerProfile;
+}
+
+/** Reads what it needs of the store about the invoices of a run, and says which must not go, and why. */
+export type Refusals = (
+  store: Store,
+  invoices: readonly ReadInvoice[],
+) => Promise<(invoice: Invoice, source: DocumentSource) => string | undefined>;
+
+/** What the store says of a run's invoices before they are validated. */
+interface StoreVerdicts {
+  /** The duplicate-invoice-number rule's word: a number taken by a version sent with other content. */
+  readonly submitted: (invoice: Invoice) => string | undefined;
+  readonly refuse: ((invoice: Invoice, source: DocumentSource) => string | undefined) | undefined;
+}
+
 export interface SubmitReport {
   readonly results: readonly SubmitResult[];
   readonly dryRun: boolean;
@@ -180,30 +203,37 @@ export async function submitInvoices(options: SubmitOptions): Promise<SubmitRepo
   const now = options.now ?? (() => new Date());
   let opened: Store | undefined;
   // The store is opened once the input has been read (bad input writes nothing), before validation
-  // needs it: a number sent before with other content is a duplicate. A dry run reads no history.
-  const numbersTaken =
-    options.dryRun === true
-      ? undefined
-      : async (invoices: readonly Invoice[]) => {
-          await prepareDefaultStore(options.database);
-          opened = await openStore(options.database);
-          return numbersTakenBefore(opened, invoices);
-        };
+  // needs it. A dry run reads the history too, so that it says what the real run would, but creates no store.
+  const readStore = async (invoices: readonly ReadInvoice[]): Promise<StoreVerdicts> => {
+    if (options.dryRun === true) opened = await openStoreToRead(options.database);
+    else {
+      await prepareDefaultStore(options.database);
+      opened = await openStore(options.database);
+    }
+    return {
+      submitted: await numbersTakenBefore(
+        opened,
+        invoices.map((entry) => entry.invoice),
+      ),
+      refuse: await options.refusals?.(opened, invoices),
+    };
+  };
   let plan: PlannedInvoice[];
   try {
-    plan = await planSubmissions(options, now().toISOString(), numbersTaken);
+    plan = await planSubmissions(options, now().toISOString(), readStore);
   } catch (error) {
     await opened?.close();
     throw error;
   }
+  if (opened === undefined) throw new FirstpassError('INTERNAL', 'pipeline', 'the plan was made without reading the store');
   if (options.dryRun === true) {
-    const results = plan.map((planned) =>
-      planned.hold ? heldResult(planned) : { ...baseResult(planned), outcome: 'would-send' as const },
-    );
-    for (const result of results) options.onResult?.(result);
-    return { results, dryRun: true };
+    try {
+      return { results: await previewSends(opened, plan, options), dryRun: true };
+    } finally {
+      await opened.close();
+    }
   }
-  const store = opened ?? (await openStore(options.database));
+  const store = opened;
   const run = new SubmitRun(store, options, now);
   try {
     await store.submissions.recoverInterrupted(new Date(now().getTime() - STALE_SENDING_MS), {
@@ -225,14 +255,16 @@ export async function submitInvoices(options: SubmitOptions): Promise<SubmitRepo
 async function planSubmissions(
   options: SubmitOptions,
   now: string,
-  numbersTaken?: (invoices: readonly Invoice[]) => Promise<(invoice: Invoice) => string | undefined>,
+  readStore: (invoices: readonly ReadInvoice[]) => Promise<StoreVerdicts>,
 ): Promise<PlannedInvoice[]> {
   const documents = await readAllDocuments(options.paths, 'invoice');
   const profiles = new ProfileLibrary(options.profilesDirectory);
   // Every invoice's profile and the purchase orders are read before the store opens: their faults are bad input.
-  for (const { document: invoice, source } of documents) await profileFor(profiles, invoice, source);
+  const invoices: ReadInvoice[] = [];
+  for (const { document: invoice, source } of documents)
+    invoices.push({ invoice, source, profile: (await profileFor(profiles, invoice, source)).profile });
   const orders = await loadPurchaseOrders(options.poPaths ?? []);
-  const submitted = numbersTaken === undefined ? undefined : await numbersTaken(documents.map((entry) => entry.document));
+  const { submitted, refuse } = await readStore(invoices);
   const validated = new Map<string, InvoiceResult>();
   for await (const result of validateInvoices({ ...options, submitted })) validated.set(sourceKey(result.file, result.index), result);
   const plan: PlannedInvoice[] = [];
@@ -255,7 +287,7 @@ async function planSubmissions(
       attachments: [],
       hold: findings === undefined ? { reason } : { reason, findings },
     });
-    const refused = options.refuse?.(invoice, source);
+    const refused = refuse?.(invoice, source);
     if (refused !== undefined) {
       plan.push({ ...base, fileName: undefined, attachments: [], hold: { reason: refused, refused: true } });
       continue;
@@ -357,6 +389,38 @@ function destinationOf(channel: Readonly<Record<string, unknown>>): string {
     return `mailto:${Array.isArray(to) ? to.join(',') : (text('to') ?? '?')}${host}`;
   }
   return text('url') ?? text('host') ?? String(channel.type);
+}
+
+/**
+ * --dry-run: what the real run would do with each planned invoice, from the store as it is: held,
+ * unchanged (this very version went out, is in flight or unknown, or was answered) or would-send.
+ */
+async function previewSends(store: Store, plan: readonly PlannedInvoice[], options: SubmitOptions): Promise<SubmitResult[]> {
+  const resendUnknown = new Set(options.resendUnknown ?? []);
+  const results: SubmitResult[] = [];
+  for (const planned of plan) {
+    const result = planned.hold ? heldResult(planned) : await previewSend(store, planned, resendUnknown.has(planned.invoice.invoiceNumber));
+    options.onResult?.(result);
+    results.push(result);
+  }
+  return results;
+}
+
+async function previewSend(store: Store, planned: PlannedInvoice, resendUnknown: boolean): Promise<SubmitResult> {
+  const { invoice } = planned;
+  const contentHash = contentHashOf(invoice);
+  const version = (await store.submissions.history(invoice.invoiceNumber, invoice.customerId)).find(
+    (entry) => entry.version.contentHash === contentHash,
+  );
+  const earlier = version?.submissions.find((attempt) => blocks(attempt.submission.state, resendUnknown));
+  if (version === undefined || earlier === undefined) return { ...baseResult(planned), outcome: 'would-send' };
+  return {
+    ...baseResult(planned),
+    outcome: 'unchanged',
+    versionId: version.version.id,
+    state: earlier.submission.state,
+    ...referenceOf(earlier),
+  };
 }
 
 function baseResult(planned: PlannedInvoice) {

@@ -1,5 +1,5 @@
 /** The store: control numbers, submissions and acknowledgments (later metrics) on SQLite or PostgreSQL. */
-export { openStore, STORE_DRIVERS, storeDriverFor } from './open-store.js';
+export { openStore, openStoreToRead, STORE_DRIVERS, storeDriverFor } from './open-store.js';
 export { defaultStoreFile, defaultStoreUrl, prepareDefaultStore } from './default-store.js';
 export { maskUrl } from './store-url.js';
 export {

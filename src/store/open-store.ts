@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { postgresDriver } from './drivers/postgres.js';
-import { sqliteDriver } from './drivers/sqlite.js';
+import { sqliteDriver, sqliteFile } from './drivers/sqlite.js';
 import type { StoreDriver } from './sql-database.js';
 import { openSqlStore } from './sql-store.js';
 import type { OpenStoreOptions, Store, StoreDialect } from './store.js';
@@ -37,4 +38,17 @@ export async function openStore(url: string, options: OpenStoreOptions = {}): Pr
   }
   const db = await driver.connect(url, options, secrets);
   return openSqlStore(db, secrets, options.logger);
+}
+
+/**
+ * The store at `url` to read history from, creating none: the store itself, or an empty one in
+ * memory when `url` names a SQLite file that is not there (a dry run then leaves no file behind).
+ * A store that exists is opened as always (its schema brought up to date).
+ */
+export async function openStoreToRead(url: string, options: OpenStoreOptions = {}): Promise<Store> {
+  if (storeDriverFor(url) === sqliteDriver) {
+    const file = sqliteFile(url);
+    if (file !== undefined && file !== ':memory:' && !existsSync(file)) return openStore('sqlite::memory:', options);
+  }
+  return openStore(url, options);
 }

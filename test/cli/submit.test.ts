@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { simpleParser } from 'mailparser';
@@ -150,6 +150,7 @@ describe('firstpass submit over the sandbox servers', () => {
     assert.deepEqual(filesUnder(sftp.root), []);
     assert.equal(portal.requests.length, 0);
     assert.equal(smtp.messages.length, 0);
+    assert.equal(existsSync(database.slice('sqlite:'.length)), false, 'a dry run creates no store');
     assert.deepEqual((await status()).versions, []);
   });
 
@@ -231,6 +232,18 @@ describe('firstpass submit over the sandbox servers', () => {
     const file = join(invoices, 'CP-2611-0414.json');
     const invoice = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     writeFileSync(file, JSON.stringify({ ...invoice, note: 'corrected: second copy' }, null, 2));
+    // A dry run reads the history too, and says what the real run then does.
+    const preview = await submit('--dry-run');
+    assert.equal(preview.status, 1, `${preview.stdout}\n${preview.stderr}`);
+    assert.match(
+      preview.stdout,
+      /held {5}CP-2611-0414 \(pinecrest-brewing\): duplicate-invoice-number: .*submitted before with other content/,
+    );
+    assert.match(
+      preview.stdout,
+      /unchanged CP-2611-0409 \(brightwater-home\): this version is sent already \(\/inbound\/810\/CP-2611-0409.x12\)/,
+    );
+    assert.doesNotMatch(preview.stdout, /would send/);
     const result = await submit();
     assert.equal(result.status, 1, `${result.stdout}\n${result.stderr}`);
     assert.match(
@@ -295,6 +308,25 @@ describe('firstpass submit over the sandbox servers', () => {
     assert.match(again.stdout, /sent {5}CP-2610-0391 \(brightwater-home\) via sftp/);
     assert.deepEqual(filesUnder(sftp.root), ['inbound/810/CP-2610-0391.x12', 'inbound/810/CP-2611-0409.x12']);
   });
+});
+
+test('bad input to submit and resubmit is exit 2 naming the file, and creates no store', async () => {
+  const folder = tempFolder();
+  writeFileSync(join(folder, 'CP-1.json'), '{"invoiceNumber": "CP-1",\n  "customerId": }\n');
+  for (const command of ['submit', 'resubmit']) {
+    const file = join(folder, `${command}.db`);
+    const result = await run([
+      command,
+      join(folder, 'CP-1.json'),
+      '--profiles',
+      join(PROJECT_ROOT, 'customer-profiles'),
+      '--db',
+      `sqlite:${file}`,
+    ]);
+    assert.equal(result.status, 2, `${command}: ${result.stdout}\n${result.stderr}`);
+    assert.match(result.stderr, /CP-1\.json:2:17/);
+    assert.equal(existsSync(file), false, `${command} created ${file}`);
+  }
 });
 
 test('a submit killed with SIGKILL while it uploads, then run again, sends nothing twice', async () => {
