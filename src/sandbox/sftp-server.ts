@@ -187,6 +187,11 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
       handles.set(id.toString('hex'), handle);
       return id;
     };
+    // A client gone mid-upload leaves its files open: closed with the connection, as sshd does.
+    connection.on('close', () => {
+      for (const handle of handles.values()) if (handle.kind === 'file') handle.file.close().catch(() => undefined);
+      handles.clear();
+    });
     const handleOf = (id: Buffer): Handle => {
       const handle = handles.get(id.toString('hex'));
       if (!handle) throw new StatusError(STATUS_CODE.FAILURE, 'Invalid handle');
