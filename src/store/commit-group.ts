@@ -41,12 +41,20 @@ export class CommitGroup {
 
   private async commit(group: readonly Waiting[]): Promise<void> {
     const outcomes: Outcome[] = [];
+    let ended: TransactionEnded | undefined;
     try {
       await this.knex.transaction(async (trx) => {
-        for (const { work } of group) outcomes.push(await inSavepoint(trx, work));
+        for (const { work } of group) {
+          const outcome = await inSavepoint(trx, work).catch((error: unknown) => {
+            if (error instanceof TransactionEnded) ended = error;
+            throw error;
+          });
+          outcomes.push(outcome);
+        }
       });
     } catch (error) {
-      for (const { reject } of group) reject(error);
+      // knex reports its failed ROLLBACK ("no transaction is active") when the transaction is already gone; the cause is the work's.
+      for (const { reject } of group) reject(ended?.cause ?? error);
       return;
     }
     group.forEach(({ resolve, reject }, index) => {
@@ -64,19 +72,63 @@ export class CommitGroup {
  */
 async function inSavepoint(trx: Knex.Transaction, work: (trx: Knex.Transaction) => Promise<unknown>): Promise<Outcome> {
   await trx.raw(`savepoint ${SAVEPOINT}`);
+  const handle = handleUntilSettled(trx);
   try {
-    const value = await work(trx);
+    const value = await work(handle.trx);
+    handle.settle();
     await trx.raw(`release ${SAVEPOINT}`);
     return { ok: true, value };
   } catch (error) {
+    handle.settle();
     // A failure to undo the work is the group's: it rejects, and every caller retries.
-    await trx.raw(`rollback to ${SAVEPOINT}`);
-    await trx.raw(`release ${SAVEPOINT}`);
+    try {
+      await trx.raw(`rollback to ${SAVEPOINT}`);
+      await trx.raw(`release ${SAVEPOINT}`);
+    } catch {
+      // No savepoint left: the work's failure ended the whole transaction (SQLite does so on a full disk or an I/O error).
+      throw new TransactionEnded(error);
+    }
     return { ok: false, error };
   }
 }
 
+/** A work's failure that took the whole group's transaction with it: every caller is told that cause. */
+class TransactionEnded extends Error {
+  constructor(override readonly cause: unknown) {
+    super('a grouped transaction ended with the failure of one of its works');
+  }
+}
+
 const SAVEPOINT = 'firstpass_grouped_work';
+
+/**
+ * `trx` as one work sees it: once the work has settled, a query it still starts (a part of it left
+ * running beside the part that failed) is refused, as a knex transaction of its own refused it,
+ * instead of landing in the next work's savepoint and being committed with it. Each work also gets
+ * its own object, so state kept per transaction (SqlSubmissions' pending summaries) stays per work.
+ */
+function handleUntilSettled(trx: Knex.Transaction): { readonly trx: Knex.Transaction; settle(): void } {
+  let settled = false;
+  const refuseWhenSettled = (): void => {
+    if (settled) throw new Error('a query was started after its grouped transaction had ended; it was not run');
+  };
+  const guarded = new Proxy(trx, {
+    apply(target, thisArgument, args) {
+      refuseWhenSettled();
+      return Reflect.apply(target, thisArgument, args);
+    },
+    get(target, property) {
+      refuseWhenSettled();
+      return Reflect.get(target, property, target);
+    },
+  });
+  return {
+    trx: guarded,
+    settle: () => {
+      settled = true;
+    },
+  };
+}
 
 interface Waiting {
   readonly work: (trx: Knex.Transaction) => Promise<unknown>;

@@ -242,6 +242,41 @@ test('sftp: customers on one server with one login share one connection in a run
   }
 });
 
+test("sftp: on a shared connection, one customer's missing remoteDir or lost connection does not stop the other's sends", async () => {
+  const server = await startSftpServer({
+    root: join(tempFolder(), 'served'),
+    username: USER,
+    password: PASSWORD,
+    folders: ['inbound/kessler'],
+  });
+  const shared = new SharedConnections();
+  const open = (config: Record<string, unknown>) =>
+    CHANNELS.get('sftp')!.open(config, { secret: secretReader('/nonexistent', ENVIRONMENT), timeoutMs: 5_000, shared });
+  try {
+    const misconfigured = open(configFor(server, { remoteDir: '/inbound/gone' }));
+    const kessler = open(configFor(server, { remoteDir: '/inbound/kessler' }));
+    const [refused, sent] = await Promise.allSettled([
+      misconfigured.send(delivery()),
+      kessler.send(delivery({ invoiceNumber: 'KA-77', idempotencyKey: 'k-KA-77' })),
+    ]);
+    assert.equal(refused.status === 'rejected' && refused.reason.kind, 'precondition');
+    assert.deepEqual(sent.status === 'fulfilled' && sent.value, { outcome: 'sent', reference: '/inbound/kessler/KA-77.ubl.xml' });
+    // The connection drops under one customer's send: the other's next send opens a new one.
+    server.failNextRename();
+    const lost = await failure(kessler.send(delivery({ invoiceNumber: 'KA-78', idempotencyKey: 'k-KA-78' })));
+    assert.equal(lost.kind, 'unknown', lost.message);
+    const again = open(configFor(server, { remoteDir: '/inbound/kessler' }));
+    assert.deepEqual(await again.send(delivery({ invoiceNumber: 'KA-79', idempotencyKey: 'k-KA-79' })), {
+      outcome: 'sent',
+      reference: '/inbound/kessler/KA-79.ubl.xml',
+    });
+    assert.equal(server.connections(), 2);
+  } finally {
+    await shared.close();
+    await server.stop();
+  }
+});
+
 test('sftp: a connection lost while the files are renamed is unknown, and says a temporary file may remain', () =>
   withServer(async (server) => {
     const channel = openChannel(configFor(server));

@@ -203,6 +203,69 @@ export function chainSummariesSuite(harness: StoreHarness, options: { skip?: str
       }
     });
 
+    test('writers moving attempts of one chain at once leave its summary equal to a recomputation', async () => {
+      const target = await harness.fresh();
+      // PostgreSQL: several stores (pools) at once, which take turns on the chain's lock; SQLite: one store's grouped commits.
+      const stores = await Promise.all(
+        Array.from({ length: Math.min(3, harness.storesPerProcess) }, () => openStore(target.url, target.options)),
+      );
+      try {
+        const [first] = stores;
+        if (first === undefined) throw new Error('no store opened');
+        const at = new Date(Date.UTC(2026, 1, 2, 9));
+        const versions: number[] = [];
+        // One chain: eighteen versions of INV-1 (each new content), and corrections of it under other numbers.
+        for (let variant = 0; variant < 18; variant += 1) {
+          const invoiceNumber = variant % 3 === 2 ? `INV-1-C${variant}` : 'INV-1';
+          const { version } = await first.submissions.recordVersion({
+            customer: 'acme',
+            invoiceNumber,
+            invoice: { invoiceNumber, variant },
+            supersedes: invoiceNumber === 'INV-1' ? undefined : 'INV-1',
+            at,
+          });
+          versions.push(version.id);
+        }
+        await Promise.all(
+          versions.map(async (versionId, index) => {
+            const store = stores[index % stores.length] ?? first;
+            const when = (minutes: number): Date => new Date(at.getTime() + (index * 10 + minutes) * 60_000);
+            if (index % 6 === 5) {
+              await store.submissions.createSubmission(versionId, 'held', {
+                at: when(1),
+                source: 'validate',
+                channel: 'none',
+                format: 'ubl',
+                detail: { findings: [{ rule: 'po-required', severity: 'error' }] },
+              });
+              return;
+            }
+            const claimed = await store.submissions.claimForSending(versionId, {
+              at: when(1),
+              source: 'submit',
+              channel: 'portal',
+              format: 'ubl',
+            });
+            assert.ok(claimed !== undefined, `version ${versionId} claimed`);
+            await store.submissions.transition(claimed.id, 'sent', { at: when(2), source: 'portal' });
+            const answer = index % 2 === 0 ? 'accepted' : 'rejected';
+            await store.submissions.recordAcknowledgment(
+              claimed.id,
+              { kind: 'business', status: answer, code: `C${index}`, source: 'portal', receivedAt: when(3) },
+              answer,
+            );
+          }),
+        );
+        const rows = await storedSummaries(first);
+        assert.equal(rows.length, 1, 'one chain');
+        assert.deepEqual(rows, await recomputed(first));
+        const { stored, recomputed: again } = await details(first);
+        assert.deepEqual(stored, again, 'rejections and held rules');
+      } finally {
+        await Promise.all(stores.map((store) => store.close()));
+      }
+    });
+
     test('a report by month in a time zone over days of one month has that one month (once a syntax error)', async () => {
       const target = await harness.fresh();
       const store = await openStore(target.url, target.options);

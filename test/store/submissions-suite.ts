@@ -109,6 +109,8 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
       });
       assert.equal(other.created, true);
       assert.equal(other.version.supersedes, 'INV-0');
+      // A version just created is answered as a later read gives it (the store builds it from the row it wrote).
+      for (const created of [first, changed, other]) assert.deepEqual(await store.submissions.version(created.version.id), created.version);
       assert.deepEqual(
         (await store.submissions.history('INV-1', 'acme')).map((entry) => entry.version.id),
         [first.version.id, changed.version.id],
