@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import type { ServerHostKeyAlgorithm } from 'ssh2';
 import SftpClient from 'ssh2-sftp-client';
 import { ChannelError, type ChannelContext } from './channel.js';
 import { OneAtATime } from './one-at-a-time.js';
@@ -57,6 +59,8 @@ export class SftpSession {
   private connection: Connection | undefined;
   private readonly turns = new OneAtATime();
   private closed = false;
+  /** Host key algorithms to offer, the type of the key that last matched the pin first. */
+  private hostKeyAlgorithms: readonly ServerHostKeyAlgorithm[] = HOST_KEY_ALGORITHMS;
 
   constructor(
     readonly login: SftpLogin,
@@ -86,7 +90,14 @@ export class SftpSession {
     return `${this.login.username}@${this.login.host}:${this.login.port}`;
   }
 
-  /** The open connection, or a new one when there is none or it was lost: the host key checked before any secret leaves. */
+  /**
+   * The open connection, or a new one when there is none or it was lost: the host key checked before any secret leaves.
+   *
+   * A server has one key per type (OpenSSH: ed25519, ECDSA and RSA) and shows one of them, the first type in the client's
+   * list it has; a pin is the SHA-256 of one key and does not say its type. So when the key shown is not the pinned one,
+   * the handshake is begun again without that key type, until the pinned key shows or no type is left: a user may pin
+   * whichever key `ssh-keygen -l` showed them. Each try ends before authentication, so no secret leaves for a wrong key.
+   */
   async connect(): Promise<Connection> {
     if (this.closed) throw new ChannelError('precondition', CHANNEL, 'the channel is closed');
     if (this.connection && !this.connection.lost) return this.connection;
@@ -96,7 +107,44 @@ export class SftpSession {
     const password = login.password === undefined ? undefined : await context.secret(login.password, `sftp password for ${this.where()}`);
     const privateKey =
       login.privateKey === undefined ? undefined : await context.secret(login.privateKey, `sftp private key for ${this.where()}`);
-    let seen: string | undefined;
+    const credentials = { ...(password === undefined ? {} : { password }), ...(privateKey === undefined ? {} : { privateKey }) };
+    const shown: HostKey[] = [];
+    let offered = this.hostKeyAlgorithms;
+    for (;;) {
+      const attempt = await this.attempt(offered, credentials);
+      if ('connection' in attempt) {
+        // A connection lost later is opened again with the key type that matched asked for first.
+        const matched = attempt.hostKey.type;
+        this.hostKeyAlgorithms = [
+          ...HOST_KEY_ALGORITHMS.filter((name) => keyTypeOf(name) === matched),
+          ...HOST_KEY_ALGORITHMS.filter((name) => keyTypeOf(name) !== matched),
+        ];
+        this.connection = attempt.connection;
+        return attempt.connection;
+      }
+      if (attempt.hostKey !== undefined && attempt.hostKey.fingerprint !== login.hostKeySha256) {
+        shown.push(attempt.hostKey);
+        const seenType = attempt.hostKey.type;
+        offered = offered.filter((name) => keyTypeOf(name) !== seenType);
+        if (offered.length > 0) continue;
+        throw this.hostKeyMismatch(shown);
+      }
+      // A server with no key of the types left ends the handshake before showing one: the keys it showed are all it has.
+      const level = (attempt.socketError ?? (attempt.error as SshError)).level;
+      if (shown.length > 0 && attempt.hostKey === undefined && level === 'handshake') throw this.hostKeyMismatch(shown);
+      throw this.connectFailure(attempt.error, attempt.socketError, privateKey !== undefined);
+    }
+  }
+
+  /** One handshake offering `algorithms` for the host key; authentication follows only when the key shown is the pinned one. */
+  private async attempt(
+    algorithms: readonly ServerHostKeyAlgorithm[],
+    credentials: { password?: string; privateKey?: string },
+  ): Promise<
+    { connection: Connection; hostKey: HostKey } | { error: unknown; socketError: SshError | undefined; hostKey: HostKey | undefined }
+  > {
+    const { login, context } = this;
+    let hostKey: HostKey | undefined;
     let socketError: SshError | undefined;
     const client = new SftpClient('firstpass', { error: () => {}, end: () => {}, close: () => {} });
     client.on('error', (error: SshError) => {
@@ -115,25 +163,33 @@ export class SftpSession {
         host: login.host,
         port: login.port,
         username: login.username,
-        ...(password === undefined ? {} : { password }),
-        ...(privateKey === undefined ? {} : { privateKey }),
+        ...credentials,
         readyTimeout: context.timeoutMs,
-        hostHash: 'sha256',
-        hostVerifier: (hex: string) => {
-          seen = fingerprintOfHex(hex);
-          return seen === login.hostKeySha256;
+        algorithms: { serverHostKey: [...algorithms] },
+        hostVerifier: (key: Buffer) => {
+          hostKey = hostKeyOf(key);
+          return hostKey.fingerprint === login.hostKeySha256;
         },
       });
       // Each SFTP operation is a small request waiting for its answer: Nagle's algorithm would hold requests back for ACKs.
       (client as unknown as { client: { setNoDelay(noDelay: boolean): void } }).client.setNoDelay(true);
       // ssh2 keeps the server's advertised extensions here and nowhere public; OpenSSH's sshd offers posix-rename.
       const extensions = (sftp as unknown as { _extensions?: Record<string, string> })._extensions;
-      connection = { client, posixRename: extensions?.['posix-rename@openssh.com'] === '1', lost: lostEarly, checkedFolders: new Set() };
-      this.connection = connection;
-      return connection;
+      const opened: Connection = {
+        client,
+        posixRename: extensions?.['posix-rename@openssh.com'] === '1',
+        lost: lostEarly,
+        checkedFolders: new Set(),
+      };
+      connection = opened;
+      // OpenSSH's sshd may close an idle SFTP channel (ChannelTimeout) and keep the connection: a request on it would
+      // never be answered, so the connection goes with it and the next turn opens a new one.
+      sftp.on('close', () => drop(opened));
+      if (hostKey === undefined) throw new Error('ssh2 connected without showing the host key');
+      return { connection, hostKey };
     } catch (error) {
       await client.end().catch(() => undefined);
-      throw this.connectFailure(error, socketError, seen, privateKey !== undefined);
+      return { error, socketError, hostKey };
     }
   }
 
@@ -160,15 +216,19 @@ export class SftpSession {
     }
   }
 
-  private connectFailure(error: unknown, socketError: SshError | undefined, seen: string | undefined, withKey: boolean): ChannelError {
+  /** The keys the server showed, none of them the pinned one. */
+  private hostKeyMismatch(shown: readonly HostKey[]): ChannelError {
+    const { login } = this;
+    const keys = shown.map((key) => `SHA256:${key.fingerprint} (${key.type})`).join(', ');
+    return new ChannelError(
+      'precondition',
+      CHANNEL,
+      `the host ${shown.length === 1 ? 'key' : 'keys'} of ${login.host}:${login.port} ${shown.length === 1 ? 'is' : 'are'} ${keys}, but the profile pins SHA256:${login.hostKeySha256}; nothing was sent (if the server's key really changed, check the new one with its owner and update hostKeySha256)`,
+    );
+  }
+
+  private connectFailure(error: unknown, socketError: SshError | undefined, withKey: boolean): ChannelError {
     const { login, context } = this;
-    if (seen !== undefined && seen !== login.hostKeySha256) {
-      return new ChannelError(
-        'precondition',
-        CHANNEL,
-        `the host key of ${login.host}:${login.port} is SHA256:${seen}, but the profile pins SHA256:${login.hostKeySha256}; nothing was sent (if the server's key really changed, check the new one with its owner and update hostKeySha256)`,
-      );
-    }
     const raw = socketError ?? (error as SshError);
     if (raw.level === 'client-authentication') {
       return new ChannelError(
@@ -208,7 +268,36 @@ export function drop(connection: Connection): void {
   (connection.client as unknown as { client: { destroy(): void } }).client.destroy();
 }
 
-/** ssh2 hands the host key's SHA-256 in hex; people compare the unpadded base64 ssh-keygen prints. */
-function fingerprintOfHex(hex: string): string {
-  return Buffer.from(hex, 'hex').toString('base64').replace(/=+$/, '');
+/** A host key as people compare it: its type and the unpadded base64 SHA-256 `ssh-keygen -l` prints. */
+export interface HostKey {
+  readonly type: string;
+  readonly fingerprint: string;
+}
+
+/** The key in SSH wire form: its type is the first string (a 4-byte length, then the name). */
+function hostKeyOf(blob: Buffer): HostKey {
+  const length = blob.length >= 4 ? blob.readUInt32BE(0) : 0;
+  return {
+    type: blob.subarray(4, 4 + length).toString('latin1'),
+    fingerprint: createHash('sha256').update(blob).digest('base64').replace(/=+$/, ''),
+  };
+}
+
+/**
+ * The host key algorithms offered, in ssh2's own order (ssh-dss, which OpenSSH dropped, left out).
+ * The rsa-sha2 names are signatures made with one RSA key, of type ssh-rsa.
+ */
+const HOST_KEY_ALGORITHMS: readonly ServerHostKeyAlgorithm[] = [
+  'ssh-ed25519',
+  'ecdsa-sha2-nistp256',
+  'ecdsa-sha2-nistp384',
+  'ecdsa-sha2-nistp521',
+  'rsa-sha2-512',
+  'rsa-sha2-256',
+  'ssh-rsa',
+];
+
+/** The key type an algorithm signs with. */
+function keyTypeOf(algorithm: ServerHostKeyAlgorithm): string {
+  return algorithm.startsWith('rsa-sha2-') ? 'ssh-rsa' : algorithm;
 }

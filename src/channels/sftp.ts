@@ -29,6 +29,12 @@ const FINGERPRINT = /^(?:SHA256:)?([A-Za-z0-9+/]{43})$/;
 const NO_SUCH_FILE = 2;
 const PERMISSION_DENIED = 3;
 
+/**
+ * ssh2 sets an uploaded file's permissions after opening it (0666 unless told), over the server's umask: on OpenSSH's
+ * sshd every invoice would be writable by anyone. Owner read-write, others read: what a customer's own tools make.
+ */
+const UPLOAD_MODE = { writeStreamOptions: { mode: 0o644 } };
+
 interface SftpSettings extends SftpLogin {
   readonly remoteDir: string;
 }
@@ -172,7 +178,7 @@ class SftpChannel implements OpenChannel {
         uploaded.push(temporary);
         await this.session.step(
           connection,
-          client.put(Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength), temporary),
+          client.put(Buffer.from(file.content.buffer, file.content.byteOffset, file.content.byteLength), temporary, UPLOAD_MODE),
           signal,
         );
       }
