@@ -266,7 +266,8 @@ async function planSubmissions(
   const orders = await loadPurchaseOrders(options.poPaths ?? []);
   const { submitted, refuse } = await readStore(invoices);
   const validated = new Map<string, InvoiceResult>();
-  for await (const result of validateInvoices({ ...options, submitted })) validated.set(sourceKey(result.file, result.index), result);
+  for await (const result of validateInvoices({ ...options, submitted, read: { invoices: documents, purchaseOrders: orders } }))
+    validated.set(sourceKey(result.file, result.index), result);
   const plan: PlannedInvoice[] = [];
   for (const { document: invoice, source } of documents) {
     const checked = validated.get(sourceKey(source.file, source.index));

@@ -2,7 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep, win32 } from 'node:path';
 import { PairCache } from '../model/bounded-cache.js';
 import { SeenKeys, type SeenAt } from '../model/seen-keys.js';
-import type { DocumentSource, Invoice } from '../model/invoice.js';
+import type { DocumentSource, Invoice, PurchaseOrder, Sourced } from '../model/invoice.js';
 import { readDocumentBatches } from '../io/read-documents.js';
 import { ProfileLibrary } from '../profiles/index.js';
 import type { AttachmentInfo, Finding } from '../rules/index.js';
@@ -26,6 +26,13 @@ export interface ValidateOptions {
    * content, from the store), or undefined.
    */
   readonly submitted?: ((invoice: Invoice) => string | undefined) | undefined;
+  /** What the caller has read already (submit's plan), instead of reading `paths` and `poPaths` again. */
+  readonly read?:
+    | {
+        readonly invoices: readonly Sourced<Invoice>[];
+        readonly purchaseOrders: ReadonlyMap<string, PurchaseOrder>;
+      }
+    | undefined;
 }
 
 export interface InvoiceResult {
@@ -55,12 +62,13 @@ export async function* validateInvoices(options: ValidateOptions): AsyncGenerato
  * a large batch more than some of its rules did.
  */
 export async function* validateInvoiceBatches(options: ValidateOptions): AsyncGenerator<InvoiceResult[]> {
-  const purchaseOrders = await loadPurchaseOrders(options.poPaths ?? []);
+  const purchaseOrders = options.read?.purchaseOrders ?? (await loadPurchaseOrders(options.poPaths ?? []));
   const profiles = new ProfileLibrary(options.profilesDirectory);
   const checker = new InvoiceChecker(purchaseOrders, { today: options.today, evaluator: options.evaluator ?? 'compiled' });
   const numbers = new InvoiceNumbers(options.submitted);
   const attachmentInfo = new PairCache<string, string, AttachmentInfo>(10_000);
-  for await (const batch of readDocumentBatches(options.paths, 'invoice')) {
+  const batches = options.read !== undefined ? [options.read.invoices] : readDocumentBatches(options.paths, 'invoice');
+  for await (const batch of batches) {
     const results: InvoiceResult[] = [];
     for (const { document: invoice, source } of batch) {
       // Everything that makes the run fail as bad input is found before the rules run.
