@@ -59,6 +59,27 @@ export function delivery(overrides: Partial<Delivery> = {}): Delivery {
   };
 }
 
+/** Invoice numbers and file names that try to leave the folder or the line: each must end as a plain name in it. */
+export const HOSTILE_NAMES = ['../../etc/passwd', 'a/b', '..', '.', '..\\..\\x', 'ctl\u0000\n\u001b[2J', '/abs'] as const;
+
+/** Sends one delivery per hostile name (the document and an attachment named after it) and gives back the references. */
+export async function sendHostileNames(channel: OpenChannel): Promise<string[]> {
+  const references: string[] = [];
+  for (const [index, hostile] of HOSTILE_NAMES.entries()) {
+    const result = await channel.send(
+      delivery({
+        invoiceNumber: hostile,
+        idempotencyKey: `k-hostile-${index}`,
+        document: { fileName: hostile, mediaType: 'application/xml', content: new TextEncoder().encode(`<Invoice>${index}</Invoice>`) },
+        attachments: [{ fileName: `../../${hostile}`, mediaType: 'application/pdf', content: new Uint8Array([index]) }],
+      }),
+    );
+    assert.equal(result.outcome, 'sent');
+    if (result.outcome === 'sent') references.push(result.reference);
+  }
+  return references;
+}
+
 /** A port on loopback that accepts connections and never says a word: a hung server. */
 async function silentServer(): Promise<{ port: number; server: Server }> {
   const server = createServer(() => {});

@@ -5,7 +5,7 @@ import { after, before, test, type TestContext } from 'node:test';
 import { CHANNELS, readAckFolder, secretReader, type OpenChannel } from '../../src/channels/index.js';
 import { keygenFingerprint, SSHD, sshKeygen, startOpenSshServer, type OpenSshServer } from '../support/openssh-server.js';
 import { tempFolder } from '../support/temp.js';
-import { channelFailure, delivery } from './channel-suite.js';
+import { channelFailure, delivery, HOSTILE_NAMES, sendHostileNames } from './channel-suite.js';
 
 /**
  * The SFTP channel against OpenSSH's sshd and sftp-server, which firstpass's customers run and
@@ -199,27 +199,11 @@ test('openssh: path-traversing invoice numbers and file names stay in remoteDir'
   if (!openssh) return;
   const parent = remoteFolder(openssh, 'hostile');
   const remoteDir = remoteFolder(openssh, 'hostile/inbound');
-  const hostiles = ['../../etc/passwd', 'a/b', '..', '.', '..\\..\\x', 'ctl\u0000\n\u001b[2J', '/abs'];
-  const references = await withChannel(openChannel(openssh, configFor(openssh, remoteDir)), async (channel) => {
-    const sent: string[] = [];
-    for (const [index, hostile] of hostiles.entries()) {
-      const result = await channel.send(
-        delivery({
-          invoiceNumber: hostile,
-          idempotencyKey: `k-hostile-${index}`,
-          document: { fileName: hostile, mediaType: 'application/xml', content: new TextEncoder().encode(`<Invoice>${index}</Invoice>`) },
-          attachments: [{ fileName: `../../${hostile}`, mediaType: 'application/pdf', content: new Uint8Array([index]) }],
-        }),
-      );
-      assert.equal(result.outcome, 'sent');
-      if (result.outcome === 'sent') sent.push(result.reference);
-    }
-    return sent;
-  });
+  const references = await withChannel(openChannel(openssh, configFor(openssh, remoteDir)), (channel) => sendHostileNames(channel));
   for (const reference of references) assert.equal(posix.dirname(reference), remoteDir, reference);
   assert.deepEqual(readdirSync(parent), ['inbound']);
   const names = readdirSync(remoteDir);
-  assert.equal(names.length, hostiles.length * 2);
+  assert.equal(names.length, HOSTILE_NAMES.length * 2);
   for (const name of names) assert.match(name, /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/);
 });
 

@@ -10,7 +10,7 @@ import { CHANNELS, SharedConnections, secretReader, type OpenChannel } from '../
 import { startSftpServer, sshFingerprint, type SftpSandbox } from '../../src/sandbox/sftp-server.js';
 import { firstpass } from '../support/cli.js';
 import { tempFolder } from '../support/temp.js';
-import { channelFailure, channelSuite, delivery, type ChannelHarness } from './channel-suite.js';
+import { channelFailure, channelSuite, delivery, sendHostileNames, type ChannelHarness } from './channel-suite.js';
 import { ed25519KeyPair } from '../../src/sandbox/ssh-keys.js';
 
 const USER = 'calder';
@@ -132,20 +132,9 @@ test('sftp: a private key logs in, and a wrong one is a precondition failure', a
 test('sftp: path-traversing invoice numbers and file names stay inside remoteDir', () =>
   withServer(async (server) => {
     const channel = openChannel(configFor(server));
-    const references: string[] = [];
+    let references: string[];
     try {
-      for (const [index, hostile] of ['../../etc/passwd', 'a/b', '..', '.', '..\\..\\x', 'ctl\u0000\n\u001b[2J', '/abs'].entries()) {
-        const result = await channel.send(
-          delivery({
-            invoiceNumber: hostile,
-            idempotencyKey: `k-hostile-${index}`,
-            document: { fileName: hostile, mediaType: 'application/xml', content: new TextEncoder().encode(`<Invoice>${index}</Invoice>`) },
-            attachments: [{ fileName: `../../${hostile}`, mediaType: 'application/pdf', content: new Uint8Array([index]) }],
-          }),
-        );
-        assert.equal(result.outcome, 'sent');
-        if (result.outcome === 'sent') references.push(result.reference);
-      }
+      references = await sendHostileNames(channel);
     } finally {
       await channel.close();
     }
