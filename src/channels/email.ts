@@ -179,6 +179,7 @@ export function classifyFailure(
   // the same for every invoice; a size refusal (552) is about this message and stays a rejection.
   if (failure.command === 'MAIL FROM' && responseCode !== undefined && responseCode >= 500 && responseCode !== 552)
     return new ChannelError('precondition', CHANNEL, `${where} refused the sender ${sender}: ${said}; check from`);
+  if (refusedToRelay(failure)) return relayError(where, said);
   if (responseCode !== undefined && responseCode >= 500 && responseCode < 600)
     return { outcome: 'rejected', code: String(responseCode), text, source: 'smtp' };
   if (responseCode !== undefined && responseCode >= 400 && responseCode < 500)
@@ -194,6 +195,24 @@ export function classifyFailure(
     'transient',
     CHANNEL,
     `${where}: ${failure.code ?? 'error'} ${failure.command ? `at ${failure.command}` : ''} (${detail})`.replace(/\s+/g, ' '),
+  );
+}
+
+/**
+ * A recipient refused because the server will not pass mail on for this session (Exim "relay not
+ * permitted", Postfix "Relay access denied", Exchange "Unable to relay"): a login missing or
+ * refused, or the wrong server, so the same for every invoice, not the customer's answer.
+ */
+function refusedToRelay(failure: SmtpFailure): boolean {
+  const code = failure.responseCode;
+  return failure.command === 'RCPT TO' && code !== undefined && code >= 500 && /\brelay/i.test(failure.response ?? '');
+}
+
+function relayError(where: string, said: string): ChannelError {
+  return new ChannelError(
+    'precondition',
+    CHANNEL,
+    `${where} will not relay the message (${said}); check smtp.username and smtp.password, and that smtp.host is the sending server`,
   );
 }
 
@@ -232,6 +251,7 @@ function recipientsOutcome(
     );
   }
   const first = refusals[0];
+  if (first && refusals.every(refusedToRelay)) return relayError(where, scrub(`${first.responseCode} ${replyText(first)}`, secrets));
   return {
     refused: [],
     rejected: {

@@ -252,6 +252,27 @@ test('exim: several sends on one channel log in once and each arrives', async (t
   assert.equal(new Set(references.map((reference) => / H=\S+ \[127\.0\.0\.1\]:(\d+)/.exec(receivedLine(mta, reference))?.[1])).size, 1);
 });
 
+test('exim: eight invoices sent at once over four connections all arrive, each once', async (t) => {
+  const mta = exim(t);
+  if (!mta) return;
+  const channel = CHANNELS.get('email')!.open(configFor(mta), {
+    secret: secretReader(secrets, { [PASSWORD_VARIABLE]: mta.password }),
+    timeoutMs: 10_000,
+    maxConcurrent: 4,
+  });
+  const numbers = Array.from({ length: 8 }, (_, index) => `INV-214${index}`);
+  const results = await withChannel(channel, (open) =>
+    Promise.all(numbers.map((invoiceNumber) => open.send(delivery({ invoiceNumber, idempotencyKey: `k-${invoiceNumber}` })))),
+  );
+  const references = results.map((result) => (result.outcome === 'sent' ? result.reference : assert.fail(JSON.stringify(result))));
+  assert.equal(new Set(references).size, 8);
+  for (const [index, reference] of references.entries())
+    assert.equal((await simpleParser(await mta.deliveredWithId(reference))).subject, `Invoice ${numbers[index]} for acme`);
+  const ports = new Set(references.map((reference) => / H=\S+ \[127\.0\.0\.1\]:(\d+)/.exec(receivedLine(mta, reference))?.[1]));
+  assert.ok(ports.size > 1 && ports.size <= 4, `connections used: ${[...ports].join(', ')}`);
+  for (const reference of references) assert.equal(mta.mainLog().split(`id=${reference.slice(1, -1)}`).length - 1, 1, reference);
+});
+
 test('exim: a send to the port that speaks TLS from the first byte (secure: true) arrives, encrypted and logged in', async (t) => {
   const mta = exim(t);
   if (!mta) return;
@@ -325,6 +346,21 @@ test('exim: a `to` address the server refuses for good (550 at RCPT TO) is a rej
   assert.deepEqual(result, { outcome: 'rejected', code: '550', text: 'mailbox refused', source: 'smtp' });
   assert.equal(arrivals(mta), before);
   assert.match(mta.mainLog(), new RegExp(`rejected RCPT <${REFUSED_ADDRESS}>: mailbox refused`));
+});
+
+test('exim: a profile without a login against a server that relays only for logged-in senders (550 relay not permitted) is a precondition failure', async (t) => {
+  const mta = exim(t);
+  if (!mta) return;
+  const before = arrivals(mta);
+  const { username: _username, password: _password, ...anonymous } = configFor(mta).smtp as Record<string, unknown>;
+  const error = await channelFailure(
+    withChannel(openChannel(mta, { ...configFor(mta), smtp: anonymous }), (channel) =>
+      channel.send(delivery({ invoiceNumber: 'INV-2451', idempotencyKey: 'k-INV-2451' })),
+    ),
+  );
+  assert.equal(error.kind, 'precondition', error.message);
+  assert.match(error.message, /will not relay the message \(550 relay not permitted\); check smtp\.username and smtp\.password/);
+  assert.equal(arrivals(mta), before);
 });
 
 test('exim: when one of two `to` addresses is refused the other receives the invoice, and the send counts as sent', async (t) => {
