@@ -130,7 +130,7 @@ function replyText(failure: SmtpFailure): string {
 
 /**
  * What a failed send means: a 5xx refusal of the message is the recipient's answer (data); a
- * refused login or an untrusted certificate is configuration; 4xx and network faults are
+ * refused login, sender or an untrusted certificate is configuration; 4xx and network faults are
  * transient; a connection lost once the whole message was written may have delivered it.
  */
 export function classifyFailure(
@@ -138,6 +138,7 @@ export function classifyFailure(
   where: string,
   messageWritten: boolean,
   secrets: readonly string[],
+  sender: string,
 ): SendResult | ChannelError {
   const failure = (typeof error === 'object' && error !== null ? error : {}) as SmtpFailure;
   const responseCode = failure.responseCode;
@@ -174,6 +175,11 @@ export function classifyFailure(
   }
   if (responseCode === 530 || responseCode === 538)
     return new ChannelError('precondition', CHANNEL, `${where} requires what the profile does not give: ${said}`);
+  // A sender refused for good (e.g. an address this login may not send as) is the profile's `from`,
+  // the same for every invoice; a size refusal (552) is about this message and stays a rejection.
+  if (failure.command === 'MAIL FROM' && responseCode !== undefined && responseCode >= 500 && responseCode !== 552)
+    return new ChannelError('precondition', CHANNEL, `${where} refused the sender ${sender}: ${said}; check from`);
+  if (refusedToRelay(failure)) return relayError(where, said);
   if (responseCode !== undefined && responseCode >= 500 && responseCode < 600)
     return { outcome: 'rejected', code: String(responseCode), text, source: 'smtp' };
   if (responseCode !== undefined && responseCode >= 400 && responseCode < 500)
@@ -190,6 +196,71 @@ export function classifyFailure(
     CHANNEL,
     `${where}: ${failure.code ?? 'error'} ${failure.command ? `at ${failure.command}` : ''} (${detail})`.replace(/\s+/g, ' '),
   );
+}
+
+/**
+ * A recipient refused because the server will not pass mail on for this session (Exim "relay not
+ * permitted", Postfix "Relay access denied", Exchange "Unable to relay"): a login missing or
+ * refused, or the wrong server, so the same for every invoice, not the customer's answer.
+ */
+function refusedToRelay(failure: SmtpFailure): boolean {
+  const code = failure.responseCode;
+  return failure.command === 'RCPT TO' && code !== undefined && code >= 500 && /\brelay/i.test(failure.response ?? '');
+}
+
+function relayError(where: string, said: string): ChannelError {
+  return new ChannelError(
+    'precondition',
+    CHANNEL,
+    `${where} will not relay the message (${said}); check smtp.username and smtp.password, and that smtp.host is the sending server`,
+  );
+}
+
+/** One refused recipient as nodemailer reports it (an EENVELOPE error with the server's reply). */
+interface RecipientRefusal extends SmtpFailure {
+  readonly recipient?: string;
+}
+
+/**
+ * What the server's answers to RCPT TO mean once the message was accepted for some recipient. The
+ * invoice is delivered when a `to` address took it; copies to `cc` alone do not count. When no
+ * `to` address took it, a 4xx answer to any of them (greylisting, a full queue) is a deferral,
+ * transient like a 4xx to the whole message, and only 5xx answers to all of them are a rejection.
+ */
+function recipientsOutcome(
+  info: SMTPPool.SentMessageInfo,
+  settings: EmailSettings,
+  where: string,
+  secrets: readonly string[],
+): { readonly refused: readonly string[]; readonly rejected?: SendResult } | ChannelError {
+  const refused = (info.rejected as unknown[]).map((address) =>
+    typeof address === 'string' ? address : String((address as { address?: unknown }).address),
+  );
+  if (!settings.to.every((address) => refused.includes(address))) return { refused };
+  const refusals = ((info.rejectedErrors ?? []) as RecipientRefusal[]).filter(
+    (refusal) => refusal.recipient === undefined || settings.to.includes(refusal.recipient),
+  );
+  const deferral = refusals.find((refusal) => refusal.responseCode !== undefined && refusal.responseCode < 500);
+  if (deferral) {
+    const said = scrub(`${deferral.responseCode} ${replyText(deferral)}`, secrets);
+    const copies = settings.cc.filter((address) => !refused.includes(address));
+    return new ChannelError(
+      'transient',
+      CHANNEL,
+      `${where} deferred ${deferral.recipient ?? 'the recipient'}: ${said}${copies.length > 0 ? `; the copy to ${copies.join(', ')} went, and goes again with the same Message-ID when this is retried` : ''}`,
+    );
+  }
+  const first = refusals[0];
+  if (first && refusals.every(refusedToRelay)) return relayError(where, scrub(`${first.responseCode} ${replyText(first)}`, secrets));
+  return {
+    refused: [],
+    rejected: {
+      outcome: 'rejected',
+      code: String(first?.responseCode ?? '550'),
+      text: scrub(first ? replyText(first) : `refused: ${refused.join(', ')}`, secrets),
+      source: 'smtp',
+    },
+  };
 }
 
 /**
@@ -267,26 +338,16 @@ class EmailChannel implements OpenChannel {
           contentTransferEncoding: 'base64' as const,
         })),
       });
-      const refused = (info.rejected as unknown[]).map((address) =>
-        typeof address === 'string' ? address : String((address as { address?: unknown }).address),
-      );
-      if (refused.length > 0) {
-        // The invoice is delivered when a `to` address took it; copies to `cc` alone do not count.
-        const first = (info.rejectedErrors ?? [])[0] as SmtpFailure | undefined;
-        if (settings.to.every((address) => refused.includes(address))) {
-          return {
-            outcome: 'rejected',
-            code: String(first?.responseCode ?? '550'),
-            text: scrub(first ? replyText(first) : `refused: ${refused.join(', ')}`, this.secrets),
-            source: 'smtp',
-          };
-        }
-        this.context.log?.(`${where} refused ${refused.join(', ')} for ${delivery.invoiceNumber}; the others received it`);
-      }
+      const outcome = recipientsOutcome(info, settings, where, this.secrets);
+      if (outcome instanceof ChannelError) throw outcome;
+      if (outcome.refused.length > 0)
+        this.context.log?.(`${where} refused ${outcome.refused.join(', ')} for ${delivery.invoiceNumber}; the others received it`);
+      if (outcome.rejected) return outcome.rejected;
       const reply = String(info.response ?? '');
       return { outcome: 'sent', reference: messageId, receipt: { code: reply.slice(0, 3), text: replyText({ response: reply }) } };
     } catch (error) {
-      const classified = classifyFailure(error, where, lane.messageWritten, this.secrets);
+      if (error instanceof ChannelError) throw error;
+      const classified = classifyFailure(error, where, lane.messageWritten, this.secrets, settings.from);
       if (classified instanceof ChannelError) {
         // A connection in an unknown state is not reused for the next send.
         closeLane(lane);
