@@ -12,12 +12,12 @@ import {
   eximMissing,
   FORBIDDEN_SENDER,
   MESSAGES_PER_CONNECTION,
-  freePort,
   MESSAGE_SIZE_LIMIT,
   REFUSED_ADDRESS,
   selfSignedCertificate,
   startEximServer,
 } from '../support/exim-server.js';
+import { freePort } from '../support/server-process.js';
 import { profilesWithChannels } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 import { channelFailure, delivery } from './channel-suite.js';
@@ -137,20 +137,12 @@ test('exim: firstpass submit mails the rendered PDF and the timesheet over START
   if (!mta) return;
   const root = tempFolder();
   const profiles = profilesWithChannels(join(root, 'profiles'), {
-    'pinecrest-brewing': {
-      type: 'email',
+    'pinecrest-brewing': configFor(mta, {
       from: 'billing@calder-precision.example.com',
       to: 'ap@pinecrestbrewing.example.com',
       cc: ['ops@pinecrestbrewing.example.com'],
       subject: 'Invoice {{invoiceNumber}} from Calder Precision Systems (field service)',
-      smtp: {
-        host: mta.host,
-        port: mta.port,
-        username: mta.username,
-        password: { env: PASSWORD_VARIABLE },
-        trustedCertificate: { file: 'exim.pem' },
-      },
-    },
+    }),
   });
   writeFileSync(join(profiles, 'exim.pem'), mta.certificate);
   const invoices = join(root, 'invoices');

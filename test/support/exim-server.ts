@@ -1,8 +1,8 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { chownSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort, waitForServer } from './server-process.js';
 import { tempFolder } from './temp.js';
 
 /**
@@ -123,7 +123,8 @@ export async function startEximServer(): Promise<EximServer> {
   };
   process.once('exit', killGroup);
   try {
-    await waitFor(
+    await waitForServer(
+      'exim',
       () => mainLog().includes(`listening for SMTP on [127.0.0.1]:${port} and for SMTPS on [127.0.0.1]:${implicitTlsPort}`),
       exited,
       () => `${stderr}\n${mainLog()}`,
@@ -237,24 +238,4 @@ login:
   server_condition = ${checked('$auth1', '$auth2')}
   server_set_id = $auth1
 `;
-}
-
-/** A port on loopback free a moment ago. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Resolves once `ready()` holds; fails when Exim exits first or after 10 s, with what it said. */
-async function waitFor(ready: () => boolean, exited: Promise<unknown>, said: () => string): Promise<void> {
-  let gone = false;
-  void exited.then(() => (gone = true));
-  for (let waited = 0; !ready(); waited += 20) {
-    if (gone) throw new Error(`exim exited before it listened: ${said()}`);
-    if (waited > 10_000) throw new Error(`exim did not listen within 10 s: ${said()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort, waitForServer } from './server-process.js';
 import { tempFolder } from './temp.js';
 
 /**
@@ -94,7 +94,8 @@ export async function startOpenSshServer(settings: readonly string[] = []): Prom
   let stderr = '';
   child.stderr.on('data', (chunk) => (stderr += String(chunk)));
   const exited = once(child, 'exit');
-  await waitFor(
+  await waitForServer(
+    'sshd',
     () => stderr.includes(`Server listening on 127.0.0.1 port ${port}`),
     exited,
     () => stderr,
@@ -118,24 +119,4 @@ export async function startOpenSshServer(settings: readonly string[] = []): Prom
       }
     },
   };
-}
-
-/** A port on loopback free a moment ago. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Resolves once `ready()` holds; fails when sshd exits first or after 10 s, with what it said. */
-async function waitFor(ready: () => boolean, exited: Promise<unknown>, said: () => string): Promise<void> {
-  let gone = false;
-  void exited.then(() => (gone = true));
-  for (let waited = 0; !ready(); waited += 20) {
-    if (gone) throw new Error(`sshd exited before it listened: ${said()}`);
-    if (waited > 10_000) throw new Error(`sshd did not listen within 10 s: ${said()}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
