@@ -130,7 +130,7 @@ function replyText(failure: SmtpFailure): string {
 
 /**
  * What a failed send means: a 5xx refusal of the message is the recipient's answer (data); a
- * refused login, sender or an untrusted certificate is configuration; 4xx and network faults are
+ * refused login, sender, recipient address or an untrusted certificate is configuration; 4xx and network faults are
  * transient; a connection lost once the whole message was written may have delivered it.
  */
 export function classifyFailure(
@@ -180,6 +180,7 @@ export function classifyFailure(
   if (failure.command === 'MAIL FROM' && responseCode !== undefined && responseCode >= 500 && responseCode !== 552)
     return new ChannelError('precondition', CHANNEL, `${where} refused the sender ${sender}: ${said}; check from`);
   if (refusedToRelay(failure)) return relayError(where, said);
+  if (failure.command === 'RCPT TO' && responseCode !== undefined && responseCode >= 500) return recipientError(where, said);
   if (responseCode !== undefined && responseCode >= 500 && responseCode < 600)
     return { outcome: 'rejected', code: String(responseCode), text, source: 'smtp' };
   if (responseCode !== undefined && responseCode >= 400 && responseCode < 500)
@@ -216,6 +217,16 @@ function relayError(where: string, said: string): ChannelError {
   );
 }
 
+/**
+ * Every `to` address refused for good (a mailbox that does not exist, a policy against this
+ * sender): the profile's address, the same for every invoice, not the customer's answer to this
+ * one. An invoice a receiving system refuses for its content is refused after the data instead.
+ */
+function recipientError(where: string, said: string, copies: readonly string[] = []): ChannelError {
+  const went = copies.length > 0 ? `; the copy to ${copies.join(', ')} went` : '';
+  return new ChannelError('precondition', CHANNEL, `${where} refused the recipient (${said}); check \`to\` in the profile${went}`);
+}
+
 /** One refused recipient as nodemailer reports it (an EENVELOPE error with the server's reply). */
 interface RecipientRefusal extends SmtpFailure {
   readonly recipient?: string;
@@ -225,14 +236,14 @@ interface RecipientRefusal extends SmtpFailure {
  * What the server's answers to RCPT TO mean once the message was accepted for some recipient. The
  * invoice is delivered when a `to` address took it; copies to `cc` alone do not count. When no
  * `to` address took it, a 4xx answer to any of them (greylisting, a full queue) is a deferral,
- * transient like a 4xx to the whole message, and only 5xx answers to all of them are a rejection.
+ * transient like a 4xx to the whole message; 5xx answers to all of them are the profile's `to`.
  */
 function recipientsOutcome(
   info: SMTPPool.SentMessageInfo,
   settings: EmailSettings,
   where: string,
   secrets: readonly string[],
-): { readonly refused: readonly string[]; readonly rejected?: SendResult } | ChannelError {
+): { readonly refused: readonly string[] } | ChannelError {
   const refused = (info.rejected as unknown[]).map((address) =>
     typeof address === 'string' ? address : String((address as { address?: unknown }).address),
   );
@@ -251,16 +262,13 @@ function recipientsOutcome(
     );
   }
   const first = refusals[0];
-  if (first && refusals.every(refusedToRelay)) return relayError(where, scrub(`${first.responseCode} ${replyText(first)}`, secrets));
-  return {
-    refused: [],
-    rejected: {
-      outcome: 'rejected',
-      code: String(first?.responseCode ?? '550'),
-      text: scrub(first ? replyText(first) : `refused: ${refused.join(', ')}`, secrets),
-      source: 'smtp',
-    },
-  };
+  const said = scrub(first ? `${first.responseCode} ${replyText(first)}` : `refused: ${refused.join(', ')}`, secrets);
+  if (first && refusals.every(refusedToRelay)) return relayError(where, said);
+  return recipientError(
+    where,
+    said,
+    settings.cc.filter((address) => !refused.includes(address)),
+  );
 }
 
 /**
@@ -342,7 +350,6 @@ class EmailChannel implements OpenChannel {
       if (outcome instanceof ChannelError) throw outcome;
       if (outcome.refused.length > 0)
         this.context.log?.(`${where} refused ${outcome.refused.join(', ')} for ${delivery.invoiceNumber}; the others received it`);
-      if (outcome.rejected) return outcome.rejected;
       const reply = String(info.response ?? '');
       return { outcome: 'sent', reference: messageId, receipt: { code: reply.slice(0, 3), text: replyText({ response: reply }) } };
     } catch (error) {

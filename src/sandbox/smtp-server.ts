@@ -52,7 +52,7 @@ export interface SmtpSandbox {
   connections(): number;
   /** The message with this Message-ID (angle brackets optional), the latest if it came twice. */
   byMessageId(messageId: string): ReceivedMail | undefined;
-  /** The next message is refused for good: 550 at RCPT TO (the default) or after DATA. */
+  /** The next message is refused for good, as a receiving system refuses an invoice: 550 after DATA (the default) or at RCPT TO (its address). */
   refuseNext(options?: { readonly code?: number; readonly text?: string; readonly at?: 'rcpt' | 'data' }): { code: string; text: string };
   /** The next message meets a temporary refusal (451 at RCPT TO). */
   deferNext(): void;
@@ -213,7 +213,7 @@ export async function startSmtpSandbox(options: SmtpSandboxOptions = {}): Promis
       const planned = {
         code: refusal.code ?? 550,
         text: refusal.text ?? 'mailbox unavailable: invoices are not accepted here',
-        at: refusal.at ?? 'rcpt',
+        at: refusal.at ?? 'data',
       } as const;
       armed = planned;
       return { code: String(planned.code), text: planned.text };

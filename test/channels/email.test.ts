@@ -182,6 +182,18 @@ describe('email channel', () => {
     assert.equal(fixture.sandbox.messages.length, count);
   });
 
+  test('a `to` address refused at RCPT TO is a precondition failure naming it: every invoice to it would bounce', async () => {
+    const channel = open();
+    try {
+      fixture.sandbox.refuseNext({ code: 550, text: 'no such mailbox', at: 'rcpt' });
+      const error = await failure(channel.send(delivery({ invoiceNumber: 'INV-7401', idempotencyKey: 'k-INV-7401' })));
+      assert.equal(error.kind, 'precondition', error.message);
+      assert.match(error.message, /refused the recipient \(550 no such mailbox\); check `to` in the profile/);
+    } finally {
+      await channel.close();
+    }
+  });
+
   test('a refusal after DATA is a rejected result with the server code and text', async () => {
     const channel = open();
     try {
