@@ -10,8 +10,8 @@ const DEFAULT_LIMIT = 500;
 
 /**
  * Makes `connection.prepare` return the statement it prepared before for the same SQL text.
- * knex prepares every query it runs on better-sqlite3 afresh, and compiling the store's
- * statements was a third of a submit's time in SQL. Sharing a statement is safe here: knex runs
+ * knex prepares every query it runs on better-sqlite3 afresh, which took a submit nearly as long
+ * as running the statements (bench/README.md, submit). Sharing a statement is safe here: knex runs
  * each with `all` or `run`, which finish before the next query starts, and never calls
  * `safeIntegers` on it (the store does not set that option). SQLite compiles a statement again
  * by itself when the schema changed under it (a migration).
