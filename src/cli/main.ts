@@ -55,13 +55,28 @@ function databaseOption(what: string): Option {
     .default(defaultStoreUrl());
 }
 
+/** `--profiles`: the customer profiles folder, `./customer-profiles` unless given. */
+function profilesOption(description = 'customer profiles folder'): Option {
+  return new Option('--profiles <dir>', description).default('./customer-profiles');
+}
+
+/** `--pos`: purchase order files or folders, as many as given. */
+function purchaseOrdersOption(description = 'purchase order files or folders'): Option {
+  return new Option('--pos <path...>', description);
+}
+
+/** `--today`: the date rules compare with, checked to be a real calendar date. */
+function todayOption(): Option {
+  return new Option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today').argParser(parseDateOption);
+}
+
 program
   .command('validate')
   .description("check invoices against their customers' profiles and purchase orders")
   .argument('[paths...]', 'invoice files or folders (.json, .jsonl, .csv)', ['.'])
-  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
-  .option('--pos <path...>', 'purchase order files or folders')
-  .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
+  .addOption(profilesOption())
+  .addOption(purchaseOrdersOption())
+  .addOption(todayOption())
   .option('--json', 'print one JSON document on stdout')
   .addOption(new Option('--evaluator <name>', 'rule evaluator').choices(['compiled', 'engine']).default('compiled').hideHelp())
   .action(
@@ -87,8 +102,8 @@ program
   .argument('<invoices...>', 'invoice files or folders')
   .option('--out <dir>', 'folder to write the documents to', '.')
   .addOption(new Option('--format <format>', "another format than the customer's").choices(FORMAT_NAMES))
-  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
-  .option('--pos <path...>', 'purchase order files or folders')
+  .addOption(profilesOption())
+  .addOption(purchaseOrdersOption())
   .addOption(databaseOption('database for control numbers'))
   .option('--json', 'print one JSON document on stdout')
   .action(
@@ -113,9 +128,9 @@ program
   .command('submit')
   .description("validate, render and send each invoice through its customer's channel, recorded in the store")
   .argument('[paths...]', 'invoice files or folders', ['.'])
-  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
-  .option('--pos <path...>', 'purchase order files or folders')
-  .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
+  .addOption(profilesOption())
+  .addOption(purchaseOrdersOption())
+  .addOption(todayOption())
   .addOption(databaseOption('database for submissions'))
   .option('--dry-run', 'validate and render, say what would go where; send and record nothing')
   .option(
@@ -162,9 +177,9 @@ program
   .command('run')
   .description('one unattended run: take new invoice files from the inbox, validate, submit, move each to processed/ or failed/, summarize')
   .option('--inbox <dir>', 'folder the ERP drops invoice files into (.json, .jsonl, .csv)', './inbox')
-  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
-  .option('--pos <path...>', 'purchase order files or folders')
-  .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
+  .addOption(profilesOption())
+  .addOption(purchaseOrdersOption())
+  .addOption(todayOption())
   .addOption(databaseOption('database for submissions and the run lock'))
   .addOption(
     new Option('--log <style>', 'logs on stderr: text lines (a progress bar on a terminal) or pino JSON lines')
@@ -245,9 +260,9 @@ program
     'send corrected versions of rejected invoices: the same number with new content, or a new number that supersedes the rejected one',
   )
   .argument('[paths...]', 'corrected invoice files or folders', ['.'])
-  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
-  .option('--pos <path...>', 'purchase order files or folders')
-  .option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today', parseDateOption)
+  .addOption(profilesOption())
+  .addOption(purchaseOrdersOption())
+  .addOption(todayOption())
   .addOption(databaseOption('database for submissions'))
   .option('--dry-run', 'check and render, say what would go where; send and record nothing')
   .option('--json', 'print one JSON document on stdout')
@@ -273,7 +288,7 @@ program
   .command('status')
   .description('every version, attempt, state and event of an invoice (or of the invoices recorded last)')
   .argument('[invoiceNumber]', 'an invoice number')
-  .option('--profiles <dir>', 'customer profiles folder (their acknowledgment deadlines say what is overdue)', './customer-profiles')
+  .addOption(profilesOption('customer profiles folder (their acknowledgment deadlines say what is overdue)'))
   .addOption(databaseOption('database for submissions'))
   .option('--json', 'print one JSON document on stdout')
   .action(async (invoiceNumber: string | undefined, options: { db: string; profiles: string; json?: boolean }) => {
@@ -289,7 +304,7 @@ program
 program
   .command('acks')
   .description("collect customers' answers: ack files from SFTP ack folders, portal statuses; list overdue submissions")
-  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .addOption(profilesOption())
   .addOption(databaseOption('database for submissions'))
   .option('--json', 'print one JSON document on stdout')
   .action(async (options: { profiles: string; db: string; json?: boolean }) => {
@@ -351,8 +366,8 @@ program
   .command('sandbox')
   .description('run portal, SFTP and SMTP servers on this machine and a copy of the profiles pointed at them, until Ctrl-C')
   .option('--dir <dir>', 'folder for the profiles, secrets and what arrives; default: a new folder under the temp dir')
-  .option('--profiles <dir>', 'customer profiles folder to copy', './customer-profiles')
-  .option('--pos <path...>', "the buyer's purchase orders (files or folders): an invoice naming another PO is rejected")
+  .addOption(profilesOption('customer profiles folder to copy'))
+  .addOption(purchaseOrdersOption("the buyer's purchase orders (files or folders): an invoice naming another PO is rejected"))
   .option('--decision-delay <ms>', 'how long the buyer takes to decide after receipt (default 0: at once)')
   .action(async (options: { dir?: string; profiles: string; pos?: string[]; decisionDelay?: string }) => {
     const { runSandbox } = await import('./sandbox-command.js');
@@ -415,7 +430,7 @@ profiles
   .command('show')
   .description("print a customer's submission procedure, checklist and contacts, and where each setting came from")
   .argument('<id>', 'customer id')
-  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
+  .addOption(profilesOption())
   .option('--json', 'print one JSON document on stdout')
   .action(async (id: string, options: { profiles: string; json?: boolean }) => {
     const { runProfilesShow } = await import('./profiles-command.js');
@@ -426,8 +441,8 @@ profiles
   .command('suggest')
   .description("the rules that would have held this customer's rejected invoices, proven on the stored versions, with the profile diff")
   .argument('<customerId>', 'customer id')
-  .option('--profiles <dir>', 'customer profiles folder', './customer-profiles')
-  .option('--pos <path...>', 'purchase order files or folders (to prove rules that read the PO)')
+  .addOption(profilesOption())
+  .addOption(purchaseOrdersOption('purchase order files or folders (to prove rules that read the PO)'))
   .addOption(databaseOption('database for submissions'))
   .option('--json', 'print one JSON document on stdout')
   .action(async (customerId: string, options: { profiles: string; pos?: string[]; db: string; json?: boolean }) => {
