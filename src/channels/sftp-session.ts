@@ -158,12 +158,16 @@ export class SftpSession {
     };
     client.on('end', lost);
     client.on('close', lost);
+    const { password } = credentials;
+    if (password !== undefined) client.on('keyboard-interactive', answerPasswordPrompts(password));
     try {
       const sftp = await client.connect({
         host: login.host,
         port: login.port,
         username: login.username,
         ...credentials,
+        // Servers that leave passwords to PAM ask for them by keyboard-interactive, not by the password method.
+        tryKeyboard: password !== undefined,
         readyTimeout: context.timeoutMs,
         algorithms: { serverHostKey: [...algorithms] },
         hostVerifier: (key: Buffer) => {
@@ -259,6 +263,24 @@ export class SftpSession {
           : (error as Error).message;
     return new ChannelError('transient', CHANNEL, `cannot connect to ${login.host}:${login.port} (${why}); nothing was sent`);
   }
+}
+
+/** A prompt of a keyboard-interactive login, as ssh2 hands it. */
+interface KeyboardPrompt {
+  readonly prompt: string;
+  readonly echo?: boolean;
+}
+
+/**
+ * Answers a keyboard-interactive login: the password to each hidden prompt that asks for a
+ * password, nothing to any other (a one-time code firstpass does not have), so such a login fails
+ * as a refused one. The host key was checked before any prompt comes.
+ */
+function answerPasswordPrompts(
+  password: string,
+): (name: string, instructions: string, language: string, prompts: readonly KeyboardPrompt[], finish: (answers: string[]) => void) => void {
+  return (_name, _instructions, _language, prompts, finish) =>
+    finish(prompts.map((prompt) => (prompt.echo !== true && /password/i.test(prompt.prompt) ? password : '')));
 }
 
 /** Marks the connection lost and closes its socket at once: what was in flight on it is abandoned. */

@@ -19,6 +19,11 @@ export interface SftpServerOptions {
   readonly root: string;
   readonly username: string;
   readonly password?: string;
+  /**
+   * How the password is asked for: the `password` method (the default), or only as the answer to
+   * a `keyboard-interactive` prompt, as servers that leave passwords to PAM do.
+   */
+  readonly passwordMethod?: 'password' | 'keyboard-interactive';
   /** An OpenSSH public key line (`ssh-ed25519 AAAA…`) the user may log in with. */
   readonly publicKey?: string;
   /** Folders created under the root at start. */
@@ -119,6 +124,7 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
   if (allowedKey instanceof Error) throw allowedKey;
   const username = Buffer.from(options.username);
   const password = options.password === undefined ? undefined : Buffer.from(options.password);
+  const passwordMethod = options.passwordMethod ?? 'password';
 
   let failUpload = false;
   let failRename = false;
@@ -360,8 +366,20 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
     connection.on('close', () => open_.delete(connection));
     connection.on('authentication', (context) => {
       if (!sameSecret(Buffer.from(context.username), username)) return context.reject();
-      if (context.method === 'password' && password !== undefined && sameSecret(Buffer.from(context.password), password))
+      if (
+        context.method === 'password' &&
+        passwordMethod === 'password' &&
+        password !== undefined &&
+        sameSecret(Buffer.from(context.password), password)
+      )
         return context.accept();
+      if (context.method === 'keyboard-interactive' && passwordMethod === 'keyboard-interactive' && password !== undefined) {
+        context.prompt([{ prompt: 'Password: ', echo: false }], 'Password authentication', '', (answers) => {
+          if (answers.length === 1 && sameSecret(Buffer.from(answers[0] ?? ''), password)) context.accept();
+          else context.reject(['keyboard-interactive']);
+        });
+        return;
+      }
       if (
         context.method === 'publickey' &&
         allowedKey !== undefined &&
@@ -372,12 +390,10 @@ export async function startSftpServer(options: SftpServerOptions): Promise<SftpS
         if (context.blob !== undefined && allowedKey.verify(context.blob, context.signature, context.hashAlgo) === true)
           return context.accept();
       }
-      return context.reject(
-        ['password', 'publickey'].filter((method) => (method === 'password' ? password : allowedKey) !== undefined) as (
-          | 'password'
-          | 'publickey'
-        )[],
-      );
+      const methods: ('password' | 'keyboard-interactive' | 'publickey')[] = [];
+      if (password !== undefined) methods.push(passwordMethod);
+      if (allowedKey !== undefined) methods.push('publickey');
+      return context.reject(methods);
     });
     connection.on('ready', () => {
       connection.on('session', (acceptSession) => {

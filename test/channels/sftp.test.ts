@@ -103,6 +103,36 @@ test('sftp: the pin may be written with the SHA256: prefix ssh-keygen prints', (
     }
   }));
 
+test('sftp: a server that asks for the password by keyboard-interactive (PAM) gets it; a wrong one is a precondition failure', async () => {
+  const server = await startSftpServer({
+    root: join(tempFolder(), 'served'),
+    username: USER,
+    password: PASSWORD,
+    passwordMethod: 'keyboard-interactive',
+  });
+  try {
+    const channel = openChannel(configFor(server));
+    try {
+      const result = await channel.send(delivery());
+      assert.deepEqual(result, { outcome: 'sent', reference: '/inbound/INV-1001.ubl.xml' });
+    } finally {
+      await channel.close();
+    }
+    const wrong = openChannel(configFor(server, { password: { env: 'SFTP_WRONG_PASSWORD' } }));
+    try {
+      const error = await failure(wrong.send(delivery({ invoiceNumber: 'INV-1002', idempotencyKey: 'k-INV-1002' })));
+      assert.equal(error.kind, 'precondition', error.message);
+      assert.match(error.message, /refused the password \(authentication failed\); nothing was sent/);
+      assert.ok(!error.message.includes(ENVIRONMENT.SFTP_WRONG_PASSWORD));
+    } finally {
+      await wrong.close();
+    }
+    assert.deepEqual(readdirSync(join(server.root, 'inbound')).sort(), ['INV-1001.timesheet.pdf', 'INV-1001.ubl.xml']);
+  } finally {
+    await server.stop();
+  }
+});
+
 test('sftp: a private key logs in, and a wrong one is a precondition failure', async () => {
   const user = ed25519KeyPair();
   const stranger = ed25519KeyPair();
