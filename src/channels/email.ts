@@ -26,6 +26,8 @@ interface EmailSettings {
   readonly username: string | undefined;
   readonly password: unknown;
   readonly trustedCertificate: unknown;
+  /** The EHLO name; undefined: nodemailer's (the host name when it has a domain, else [127.0.0.1]). */
+  readonly heloName: string | undefined;
 }
 
 function configError(message: string): ChannelError {
@@ -71,6 +73,8 @@ function readSettings(config: Readonly<Record<string, unknown>>): EmailSettings 
   if (server.secure !== undefined && typeof server.secure !== 'boolean') throw configError('smtp.secure must be true or false');
   if (server.username !== undefined && typeof server.username !== 'string') throw configError('smtp.username must be a string');
   if ((server.username === undefined) !== (server.password === undefined)) throw configError('smtp.username and smtp.password go together');
+  if (server.heloName !== undefined && (typeof server.heloName !== 'string' || !/^[^\s\r\n]+$/.test(server.heloName)))
+    throw configError('smtp.heloName must be a DNS name or an address literal');
   const from = addresses(config.from, 'from');
   const to = addresses(config.to, 'to');
   if (from.length !== 1) throw configError('from must be one e-mail address');
@@ -92,6 +96,7 @@ function readSettings(config: Readonly<Record<string, unknown>>): EmailSettings 
     username: server.username as string | undefined,
     password: server.password,
     trustedCertificate: server.trustedCertificate,
+    heloName: server.heloName as string | undefined,
   };
 }
 
@@ -380,6 +385,7 @@ class EmailChannel implements OpenChannel {
       host: settings.host,
       port: settings.port,
       secure: settings.secure,
+      ...(settings.heloName === undefined ? {} : { name: settings.heloName }),
       // Plain SMTP only on loopback: anywhere else the session must be upgraded or nothing is sent.
       requireTLS: !settings.secure && !isLoopbackHost(settings.host),
       auth: settings.username === undefined ? undefined : { user: settings.username, pass: password },

@@ -132,6 +132,22 @@ function arrivals(mta: EximServer): number {
     .filter((line) => line.includes(' <= ')).length;
 }
 
+test('exim: smtp.heloName is the name the server sees in EHLO (a host name without a domain would give [127.0.0.1])', async (t) => {
+  const mta = exim(t);
+  if (!mta) return;
+  const config = configFor(mta, {}, { heloName: 'mail.supplier.example' });
+  const result = await withChannel(openChannel(mta, config), (channel) =>
+    channel.send(delivery({ invoiceNumber: 'INV-2601', idempotencyKey: 'k-INV-2601' })),
+  );
+  assert.equal(result.outcome, 'sent', JSON.stringify(result));
+  const received = mta
+    .mainLog()
+    .split('\n')
+    .filter((line) => line.includes(' <= '))
+    .at(-1);
+  assert.match(received ?? '', /H=\(mail\.supplier\.example\) \[127\.0\.0\.1\]/);
+});
+
 test('exim: firstpass submit mails the rendered PDF and the timesheet over STARTTLS with AUTH, and the delivered message is the one submit reported', async (t) => {
   const mta = exim(t);
   if (!mta) return;

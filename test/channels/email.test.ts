@@ -264,8 +264,8 @@ describe('email channel', () => {
     }
   });
 
-  test('profiles lint refuses an e-mail subject with an unknown placeholder, at its place', () => {
-    const profile = (subject: string) => ({
+  test('profiles lint refuses an e-mail subject with an unknown placeholder, and an EHLO name that is not one, at its place', () => {
+    const profile = (subject: string, heloName?: string) => ({
       id: 'acme',
       name: 'Acme',
       currencies: ['USD'],
@@ -276,7 +276,13 @@ describe('email channel', () => {
         from: 'billing@supplier.example',
         to: 'ap@acme.example',
         subject,
-        smtp: { host: 'smtp.acme.example', port: 587, username: 'billing', password: { env: 'SMTP_PASSWORD' } },
+        smtp: {
+          host: 'smtp.acme.example',
+          port: 587,
+          username: 'billing',
+          password: { env: 'SMTP_PASSWORD' },
+          ...(heloName === undefined ? {} : { heloName }),
+        },
       },
     });
     const good = firstpass(['profiles', 'lint', tempFolder({ 'acme.json': profile('Invoice {{invoiceNumber}} ({{customerId}})') })]);
@@ -284,5 +290,14 @@ describe('email channel', () => {
     const bad = firstpass(['profiles', 'lint', tempFolder({ 'acme.json': profile('Invoice {{poNumber}}') })]);
     assert.equal(bad.status, 2, bad.stdout + bad.stderr);
     assert.match(bad.stdout, /acme\.json:\d+:\d+: \/channel\/subject .*\{\{invoiceNumber\}\} and \{\{customerId\}\}/);
+    for (const name of ['mail.supplier.example', '[192.0.2.10]'])
+      assert.equal(
+        firstpass(['profiles', 'lint', tempFolder({ 'acme.json': profile('Invoice {{invoiceNumber}}', name) })]).status,
+        0,
+        name,
+      );
+    const helo = firstpass(['profiles', 'lint', tempFolder({ 'acme.json': profile('Invoice {{invoiceNumber}}', 'billing pc') })]);
+    assert.equal(helo.status, 2, helo.stdout + helo.stderr);
+    assert.match(helo.stdout, /acme\.json:\d+:\d+: \/channel\/smtp\/heloName .*a DNS name with a domain/);
   });
 });
