@@ -60,6 +60,27 @@ export interface AnswerReading {
   readonly diagnostics: readonly AnswerDiagnostic[];
 }
 
+/**
+ * The answers of every message of one kind in an interchange (X12 transaction sets, EDIFACT
+ * messages), each read by `read`: the interchange's own diagnostics first, then each message's,
+ * named after the message (`824 0001: …`) so a person finds it in the file.
+ */
+export function readEachMessage<Message>(
+  interchangeDiagnostics: readonly AnswerDiagnostic[],
+  messages: readonly Message[],
+  name: (message: Message) => string,
+  read: (message: Message) => AnswerReading,
+): AnswerReading {
+  const answers: Answer[] = [];
+  const diagnostics: AnswerDiagnostic[] = [...interchangeDiagnostics];
+  for (const message of messages) {
+    const found = read(message);
+    answers.push(...found.answers);
+    diagnostics.push(...found.diagnostics.map((diagnostic) => ({ ...diagnostic, message: `${name(message)}: ${diagnostic.message}` })));
+  }
+  return { answers, diagnostics };
+}
+
 /** One kind of answer document: one file under acks/, one line in the registry. */
 export interface AnswerReader {
   readonly source: AnswerSource;

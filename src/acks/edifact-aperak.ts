@@ -1,11 +1,11 @@
 import {
   answer,
   controlNumber,
-  type Answer,
-  type AnswerDiagnostic,
   type AnswerError,
   type AnswerOutcome,
   type AnswerReader,
+  readEachMessage,
+  type AnswerReading,
 } from './answer.js';
 import { component, holdsMessage, readEdifact, type EdifactSegment } from './edifact-interchange.js';
 
@@ -28,25 +28,21 @@ export const edifactApplicationAdvice: AnswerReader = {
   recognizes: (text) => holdsMessage(text, 'APERAK'),
   read(text) {
     const reading = readEdifact(text);
-    const answers: Answer[] = [];
-    const diagnostics: AnswerDiagnostic[] = [...reading.diagnostics];
-    for (const message of reading.messages.filter((entry) => entry.type === 'APERAK')) {
-      const found = readMessage(message.segments);
-      if (found.answer) answers.push(found.answer);
-      diagnostics.push(
-        ...found.diagnostics.map((diagnostic) => ({ ...diagnostic, message: `APERAK ${message.reference}: ${diagnostic.message}` })),
-      );
-    }
-    return { answers, diagnostics };
+    return readEachMessage(
+      reading.diagnostics,
+      reading.messages.filter((entry) => entry.type === 'APERAK'),
+      (message) => `APERAK ${message.reference}`,
+      (message) => readMessage(message.segments),
+    );
   },
 };
 
-function readMessage(segments: readonly EdifactSegment[]): { answer?: Answer; diagnostics: AnswerDiagnostic[] } {
+function readMessage(segments: readonly EdifactSegment[]): AnswerReading {
   const bgm = segments.find((segment) => segment.tag === 'BGM');
-  if (bgm === undefined) return { diagnostics: [{ message: 'no BGM segment', where: 'BGM' }] };
+  if (bgm === undefined) return { answers: [], diagnostics: [{ message: 'no BGM segment', where: 'BGM' }] };
   const status = component(bgm, 3);
   const outcome = OUTCOMES.get(status);
-  if (outcome === undefined) return { diagnostics: [{ message: `BGM 1225 "${status}" is not 27, 29 or 44`, where: 'BGM' }] };
+  if (outcome === undefined) return { answers: [], diagnostics: [{ message: `BGM 1225 "${status}" is not 27, 29 or 44`, where: 'BGM' }] };
   const reference = (qualifier: string): string =>
     component(
       segments.find((segment) => segment.tag === 'RFF' && component(segment, 1, 1) === qualifier) ?? { tag: 'RFF', elements: [] },
@@ -67,22 +63,25 @@ function readMessage(segments: readonly EdifactSegment[]): { answer?: Answer; di
   const interchange = controlNumber(reference('ACW'));
   if (invoiceNumber === '' && interchange === undefined)
     return {
+      answers: [],
       diagnostics: [
         { message: 'no RFF+IV (invoice number) and no RFF+ACW (interchange reference): the answer names no invoice', where: 'RFF' },
       ],
     };
   const coded = errors.filter((error) => error.code !== '');
   return {
-    answer: answer({
-      kind: 'business',
-      status,
-      outcome,
-      source: SOURCE,
-      errors: coded,
-      code: coded[0]?.code,
-      text: errors[0]?.text,
-      keys: { invoiceNumber: invoiceNumber || undefined, interchange, reference: component(bgm, 2) || undefined },
-    }),
+    answers: [
+      answer({
+        kind: 'business',
+        status,
+        outcome,
+        source: SOURCE,
+        errors: coded,
+        code: coded[0]?.code,
+        text: errors[0]?.text,
+        keys: { invoiceNumber: invoiceNumber || undefined, interchange, reference: component(bgm, 2) || undefined },
+      }),
+    ],
     diagnostics: [],
   };
 }

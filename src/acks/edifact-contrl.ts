@@ -1,4 +1,4 @@
-import { answer, controlNumber, type Answer, type AnswerDiagnostic, type AnswerReader } from './answer.js';
+import { answer, controlNumber, type Answer, type AnswerDiagnostic, type AnswerReader, readEachMessage } from './answer.js';
 import { component, holdsMessage, readEdifact, type EdifactSegment } from './edifact-interchange.js';
 
 /**
@@ -15,16 +15,12 @@ export const edifactControl: AnswerReader = {
   recognizes: (text) => holdsMessage(text, 'CONTRL'),
   read(text) {
     const reading = readEdifact(text);
-    const answers: Answer[] = [];
-    const diagnostics: AnswerDiagnostic[] = [...reading.diagnostics];
-    for (const message of reading.messages.filter((entry) => entry.type === 'CONTRL')) {
-      const found = readMessage(message.segments);
-      answers.push(...found.answers);
-      diagnostics.push(
-        ...found.diagnostics.map((diagnostic) => ({ ...diagnostic, message: `CONTRL ${message.reference}: ${diagnostic.message}` })),
-      );
-    }
-    return { answers, diagnostics };
+    return readEachMessage(
+      reading.diagnostics,
+      reading.messages.filter((entry) => entry.type === 'CONTRL'),
+      (message) => `CONTRL ${message.reference}`,
+      (message) => readMessage(message.segments),
+    );
   },
 };
 

@@ -6,6 +6,7 @@ import {
   type AnswerError,
   type AnswerOutcome,
   type AnswerReader,
+  readEachMessage,
 } from './answer.js';
 import { element, holdsTransaction, readX12, type X12Segment } from '../edi-syntax/x12-reader.js';
 
@@ -28,16 +29,12 @@ export const x12ApplicationAdvice: AnswerReader = {
   recognizes: (text) => holdsTransaction(text, '824'),
   read(text) {
     const reading = readX12(text);
-    const answers: Answer[] = [];
-    const diagnostics: AnswerDiagnostic[] = [...reading.diagnostics];
-    for (const transaction of reading.transactions.filter((entry) => entry.type === '824')) {
-      const found = readTransaction(transaction.segments);
-      answers.push(...found.answers);
-      diagnostics.push(
-        ...found.diagnostics.map((diagnostic) => ({ ...diagnostic, message: `824 ${transaction.control}: ${diagnostic.message}` })),
-      );
-    }
-    return { answers, diagnostics };
+    return readEachMessage(
+      reading.diagnostics,
+      reading.transactions.filter((entry) => entry.type === '824'),
+      (transaction) => `824 ${transaction.control}`,
+      (transaction) => readTransaction(transaction.segments),
+    );
   },
 };
 

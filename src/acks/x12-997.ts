@@ -1,4 +1,12 @@
-import { answer, controlNumber, type Answer, type AnswerDiagnostic, type AnswerError, type AnswerReader } from './answer.js';
+import {
+  answer,
+  controlNumber,
+  type Answer,
+  type AnswerDiagnostic,
+  type AnswerError,
+  type AnswerReader,
+  readEachMessage,
+} from './answer.js';
 import { element, holdsTransaction, readX12, type X12Segment } from '../edi-syntax/x12-reader.js';
 
 /**
@@ -18,16 +26,12 @@ export const x12FunctionalAck: AnswerReader = {
   recognizes: (text) => holdsTransaction(text, '997'),
   read(text) {
     const reading = readX12(text);
-    const answers: Answer[] = [];
-    const diagnostics: AnswerDiagnostic[] = [...reading.diagnostics];
-    for (const transaction of reading.transactions.filter((entry) => entry.type === '997')) {
-      const found = readTransaction(transaction.segments);
-      answers.push(...found.answers);
-      diagnostics.push(
-        ...found.diagnostics.map((diagnostic) => ({ ...diagnostic, message: `997 ${transaction.control}: ${diagnostic.message}` })),
-      );
-    }
-    return { answers, diagnostics };
+    return readEachMessage(
+      reading.diagnostics,
+      reading.transactions.filter((entry) => entry.type === '997'),
+      (transaction) => `997 ${transaction.control}`,
+      (transaction) => readTransaction(transaction.segments),
+    );
   },
 };
 
