@@ -65,6 +65,15 @@ function purchaseOrdersOption(description = 'purchase order files or folders'): 
   return new Option('--pos <path...>', description);
 }
 
+/** What `--profiles`, `--pos` and `--today` say, as the commands that check invoices take it (today: the local date unless given). */
+function invoiceChecks(options: { profiles: string; pos?: string[]; today?: string }): {
+  profilesDirectory: string;
+  poPaths: string[] | undefined;
+  today: string;
+} {
+  return { profilesDirectory: options.profiles, poPaths: options.pos, today: options.today ?? localToday() };
+}
+
 /** `--today`: the date rules compare with, checked to be a real calendar date. */
 function todayOption(): Option {
   return new Option('--today <date>', 'the date rules compare with (YYYY-MM-DD); default: today').argParser(parseDateOption);
@@ -87,9 +96,7 @@ program
       const { runValidate } = await import('./validate-command.js');
       process.exitCode = await runValidate({
         paths,
-        profilesDirectory: options.profiles,
-        poPaths: options.pos,
-        today: options.today ?? localToday(),
+        ...invoiceChecks(options),
         json: options.json === true,
         evaluator: options.evaluator,
       });
@@ -161,9 +168,7 @@ program
       const { runSubmit } = await import('./submit-command.js');
       process.exitCode = await runSubmit({
         paths,
-        profilesDirectory: options.profiles,
-        poPaths: options.pos,
-        today: options.today ?? localToday(),
+        ...invoiceChecks(options),
         database: options.db,
         dryRun: options.dryRun === true,
         resendUnknown: options.resendUnknown ?? [],
@@ -242,9 +247,7 @@ See docs/operators.md.`,
       const { runRun } = await import('./run-command.js');
       process.exitCode = await runRun({
         inbox: options.inbox,
-        profilesDirectory: options.profiles,
-        poPaths: options.pos,
-        today: options.today ?? localToday(),
+        ...invoiceChecks(options),
         database: options.db,
         log: options.log,
         json: options.json === true,
@@ -274,9 +277,7 @@ program
       const { runResubmit } = await import('./resubmit-command.js');
       process.exitCode = await runResubmit({
         paths,
-        profilesDirectory: options.profiles,
-        poPaths: options.pos,
-        today: options.today ?? localToday(),
+        ...invoiceChecks(options),
         database: options.db,
         dryRun: options.dryRun === true,
         json: options.json === true,
