@@ -1,16 +1,8 @@
-import { recordAckByHand } from '../pipeline/record-ack.js';
+import { recordAckByHand, type RecordAckOptions } from '../pipeline/record-ack.js';
 import { printable, printableJson } from './printable.js';
 
-export interface AckCommandOptions {
-  readonly database: string;
-  readonly invoiceNumber: string;
-  readonly decision: 'accepted' | 'rejected';
-  readonly reason?: string | undefined;
-  readonly code?: string | undefined;
-  readonly at?: string | undefined;
-  readonly customer?: string | undefined;
-  readonly json: boolean;
-}
+/** The pipeline's options, its clock left to it, and how to print. */
+export type AckCommandOptions = Omit<RecordAckOptions, 'now'> & { readonly json: boolean };
 
 /** `firstpass ack`: records a customer's decision given by hand; one line (or JSON) saying what changed. */
 export async function runAck(options: AckCommandOptions): Promise<number> {

@@ -1,17 +1,8 @@
-import { makeReport, type ReportFormatName, type ReportGrouping } from '../pipeline/report.js';
+import { makeReport, type ReportOptions } from '../pipeline/report.js';
 import { printable, printableJson, printableLines } from './printable.js';
 
-export interface ReportCommandOptions {
-  readonly database: string;
-  readonly profilesDirectory: string;
-  readonly profilesGiven: boolean;
-  readonly from?: string | undefined;
-  readonly to?: string | undefined;
-  readonly timeZone?: string | undefined;
-  readonly by?: ReportGrouping | undefined;
-  readonly format: ReportFormatName;
-  readonly out?: string | undefined;
-}
+/** The pipeline's report options, its clock left to it. */
+export type ReportCommandOptions = Omit<ReportOptions, 'now'>;
 
 /** `firstpass report`: prints the report (or writes it to --out); warnings go to stderr. */
 export async function runReport(options: ReportCommandOptions): Promise<number> {

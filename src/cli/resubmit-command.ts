@@ -1,16 +1,9 @@
 import { resubmitInvoices, type ResubmitResult } from '../pipeline/resubmit-invoices.js';
 import { printable, printableJson } from './printable.js';
-import { describeSubmitResult, submitExitCode } from './submit-command.js';
+import { describeSubmitResult, submitExitCode, type SubmitCommandOptions } from './submit-command.js';
 
-export interface ResubmitCommandOptions {
-  readonly paths: readonly string[];
-  readonly profilesDirectory: string;
-  readonly poPaths?: readonly string[] | undefined;
-  readonly today: string;
-  readonly database: string;
-  readonly dryRun: boolean;
-  readonly json: boolean;
-}
+/** submit's options without --resend-unknown and --concurrency, which resubmit does not take. */
+export type ResubmitCommandOptions = Omit<SubmitCommandOptions, 'resendUnknown' | 'concurrency'>;
 
 /**
  * `firstpass resubmit`: a line per invoice (what it corrects, then what submit did with it) and a
