@@ -1,8 +1,7 @@
 import { collectAnswersForRun } from '../pipeline/run-answers.js';
 import { runInbox, summaryLine, type RunReport } from '../pipeline/run-inbox.js';
 import { printable, printableJson } from './printable.js';
-import { exitStatusOf, reportFault } from './report-fault.js';
-import { runLogs, type LogStyle } from './run-logs.js';
+import { endRunWithFault, runLogs, type LogStyle } from './run-logs.js';
 
 export interface RunCommandOptions {
   readonly inbox: string;
@@ -61,12 +60,7 @@ export async function runRun(options: RunCommandOptions): Promise<number> {
     process.stdout.write(options.json ? `${printableJson(JSON.stringify(report, null, 2))}\n` : summaryText(report));
     return RUN_EXIT[report.verdict];
   } catch (error) {
-    logs.close();
-    if (style !== 'json') return reportFault(error);
-    logs.error('run.end', error instanceof Error ? error.message : String(error), {
-      code: (error as { code?: unknown }).code === undefined ? 'INTERNAL' : String((error as { code?: unknown }).code),
-    });
-    return exitStatusOf(error);
+    return endRunWithFault(logs, style, error);
   }
 }
 

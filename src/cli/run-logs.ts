@@ -3,6 +3,7 @@ import { MultiBar, Presets } from 'cli-progress';
 import { pino } from 'pino';
 import type { LogFields, RunEvent, RunLogger } from '../pipeline/run-logger.js';
 import { printable } from './printable.js';
+import { exitStatusOf, reportFault } from './report-fault.js';
 
 /**
  * What `firstpass run` shows while it works, all on stderr (stdout is kept for the summary or
@@ -88,4 +89,17 @@ function withoutUndefined(fields: LogFields | undefined): Record<string, string 
   const own: Record<string, string | number | boolean | null> = {};
   for (const [key, value] of Object.entries(fields ?? {})) if (value !== undefined) own[key] = value;
   return own;
+}
+
+/**
+ * A fault that ended `run` or a worker: said on stderr as every command says it, or with --log
+ * json as the run's last JSON line; its exit status either way.
+ */
+export function endRunWithFault(logs: RunLogs, style: LogStyle, error: unknown): number {
+  logs.close();
+  if (style !== 'json') return reportFault(error);
+  logs.error('run.end', error instanceof Error ? error.message : String(error), {
+    code: (error as { code?: unknown }).code === undefined ? 'INTERNAL' : String((error as { code?: unknown }).code),
+  });
+  return exitStatusOf(error);
 }

@@ -1,8 +1,7 @@
 import { runWorker, type WorkerReport } from '../pipeline/drain-queue.js';
 import { printable, printableJson } from './printable.js';
-import { exitStatusOf, reportFault } from './report-fault.js';
 import { RUN_EXIT } from './run-command.js';
-import { runLogs, type LogStyle } from './run-logs.js';
+import { endRunWithFault, runLogs, type LogStyle } from './run-logs.js';
 
 export interface WorkerCommandOptions {
   readonly profilesDirectory: string;
@@ -38,12 +37,7 @@ export async function runWorkerCommand(options: WorkerCommandOptions): Promise<n
     process.stdout.write(options.json ? `${printableJson(JSON.stringify(report, null, 2))}\n` : summaryText(report));
     return RUN_EXIT[report.verdict];
   } catch (error) {
-    logs.close();
-    if (style !== 'json') return reportFault(error);
-    logs.error('run.end', error instanceof Error ? error.message : String(error), {
-      code: (error as { code?: unknown }).code === undefined ? 'INTERNAL' : String((error as { code?: unknown }).code),
-    });
-    return exitStatusOf(error);
+    return endRunWithFault(logs, style, error);
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);
