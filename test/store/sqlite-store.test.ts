@@ -5,25 +5,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { openStore } from '../../src/store/index.js';
 import { tempFolder } from '../support/temp.js';
-import { storeSuite, type StoreHarness } from './store-suite.js';
+import { sqliteHarness, storeSuite } from './store-suite.js';
 import { answersSuite } from './answers-suite.js';
 import { submissionsSuite } from './submissions-suite.js';
 import { workQueueSuite } from './work-queue-suite.js';
 
-const folders: string[] = [];
-
-const harness: StoreHarness = {
-  dialect: 'sqlite',
-  storesPerProcess: 1,
-  async fresh() {
-    const folder = tempFolder();
-    folders.push(folder);
-    return { url: `sqlite:${join(folder, 'store.sqlite')}`, options: {} };
-  },
-  async cleanup() {
-    for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
-  },
-};
+const harness = sqliteHarness();
 storeSuite(harness);
 submissionsSuite(harness);
 answersSuite(harness);

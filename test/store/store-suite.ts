@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -18,6 +20,9 @@ import {
 } from '../../src/store/index.js';
 
 const run = promisify(execFile);
+import type { TestPostgres } from '../support/postgres.js';
+import { tempFolder } from '../support/temp.js';
+
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const WORKER = fileURLToPath(new URL('./allocate-worker.ts', import.meta.url));
 
@@ -34,6 +39,37 @@ export interface StoreHarness {
   readonly storesPerProcess: number;
   /** Removes what `fresh` made. */
   cleanup(): Promise<void>;
+}
+
+/** Each test's store a SQLite file in a folder of its own, removed at cleanup. */
+export function sqliteHarness(): StoreHarness {
+  const folders: string[] = [];
+  return {
+    dialect: 'sqlite',
+    storesPerProcess: 1,
+    async fresh() {
+      const folder = tempFolder();
+      folders.push(folder);
+      return { url: `sqlite:${join(folder, 'store.sqlite')}`, options: {} };
+    },
+    async cleanup() {
+      for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Each test's store a fresh schema (named in the URL) of the test PostgreSQL, dropped at cleanup. */
+export function postgresHarness(postgres: TestPostgres): StoreHarness {
+  return {
+    dialect: 'postgres',
+    storesPerProcess: 4,
+    async fresh() {
+      return { url: postgres.freshSchemaUrl(), options: {} };
+    },
+    async cleanup() {
+      await postgres.dropSchemas();
+    },
+  };
 }
 
 const ALL = ['interchange', 'group', 'transaction'] as const;

@@ -16,6 +16,8 @@ export interface TestPostgres {
   readonly url: string | undefined;
   /** Why the PostgreSQL tests are skipped, or undefined. */
   readonly skip: string | undefined;
+  /** A fresh schema's name, for the store's `schema` option (created on first open, dropped by dropSchemas). */
+  freshSchema(): string;
   /** A URL naming a fresh schema (created by the store on first open, dropped by dropSchemas). */
   freshSchemaUrl(): string;
   dropSchemas(): Promise<void>;
@@ -53,11 +55,14 @@ export async function testPostgres(what: string): Promise<TestPostgres> {
   return {
     url: found,
     skip,
-    freshSchemaUrl() {
+    freshSchema() {
       const schema = `${prefix}_${schemas.length + 1}`;
       schemas.push(schema);
+      return schema;
+    },
+    freshSchemaUrl() {
       const address = new URL(found ?? 'postgres://unreachable/test');
-      address.searchParams.set('schema', schema);
+      address.searchParams.set('schema', this.freshSchema());
       return address.toString();
     },
     async dropSchemas() {
