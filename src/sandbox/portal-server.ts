@@ -224,14 +224,19 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
     answerCxml(response, 200, 'OK');
   };
 
+  /** 401 when no credentials came, 403 when the ones that came are not accepted; counted. */
+  const refuseLogin = (request: IncomingMessage, response: ServerResponse): void => {
+    refusedLogins++;
+    const offered = request.headers.authorization !== undefined || request.headers[apiKeyHeader] !== undefined;
+    answerJson(response, offered ? 403 : 401, {
+      error: offered ? 'forbidden' : 'unauthorized',
+      reason: 'the credentials are not accepted',
+    });
+  };
+
   const handleRest = (request: IncomingMessage, response: ServerResponse, body: Buffer, planned: Fault | undefined) => {
     if (!restAuthorized(request)) {
-      refusedLogins++;
-      const offered = request.headers.authorization !== undefined || request.headers[apiKeyHeader] !== undefined;
-      answerJson(response, offered ? 403 : 401, {
-        error: offered ? 'forbidden' : 'unauthorized',
-        reason: 'the credentials are not accepted',
-      });
+      refuseLogin(request, response);
       return;
     }
     if (planned?.kind === 'reject') {
@@ -268,12 +273,7 @@ export async function startPortalSandbox(options: PortalSandboxOptions = {}): Pr
   const handleStatus = (request: IncomingMessage, response: ServerResponse, flavor: 'cxml' | 'rest') => {
     const authorized = flavor === 'cxml' ? cxmlStatusAuthorized(request) : restAuthorized(request);
     if (!authorized) {
-      refusedLogins++;
-      const offered = request.headers.authorization !== undefined || request.headers[apiKeyHeader] !== undefined;
-      answerJson(response, offered ? 403 : 401, {
-        error: offered ? 'forbidden' : 'unauthorized',
-        reason: 'the credentials are not accepted',
-      });
+      refuseLogin(request, response);
       return;
     }
     const query = new URL(request.url ?? '', 'http://sandbox').searchParams;

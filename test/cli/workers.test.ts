@@ -31,6 +31,25 @@ interface StateRow {
   claimed_by: string | null;
 }
 
+/** `run --inbox --enqueue-only` over the example purchase orders: the queue filled, nothing sent. */
+function enqueueInbox(inbox: string, common: readonly string[], env: Record<string, string>) {
+  return run(
+    [
+      'run',
+      '--inbox',
+      inbox,
+      '--enqueue-only',
+      '--today',
+      '2026-11-20',
+      '--settle',
+      '0',
+      '--pos',
+      join(PROJECT_ROOT, 'examples', 'purchase-orders'),
+      ...common,
+    ],
+    env,
+  );
+}
 test('4 workers drain 5,000 queued invoices; one killed with SIGKILL mid-way: each sent once, none lost', {
   skip: postgres.skip,
 }, async () => {
@@ -44,22 +63,7 @@ test('4 workers drain 5,000 queued invoices; one killed with SIGKILL mid-way: ea
     const env = { TEST_PORTAL_API_KEY: portal.apiKey };
     const common = ['--profiles', profiles, '--db', database, '--json'];
 
-    const enqueue = await run(
-      [
-        'run',
-        '--inbox',
-        inbox,
-        '--enqueue-only',
-        '--today',
-        '2026-11-20',
-        '--settle',
-        '0',
-        '--pos',
-        join(PROJECT_ROOT, 'examples', 'purchase-orders'),
-        ...common,
-      ],
-      env,
-    );
+    const enqueue = await enqueueInbox(inbox, common, env);
     assert.equal(enqueue.status, 0, enqueue.stderr);
     assert.deepEqual((JSON.parse(enqueue.stdout) as { counts: unknown }).counts, { queued: COUNT });
     assert.equal(portal.requests.length, 0, 'enqueue sends nothing');
@@ -181,22 +185,7 @@ test('SQLite: one worker drains the queue, attachments included; a second worker
     const database = `sqlite:${join(root, 'queue.sqlite')}`;
     const env = { TEST_PORTAL_API_KEY: portal.apiKey };
     const common = ['--profiles', profiles, '--db', database, '--json'];
-    const enqueue = await run(
-      [
-        'run',
-        '--inbox',
-        inbox,
-        '--enqueue-only',
-        '--today',
-        '2026-11-20',
-        '--settle',
-        '0',
-        '--pos',
-        join(PROJECT_ROOT, 'examples', 'purchase-orders'),
-        ...common,
-      ],
-      env,
-    );
+    const enqueue = await enqueueInbox(inbox, common, env);
     assert.equal(enqueue.status, 0, enqueue.stderr);
     assert.deepEqual((JSON.parse(enqueue.stdout) as { counts: unknown }).counts, { queued: 2 });
     assert.equal(portal.requests.length, 0);
