@@ -11,6 +11,7 @@ import {
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import type { SqlDatabase } from './sql-database.js';
 import { inTransaction } from './sql-transaction.js';
+import { type SubmissionRow, toSubmission } from './submission-row.js';
 import { SUBMISSION_STATES, type Submission, type SubmissionState } from './submissions.js';
 
 interface AnswerFileRow {
@@ -25,15 +26,6 @@ interface AnswerFileRow {
   readonly answers: number;
   readonly detail_json: string | null;
   readonly content?: Uint8Array | null;
-}
-
-interface SubmissionRow {
-  readonly id: number;
-  readonly version_id: number;
-  readonly channel: string;
-  readonly format: string;
-  readonly state: string;
-  readonly created_at: string;
 }
 
 const FILE_COLUMNS = [
@@ -210,18 +202,5 @@ function toAnswerFile(row: AnswerFileRow): AnswerFile {
     answers: Number(row.answers),
     detail: row.detail_json === null ? undefined : (JSON.parse(row.detail_json) as unknown),
     content: row.content === undefined || row.content === null ? undefined : new Uint8Array(row.content),
-  };
-}
-
-function toSubmission(row: SubmissionRow): Submission {
-  const state = SUBMISSION_STATES.find((candidate) => candidate === row.state);
-  if (state === undefined) throw new FirstpassError('INTERNAL', 'store', `submission ${row.id} has the state "${row.state}"`);
-  return {
-    id: Number(row.id),
-    versionId: Number(row.version_id),
-    channel: row.channel,
-    format: row.format,
-    state,
-    createdAt: new Date(row.created_at),
   };
 }

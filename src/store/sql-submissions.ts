@@ -5,6 +5,7 @@ import type { CommitGroup } from './commit-group.js';
 import { generatedAtOf, holdingRulesOf } from './generated-at.js';
 import { refreshChainSummary } from './sql-chain-summaries.js';
 import { assignChain, chainOfVersion } from './sql-chains.js';
+import { type SubmissionRow, toSubmission } from './submission-row.js';
 import type { SqlDatabase } from './sql-database.js';
 import { inTransaction } from './sql-transaction.js';
 import {
@@ -42,15 +43,6 @@ interface VersionRow {
   readonly invoice_json: string;
   readonly supersedes: string | null;
   readonly first_seen_at: string;
-}
-
-interface SubmissionRow {
-  readonly id: number;
-  readonly version_id: number;
-  readonly channel: string;
-  readonly format: string;
-  readonly state: string;
-  readonly created_at: string;
 }
 
 interface EventRow {
@@ -660,17 +652,6 @@ function toVersion(row: VersionRow): InvoiceVersion {
     invoiceJson: row.invoice_json,
     supersedes: row.supersedes ?? undefined,
     firstSeenAt: new Date(row.first_seen_at),
-  };
-}
-
-function toSubmission(row: SubmissionRow): Submission {
-  return {
-    id: Number(row.id),
-    versionId: Number(row.version_id),
-    channel: row.channel,
-    format: row.format,
-    state: toState(row.state),
-    createdAt: new Date(row.created_at),
   };
 }
 

@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { sha256Hex } from './canonical-json.js';
 import type { SqlDatabase } from './sql-database.js';
 import { inTransaction } from './sql-transaction.js';
-import type { ChangeContext, Submission, SubmissionState, SubmissionStore } from './submissions.js';
+import { type SubmissionRow, toSubmission } from './submission-row.js';
+import type { ChangeContext, Submission, SubmissionStore } from './submissions.js';
 import type { LeaseOptions, StoredAttachment, WorkQueue } from './work-queue.js';
 
 /**
@@ -21,15 +22,6 @@ const LEASE_SQLITE = `with picked as (
     order by id limit ?)
   update submissions set claimed_by = ?, claimed_at = ? where id in (select id from picked)
   returning id, version_id, channel, format, state, created_at`;
-
-interface LeasedRow {
-  readonly id: number;
-  readonly version_id: number;
-  readonly channel: string;
-  readonly format: string;
-  readonly state: string;
-  readonly created_at: string;
-}
 
 /**
  * The work queue in SQL both dialects speak; only the lease differs: PostgreSQL skips rows
@@ -77,25 +69,16 @@ export class SqlWorkQueue implements WorkQueue {
   }
 
   async lease(options: LeaseOptions): Promise<Submission[]> {
-    const rows: LeasedRow[] = await this.run(`lease queued submissions for worker ${options.worker}`, async (trx) => {
+    const rows: SubmissionRow[] = await this.run(`lease queued submissions for worker ${options.worker}`, async (trx) => {
       const result = await trx.raw(this.db.dialect === 'postgres' ? LEASE_POSTGRES : LEASE_SQLITE, [
         options.retryBefore.toISOString(),
         options.limit,
         options.worker,
         options.at.toISOString(),
       ]);
-      return rowsOf<LeasedRow>(result);
+      return rowsOf<SubmissionRow>(result);
     });
-    return rows
-      .map((row) => ({
-        id: Number(row.id),
-        versionId: Number(row.version_id),
-        channel: row.channel,
-        format: row.format,
-        state: row.state as SubmissionState,
-        createdAt: new Date(row.created_at),
-      }))
-      .sort((a, b) => a.id - b.id);
+    return rows.map(toSubmission).sort((a, b) => a.id - b.id);
   }
 
   async giveBack(submissionId: number, worker: string, at: Date): Promise<void> {
