@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { startPortalSandbox, type PortalSandbox } from '../../src/sandbox/portal-server.js';
 import { openStore } from '../../src/store/index.js';
 import { PROJECT_ROOT, runFirstpass as run } from '../support/cli.js';
-import { profilesWithChannels } from '../support/sandbox-profiles.js';
+import { profilesWithChannels, portalRestChannel } from '../support/sandbox-profiles.js';
 import { testPostgres } from '../support/postgres.js';
 import { tempFolder } from '../support/temp.js';
 
@@ -53,12 +53,7 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
   before(async () => {
     portal = await startPortalSandbox();
     profiles = profilesWithChannels(join(tempFolder(), 'profiles'), {
-      'stadt-lindenau': {
-        type: 'portal',
-        flavor: 'rest',
-        url: portal.restUrl,
-        auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
-      },
+      'stadt-lindenau': portalRestChannel(portal),
     });
     env = { TEST_PORTAL_API_KEY: portal.apiKey };
   });
@@ -222,12 +217,7 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
     const port = (closed.address() as { port: number }).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const down = profilesWithChannels(join(root, 'profiles-down'), {
-      'stadt-lindenau': {
-        type: 'portal',
-        flavor: 'rest',
-        url: `http://127.0.0.1:${port}/api/invoices`,
-        auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
-      },
+      'stadt-lindenau': portalRestChannel(portal, `http://127.0.0.1:${port}/api/invoices`),
     });
     const args = runArgs(inbox, database).map((arg) => (arg === profiles ? down : arg));
     const failed = await run(args, env);

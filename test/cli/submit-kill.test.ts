@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { portalChannel } from '../../src/channels/portal.js';
 import { startPortalSandbox } from '../../src/sandbox/portal-server.js';
 import { killAfterArrivals, PROJECT_ROOT, runFirstpass as run } from '../support/cli.js';
-import { profilesWithChannels } from '../support/sandbox-profiles.js';
+import { profilesWithChannels, portalRestChannel } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -35,12 +35,7 @@ test('a submit of 300 invoices killed with SIGKILL half way, then run again: not
   try {
     const root = tempFolder();
     const profiles = profilesWithChannels(join(root, 'profiles'), {
-      'stadt-lindenau': {
-        type: 'portal',
-        flavor: 'rest',
-        url: portal.restUrl,
-        auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
-      },
+      'stadt-lindenau': portalRestChannel(portal),
     });
     const example = JSON.parse(readFileSync(join(PROJECT_ROOT, 'examples/invoices/stadt-lindenau/CG-2026-10121.json'), 'utf8')) as Record<
       string,

@@ -7,7 +7,7 @@ import { startPortalSandbox, type PortalSandbox } from '../../src/sandbox/portal
 import { startSftpServer, type SftpSandbox } from '../../src/sandbox/sftp-server.js';
 import { startSmtpSandbox, type SmtpSandbox } from '../../src/sandbox/smtp-server.js';
 import { PROJECT_ROOT, runFirstpass as run, startFirstpass } from '../support/cli.js';
-import { profilesWithChannels } from '../support/sandbox-profiles.js';
+import { profilesWithChannels, portalRestChannel } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -97,12 +97,7 @@ describe('firstpass submit over the sandbox servers', () => {
           trustedCertificate: { file: 'sandbox-smtp.pem' },
         },
       },
-      'stadt-lindenau': {
-        type: 'portal',
-        flavor: 'rest',
-        url: portal.restUrl,
-        auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
-      },
+      'stadt-lindenau': portalRestChannel(portal),
     });
     writeFileSync(join(profiles, 'sandbox-smtp.pem'), smtp.certificate ?? '');
     invoices = join(root, 'invoices');

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { startPortalSandbox } from '../../src/sandbox/portal-server.js';
 import { PROJECT_ROOT, runFirstpass as run, startFirstpass } from '../support/cli.js';
 import { testPostgres } from '../support/postgres.js';
-import { lindenauExport, profilesWithChannels } from '../support/sandbox-profiles.js';
+import { lindenauExport, profilesWithChannels, portalRestChannel } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -169,12 +169,7 @@ test('SQLite: one worker drains the queue, attachments included; a second worker
   const portal = await startPortalSandbox();
   try {
     const root = tempFolder();
-    const portalChannel = {
-      type: 'portal',
-      flavor: 'rest',
-      url: portal.restUrl,
-      auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
-    };
+    const portalChannel = portalRestChannel(portal);
     const profiles = profilesWithChannels(join(root, 'profiles'), { 'stadt-lindenau': portalChannel, 'pinecrest-brewing': portalChannel });
     const inbox = join(root, 'inbox');
     mkdirSync(inbox);

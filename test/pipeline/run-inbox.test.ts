@@ -6,7 +6,7 @@ import type { LogFields, RunEvent, RunLogger } from '../../src/pipeline/run-logg
 import { runInbox, type CollectAnswersContext, type RunReport } from '../../src/pipeline/run-inbox.js';
 import { startPortalSandbox } from '../../src/sandbox/portal-server.js';
 import { PROJECT_ROOT } from '../support/cli.js';
-import { profilesWithChannels } from '../support/sandbox-profiles.js';
+import { profilesWithChannels, portalRestChannel } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -37,12 +37,7 @@ test('runInbox logs through its logger only, and overdue answers from the collec
   try {
     const root = tempFolder();
     const profiles = profilesWithChannels(join(root, 'profiles'), {
-      'stadt-lindenau': {
-        type: 'portal',
-        flavor: 'rest',
-        url: portal.restUrl,
-        auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
-      },
+      'stadt-lindenau': portalRestChannel(portal),
     });
     const inbox = join(root, 'inbox');
     mkdirSync(inbox);

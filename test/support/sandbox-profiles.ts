@@ -16,6 +16,16 @@ export function profilesWithChannels(folder: string, channels: Readonly<Record<s
   return folder;
 }
 
+/** A profile's `channel` for a sandbox portal's REST endpoint (or `url`), its api key in TEST_PORTAL_API_KEY. */
+export function portalRestChannel(portal: { readonly restUrl: string; readonly apiKeyHeader: string }, url = portal.restUrl) {
+  return {
+    type: 'portal',
+    flavor: 'rest',
+    url,
+    auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
+  };
+}
+
 /**
  * A batch for a sandbox portal: the example profiles in `root/profiles` with Stadt Lindenau's
  * channel pointed at the portal (its api key in TEST_PORTAL_API_KEY), and `root/inbox/export.jsonl`
@@ -27,12 +37,7 @@ export function lindenauExport(
   numbers: readonly string[],
 ): { readonly profiles: string; readonly inbox: string } {
   const profiles = profilesWithChannels(join(root, 'profiles'), {
-    'stadt-lindenau': {
-      type: 'portal',
-      flavor: 'rest',
-      url: portal.restUrl,
-      auth: { type: 'api-key', header: portal.apiKeyHeader, apiKey: { env: 'TEST_PORTAL_API_KEY' } },
-    },
+    'stadt-lindenau': portalRestChannel(portal),
   });
   const { $schema: _schema, ...invoice } = JSON.parse(
     readFileSync(join(PROJECT_ROOT, 'examples/invoices/stadt-lindenau/CG-2026-10121.json'), 'utf8'),
