@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { portalChannel } from '../../src/channels/portal.js';
 import { startPortalSandbox } from '../../src/sandbox/portal-server.js';
 import { killAfterArrivals, PROJECT_ROOT, runFirstpass as run } from '../support/cli.js';
-import { lindenauExport } from '../support/sandbox-profiles.js';
+import { lindenauExport, portalArrivals } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -41,11 +41,7 @@ test('a run killed with SIGKILL half way, then run again: nothing sent twice, no
     const rerun = await run(args, env);
     const report = JSON.parse(rerun.stdout) as RunJson;
     assert.equal(report.invoices.length, COUNT);
-    const arrivals = new Map<string, number>();
-    for (const request of portal.requests) {
-      const number = /<cbc:ID>([^<]+)<\/cbc:ID>/.exec(request.parts[0]?.content.toString('utf8') ?? '')?.[1] ?? '?';
-      arrivals.set(number, (arrivals.get(number) ?? 0) + 1);
-    }
+    const arrivals = portalArrivals(portal.requests);
     assert.deepEqual(
       [...arrivals].filter(([, count]) => count > 1),
       [],

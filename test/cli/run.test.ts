@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { startPortalSandbox, type PortalSandbox } from '../../src/sandbox/portal-server.js';
 import { openStore } from '../../src/store/index.js';
 import { PROJECT_ROOT, runFirstpass as run } from '../support/cli.js';
-import { profilesWithChannels, portalRestChannel } from '../support/sandbox-profiles.js';
+import { profilesWithChannels, portalRestChannel, ublInvoiceNumber } from '../support/sandbox-profiles.js';
 import { testPostgres } from '../support/postgres.js';
 import { tempFolder } from '../support/temp.js';
 
@@ -26,10 +26,6 @@ const HOLDER = fileURLToPath(new URL('../store/run-lock-holder.ts', import.meta.
 function exampleInvoice(file: string): Record<string, unknown> {
   const { $schema: _schema, ...invoice } = JSON.parse(readFileSync(join(LINDENAU, file), 'utf8')) as Record<string, unknown>;
   return invoice;
-}
-
-function invoiceNumberOf(ubl: string): string {
-  return /<cbc:ID>([^<]+)<\/cbc:ID>/.exec(ubl)?.[1] ?? '?';
 }
 
 interface RunJson {
@@ -79,7 +75,7 @@ describe('firstpass run over an inbox, against the sandbox portal', () => {
     '0',
     ...extra,
   ];
-  const arrivals = () => portal.requests.map((request) => invoiceNumberOf(request.parts[0]?.content.toString('utf8') ?? ''));
+  const arrivals = () => portal.requests.map((request) => ublInvoiceNumber(request.parts[0]?.content.toString('utf8') ?? ''));
 
   test('good, held and malformed files: sent, held, failed with file:line:column; the second run sends nothing new', async () => {
     const root = tempFolder();

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { portalChannel } from '../../src/channels/portal.js';
 import { startPortalSandbox } from '../../src/sandbox/portal-server.js';
 import { killAfterArrivals, PROJECT_ROOT, runFirstpass as run } from '../support/cli.js';
-import { profilesWithChannels, portalRestChannel } from '../support/sandbox-profiles.js';
+import { profilesWithChannels, portalRestChannel, portalArrivals } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -18,13 +18,6 @@ import { tempFolder } from '../support/temp.js';
 const COUNT = 300;
 const KILL_AFTER = 50;
 const TODAY = '2026-11-20';
-
-function invoiceNumberOf(ubl: string): string {
-  // The invoice's own cbc:ID is the first one in a UBL Invoice (after the customization and profile IDs).
-  const match = /<cbc:ID>([^<]+)<\/cbc:ID>/.exec(ubl);
-  assert.ok(match, 'the portal received a UBL invoice with an ID');
-  return match[1]!;
-}
 
 interface SubmitJson {
   invoices: { invoiceNumber: string; outcome: string; state?: string }[];
@@ -72,11 +65,7 @@ test('a submit of 300 invoices killed with SIGKILL half way, then run again: not
     const report = JSON.parse(rerun.stdout) as SubmitJson;
     assert.equal(report.invoices.length, COUNT);
 
-    const arrivals = new Map<string, number>();
-    for (const request of portal.requests) {
-      const number = invoiceNumberOf(request.parts[0]?.content.toString('utf8') ?? '');
-      arrivals.set(number, (arrivals.get(number) ?? 0) + 1);
-    }
+    const arrivals = portalArrivals(portal.requests);
     const twice = [...arrivals].filter(([, count]) => count > 1);
     assert.deepEqual(twice, [], 'no invoice arrived twice');
 

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { startPortalSandbox } from '../../src/sandbox/portal-server.js';
 import { PROJECT_ROOT, runFirstpass as run, startFirstpass } from '../support/cli.js';
 import { testPostgres } from '../support/postgres.js';
-import { lindenauExport, profilesWithChannels, portalRestChannel } from '../support/sandbox-profiles.js';
+import { lindenauExport, profilesWithChannels, portalRestChannel, portalArrivals } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -109,11 +109,7 @@ test('4 workers drain 5,000 queued invoices; one killed with SIGKILL mid-way: ea
       assert.ok(survivor.code === 0 || survivor.code === 1, `a worker ended with ${survivor.code}: ${survivor.stderr}`);
     const reports = survivors.map((survivor) => JSON.parse(survivor.stdout) as { recovered: { workers: number; unknown: number } });
 
-    const arrivals = new Map<string, number>();
-    for (const request of portal.requests) {
-      const number = /<cbc:ID>([^<]+)<\/cbc:ID>/.exec(request.parts[0]?.content.toString('utf8') ?? '')?.[1] ?? '?';
-      arrivals.set(number, (arrivals.get(number) ?? 0) + 1);
-    }
+    const arrivals = portalArrivals(portal.requests);
     assert.deepEqual(
       [...arrivals].filter(([, count]) => count > 1),
       [],

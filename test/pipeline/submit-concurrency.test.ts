@@ -9,7 +9,7 @@ import { submissionStatus } from '../../src/pipeline/submission-status.js';
 import { startPortalSandbox, type PortalSandbox } from '../../src/sandbox/portal-server.js';
 import { PROJECT_ROOT, runFirstpass } from '../support/cli.js';
 import { testPostgres } from '../support/postgres.js';
-import { profilesWithChannels } from '../support/sandbox-profiles.js';
+import { profilesWithChannels, portalArrivals } from '../support/sandbox-profiles.js';
 import { tempFolder } from '../support/temp.js';
 
 /**
@@ -73,12 +73,6 @@ async function startCountingProxy(target: PortalSandbox): Promise<{ server: Serv
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { server, port: (server.address() as AddressInfo).port, watch };
-}
-
-function invoiceNumberOf(ubl: string): string {
-  const match = /<cbc:ID>([^<]+)<\/cbc:ID>/.exec(ubl);
-  assert.ok(match, 'the portal received a UBL invoice with an ID');
-  return match[1] as string;
 }
 
 const databases: { readonly name: string; readonly skip: string | undefined; readonly fresh: (root: string, label: string) => string }[] =
@@ -155,13 +149,7 @@ describe('submit: several customers at once', () => {
 
   /** How many times each invoice number reached the portal under this label's path. */
   function arrivals(label: string): Map<string, number> {
-    const seen = new Map<string, number>();
-    for (const request of portal.requests) {
-      if (!request.path.endsWith(`/${label}`)) continue;
-      const number = invoiceNumberOf(request.parts[0]?.content.toString('utf8') ?? '');
-      seen.set(number, (seen.get(number) ?? 0) + 1);
-    }
-    return seen;
+    return portalArrivals(portal.requests, (request) => request.path.endsWith(`/${label}`));
   }
 
   for (const db of databases) {

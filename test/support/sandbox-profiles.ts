@@ -1,5 +1,7 @@
+import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ReceivedRequest } from '../../src/sandbox/portal-server.js';
 import { PROJECT_ROOT } from './cli.js';
 
 /**
@@ -49,4 +51,24 @@ export function lindenauExport(
     `${numbers.map((invoiceNumber) => JSON.stringify({ ...invoice, invoiceNumber })).join('\n')}\n`,
   );
   return { profiles, inbox };
+}
+
+/** The invoice number of a UBL invoice a portal received: its own cbc:ID, the first in the document. */
+export function ublInvoiceNumber(ubl: string): string {
+  const match = /<cbc:ID>([^<]+)<\/cbc:ID>/.exec(ubl);
+  assert.ok(match, 'the portal received a UBL invoice with an ID');
+  return match[1] as string;
+}
+
+/** How many times each invoice number reached the portal, over the requests `include` takes (all by default). */
+export function portalArrivals(
+  requests: readonly ReceivedRequest[],
+  include: (request: ReceivedRequest) => boolean = () => true,
+): Map<string, number> {
+  const seen = new Map<string, number>();
+  for (const request of requests.filter(include)) {
+    const number = ublInvoiceNumber(request.parts[0]?.content.toString('utf8') ?? '');
+    seen.set(number, (seen.get(number) ?? 0) + 1);
+  }
+  return seen;
 }
