@@ -4,26 +4,17 @@
  * the control numbers of their stored document, open submissions with their sent time and reference.
  */
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
-import { openStore, type Store, type Submission } from '../../src/store/index.js';
-import type { StoreHarness } from './store-suite.js';
+import { describe, test } from 'node:test';
+import { type Store, type Submission } from '../../src/store/index.js';
+import { type StoreHarness, suiteStores } from './store-suite.js';
 
 const T0 = new Date('2026-12-01T09:00:00.000Z');
 const minutes = (n: number): Date => new Date(T0.getTime() + n * 60_000);
 
 export function answersSuite(harness: StoreHarness, options: { skip?: string | undefined } = {}): void {
   describe(`answers: ${harness.dialect}`, { skip: options.skip ?? false }, () => {
-    const open: Store[] = [];
-    async function openFresh(): Promise<Store> {
-      const target = await harness.fresh();
-      const store = await openStore(target.url, target.options);
-      open.push(store);
-      return store;
-    }
-    after(async () => {
-      await Promise.all(open.map((store) => store.close()));
-      await harness.cleanup();
-    });
+    const stores = suiteStores(harness);
+    const openFresh = async (): Promise<Store> => (await stores.fresh()).store;
 
     /** A version of `number` for `customer`, claimed and sent with a document carrying `numbers`. */
     async function sent(

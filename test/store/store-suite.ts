@@ -72,6 +72,32 @@ export function postgresHarness(postgres: TestPostgres): StoreHarness {
   };
 }
 
+/**
+ * The stores a suite opens: `fresh()` a store on a new database of the harness, `keep(store)` one
+ * opened otherwise; all are closed, and the harness cleaned up, after the enclosing describe.
+ */
+export function suiteStores(harness: StoreHarness): {
+  fresh(): Promise<{ store: Store; target: StoreTarget }>;
+  keep(...stores: Store[]): void;
+} {
+  const open: Store[] = [];
+  after(async () => {
+    await Promise.all(open.map((store) => store.close()));
+    await harness.cleanup();
+  });
+  return {
+    async fresh() {
+      const target = await harness.fresh();
+      const store = await openStore(target.url, target.options);
+      open.push(store);
+      return { store, target };
+    },
+    keep: (...stores) => {
+      open.push(...stores);
+    },
+  };
+}
+
 const ALL = ['interchange', 'group', 'transaction'] as const;
 
 function range(from: number, to: number): number[] {
@@ -99,17 +125,8 @@ function assertOneToCount(taken: readonly ControlNumbers[], count: number): void
 
 export function storeSuite(harness: StoreHarness, options: { skip?: string | undefined } = {}): void {
   describe(`store: ${harness.dialect}`, { skip: options.skip ?? false }, () => {
-    const open: Store[] = [];
-    async function openFresh(): Promise<{ store: Store; target: StoreTarget }> {
-      const target = await harness.fresh();
-      const store = await openStore(target.url, target.options);
-      open.push(store);
-      return { store, target };
-    }
-    after(async () => {
-      await Promise.all(open.map((store) => store.close()));
-      await harness.cleanup();
-    });
+    const stores = suiteStores(harness);
+    const openFresh = stores.fresh;
 
     test('numbers start at 1 and go up by one, each kind on its own', async () => {
       const { store } = await openFresh();
@@ -146,7 +163,7 @@ export function storeSuite(harness: StoreHarness, options: { skip?: string | und
       await store.controlNumbers.next('acme', ['interchange']);
       await store.close();
       const again = await openStore(target.url, target.options);
-      open.push(again);
+      stores.keep(again);
       assert.deepEqual(await again.controlNumbers.next('acme', ALL), { interchange: 3, group: 2, transaction: 2 });
     });
 
@@ -159,10 +176,10 @@ export function storeSuite(harness: StoreHarness, options: { skip?: string | und
     if (harness.storesPerProcess > 1) {
       test(`${harness.storesPerProcess} stores (${harness.storesPerProcess} connection pools) in parallel: 200 allocations, 200 distinct numbers`, async () => {
         const target = await harness.fresh();
-        const stores: Store[] = [];
-        for (let index = 0; index < harness.storesPerProcess; index += 1) stores.push(await openStore(target.url, target.options));
-        open.push(...stores);
-        const taken = await Promise.all(range(0, 199).map((index) => stores[index % stores.length]!.controlNumbers.next('acme', ALL)));
+        const pools: Store[] = [];
+        for (let index = 0; index < harness.storesPerProcess; index += 1) pools.push(await openStore(target.url, target.options));
+        stores.keep(...pools);
+        const taken = await Promise.all(range(0, 199).map((index) => pools[index % pools.length]!.controlNumbers.next('acme', ALL)));
         assertOneToCount(taken, 200);
       });
     }

@@ -4,12 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { FirstpassError } from '../../src/model/errors.js';
 import { openStore, type InvoiceVersion, type Store, type SubmissionState } from '../../src/store/index.js';
-import type { StoreHarness, StoreTarget } from './store-suite.js';
+import { type StoreHarness, suiteStores } from './store-suite.js';
 
 const run = promisify(execFile);
 const PROJECT_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,16 +40,8 @@ function assertFault(code: string, pattern?: RegExp) {
 
 export function submissionsSuite(harness: StoreHarness, options: { skip?: string | undefined } = {}): void {
   describe(`submissions: ${harness.dialect}`, { skip: options.skip ?? false }, () => {
-    const open: Store[] = [];
-    async function openFresh(): Promise<{
-      store: Store;
-      target: StoreTarget;
-    }> {
-      const target = await harness.fresh();
-      const store = await openStore(target.url, target.options);
-      open.push(store);
-      return { store, target };
-    }
+    const stores = suiteStores(harness);
+    const openFresh = stores.fresh;
     async function version(store: Store, number = 'INV-1', total = '100.00'): Promise<InvoiceVersion> {
       return (
         await store.submissions.recordVersion({
@@ -60,10 +52,6 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
         })
       ).version;
     }
-    after(async () => {
-      await Promise.all(open.map((store) => store.close()));
-      await harness.cleanup();
-    });
 
     test('the same content is the same version (whatever its key order); new content for the number is a new version', async () => {
       const { store } = await openFresh();
@@ -720,7 +708,7 @@ export function submissionsSuite(harness: StoreHarness, options: { skip?: string
         const versions = [];
         for (let index = 0; index < 40; index += 1) versions.push(await version(store, `INV-${index}`));
         const second = await openStore(target.url, target.options);
-        open.push(second);
+        stores.keep(second);
         const claims = versions.flatMap((v) =>
           [store, second].map((one) =>
             one.submissions.claimForSending(v.id, { ...SEND, at: T0 }).then((result) => (result === undefined ? undefined : v.id)),

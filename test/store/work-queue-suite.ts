@@ -4,26 +4,17 @@
  * leases go back and its sending attempts become unknown; attachments come back in order.
  */
 import assert from 'node:assert/strict';
-import { after, describe, test } from 'node:test';
-import { openStore, type Store, type Submission } from '../../src/store/index.js';
-import type { StoreHarness } from './store-suite.js';
+import { describe, test } from 'node:test';
+import { type Store, type Submission } from '../../src/store/index.js';
+import { type StoreHarness, suiteStores } from './store-suite.js';
 
 const T0 = new Date('2026-12-01T09:00:00.000Z');
 const LONG_AGO = new Date('2026-11-01T00:00:00.000Z');
 
 export function workQueueSuite(harness: StoreHarness, options: { skip?: string | undefined } = {}): void {
   describe(`work queue: ${harness.dialect}`, { skip: options.skip ?? false }, () => {
-    const open: Store[] = [];
-    async function openFresh(): Promise<Store> {
-      const target = await harness.fresh();
-      const store = await openStore(target.url, target.options);
-      open.push(store);
-      return store;
-    }
-    after(async () => {
-      await Promise.all(open.map((store) => store.close()));
-      await harness.cleanup();
-    });
+    const stores = suiteStores(harness);
+    const openFresh = async (): Promise<Store> => (await stores.fresh()).store;
 
     async function queued(store: Store, number: string, forWorkers = true): Promise<Submission> {
       const { version } = await store.submissions.recordVersion({ customer: 'acme', invoiceNumber: number, invoice: { number }, at: T0 });

@@ -52,17 +52,18 @@ export async function testPostgres(what: string): Promise<TestPostgres> {
   }
   const prefix = `firstpass_test_${process.pid}_${randomBytes(3).toString('hex')}`;
   const schemas: string[] = [];
+  const freshSchema = (): string => {
+    const schema = `${prefix}_${schemas.length + 1}`;
+    schemas.push(schema);
+    return schema;
+  };
   return {
     url: found,
     skip,
-    freshSchema() {
-      const schema = `${prefix}_${schemas.length + 1}`;
-      schemas.push(schema);
-      return schema;
-    },
+    freshSchema,
     freshSchemaUrl() {
       const address = new URL(found ?? 'postgres://unreachable/test');
-      address.searchParams.set('schema', this.freshSchema());
+      address.searchParams.set('schema', freshSchema());
       return address.toString();
     },
     async dropSchemas() {
